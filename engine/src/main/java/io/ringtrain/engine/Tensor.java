@@ -1,0 +1,980 @@
+package io.ringtrain.engine;
+
+import io.ringtrain.engine.autograd.BackwardFn;
+import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.cpu.Gemm;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * A float32 n-dimensional array with reverse-mode autograd.
+ *
+ * <p>Storage is a {@code float[]} plus offset and strides, contiguous row-major by default. View
+ * operations ({@link #reshape}, {@link #transpose}, {@link #permute}, {@link #narrow},
+ * {@link #expand}) share storage where possible; everything else returns a new contiguous tensor.
+ *
+ * <p>Autograd follows micrograd: each operation that sees an input with {@code requiresGrad}
+ * records its inputs and a {@link BackwardFn}; {@link #backward()} walks the recorded graph in
+ * reverse topological order. Leaf gradients accumulate across calls until cleared with
+ * {@link #zeroGrad()}; intermediate gradients are dropped as soon as they have been used.
+ */
+public final class Tensor {
+    private final float[] data;
+    private final int offset;
+    private final int[] shape;
+    private final int[] strides;
+
+    private boolean requiresGrad;
+    private float[] grad;
+    private Tensor[] inputs;
+    private BackwardFn backwardFn;
+    private String op;
+    private List<Consumer<Tensor>> gradReadyHooks;
+
+    private Tensor(float[] data, int offset, int[] shape, int[] strides) {
+        this.data = data;
+        this.offset = offset;
+        this.shape = shape;
+        this.strides = strides;
+    }
+
+    // ---------------------------------------------------------------- creation
+
+    /** Wraps {@code data} (not copied) as a contiguous tensor of the given shape. */
+    public static Tensor of(float[] data, int... shape) {
+        int n = Shape.numel(shape);
+        if (data.length != n) {
+            throw new IllegalArgumentException("data has " + data.length + " elements but shape "
+                    + Shape.str(shape) + " needs " + n);
+        }
+        return new Tensor(data, 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    public static Tensor scalar(float value) {
+        return of(new float[] {value});
+    }
+
+    public static Tensor zeros(int... shape) {
+        return of(new float[Shape.numel(shape)], shape);
+    }
+
+    public static Tensor ones(int... shape) {
+        return full(1f, shape);
+    }
+
+    public static Tensor full(float value, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        Arrays.fill(d, value);
+        return of(d, shape);
+    }
+
+    public static Tensor zerosLike(Tensor t) {
+        return zeros(t.shape);
+    }
+
+    /** Standard normal samples (Box–Muller) from a seeded generator. */
+    public static Tensor randn(SplittableRandom rng, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        for (int i = 0; i < d.length; i += 2) {
+            double u1 = 1.0 - rng.nextDouble();
+            double u2 = rng.nextDouble();
+            double r = Math.sqrt(-2.0 * Math.log(u1));
+            d[i] = (float) (r * Math.cos(2 * Math.PI * u2));
+            if (i + 1 < d.length) d[i + 1] = (float) (r * Math.sin(2 * Math.PI * u2));
+        }
+        return of(d, shape);
+    }
+
+    /** Uniform samples in [low, high). */
+    public static Tensor uniform(SplittableRandom rng, float low, float high, int... shape) {
+        float[] d = new float[Shape.numel(shape)];
+        for (int i = 0; i < d.length; i++) d[i] = (float) (low + (high - low) * rng.nextDouble());
+        return of(d, shape);
+    }
+
+    public static Tensor arange(int n) {
+        float[] d = new float[n];
+        for (int i = 0; i < n; i++) d[i] = i;
+        return of(d, n);
+    }
+
+    /**
+     * Records an operation's result: {@code data} (contiguous, owned by the new tensor) of the
+     * given shape, whose gradient flows to {@code inputs} through {@code backward}. Layers with a
+     * fused kernel (convolution, batch norm) create their outputs with this.
+     */
+    public static Tensor fromOp(float[] data, int[] shape, String op, BackwardFn backward, Tensor... inputs) {
+        Tensor out = of(data, shape);
+        if (GradMode.isEnabled()) {
+            for (Tensor in : inputs) {
+                if (in != null && in.requiresGrad) {
+                    out.requiresGrad = true;
+                    out.inputs = inputs;
+                    out.backwardFn = backward;
+                    out.op = op;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- metadata and element access
+
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    public int dim() {
+        return shape.length;
+    }
+
+    public int size(int dim) {
+        return shape[Shape.dim(dim, shape)];
+    }
+
+    public int numel() {
+        return Shape.numel(shape);
+    }
+
+    public int[] strides() {
+        return strides.clone();
+    }
+
+    /** The backing array; with {@link #storageOffset()} and {@link #strides()} it locates every element. Writing to it bypasses autograd. */
+    public float[] storage() {
+        return data;
+    }
+
+    public int storageOffset() {
+        return offset;
+    }
+
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int i = shape.length - 1; i >= 0; i--) {
+            if (shape[i] != 1 && strides[i] != expected) return false;
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** The elements in row-major order; the backing array itself when it already is exactly that. */
+    public float[] data() {
+        if (isContiguous() && offset == 0 && data.length == numel()) return data;
+        return toArray();
+    }
+
+    /** A fresh copy of the elements in row-major order. */
+    public float[] toArray() {
+        int n = numel();
+        float[] out = new float[n];
+        if (isContiguous()) {
+            System.arraycopy(data, offset, out, 0, n);
+        } else {
+            StridedCursor cur = new StridedCursor(shape, strides, offset);
+            for (int i = 0; i < n; i++) out[i] = data[cur.next()];
+        }
+        return out;
+    }
+
+    public float item() {
+        if (numel() != 1) throw new IllegalStateException("item() needs a single-element tensor, got shape " + Shape.str(shape));
+        return data[offset];
+    }
+
+    public float get(int... index) {
+        return data[locate(index)];
+    }
+
+    /** Sets one element in place (no autograd); for building inputs and tests. */
+    public void set(float value, int... index) {
+        data[locate(index)] = value;
+    }
+
+    private int locate(int[] index) {
+        if (index.length != shape.length) {
+            throw new IllegalArgumentException("index " + Arrays.toString(index) + " has " + index.length
+                    + " dimensions, tensor shape " + Shape.str(shape) + " has " + shape.length);
+        }
+        int pos = offset;
+        for (int i = 0; i < index.length; i++) {
+            if (index[i] < 0 || index[i] >= shape[i]) {
+                throw new IndexOutOfBoundsException("index " + Arrays.toString(index) + " out of bounds for shape " + Shape.str(shape));
+            }
+            pos += index[i] * strides[i];
+        }
+        return pos;
+    }
+
+    // ---------------------------------------------------------------- autograd
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf tensor (a parameter or an input) as needing a gradient. */
+    public Tensor requiresGrad(boolean value) {
+        if (backwardFn != null && !value) throw new IllegalStateException("cannot turn off requiresGrad on a non-leaf tensor (" + op + "); use detach()");
+        this.requiresGrad = value;
+        return this;
+    }
+
+    public boolean isLeaf() {
+        return backwardFn == null;
+    }
+
+    /** The accumulated gradient (same shape, contiguous), or null if none has been computed. */
+    public Tensor grad() {
+        return grad == null ? null : of(grad, shape);
+    }
+
+    /** The gradient's backing array (row-major), or null. Optimizers and the all-reduce work on it in place. */
+    public float[] gradArray() {
+        return grad;
+    }
+
+    /** Replaces the gradient (row-major, numel elements), e.g. after loading or all-reducing. */
+    public void setGrad(float[] newGrad) {
+        if (newGrad != null && newGrad.length != numel()) {
+            throw new IllegalArgumentException("gradient has " + newGrad.length + " elements, tensor shape " + Shape.str(shape) + " needs " + numel());
+        }
+        this.grad = newGrad;
+    }
+
+    public void zeroGrad() {
+        grad = null;
+    }
+
+    /** Adds {@code g} (row-major, this tensor's shape) into the gradient. */
+    public void accumulateGrad(float[] g) {
+        if (!requiresGrad) return;
+        if (grad == null) {
+            grad = g.clone();
+        } else {
+            for (int i = 0; i < grad.length; i++) grad[i] += g[i];
+        }
+    }
+
+    /**
+     * Called once per backward pass when this leaf's gradient is complete (every use of it has
+     * contributed). The data-parallel replica starts a bucket's all-reduce from here.
+     */
+    public void addGradReadyHook(Consumer<Tensor> hook) {
+        if (gradReadyHooks == null) gradReadyHooks = new ArrayList<>();
+        gradReadyHooks.add(hook);
+    }
+
+    public void clearGradReadyHooks() {
+        gradReadyHooks = null;
+    }
+
+    /** The same data without history. */
+    public Tensor detach() {
+        return new Tensor(data, offset, shape, strides);
+    }
+
+    /** Name of the recorded operation that produced this tensor, or null for a leaf. */
+    public String op() {
+        return op;
+    }
+
+    public void backward() {
+        if (numel() != 1) {
+            throw new IllegalStateException("backward() without a gradient needs a scalar, got shape " + Shape.str(shape)
+                    + "; reduce it first (e.g. .mean()) or call backward(gradient)");
+        }
+        backward(ones(shape));
+    }
+
+    public void backward(Tensor gradient) {
+        if (!Arrays.equals(gradient.shape, shape)) {
+            throw new IllegalArgumentException("gradient shape " + Shape.str(gradient.shape) + " does not match tensor shape " + Shape.str(shape));
+        }
+        if (!requiresGrad) throw new IllegalStateException("tensor does not require grad: nothing to differentiate");
+        List<Tensor> order = topologicalOrder();
+        accumulateGrad(gradient.toArray());
+        for (int i = order.size() - 1; i >= 0; i--) {
+            Tensor node = order.get(i);
+            if (node.backwardFn != null) {
+                if (node.grad != null) node.backwardFn.apply(node.grad);
+                // Free the graph as we go, as PyTorch does without retain_graph.
+                node.grad = null;
+                node.backwardFn = null;
+                node.inputs = null;
+            } else if (node.gradReadyHooks != null) {
+                for (Consumer<Tensor> hook : node.gradReadyHooks) hook.accept(node);
+            }
+        }
+    }
+
+    private List<Tensor> topologicalOrder() {
+        List<Tensor> order = new ArrayList<>();
+        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
+        Deque<Object[]> stack = new ArrayDeque<>();
+        stack.push(new Object[] {this, 0});
+        visited.put(this, true);
+        while (!stack.isEmpty()) {
+            Object[] frame = stack.peek();
+            Tensor t = (Tensor) frame[0];
+            int next = (Integer) frame[1];
+            Tensor[] ins = t.inputs;
+            if (ins != null && next < ins.length) {
+                frame[1] = next + 1;
+                Tensor in = ins[next];
+                if (in != null && in.requiresGrad && visited.put(in, true) == null) stack.push(new Object[] {in, 0});
+            } else {
+                stack.pop();
+                order.add(t);
+            }
+        }
+        return order;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /** Same elements, new shape; one dimension may be -1. Shares storage when contiguous. */
+    public Tensor reshape(int... newShape) {
+        int[] target = inferShape(newShape);
+        Tensor src = contiguous();
+        Tensor out = new Tensor(src.data, src.offset, target, Shape.contiguousStrides(target));
+        return record(out, "reshape", g -> src.accumulateGrad(g), src);
+    }
+
+    public Tensor view(int... newShape) {
+        return reshape(newShape);
+    }
+
+    private int[] inferShape(int[] newShape) {
+        int n = numel(), known = 1, infer = -1;
+        int[] target = newShape.clone();
+        for (int i = 0; i < target.length; i++) {
+            if (target[i] == -1) {
+                if (infer >= 0) throw new IllegalArgumentException("reshape " + Shape.str(newShape) + ": only one dimension can be -1");
+                infer = i;
+            } else {
+                known *= target[i];
+            }
+        }
+        if (infer >= 0) {
+            if (known == 0 || n % known != 0) throw new IllegalArgumentException("cannot reshape tensor of shape " + Shape.str(shape) + " to " + Shape.str(newShape));
+            target[infer] = n / known;
+        }
+        if (Shape.numel(target) != n) {
+            throw new IllegalArgumentException("cannot reshape tensor of shape " + Shape.str(shape) + " (" + n + " elements) to " + Shape.str(newShape));
+        }
+        return target;
+    }
+
+    /** Flattens dimensions start..end (inclusive) into one. */
+    public Tensor flatten(int startDim, int endDim) {
+        int s = Shape.dim(startDim, shape), e = Shape.dim(endDim, shape);
+        int[] out = new int[shape.length - (e - s)];
+        int k = 0, merged = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (i < s || i > e) out[k++] = shape[i];
+            else {
+                merged *= shape[i];
+                if (i == e) out[k++] = merged;
+            }
+        }
+        return reshape(out);
+    }
+
+    public Tensor transpose(int dim0, int dim1) {
+        int[] perm = new int[shape.length];
+        for (int i = 0; i < perm.length; i++) perm[i] = i;
+        int a = Shape.dim(dim0, shape), b = Shape.dim(dim1, shape);
+        perm[a] = b;
+        perm[b] = a;
+        return permute(perm);
+    }
+
+    /** Transpose of a 2-D tensor. */
+    public Tensor t() {
+        if (shape.length != 2) throw new IllegalArgumentException("t() needs a 2-D tensor, got shape " + Shape.str(shape));
+        return transpose(0, 1);
+    }
+
+    public Tensor permute(int... dims) {
+        if (dims.length != shape.length) throw new IllegalArgumentException("permute " + Arrays.toString(dims) + " does not match tensor shape " + Shape.str(shape));
+        int[] newShape = new int[dims.length], newStrides = new int[dims.length], inverse = new int[dims.length];
+        boolean[] seen = new boolean[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            int d = Shape.dim(dims[i], shape);
+            if (seen[d]) throw new IllegalArgumentException("permute " + Arrays.toString(dims) + " repeats dimension " + d);
+            seen[d] = true;
+            newShape[i] = shape[d];
+            newStrides[i] = strides[d];
+            inverse[d] = i;
+        }
+        Tensor out = new Tensor(data, offset, newShape, newStrides);
+        Tensor self = this;
+        return record(out, "permute", g -> self.accumulateGrad(of(g, newShape).permute(inverse).toArray()), this);
+    }
+
+    public Tensor unsqueeze(int dim) {
+        int d = dim < 0 ? dim + shape.length + 1 : dim;
+        int[] out = new int[shape.length + 1];
+        for (int i = 0, k = 0; i < out.length; i++) out[i] = i == d ? 1 : shape[k++];
+        return reshape(out);
+    }
+
+    public Tensor squeeze(int dim) {
+        int d = Shape.dim(dim, shape);
+        if (shape[d] != 1) return this;
+        int[] out = new int[shape.length - 1];
+        for (int i = 0, k = 0; i < shape.length; i++) if (i != d) out[k++] = shape[i];
+        return reshape(out);
+    }
+
+    /** Elements {@code start .. start+length-1} along {@code dim}, as a view. */
+    public Tensor narrow(int dim, int start, int length) {
+        int d = Shape.dim(dim, shape);
+        if (start < 0 || length < 0 || start + length > shape[d]) {
+            throw new IllegalArgumentException("narrow(dim=" + dim + ", start=" + start + ", length=" + length
+                    + ") is outside tensor shape " + Shape.str(shape));
+        }
+        int[] newShape = shape.clone();
+        newShape[d] = length;
+        Tensor out = new Tensor(data, offset + start * strides[d], newShape, strides);
+        int[] inShape = shape;
+        Tensor self = this;
+        return record(out, "narrow", g -> {
+            Tensor full = zeros(inShape);
+            Tensor window = full.narrow(d, start, length);
+            window.copyFrom(of(g, newShape));
+            self.accumulateGrad(full.data);
+        }, this);
+    }
+
+    /** Index {@code index} along {@code dim}; removes that dimension. */
+    public Tensor select(int dim, int index) {
+        return narrow(dim, index, 1).squeeze(dim);
+    }
+
+    /** Broadcasts size-1 dimensions (and new leading ones) to {@code newShape} without copying. */
+    public Tensor expand(int... newShape) {
+        Shape.broadcast(shape, newShape);
+        if (newShape.length < shape.length) throw new IllegalArgumentException("cannot expand shape " + Shape.str(shape) + " to " + Shape.str(newShape));
+        Tensor out = new Tensor(data, offset, newShape.clone(), StridedCursor.broadcastStrides(shape, strides, newShape));
+        int[] inShape = shape;
+        Tensor self = this;
+        return record(out, "expand", g -> self.accumulateGrad(sumToShape(g, newShape, inShape)), this);
+    }
+
+    /** A contiguous tensor with the same elements (this one if already contiguous). */
+    public Tensor contiguous() {
+        if (isContiguous()) return this;
+        Tensor out = of(toArray(), shape);
+        Tensor self = this;
+        return record(out, "contiguous", self::accumulateGrad, this);
+    }
+
+    /** Multiplies every element in place (no autograd); for initialisation and optimizers. */
+    public Tensor mulInPlace(float c) {
+        if (isContiguous()) {
+            for (int i = offset, end = offset + numel(); i < end; i++) data[i] *= c;
+        } else {
+            StridedCursor cur = new StridedCursor(shape, strides, offset);
+            for (int i = 0, n = numel(); i < n; i++) data[cur.next()] *= c;
+        }
+        return this;
+    }
+
+    /** Copies {@code src} (same shape) into this tensor's elements in place; no autograd. */
+    public void copyFrom(Tensor src) {
+        if (!Arrays.equals(src.shape, shape)) throw new IllegalArgumentException("copy from shape " + Shape.str(src.shape) + " into shape " + Shape.str(shape));
+        float[] values = src.toArray();
+        if (isContiguous()) {
+            System.arraycopy(values, 0, data, offset, values.length);
+        } else {
+            StridedCursor cur = new StridedCursor(shape, strides, offset);
+            for (float v : values) data[cur.next()] = v;
+        }
+    }
+
+    public Tensor copy() {
+        return fromOp(toArray(), shape, "copy", this::accumulateGrad, this);
+    }
+
+    public static Tensor cat(List<Tensor> parts, int dim) {
+        if (parts.isEmpty()) throw new IllegalArgumentException("cat of no tensors");
+        int[] first = parts.get(0).shape;
+        int d = Shape.dim(dim, first);
+        int total = 0;
+        for (Tensor p : parts) {
+            if (p.shape.length != first.length) throw new IllegalArgumentException("cat: shapes " + Shape.str(first) + " and " + Shape.str(p.shape) + " differ in rank");
+            for (int i = 0; i < first.length; i++) {
+                if (i != d && p.shape[i] != first[i]) throw new IllegalArgumentException("cat along " + d + ": shapes " + Shape.str(first) + " and " + Shape.str(p.shape) + " differ in dimension " + i);
+            }
+            total += p.shape[d];
+        }
+        int[] outShape = first.clone();
+        outShape[d] = total;
+        Tensor out = zeros(outShape);
+        int at = 0;
+        for (Tensor p : parts) {
+            out.narrow(d, at, p.shape[d]).copyFrom(p);
+            at += p.shape[d];
+        }
+        Tensor[] ins = parts.toArray(new Tensor[0]);
+        return fromOp(out.data, outShape, "cat", g -> {
+            int pos = 0;
+            Tensor grad = of(g, outShape);
+            for (Tensor p : ins) {
+                if (p.requiresGrad) p.accumulateGrad(grad.narrow(d, pos, p.shape[d]).detach().toArray());
+                pos += p.shape[d];
+            }
+        }, ins);
+    }
+
+    public static Tensor stack(List<Tensor> parts, int dim) {
+        List<Tensor> expanded = new ArrayList<>();
+        for (Tensor p : parts) expanded.add(p.unsqueeze(dim));
+        return cat(expanded, dim);
+    }
+
+    private static Tensor record(Tensor out, String op, BackwardFn fn, Tensor... inputs) {
+        if (GradMode.isEnabled()) {
+            for (Tensor in : inputs) {
+                if (in.requiresGrad) {
+                    out.requiresGrad = true;
+                    out.inputs = inputs;
+                    out.backwardFn = fn;
+                    out.op = op;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Sums a gradient of shape {@code from} down to a broadcast source shape {@code to}. */
+    static float[] sumToShape(float[] g, int[] from, int[] to) {
+        if (Arrays.equals(from, to)) return g;
+        float[] out = new float[Shape.numel(to)];
+        int[] toStrides = StridedCursor.broadcastStrides(to, Shape.contiguousStrides(to), from);
+        StridedCursor cur = new StridedCursor(from, toStrides, 0);
+        for (float v : g) out[cur.next()] += v;
+        return out;
+    }
+
+    // ---------------------------------------------------------------- element-wise
+
+    public Tensor add(Tensor other) {
+        return binary(other, BinaryOp.ADD);
+    }
+
+    public Tensor sub(Tensor other) {
+        return binary(other, BinaryOp.SUB);
+    }
+
+    public Tensor mul(Tensor other) {
+        return binary(other, BinaryOp.MUL);
+    }
+
+    public Tensor div(Tensor other) {
+        return binary(other, BinaryOp.DIV);
+    }
+
+    private enum BinaryOp { ADD, SUB, MUL, DIV }
+
+    private Tensor binary(Tensor other, BinaryOp kind) {
+        int[] outShape = Shape.broadcast(shape, other.shape);
+        int n = Shape.numel(outShape);
+        float[] a = operand(this, outShape), b = operand(other, outShape);
+        float[] out = new float[n];
+        switch (kind) {
+            case ADD -> { for (int i = 0; i < n; i++) out[i] = a[i] + b[i]; }
+            case SUB -> { for (int i = 0; i < n; i++) out[i] = a[i] - b[i]; }
+            case MUL -> { for (int i = 0; i < n; i++) out[i] = a[i] * b[i]; }
+            case DIV -> { for (int i = 0; i < n; i++) out[i] = a[i] / b[i]; }
+        }
+        Tensor self = this;
+        return fromOp(out, outShape, kind.name().toLowerCase(), g -> {
+            if (self.requiresGrad) {
+                float[] ga = switch (kind) {
+                    case ADD, SUB -> g;
+                    case MUL -> { float[] r = new float[n]; for (int i = 0; i < n; i++) r[i] = g[i] * b[i]; yield r; }
+                    case DIV -> { float[] r = new float[n]; for (int i = 0; i < n; i++) r[i] = g[i] / b[i]; yield r; }
+                };
+                self.accumulateGrad(sumToShape(ga, outShape, self.shape));
+            }
+            if (other.requiresGrad) {
+                float[] gb = new float[n];
+                switch (kind) {
+                    case ADD -> System.arraycopy(g, 0, gb, 0, n);
+                    case SUB -> { for (int i = 0; i < n; i++) gb[i] = -g[i]; }
+                    case MUL -> { for (int i = 0; i < n; i++) gb[i] = g[i] * a[i]; }
+                    case DIV -> { for (int i = 0; i < n; i++) gb[i] = -g[i] * a[i] / (b[i] * b[i]); }
+                }
+                other.accumulateGrad(sumToShape(gb, outShape, other.shape));
+            }
+        }, this, other);
+    }
+
+    /** The elements of {@code t} broadcast to {@code outShape}, row-major (the backing array when no work is needed). */
+    private static float[] operand(Tensor t, int[] outShape) {
+        if (Arrays.equals(t.shape, outShape)) return t.data();
+        int n = Shape.numel(outShape);
+        float[] out = new float[n];
+        StridedCursor cur = new StridedCursor(outShape, StridedCursor.broadcastStrides(t.shape, t.strides, outShape), t.offset);
+        for (int i = 0; i < n; i++) out[i] = t.data[cur.next()];
+        return out;
+    }
+
+    public Tensor add(float c) {
+        return unary("add_scalar", x -> x + c, (x, y) -> 1f);
+    }
+
+    public Tensor mul(float c) {
+        return unary("mul_scalar", x -> x * c, (x, y) -> c);
+    }
+
+    public Tensor neg() {
+        return mul(-1f);
+    }
+
+    public Tensor exp() {
+        return unary("exp", x -> (float) Math.exp(x), (x, y) -> y);
+    }
+
+    public Tensor log() {
+        return unary("log", x -> (float) Math.log(x), (x, y) -> 1f / x);
+    }
+
+    public Tensor sqrt() {
+        return unary("sqrt", x -> (float) Math.sqrt(x), (x, y) -> 0.5f / y);
+    }
+
+    public Tensor pow(float p) {
+        return unary("pow", x -> (float) Math.pow(x, p), (x, y) -> p * (float) Math.pow(x, p - 1));
+    }
+
+    public Tensor abs() {
+        return unary("abs", Math::abs, (x, y) -> Math.signum(x));
+    }
+
+    public Tensor tanh() {
+        return unary("tanh", x -> (float) Math.tanh(x), (x, y) -> 1f - y * y);
+    }
+
+    public Tensor sigmoid() {
+        return unary("sigmoid", Tensor::sigmoid, (x, y) -> y * (1f - y));
+    }
+
+    public Tensor relu() {
+        return unary("relu", x -> x > 0f ? x : 0f, (x, y) -> x > 0f ? 1f : 0f);
+    }
+
+    public Tensor clamp(float min, float max) {
+        return unary("clamp", x -> Math.max(min, Math.min(max, x)), (x, y) -> x >= min && x <= max ? 1f : 0f);
+    }
+
+    static float sigmoid(float x) {
+        return x >= 0 ? (float) (1.0 / (1.0 + Math.exp(-x))) : (float) (Math.exp(x) / (1.0 + Math.exp(x)));
+    }
+
+    /** y = f(x) element-wise; the derivative is given as a function of (x, y). */
+    public Tensor unary(String name, FloatUnary f, FloatDerivative dfdx) {
+        float[] x = data();
+        int n = x.length;
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) y[i] = f.apply(x[i]);
+        Tensor self = this;
+        return fromOp(y, shape, name, g -> {
+            float[] gx = new float[n];
+            for (int i = 0; i < n; i++) gx[i] = g[i] * dfdx.apply(x[i], y[i]);
+            self.accumulateGrad(gx);
+        }, this);
+    }
+
+    @FunctionalInterface
+    public interface FloatUnary {
+        float apply(float x);
+    }
+
+    @FunctionalInterface
+    public interface FloatDerivative {
+        float apply(float x, float y);
+    }
+
+    /** Elements where {@code mask} (broadcastable, nonzero = true) is set become {@code value}. */
+    public Tensor maskedFill(Tensor mask, float value) {
+        float[] m = operand(mask, shape);
+        float[] x = data();
+        float[] y = new float[x.length];
+        for (int i = 0; i < y.length; i++) y[i] = m[i] != 0f ? value : x[i];
+        Tensor self = this;
+        return fromOp(y, shape, "masked_fill", g -> {
+            float[] gx = new float[g.length];
+            for (int i = 0; i < g.length; i++) gx[i] = m[i] != 0f ? 0f : g[i];
+            self.accumulateGrad(gx);
+        }, this);
+    }
+
+    // ---------------------------------------------------------------- reductions
+
+    public Tensor sum() {
+        float[] x = data();
+        double s = 0;
+        for (float v : x) s += v;
+        Tensor self = this;
+        int n = x.length;
+        return fromOp(new float[] {(float) s}, new int[0], "sum", g -> {
+            float[] gx = new float[n];
+            Arrays.fill(gx, g[0]);
+            self.accumulateGrad(gx);
+        }, this);
+    }
+
+    public Tensor mean() {
+        return sum().mul(1f / numel());
+    }
+
+    /** Sum over one dimension. */
+    public Tensor sum(int dim, boolean keepDim) {
+        int d = Shape.dim(dim, shape);
+        int outer = 1, inner = 1, len = shape[d];
+        for (int i = 0; i < d; i++) outer *= shape[i];
+        for (int i = d + 1; i < shape.length; i++) inner *= shape[i];
+        float[] x = data();
+        float[] y = new float[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int k = 0; k < len; k++) {
+                int src = (o * len + k) * inner, dst = o * inner;
+                for (int i = 0; i < inner; i++) y[dst + i] += x[src + i];
+            }
+        }
+        int[] outShape = reducedShape(d, keepDim);
+        Tensor self = this;
+        int o1 = outer, i1 = inner;
+        return fromOp(y, outShape, "sum_dim", g -> {
+            float[] gx = new float[x.length];
+            for (int o = 0; o < o1; o++) {
+                for (int k = 0; k < len; k++) System.arraycopy(g, o * i1, gx, (o * len + k) * i1, i1);
+            }
+            self.accumulateGrad(gx);
+        }, this);
+    }
+
+    public Tensor mean(int dim, boolean keepDim) {
+        return sum(dim, keepDim).mul(1f / shape[Shape.dim(dim, shape)]);
+    }
+
+    /** Maximum over one dimension; the gradient goes to the first maximal element. */
+    public Tensor max(int dim, boolean keepDim) {
+        int d = Shape.dim(dim, shape);
+        int outer = 1, inner = 1, len = shape[d];
+        for (int i = 0; i < d; i++) outer *= shape[i];
+        for (int i = d + 1; i < shape.length; i++) inner *= shape[i];
+        float[] x = data();
+        float[] y = new float[outer * inner];
+        int[] arg = new int[outer * inner];
+        for (int o = 0; o < outer; o++) {
+            for (int i = 0; i < inner; i++) {
+                float best = Float.NEGATIVE_INFINITY;
+                int bestAt = (o * len) * inner + i;
+                for (int k = 0; k < len; k++) {
+                    int at = (o * len + k) * inner + i;
+                    if (x[at] > best) { best = x[at]; bestAt = at; }
+                }
+                y[o * inner + i] = best;
+                arg[o * inner + i] = bestAt;
+            }
+        }
+        Tensor self = this;
+        return fromOp(y, reducedShape(d, keepDim), "max_dim", g -> {
+            float[] gx = new float[x.length];
+            for (int j = 0; j < g.length; j++) gx[arg[j]] += g[j];
+            self.accumulateGrad(gx);
+        }, this);
+    }
+
+    /** Index of the maximum along the last dimension, per row (no autograd). */
+    public int[] argmaxLastDim() {
+        int len = shape[shape.length - 1], rows = numel() / Math.max(len, 1);
+        float[] x = data();
+        int[] out = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int best = 0;
+            for (int k = 1; k < len; k++) if (x[r * len + k] > x[r * len + best]) best = k;
+            out[r] = best;
+        }
+        return out;
+    }
+
+    private int[] reducedShape(int d, boolean keepDim) {
+        if (keepDim) {
+            int[] s = shape.clone();
+            s[d] = 1;
+            return s;
+        }
+        int[] s = new int[shape.length - 1];
+        for (int i = 0, k = 0; i < shape.length; i++) if (i != d) s[k++] = shape[i];
+        return s;
+    }
+
+    // ---------------------------------------------------------------- softmax
+
+    /** softmax along {@code dim}: exp(x − max) / Σ exp(x − max). */
+    public Tensor softmax(int dim) {
+        return softmaxImpl(dim, false);
+    }
+
+    /** log-softmax along {@code dim}: x − max − log Σ exp(x − max). */
+    public Tensor logSoftmax(int dim) {
+        return softmaxImpl(dim, true);
+    }
+
+    private Tensor softmaxImpl(int dim, boolean log) {
+        int d = Shape.dim(dim, shape);
+        if (d != shape.length - 1) {
+            return transpose(d, -1).softmaxImpl(-1, log).transpose(d, -1);
+        }
+        int cols = shape[d];
+        int rows = cols == 0 ? 0 : numel() / cols;
+        float[] x = data();
+        float[] y = new float[x.length];
+        for (int r = 0; r < rows; r++) {
+            int base = r * cols;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < cols; k++) max = Math.max(max, x[base + k]);
+            if (max == Float.NEGATIVE_INFINITY && !log) {
+                continue; // a fully masked row: zeros, not NaN (attention over only-padding keys)
+            }
+            double sum = 0;
+            for (int k = 0; k < cols; k++) sum += Math.exp(x[base + k] - max);
+            if (log) {
+                float lse = (float) (max + Math.log(sum));
+                for (int k = 0; k < cols; k++) y[base + k] = x[base + k] - lse;
+            } else {
+                float inv = (float) (1.0 / sum);
+                for (int k = 0; k < cols; k++) y[base + k] = (float) Math.exp(x[base + k] - max) * inv;
+            }
+        }
+        Tensor self = this;
+        return fromOp(y, shape, log ? "log_softmax" : "softmax", g -> {
+            float[] gx = new float[x.length];
+            for (int r = 0; r < rows; r++) {
+                int base = r * cols;
+                double dot = 0;
+                if (log) {
+                    for (int k = 0; k < cols; k++) dot += g[base + k];
+                    for (int k = 0; k < cols; k++) gx[base + k] = g[base + k] - (float) Math.exp(y[base + k]) * (float) dot;
+                } else {
+                    for (int k = 0; k < cols; k++) dot += g[base + k] * y[base + k];
+                    for (int k = 0; k < cols; k++) gx[base + k] = y[base + k] * (g[base + k] - (float) dot);
+                }
+            }
+            self.accumulateGrad(gx);
+        }, this);
+    }
+
+    // ---------------------------------------------------------------- matrix multiply
+
+    /**
+     * Matrix product with PyTorch's matmul rules for rank ≥ 2: [..., m, k] × [..., k, n] → [..., m, n],
+     * batch dimensions broadcast. A 1-D right operand is treated as a column. Transposed views are
+     * passed to GEMM as transposed operands, without copying.
+     */
+    public Tensor matmul(Tensor other) {
+        if (other.dim() == 1) return matmul(other.unsqueeze(1)).squeeze(-1);
+        if (dim() < 2) throw new IllegalArgumentException("matmul needs rank ≥ 2 on the left, got shape " + Shape.str(shape));
+        int m = shape[dim() - 2], k = shape[dim() - 1];
+        int k2 = other.shape[other.dim() - 2], n = other.shape[other.dim() - 1];
+        if (k != k2) {
+            throw new IllegalArgumentException("matmul: shapes " + Shape.str(shape) + " and " + Shape.str(other.shape)
+                    + " do not align (" + k + " columns vs " + k2 + " rows)");
+        }
+        Tensor a = gemmReady(this), b = gemmReady(other);
+        int[] batchA = Arrays.copyOf(a.shape, a.dim() - 2), batchB = Arrays.copyOf(b.shape, b.dim() - 2);
+        int[] batch = Shape.broadcast(batchA, batchB);
+        int batches = Shape.numel(batch);
+        int[] outShape = Arrays.copyOf(batch, batch.length + 2);
+        outShape[batch.length] = m;
+        outShape[batch.length + 1] = n;
+        float[] out = new float[batches * m * n];
+        int[] aOffsets = batchOffsets(a, batch), bOffsets = batchOffsets(b, batch);
+        MatrixLayout la = MatrixLayout.of(a), lb = MatrixLayout.of(b);
+        for (int i = 0; i < batches; i++) {
+            Gemm.sgemm(la.transposed, lb.transposed, m, n, k, 1f, a.data, aOffsets[i], la.ld,
+                    b.data, bOffsets[i], lb.ld, 0f, out, i * m * n, n);
+        }
+        Tensor self = this;
+        return fromOp(out, outShape, "matmul", g -> {
+            if (self.requiresGrad) {
+                // dA = g · Bᵀ, summed over broadcast batch entries
+                float[] ga = new float[batches * m * k];
+                for (int i = 0; i < batches; i++) {
+                    Gemm.sgemm(false, !lb.transposed, m, k, n, 1f, g, i * m * n, n, b.data, bOffsets[i], lb.ld, 0f, ga, i * m * k, k);
+                }
+                self.accumulateGrad(sumToShape(ga, withMatrix(batch, m, k), self.shape));
+            }
+            if (other.requiresGrad) {
+                // dB = Aᵀ · g
+                float[] gb = new float[batches * k * n];
+                for (int i = 0; i < batches; i++) {
+                    Gemm.sgemm(!la.transposed, false, k, n, m, 1f, a.data, aOffsets[i], la.ld, g, i * m * n, n, 0f, gb, i * k * n, n);
+                }
+                other.accumulateGrad(sumToShape(gb, withMatrix(batch, k, n), other.shape));
+            }
+        }, this, other);
+    }
+
+    private static int[] withMatrix(int[] batch, int rows, int cols) {
+        int[] s = Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = rows;
+        s[batch.length + 1] = cols;
+        return s;
+    }
+
+    /** A tensor whose last two dims are row-major or transposed (unit stride on one of them); copies otherwise. */
+    private static Tensor gemmReady(Tensor t) {
+        int r = t.dim();
+        int rowStride = t.strides[r - 2], colStride = t.strides[r - 1];
+        int rows = t.shape[r - 2], cols = t.shape[r - 1];
+        boolean rowMajor = colStride == 1 || cols == 1;
+        boolean colMajor = rowStride == 1 || rows == 1;
+        if ((rowMajor && rowStride >= cols) || (colMajor && colStride >= rows)) return t;
+        return of(t.toArray(), t.shape);
+    }
+
+    private record MatrixLayout(boolean transposed, int ld) {
+        static MatrixLayout of(Tensor t) {
+            int r = t.dim();
+            int rows = t.shape[r - 2], cols = t.shape[r - 1];
+            int rowStride = t.strides[r - 2], colStride = t.strides[r - 1];
+            if ((colStride == 1 || cols == 1) && rowStride >= cols) return new MatrixLayout(false, Math.max(rowStride, 1));
+            return new MatrixLayout(true, Math.max(colStride, 1));
+        }
+    }
+
+    /** Storage offset of each matrix of {@code t} when its batch dims are broadcast to {@code batch}. */
+    private static int[] batchOffsets(Tensor t, int[] batch) {
+        int n = Shape.numel(batch);
+        int[] offsets = new int[n];
+        int[] batchShape = Arrays.copyOf(t.shape, t.dim() - 2), batchStrides = Arrays.copyOf(t.strides, t.dim() - 2);
+        StridedCursor cur = new StridedCursor(batch, StridedCursor.broadcastStrides(batchShape, batchStrides, batch), t.offset);
+        for (int i = 0; i < n; i++) offsets[i] = cur.next();
+        return offsets;
+    }
+
+    // ---------------------------------------------------------------- misc
+
+    @Override
+    public String toString() {
+        float[] v = toArray();
+        String values = v.length <= 16 ? Arrays.toString(v) : Arrays.toString(Arrays.copyOf(v, 16)).replace("]", ", ...]");
+        return "Tensor" + Shape.str(shape) + (op != null ? "(" + op + ")" : "") + " " + values;
+    }
+}

@@ -1,0 +1,179 @@
+package io.ringtrain.engine.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ringtrain.engine.Tensor;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The safetensors file format (huggingface/safetensors), so PyTorch users can open our weights:
+ * an 8-byte little-endian header length N, N bytes of JSON
+ * {@code {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}}
+ * padded with spaces to a multiple of 8, then the raw little-endian data. We write F32; we read
+ * F32, F64, I64 and I32 (converted to float, for fixtures and labels).
+ */
+public final class SafeTensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_HEADER = 100L << 20;
+
+    private SafeTensors() {}
+
+    /** Tensors in file order, plus the free-form string metadata. */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+
+    public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        if (metadata != null && !metadata.isEmpty()) {
+            ObjectNode meta = header.putObject("__metadata__");
+            metadata.forEach(meta::put);
+        }
+        long position = 0;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            ObjectNode entry = header.putObject(e.getKey());
+            entry.put("dtype", "F32");
+            var shape = entry.putArray("shape");
+            for (int d : e.getValue().shape()) shape.add(d);
+            long bytes = 4L * e.getValue().numel();
+            entry.putArray("data_offsets").add(position).add(position + bytes);
+            position += bytes;
+        }
+        byte[] headerBytes = JSON.writeValueAsBytes(header);
+        int padded = (headerBytes.length + 7) / 8 * 8;
+        ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        prefix.putLong(padded).put(headerBytes);
+        while (prefix.hasRemaining()) prefix.put((byte) ' ');
+        out.write(prefix.array());
+        for (Tensor t : tensors.values()) {
+            float[] values = t.toArray();
+            ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+            buf.asFloatBuffer().put(values);
+            out.write(buf.array());
+        }
+        out.flush();
+    }
+
+    /**
+     * Writes atomically: a temporary file in the same folder, flushed to disk, then renamed over
+     * {@code file}, so a crash leaves either the old file or the new one, never half of one.
+     */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
+                 OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
+                write(new java.io.BufferedOutputStream(out, 1 << 16), tensors, metadata);
+                channel.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static Contents read(Path file) throws IOException {
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            return read(in, file.toString());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /** Reads a whole safetensors stream; {@code source} names it in error messages. */
+    public static Contents read(InputStream in, String source) throws IOException {
+        DataInputStream data = new DataInputStream(in);
+        byte[] lengthBytes = new byte[8];
+        try {
+            data.readFully(lengthBytes);
+        } catch (java.io.EOFException e) {
+            throw new IOException(source + " is not a safetensors file: shorter than its 8-byte header length");
+        }
+        long headerLength = ByteBuffer.wrap(lengthBytes).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (headerLength <= 0 || headerLength > MAX_HEADER) {
+            throw new IOException(source + " is not a safetensors file: header length " + headerLength + " is out of range");
+        }
+        byte[] headerBytes = new byte[(int) headerLength];
+        data.readFully(headerBytes);
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8).trim());
+        } catch (IOException e) {
+            throw new IOException(source + ": the safetensors header is not valid JSON: " + e.getMessage(), e);
+        }
+        Map<String, String> metadata = new LinkedHashMap<>();
+        record Entry(String name, String dtype, int[] shape, long begin, long end) {}
+        java.util.List<Entry> entries = new java.util.ArrayList<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = header.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> f = it.next();
+            if (f.getKey().equals("__metadata__")) {
+                f.getValue().fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+                continue;
+            }
+            JsonNode node = f.getValue();
+            JsonNode shapeNode = node.get("shape");
+            int[] shape = new int[shapeNode.size()];
+            for (int i = 0; i < shape.length; i++) shape[i] = shapeNode.get(i).asInt();
+            entries.add(new Entry(f.getKey(), node.get("dtype").asText(), shape,
+                    node.get("data_offsets").get(0).asLong(), node.get("data_offsets").get(1).asLong()));
+        }
+        entries.sort(java.util.Comparator.comparingLong(Entry::begin));
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        long position = 0;
+        for (Entry e : entries) {
+            if (e.begin < position) throw new IOException(source + ": tensor '" + e.name + "' overlaps the previous one");
+            data.skipNBytes(e.begin - position);
+            long bytes = e.end - e.begin;
+            int width = switch (e.dtype) {
+                case "F32", "I32" -> 4;
+                case "F64", "I64" -> 8;
+                default -> throw new IOException(source + ": tensor '" + e.name + "' has dtype " + e.dtype + "; supported: F32, F64, I32, I64");
+            };
+            int n = io.ringtrain.engine.Shape.numel(e.shape);
+            if (bytes != (long) n * width) {
+                throw new IOException(source + ": tensor '" + e.name + "' claims " + bytes + " bytes for shape "
+                        + java.util.Arrays.toString(e.shape) + " of " + e.dtype);
+            }
+            byte[] raw = new byte[(int) bytes];
+            data.readFully(raw);
+            ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[n];
+            for (int i = 0; i < n; i++) {
+                values[i] = switch (e.dtype) {
+                    case "F32" -> buf.getFloat();
+                    case "F64" -> (float) buf.getDouble();
+                    case "I32" -> buf.getInt();
+                    default -> buf.getLong();
+                };
+            }
+            position = e.end;
+            tensors.put(e.name, Tensor.of(values, e.shape));
+        }
+        // Keep the header's order (the writer's order) rather than offset order.
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        for (Iterator<String> it = header.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (tensors.containsKey(name)) ordered.put(name, tensors.get(name));
+        }
+        return new Contents(ordered, metadata);
+    }
+}

@@ -1,0 +1,122 @@
+package io.ringtrain.engine;
+
+import io.ringtrain.engine.autograd.GradMode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TensorTest {
+    private static final SplittableRandom RNG = new SplittableRandom(7);
+
+    @Test
+    void coreOpsMatchPyTorchForwardAndBackward() {
+        Golden g = Golden.load("core_ops");
+        Tensor a = g.get("a").requiresGrad(true), b = g.get("b").requiresGrad(true), c = g.get("c").requiresGrad(true);
+        Tensor w = g.get("w");
+        Tensor y = a.matmul(b).mul(c.unsqueeze(0));
+        Tensor s = y.softmax(-1), ls = y.logSoftmax(1);
+        Tensor loss = s.mul(w).sum().add(ls.mul(w).sum())
+                .add(y.tanh().sigmoid().div(y.exp().add(1f)).sum())
+                .add(y.max(2, false).sum());
+        loss.backward();
+        // float32 on both sides with different summation orders: ~1e-6 relative is expected; 1e-4 leaves margin.
+        g.assertClose("y", y, 1e-5, 1e-4);
+        g.assertClose("softmax", s, 1e-6, 1e-4);
+        g.assertClose("log_softmax", ls, 1e-5, 1e-4);
+        g.assertClose("loss", loss.reshape(1), 1e-4, 1e-4);
+        g.assertClose("grad_a", a.grad(), 1e-4, 1e-3);
+        g.assertClose("grad_b", b.grad(), 1e-4, 1e-3);
+        g.assertClose("grad_c", c.grad(), 1e-4, 1e-3);
+    }
+
+    @Test
+    void elementwiseOpsHaveCorrectGradients() {
+        Tensor x = Tensor.uniform(RNG, 0.5f, 2f, 3, 4), y = Tensor.uniform(RNG, 0.5f, 2f, 4);
+        GradCheck.check("add/sub/mul/div with broadcasting", in -> in.get(0).add(in.get(1)).mul(in.get(0)).sub(in.get(1)).div(in.get(1).add(3f)), x, y);
+        GradCheck.check("exp/log/sqrt/pow", in -> in.get(0).exp().add(in.get(0).log()).add(in.get(0).sqrt()).add(in.get(0).pow(3f)), x);
+        GradCheck.check("tanh/sigmoid", in -> in.get(0).tanh().mul(in.get(0).sigmoid()), Tensor.randn(RNG, 5, 3));
+    }
+
+    @Test
+    void reductionsAndSoftmaxHaveCorrectGradients() {
+        Tensor x = Tensor.randn(RNG, 2, 3, 4);
+        GradCheck.check("sum(dim)", in -> in.get(0).sum(1, false), x);
+        GradCheck.check("mean(dim, keepDim)", in -> in.get(0).mean(2, true), x);
+        GradCheck.check("softmax(dim=1)", in -> in.get(0).softmax(1), x);
+        GradCheck.check("logSoftmax(dim=-1)", in -> in.get(0).logSoftmax(-1), x);
+    }
+
+    @Test
+    void matmulHandlesTransposedAndBatchedOperands() {
+        Tensor a = Tensor.randn(RNG, 2, 3, 5), b = Tensor.randn(RNG, 2, 4, 5), m = Tensor.randn(RNG, 5, 3);
+        GradCheck.check("batched a·bᵀ (transposed view)", in -> in.get(0).matmul(in.get(1).transpose(1, 2)), a, b);
+        GradCheck.check("2-D transposed both", in -> in.get(0).t().matmul(in.get(1).t()), m, Tensor.randn(RNG, 4, 5));
+        Tensor viaCopy = a.matmul(b.transpose(1, 2).contiguous());
+        Tensor viaView = a.matmul(b.transpose(1, 2));
+        assertArrayEquals(viaCopy.toArray(), viaView.toArray(), 1e-5f);
+    }
+
+    @Test
+    void viewsShareStorageAndRouteGradients() {
+        Tensor x = Tensor.randn(RNG, 4, 6);
+        Tensor t = x.transpose(0, 1);
+        assertTrue(t.storage() == x.storage(), "transpose is a view");
+        assertFalse(t.isContiguous());
+        assertEquals(x.get(1, 2), t.get(2, 1));
+        GradCheck.check("permute+narrow+reshape", in -> in.get(0).permute(1, 0).narrow(0, 1, 3).reshape(-1).mul(2f), x);
+        GradCheck.check("expand", in -> in.get(0).expand(3, 4, 6).sum(0, false), x);
+        GradCheck.check("cat", in -> Tensor.cat(List.of(in.get(0), in.get(1)), 1), x, Tensor.randn(RNG, 4, 2));
+    }
+
+    @Test
+    void gradientsAccumulateUntilCleared() {
+        Tensor x = Tensor.of(new float[] {1f, 2f}, 2).requiresGrad(true);
+        x.mul(3f).sum().backward();
+        x.mul(3f).sum().backward();
+        assertArrayEquals(new float[] {6f, 6f}, x.gradArray());
+        x.zeroGrad();
+        assertNull(x.grad());
+    }
+
+    @Test
+    void noGradScopeRecordsNothing() {
+        Tensor x = Tensor.randn(RNG, 3).requiresGrad(true);
+        Tensor y;
+        try (var scope = GradMode.noGrad()) {
+            y = x.mul(2f);
+        }
+        assertFalse(y.requiresGrad());
+        assertTrue(x.mul(2f).requiresGrad(), "recording resumes after the scope");
+    }
+
+    @Test
+    void gradReadyHookFiresAfterEveryUseContributed() {
+        Tensor w = Tensor.of(new float[] {2f}, 1).requiresGrad(true);
+        float[] seen = new float[1];
+        w.addGradReadyHook(p -> seen[0] = p.gradArray()[0]);
+        w.mul(3f).add(w.mul(5f)).sum().backward();
+        assertEquals(8f, seen[0], "hook sees the complete gradient 3 + 5");
+    }
+
+    @Test
+    void shapeErrorsNameBothShapes() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).add(Tensor.zeros(4)));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[4]"), e.getMessage());
+        var m = assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(2, 3).matmul(Tensor.zeros(4, 5)));
+        assertTrue(m.getMessage().contains("[2, 3]") && m.getMessage().contains("[4, 5]"), m.getMessage());
+    }
+
+    @Test
+    void fullyMaskedSoftmaxRowIsZeroNotNaN() {
+        Tensor x = Tensor.full(Float.NEGATIVE_INFINITY, 1, 3);
+        assertArrayEquals(new float[] {0f, 0f, 0f}, x.softmax(-1).toArray());
+    }
+}
