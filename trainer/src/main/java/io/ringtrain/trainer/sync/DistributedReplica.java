@@ -1,0 +1,234 @@
+package io.ringtrain.trainer.sync;
+
+import io.ringtrain.allreduce.Communicator;
+import io.ringtrain.allreduce.ReduceOp;
+import io.ringtrain.engine.Shape;
+import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.nn.Module;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One data-parallel replica of a model, as PyTorch's DistributedDataParallel.
+ *
+ * <p>At construction rank 0's parameters and buffers are broadcast to every rank, after checking
+ * that all ranks hold the same names and shapes. Gradients are grouped into buckets in reverse
+ * parameter order (the order backward tends to produce them); a bucket's all-reduce starts from the
+ * parameters' grad-ready hooks as soon as its last gradient is complete, so communication overlaps
+ * the rest of backward. Buckets launch strictly in index order, so every rank issues the same
+ * collectives in the same order.
+ *
+ * <p>Averaging is by the global sample count, so uneven batches are exact: {@link #beginStep(int)}
+ * returns the factor n_r / N by which this rank scales its (mean) loss; the buckets are then
+ * all-reduced with SUM. With the loss in global units, SyncBatchNorm's backward sums are global too.
+ *
+ * <p>Use per step: {@code scale = beginStep(n)}, forward, {@code loss.mul(scale).backward()},
+ * {@link #finishGradients()}, then clip and step the optimizer. Inside {@link #noSync()} backward
+ * only accumulates (gradient accumulation); the next synchronised backward carries the sum.
+ */
+public final class DistributedReplica {
+    private final Module model;
+    private final Communicator comm;
+    private final List<GradBucket> buckets;
+    private final Map<Tensor, GradBucket> bucketOf = new IdentityHashMap<>();
+    private int nextToLaunch;
+    private boolean syncEnabled = true;
+    private long globalSamples;
+    private long commNanos;
+    private long exposedNanos;
+
+    public DistributedReplica(Module model, Communicator comm) {
+        this(model, comm, ReplicaOptions.DEFAULTS);
+    }
+
+    public DistributedReplica(Module model, Communicator comm, ReplicaOptions options) {
+        this.model = model;
+        this.comm = comm;
+        checkSameModelOnEveryRank();
+        broadcastState();
+        this.buckets = assignBuckets(model.parameters(), options);
+        for (GradBucket b : buckets) {
+            b.reset();
+            for (Tensor p : b.params) {
+                bucketOf.put(p, b);
+                p.addGradReadyHook(this::onGradReady);
+            }
+        }
+    }
+
+    public Module model() {
+        return model;
+    }
+
+    public Communicator communicator() {
+        return comm;
+    }
+
+    /** Bucket sizes in parameters, in launch order; for tests and logs. */
+    public List<Integer> bucketSizes() {
+        List<Integer> sizes = new ArrayList<>();
+        for (GradBucket b : buckets) sizes.add(b.params.size());
+        return sizes;
+    }
+
+    private void checkSameModelOnEveryRank() {
+        StringBuilder sig = new StringBuilder();
+        model.stateDict().forEach((name, t) -> sig.append(name).append(Shape.str(t.shape())).append('\n'));
+        byte[] mine = sig.toString().getBytes(StandardCharsets.UTF_8);
+        List<byte[]> all = comm.allGather(mine);
+        String reference = new String(all.get(0), StandardCharsets.UTF_8);
+        for (int r = 1; r < all.size(); r++) {
+            String other = new String(all.get(r), StandardCharsets.UTF_8);
+            if (!other.equals(reference)) {
+                throw new IllegalStateException("rank " + r + " holds a different model than rank 0: "
+                        + firstDifference(reference.split("\n"), other.split("\n"))
+                        + "; every replica must build the same architecture");
+            }
+        }
+    }
+
+    private static String firstDifference(String[] a, String[] b) {
+        for (int i = 0; i < Math.max(a.length, b.length); i++) {
+            String x = i < a.length ? a[i] : "(nothing)", y = i < b.length ? b[i] : "(nothing)";
+            if (!x.equals(y)) return "entry " + i + " is '" + x + "' on rank 0 but '" + y + "'";
+        }
+        return "(no difference found)";
+    }
+
+    /** Copies rank 0's parameters and buffers to every rank (at start, and after a restart). */
+    public void broadcastState() {
+        List<Tensor> state = new ArrayList<>(model.stateDict().values());
+        int total = 0;
+        for (Tensor t : state) total += t.numel();
+        float[] flat = new float[total];
+        int at = 0;
+        for (Tensor t : state) {
+            float[] v = t.toArray();
+            System.arraycopy(v, 0, flat, at, v.length);
+            at += v.length;
+        }
+        comm.broadcast(flat, 0);
+        at = 0;
+        for (Tensor t : state) {
+            int n = t.numel();
+            t.copyFrom(Tensor.of(java.util.Arrays.copyOfRange(flat, at, at + n), t.shape()));
+            at += n;
+        }
+    }
+
+    static List<GradBucket> assignBuckets(List<Tensor> params, ReplicaOptions options) {
+        List<Tensor> reversed = new ArrayList<>(params);
+        Collections.reverse(reversed);
+        List<GradBucket> out = new ArrayList<>();
+        List<Tensor> current = new ArrayList<>();
+        long bytes = 0;
+        long cap = options.firstBucketCapBytes();
+        for (Tensor p : reversed) {
+            if (!current.isEmpty() && bytes + 4L * p.numel() > cap) {
+                out.add(new GradBucket(out.size(), current));
+                current = new ArrayList<>();
+                bytes = 0;
+                cap = options.bucketCapBytes();
+            }
+            current.add(p);
+            bytes += 4L * p.numel();
+        }
+        if (!current.isEmpty()) out.add(new GradBucket(out.size(), current));
+        return out;
+    }
+
+    /**
+     * Starts a synchronised step on {@code localSamples} samples and returns this rank's loss scale
+     * n_r / N. A rank with an empty batch passes 0 and still takes part in every collective.
+     */
+    public float beginStep(int localSamples) {
+        double[] count = {localSamples};
+        comm.allReduce(count, ReduceOp.SUM);
+        globalSamples = (long) count[0];
+        if (globalSamples == 0) throw new IllegalStateException("no rank has any sample in this step");
+        return (float) (localSamples / (double) globalSamples);
+    }
+
+    /** The global batch size of the current step (after {@link #beginStep}). */
+    public long globalSamples() {
+        return globalSamples;
+    }
+
+    /** A scope in which backward accumulates gradients without synchronising them. */
+    public AutoCloseable noSync() {
+        boolean previous = syncEnabled;
+        syncEnabled = false;
+        return () -> syncEnabled = previous;
+    }
+
+    private void onGradReady(Tensor param) {
+        if (!syncEnabled) return;
+        GradBucket b = bucketOf.get(param);
+        b.pendingGrads--;
+        while (nextToLaunch < buckets.size() && buckets.get(nextToLaunch).pendingGrads <= 0) {
+            launch(buckets.get(nextToLaunch++));
+        }
+    }
+
+    private void launch(GradBucket b) {
+        b.pack();
+        b.launchedAtNanos = System.nanoTime();
+        b.inFlight = comm.allReduceAsync(b.flatGrads, ReduceOp.SUM);
+    }
+
+    /**
+     * Launches the buckets whose gradients never all arrived (parameters unused this step count as
+     * zeros), waits for every bucket and writes the summed gradients back.
+     */
+    public void finishGradients() {
+        while (nextToLaunch < buckets.size()) launch(buckets.get(nextToLaunch++));
+        long waitStart = System.nanoTime();
+        long lastDone = waitStart;
+        long firstLaunch = Long.MAX_VALUE;
+        try {
+            for (GradBucket b : buckets) {
+                firstLaunch = Math.min(firstLaunch, b.launchedAtNanos);
+                b.inFlight.join();
+                lastDone = System.nanoTime();
+                b.unpack();
+            }
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        } finally {
+            for (GradBucket b : buckets) b.reset();
+            nextToLaunch = 0;
+        }
+        commNanos += lastDone - firstLaunch;
+        exposedNanos += lastDone - waitStart;
+    }
+
+    /**
+     * Wall time from the first bucket's launch to the last bucket's completion, and the part of it
+     * spent waiting after backward ended (not hidden behind computation), summed over steps.
+     */
+    public CommStats commStats() {
+        return new CommStats(commNanos, exposedNanos);
+    }
+
+    public void resetCommStats() {
+        commNanos = 0;
+        exposedNanos = 0;
+    }
+
+    public record CommStats(long commNanos, long exposedNanos) {
+        public double hiddenShare() {
+            return commNanos == 0 ? 1.0 : 1.0 - (double) exposedNanos / commNanos;
+        }
+    }
+
+    /** Removes the hooks from the model's parameters. */
+    public void detach() {
+        for (Tensor p : model.parameters()) p.clearGradReadyHooks();
+    }
+}
