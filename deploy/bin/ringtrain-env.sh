@@ -1,0 +1,20 @@
+# Shared by the launchers: where the build lives and the JVM flags every ringtrain JVM needs.
+# shellcheck shell=bash
+RINGTRAIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RINGTRAIN_JAR="$RINGTRAIN_ROOT/deploy/target/ringtrain.jar"
+RINGTRAIN_LIB="$RINGTRAIN_ROOT/deploy/target/lib"
+# The Vector API module (SIMD kernels), and the opens Spark needs on Java 17+ outside spark-submit.
+RINGTRAIN_JAVA_FLAGS="--add-modules jdk.incubator.vector -Djdk.reflect.useDirectMethodHandle=false"
+for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
+         java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
+  RINGTRAIN_JAVA_FLAGS="$RINGTRAIN_JAVA_FLAGS --add-opens=java.base/$p=ALL-UNNAMED"
+done
+
+# Builds the artifact when it is missing or older than the sources.
+ringtrain_build_if_needed() {
+  if [[ ! -f "$RINGTRAIN_JAR" || ! -d "$RINGTRAIN_LIB" || -n "$(find "$RINGTRAIN_ROOT" -path '*/src/main/*' -newer "$RINGTRAIN_JAR" -print -quit 2>/dev/null)" ]]; then
+    echo "ringtrain: building (mvn package, tests skipped; once)..." >&2
+    (cd "$RINGTRAIN_ROOT" && mvn -B -q -ntp package -DskipTests -pl deploy -am) >&2 \
+      || { echo "ringtrain: the build failed; run 'mvn -B package -DskipTests' to see why" >&2; exit 1; }
+  fi
+}

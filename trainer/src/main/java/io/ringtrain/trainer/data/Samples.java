@@ -1,0 +1,18 @@
+package io.ringtrain.trainer.data;
+
+/**
+ * A random-access labelled dataset as the trainer sees it: each sample is a float array of a fixed
+ * shape. {@code epoch} lets an implementation draw per-epoch augmentation from (seed, epoch, index).
+ */
+public interface Samples {
+    int size();
+
+    /** Shape of one sample, e.g. [1, 28, 28]. */
+    int[] sampleShape();
+
+    /** Writes sample {@code index}, as seen in {@code epoch}, into {@code dst} at {@code offset}. */
+    void copySample(int index, int epoch, float[] dst, int offset);
+
+    /** The sample's target (a class index for classification). */
+    float target(int index);
+}
