@@ -25,10 +25,10 @@ import java.util.concurrent.CompletionException;
  * collectives in the same order.
  *
  * <p>Averaging is by the global sample count, so uneven batches are exact: {@link #beginStep(int)}
- * returns the factor n_r / N by which this rank scales its (mean) loss; the buckets are then
- * all-reduced with SUM. With the loss in global units, SyncBatchNorm's backward sums are global too.
+ * returns the global sample count N, and each rank backpropagates its summed loss
+ * divided by N; the buckets are then all-reduced with SUM. With the loss in global units, SyncBatchNorm's backward sums are global too.
  *
- * <p>Use per step: {@code scale = beginStep(n)}, forward, {@code loss.mul(scale).backward()},
+ * <p>Use per step: {@code N = beginStep(n)}, forward, {@code lossSum.mul(1f / N).backward()},
  * {@link #finishGradients()}, then clip and step the optimizer. Inside {@link #noSync()} backward
  * only accumulates (gradient accumulation); the next synchronised backward carries the sum.
  */
@@ -144,15 +144,16 @@ public final class DistributedReplica {
     }
 
     /**
-     * Starts a synchronised step on {@code localSamples} samples and returns this rank's loss scale
-     * n_r / N. A rank with an empty batch passes 0 and still takes part in every collective.
+     * Starts a synchronised step on {@code localSamples} samples and returns the global count N;
+     * the rank scales its summed loss by 1/N. A rank with an empty batch passes 0 and still takes
+     * part in every collective.
      */
-    public float beginStep(int localSamples) {
+    public long beginStep(int localSamples) {
         double[] count = {localSamples};
         comm.allReduce(count, ReduceOp.SUM);
         globalSamples = (long) count[0];
         if (globalSamples == 0) throw new IllegalStateException("no rank has any sample in this step");
-        return (float) (localSamples / (double) globalSamples);
+        return globalSamples;
     }
 
     /** The global batch size of the current step (after {@link #beginStep}). */
@@ -161,10 +162,16 @@ public final class DistributedReplica {
     }
 
     /** A scope in which backward accumulates gradients without synchronising them. */
-    public AutoCloseable noSync() {
+    public SyncScope noSync() {
         boolean previous = syncEnabled;
         syncEnabled = false;
         return () -> syncEnabled = previous;
+    }
+
+    /** Restores synchronisation on close. */
+    public interface SyncScope extends AutoCloseable {
+        @Override
+        void close();
     }
 
     private void onGradReady(Tensor param) {

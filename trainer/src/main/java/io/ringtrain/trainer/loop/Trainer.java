@@ -1,0 +1,240 @@
+package io.ringtrain.trainer.loop;
+
+import io.ringtrain.allreduce.Communicator;
+import io.ringtrain.allreduce.ReduceOp;
+import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.nn.Init;
+import io.ringtrain.engine.nn.Module;
+import io.ringtrain.engine.optim.GradClip;
+import io.ringtrain.engine.optim.Optimizer;
+import io.ringtrain.engine.optim.schedule.LrSchedule;
+import io.ringtrain.trainer.checkpoint.CheckpointStore;
+import io.ringtrain.trainer.checkpoint.TrainingState;
+import io.ringtrain.trainer.data.Batch;
+import io.ringtrain.trainer.data.GlobalBatchPlan;
+import io.ringtrain.trainer.data.Samples;
+import io.ringtrain.trainer.sync.DistributedReplica;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The training loop of one replica. Run it on every rank with the same settings and a communicator
+ * over all ranks; with a single rank it is plain single-process training.
+ *
+ * <p>Per optimizer step: the ranks agree on the global sample count N, each runs forward and
+ * backward on its share of the global batch with its summed loss scaled by 1/N (so the summed
+ * gradients are those of the global mean loss), gradients are all-reduced in buckets during
+ * backward, clipped identically on every rank, and the optimizer steps. Rank 0 reports progress and
+ * writes checkpoints; {@link #fit} resumes from the store's latest checkpoint when there is one.
+ */
+public final class Trainer {
+    private final Module model;
+    private final Optimizer optimizer;
+    private final LrSchedule schedule;
+    private final Objective objective;
+    private final Communicator comm;
+    private final TrainerConfig config;
+    private final CheckpointStore checkpoints;
+    private final List<TrainingListener> listeners;
+
+    private Trainer(Builder b) {
+        this.model = Objects.requireNonNull(b.model, "model");
+        this.optimizer = Objects.requireNonNull(b.optimizer, "optimizer");
+        this.schedule = Objects.requireNonNull(b.schedule, "schedule");
+        this.objective = Objects.requireNonNull(b.objective, "objective");
+        this.comm = Objects.requireNonNull(b.comm, "communicator");
+        this.config = Objects.requireNonNull(b.config, "config");
+        this.checkpoints = b.checkpoints;
+        this.listeners = List.copyOf(b.listeners);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Required: model, optimizer, schedule, objective, communicator, config. Optional: checkpoints, listeners. */
+    public static final class Builder {
+        private Module model;
+        private Optimizer optimizer;
+        private LrSchedule schedule;
+        private Objective objective;
+        private Communicator comm;
+        private TrainerConfig config;
+        private CheckpointStore checkpoints;
+        private final List<TrainingListener> listeners = new ArrayList<>();
+
+        public Builder setModel(Module m) { this.model = m; return this; }
+        public Builder setOptimizer(Optimizer o) { this.optimizer = o; return this; }
+        public Builder setSchedule(LrSchedule s) { this.schedule = s; return this; }
+        public Builder setObjective(Objective o) { this.objective = o; return this; }
+        public Builder setCommunicator(Communicator c) { this.comm = c; return this; }
+        public Builder setConfig(TrainerConfig c) { this.config = c; return this; }
+        public Builder optCheckpoints(CheckpointStore s) { this.checkpoints = s; return this; }
+        public Builder optListener(TrainingListener l) { this.listeners.add(l); return this; }
+        public Trainer build() { return new Trainer(this); }
+    }
+
+    /** Optimizer steps per epoch for a dataset of {@code size} samples under this configuration. */
+    public int optimizerStepsPerEpoch(int size) {
+        int micro = new GlobalBatchPlan(size, comm.worldSize(), config.perRankBatch(), config.seed(), config.dropLast()).stepsPerEpoch();
+        return (micro + config.accumulationSteps() - 1) / config.accumulationSteps();
+    }
+
+    public TrainingResult fit(Samples train, Samples eval) {
+        int rank = comm.rank(), world = comm.worldSize();
+        GlobalBatchPlan plan = new GlobalBatchPlan(train.size(), world, config.perRankBatch(), config.seed(), config.dropLast());
+        int microSteps = plan.stepsPerEpoch();
+        int k = config.accumulationSteps();
+        long stepsPerEpoch = (microSteps + k - 1) / k;
+        long totalSteps = stepsPerEpoch * config.epochs();
+
+        int startEpoch = 0, startMicro = 0;
+        long globalStep = 0;
+        Optional<TrainingState> resumed = loadLatest();
+        if (resumed.isPresent()) {
+            TrainingState s = resumed.get();
+            model.loadStateDict(s.model(), true);
+            optimizer.loadStateDict(s.optimizer());
+            startEpoch = s.epoch();
+            startMicro = s.microStep();
+            globalStep = s.globalStep();
+        }
+        DistributedReplica replica = world > 1 ? new DistributedReplica(model, comm) : null;
+        List<Tensor> params = model.parameters();
+        List<TrainingListener.EpochReport> reports = new ArrayList<>();
+        EvalResult lastEval = null;
+        long t0 = System.nanoTime();
+        long samplesSeen = 0;
+        long stepsThisRun = 0;
+        try {
+            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+                long epochStart = System.nanoTime();
+                int[] perm = plan.permutation(epoch);
+                model.train();
+                double lossSum = 0;
+                long lossCount = 0;
+                for (int micro = (epoch == startEpoch ? startMicro : 0); micro < microSteps; micro += k) {
+                    int end = Math.min(micro + k, microSteps);
+                    List<int[]> shares = new ArrayList<>();
+                    int local = 0;
+                    for (int j = micro; j < end; j++) {
+                        int[] idx = plan.indices(perm, j, rank);
+                        shares.add(idx);
+                        local += idx.length;
+                    }
+                    long global = replica != null ? replica.beginStep(local) : local;
+                    optimizer.setLr(schedule.lrAt(globalStep));
+                    // Dropout and other in-model randomness: a function of (seed, step, rank), so resume replays it.
+                    Init.manualSeed(GlobalBatchPlan.mix(config.seed(), globalStep * world + rank));
+                    double stepLoss = 0;
+                    for (int j = 0; j < shares.size(); j++) {
+                        Batch batch = Batch.gather(train, shares.get(j), epoch);
+                        boolean syncNow = j == shares.size() - 1;
+                        try (DistributedReplica.SyncScope scope = replica != null && !syncNow ? replica.noSync() : null) {
+                            Tensor out = model.forward(batch.inputs());
+                            Tensor loss = objective.lossSum(out, batch);
+                            stepLoss += loss.item();
+                            loss.mul((float) (1.0 / global)).backward();
+                        }
+                    }
+                    if (replica != null) replica.finishGradients();
+                    if (config.clipGradNorm() > 0) GradClip.clipGradNorm(params, config.clipGradNorm());
+                    optimizer.step();
+                    optimizer.zeroGrad();
+                    globalStep++;
+                    stepsThisRun++;
+                    lossSum += stepLoss;
+                    lossCount += local;
+                    samplesSeen += global;
+                    int nextMicro = end;
+                    if (rank == 0) {
+                        double elapsed = (System.nanoTime() - t0) / 1e9;
+                        double perStep = elapsed / stepsThisRun;
+                        TrainingListener.StepReport report = new TrainingListener.StepReport(epoch + 1, config.epochs(),
+                                (micro / k) + 1, (int) stepsPerEpoch, globalStep, totalSteps,
+                                local == 0 ? Double.NaN : stepLoss / local, schedule.lrAt(globalStep - 1),
+                                samplesSeen / elapsed, perStep * (totalSteps - globalStep));
+                        listeners.forEach(l -> l.onStep(report));
+                    }
+                    if (config.checkpointEverySteps() > 0 && globalStep % config.checkpointEverySteps() == 0 && nextMicro < microSteps) {
+                        saveCheckpoint(globalStep, epoch, nextMicro);
+                    }
+                }
+                double[] totals = {lossSum, lossCount};
+                if (world > 1) comm.allReduce(totals, ReduceOp.SUM);
+                lastEval = eval == null ? null : evaluate(eval);
+                TrainingListener.EpochReport report = new TrainingListener.EpochReport(epoch + 1, config.epochs(),
+                        totals[1] == 0 ? Double.NaN : totals[0] / totals[1], (long) totals[1],
+                        lastEval == null ? null : lastEval.loss(), lastEval == null ? null : lastEval.accuracy(),
+                        (System.nanoTime() - epochStart) / 1e9);
+                reports.add(report);
+                if (rank == 0) listeners.forEach(l -> l.onEpochEnd(report));
+                saveCheckpoint(globalStep, epoch + 1, 0);
+            }
+        } finally {
+            if (replica != null) replica.detach();
+        }
+        double hidden = replica == null ? 1.0 : replica.commStats().hiddenShare();
+        return new TrainingResult(reports, lastEval, globalStep, (System.nanoTime() - t0) / 1e9, hidden);
+    }
+
+    /**
+     * Mean loss and accuracy over {@code data}, each rank evaluating its share (in order, no
+     * shuffling) and the counts all-reduced; no gradients, BatchNorm in eval mode.
+     */
+    public EvalResult evaluate(Samples data) {
+        int rank = comm.rank(), world = comm.worldSize();
+        GlobalBatchPlan plan = new GlobalBatchPlan(data.size(), world, config.perRankBatch(), config.seed(), false);
+        int[] order = new int[data.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        double[] sums = new double[3];
+        try (var scope = GradMode.noGrad()) {
+            for (int step = 0; step < plan.stepsPerEpoch(); step++) {
+                int[] idx = plan.indices(order, step, rank);
+                if (idx.length == 0) continue;
+                Batch batch = Batch.gather(data, idx, 0);
+                Tensor out = model.forward(batch.inputs());
+                sums[0] += objective.lossSum(out, batch).item();
+                sums[1] += objective.correct(out, batch);
+                sums[2] += idx.length;
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        if (world > 1) comm.allReduce(sums, ReduceOp.SUM);
+        return new EvalResult(sums[0] / sums[2], sums[1] / sums[2], (long) sums[2]);
+    }
+
+    private Optional<TrainingState> loadLatest() {
+        if (checkpoints == null) return Optional.empty();
+        try {
+            return checkpoints.latest();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the latest checkpoint from " + checkpoints.location(), e);
+        }
+    }
+
+    private void saveCheckpoint(long globalStep, int nextEpoch, int nextMicro) {
+        if (checkpoints == null || comm.rank() != 0) return;
+        Map<String, String> info = new LinkedHashMap<>();
+        info.put("seed", Long.toString(config.seed()));
+        info.put("world_size", Integer.toString(comm.worldSize()));
+        info.put("per_rank_batch", Integer.toString(config.perRankBatch()));
+        try {
+            checkpoints.save(new TrainingState(globalStep, nextEpoch, nextMicro, model.stateDict(), optimizer.stateDict(), info));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint at step " + globalStep + " to " + checkpoints.location(), e);
+        }
+        listeners.forEach(l -> l.onCheckpoint(globalStep, checkpoints.location()));
+    }
+}

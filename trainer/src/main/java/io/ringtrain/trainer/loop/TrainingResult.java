@@ -1,0 +1,7 @@
+package io.ringtrain.trainer.loop;
+
+import java.util.List;
+
+/** The outcome of {@link Trainer#fit}: one report per epoch run in this call, the final evaluation and timings. */
+public record TrainingResult(List<TrainingListener.EpochReport> epochs, EvalResult finalEval, long optimizerSteps,
+                             double seconds, double hiddenCommShare) {}
