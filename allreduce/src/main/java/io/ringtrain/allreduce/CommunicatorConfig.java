@@ -1,0 +1,190 @@
+package io.ringtrain.allreduce;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a {@link RingCommunicator} needs. Required: {@code peers} (one {@code host:port} per
+ * rank, in rank order, the same list on every rank), {@code rank} and {@code secret}. Optional
+ * settings start with {@code opt} and have the defaults listed on each.
+ */
+public final class CommunicatorConfig {
+  private final List<String> peers;
+  private final int rank;
+  private final byte[] secret;
+  private final int generation;
+  private final Duration timeout;
+  private final Duration handshakeTimeout;
+  private final int segmentBytes;
+  private final int smallBufferBytes;
+  private final int ioThreads;
+  private final InetAddress bindAddress;
+  private final StepListener stepListener;
+
+  private CommunicatorConfig(Builder b) {
+    this.peers = List.copyOf(b.peers);
+    this.rank = b.rank;
+    this.secret = b.secret.clone();
+    this.generation = b.generation;
+    this.timeout = b.timeout;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.segmentBytes = b.segmentBytes;
+    this.smallBufferBytes = b.smallBufferBytes;
+    this.ioThreads = b.ioThreads;
+    this.bindAddress = b.bindAddress;
+    this.stepListener = b.stepListener;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public List<String> peers() { return peers; }
+  public int worldSize() { return peers.size(); }
+  public int rank() { return rank; }
+  public byte[] secret() { return secret.clone(); }
+  public int generation() { return generation; }
+  public Duration timeout() { return timeout; }
+  public Duration handshakeTimeout() { return handshakeTimeout; }
+  public int segmentBytes() { return segmentBytes; }
+  public int smallBufferBytes() { return smallBufferBytes; }
+  public int ioThreads() { return ioThreads; }
+  public StepListener stepListener() { return stepListener; }
+
+  /** The address to listen on: the one set, else this rank's own host from {@code peers}. */
+  public InetAddress bindAddress() {
+    if (bindAddress != null) return bindAddress;
+    try {
+      return InetAddress.getByName(host(peers.get(rank)));
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException("cannot resolve this rank's host in '" + peers.get(rank) + "': " + e.getMessage(), e);
+    }
+  }
+
+  static String host(String hostPort) {
+    return hostPort.substring(0, hostPort.lastIndexOf(':'));
+  }
+
+  static int port(String hostPort) {
+    return Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1));
+  }
+
+  /** Builder: {@code set*} for the required settings, {@code opt*} for the rest. */
+  public static final class Builder {
+    private List<String> peers;
+    private int rank = -1;
+    private byte[] secret;
+    private int generation = 0;
+    private Duration timeout = Duration.ofSeconds(60);
+    private Duration handshakeTimeout = RingServer.DEFAULT_HANDSHAKE_TIMEOUT;
+    private int segmentBytes = 1 << 20;
+    private int smallBufferBytes = 64 << 10;
+    private int ioThreads = RingServer.DEFAULT_IO_THREADS;
+    private InetAddress bindAddress;
+    private StepListener stepListener;
+
+    /** {@code host:port} of every rank, indexed by rank; identical on every rank. */
+    public Builder setPeers(List<String> peers) {
+      this.peers = Objects.requireNonNull(peers);
+      return this;
+    }
+
+    public Builder setRank(int rank) {
+      this.rank = rank;
+      return this;
+    }
+
+    /** The job secret every rank proves it knows (HMAC-SHA256 key); 32 random bytes are plenty. */
+    public Builder setSecret(byte[] secret) {
+      this.secret = Objects.requireNonNull(secret).clone();
+      return this;
+    }
+
+    /**
+     * Ring generation, default 0: raise it each time a ring is rebuilt (a restarted job or stage
+     * attempt) so that connections and frames from an earlier ring are rejected.
+     */
+    public Builder optGeneration(int generation) {
+      this.generation = generation;
+      return this;
+    }
+
+    /**
+     * Longest wait for a peer, default 60 s: for a frame, for room to send, and for the ring to
+     * connect. A dead or stalled peer makes every rank fail within about this long.
+     */
+    public Builder optTimeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /** How long an incoming connection may take to authenticate, default 10 s. */
+    public Builder optHandshakeTimeout(Duration handshakeTimeout) {
+      this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout);
+      return this;
+    }
+
+    /** Bytes per frame of the ring algorithms, default 1 MiB: the pipelining unit. */
+    public Builder optSegmentBytes(int segmentBytes) {
+      this.segmentBytes = segmentBytes;
+      return this;
+    }
+
+    /**
+     * Buffers of at most this many bytes use recursive doubling (log2 W messages, latency
+     * bound) instead of the ring (2(W-1) messages, bandwidth bound); default 64 KiB, from the
+     * measurements in the README. Capped at the segment size.
+     */
+    public Builder optSmallBufferBytes(int smallBufferBytes) {
+      this.smallBufferBytes = smallBufferBytes;
+      return this;
+    }
+
+    /** Netty I/O threads, default 2. */
+    public Builder optIoThreads(int ioThreads) {
+      this.ioThreads = ioThreads;
+      return this;
+    }
+
+    /** Address to listen on, default this rank's host in {@code peers} (not the wildcard). */
+    public Builder optBindAddress(InetAddress bindAddress) {
+      this.bindAddress = bindAddress;
+      return this;
+    }
+
+    public Builder optStepListener(StepListener stepListener) {
+      this.stepListener = stepListener;
+      return this;
+    }
+
+    public CommunicatorConfig build() {
+      if (peers == null || peers.isEmpty()) throw new IllegalArgumentException("peers is empty: give one host:port per rank");
+      for (String peer : peers) {
+        int colon = peer.lastIndexOf(':');
+        if (colon <= 0 || colon == peer.length() - 1) throw new IllegalArgumentException("peer '" + peer + "' is not host:port");
+        try {
+          port(peer);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("peer '" + peer + "' has no numeric port", e);
+        }
+      }
+      if (rank < 0 || rank >= peers.size()) {
+        throw new IllegalArgumentException("rank " + rank + " is outside 0.." + (peers.size() - 1) + " (one per peer)");
+      }
+      if (secret == null || secret.length == 0) {
+        throw new IllegalArgumentException("no job secret: setSecret(bytes) with the same random bytes on every rank");
+      }
+      if (segmentBytes < 64 || segmentBytes > (64 << 20)) {
+        throw new IllegalArgumentException("segmentBytes " + segmentBytes + " is outside 64 B..64 MiB");
+      }
+      if (smallBufferBytes < 0) throw new IllegalArgumentException("smallBufferBytes " + smallBufferBytes + " is negative");
+      smallBufferBytes = Math.min(smallBufferBytes, segmentBytes);
+      if (ioThreads < 1) throw new IllegalArgumentException("ioThreads " + ioThreads + " must be at least 1");
+      if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout " + timeout + " must be positive");
+      return new CommunicatorConfig(this);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+package io.ringtrain.allreduce.ring;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.ringtrain.allreduce.CollectiveException;
+import io.ringtrain.allreduce.StepListener;
+import io.ringtrain.allreduce.transport.CollectiveHeader;
+import io.ringtrain.allreduce.transport.DataFrame;
+import io.ringtrain.allreduce.transport.PeerLink;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One collective in progress on one rank: what the algorithms use to send and receive frames.
+ * Every wait is bounded by the ring's timeout, and every frame received is checked against this
+ * collective's header before its data is used. Any failure is recorded on the {@link Ring} (which
+ * aborts the peers) and thrown as a {@link CollectiveException} naming the collective, its
+ * sequence number and the peer.
+ */
+public final class CollectiveRun {
+  private final Ring ring;
+  private final CollectiveHeader header;
+  private final long timeoutNanos;
+  private String phase = "start";
+  private int phaseStep;
+
+  public CollectiveRun(Ring ring, CollectiveHeader header) {
+    this.ring = ring;
+    this.header = header;
+    this.timeoutNanos = ring.config().timeout().toNanos();
+  }
+
+  public CollectiveHeader header() { return header; }
+  public int rank() { return ring.rank(); }
+  public int worldSize() { return ring.worldSize(); }
+  int segmentBytes() { return ring.config().segmentBytes(); }
+  Ring ring() { return ring; }
+
+  /** A direct buffer for one payload; ownership passes on with {@link #send}. */
+  ByteBuf allocate(int bytes) {
+    return ByteBufAllocator.DEFAULT.directBuffer(bytes, bytes);
+  }
+
+  void enterStep(String phaseName, int step) {
+    this.phase = phaseName;
+    this.phaseStep = step;
+    StepListener listener = ring.config().stepListener();
+    if (listener != null) listener.stepStarted(header.kind().operation(), header.sequence(), phaseName, step);
+  }
+
+  /** Sends one frame to {@code peer}; takes ownership of {@code payload} (released on failure too). */
+  void send(int peer, int step, int segment, ByteBuf payload) {
+    send(peer, step, segment, header, payload);
+  }
+
+  void send(int peer, int step, int segment, CollectiveHeader frameHeader, ByteBuf payload) {
+    PeerLink link = ring.link(peer);
+    DataFrame frame = new DataFrame(frameHeader, step, segment, payload);
+    try {
+      link.send(frame, System.nanoTime() + timeoutNanos, this::failureIfAny);
+    } catch (TimeoutException e) {
+      throw fail(
+          "could not send to " + link.describe() + " for " + millis() + " ms (" + where(step, segment)
+              + "): the peer is stalled (not reading) or its network is down");
+    } catch (CollectiveException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw fail(e.getMessage() + " (" + where(step, segment) + ")");
+    }
+  }
+
+  /**
+   * The next frame from {@code peer}, which must be this collective's {@code step} and {@code
+   * segment} with {@code expectedBytes} of payload (-1: any). The caller releases it.
+   */
+  DataFrame receive(int peer, int step, int segment, long expectedBytes) {
+    PeerLink link = ring.link(peer);
+    Object received;
+    try {
+      received = link.take(System.nanoTime() + timeoutNanos, this::failureIfAny);
+    } catch (TimeoutException e) {
+      throw fail(
+          "no data from " + link.describe() + " for " + millis() + " ms (" + where(step, segment)
+              + "): the peer is dead or stalled");
+    }
+    if (received == PeerLink.CLOSED) {
+      throw fail(link.describe() + " closed the connection (" + where(step, segment) + "): it died or closed its communicator early");
+    }
+    DataFrame frame = (DataFrame) received;
+    String problem = null;
+    if (!header.matches(frame.header())) {
+      problem =
+          header + " on rank " + rank() + " does not match " + frame.header() + " sent by " + link.describe()
+              + ": every rank must issue the same collectives, in the same order, with the same op, type and length";
+    } else if (frame.step() != step || frame.segment() != segment) {
+      problem =
+          "protocol error: " + link.describe() + " sent step " + frame.step() + " segment " + frame.segment()
+              + " where rank " + rank() + " expected " + where(step, segment);
+    } else if (expectedBytes >= 0 && frame.payload().readableBytes() != expectedBytes) {
+      problem =
+          "protocol error: " + link.describe() + " sent " + frame.payload().readableBytes() + " payload bytes where "
+              + expectedBytes + " were expected (" + where(step, segment) + ")";
+    }
+    if (problem != null) {
+      frame.release();
+      throw fail(problem);
+    }
+    return frame;
+  }
+
+  private String where(int step, int segment) {
+    return phase + " step " + phaseStep + ", frame step " + step + " segment " + segment;
+  }
+
+  private long millis() {
+    return timeoutNanos / 1_000_000;
+  }
+
+  private CollectiveException fail(String problem) {
+    String message = problem.startsWith(header.toString()) ? problem : header + " on rank " + rank() + ": " + problem;
+    CollectiveException failure = new CollectiveException(message);
+    ring.fail(failure);
+    return failure;
+  }
+
+  /** The ring's failure, restated for this collective, or null while the ring is healthy. */
+  public CollectiveException failureIfAny() {
+    CollectiveException failed = ring.failure();
+    if (failed == null) return null;
+    return new CollectiveException(header + " on rank " + rank() + " failed: " + failed.getMessage(), failed);
+  }
+}

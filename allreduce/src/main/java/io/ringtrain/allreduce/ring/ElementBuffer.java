@@ -1,0 +1,27 @@
+package io.ringtrain.allreduce.ring;
+
+import io.netty.buffer.ByteBuf;
+import io.ringtrain.allreduce.ReduceOp;
+import io.ringtrain.allreduce.transport.ElementType;
+
+/**
+ * The caller's buffer as the algorithms see it: ranges of elements that are written into frames,
+ * combined with received frames, or overwritten by them. Payloads are little-endian.
+ */
+public interface ElementBuffer {
+  ElementType type();
+
+  int length();
+
+  /** A new payload holding elements {@code [from, from + count)}; the caller owns it. */
+  ByteBuf encode(CollectiveRun run, int from, int count);
+
+  /** {@code this[from + i] = op(this[from + i], payload[i])}; does not release the payload. */
+  void reduceFrom(ByteBuf payload, int from, int count, ReduceOp op);
+
+  /** {@code this[from + i] = payload[i]}; does not release the payload. */
+  void copyFrom(ByteBuf payload, int from, int count);
+
+  /** {@code this[from + i] /= divisor}: the last step of AVG. */
+  void divide(int from, int count, int divisor);
+}

@@ -1,0 +1,20 @@
+package io.ringtrain.allreduce.ring;
+
+import java.nio.FloatBuffer;
+
+/** Wraps a caller's array or buffer for the algorithms of one {@link Ring}. */
+public final class ElementBuffers {
+  private ElementBuffers() {}
+
+  public static ElementBuffer of(float[] values, Ring ring) {
+    return new FloatArrayElements(values, ring);
+  }
+
+  public static ElementBuffer of(double[] values, Ring ring) {
+    return new DoubleArrayElements(values, ring);
+  }
+
+  public static ElementBuffer of(FloatBuffer values, Ring ring) {
+    return new FloatBufferElements(values, ring);
+  }
+}

@@ -1,0 +1,48 @@
+package io.ringtrain.allreduce.ring;
+
+import io.netty.buffer.ByteBuf;
+import io.ringtrain.allreduce.ReduceOp;
+import io.ringtrain.allreduce.reduce.ReduceKernel;
+import io.ringtrain.allreduce.transport.ElementType;
+import java.nio.ByteOrder;
+
+/** A {@code float[]}: received segments are copied to a scratch array, then SIMD-combined. */
+public final class FloatArrayElements implements ElementBuffer {
+  private final float[] values;
+  private final ReduceKernel kernel;
+  private final Scratch scratch;
+
+  FloatArrayElements(float[] values, Ring ring) {
+    this.values = values;
+    this.kernel = ring.kernel();
+    this.scratch = ring.scratch();
+  }
+
+  @Override public ElementType type() { return ElementType.FLOAT32; }
+  @Override public int length() { return values.length; }
+
+  @Override
+  public ByteBuf encode(CollectiveRun run, int from, int count) {
+    int bytes = count * Float.BYTES;
+    ByteBuf payload = run.allocate(bytes);
+    payload.nioBuffer(0, bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, from, count);
+    return payload.writerIndex(bytes);
+  }
+
+  @Override
+  public void reduceFrom(ByteBuf payload, int from, int count, ReduceOp op) {
+    float[] received = scratch.floats();
+    payload.nioBuffer(payload.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(received, 0, count);
+    kernel.reduce(op, values, from, received, 0, count);
+  }
+
+  @Override
+  public void copyFrom(ByteBuf payload, int from, int count) {
+    payload.nioBuffer(payload.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values, from, count);
+  }
+
+  @Override
+  public void divide(int from, int count, int divisor) {
+    kernel.divide(values, from, count, (float) divisor);
+  }
+}

@@ -1,0 +1,103 @@
+package io.ringtrain.allreduce.ring;
+
+import io.ringtrain.allreduce.ReduceOp;
+import io.ringtrain.allreduce.transport.DataFrame;
+
+/**
+ * Bandwidth-optimal all-reduce for large buffers: ring reduce-scatter, then ring all-gather.
+ *
+ * <p>The buffer of n elements is cut into W chunks, chunk c = [c·n/W, (c+1)·n/W). In
+ * reduce-scatter step s (0 ≤ s &lt; W−1) rank r sends chunk (r−s) mod W to rank r+1 and combines
+ * chunk (r−s−1) mod W received from rank r−1; afterwards rank r holds chunk (r+1) mod W fully
+ * reduced (AVG divides it by W here). In all-gather step s rank r sends chunk (r+1−s) mod W and
+ * overwrites chunk (r−s) mod W with what it receives. Each rank sends 2(W−1)/W·n elements.
+ *
+ * <p>Every element is reduced on exactly one rank, in ring order starting at the chunk's owner,
+ * and the all-gather copies those bytes: results are bitwise identical on all ranks and from run
+ * to run. Chunks travel in segments of {@code segmentBytes}; a rank keeps up to {@link #AHEAD}
+ * segments sent ahead of what it has received, so combining one segment overlaps receiving the
+ * next. An empty chunk still sends one (empty) frame, so every step has a frame to check.
+ */
+public final class RingAllReduce {
+  /** Segments a rank sends before it waits for the first one of the same step. */
+  static final int AHEAD = 2;
+
+  private RingAllReduce() {}
+
+  public static void run(CollectiveRun run, ElementBuffer buffer, ReduceOp op) {
+    int world = run.worldSize();
+    int rank = run.rank();
+    int next = (rank + 1) % world;
+    int prev = (rank - 1 + world) % world;
+    int segmentElements = Math.max(1, run.segmentBytes() / buffer.type().width());
+    for (int s = 0; s < world - 1; s++) {
+      run.enterStep("reduce-scatter", s);
+      exchange(run, buffer, op, true, s, next, chunk(rank - s, world), prev, chunk(rank - s - 1, world), segmentElements);
+    }
+    if (op == ReduceOp.AVG) {
+      int owned = chunk(rank + 1, world);
+      buffer.divide(chunkStart(owned, buffer.length(), world), chunkLength(owned, buffer.length(), world), world);
+    }
+    for (int s = 0; s < world - 1; s++) {
+      run.enterStep("all-gather", s);
+      exchange(run, buffer, op, false, world - 1 + s, next, chunk(rank + 1 - s, world), prev, chunk(rank - s, world), segmentElements);
+    }
+  }
+
+  /** Sends chunk {@code sendChunk} to {@code next} while receiving {@code recvChunk} from {@code prev}. */
+  private static void exchange(
+      CollectiveRun run, ElementBuffer buffer, ReduceOp op, boolean combine, int step,
+      int next, int sendChunk, int prev, int recvChunk, int segmentElements) {
+    int n = buffer.length();
+    int world = run.worldSize();
+    int sendStart = chunkStart(sendChunk, n, world);
+    int sendLength = chunkLength(sendChunk, n, world);
+    int recvStart = chunkStart(recvChunk, n, world);
+    int recvLength = chunkLength(recvChunk, n, world);
+    int sendSegments = segments(sendLength, segmentElements);
+    int recvSegments = segments(recvLength, segmentElements);
+    int width = buffer.type().width();
+    int sent = 0;
+    while (sent < Math.min(AHEAD, sendSegments)) {
+      sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++);
+    }
+    for (int i = 0; i < recvSegments; i++) {
+      int from = recvStart + i * segmentElements;
+      int count = Math.min(segmentElements, recvLength - i * segmentElements);
+      DataFrame frame = run.receive(prev, step, i, (long) count * width);
+      try {
+        if (combine) buffer.reduceFrom(frame.payload(), from, count, op);
+        else buffer.copyFrom(frame.payload(), from, count);
+      } finally {
+        frame.release();
+      }
+      if (sent < sendSegments) sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++);
+    }
+    while (sent < sendSegments) sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++);
+  }
+
+  private static void sendSegment(
+      CollectiveRun run, ElementBuffer buffer, int step, int next, int chunkStart, int chunkLength, int segmentElements, int segment) {
+    int offset = segment * segmentElements;
+    int count = Math.min(segmentElements, chunkLength - offset);
+    run.send(next, step, segment, buffer.encode(run, chunkStart + offset, count));
+  }
+
+  static int chunk(int index, int world) {
+    return Math.floorMod(index, world);
+  }
+
+  /** First element of chunk c: floor(c·n/W), so chunk lengths differ by at most one. */
+  static int chunkStart(int chunk, int n, int world) {
+    return (int) ((long) chunk * n / world);
+  }
+
+  static int chunkLength(int chunk, int n, int world) {
+    return chunkStart(chunk + 1, n, world) - chunkStart(chunk, n, world);
+  }
+
+  /** Frames needed for {@code length} elements: at least one, so that empty chunks are checked too. */
+  static int segments(int length, int segmentElements) {
+    return Math.max(1, (length + segmentElements - 1) / segmentElements);
+  }
+}

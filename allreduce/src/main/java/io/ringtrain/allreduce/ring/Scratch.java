@@ -1,0 +1,33 @@
+package io.ringtrain.allreduce.ring;
+
+/**
+ * Arrays a received segment is copied into before the SIMD kernel combines it (the Vector API
+ * reads arrays on every JDK we support), one segment long, reused by every collective of a ring.
+ * Only the collective thread touches them.
+ */
+final class Scratch {
+  private final int segmentBytes;
+  private float[] floats;
+  private float[] moreFloats;
+  private double[] doubles;
+
+  Scratch(int segmentBytes) {
+    this.segmentBytes = segmentBytes;
+  }
+
+  float[] floats() {
+    if (floats == null) floats = new float[segmentBytes / Float.BYTES];
+    return floats;
+  }
+
+  /** A second float array, for buffers that are not arrays themselves (a direct FloatBuffer). */
+  float[] moreFloats() {
+    if (moreFloats == null) moreFloats = new float[segmentBytes / Float.BYTES];
+    return moreFloats;
+  }
+
+  double[] doubles() {
+    if (doubles == null) doubles = new double[segmentBytes / Double.BYTES];
+    return doubles;
+  }
+}

@@ -1,0 +1,112 @@
+package io.ringtrain.allreduce.ring;
+
+import io.netty.buffer.ByteBuf;
+import io.ringtrain.allreduce.transport.CollectiveHeader;
+import io.ringtrain.allreduce.transport.DataFrame;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Broadcast along a binomial tree rooted at {@code root}, segmented so that a rank forwards
+ * segment i to its children while segment i+1 is on its way: ⌈log2 W⌉ hops of latency, and each
+ * rank forwards the buffer at most ⌈log2 W⌉ times.
+ *
+ * <p>With v = (rank − root) mod W, the parent is v with its lowest set bit cleared; the children
+ * are v + 2^j for every 2^j below that bit (all 2^j &lt; W for the root), largest subtree first.
+ */
+public final class TreeBroadcast {
+  private TreeBroadcast() {}
+
+  public static void run(CollectiveRun run, ElementBuffer buffer, int root) {
+    Tree tree = Tree.of(run.rank(), run.worldSize(), root);
+    int n = buffer.length();
+    int width = buffer.type().width();
+    int segmentElements = Math.max(1, run.segmentBytes() / width);
+    int segments = RingAllReduce.segments(n, segmentElements);
+    run.enterStep("broadcast", 0);
+    for (int i = 0; i < segments; i++) {
+      int from = i * segmentElements;
+      int count = Math.min(segmentElements, n - from);
+      if (tree.parent >= 0) {
+        DataFrame frame = run.receive(tree.parent, 0, i, (long) count * width);
+        try {
+          buffer.copyFrom(frame.payload(), from, count);
+        } finally {
+          frame.release();
+        }
+      }
+      if (!tree.children.isEmpty()) sendToChildren(run, tree, run.header(), i, buffer.encode(run, from, count));
+    }
+  }
+
+  /** Root's bytes on every rank; ranks other than root learn the length from the first frame. */
+  public static byte[] runBytes(CollectiveRun run, byte[] rootBytes, int root) {
+    Tree tree = Tree.of(run.rank(), run.worldSize(), root);
+    int segmentBytes = run.segmentBytes();
+    byte[] bytes = tree.parent < 0 ? rootBytes : null;
+    int segments = bytes == null ? 1 : RingAllReduce.segments(bytes.length, segmentBytes);
+    run.enterStep("broadcast", 0);
+    for (int i = 0; i < segments; i++) {
+      if (tree.parent >= 0) {
+        long expected = bytes == null ? -1 : Math.min(segmentBytes, bytes.length - (long) i * segmentBytes);
+        DataFrame frame = run.receive(tree.parent, 0, i, expected);
+        try {
+          if (bytes == null) {
+            bytes = new byte[checkedLength(run, frame.header().count())];
+            segments = RingAllReduce.segments(bytes.length, segmentBytes);
+            int firstBytes = Math.min(segmentBytes, bytes.length);
+            if (frame.payload().readableBytes() != firstBytes) {
+              throw new IllegalStateException("protocol error: first broadcast frame carries " + frame.payload().readableBytes() + " bytes, expected " + firstBytes);
+            }
+          }
+          frame.payload().getBytes(frame.payload().readerIndex(), bytes, i * segmentBytes, frame.payload().readableBytes());
+        } finally {
+          frame.release();
+        }
+      }
+      if (!tree.children.isEmpty()) {
+        int from = i * segmentBytes;
+        int count = Math.min(segmentBytes, bytes.length - from);
+        sendToChildren(run, tree, run.header().withCount(bytes.length), i, run.allocate(count).writeBytes(bytes, from, count));
+      }
+    }
+    return bytes;
+  }
+
+  private static int checkedLength(CollectiveRun run, long count) {
+    if (count < 0 || count > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("protocol error: broadcast of " + count + " bytes announced on rank " + run.rank());
+    }
+    return (int) count;
+  }
+
+  /** Sends one payload to every child: each send owns one reference, the last one the original. */
+  private static void sendToChildren(CollectiveRun run, Tree tree, CollectiveHeader frameHeader, int segment, ByteBuf payload) {
+    for (int c = 0; c < tree.children.size(); c++) {
+      ByteBuf forChild = c == tree.children.size() - 1 ? payload : payload.retainedDuplicate();
+      run.send(tree.children.get(c), 0, segment, frameHeader, forChild);
+    }
+  }
+
+  private static final class Tree {
+    int parent = -1;
+    final List<Integer> children = new ArrayList<>();
+
+    static Tree of(int rank, int world, int root) {
+      Tree tree = new Tree();
+      int v = Math.floorMod(rank - root, world);
+      int mask = 1;
+      while (mask < world) {
+        if ((v & mask) != 0) {
+          tree.parent = (v - mask + root) % world;
+          break;
+        }
+        mask <<= 1;
+      }
+      for (int m = mask >> 1; m > 0; m >>= 1) {
+        if (v + m < world) tree.children.add((v + m + root) % world);
+      }
+      return tree;
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.ringtrain.allreduce.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.MessageToMessageDecoder;
+import io.ringtrain.allreduce.ReduceOp;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Turns one length-stripped frame into a {@link DataFrame} or an {@link AbortFrame}. A frame of
+ * another generation (a peer of an earlier, restarted ring) or with an unknown type or field is
+ * rejected with an exception, which closes the connection.
+ *
+ * <p>Ownership: the incoming frame buffer is released by {@link MessageToMessageDecoder} after
+ * this method; the data frame keeps a retained slice of it for its payload.
+ */
+public final class DataFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
+  private final int generation;
+
+  public DataFrameDecoder(int generation) {
+    super(ByteBuf.class);
+    this.generation = generation;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+    byte type = in.readByte();
+    if (type == WireFormat.ABORT) {
+      in.readInt();
+      out.add(new AbortFrame(in.toString(StandardCharsets.UTF_8)));
+      return;
+    }
+    if (type != WireFormat.DATA) {
+      throw new CorruptedFrameException("unknown frame type " + type + " from " + ctx.channel().remoteAddress());
+    }
+    if (in.readableBytes() < WireFormat.DATA_HEADER_BYTES - 1) {
+      throw new CorruptedFrameException("data frame of " + (in.readableBytes() + 1) + " bytes is shorter than its header");
+    }
+    int frameGeneration = in.readInt();
+    if (frameGeneration != generation) {
+      throw new CorruptedFrameException(
+          "frame of ring generation " + frameGeneration + " on a ring at generation " + generation
+              + ": rejected (a peer from a restarted ring?)");
+    }
+    long sequence = in.readLong();
+    CollectiveKind kind = decodeEnum(CollectiveKind.values(), in.readByte(), "collective kind");
+    byte opCode = in.readByte();
+    ReduceOp op = opCode == -1 ? null : decodeEnum(ReduceOp.values(), opCode, "reduce op");
+    ElementType elementType = decodeEnum(ElementType.values(), in.readByte(), "element type");
+    long count = in.readLong();
+    int step = in.readInt();
+    int segment = in.readInt();
+    CollectiveHeader header = new CollectiveHeader(frameGeneration, sequence, kind, op, elementType, count, true);
+    out.add(new DataFrame(header, step, segment, in.readRetainedSlice(in.readableBytes())));
+  }
+
+  private static <E extends Enum<E>> E decodeEnum(E[] values, int code, String what) {
+    if (code < 0 || code >= values.length) {
+      throw new CorruptedFrameException("unknown " + what + " code " + code);
+    }
+    return values[code];
+  }
+}

@@ -1,0 +1,44 @@
+package io.ringtrain.allreduce.transport;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * Last handler of an authenticated peer's pipeline: hands data frames to the {@link PeerLink}
+ * inbox (the link then owns them), reports aborts, and marks the link closed when the connection
+ * ends. Protocol errors (a corrupt or oversized frame) are logged and close the connection.
+ */
+public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
+  private static final System.Logger LOG = System.getLogger(PeerChannelHandler.class.getName());
+  private final PeerLink link;
+  private final PeerEvents events;
+
+  public PeerChannelHandler(PeerLink link, PeerEvents events) {
+    this.link = link;
+    this.events = events;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof DataFrame frame) {
+      link.deliver(frame);
+    } else if (msg instanceof AbortFrame abort) {
+      events.abortedBy(link, abort.reason());
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    link.deliver(PeerLink.CLOSED);
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    LOG.log(System.Logger.Level.WARNING, "closing the connection to " + link.describe() + ": " + cause);
+    ctx.close();
+  }
+}

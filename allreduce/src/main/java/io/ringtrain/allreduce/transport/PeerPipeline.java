@@ -1,0 +1,35 @@
+package io.ringtrain.allreduce.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+
+/**
+ * The handlers of a peer connection, in order:
+ *
+ * <pre>
+ * before authentication:  frame (LengthFieldBasedFrameDecoder, max 512 B) -&gt; auth
+ * after authentication:   frame (max {@link WireFormat#maxFrameBytes}) -&gt; decode (DataFrameDecoder)
+ *                         -&gt; encode (DataFrameEncoder, outbound) -&gt; peer (PeerChannelHandler)
+ * </pre>
+ */
+public final class PeerPipeline {
+  public static final String FRAME = "frame";
+  public static final String AUTH = "auth";
+  private static final DataFrameEncoder ENCODER = new DataFrameEncoder();
+
+  private PeerPipeline() {}
+
+  /**
+   * Swaps the handshake handlers for the data handlers; called on the event loop by the auth
+   * handler itself. The auth handler goes first, so that bytes the old frame decoder still holds
+   * are forwarded (by its removal) through the new decoder to the data handlers, not to auth.
+   */
+  public static void promote(Channel channel, int maxFrameBytes, int generation, PeerLink link, PeerEvents events) {
+    ChannelPipeline pipeline = channel.pipeline();
+    pipeline.replace(AUTH, "decode", new DataFrameDecoder(generation));
+    pipeline.addAfter("decode", "encode", ENCODER);
+    pipeline.addAfter("encode", "peer", new PeerChannelHandler(link, events));
+    pipeline.replace(FRAME, FRAME, new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4, true));
+  }
+}

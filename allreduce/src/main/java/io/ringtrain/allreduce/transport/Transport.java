@@ -1,0 +1,51 @@
+package io.ringtrain.allreduce.transport;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * Native epoll where Netty's Linux library loads (fewer copies and wake-ups than NIO), NIO
+ * elsewhere or when {@code -Dringtrain.allreduce.nio=true}. I/O threads are daemons: a ring that
+ * was never closed does not keep its JVM alive.
+ */
+public final class Transport {
+  private static final boolean EPOLL = !Boolean.getBoolean("ringtrain.allreduce.nio") && epollAvailable();
+
+  private Transport() {}
+
+  private static boolean epollAvailable() {
+    try {
+      return Epoll.isAvailable();
+    } catch (Throwable notLoadable) {
+      return false;
+    }
+  }
+
+  public static String name() {
+    return EPOLL ? "epoll" : "nio";
+  }
+
+  public static EventLoopGroup newEventLoopGroup(int threads, String threadNamePrefix) {
+    IoHandlerFactory io = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(threadNamePrefix, true), io);
+  }
+
+  public static Class<? extends ServerChannel> serverChannelClass() {
+    return EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+  }
+
+  public static Class<? extends SocketChannel> channelClass() {
+    return EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
+  }
+}

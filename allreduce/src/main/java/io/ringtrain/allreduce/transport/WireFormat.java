@@ -1,0 +1,33 @@
+package io.ringtrain.allreduce.transport;
+
+/**
+ * Layout of the frames after authentication. Every frame is {@code int length} (bytes that
+ * follow) then one type byte:
+ *
+ * <pre>
+ * DATA  (1): int generation, long sequence, byte kind, byte op (-1: none), byte elementType,
+ *            long count, int step, int segment, then the payload (little-endian elements)
+ * ABORT (2): int reserved (0), then the reason in UTF-8
+ * </pre>
+ *
+ * Multi-byte header fields are big-endian (Netty's default); payload elements are little-endian
+ * so that x86 and ARM copy them to and from float arrays without swapping.
+ */
+public final class WireFormat {
+  public static final byte DATA = 1;
+  public static final byte ABORT = 2;
+  /** Bytes of a DATA frame before the payload, counting the type byte but not the length field. */
+  public static final int DATA_HEADER_BYTES = 1 + 4 + 8 + 1 + 1 + 1 + 8 + 4 + 4;
+  /** Longest abort reason sent; longer ones are cut. */
+  public static final int MAX_ABORT_REASON_BYTES = 4096;
+
+  private WireFormat() {}
+
+  /**
+   * Largest frame a peer may send for a given segment size, counting the 4-byte length field
+   * (as {@link io.netty.handler.codec.LengthFieldBasedFrameDecoder}'s limit does).
+   */
+  public static int maxFrameBytes(int segmentBytes) {
+    return 4 + DATA_HEADER_BYTES + Math.max(segmentBytes, MAX_ABORT_REASON_BYTES + 8);
+  }
+}

@@ -1,0 +1,204 @@
+package io.ringtrain.allreduce;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * All-reduce results over real loopback sockets. Inputs are small integers, so sums of up to 8
+ * ranks are exact in float32 and the expected values are exact (no tolerance): any dropped,
+ * doubled or misplaced segment shows. Segments are 8 KiB so that the large cases cross many
+ * segment boundaries.
+ */
+class RingAllReduceTest {
+  private static final int SEGMENT_BYTES = 8 << 10;
+  private static final int LARGE_PRIME = 100_003;
+
+  /** Element i of rank r: an integer in [-8, 8], different per rank and position. */
+  static float input(int rank, int i) {
+    return ((rank * 7 + i * 3) % 17) - 8;
+  }
+
+  static float[] inputs(int rank, int n) {
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) values[i] = input(rank, i);
+    return values;
+  }
+
+  static float expected(ReduceOp op, int world, int i) {
+    float sum = 0, max = Float.NEGATIVE_INFINITY, min = Float.POSITIVE_INFINITY;
+    for (int r = 0; r < world; r++) {
+      sum += input(r, i);
+      max = Math.max(max, input(r, i));
+      min = Math.min(min, input(r, i));
+    }
+    return switch (op) {
+      case SUM -> sum;
+      case AVG -> sum / world;
+      case MAX -> max;
+      case MIN -> min;
+    };
+  }
+
+  static Stream<Arguments> worldsAndAlgorithms() {
+    return IntStream.rangeClosed(1, 8)
+        .boxed()
+        .flatMap(w -> Stream.of(Arguments.of(w, "ring"), Arguments.of(w, "recursive-doubling")));
+  }
+
+  @ParameterizedTest(name = "W={0}, {1}")
+  @MethodSource("worldsAndAlgorithms")
+  void sumIsExactAndIdenticalOnEveryRankForEdgeLengths(int world, String algorithm) {
+    // threshold 0 sends everything but empty buffers through the ring; 8 KiB sends the short
+    // lengths through recursive doubling (the prime length is larger and always uses the ring)
+    int smallBytes = algorithm.equals("ring") ? 0 : SEGMENT_BYTES;
+    try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSegmentBytes(SEGMENT_BYTES).optSmallBufferBytes(smallBytes))) {
+      for (int n : new int[] {0, 1, Math.max(0, world - 1), world + 1, LARGE_PRIME}) {
+        List<float[]> results = ring.onEveryRank(c -> {
+          float[] buf = inputs(c.rank(), n);
+          c.allReduce(buf, ReduceOp.SUM);
+          return buf;
+        });
+        float[] want = new float[n];
+        for (int i = 0; i < n; i++) want[i] = expected(ReduceOp.SUM, world, i);
+        for (int r = 0; r < world; r++) assertArrayEquals(want, results.get(r), "rank " + r + ", n=" + n);
+      }
+    }
+  }
+
+  static Stream<Arguments> opsAndSizes() {
+    List<Arguments> cases = new ArrayList<>();
+    for (int world : new int[] {3, 4}) {
+      for (ReduceOp op : ReduceOp.values()) {
+        for (int n : new int[] {37, 20_011}) cases.add(Arguments.of(world, op, n));
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "W={0} {1} n={2}")
+  @MethodSource("opsAndSizes")
+  void everyOpOnFloatDoubleAndDirectBuffers(int world, ReduceOp op, int n) {
+    try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSegmentBytes(SEGMENT_BYTES).optSmallBufferBytes(1024))) {
+      List<Object[]> results = ring.onEveryRank(c -> {
+        float[] floats = inputs(c.rank(), n);
+        double[] doubles = new double[n];
+        FloatBuffer direct = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        for (int i = 0; i < n; i++) {
+          doubles[i] = input(c.rank(), i);
+          direct.put(i, input(c.rank(), i));
+        }
+        c.allReduce(floats, op);
+        c.allReduce(doubles, op);
+        c.allReduce(direct, op);
+        return new Object[] {floats, doubles, direct};
+      });
+      for (int r = 0; r < world; r++) {
+        float[] floats = (float[]) results.get(r)[0];
+        double[] doubles = (double[]) results.get(r)[1];
+        FloatBuffer direct = (FloatBuffer) results.get(r)[2];
+        for (int i = 0; i < n; i++) {
+          float want = expected(op, world, i);
+          assertEquals(want, floats[i], 0f, "float[] rank " + r + " element " + i);
+          assertEquals(direct.get(i), floats[i], 0f, "direct buffer rank " + r + " element " + i);
+          // AVG in double divides the exact integer sum once: compare with that, not the float
+          double wantDouble = op == ReduceOp.AVG ? (double) (want * world) / world : want;
+          assertEquals(wantDouble, doubles[i], 0d, "double[] rank " + r + " element " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void randomFloatsGiveBitwiseIdenticalResultsOnEveryRankAndOnEveryRun() {
+    int world = 5;
+    int n = 50_000;
+    try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSegmentBytes(SEGMENT_BYTES))) {
+      List<float[][]> runs = ring.onEveryRank(c -> {
+        float[] input = new float[n];
+        Random random = new Random(c.rank());
+        for (int i = 0; i < n; i++) input[i] = (float) random.nextGaussian();
+        float[] first = input.clone();
+        float[] second = input.clone();
+        c.allReduce(first, ReduceOp.SUM);
+        c.allReduce(second, ReduceOp.SUM);
+        return new float[][] {first, second};
+      });
+      double[] reference = new double[n];
+      for (int r = 0; r < world; r++) {
+        Random random = new Random(r);
+        for (int i = 0; i < n; i++) reference[i] += (float) random.nextGaussian();
+      }
+      for (int r = 0; r < world; r++) {
+        assertArrayEquals(runs.get(0)[0], runs.get(r)[0], "rank " + r + " differs from rank 0");
+        assertArrayEquals(runs.get(r)[0], runs.get(r)[1], "rank " + r + " differs between two runs");
+      }
+      // float32 summation of 5 values of magnitude ~1 is within 5 ulp(8) ~ 5e-6 of the exact sum
+      for (int i = 0; i < n; i++) assertEquals(reference[i], runs.get(0)[0][i], 5e-6, "element " + i);
+    }
+  }
+
+  @Test
+  void a64MiBBufferIsReducedExactly() {
+    int world = 4;
+    int n = (64 << 20) / Float.BYTES;
+    try (LoopbackRing ring = LoopbackRing.start(world)) {
+      List<float[]> results = ring.onEveryRank(c -> {
+        float[] buf = inputs(c.rank(), n);
+        c.allReduce(buf, ReduceOp.SUM);
+        return buf;
+      });
+      for (int r = 0; r < world; r++) {
+        float[] got = results.get(r);
+        for (int i = 0; i < n; i++) {
+          if (got[i] != expected(ReduceOp.SUM, world, i)) {
+            throw new AssertionError("rank " + r + " element " + i + ": " + got[i] + " != " + expected(ReduceOp.SUM, world, i));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void severalAsyncAllReducesInFlightCompleteInIssueOrder() {
+    int world = 3;
+    int inFlight = 6;
+    try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSegmentBytes(SEGMENT_BYTES))) {
+      List<List<float[]>> results = ring.onEveryRank(c -> {
+        List<float[]> buffers = new ArrayList<>();
+        List<CompletableFuture<Void>> futures = new ArrayList<>();
+        for (int k = 0; k < inFlight; k++) {
+          // alternate small (recursive doubling) and large (ring) buffers
+          float[] buf = inputs(c.rank() + k, k % 2 == 0 ? 10 : 30_000);
+          buffers.add(buf);
+          futures.add(c.allReduceAsync(buf, ReduceOp.SUM));
+        }
+        CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).join();
+        return buffers;
+      });
+      for (int r = 0; r < world; r++) {
+        for (int k = 0; k < inFlight; k++) {
+          float[] got = results.get(r).get(k);
+          for (int i = 0; i < got.length; i++) {
+            float want = 0;
+            for (int q = 0; q < world; q++) want += input(q + k, i);
+            assertEquals(want, got[i], 0f, "rank " + r + " collective " + k + " element " + i);
+          }
+        }
+      }
+    }
+  }
+}

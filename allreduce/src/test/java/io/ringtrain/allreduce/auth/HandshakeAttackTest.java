@@ -1,0 +1,170 @@
+package io.ringtrain.allreduce.auth;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringtrain.allreduce.LoopbackRing;
+import io.ringtrain.allreduce.ReduceOp;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Strangers on a ring member's port: each is closed by the server (read sees end of stream)
+ * within the 2 s handshake timeout the test ring uses, the rejection is counted, and the ring
+ * then completes an all-reduce as if nothing had happened.
+ */
+class HandshakeAttackTest {
+  private static final int WORLD = 3;
+  private static final int READ_LIMIT_MILLIS = 6000; // handshake timeout (2 s) plus slack
+  private static LoopbackRing ring;
+
+  @BeforeAll
+  static void startRing() {
+    ring = LoopbackRing.start(WORLD);
+  }
+
+  @AfterAll
+  static void stopRing() {
+    ring.close();
+  }
+
+  @Test
+  void aClientThatNeverAuthenticatesIsClosedAtTheHandshakeTimeout() throws IOException {
+    assertRejected(out -> {});
+  }
+
+  @Test
+  void randomBytesAreRejected() throws IOException {
+    byte[] garbage = new byte[1000];
+    new Random(7).nextBytes(garbage);
+    garbage[0] = 0; // a small length prefix, so the garbage reaches the HELLO check
+    garbage[1] = 0;
+    garbage[2] = 0;
+    garbage[3] = 60;
+    assertRejected(out -> write(out, garbage));
+  }
+
+  @Test
+  void aTruncatedFrameIsRejected() throws IOException {
+    assertRejected(out -> write(out, new byte[] {0, 0, 0, 100, Handshake.HELLO, 1, 2, 3}));
+  }
+
+  @Test
+  void aFrameClaimingTwoGibibytesIsRejectedWithoutAllocating() throws IOException {
+    assertRejected(out -> write(out, new byte[] {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff, 1, 2, 3, 4}));
+  }
+
+  @Test
+  void aClientWithTheWrongSecretIsRejected() throws IOException {
+    assertRejected((out, in) -> respond(out, in, "not-the-job-secret".getBytes(StandardCharsets.US_ASCII), 0));
+  }
+
+  @Test
+  void aClientOfAnEarlierGenerationIsRejected() throws IOException {
+    assertRejected((out, in) -> respond(out, in, LoopbackRing.SECRET, -1));
+  }
+
+  @Test
+  void theRightSecretPassesTheSameHandshake() throws IOException {
+    // control for the two tests above: with the job secret and generation, rank 0 accepts (and
+    // then closes the duplicate, since rank 2 is already connected)
+    int port = ring.rank(0).boundPort();
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(READ_LIMIT_MILLIS);
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      respond(new DataOutputStream(socket.getOutputStream()), in, LoopbackRing.SECRET, 0);
+      assertEquals(1, in.readInt());
+      assertEquals(Handshake.ACCEPT, in.readByte());
+    }
+  }
+
+  /** Sends HELLO as rank 2 to rank 0, reads the challenge, answers with a MAC under {@code secret}. */
+  private static void respond(DataOutputStream out, DataInputStream in, byte[] secret, int generation) throws IOException {
+    byte[] nonceC = Handshake.nonce();
+    out.writeInt(Handshake.HELLO_BYTES);
+    out.writeByte(Handshake.HELLO);
+    out.writeInt(Handshake.MAGIC);
+    out.writeByte(Handshake.VERSION);
+    out.writeInt(generation);
+    out.writeInt(WORLD);
+    out.writeInt(2);
+    out.writeInt(0);
+    out.write(nonceC);
+    out.flush();
+    if (generation != 0) return; // the server refuses before challenging
+    assertEquals(Handshake.CHALLENGE_BYTES, in.readInt());
+    assertEquals(Handshake.CHALLENGE, in.readByte());
+    assertEquals(0, in.readInt());
+    byte[] nonceS = in.readNBytes(Handshake.NONCE_BYTES);
+    in.readNBytes(Handshake.MAC_BYTES);
+    byte[] mac = Handshake.mac(secret, "ringtrain-client", 0, WORLD, 2, 0, nonceC, nonceS);
+    out.writeInt(Handshake.RESPONSE_BYTES);
+    out.writeByte(Handshake.RESPONSE);
+    out.write(mac);
+    out.flush();
+  }
+
+  private interface Attack {
+    void run(DataOutputStream out, DataInputStream in) throws IOException;
+  }
+
+  private static void assertRejected(Consumer<DataOutputStream> simpleAttack) throws IOException {
+    assertRejected((out, in) -> simpleAttack.accept(out));
+  }
+
+  private static void assertRejected(Attack attack) throws IOException {
+    long rejectedBefore = ring.rank(0).rejectedConnections();
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), ring.rank(0).boundPort())) {
+      socket.setSoTimeout(READ_LIMIT_MILLIS);
+      DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+      DataInputStream in = new DataInputStream(socket.getInputStream());
+      attack.run(out, in);
+      assertClosedByServer(in);
+    }
+    assertTrue(ring.rank(0).rejectedConnections() > rejectedBefore, "the server did not count a rejection");
+    assertRingStillWorks();
+  }
+
+  private static void assertClosedByServer(InputStream in) throws IOException {
+    try {
+      while (true) {
+        if (in.read() < 0) return;
+      }
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("the server kept the connection open for " + READ_LIMIT_MILLIS + " ms");
+    } catch (java.net.SocketException reset) {
+      // a reset is a close too
+    }
+  }
+
+  private static void assertRingStillWorks() {
+    List<float[]> results = ring.onEveryRank(c -> {
+      float[] buf = {c.rank(), 1f};
+      c.allReduce(buf, ReduceOp.SUM);
+      return buf;
+    });
+    for (float[] result : results) assertArrayEquals(new float[] {0 + 1 + 2, WORLD}, result);
+  }
+
+  private static void write(DataOutputStream out, byte[] bytes) {
+    try {
+      out.write(bytes);
+      out.flush();
+    } catch (IOException e) {
+      // the server may close before reading everything; that is a rejection, checked by the caller
+    }
+  }
+}
