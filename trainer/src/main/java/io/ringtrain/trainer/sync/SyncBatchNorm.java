@@ -60,17 +60,18 @@ public class SyncBatchNorm extends Module {
             throw new IllegalArgumentException("tensor shape " + Shape.str(shape) + " does not match SyncBatchNorm(num_features="
                     + numFeatures + "): expected [N, " + numFeatures + ", ...]");
         }
-        int batch = shape[0], spatial = 1;
+        int batch = shape[0];
+        int spatial = 1;
         for (int i = 2; i < shape.length; i++) spatial *= shape[i];
+        int perChannel = spatial;
         float[] x = input.data();
         boolean useBatchStats = isTraining() || !trackRunningStats;
         double[] mean = new double[numFeatures], var = new double[numFeatures];
-        long globalCount;
+        long globalCount = 0;
         if (useBatchStats) {
             globalCount = globalStatistics(x, batch, spatial, mean, var);
             if (isTraining() && trackRunningStats) updateRunningStats(mean, var, globalCount);
         } else {
-            globalCount = 0;
             float[] rm = runningMean.data(), rv = runningVar.data();
             for (int c = 0; c < numFeatures; c++) {
                 mean[c] = rm[c];
@@ -94,8 +95,9 @@ public class SyncBatchNorm extends Module {
             }
         }
         long count = globalCount;
+        boolean batchStats = useBatchStats;
         return Tensor.fromOp(y, shape, "sync_batch_norm",
-                dy -> backward(dy, xHat, invStd, batch, spatial, count, useBatchStats, input), input, weight, bias);
+                dy -> backward(dy, xHat, invStd, batch, perChannel, count, batchStats, input), input, weight, bias);
     }
 
     private long globalStatistics(float[] x, int batch, int spatial, double[] mean, double[] var) {
@@ -213,6 +215,14 @@ public class SyncBatchNorm extends Module {
             }
         }
         input.accumulateGrad(dx);
+    }
+
+    public Tensor weight() {
+        return weight;
+    }
+
+    public Tensor bias() {
+        return bias;
     }
 
     public int numFeatures() {
