@@ -11,7 +11,7 @@ import java.util.SplittableRandom;
  * <p>Without {@code dropLast} the last global batch is short and split the same way: some ranks
  * get fewer samples or none (the replica averages by the global count, so this stays exact).
  */
-public final class GlobalBatchPlan {
+public final class GlobalBatchPlan implements BatchPlan {
     private final int datasetSize;
     private final int worldSize;
     private final int perRankBatch;
@@ -38,6 +38,7 @@ public final class GlobalBatchPlan {
         return worldSize * perRankBatch;
     }
 
+    @Override
     public int stepsPerEpoch() {
         return dropLast ? datasetSize / globalBatch() : (datasetSize + globalBatch() - 1) / globalBatch();
     }
@@ -55,6 +56,12 @@ public final class GlobalBatchPlan {
         return indices(permutation(epoch), step, rank);
     }
 
+    @Override
+    public int[] order(int epoch) {
+        return permutation(epoch);
+    }
+
+    @Override
     public int[] indices(int[] permutation, int step, int rank) {
         if (step < 0 || step >= stepsPerEpoch()) throw new IllegalArgumentException("step " + step + " outside [0, " + stepsPerEpoch() + ")");
         if (rank < 0 || rank >= worldSize) throw new IllegalArgumentException("rank " + rank + " outside [0, " + worldSize + ")");

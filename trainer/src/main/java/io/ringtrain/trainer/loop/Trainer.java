@@ -12,6 +12,7 @@ import io.ringtrain.engine.optim.schedule.LrSchedule;
 import io.ringtrain.trainer.checkpoint.CheckpointStore;
 import io.ringtrain.trainer.checkpoint.TrainingState;
 import io.ringtrain.trainer.data.Batch;
+import io.ringtrain.trainer.data.BatchPlan;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
 import io.ringtrain.trainer.data.Samples;
 import io.ringtrain.trainer.sync.DistributedReplica;
@@ -88,9 +89,14 @@ public final class Trainer {
         return (micro + config.accumulationSteps() - 1) / config.accumulationSteps();
     }
 
+    /** Trains with the default plan: a global permutation per epoch shared out in global batches (see {@link GlobalBatchPlan}). */
     public TrainingResult fit(Samples train, Samples eval) {
+        return fit(train, eval, new GlobalBatchPlan(train.size(), comm.worldSize(), config.perRankBatch(), config.seed(), config.dropLast()));
+    }
+
+    /** Trains on {@code train} in the order {@code plan} gives (e.g. each rank on its own shard). */
+    public TrainingResult fit(Samples train, Samples eval, BatchPlan plan) {
         int rank = comm.rank(), world = comm.worldSize();
-        GlobalBatchPlan plan = new GlobalBatchPlan(train.size(), world, config.perRankBatch(), config.seed(), config.dropLast());
         int microSteps = plan.stepsPerEpoch();
         int k = config.accumulationSteps();
         long stepsPerEpoch = (microSteps + k - 1) / k;
@@ -117,7 +123,7 @@ public final class Trainer {
         try {
             for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
-                int[] perm = plan.permutation(epoch);
+                int[] perm = plan.order(epoch);
                 model.train();
                 double lossSum = 0;
                 long lossCount = 0;

@@ -1,0 +1,56 @@
+package io.ringtrain.trainer.data;
+
+import java.util.SplittableRandom;
+
+/**
+ * For data sharded across ranks (each rank holds only its own samples, e.g. one Spark partition
+ * each): every epoch each rank shuffles its shard with a generator seeded from (seed, epoch, rank)
+ * and walks it in batches. Every rank runs the same number of steps, set by the smallest shard:
+ * {@code minShardSize / batch} full batches (the rest of larger shards waits for the next epoch's
+ * shuffle), so no rank waits for another at the end of an epoch.
+ */
+public final class ShardPlan implements BatchPlan {
+    private final int localSize;
+    private final int steps;
+    private final int perRankBatch;
+    private final long seed;
+    private final int rank;
+
+    public ShardPlan(int localSize, int minShardSize, int perRankBatch, long seed, int rank) {
+        if (minShardSize < perRankBatch) {
+            throw new IllegalArgumentException("the smallest shard holds " + minShardSize + " samples, fewer than one batch of "
+                    + perRankBatch + "; use fewer replicas, a smaller batch, or rebalance the partitions");
+        }
+        this.localSize = localSize;
+        this.steps = minShardSize / perRankBatch;
+        this.perRankBatch = perRankBatch;
+        this.seed = seed;
+        this.rank = rank;
+    }
+
+    @Override
+    public int stepsPerEpoch() {
+        return steps;
+    }
+
+    @Override
+    public int[] order(int epoch) {
+        int[] perm = new int[localSize];
+        for (int i = 0; i < perm.length; i++) perm[i] = i;
+        SplittableRandom rng = new SplittableRandom(GlobalBatchPlan.mix(GlobalBatchPlan.mix(seed, epoch), rank));
+        for (int i = perm.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        return perm;
+    }
+
+    @Override
+    public int[] indices(int[] order, int step, int rank) {
+        int[] out = new int[perRankBatch];
+        System.arraycopy(order, step * perRankBatch, out, 0, perRankBatch);
+        return out;
+    }
+}
