@@ -81,16 +81,17 @@ public final class AffineMatrix {
             minY = Math.min(minY, y);
             maxY = Math.max(maxY, y);
         }
-        // torchvision truncates to 1e-4 before ceil/floor so that 13.000000001 does not become 14
-        double tol = 1e-4;
-        double cmaxX = Math.ceil(truncate((maxX + w * 0.5) / tol) * tol);
-        double cmaxY = Math.ceil(truncate((maxY + h * 0.5) / tol) * tol);
-        double cminX = Math.floor(truncate((minX + w * 0.5) / tol) * tol);
-        double cminY = Math.floor(truncate((minY + h * 0.5) / tol) * tol);
+        // torchvision truncates to 1e-4 before ceil/floor so that 13.000000001 does not become 14; it
+        // does this in float32, and so must we (in double, 130000 · 1e-4 is 13.000000000000002)
+        float tol = 1e-4f;
+        float cmaxX = (float) Math.ceil(truncate((float) (maxX + w * 0.5) / tol) * tol);
+        float cmaxY = (float) Math.ceil(truncate((float) (maxY + h * 0.5) / tol) * tol);
+        float cminX = (float) Math.floor(truncate((float) (minX + w * 0.5) / tol) * tol);
+        float cminY = (float) Math.floor(truncate((float) (minY + h * 0.5) / tol) * tol);
         return new int[] {(int) (cmaxX - cminX), (int) (cmaxY - cminY)};
     }
 
-    private static double truncate(double v) {
-        return v < 0 ? Math.ceil(v) : Math.floor(v);
+    private static float truncate(float v) {
+        return (float) (v < 0 ? Math.ceil(v) : Math.floor(v));
     }
 }

@@ -12,10 +12,13 @@ public final class Warp {
 
     /**
      * Affine warp with a centred inverse matrix (see {@link AffineMatrix}), as torchvision's
-     * {@code grid_sample(align_corners=False)} with a fill value: a bilinear sample is
-     * Σ wᵢ·vᵢ over the corners inside the image plus (1 − Σ wᵢ)·fill, which is torchvision's
-     * {@code img·mask + (1 − mask)·fill} with mask the same bilinear sample of an all-ones channel.
-     * A nearest sample is the pixel at round-half-even of the position, or fill outside.
+     * {@code grid_sample(align_corners=False, padding_mode="zeros")} followed by its fill step:
+     * with S = Σ wᵢ·vᵢ over the bilinear corners inside the image and mask = Σ of those wᵢ, a
+     * bilinear sample is S·mask + (1 − mask)·fill. (torchvision multiplies the already zero-padded
+     * sample by the mask once more, so pixels on the border of the warped picture come out a little
+     * darker than Σ wᵢ·vᵢ + (1 − mask)·fill would give; we keep that to match it.) Inside the image,
+     * mask = 1 and the sample is plain bilinear. A nearest sample is the pixel at round-half-even of
+     * the position, or fill outside.
      */
     public static Image affine(Image src, double[] inv, int outW, int outH, Interpolation interp, float fill) {
         int w = src.width();
@@ -92,7 +95,7 @@ public final class Warp {
                         if (in11) {
                             v += w11 * in[base + w + 1];
                         }
-                        out[c * outPlane + o] = v + (1 - mask) * fill;
+                        out[c * outPlane + o] = v * mask + (1 - mask) * fill;
                     }
                 }
             }
