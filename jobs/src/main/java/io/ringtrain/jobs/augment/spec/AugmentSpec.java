@@ -180,7 +180,9 @@ public record AugmentSpec(Transform<?> pipeline, BoxFormat boxFormat, BoxFilter 
         BoxFilter filter = BoxFilter.KEEP_VISIBLE;
         if (root.isObject()) {
             SpecArgs top = new SpecArgs("augmentation spec", "top level", root);
+            top.has("boxes");
             list = top.raw("transforms");
+            top.rejectUnknownKeys(); // first, so that a misspelt 'transforms' is reported as such
             if (list == null) {
                 throw top.error("transforms", "is required (a list of transforms)");
             }
@@ -203,7 +205,6 @@ public record AugmentSpec(Transform<?> pipeline, BoxFormat boxFormat, BoxFilter 
                 }
                 boxes.rejectUnknownKeys();
             }
-            top.rejectUnknownKeys();
         }
         if (!list.isArray()) {
             throw new SpecException("augmentation spec: expected a list of transforms, got " + list.getNodeType());
