@@ -1,0 +1,42 @@
+package io.ringtrain.jobs.augment.geometric;
+
+import io.ringtrain.jobs.augment.Image;
+import io.ringtrain.jobs.augment.ImageSize;
+import io.ringtrain.jobs.augment.Params;
+import io.ringtrain.jobs.augment.Sample;
+import io.ringtrain.jobs.augment.Transform;
+import java.util.SplittableRandom;
+
+/** Mirrors top–bottom (torchvision {@code F.vflip}); a box [y0, y1] becomes [h − y1, h − y0]. */
+public final class VerticalFlip implements Transform<Params.None> {
+    @Override
+    public String name() {
+        return "vertical_flip";
+    }
+
+    @Override
+    public Params.None draw(SplittableRandom rng, ImageSize input) {
+        return Params.None.INSTANCE;
+    }
+
+    @Override
+    public Sample apply(Params.None params, Sample sample) {
+        Image img = sample.image();
+        ImageSize size = img.size();
+        return new Sample(flip(img), sample.boxes().mapAxisAligned(1, 0, -1, size.height(), size));
+    }
+
+    public static Image flip(Image img) {
+        int w = img.width();
+        int h = img.height();
+        float[] in = img.data();
+        float[] out = new float[in.length];
+        for (int c = 0; c < img.channels(); c++) {
+            int plane = c * w * h;
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(in, plane + (h - 1 - y) * w, out, plane + y * w, w);
+            }
+        }
+        return Image.wrapChw(img.channels(), w, h, out);
+    }
+}

@@ -1,0 +1,184 @@
+package io.ringtrain.jobs.augment.geometric;
+
+import io.ringtrain.jobs.augment.Image;
+
+/**
+ * Resampling kernels shared by the geometric transforms. Each output pixel is computed once from the
+ * input (one resampling per transform, however many parameters it combines).
+ */
+public final class Warp {
+    private Warp() {
+    }
+
+    /**
+     * Affine warp with a centred inverse matrix (see {@link AffineMatrix}), as torchvision's
+     * {@code grid_sample(align_corners=False, padding_mode="zeros")} followed by its fill step:
+     * with S = Σ wᵢ·vᵢ over the bilinear corners inside the image and mask = Σ of those wᵢ, a
+     * bilinear sample is S·mask + (1 − mask)·fill. (torchvision multiplies the already zero-padded
+     * sample by the mask once more, so pixels on the border of the warped picture come out a little
+     * darker than Σ wᵢ·vᵢ + (1 − mask)·fill would give; we keep that to match it.) Inside the image,
+     * mask = 1 and the sample is plain bilinear. A nearest sample is the pixel at round-half-even of
+     * the position, or fill outside.
+     */
+    public static Image affine(Image src, double[] inv, int outW, int outH, Interpolation interp, float fill) {
+        int w = src.width();
+        int h = src.height();
+        int channels = src.channels();
+        int inPlane = w * h;
+        int outPlane = outW * outH;
+        float[] in = src.data();
+        float[] out = new float[channels * outPlane];
+        double inCx = (w - 1) * 0.5;
+        double inCy = (h - 1) * 0.5;
+        double outCx = (outW - 1) * 0.5;
+        double outCy = (outH - 1) * 0.5;
+        for (int y = 0; y < outH; y++) {
+            double yo = y - outCy;
+            // position of output pixel (0, y), then step by the first matrix column per pixel
+            double sx = inv[0] * (-outCx) + inv[1] * yo + inv[2] + inCx;
+            double sy = inv[3] * (-outCx) + inv[4] * yo + inv[5] + inCy;
+            int row = y * outW;
+            for (int x = 0; x < outW; x++, sx += inv[0], sy += inv[3]) {
+                int o = row + x;
+                if (interp == Interpolation.NEAREST) {
+                    int ix = (int) Math.rint(sx);
+                    int iy = (int) Math.rint(sy);
+                    if (ix >= 0 && ix < w && iy >= 0 && iy < h) {
+                        int i = iy * w + ix;
+                        for (int c = 0; c < channels; c++) {
+                            out[c * outPlane + o] = in[c * inPlane + i];
+                        }
+                    } else {
+                        for (int c = 0; c < channels; c++) {
+                            out[c * outPlane + o] = fill;
+                        }
+                    }
+                    continue;
+                }
+                double fx0 = Math.floor(sx);
+                double fy0 = Math.floor(sy);
+                int x0 = (int) fx0;
+                int y0 = (int) fy0;
+                float ax = (float) (sx - fx0);
+                float ay = (float) (sy - fy0);
+                float w00 = (1 - ax) * (1 - ay);
+                float w01 = ax * (1 - ay);
+                float w10 = (1 - ax) * ay;
+                float w11 = ax * ay;
+                if (x0 >= 0 && x0 + 1 < w && y0 >= 0 && y0 + 1 < h) {
+                    int i = y0 * w + x0;
+                    for (int c = 0, base = i; c < channels; c++, base += inPlane) {
+                        out[c * outPlane + o] = w00 * in[base] + w01 * in[base + 1] + w10 * in[base + w] + w11 * in[base + w + 1];
+                    }
+                } else if (x0 < -1 || x0 >= w || y0 < -1 || y0 >= h) {
+                    for (int c = 0; c < channels; c++) {
+                        out[c * outPlane + o] = fill;
+                    }
+                } else {
+                    boolean in00 = x0 >= 0 && y0 >= 0;
+                    boolean in01 = x0 + 1 < w && y0 >= 0;
+                    boolean in10 = x0 >= 0 && y0 + 1 < h;
+                    boolean in11 = x0 + 1 < w && y0 + 1 < h;
+                    float mask = (in00 ? w00 : 0) + (in01 ? w01 : 0) + (in10 ? w10 : 0) + (in11 ? w11 : 0);
+                    int i = y0 * w + x0;
+                    for (int c = 0, base = i; c < channels; c++, base += inPlane) {
+                        float v = 0;
+                        if (in00) {
+                            v += w00 * in[base];
+                        }
+                        if (in01) {
+                            v += w01 * in[base + 1];
+                        }
+                        if (in10) {
+                            v += w10 * in[base + w];
+                        }
+                        if (in11) {
+                            v += w11 * in[base + w + 1];
+                        }
+                        out[c * outPlane + o] = v * mask + (1 - mask) * fill;
+                    }
+                }
+            }
+        }
+        return Image.wrapChw(channels, outW, outH, out);
+    }
+
+    /**
+     * Crops the window (left, top, cropW, cropH), which must lie inside the image, and resizes it to
+     * outW × outH, in one pass: {@code F.resized_crop} = {@code F.crop} then
+     * {@code interpolate(size, align_corners=False, antialias=False)}. Bilinear source position
+     * s = (d + 0.5)·in/out − 0.5, clamped at 0, neighbours ⌊s⌋ and min(⌊s⌋+1, in−1); nearest source
+     * index min(⌊d·in/out⌋, in−1).
+     */
+    public static Image resizedCrop(Image src, int left, int top, int cropW, int cropH, int outW, int outH, Interpolation interp) {
+        int w = src.width();
+        int channels = src.channels();
+        int inPlane = w * src.height();
+        int outPlane = outW * outH;
+        float[] in = src.data();
+        float[] out = new float[channels * outPlane];
+        if (cropW == outW && cropH == outH) { // plain crop: a copy per row
+            for (int c = 0; c < channels; c++) {
+                for (int y = 0; y < outH; y++) {
+                    System.arraycopy(in, c * inPlane + (top + y) * w + left, out, c * outPlane + y * outW, outW);
+                }
+            }
+            return Image.wrapChw(channels, outW, outH, out);
+        }
+        int[] x0 = new int[outW];
+        int[] x1 = new int[outW];
+        float[] lx = new float[outW];
+        axisTable(cropW, outW, left, interp, x0, x1, lx);
+        int[] y0 = new int[outH];
+        int[] y1 = new int[outH];
+        float[] ly = new float[outH];
+        axisTable(cropH, outH, top, interp, y0, y1, ly);
+        for (int c = 0; c < channels; c++) {
+            int inBase = c * inPlane;
+            int outBase = c * outPlane;
+            for (int y = 0; y < outH; y++) {
+                int r0 = inBase + y0[y] * w;
+                int r1 = inBase + y1[y] * w;
+                float b = ly[y];
+                float a = 1 - b;
+                int o = outBase + y * outW;
+                if (interp == Interpolation.NEAREST) {
+                    for (int x = 0; x < outW; x++) {
+                        out[o + x] = in[r0 + x0[x]];
+                    }
+                } else {
+                    for (int x = 0; x < outW; x++) {
+                        float wx1 = lx[x];
+                        float wx0 = 1 - wx1;
+                        int i0 = x0[x];
+                        int i1 = x1[x];
+                        out[o + x] = a * (wx0 * in[r0 + i0] + wx1 * in[r0 + i1]) + b * (wx0 * in[r1 + i0] + wx1 * in[r1 + i1]);
+                    }
+                }
+            }
+        }
+        return Image.wrapChw(channels, outW, outH, out);
+    }
+
+    private static void axisTable(int in, int out, int offset, Interpolation interp, int[] i0, int[] i1, float[] lambda) {
+        float scale = (float) in / out; // PyTorch computes the scale in float for float images
+        for (int d = 0; d < out; d++) {
+            if (interp == Interpolation.NEAREST) {
+                int s = Math.min((int) Math.floor(d * scale), in - 1);
+                i0[d] = offset + s;
+                i1[d] = offset + s;
+                lambda[d] = 0;
+            } else {
+                float s = scale * (d + 0.5f) - 0.5f;
+                if (s < 0) {
+                    s = 0;
+                }
+                int s0 = (int) s;
+                int s1 = s0 < in - 1 ? s0 + 1 : s0;
+                i0[d] = offset + s0;
+                i1[d] = offset + s1;
+                lambda[d] = s - s0;
+            }
+        }
+    }
+}
