@@ -6,7 +6,6 @@ import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.Linear;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.engine.nn.Sequential;
-import io.ringtrain.trainer.data.Batch;
 import io.ringtrain.trainer.data.Samples;
 import io.ringtrain.trainer.loop.Objective;
 import io.ringtrain.trainer.sync.SyncBatchNorm;
@@ -51,24 +50,5 @@ public final class TinyTask {
         }
     }
 
-    /** Summed cross-entropy written with core tensor ops (log-softmax times a one-hot mask). */
-    public static final Objective CROSS_ENTROPY = new Objective() {
-        @Override
-        public Tensor lossSum(Tensor logits, Batch batch) {
-            int n = batch.size(), c = logits.size(1);
-            float[] oneHot = new float[n * c];
-            float[] t = batch.targets().toArray();
-            for (int i = 0; i < n; i++) oneHot[i * c + (int) t[i]] = 1f;
-            return logits.logSoftmax(1).mul(Tensor.of(oneHot, n, c)).sum().neg();
-        }
-
-        @Override
-        public long correct(Tensor logits, Batch batch) {
-            int[] pred = logits.argmaxLastDim();
-            float[] t = batch.targets().toArray();
-            long ok = 0;
-            for (int i = 0; i < pred.length; i++) if (pred[i] == (int) t[i]) ok++;
-            return ok;
-        }
-    };
+    public static final Objective CROSS_ENTROPY = new io.ringtrain.trainer.loop.ClassificationObjective();
 }

@@ -1,6 +1,5 @@
 package io.ringtrain.trainer.checkpoint;
 
-import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.io.SafeTensors;
 import io.ringtrain.engine.optim.OptimizerState;
 
@@ -28,7 +27,7 @@ import java.util.stream.Stream;
  * either no new checkpoint or a complete one; the oldest beyond {@code keepLast} are deleted after.
  */
 public final class FileCheckpointStore implements CheckpointStore {
-    private static final String PREFIX = "step-";
+    public static final String PREFIX = "step-";
     private final Path dir;
     private final int keepLast;
 
@@ -66,27 +65,37 @@ public final class FileCheckpointStore implements CheckpointStore {
 
     /** Writes the two files of a checkpoint into {@code folder}. */
     public static void write(Path folder, TrainingState state) throws IOException {
+        SafeTensors.write(folder.resolve(MODEL_FILE), state.model(), modelMetadata(state));
+        SafeTensors.write(folder.resolve(OPTIMIZER_FILE), state.optimizer().tensors(), state.optimizer().hyperParameters());
+    }
+
+    public static TrainingState read(Path folder) throws IOException {
+        return fromFiles(SafeTensors.read(folder.resolve(MODEL_FILE)), SafeTensors.read(folder.resolve(OPTIMIZER_FILE)), folder.toString());
+    }
+
+    public static final String MODEL_FILE = "model.safetensors";
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+
+    /** The model file's metadata: the state's info plus the cursor. */
+    public static Map<String, String> modelMetadata(TrainingState state) {
         Map<String, String> meta = new LinkedHashMap<>(state.info());
         meta.put("global_step", Long.toString(state.globalStep()));
         meta.put("epoch", Integer.toString(state.epoch()));
         meta.put("micro_step", Integer.toString(state.microStep()));
-        SafeTensors.write(folder.resolve("model.safetensors"), state.model(), meta);
-        SafeTensors.write(folder.resolve("optimizer.safetensors"), state.optimizer().tensors(), state.optimizer().hyperParameters());
+        return meta;
     }
 
-    public static TrainingState read(Path folder) throws IOException {
-        SafeTensors.Contents model = SafeTensors.read(folder.resolve("model.safetensors"));
-        SafeTensors.Contents optim = SafeTensors.read(folder.resolve("optimizer.safetensors"));
+    /** Rebuilds a state from the two files' contents; {@code source} names the checkpoint in errors. */
+    public static TrainingState fromFiles(SafeTensors.Contents model, SafeTensors.Contents optim, String source) throws IOException {
         Map<String, String> info = new LinkedHashMap<>(model.metadata());
-        long step = Long.parseLong(require(info.remove("global_step"), "global_step", folder));
-        int epoch = Integer.parseInt(require(info.remove("epoch"), "epoch", folder));
-        int micro = Integer.parseInt(require(info.remove("micro_step"), "micro_step", folder));
-        Map<String, Tensor> weights = model.tensors();
-        return new TrainingState(step, epoch, micro, weights, new OptimizerState(optim.tensors(), optim.metadata()), info);
+        long step = Long.parseLong(require(info.remove("global_step"), "global_step", source));
+        int epoch = Integer.parseInt(require(info.remove("epoch"), "epoch", source));
+        int micro = Integer.parseInt(require(info.remove("micro_step"), "micro_step", source));
+        return new TrainingState(step, epoch, micro, model.tensors(), new OptimizerState(optim.tensors(), optim.metadata()), info);
     }
 
-    private static String require(String value, String key, Path folder) throws IOException {
-        if (value == null) throw new IOException("checkpoint " + folder + " lacks '" + key + "' in model.safetensors metadata");
+    private static String require(String value, String key, String source) throws IOException {
+        if (value == null) throw new IOException("checkpoint " + source + " lacks '" + key + "' in model.safetensors metadata");
         return value;
     }
 

@@ -1,0 +1,126 @@
+package io.ringtrain.jobs.data;
+
+import io.ringtrain.jobs.augment.SampleRandom;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.types.DataTypes;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+import static org.apache.spark.sql.functions.callUDF;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+/**
+ * Reads labelled image datasets into the {@link DatasetColumns} layout. Paths may be local or any
+ * Hadoop file system URI ({@code file:}, {@code hdfs:}, {@code s3a:}). Decoding happens later, in
+ * the executors.
+ */
+public final class DataSources {
+    private DataSources() {}
+
+    /** The split of a Fashion-MNIST/MNIST folder holding the four IDX files (optionally .gz). */
+    public static Dataset<Row> idxFolder(SparkSession spark, String folder, boolean train) {
+        String prefix = train ? "train" : "t10k";
+        return idx(spark, findIdx(spark, folder, prefix + "-images-idx3-ubyte"), findIdx(spark, folder, prefix + "-labels-idx1-ubyte"),
+                train ? 0 : 1_000_000_000L);
+    }
+
+    private static String findIdx(SparkSession spark, String folder, String name) {
+        for (String candidate : new String[] {name + ".gz", name}) {
+            Path p = new Path(folder, candidate);
+            try {
+                if (p.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(p)) return p.toString();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot look for " + p, e);
+            }
+        }
+        throw new IllegalArgumentException("no " + name + "(.gz) in " + folder
+                + "; a Fashion-MNIST/MNIST folder holds train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz");
+    }
+
+    /** IDX images (magic 0x803, uint8 N×H×W) and labels (0x801, uint8 N); ids start at {@code firstId}. */
+    public static Dataset<Row> idx(SparkSession spark, String imagesPath, String labelsPath, long firstId) {
+        var conf = spark.sparkContext().hadoopConfiguration();
+        try (DataInputStream images = open(imagesPath, conf); DataInputStream labels = open(labelsPath, conf)) {
+            int imageMagic = images.readInt();
+            if (imageMagic != 0x803) throw new IllegalArgumentException(imagesPath + " is not an IDX image file: magic " + Integer.toHexString(imageMagic) + ", expected 803");
+            int n = images.readInt(), h = images.readInt(), w = images.readInt();
+            int labelMagic = labels.readInt();
+            if (labelMagic != 0x801) throw new IllegalArgumentException(labelsPath + " is not an IDX label file: magic " + Integer.toHexString(labelMagic) + ", expected 801");
+            int nLabels = labels.readInt();
+            if (nLabels != n) throw new IllegalArgumentException(imagesPath + " holds " + n + " images but " + labelsPath + " holds " + nLabels + " labels");
+            List<Row> rows = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] pixels = new byte[h * w];
+                try {
+                    images.readFully(pixels);
+                } catch (java.io.EOFException e) {
+                    throw new IllegalArgumentException(imagesPath + " is truncated: image " + i + " of " + n + " is incomplete");
+                }
+                rows.add(DatasetColumns.toRow(new ImageRecord(firstId + i, labels.readUnsignedByte(), h, w, 1, false, pixels, null)));
+            }
+            return spark.createDataFrame(rows, DatasetColumns.SCHEMA);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read IDX files " + imagesPath + " and " + labelsPath + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DataInputStream open(String path, org.apache.hadoop.conf.Configuration conf) throws IOException {
+        Path p = new Path(path);
+        FileSystem fs = p.getFileSystem(conf);
+        if (!fs.exists(p)) throw new IllegalArgumentException("data file " + path + " does not exist");
+        InputStream in = new java.io.BufferedInputStream(fs.open(p), 1 << 16);
+        if (path.endsWith(".gz")) in = new GZIPInputStream(in, 1 << 16);
+        return new DataInputStream(in);
+    }
+
+    /**
+     * An image folder with one sub-folder per class ({@code root/cat/001.png}); classes are indexed
+     * in sorted order of their folder names. Files stay encoded until an executor reads them.
+     */
+    public static Dataset<Row> imageFolder(SparkSession spark, String root) {
+        Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                .option("pathGlobFilter", "*.{png,PNG,jpg,JPG,jpeg,JPEG}").load(root);
+        UDF1<String, String> classOf = path -> {
+            String[] parts = path.split("/");
+            return parts.length >= 2 ? parts[parts.length - 2] : "";
+        };
+        UDF1<String, Long> idOf = SampleRandom::recordId;
+        spark.udf().register("ringtrain_class_of", classOf, DataTypes.StringType);
+        spark.udf().register("ringtrain_id_of", idOf, DataTypes.LongType);
+        Dataset<Row> withClass = files.withColumn("class", callUDF("ringtrain_class_of", col("path")));
+        List<String> classes = new ArrayList<>();
+        for (Row r : withClass.select("class").distinct().collectAsList()) classes.add(r.getString(0));
+        if (classes.isEmpty()) throw new IllegalArgumentException("no PNG or JPEG images under " + root + " (expected root/<class>/<image>)");
+        java.util.Collections.sort(classes);
+        org.apache.spark.sql.Column label = lit(-1);
+        for (int i = classes.size() - 1; i >= 0; i--) {
+            label = org.apache.spark.sql.functions.when(col("class").equalTo(classes.get(i)), lit(i)).otherwise(label);
+        }
+        return withClass.select(callUDF("ringtrain_id_of", col("path")).as("id"), label.as("label"), lit(0).as("height"),
+                lit(0).as("width"), lit(0).as("channels"), lit(true).as("encoded"), col("content").as("image"), col("path").as("source"));
+    }
+
+    /**
+     * Any DataFrame with an image column (encoded PNG/JPEG bytes) and an integer label column, e.g.
+     * read from Parquet. Ids come from {@code idColumn} when given, else from the row's image bytes' hash.
+     */
+    public static Dataset<Row> fromDataFrame(Dataset<Row> df, String imageColumn, String labelColumn, String idColumn) {
+        org.apache.spark.sql.Column id = idColumn != null ? col(idColumn).cast(DataTypes.LongType)
+                : org.apache.spark.sql.functions.xxhash64(col(imageColumn));
+        return df.select(id.as("id"), col(labelColumn).cast(DataTypes.IntegerType).as("label"), lit(0).as("height"),
+                lit(0).as("width"), lit(0).as("channels"), lit(true).as("encoded"), col(imageColumn).as("image"),
+                lit(null).cast(DataTypes.StringType).as("source"));
+    }
+}

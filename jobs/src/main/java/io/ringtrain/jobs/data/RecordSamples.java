@@ -1,0 +1,100 @@
+package io.ringtrain.jobs.data;
+
+import io.ringtrain.jobs.augment.Augmentation;
+import io.ringtrain.jobs.augment.Image;
+import io.ringtrain.jobs.augment.Sample;
+import io.ringtrain.trainer.data.Samples;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An executor's records as the trainer's {@link Samples}: each sample is decoded when its batch is
+ * built (raw bytes or PNG/JPEG), augmented with randomness from (job seed, epoch, record id), scaled
+ * to [0, 1] and normalised per channel: x = (v/255 − mean[c]) / std[c]. Every sample must come out
+ * with the shape [channels, height, width] given at construction.
+ */
+public final class RecordSamples implements Samples {
+    private final List<ImageRecord> records;
+    private final int[] shape;
+    private final float[] mean;
+    private final float[] std;
+    private final Augmentation augmentation;
+
+    public RecordSamples(List<ImageRecord> records, int[] shape, float[] mean, float[] std, Augmentation augmentation) {
+        if (shape.length != 3) throw new IllegalArgumentException("sample shape must be [channels, height, width], got " + Arrays.toString(shape));
+        if (mean.length != shape[0] || std.length != shape[0]) {
+            throw new IllegalArgumentException("normalisation has " + mean.length + " means and " + std.length + " stds for " + shape[0] + " channels");
+        }
+        this.records = records;
+        this.shape = shape.clone();
+        this.mean = mean.clone();
+        this.std = std.clone();
+        this.augmentation = augmentation;
+    }
+
+    @Override
+    public int size() {
+        return records.size();
+    }
+
+    @Override
+    public int[] sampleShape() {
+        return shape.clone();
+    }
+
+    @Override
+    public float target(int index) {
+        return records.get(index).label();
+    }
+
+    public ImageRecord record(int index) {
+        return records.get(index);
+    }
+
+    @Override
+    public void copySample(int index, int epoch, float[] dst, int offset) {
+        ImageRecord r = records.get(index);
+        Image image = decode(r, shape[0]);
+        if (augmentation != null) image = augmentation.apply(Sample.of(image), epoch, r.id()).image();
+        if (image.channels() != shape[0] || image.height() != shape[1] || image.width() != shape[2]) {
+            throw new IllegalArgumentException("record " + describe(r) + " is " + image.channels() + "×" + image.height() + "×" + image.width()
+                    + " after decoding and augmentation, but the model expects " + shape[0] + "×" + shape[1] + "×" + shape[2]
+                    + "; add a resize or crop to the augmentation spec");
+        }
+        float[] chw = image.data();
+        int plane = shape[1] * shape[2];
+        for (int c = 0; c < shape[0]; c++) {
+            float m = mean[c], inv = 1f / std[c];
+            for (int i = 0; i < plane; i++) dst[offset + c * plane + i] = (chw[c * plane + i] / 255f - m) * inv;
+        }
+    }
+
+    /** Decodes a record into a float CHW image with values in [0, 255]. */
+    public static Image decode(ImageRecord r, int channels) {
+        if (!r.encoded()) {
+            int expected = r.height() * r.width() * r.channels();
+            if (r.pixels() == null || r.pixels().length != expected) {
+                throw new IllegalArgumentException("record " + describe(r) + " has " + (r.pixels() == null ? 0 : r.pixels().length)
+                        + " pixel bytes but declares " + r.height() + "×" + r.width() + "×" + r.channels() + " = " + expected);
+            }
+            return Image.fromHwcBytes(r.pixels(), r.width(), r.height(), r.channels());
+        }
+        BufferedImage img;
+        try {
+            img = ImageIO.read(new ByteArrayInputStream(r.pixels()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("record " + describe(r) + " is not a readable PNG/JPEG image: " + e.getMessage(), e);
+        }
+        if (img == null) throw new IllegalArgumentException("record " + describe(r) + " is not a PNG/JPEG image (corrupt or unsupported format)");
+        return Image.fromBufferedImage(img, channels);
+    }
+
+    static String describe(ImageRecord r) {
+        return r.source() != null ? r.source() : "id " + r.id();
+    }
+}

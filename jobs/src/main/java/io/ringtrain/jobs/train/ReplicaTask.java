@@ -1,0 +1,166 @@
+package io.ringtrain.jobs.train;
+
+import io.ringtrain.allreduce.Communicator;
+import io.ringtrain.allreduce.CommunicatorConfig;
+import io.ringtrain.allreduce.RingCommunicator;
+import io.ringtrain.allreduce.RingServer;
+import io.ringtrain.engine.nn.Module;
+import io.ringtrain.engine.optim.AdamW;
+import io.ringtrain.engine.optim.Optimizer;
+import io.ringtrain.engine.optim.SGD;
+import io.ringtrain.engine.optim.schedule.CosineAnnealingLR;
+import io.ringtrain.engine.optim.schedule.LinearWarmup;
+import io.ringtrain.engine.optim.schedule.LrSchedule;
+import io.ringtrain.engine.optim.schedule.StepLR;
+import io.ringtrain.jobs.augment.Augmentation;
+import io.ringtrain.jobs.augment.spec.AugmentSpec;
+import io.ringtrain.jobs.data.DatasetColumns;
+import io.ringtrain.jobs.data.ImageRecord;
+import io.ringtrain.jobs.data.RecordSamples;
+import io.ringtrain.jobs.models.ModelZoo;
+import io.ringtrain.jobs.progress.ProgressClient;
+import io.ringtrain.jobs.run.HadoopCheckpointStore;
+import io.ringtrain.jobs.run.RunFolder;
+import io.ringtrain.trainer.data.BatchPlan;
+import io.ringtrain.trainer.data.GlobalBatchPlan;
+import io.ringtrain.trainer.data.ShardPlan;
+import io.ringtrain.trainer.loop.ClassificationObjective;
+import io.ringtrain.trainer.loop.ConsoleProgress;
+import io.ringtrain.trainer.loop.Trainer;
+import io.ringtrain.trainer.loop.TrainerConfig;
+import io.ringtrain.trainer.loop.TrainingResult;
+import io.ringtrain.trainer.sync.SyncBatchNorm;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.BarrierTaskContext;
+import org.apache.spark.sql.Row;
+import scala.runtime.AbstractFunction1;
+
+import java.io.Serializable;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The body of one barrier task: one model replica. It binds its collective server on the
+ * executor's address, shares {@code host:port} through the barrier all-gather, joins the ring
+ * (authenticated with the job secret, generation = this attempt), decodes and augments its records,
+ * and runs the {@link Trainer}, which resumes from the run folder's latest checkpoint if any. Rank 0
+ * reports progress to the driver, writes checkpoints and the final model, and returns the summary.
+ */
+final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>, scala.collection.Iterator<String>>
+        implements Serializable {
+    /** Column of the barrier input that marks test rows (appended after {@link DatasetColumns#SCHEMA}). */
+    static final int SPLIT_COLUMN = DatasetColumns.SCHEMA.length();
+
+    private final TrainJobConfig config;
+    private final byte[] secret;
+    private final String progressAddress;
+    private final int attempt;
+    private final float[] mean;
+    private final float[] std;
+    private final String augmentSpec;
+
+    ReplicaTask(TrainJobConfig config, byte[] secret, String progressAddress, int attempt, float[] mean, float[] std, String augmentSpec) {
+        this.config = config;
+        this.secret = secret;
+        this.progressAddress = progressAddress;
+        this.attempt = attempt;
+        this.mean = mean;
+        this.std = std;
+        this.augmentSpec = augmentSpec;
+    }
+
+    @Override
+    public scala.collection.Iterator<String> apply(scala.collection.Iterator<Row> rows) {
+        BarrierTaskContext ctx = BarrierTaskContext.get();
+        int rank = ctx.partitionId();
+        List<ImageRecord> train = new ArrayList<>(), test = new ArrayList<>();
+        while (rows.hasNext()) {
+            Row row = rows.next();
+            (row.getBoolean(SPLIT_COLUMN) ? test : train).add(DatasetColumns.toRecord(row));
+        }
+        String host = ctx.getTaskInfos()[rank].address();
+        host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        String result;
+        try (RingServer server = RingServer.bind(InetAddress.getByName(host), 0)) {
+            List<String> peers = List.of(ctx.allGather(host + ":" + server.boundPort()));
+            CommunicatorConfig commConfig = CommunicatorConfig.builder().setPeers(peers).setRank(rank).setSecret(secret)
+                    .optGeneration(attempt * 1000 + ctx.stageAttemptNumber())
+                    .optTimeout(Duration.ofSeconds(config.collectiveTimeoutSeconds)).build();
+            try (Communicator comm = RingCommunicator.connect(server, commConfig)) {
+                result = train(comm, train, test, ctx);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("replica " + rank + " cannot bind its collective server on " + host, e);
+        }
+        return scala.jdk.javaapi.CollectionConverters.asScala(result == null ? List.<String>of().iterator() : List.of(result).iterator());
+    }
+
+    private String train(Communicator comm, List<ImageRecord> trainRecords, List<ImageRecord> testRecords, BarrierTaskContext ctx) {
+        int rank = comm.rank(), world = comm.worldSize();
+        Augmentation augmentation = augmentSpec == null ? null : new Augmentation(AugmentSpec.parse(augmentSpec).pipeline(), config.seed);
+        RecordSamples train = new RecordSamples(trainRecords, config.inputShape, mean, std, augmentation);
+        RecordSamples test = testRecords.isEmpty() ? null : new RecordSamples(testRecords, config.inputShape, mean, std, null);
+        BatchPlan plan;
+        if (config.sharding.equals("replicated")) {
+            plan = new GlobalBatchPlan(train.size(), world, config.batchSize, config.seed, false);
+        } else {
+            int smallest = Integer.MAX_VALUE;
+            for (String n : ctx.allGather(Integer.toString(train.size()))) smallest = Math.min(smallest, Integer.parseInt(n));
+            plan = new ShardPlan(train.size(), smallest, config.batchSize, config.seed, rank);
+        }
+        Module model = ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
+        if (world > 1) SyncBatchNorm.convert(model, comm);
+        Optimizer optimizer = config.optimizer.equals("adamw")
+                ? new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay)
+                : new SGD(model.parameters(), config.lr).momentum(config.momentum).weightDecay(config.weightDecay).nesterov(config.nesterov);
+        long stepsPerEpoch = (plan.stepsPerEpoch() + config.accumulationSteps - 1) / config.accumulationSteps;
+        LrSchedule schedule = schedule(stepsPerEpoch * config.epochs, stepsPerEpoch);
+        TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, config.accumulationSteps,
+                config.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
+        RunFolder run = new RunFolder(config.runDir);
+        Configuration hadoop = new Configuration();
+        Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(optimizer).setSchedule(schedule)
+                .setObjective(new ClassificationObjective()).setCommunicator(comm).setConfig(trainerConfig)
+                .optCheckpoints(new HadoopCheckpointStore(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints));
+        ProgressClient progress = null;
+        if (rank == 0) {
+            progress = new ProgressClient(progressAddress, secret);
+            builder.optListener(progress).optListener(new ConsoleProgress(System.out, 10_000));
+        }
+        try {
+            Trainer trainer = builder.build();
+            TrainingResult result = trainer.fit(train, test, plan);
+            if (rank != 0) return null;
+            Map<String, String> provenance = new LinkedHashMap<>();
+            provenance.put("model", config.model);
+            provenance.put("data", config.data);
+            provenance.put("replicas", Integer.toString(world));
+            provenance.put("seed", Long.toString(config.seed));
+            provenance.put("epochs", Integer.toString(config.epochs));
+            provenance.put("code_version", TrainJob.codeVersion());
+            if (result.finalEval() != null) provenance.put("test_accuracy", Double.toString(result.finalEval().accuracy()));
+            run.writeTensors(hadoop, "model.safetensors", model.stateDict(), provenance);
+            return String.format(Locale.ROOT,
+                    "{\"optimizer_steps\":%d,\"seconds\":%.2f,\"test_accuracy\":%s,\"test_loss\":%s,\"hidden_comm_share\":%.3f,\"replicas\":%d}",
+                    result.optimizerSteps(), result.seconds(),
+                    result.finalEval() == null ? "null" : Double.toString(result.finalEval().accuracy()),
+                    result.finalEval() == null ? "null" : Double.toString(result.finalEval().loss()), result.hiddenCommShare(), world);
+        } finally {
+            if (progress != null) progress.close();
+        }
+    }
+
+    private LrSchedule schedule(long totalSteps, long stepsPerEpoch) {
+        LrSchedule base = switch (config.schedule) {
+            case "cosine" -> new CosineAnnealingLR(config.lr, totalSteps);
+            case "step" -> new StepLR(config.lr, Math.max(1, stepsPerEpoch * Math.max(1, config.epochs / 3)), 0.1);
+            default -> step -> config.lr;
+        };
+        return config.warmupSteps > 0 ? new LinearWarmup(base, config.warmupSteps) : base;
+    }
+}

@@ -1,0 +1,221 @@
+package io.ringtrain.jobs.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringtrain.jobs.augment.spec.AugmentSpec;
+import io.ringtrain.jobs.data.DataSources;
+import io.ringtrain.jobs.data.DatasetColumns;
+import io.ringtrain.jobs.data.Normalization;
+import io.ringtrain.jobs.progress.ProgressDisplay;
+import io.ringtrain.jobs.progress.ProgressServer;
+import io.ringtrain.jobs.run.RunFolder;
+import io.ringtrain.jobs.run.RunReport;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import scala.Tuple2;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Distributed training on Spark: one model replica per barrier task.
+ *
+ * <p>The driver checks the cluster can run every replica at once, reads the dataset (decoding
+ * happens in the executors), computes the normalisation, routes each replica its records (the
+ * whole dataset for {@code replicated} sharding, which makes N replicas exactly one replica with
+ * the global batch; one shard each for {@code partitioned}), starts the progress channel and runs
+ * the barrier stage. A failed attempt (e.g. a lost executor) is retried up to {@code maxAttempts}
+ * times; every replica then resumes from the latest checkpoint. The user's SparkContext is never
+ * stopped; a final failure is a {@link TrainingFailedException}.
+ */
+public final class TrainJob {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private TrainJob() {}
+
+    /** The outcome: the summary JSON rank 0 returned (test accuracy, steps, seconds) and the run folder. */
+    public record Summary(String json, String runDir, int attempts) {
+        public double testAccuracy() {
+            try {
+                return JSON.readTree(json).path("test_accuracy").asDouble(Double.NaN);
+            } catch (IOException e) {
+                return Double.NaN;
+            }
+        }
+    }
+
+    public static Summary run(SparkSession spark, TrainJobConfig config, PrintStream console) {
+        config.validate();
+        SparkContext sc = spark.sparkContext();
+        ClusterCheck.requireSlots(sc, config.replicas);
+        RunFolder run = new RunFolder(config.runDir);
+        var hadoop = sc.hadoopConfiguration();
+        String augmentSpec = readAugmentSpec(spark, config.augment);
+
+        Dataset<Row> train = load(spark, config, config.data, true);
+        Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
+                : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
+        float[] mean = config.mean, std = config.std;
+        if (mean == null) {
+            float[][] stats = Normalization.compute(train, config.inputShape[0]);
+            mean = stats[0];
+            std = stats[1];
+        }
+        JavaRDD<Row> input = routeToReplicas(train, test, config);
+        byte[] secret = jobSecret(sc);
+        writeJson(run, hadoop, "config.json", config);
+
+        List<String> metrics = Collections.synchronizedList(new ArrayList<>());
+        ProgressDisplay display = new ProgressDisplay(console);
+        InetAddress driverHost = driverAddress(sc);
+        String description = "ringtrain train: " + config.model + " on " + config.data + " (" + config.replicas + " replicas)";
+        sc.setJobDescription(description);
+        try (ProgressServer progress = new ProgressServer(driverHost, secret, line -> {
+            metrics.add(line);
+            display.accept(line);
+        })) {
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec);
+                    RDD<String> out = input.rdd().barrier().mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(String.class));
+                    List<String> results = new JavaRDD<>(out, scala.reflect.ClassTag$.MODULE$.apply(String.class)).collect();
+                    display.finish();
+                    if (results.size() != 1) throw new IllegalStateException("expected one summary from rank 0, got " + results.size());
+                    String summary = results.get(0);
+                    run.writeText(hadoop, "summary.json", summary);
+                    run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
+                    run.writeText(hadoop, "report.html", RunReport.html(description, metrics, summary));
+                    return new Summary(summary, config.runDir, attempt);
+                } catch (RuntimeException e) {
+                    display.finish();
+                    if (attempt >= config.maxAttempts || isConfigurationError(e)) {
+                        run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
+                        throw new TrainingFailedException("training failed after " + attempt + " attempt(s): " + rootMessage(e)
+                                + "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume", e);
+                    }
+                    console.println("ringtrain: attempt " + attempt + " failed (" + rootMessage(e) + "); retrying from the latest checkpoint");
+                    ClusterCheck.awaitSlots(sc, config.replicas, 120_000);
+                }
+            }
+        } catch (IOException e) {
+            throw new TrainingFailedException("cannot open the progress channel on the driver (" + driverHost + "): " + e.getMessage(), e);
+        } finally {
+            sc.setJobDescription(null);
+        }
+    }
+
+    /** Bad input and settings fail every attempt the same way: don't retry them. */
+    private static boolean isConfigurationError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException) return true;
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("IllegalArgumentException")) return true;
+        }
+        return false;
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return m.length() > 500 ? m.substring(0, 500) + "…" : m;
+    }
+
+    static Dataset<Row> load(SparkSession spark, TrainJobConfig config, String path, boolean train) {
+        return switch (config.format) {
+            case "idx" -> DataSources.idxFolder(spark, path, train);
+            case "image-folder" -> DataSources.imageFolder(spark, path);
+            default -> DataSources.fromDataFrame(spark.read().parquet(path), config.imageColumn, config.labelColumn, null);
+        };
+    }
+
+    /**
+     * The barrier stage's input, one partition per replica: with replicated sharding every partition
+     * holds every training row; with partitioned sharding row i goes to partition hash(id) mod N.
+     * Test rows are spread over the replicas in both cases (evaluation is split and all-reduced).
+     */
+    static JavaRDD<Row> routeToReplicas(Dataset<Row> train, Dataset<Row> test, TrainJobConfig config) {
+        int n = config.replicas;
+        boolean replicated = config.sharding.equals("replicated");
+        JavaPairRDD<Integer, Row> trainRows = train.toJavaRDD().flatMapToPair(row -> {
+            List<Tuple2<Integer, Row>> out = new ArrayList<>();
+            if (replicated) {
+                for (int r = 0; r < n; r++) out.add(new Tuple2<>(r, withSplit(row, false)));
+            } else {
+                out.add(new Tuple2<>(Math.floorMod(Long.hashCode(row.getLong(0)), n), withSplit(row, false)));
+            }
+            return out.iterator();
+        });
+        JavaPairRDD<Integer, Row> all = trainRows;
+        if (test != null) {
+            all = all.union(test.toJavaRDD().mapToPair(row -> new Tuple2<>(Math.floorMod(Long.hashCode(row.getLong(0)), n), withSplit(row, true))));
+        }
+        return all.partitionBy(new HashPartitioner(n)).values();
+    }
+
+    private static Row withSplit(Row row, boolean test) {
+        Object[] values = new Object[row.length() + 1];
+        for (int i = 0; i < row.length(); i++) values[i] = row.get(i);
+        values[row.length()] = test;
+        return RowFactory.create(values);
+    }
+
+    /** Spark's authentication secret when set (the cluster's own), else a fresh random one for this job. */
+    static byte[] jobSecret(SparkContext sc) {
+        String configured = sc.getConf().get("spark.authenticate.secret", null);
+        if (configured != null && !configured.isEmpty()) return configured.getBytes(StandardCharsets.UTF_8);
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return secret;
+    }
+
+    static InetAddress driverAddress(SparkContext sc) {
+        String host = sc.getConf().get("spark.driver.host", "127.0.0.1");
+        try {
+            return InetAddress.getByName(host);
+        } catch (IOException e) {
+            throw new TrainingFailedException("cannot resolve the driver host '" + host + "' (spark.driver.host)", e);
+        }
+    }
+
+    static String readAugmentSpec(SparkSession spark, String spec) {
+        if (spec == null || spec.isBlank()) return null;
+        String text = spec;
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(spec);
+        if (!spec.trim().startsWith("[") && !spec.trim().startsWith("{") && !spec.contains("\n")) {
+            try (var in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot read the augmentation spec " + spec + ": " + e.getMessage(), e);
+            }
+        }
+        AugmentSpec.parse(text); // fail on the driver, before any task starts
+        return text;
+    }
+
+    private static void writeJson(RunFolder run, org.apache.hadoop.conf.Configuration hadoop, String name, Object value) {
+        try {
+            run.writeText(hadoop, name, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        } catch (IOException e) {
+            throw new TrainingFailedException("cannot write " + name + " to " + run.root(), e);
+        }
+    }
+
+    /** The artifact's version, recorded in every saved model. */
+    public static String codeVersion() {
+        String v = TrainJob.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}
