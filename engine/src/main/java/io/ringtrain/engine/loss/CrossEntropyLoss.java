@@ -13,17 +13,16 @@ import io.ringtrain.engine.autograd.GradMode;
  * {@code lp = log_softmax(logits_i)} and ε = labelSmoothing:
  * <pre>
  *   nll_i    = −lp[t_i]                  smooth_i = −Σ_c lp[c]
- *   MEAN:  loss = (1 − ε)·Σ_{i kept} nll_i / K  +  (ε/C)·Σ_{i kept} smooth_i / R
- *   SUM:   loss = (1 − ε)·Σ_{i kept} nll_i      +  (ε/C)·Σ_{i kept} smooth_i
+ *   MEAN:  loss = Σ_{i kept} ((1 − ε)·nll_i + (ε/C)·smooth_i) / K
+ *   SUM:   loss = Σ_{i kept} ((1 − ε)·nll_i + (ε/C)·smooth_i)
  * </pre>
- * where "kept" excludes targets equal to {@code ignoreIndex}, K is the number kept and R the
- * number of all rows including ignored ones — PyTorch 1.13 divides the smoothing term with
- * {@code smooth_loss.mean()} over every row (only the NLL term is normalised by the kept count).
- * With every target ignored, MEAN gives NaN (0/0), as PyTorch. NONE returns the per-row losses
- * [N, d1, ...] (0 for ignored rows).
+ * where "kept" excludes targets equal to {@code ignoreIndex} and K is the number kept: both
+ * terms are normalised by the kept count (checked against PyTorch 1.13 in the golden fixtures
+ * {@code ce_ignore_smooth_*}). With every target ignored, MEAN gives NaN (0/0), as PyTorch.
+ * NONE returns the per-row losses [N, d1, ...] (0 for ignored rows).
  *
  * <p>Gradient: dlogits[c] = Σ_c' g_c' ·(δ_cc' − softmax[c]), with g = ∂loss/∂lp:
- * g_c = −(1 − ε)·[c = t]/K' − (ε/C)/R' (K', R' = K, R for MEAN and 1 for SUM).
+ * g_c = (−(1 − ε)·[c = t] − ε/C)/K' (K' = K for MEAN, 1 for SUM, times the upstream gradient).
  */
 public class CrossEntropyLoss {
     private final int ignoreIndex;
@@ -102,8 +101,8 @@ public class CrossEntropyLoss {
             }
         }
         float eps = labelSmoothing;
-        // Divisors of the NLL and smoothing terms (PyTorch 1.13: kept rows vs all rows for MEAN).
-        double nllDiv = reduction == Reduction.MEAN ? kept : 1, smoothDiv = reduction == Reduction.MEAN ? rows : 1;
+        // MEAN divides both terms by the number of kept (not ignored) rows.
+        double nllDiv = reduction == Reduction.MEAN ? kept : 1, smoothDiv = nllDiv;
         float[] value;
         int[] outShape;
         if (reduction == Reduction.NONE) {

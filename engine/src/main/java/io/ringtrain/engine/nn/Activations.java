@@ -14,7 +14,7 @@ final class Activations {
         float[] y = new float[n];
         for (int i = 0; i < n; i++) {
             float v = x[i];
-            y[i] = v > 0f ? v : v * slope;
+            y[i] = v > 0f ? v : slope == 0f ? 0f : v * slope; // ReLU gives +0, not −0, for negatives
         }
         if (!GradMode.isEnabled()) return Tensor.of(y, input.shape());
         return Tensor.fromOp(y, input.shape(), op, dy -> {

@@ -76,7 +76,7 @@ public class Conv2d extends Module {
         }
         Conv2dKernels.Geometry geo = new Conv2dKernels.Geometry(s[0], inChannels, s[2], s[3], outChannels, kernelH, kernelW,
                 strideH, strideW, padH, padW, dilationH, dilationW, groups);
-        if (geo.outH() < 1 || geo.outW() < 1) {
+        if (PoolKernels.outSize(s[2], kernelH, strideH, padH, dilationH) < 1 || PoolKernels.outSize(s[3], kernelW, strideW, padW, dilationW) < 1) {
             throw new IllegalArgumentException("input " + Shape.str(s) + " is smaller than Conv2d's kernel " + kernelH + "×" + kernelW
                     + " (dilation " + dilationH + "×" + dilationW + ", padding " + padH + "×" + padW + "): the output would be empty");
         }

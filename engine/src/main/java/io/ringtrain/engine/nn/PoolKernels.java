@@ -9,7 +9,8 @@ public final class PoolKernels {
     private PoolKernels() {}
 
     public static int outSize(int in, int kernel, int stride, int pad, int dilation) {
-        return (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
+        // floorDiv: a window larger than the padded input gives ≤ 0 (an error upstream), not 1.
+        return Math.floorDiv(in + 2 * pad - dilation * (kernel - 1) - 1, stride) + 1;
     }
 
     /**
