@@ -1,0 +1,176 @@
+package io.ringtrain.engine.nn;
+
+import io.ringtrain.engine.cpu.Gemm;
+import io.ringtrain.engine.cpu.Im2col;
+
+/**
+ * conv2d_forward / conv2d_backward over float arrays (llm.c style), by im2col + GEMM.
+ *
+ * <p>Layouts: x [N, C, H, W], W [O, C/G, kh, kw] (row-major, i.e. per group a matrix
+ * [O/G, Kg] with Kg = C/G·kh·kw), y and dy [N, O, L] with L = OH·OW, and cols [N, C·kh·kw, L]
+ * (one im2col matrix per image; group g owns rows g·Kg .. (g+1)·Kg). Per image n and group g:
+ * <pre>
+ *   forward:   y_n,g  = W_g · cols_n,g  (+ b)                 [O/G, L] = [O/G, Kg]·[Kg, L]
+ *   backward:  dW_g  += dy_n,g · cols_n,gᵀ                    [O/G, Kg] = [O/G, L]·[L, Kg]
+ *              dcols_n,g = W_gᵀ · dy_n,g;  dx_n = col2im(dcols_n)
+ *              db[o] = Σ_n Σ_l dy[n, o, l]
+ * </pre>
+ * Images are split over {@link Workers} threads; each thread keeps its own dcols buffer and
+ * partial dW, added at the end. A 1×1 kernel with stride 1 and no padding skips im2col (cols is x).
+ */
+final class Conv2dKernels {
+    private Conv2dKernels() {}
+
+    /** Every size of one convolution call. */
+    record Geometry(int batch, int inChannels, int height, int width, int outChannels, int kh, int kw,
+                    int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
+        int outH() {
+            return Im2col.outSize(height, kh, sh, ph, dh);
+        }
+
+        int outW() {
+            return Im2col.outSize(width, kw, sw, pw, dw);
+        }
+
+        int spatial() {
+            return outH() * outW();
+        }
+
+        /** Rows of one group's patch matrix: C/G·kh·kw. */
+        int groupK() {
+            return inChannels / groups * kh * kw;
+        }
+
+        int colsPerImage() {
+            return inChannels * kh * kw * spatial();
+        }
+
+        boolean isPointwise() {
+            return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
+        }
+
+        int colsSize() {
+            return isPointwise() ? 0 : batch * colsPerImage();
+        }
+
+        int outputSize() {
+            return batch * outChannels * spatial();
+        }
+    }
+
+    /**
+     * Scratch memory kept by a layer between steps: the patch matrices (lent to one forward and
+     * given back when its backward is done, so a second forward before backward gets its own)
+     * and the per-thread dcols / partial dW buffers that backward uses and drops.
+     */
+    static final class Workspace {
+        private float[] spareCols;
+        private float[][] dcols = new float[0][];
+        private float[][] partialDw = new float[0][];
+
+        synchronized float[] takeCols(int size) {
+            float[] c = spareCols;
+            spareCols = null;
+            return c != null && c.length == size ? c : new float[size];
+        }
+
+        synchronized void returnCols(float[] cols) {
+            spareCols = cols;
+        }
+
+        float[] dcols(int chunk, int size) {
+            if (dcols.length <= chunk) dcols = java.util.Arrays.copyOf(dcols, Workers.threads());
+            if (dcols[chunk] == null || dcols[chunk].length != size) dcols[chunk] = new float[size];
+            return dcols[chunk];
+        }
+
+        float[] partialDw(int chunk, int size) {
+            if (partialDw.length <= chunk) partialDw = java.util.Arrays.copyOf(partialDw, Workers.threads());
+            if (partialDw[chunk] == null || partialDw[chunk].length != size) partialDw[chunk] = new float[size];
+            else java.util.Arrays.fill(partialDw[chunk], 0f);
+            return partialDw[chunk];
+        }
+    }
+
+    static void forward(Geometry g, float[] x, float[] w, float[] b, float[] cols, float[] y) {
+        int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
+        int og = o / g.groups(), kg = g.groupK();
+        boolean pointwise = g.isPointwise();
+        Workers.forRange(g.batch(), (long) g.colsPerImage() + (long) o * kg * l / 8, (chunk, start, end) -> {
+            for (int n = start; n < end; n++) {
+                float[] src;
+                int srcOff;
+                if (pointwise) {
+                    src = x;
+                    srcOff = n * c * hw;
+                } else {
+                    src = cols;
+                    srcOff = n * g.colsPerImage();
+                    Im2col.im2col(x, n * c * hw, c, g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw(), cols, srcOff);
+                }
+                int yOff = n * o * l;
+                for (int grp = 0; grp < g.groups(); grp++) {
+                    Gemm.sgemm(false, false, og, l, kg, 1f, w, grp * og * kg, kg, src, srcOff + grp * kg * l, l,
+                            0f, y, yOff + grp * og * l, l);
+                }
+                if (b != null) {
+                    for (int oc = 0; oc < o; oc++) {
+                        float bias = b[oc];
+                        for (int i = yOff + oc * l, e = i + l; i < e; i++) y[i] += bias;
+                    }
+                }
+            }
+        });
+    }
+
+    /** Fills the non-null gradient arrays (dx, dw, db are overwritten, not accumulated). */
+    static void backward(Geometry g, float[] dy, float[] w, float[] cols, float[] x, float[] dx, float[] dw, float[] db,
+                         Workspace ws) {
+        int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
+        int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage();
+        boolean pointwise = g.isPointwise();
+        float[][] partials = new float[Workers.threads()][];
+        Workers.forRange(g.batch(), (long) colsPer + 2L * o * kg * l / 8, (chunk, start, end) -> {
+            float[] myDw = dw == null ? null : ws.partialDw(chunk, dw.length);
+            partials[chunk] = myDw;
+            float[] dcols = dx == null || pointwise ? null : ws.dcols(chunk, colsPer);
+            for (int n = start; n < end; n++) {
+                int dyOff = n * o * l;
+                float[] src = pointwise ? x : cols;
+                int srcOff = pointwise ? n * c * hw : n * colsPer;
+                for (int grp = 0; grp < g.groups(); grp++) {
+                    if (myDw != null) {
+                        Gemm.sgemm(false, true, og, kg, l, 1f, dy, dyOff + grp * og * l, l, src, srcOff + grp * kg * l, l,
+                                1f, myDw, grp * og * kg, kg);
+                    }
+                    if (dx != null) {
+                        float[] target = pointwise ? dx : dcols;
+                        int targetOff = pointwise ? n * c * hw + grp * kg * l : grp * kg * l;
+                        Gemm.sgemm(true, false, kg, l, og, 1f, w, grp * og * kg, kg, dy, dyOff + grp * og * l, l,
+                                0f, target, targetOff, l);
+                    }
+                }
+                if (dx != null && !pointwise) {
+                    java.util.Arrays.fill(dx, n * c * hw, (n + 1) * c * hw, 0f);
+                    Im2col.col2im(dcols, 0, c, g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(), g.dh(), g.dw(), dx, n * c * hw);
+                }
+            }
+        });
+        if (dw != null) {
+            java.util.Arrays.fill(dw, 0f);
+            for (float[] p : partials) {
+                if (p == null) continue;
+                for (int i = 0; i < dw.length; i++) dw[i] += p[i];
+            }
+        }
+        if (db != null) {
+            for (int n = 0; n < g.batch(); n++) {
+                for (int oc = 0; oc < o; oc++) {
+                    double s = 0;
+                    for (int i = (n * o + oc) * l, e = i + l; i < e; i++) s += dy[i];
+                    db[oc] += (float) s;
+                }
+            }
+        }
+    }
+}

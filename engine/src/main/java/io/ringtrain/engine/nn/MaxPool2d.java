@@ -1,0 +1,62 @@
+package io.ringtrain.engine.nn;
+
+import io.ringtrain.engine.Shape;
+import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.autograd.GradMode;
+
+/**
+ * Max over kh×kw windows (PyTorch's {@code nn.MaxPool2d}, ceil_mode = false): input [N, C, H, W]
+ * → [N, C, OH, OW], OH = ⌊(H + 2·ph − dh·(kh−1) − 1)/sh⌋ + 1. Padding counts as −∞. The
+ * gradient goes to the first maximal element of each window.
+ */
+public class MaxPool2d extends Module {
+    private final int kh, kw, sh, sw, ph, pw, dh, dw;
+
+    /** Square window, stride = kernel, no padding. */
+    public MaxPool2d(int kernelSize) {
+        this(kernelSize, kernelSize, 0);
+    }
+
+    public MaxPool2d(int kernelSize, int stride, int padding) {
+        this(new int[] {kernelSize, kernelSize}, new int[] {stride, stride}, new int[] {padding, padding}, new int[] {1, 1});
+    }
+
+    public MaxPool2d(int[] kernelSize, int[] stride, int[] padding, int[] dilation) {
+        this.kh = kernelSize[0];
+        this.kw = kernelSize[1];
+        this.sh = stride[0];
+        this.sw = stride[1];
+        this.ph = padding[0];
+        this.pw = padding[1];
+        this.dh = dilation[0];
+        this.dw = dilation[1];
+        if (kh < 1 || kw < 1 || sh < 1 || sw < 1 || dh < 1 || dw < 1 || ph < 0 || pw < 0 || 2 * ph > kh || 2 * pw > kw) {
+            throw new IllegalArgumentException("MaxPool2d(" + extraRepr() + "): kernel, stride, dilation must be ≥ 1 and padding at most half the kernel");
+        }
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+        int[] s = Pooling.checkInput(input, this);
+        int planes = s[0] * s[1], h = s[2], w = s[3];
+        int oh = PoolKernels.outSize(h, kh, sh, ph, dh), ow = PoolKernels.outSize(w, kw, sw, pw, dw);
+        Pooling.checkOutput(s, oh, ow, this);
+        float[] x = input.contiguous().data();
+        float[] y = new float[planes * oh * ow];
+        int[] argmax = new int[y.length];
+        PoolKernels.maxForward(x, planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, y, argmax);
+        int[] outShape = {s[0], s[1], oh, ow};
+        if (!GradMode.isEnabled()) return Tensor.of(y, outShape);
+        Tensor in = input;
+        return Tensor.fromOp(y, outShape, "max_pool2d", dy -> {
+            float[] dx = new float[x.length];
+            PoolKernels.maxBackward(dy, argmax, planes, h, w, oh, ow, dx);
+            in.accumulateGrad(dx);
+        }, input);
+    }
+
+    @Override
+    protected String extraRepr() {
+        return "kernel_size=(" + kh + ", " + kw + "), stride=(" + sh + ", " + sw + "), padding=(" + ph + ", " + pw + "), dilation=(" + dh + ", " + dw + ")";
+    }
+}
