@@ -2,6 +2,7 @@ package io.ringtrain.trainer;
 
 import io.ringtrain.allreduce.Communicator;
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.nn.BatchNorm1d;
 import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.Linear;
 import io.ringtrain.engine.nn.Module;
@@ -40,7 +41,9 @@ public final class TinyTask {
 
     public static Module model(Communicator comm) {
         Init.manualSeed(123);
-        return new Sequential(new Linear(FEATURES, 16), new SyncBatchNorm(16, comm), new TanhLayer(), new Linear(16, CLASSES));
+        Module model = new Sequential(new Linear(FEATURES, 16), new BatchNorm1d(16), new TanhLayer(), new Linear(16, CLASSES));
+        if (comm.worldSize() > 1) SyncBatchNorm.convert(model, comm);
+        return model;
     }
 
     static final class TanhLayer extends Module {

@@ -49,6 +49,31 @@ public class BatchNorm extends Module {
     /** Per-channel statistics of the batch being normalised: {@code count} elements per channel, their mean and biased variance. */
     public record BatchStatistics(long count, float[] mean, float[] var) {}
 
+    /**
+     * Makes the statistics span several replicas (SyncBatchNorm): set on a layer with
+     * {@link #setCrossReplica}, it is called from {@link #batchStatistics} and
+     * {@link #reduceBackwardSums}. A strategy rather than a subclass, so converting a model keeps
+     * its layers (and the fields that hold them) and only changes how statistics are gathered.
+     */
+    public interface CrossReplica {
+        /** Global statistics from this replica's; every replica must call this in the same order. */
+        BatchStatistics merge(BatchStatistics local);
+
+        /** Replaces Σdy and Σdy·(x − mean) by their sums over all replicas, in place. */
+        void reduceBackwardSums(float[] sumDy, float[] sumDyXmu);
+    }
+
+    private CrossReplica crossReplica;
+
+    /** Synchronises this layer's statistics across replicas (null: local, the default). */
+    public void setCrossReplica(CrossReplica crossReplica) {
+        this.crossReplica = crossReplica;
+    }
+
+    public CrossReplica crossReplica() {
+        return crossReplica;
+    }
+
     /** eps 1e-5, momentum 0.1, affine, tracking running statistics: PyTorch's defaults. */
     public BatchNorm(int numFeatures) {
         this(numFeatures, 1e-5f, 0.1f, true, true);
@@ -154,7 +179,8 @@ public class BatchNorm extends Module {
     protected BatchStatistics batchStatistics(float[] x, int batch, int channels, int spatial) {
         float[] mean = new float[channels], var = new float[channels];
         BatchNormKernels.statistics(x, batch, channels, spatial, mean, var);
-        return new BatchStatistics((long) batch * spatial, mean, var);
+        BatchStatistics local = new BatchStatistics((long) batch * spatial, mean, var);
+        return crossReplica == null ? local : crossReplica.merge(local);
     }
 
     /**
@@ -162,7 +188,7 @@ public class BatchNorm extends Module {
      * their sums over all replicas. The default (one replica) leaves them as they are.
      */
     protected void reduceBackwardSums(float[] sumDy, float[] sumDyXmu) {
-        // single replica: the local sums are the global ones
+        if (crossReplica != null) crossReplica.reduceBackwardSums(sumDy, sumDyXmu);
     }
 
     private void updateRunningStatistics(float[] mean, float[] var, long count) {

@@ -2,6 +2,7 @@ package io.ringtrain.trainer.sync;
 
 import io.ringtrain.engine.Golden;
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.nn.BatchNorm2d;
 import io.ringtrain.trainer.LocalRing;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,8 @@ class SyncBatchNormTest {
         for (int r = 1; r < sizes.length; r++) starts[r] = starts[r - 1] + sizes[r - 1];
         List<Result> results = LocalRing.run(sizes.length, comm -> {
             int r = comm.rank();
-            SyncBatchNorm bn = new SyncBatchNorm(3, comm);
+            BatchNorm2d bn = new BatchNorm2d(3);
+            assertEquals(1, SyncBatchNorm.convert(bn, comm));
             bn.weight().copyFrom(g.get("weight"));
             bn.bias().copyFrom(g.get("bias"));
             Tensor xr = Tensor.of(x.narrow(0, starts[r], sizes[r]).toArray(), sizes[r], 3, 4, 5).requiresGrad(true);
