@@ -91,9 +91,19 @@ public final class Ring implements PeerEvents {
     fail(new CollectiveException("aborted by " + peer.describe() + ": " + reason));
   }
 
+  /**
+   * Closes every connection. No abort is sent: closing is not a failure, and an abort could
+   * overtake a peer still reading this rank's last frames. Peers see the connection close after
+   * those frames, and fail only if they need more from this rank.
+   */
   public void close() {
     closing = true;
-    fail(new CollectiveException("the communicator of rank " + rank() + " was closed"));
+    synchronized (this) {
+      if (failure == null) failure = new CollectiveException("the communicator of rank " + rank() + " was closed");
+    }
+    for (PeerLink link : links) {
+      if (link != null) link.wake();
+    }
     for (PeerLink link : links) {
       if (link == null) continue;
       link.close();
