@@ -72,14 +72,41 @@ public final class ColorJitter implements Transform<ColorJitter.Drawn> {
     @Override
     public Sample apply(Drawn p, Sample sample) {
         Image img = sample.image();
+        int plane = img.width() * img.height();
+        boolean colour = img.channels() == 3;
+        // the first adjustment reads the input and writes a buffer we own; the rest work in place on it
+        float[] src = img.data();
+        float[] buf = new float[src.length];
+        boolean written = false;
         for (int step : p.order()) {
-            img = switch (step) {
-                case 0 -> brightness > 0 ? ColorOps.brightness(img, p.brightness()) : img;
-                case 1 -> contrast > 0 ? ColorOps.contrast(img, p.contrast()) : img;
-                case 2 -> saturation > 0 ? ColorOps.saturation(img, p.saturation()) : img;
-                default -> hue > 0 ? ColorOps.hue(img, p.hue()) : img;
-            };
+            float[] in = written ? buf : src;
+            switch (step) {
+                case 0 -> {
+                    if (brightness > 0) {
+                        ColorOps.brightness(in, buf, p.brightness());
+                        written = true;
+                    }
+                }
+                case 1 -> {
+                    if (contrast > 0) {
+                        ColorOps.contrast(in, buf, img.channels(), plane, p.contrast());
+                        written = true;
+                    }
+                }
+                case 2 -> {
+                    if (saturation > 0 && colour) {
+                        ColorOps.saturation(in, buf, plane, p.saturation());
+                        written = true;
+                    }
+                }
+                default -> {
+                    if (hue > 0 && colour && p.hue() != 0) {
+                        Hsv.shift(in, buf, plane, (float) p.hue(), 0, 1, 0, 1);
+                        written = true;
+                    }
+                }
+            }
         }
-        return sample.withImage(img);
+        return written ? sample.withImage(Image.wrapChw(img.channels(), img.width(), img.height(), buf)) : sample;
     }
 }

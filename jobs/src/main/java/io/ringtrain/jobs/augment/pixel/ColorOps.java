@@ -14,6 +14,8 @@ import io.ringtrain.jobs.augment.Image;
  *   saturation(x, f)      = clamp(f·x + (1 − f)·grey(pixel))        (1-channel images: unchanged)
  *   hue(x, δ)             = hsv→rgb(h + δ mod 1, s, v) with torchvision's _rgb2hsv/_hsv2rgb, δ ∈ [−0.5, 0.5]
  * </pre>
+ * Each kernel reads {@code in} and writes {@code out}, which may be the same array (the colour
+ * jitter chains them in place on one buffer it owns).
  */
 public final class ColorOps {
     static final float R_WEIGHT = 0.2989f;
@@ -24,72 +26,90 @@ public final class ColorOps {
     }
 
     static float clamp255(float v) {
-        return v < 0 ? 0 : (v > 255 ? 255 : v);
+        return Math.max(0f, Math.min(255f, v)); // min/max are intrinsics that vectorise
     }
 
     public static Image brightness(Image img, double factor) {
-        float f = (float) factor;
-        float[] in = img.data();
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) {
-            out[i] = clamp255(f * in[i]);
-        }
+        float[] out = new float[img.data().length];
+        brightness(img.data(), out, factor);
         return Image.wrapChw(img.channels(), img.width(), img.height(), out);
+    }
+
+    static void brightness(float[] in, float[] out, double factor) {
+        float f = (float) factor;
+        for (int i = 0; i < in.length; i++) {
+            out[i] = Math.max(0f, Math.min(255f, f * in[i]));
+        }
     }
 
     /** Mean grey level over the whole image. */
     public static double meanGrey(Image img) {
-        float[] in = img.data();
-        int plane = img.width() * img.height();
+        return meanGrey(img.data(), img.channels(), img.width() * img.height());
+    }
+
+    static double meanGrey(float[] in, int channels, int plane) {
+        // float partial sums over short runs, accumulated in double: vectorises and stays exact enough
         double sum = 0;
-        if (img.channels() == 1) {
-            for (int i = 0; i < plane; i++) {
-                sum += in[i];
+        for (int start = 0; start < plane; start += 1024) {
+            int end = Math.min(plane, start + 1024);
+            float partial = 0;
+            if (channels == 1) {
+                for (int i = start; i < end; i++) {
+                    partial += in[i];
+                }
+            } else {
+                for (int i = start; i < end; i++) {
+                    partial += R_WEIGHT * in[i] + G_WEIGHT * in[plane + i] + B_WEIGHT * in[2 * plane + i];
+                }
             }
-        } else {
-            for (int i = 0; i < plane; i++) {
-                sum += R_WEIGHT * in[i] + G_WEIGHT * in[plane + i] + B_WEIGHT * in[2 * plane + i];
-            }
+            sum += partial;
         }
         return sum / plane;
     }
 
     public static Image contrast(Image img, double factor) {
-        float f = (float) factor;
-        float offset = (float) ((1 - factor) * meanGrey(img));
-        float[] in = img.data();
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i++) {
-            out[i] = clamp255(f * in[i] + offset);
-        }
+        float[] out = new float[img.data().length];
+        contrast(img.data(), out, img.channels(), img.width() * img.height(), factor);
         return Image.wrapChw(img.channels(), img.width(), img.height(), out);
+    }
+
+    static void contrast(float[] in, float[] out, int channels, int plane, double factor) {
+        float f = (float) factor;
+        float offset = (float) ((1 - factor) * meanGrey(in, channels, plane));
+        for (int i = 0; i < in.length; i++) {
+            out[i] = Math.max(0f, Math.min(255f, f * in[i] + offset));
+        }
     }
 
     public static Image saturation(Image img, double factor) {
         if (img.channels() == 1) {
             return img;
         }
+        float[] out = new float[img.data().length];
+        saturation(img.data(), out, img.width() * img.height(), factor);
+        return Image.wrapChw(3, img.width(), img.height(), out);
+    }
+
+    static void saturation(float[] in, float[] out, int plane, double factor) {
         float f = (float) factor;
         float g = 1 - f;
-        float[] in = img.data();
-        float[] out = new float[in.length];
-        int plane = img.width() * img.height();
         for (int i = 0; i < plane; i++) {
             float r = in[i];
             float gr = in[plane + i];
             float b = in[2 * plane + i];
             float grey = g * (R_WEIGHT * r + G_WEIGHT * gr + B_WEIGHT * b);
-            out[i] = clamp255(f * r + grey);
-            out[plane + i] = clamp255(f * gr + grey);
-            out[2 * plane + i] = clamp255(f * b + grey);
+            out[i] = Math.max(0f, Math.min(255f, f * r + grey));
+            out[plane + i] = Math.max(0f, Math.min(255f, f * gr + grey));
+            out[2 * plane + i] = Math.max(0f, Math.min(255f, f * b + grey));
         }
-        return Image.wrapChw(3, img.width(), img.height(), out);
     }
 
     public static Image hue(Image img, double hueShift) {
         if (img.channels() == 1 || hueShift == 0) {
             return img;
         }
-        return Hsv.shift(img, (float) hueShift, 0, 1, 0, 1);
+        float[] out = new float[img.data().length];
+        Hsv.shift(img.data(), out, img.width() * img.height(), (float) hueShift, 0, 1, 0, 1);
+        return Image.wrapChw(3, img.width(), img.height(), out);
     }
 }

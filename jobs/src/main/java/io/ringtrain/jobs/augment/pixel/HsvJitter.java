@@ -54,6 +54,9 @@ public final class HsvJitter implements Transform<HsvJitter.Shift> {
         if (sample.image().channels() == 1) {
             return sample;
         }
-        return sample.withImage(Hsv.shift(sample.image(), (float) p.hue(), (float) p.saturation(), 1, (float) p.value(), 1));
+        io.ringtrain.jobs.augment.Image img = sample.image();
+        float[] out = new float[img.data().length];
+        Hsv.shift(img.data(), out, img.width() * img.height(), (float) p.hue(), (float) p.saturation(), 1, (float) p.value(), 1);
+        return sample.withImage(io.ringtrain.jobs.augment.Image.wrapChw(3, img.width(), img.height(), out));
     }
 }

@@ -22,6 +22,26 @@ class PixelTransformTest {
     }
 
     @Test
+    void colorJitterEqualsItsAdjustmentsAppliedOneByOneInTheDrawnOrder() {
+        Image img = randomRgb(23, 17, 8);
+        ColorJitter jitter = new ColorJitter(0.5, 0.5, 0.5, 0.2);
+        SplittableRandom rng = new SplittableRandom(11);
+        for (int trial = 0; trial < 10; trial++) {
+            ColorJitter.Drawn d = jitter.draw(rng, img.size());
+            Image expected = img;
+            for (int step : d.order()) {
+                expected = switch (step) {
+                    case 0 -> ColorOps.brightness(expected, d.brightness());
+                    case 1 -> ColorOps.contrast(expected, d.contrast());
+                    case 2 -> ColorOps.saturation(expected, d.saturation());
+                    default -> ColorOps.hue(expected, d.hue());
+                };
+            }
+            assertArrayEquals(expected.data(), jitter.apply(d, Sample.of(img)).image().data(), 0f, d.toString());
+        }
+    }
+
+    @Test
     void saltAndPepperHitsAboutAmountOfPixelsWithTheGivenSaltRatio() {
         Image grey = Image.filled(3, 100, 100, 128);
         Image out = new SaltAndPepper(0.1, 0.25).apply(new SaltAndPepper.Drawn(9), Sample.of(grey)).image();
