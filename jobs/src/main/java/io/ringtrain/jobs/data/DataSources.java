@@ -70,7 +70,10 @@ public final class DataSources {
                 }
                 rows.add(DatasetColumns.toRow(new ImageRecord(firstId + i, labels.readUnsignedByte(), h, w, 1, false, pixels, null)));
             }
-            return spark.createDataFrame(rows, DatasetColumns.SCHEMA);
+            // Spread the rows over several partitions so no single task carries the whole file.
+            int slices = Math.max(spark.sparkContext().defaultParallelism(), n / 4000 + 1);
+            var rdd = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).parallelize(rows, slices);
+            return spark.createDataFrame(rdd, DatasetColumns.SCHEMA);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read IDX files " + imagesPath + " and " + labelsPath + ": " + e.getMessage(), e);
         }

@@ -34,7 +34,7 @@ public final class RunFolder implements Serializable {
     }
 
     public Path path(String name) {
-        return new Path(root, name);
+        return name.isEmpty() ? new Path(root) : new Path(root, name);
     }
 
     public FileSystem fs(Configuration conf) {

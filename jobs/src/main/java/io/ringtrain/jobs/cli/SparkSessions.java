@@ -1,0 +1,24 @@
+package io.ringtrain.jobs.cli;
+
+import io.ringtrain.jobs.train.RingtrainKryoRegistrator;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The SparkSession a command runs in. Under spark-submit the master comes from there; otherwise
+ * (ringtrain-local, tests) {@code --master} or {@code local[N]}. Sets Kryo with our registrator and
+ * a barrier-sync timeout long enough for the first ring set-up on a busy cluster.
+ */
+final class SparkSessions {
+    private SparkSessions() {}
+
+    static SparkSession getOrCreate(String appName, String master, int defaultLocalCores) {
+        SparkSession.Builder b = SparkSession.builder().appName(appName)
+                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+                .config("spark.kryo.registrator", RingtrainKryoRegistrator.class.getName())
+                .config("spark.barrier.sync.timeout", "600")
+                .config("spark.ui.showConsoleProgress", "false");
+        if (master != null) b.master(master);
+        else if (System.getProperty("spark.master") == null) b.master("local[" + defaultLocalCores + "]");
+        return b.getOrCreate();
+    }
+}
