@@ -33,8 +33,15 @@ public final class SafeTensors {
 
     private SafeTensors() {}
 
-    /** Tensors in file order, plus the free-form string metadata. */
-    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+    /**
+     * Tensors in file order (converted to float32), the free-form string metadata, and each
+     * tensor's dtype as stored in the file ("F32", "F64", "I32", "I64"), so a reader can insist on F32.
+     */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, String> dtypes) {
+        public Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+            this(tensors, metadata, Map.of());
+        }
+    }
 
     public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
@@ -174,6 +181,10 @@ public final class SafeTensors {
             String name = it.next();
             if (tensors.containsKey(name)) ordered.put(name, tensors.get(name));
         }
-        return new Contents(ordered, metadata);
+        Map<String, String> dtypeOf = new java.util.HashMap<>();
+        for (Entry e : entries) dtypeOf.put(e.name, e.dtype);
+        Map<String, String> dtypes = new LinkedHashMap<>();
+        for (String name : ordered.keySet()) dtypes.put(name, dtypeOf.get(name));
+        return new Contents(ordered, metadata, dtypes);
     }
 }
