@@ -57,6 +57,7 @@ public final class Checkpoint {
     private static final Pattern FOLDER = Pattern.compile("step-(\\d+)");
     private static final String TEMP_PREFIX = ".tmp-";
     private static final String OLD_PREFIX = ".old-";
+    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private Checkpoint() {}
@@ -74,7 +75,8 @@ public final class Checkpoint {
         Files.createDirectories(dir);
         removeLeftovers(dir);
         String name = folderName(state.step());
-        Path temp = Files.createTempDirectory(dir, TEMP_PREFIX + name + "-");
+        // createDirectory (not createTempDirectory, which is owner-only) keeps the umask's permissions.
+        Path temp = Files.createDirectory(dir.resolve(TEMP_PREFIX + name + "-" + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36)));
         try {
             Map<String, String> meta = metadata(state, optimizer);
             SafeTensors.write(temp.resolve(MODEL_FILE), model.stateDict(), meta);

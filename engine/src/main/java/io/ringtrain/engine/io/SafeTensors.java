@@ -30,6 +30,7 @@ import java.util.Map;
 public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L << 20;
+    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
 
     private SafeTensors() {}
 
@@ -81,7 +82,9 @@ public final class SafeTensors {
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // Files.createFile (not createTempFile, which makes the file owner-only) keeps the umask's
+        // permissions, so other users (a Spark driver, a notebook) can read the weights.
+        Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp"));
         try {
             try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
