@@ -30,11 +30,19 @@ import java.util.Map;
 public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L << 20;
+    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
 
     private SafeTensors() {}
 
-    /** Tensors in file order, plus the free-form string metadata. */
-    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
+    /**
+     * Tensors in file order (converted to float32), the free-form string metadata, and each
+     * tensor's dtype as stored in the file ("F32", "F64", "I32", "I64"), so a reader can insist on F32.
+     */
+    public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata, Map<String, String> dtypes) {
+        public Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {
+            this(tensors, metadata, Map.of());
+        }
+    }
 
     public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
@@ -74,7 +82,9 @@ public final class SafeTensors {
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        // Files.createFile (not createTempFile, which makes the file owner-only) keeps the umask's
+        // permissions, so other users (a Spark driver, a notebook) can read the weights.
+        Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp"));
         try {
             try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
@@ -174,6 +184,10 @@ public final class SafeTensors {
             String name = it.next();
             if (tensors.containsKey(name)) ordered.put(name, tensors.get(name));
         }
-        return new Contents(ordered, metadata);
+        Map<String, String> dtypeOf = new java.util.HashMap<>();
+        for (Entry e : entries) dtypeOf.put(e.name, e.dtype);
+        Map<String, String> dtypes = new LinkedHashMap<>();
+        for (String name : ordered.keySet()) dtypes.put(name, dtypeOf.get(name));
+        return new Contents(ordered, metadata, dtypes);
     }
 }

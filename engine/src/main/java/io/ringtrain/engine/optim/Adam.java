@@ -112,24 +112,16 @@ public class Adam extends Optimizer {
         if (amsgrad && maxExpAvgSq[index] == null) maxExpAvgSq[index] = new float[n];
         long t = ++steps[index];
 
-        float[] g = grad;
-        if (decoupledWeightDecay) {
-            // AdamW: p = p·(1 − lr·λ), the factor computed in double (PyTorch multiplies by 1.0 when λ = 0).
-            if (weightDecay != 0) UpdateKernels.scale(param, (float) (1 - lr * weightDecay));
-        } else if (weightDecay != 0) {
-            g = UpdateKernels.decayedGradient(grad, param, (float) weightDecay, scratch(n));
-        }
-        UpdateKernels.moments(expAvg[index], expAvgSq[index], g, (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2));
-
+        // AdamW decays p by (1 − lr·λ) (factor computed in double); Adam adds λ·p to the gradient.
+        float paramScale = decoupledWeightDecay ? (float) (1 - lr * weightDecay) : 1f;
+        float l2Decay = decoupledWeightDecay ? 0f : (float) weightDecay;
+        // Bias corrections and step size in double, as PyTorch computes them in Python.
         double biasCorrection1 = 1 - Math.pow(beta1, t);
         double biasCorrection2 = 1 - Math.pow(beta2, t);
         double stepSize = lr / biasCorrection1;
-        float[] secondMoment = expAvgSq[index];
-        if (amsgrad) {
-            UpdateKernels.runningMax(maxExpAvgSq[index], expAvgSq[index]);
-            secondMoment = maxExpAvgSq[index];
-        }
-        UpdateKernels.adamStep(param, (float) -stepSize, expAvg[index], secondMoment, (float) Math.sqrt(biasCorrection2), (float) eps);
+        UpdateKernels.adamStep(param, grad, expAvg[index], expAvgSq[index], amsgrad ? maxExpAvgSq[index] : null,
+                paramScale, l2Decay, (float) beta1, (float) (1 - beta1), (float) beta2, (float) (1 - beta2),
+                (float) -stepSize, (float) Math.sqrt(biasCorrection2), (float) eps);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.ringtrain.engine.optim;
 
 import io.ringtrain.engine.Tensor;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -16,7 +17,7 @@ import java.util.Map;
  *   p   = p − lr·d
  * </pre>
  * with momentum μ, dampening τ, weight decay λ. Without momentum, {@code p = p − lr·d}.
- * Each line is one pass over float arrays ({@link UpdateKernels}), so the JIT vectorises it.
+ * After the first step the update is one fused, vectorisable loop ({@link UpdateKernels#sgdMomentumStep}).
  * Options are set fluently: {@code new SGD(model.parameters(), 0.05).momentum(0.9).weightDecay(5e-4)}.
  */
 public final class SGD extends Optimizer {
@@ -81,18 +82,20 @@ public final class SGD extends Optimizer {
     @Override
     protected void update(int index, float[] param, float[] grad, double lr, double weightDecay) {
         float negLr = (float) -lr;
-        float[] d = weightDecay == 0 ? grad : UpdateKernels.decayedGradient(grad, param, (float) weightDecay, scratch(param.length));
+        float decay = (float) weightDecay;
+        float[] buf = momentumBuffers[index];
+        if (momentum != 0 && buf != null) {
+            UpdateKernels.sgdMomentumStep(param, grad, buf, negLr, decay, (float) momentum, (float) (1 - dampening), nesterov);
+            return;
+        }
+        // Without momentum, or the first step with it: separate passes (this path is not the hot one with momentum).
+        float[] d = decay == 0f ? grad : UpdateKernels.decayedGradient(grad, param, decay, scratch(param.length));
         if (momentum == 0) {
             UpdateKernels.addScaled(param, negLr, d);
             return;
         }
-        float[] buf = momentumBuffers[index];
-        if (buf == null) {
-            // PyTorch clones d on the first step instead of applying momentum and dampening.
-            momentumBuffers[index] = buf = java.util.Arrays.copyOf(d, param.length);
-        } else {
-            UpdateKernels.momentumAverage(buf, (float) momentum, (float) (1 - dampening), d);
-        }
+        // PyTorch clones d on the first step instead of applying momentum and dampening.
+        momentumBuffers[index] = buf = Arrays.copyOf(d, param.length);
         if (nesterov) {
             UpdateKernels.nesterovStep(param, negLr, d, (float) momentum, buf);
         } else {
@@ -135,7 +138,7 @@ public final class SGD extends Optimizer {
 
     @Override
     protected void clearState() {
-        java.util.Arrays.fill(momentumBuffers, null);
+        Arrays.fill(momentumBuffers, null);
     }
 
     @Override

@@ -21,7 +21,7 @@ public record LinearWarmup(LrSchedule after, long warmupSteps, double startFacto
     @Override
     public double lrAt(long step) {
         if (step >= warmupSteps) return after.lrAt(step - warmupSteps);
-        double factor = startFactor == 0 ? (double) step / warmupSteps : startFactor + (1 - startFactor) * step / warmupSteps;
-        return after.lrAt(0) * factor;
+        // with startFactor 0 this is exactly step / W (0 + 1·step / W), LambdaLR's usual warm-up
+        return after.lrAt(0) * (startFactor + (1 - startFactor) * step / warmupSteps);
     }
 }
