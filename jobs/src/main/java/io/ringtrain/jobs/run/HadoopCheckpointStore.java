@@ -1,76 +1,107 @@
 package io.ringtrain.jobs.run;
 
+import io.ringtrain.engine.io.Checkpoint;
+import io.ringtrain.engine.nn.Module;
+import io.ringtrain.engine.optim.Optimizer;
 import io.ringtrain.trainer.checkpoint.CheckpointStore;
+import io.ringtrain.trainer.checkpoint.Cursor;
 import io.ringtrain.trainer.checkpoint.FileCheckpointStore;
-import io.ringtrain.trainer.checkpoint.TrainingState;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * {@link FileCheckpointStore}'s layout ({@code step-NNNNNNNNN/model.safetensors, optimizer.safetensors})
- * on any Hadoop file system: each checkpoint is written into a hidden folder and renamed into place,
- * then the oldest beyond {@code keepLast} are deleted.
+ * Checkpoints on any Hadoop file system in {@link Checkpoint}'s layout. Local folders go straight
+ * to {@link FileCheckpointStore}. Elsewhere a checkpoint is written to a local temporary folder by
+ * {@link Checkpoint} (which validates it), copied to a hidden folder beside the others and renamed
+ * into place (atomic on HDFS); restoring copies the newest folder back and loads it with the
+ * same checks.
  */
 public final class HadoopCheckpointStore implements CheckpointStore {
-    private final RunFolder folder;
+    private final String dir;
     private final Configuration conf;
     private final int keepLast;
 
     public HadoopCheckpointStore(String dir, Configuration conf, int keepLast) {
-        this.folder = new RunFolder(dir);
+        this.dir = dir;
         this.conf = conf;
         this.keepLast = keepLast;
     }
 
+    /** The store for {@code dir}: plain files for local paths, Hadoop's file system API otherwise. */
+    public static CheckpointStore forPath(String dir, Configuration conf, int keepLast) {
+        String scheme = new Path(dir).toUri().getScheme();
+        if (scheme == null || scheme.equals("file")) return new FileCheckpointStore(java.nio.file.Path.of(new Path(dir).toUri().getPath()), keepLast);
+        return new HadoopCheckpointStore(dir, conf, keepLast);
+    }
+
     @Override
     public String location() {
-        return folder.root();
+        return dir;
     }
 
     @Override
-    public void save(TrainingState state) throws IOException {
-        String name = String.format("%s%09d", FileCheckpointStore.PREFIX, state.globalStep());
-        String tmp = "." + name + "-" + System.nanoTime();
-        FileSystem fs = folder.fs(conf);
+    public void save(Module model, Optimizer optimizer, Cursor cursor) throws IOException {
+        java.nio.file.Path local = Files.createTempDirectory("ringtrain-ckpt");
         try {
-            folder.writeTensors(conf, tmp + "/" + FileCheckpointStore.MODEL_FILE, state.model(), FileCheckpointStore.modelMetadata(state));
-            folder.writeTensors(conf, tmp + "/" + FileCheckpointStore.OPTIMIZER_FILE, state.optimizer().tensors(), state.optimizer().hyperParameters());
-            Path target = folder.path(name);
+            new FileCheckpointStore(local, 1).save(model, optimizer, cursor);
+            java.nio.file.Path written = Checkpoint.latest(local).orElseThrow();
+            FileSystem fs = fs();
+            Path target = new Path(dir, written.getFileName().toString());
+            Path tmp = new Path(dir, "." + written.getFileName() + "-" + System.nanoTime());
+            fs.mkdirs(new Path(dir));
+            FileUtil.copy(written.toFile(), fs, tmp, false, conf);
             if (fs.exists(target)) fs.delete(target, true);
-            if (!fs.rename(folder.path(tmp), target)) throw new IOException("cannot rename checkpoint " + tmp + " to " + target);
+            if (!fs.rename(tmp, target)) throw new IOException("cannot rename checkpoint " + tmp + " to " + target);
+            List<Path> all = list();
+            for (int i = 0; i < all.size() - keepLast; i++) fs.delete(all.get(i), true);
         } finally {
-            fs.delete(folder.path(tmp), true);
+            deleteLocal(local);
         }
-        List<Path> all = checkpoints();
-        for (int i = 0; i < all.size() - keepLast; i++) fs.delete(all.get(i), true);
     }
 
     @Override
-    public Optional<TrainingState> latest() throws IOException {
-        List<Path> all = checkpoints();
+    public Optional<Cursor> restoreLatest(Module model, Optimizer optimizer) throws IOException {
+        List<Path> all = list();
         if (all.isEmpty()) return Optional.empty();
-        String name = all.get(all.size() - 1).getName();
-        return Optional.of(FileCheckpointStore.fromFiles(folder.readTensors(conf, name + "/" + FileCheckpointStore.MODEL_FILE),
-                folder.readTensors(conf, name + "/" + FileCheckpointStore.OPTIMIZER_FILE), folder.path(name).toString()));
+        java.nio.file.Path local = Files.createTempDirectory("ringtrain-restore");
+        try {
+            Path latest = all.get(all.size() - 1);
+            FileUtil.copy(fs(), latest, local.resolve(latest.getName()).toFile(), false, conf);
+            return new FileCheckpointStore(local, Integer.MAX_VALUE).restoreLatest(model, optimizer);
+        } finally {
+            deleteLocal(local);
+        }
     }
 
-    List<Path> checkpoints() throws IOException {
-        FileSystem fs = folder.fs(conf);
-        Path root = folder.path("");
+    private FileSystem fs() throws IOException {
+        return new Path(dir).getFileSystem(conf);
+    }
+
+    private List<Path> list() throws IOException {
+        FileSystem fs = fs();
+        Path root = new Path(dir);
         if (!fs.exists(root)) return List.of();
         List<Path> out = new ArrayList<>();
         for (FileStatus s : fs.listStatus(root)) {
-            if (s.isDirectory() && s.getPath().getName().startsWith(FileCheckpointStore.PREFIX)) out.add(s.getPath());
+            if (s.isDirectory() && s.getPath().getName().startsWith("step-")) out.add(s.getPath());
         }
         out.sort(Comparator.comparing(Path::getName));
         return out;
+    }
+
+    private static void deleteLocal(java.nio.file.Path root) throws IOException {
+        try (var s = Files.walk(root)) {
+            for (java.nio.file.Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 }

@@ -25,7 +25,6 @@ import io.ringtrain.trainer.data.BatchPlan;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
 import io.ringtrain.trainer.data.ShardPlan;
 import io.ringtrain.trainer.loop.ClassificationObjective;
-import io.ringtrain.trainer.loop.ConsoleProgress;
 import io.ringtrain.trainer.loop.Trainer;
 import io.ringtrain.trainer.loop.TrainerConfig;
 import io.ringtrain.trainer.loop.TrainingResult;
@@ -126,11 +125,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         Configuration hadoop = new Configuration();
         Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(optimizer).setSchedule(schedule)
                 .setObjective(new ClassificationObjective()).setCommunicator(comm).setConfig(trainerConfig)
-                .optCheckpoints(new HadoopCheckpointStore(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints));
+                .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints));
         ProgressClient progress = null;
         if (rank == 0) {
             progress = new ProgressClient(progressAddress, secret);
-            builder.optListener(progress).optListener(new ConsoleProgress(System.out, 10_000));
+            builder.optListener(progress);
         }
         try {
             Trainer trainer = builder.build();

@@ -10,7 +10,7 @@ import io.ringtrain.engine.optim.GradClip;
 import io.ringtrain.engine.optim.Optimizer;
 import io.ringtrain.engine.optim.schedule.LrSchedule;
 import io.ringtrain.trainer.checkpoint.CheckpointStore;
-import io.ringtrain.trainer.checkpoint.TrainingState;
+import io.ringtrain.trainer.checkpoint.Cursor;
 import io.ringtrain.trainer.data.Batch;
 import io.ringtrain.trainer.data.BatchPlan;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
@@ -104,11 +104,9 @@ public final class Trainer {
 
         int startEpoch = 0, startMicro = 0;
         long globalStep = 0;
-        Optional<TrainingState> resumed = loadLatest();
+        Optional<Cursor> resumed = restoreLatest();
         if (resumed.isPresent()) {
-            TrainingState s = resumed.get();
-            model.loadStateDict(s.model(), true);
-            optimizer.loadStateDict(s.optimizer());
+            Cursor s = resumed.get();
             startEpoch = s.epoch();
             startMicro = s.microStep();
             globalStep = s.globalStep();
@@ -221,10 +219,10 @@ public final class Trainer {
         return new EvalResult(sums[0] / sums[2], sums[1] / sums[2], (long) sums[2]);
     }
 
-    private Optional<TrainingState> loadLatest() {
+    private Optional<Cursor> restoreLatest() {
         if (checkpoints == null) return Optional.empty();
         try {
-            return checkpoints.latest();
+            return checkpoints.restoreLatest(model, optimizer);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the latest checkpoint from " + checkpoints.location(), e);
         }
@@ -237,7 +235,7 @@ public final class Trainer {
         info.put("world_size", Integer.toString(comm.worldSize()));
         info.put("per_rank_batch", Integer.toString(config.perRankBatch()));
         try {
-            checkpoints.save(new TrainingState(globalStep, nextEpoch, nextMicro, model.stateDict(), optimizer.stateDict(), info));
+            checkpoints.save(model, optimizer, new Cursor(globalStep, nextEpoch, nextMicro, info));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint at step " + globalStep + " to " + checkpoints.location(), e);
         }

@@ -44,7 +44,7 @@ class ResumeTest {
         };
         FileCheckpointStore store = new FileCheckpointStore(dir, 2);
         assertThrows(RuntimeException.class, () -> LocalRing.run(1, comm -> run(comm, EPOCHS, store, crashAtStep13)));
-        assertEquals(12, store.latest().orElseThrow().globalStep(), "checkpoints every 4 steps: the last before the crash is step 12");
+        assertEquals(12, store.latestCursor().orElseThrow().globalStep(), "checkpoints every 4 steps: the last before the crash is step 12");
         assertEquals(2, store.checkpoints().size(), "keeps the last 2");
         Map<String, Tensor> resumed = LocalRing.run(1, comm -> run(comm, EPOCHS, store, null)).get(0);
         straight.forEach((name, t) -> assertArrayEquals(t.toArray(), resumed.get(name).toArray(), name));
