@@ -1,0 +1,258 @@
+package io.ringtrain.engine.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API sgemm, same contract as {@link GemmReference}: {@code C = alpha·op(A)·op(B) + beta·C},
+ * row-major.
+ *
+ * <p>Structure (GotoBLAS/BLIS): C is cut into column blocks of {@link #NC}, K into blocks of
+ * {@link #KC}, rows into blocks of {@link #MC}. For each (column block, K block) the K×N slice of
+ * op(B) is packed into panels {@link #NR} columns wide (kc rows of NR contiguous floats), and for
+ * each row block the M×K slice of alpha·op(A) into panels {@link #MR} rows high (kc columns of
+ * MR contiguous floats). Packing is where transposition and alpha are handled, so one
+ * micro-kernel serves all four cases. The micro-kernel keeps an MR×NR tile of C in registers
+ * (MR × 2 vectors), broadcasts one element of A per row and multiplies it into two vectors of
+ * the packed B panel:
+ * <pre>
+ *   for p in 0..kc:  b0,b1 = B[p, 0..NR);  for r in 0..MR:  acc[r] += A[r, p] · (b0, b1)
+ * </pre>
+ * and adds the tile to C once at the end of the K block. Edge panels are padded with zeros so
+ * the micro-kernel always runs full tiles; partial tiles are added to C through a small scratch
+ * tile.
+ *
+ * <p>Threads: C is split into disjoint column (or row) ranges, one task each, on a
+ * {@link CpuPool}. Every C element is computed by one task with the same K blocking and the same
+ * order of fused multiply-adds whatever the split, so the result does not depend on the number
+ * of threads.
+ */
+final class GemmSimd {
+    private GemmSimd() {}
+
+    static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** floats per vector: 16 with AVX-512, 8 with AVX2. */
+    static final int V = SPECIES.length();
+    /** Rows of the register tile (one broadcast of A each). */
+    static final int MR = 4;
+    /** Columns of the register tile: two vectors. */
+    static final int NR = 2 * V;
+    /** K block: a kc×NR panel of B (32 KiB at kc = 256, NR = 32) is reused for every MR rows. */
+    static final int KC = 256;
+    /** Row block: an MC×KC packed block of A (128 KiB) stays in L2. */
+    static final int MC = 128;
+    /** Column block: a KC×NC packed block of B (up to 4 MiB) stays in L3. */
+    static final int NC = 4096;
+    /** Below this many multiply-adds (m·n·k) the threads cost more than they save. */
+    static final long PARALLEL_MIN_WORK = 1L << 17;
+
+    private static final ThreadLocal<PackBuffers> BUFFERS = ThreadLocal.withInitial(PackBuffers::new);
+
+    /** Per-thread packing space, grown on demand and kept, so steady-state calls allocate nothing. */
+    private static final class PackBuffers {
+        float[] a = new float[0];
+        float[] b = new float[0];
+        final float[] tile = new float[MR * NR];
+
+        float[] a(int size) {
+            if (a.length < size) a = new float[size];
+            return a;
+        }
+
+        float[] b(int size) {
+            if (b.length < size) b = new float[size];
+            return b;
+        }
+    }
+
+    static void sgemm(CpuPool pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        if (m == 0 || n == 0) return;
+        long work = (long) m * n * k;
+        int tasks = 1;
+        boolean splitColumns = true;
+        if (pool.threads() > 1 && work >= PARALLEL_MIN_WORK) {
+            int colChunks = ceilDiv(n, NR), rowChunks = ceilDiv(m, MR);
+            splitColumns = n >= m ? colChunks >= 2 : rowChunks < 2;
+            tasks = Math.min(pool.threads(), splitColumns ? colChunks : rowChunks);
+        }
+        if (tasks <= 1) {
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        // Ranges are whole tiles, so no task has an edge tile except at the matrix edge.
+        int unit = splitColumns ? NR : MR, extent = splitColumns ? n : m;
+        int units = ceilDiv(extent, unit);
+        final int taskCount = tasks;
+        final boolean byColumns = splitColumns;
+        pool.forEach(taskCount, t -> {
+            int from = Math.min(extent, (int) ((long) units * t / taskCount) * unit);
+            int to = Math.min(extent, (int) ((long) units * (t + 1) / taskCount) * unit);
+            if (from >= to) return;
+            if (byColumns) {
+                block(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                block(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        });
+    }
+
+    /** C[i0..i1, j0..j1) = alpha·op(A)·op(B) + beta·C over that block, on the calling thread. */
+    private static void block(boolean transA, boolean transB, int i0, int i1, int j0, int j1, int k,
+                              float alpha, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                              float beta, float[] c, int cOff, int ldc) {
+        scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
+        if (k == 0 || alpha == 0f) return;
+        PackBuffers buffers = BUFFERS.get();
+        for (int jc = j0; jc < j1; jc += NC) {
+            int nc = Math.min(NC, j1 - jc);
+            int ncPadded = ceilDiv(nc, NR) * NR;
+            for (int pc = 0; pc < k; pc += KC) {
+                int kc = Math.min(KC, k - pc);
+                float[] bPack = buffers.b(kc * ncPadded);
+                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bPack);
+                for (int ic = i0; ic < i1; ic += MC) {
+                    int mc = Math.min(MC, i1 - ic);
+                    int mcPadded = ceilDiv(mc, MR) * MR;
+                    float[] aPack = buffers.a(mcPadded * kc);
+                    packA(transA, alpha, a, aOff, lda, ic, mc, pc, kc, aPack);
+                    macroKernel(mc, nc, kc, aPack, bPack, c, cOff + ic * ldc + jc, ldc, buffers.tile);
+                }
+            }
+        }
+    }
+
+    /** beta·C on the block; beta = 0 overwrites (so NaN/Inf in C do not survive, as in BLAS). */
+    private static void scaleC(float beta, float[] c, int cOff, int ldc, int i0, int i1, int j0, int j1) {
+        if (beta == 1f) return;
+        for (int i = i0; i < i1; i++) {
+            int row = cOff + i * ldc;
+            if (beta == 0f) {
+                java.util.Arrays.fill(c, row + j0, row + j1, 0f);
+            } else {
+                for (int j = row + j0; j < row + j1; j++) c[j] *= beta;
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc..pc+kc, jc..jc+nc) into panels of NR columns: panel q holds, for each p,
+     * the NR floats op(B)[pc+p, jc+q·NR ..] at bPack[(q·kc + p)·NR ..]; columns past nc are 0.
+     */
+    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
+                              float[] bPack) {
+        for (int q = 0, j = 0; j < nc; q++, j += NR) {
+            int width = Math.min(NR, nc - j);
+            int panel = q * kc * NR;
+            if (!transB) {
+                // op(B)[p, j] = b[p·ldb + j]: each row of the panel is a contiguous copy.
+                int src = bOff + pc * ldb + jc + j;
+                for (int p = 0; p < kc; p++, src += ldb) {
+                    int dst = panel + p * NR;
+                    System.arraycopy(b, src, bPack, dst, width);
+                    for (int x = width; x < NR; x++) bPack[dst + x] = 0f;
+                }
+            } else {
+                // op(B)[p, j] = b[j·ldb + p]: read along p (contiguous), write with stride NR.
+                for (int x = 0; x < width; x++) {
+                    int src = bOff + (jc + j + x) * ldb + pc;
+                    for (int p = 0, dst = panel + x; p < kc; p++, dst += NR) bPack[dst] = b[src + p];
+                }
+                for (int x = width; x < NR; x++) {
+                    for (int p = 0, dst = panel + x; p < kc; p++, dst += NR) bPack[dst] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * Packs alpha·op(A)[ic..ic+mc, pc..pc+kc) into panels of MR rows: panel q holds, for each p,
+     * the MR floats alpha·op(A)[ic+q·MR .., pc+p] at aPack[(q·kc + p)·MR ..]; rows past mc are 0.
+     */
+    private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc,
+                              int pc, int kc, float[] aPack) {
+        for (int q = 0, i = 0; i < mc; q++, i += MR) {
+            int height = Math.min(MR, mc - i);
+            int panel = q * kc * MR;
+            if (!transA) {
+                // op(A)[i, p] = a[i·lda + p]: read along p, write with stride MR.
+                for (int r = 0; r < height; r++) {
+                    int src = aOff + (ic + i + r) * lda + pc;
+                    for (int p = 0, dst = panel + r; p < kc; p++, dst += MR) aPack[dst] = alpha * a[src + p];
+                }
+            } else {
+                // op(A)[i, p] = a[p·lda + i]: the MR floats of one p are contiguous.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + i;
+                    int dst = panel + p * MR;
+                    for (int r = 0; r < height; r++) aPack[dst + r] = alpha * a[src + r];
+                }
+            }
+            for (int r = height; r < MR; r++) {
+                for (int p = 0, dst = panel + r; p < kc; p++, dst += MR) aPack[dst] = 0f;
+            }
+        }
+    }
+
+    /** C[0..mc, 0..nc) (at cBase, row stride ldc) += packed A block × packed B block. */
+    private static void macroKernel(int mc, int nc, int kc, float[] aPack, float[] bPack,
+                                    float[] c, int cBase, int ldc, float[] tile) {
+        for (int j = 0, qb = 0; j < nc; j += NR, qb++) {
+            int width = Math.min(NR, nc - j);
+            int bPanel = qb * kc * NR;
+            for (int i = 0, qa = 0; i < mc; i += MR, qa++) {
+                int height = Math.min(MR, mc - i);
+                int aPanel = qa * kc * MR;
+                int cTile = cBase + i * ldc + j;
+                if (height == MR && width == NR) {
+                    microKernel(kc, aPack, aPanel, bPack, bPanel, c, cTile, ldc);
+                } else {
+                    java.util.Arrays.fill(tile, 0f);
+                    microKernel(kc, aPack, aPanel, bPack, bPanel, tile, 0, NR);
+                    for (int r = 0; r < height; r++) {
+                        for (int x = 0; x < width; x++) c[cTile + r * ldc + x] += tile[r * NR + x];
+                    }
+                }
+            }
+        }
+    }
+
+    /** C tile (MR×NR at cTile, row stride ldc) += A panel (kc×MR) · B panel (kc×NR). */
+    private static void microKernel(int kc, float[] aPack, int aIdx, float[] bPack, int bIdx,
+                                    float[] c, int cTile, int ldc) {
+        FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
+        FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
+        FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
+        FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++, aIdx += MR, bIdx += NR) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bPack, bIdx);
+            FloatVector b1 = FloatVector.fromArray(SPECIES, bPack, bIdx + V);
+            FloatVector a0 = FloatVector.broadcast(SPECIES, aPack[aIdx]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(SPECIES, aPack[aIdx + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(SPECIES, aPack[aIdx + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(SPECIES, aPack[aIdx + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        addTo(c, cTile, c00, c01);
+        addTo(c, cTile + ldc, c10, c11);
+        addTo(c, cTile + 2 * ldc, c20, c21);
+        addTo(c, cTile + 3 * ldc, c30, c31);
+    }
+
+    private static void addTo(float[] c, int at, FloatVector lo, FloatVector hi) {
+        FloatVector.fromArray(SPECIES, c, at).add(lo).intoArray(c, at);
+        FloatVector.fromArray(SPECIES, c, at + V).add(hi).intoArray(c, at + V);
+    }
+
+    static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}
