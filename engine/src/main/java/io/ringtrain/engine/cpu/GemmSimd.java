@@ -22,8 +22,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the micro-kernel always runs full tiles; partial tiles are added to C through a small scratch
  * tile.
  *
- * <p>Threads: C is split into disjoint column (or row) ranges, one task each, on a
- * {@link CpuPool}. Every C element is computed by one task with the same K blocking and the same
+ * <p>Threads: C is split into disjoint blocks (rows first, then columns), one task per thread
+ * of a {@link CpuPool}; each task packs its own panels. Every C element is computed by one task with the same K blocking and the same
  * order of fused multiply-adds whatever the split, so the result does not depend on the number
  * of threads.
  */
@@ -45,6 +45,15 @@ final class GemmSimd {
     static final int NC = 4096;
     /** Below this many multiply-adds (m·n·k) the threads cost more than they save. */
     static final long PARALLEL_MIN_WORK = 1L << 17;
+    /**
+     * Tasks per thread. Measured here (2 cores shared with other jobs): more, smaller tasks
+     * balanced no better and repeated more packing, so one task per thread.
+     */
+    static final int TASKS_PER_THREAD = 1;
+    /** A task gets at least this many multiply-adds (so ~0.1 ms or more of work). */
+    static final long TASK_MIN_WORK = 1L << 22;
+    /** Row blocks of a task are at least this high, so B panels are reused across many rows. */
+    static final int ROWS_PER_TASK_MIN = 128;
 
     private static final ThreadLocal<PackBuffers> BUFFERS = ThreadLocal.withInitial(PackBuffers::new);
 
@@ -70,30 +79,34 @@ final class GemmSimd {
                       float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) return;
         long work = (long) m * n * k;
-        int tasks = 1;
-        boolean splitColumns = true;
-        if (pool.threads() > 1 && work >= PARALLEL_MIN_WORK) {
-            int colChunks = ceilDiv(n, NR), rowChunks = ceilDiv(m, MR);
-            splitColumns = n >= m ? colChunks >= 2 : rowChunks < 2;
-            tasks = Math.min(pool.threads(), splitColumns ? colChunks : rowChunks);
-        }
-        if (tasks <= 1) {
+        if (pool.threads() == 1 || work < PARALLEL_MIN_WORK) {
             block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        // Ranges are whole tiles, so no task has an edge tile except at the matrix edge.
-        int unit = splitColumns ? NR : MR, extent = splitColumns ? n : m;
-        int units = ceilDiv(extent, unit);
-        final int taskCount = tasks;
-        final boolean byColumns = splitColumns;
-        pool.forEach(taskCount, t -> {
-            int from = Math.min(extent, (int) ((long) units * t / taskCount) * unit);
-            int to = Math.min(extent, (int) ((long) units * (t + 1) / taskCount) * unit);
-            if (from >= to) return;
-            if (byColumns) {
-                block(transA, transB, 0, m, from, to, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            } else {
-                block(transA, transB, from, to, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        // Task grid: rowTasks × colTasks blocks of C. Each task packs its own panels: splitting
+        // rows repeats the packing of B (k·n per task, mostly contiguous copies), splitting
+        // columns repeats A's (m·k, strided), so rows are split first while blocks stay at least
+        // ROWS_PER_TASK_MIN high, then columns. Bounds are whole tiles, so edge tiles only occur
+        // at the matrix edge.
+        int threads = pool.threads();
+        int wanted = (int) Math.min((long) TASKS_PER_THREAD * threads, Math.max(threads, work / TASK_MIN_WORK));
+        int rowUnits = ceilDiv(m, MR), colUnits = ceilDiv(n, NR);
+        int rowTasks = Math.min(wanted, ceilDiv(m, ROWS_PER_TASK_MIN));
+        int colTasks = Math.min(colUnits, ceilDiv(wanted, rowTasks));
+        rowTasks = Math.min(rowTasks, rowUnits);
+        if (rowTasks * colTasks <= 1) {
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
+        }
+        final int rowCount = rowTasks, colCount = colTasks;
+        pool.forEach(rowCount * colCount, t -> {
+            int rt = t / colCount, ct = t % colCount;
+            int i0 = Math.min(m, (int) ((long) rowUnits * rt / rowCount) * MR);
+            int i1 = Math.min(m, (int) ((long) rowUnits * (rt + 1) / rowCount) * MR);
+            int j0 = Math.min(n, (int) ((long) colUnits * ct / colCount) * NR);
+            int j1 = Math.min(n, (int) ((long) colUnits * (ct + 1) / colCount) * NR);
+            if (i0 < i1 && j0 < j1) {
+                block(transA, transB, i0, i1, j0, j1, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             }
         });
     }
