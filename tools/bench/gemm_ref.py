@@ -3,7 +3,7 @@
 
 Usage: gemm_ref.py --threads 2 --sizes 256,512,1024,2048 [--min-seconds 1.0]
 Prints one JSON object per size on stdout: {"n":..,"threads":..,"gflops":<median>,"reps":..,
-"library":..,"core":..}. Diagnostics go to stderr.
+"times_s":[every timed call],"library":..,"core":..}. Diagnostics go to stderr.
 
 Finding OpenBLAS: $RINGTRAIN_OPENBLAS (path to libopenblas.so*), else the system's libopenblas
 (ctypes.util.find_library / the Debian openblas-pthread directory). cblas_sgemm is called
@@ -101,7 +101,7 @@ def main():
         times.sort()
         median = times[len(times) // 2]
         print(json.dumps({"n": n, "threads": args.threads, "gflops": flops / median / 1e9, "reps": len(times),
-                          "library": library, "core": core}), flush=True)
+                          "times_s": times, "library": library, "core": core}), flush=True)
 
 
 if __name__ == "__main__":
