@@ -43,15 +43,11 @@ final class GemmSimd {
     static final int MC = 128;
     /** Column block: a KC×NC packed block of B (up to 4 MiB) stays in L3. */
     static final int NC = 4096;
-    /** Below this many multiply-adds (m·n·k) the threads cost more than they save. */
-    static final long PARALLEL_MIN_WORK = 1L << 17;
     /**
-     * Tasks per thread. Measured here (2 cores shared with other jobs): more, smaller tasks
-     * balanced no better and repeated more packing, so one task per thread.
+     * Below this many multiply-adds (m·n·k) the work stays on the calling thread: handing tasks
+     * to the pool and waiting costs 2–8 µs here, and 2^20 multiply-adds take ~15 µs on one core.
      */
-    static final int TASKS_PER_THREAD = 1;
-    /** A task gets at least this many multiply-adds (so ~0.1 ms or more of work). */
-    static final long TASK_MIN_WORK = 1L << 22;
+    static final long PARALLEL_MIN_WORK = 1L << 20;
     /** Row blocks of a task are at least this high, so B panels are reused across many rows. */
     static final int ROWS_PER_TASK_MIN = 128;
 
@@ -83,13 +79,14 @@ final class GemmSimd {
             block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
-        // Task grid: rowTasks × colTasks blocks of C. Each task packs its own panels: splitting
-        // rows repeats the packing of B (k·n per task, mostly contiguous copies), splitting
-        // columns repeats A's (m·k, strided), so rows are split first while blocks stay at least
-        // ROWS_PER_TASK_MIN high, then columns. Bounds are whole tiles, so edge tiles only occur
-        // at the matrix edge.
-        int threads = pool.threads();
-        int wanted = (int) Math.min((long) TASKS_PER_THREAD * threads, Math.max(threads, work / TASK_MIN_WORK));
+        // Task grid: rowTasks × colTasks blocks of C, one per thread. Each task packs its own
+        // panels: splitting rows repeats the packing of B (k·n per task, mostly contiguous
+        // copies), splitting columns repeats A's (m·k, strided), so rows are split first while
+        // blocks stay at least ROWS_PER_TASK_MIN high, then columns. Measured here, 4 smaller
+        // tasks per thread (for balance on shared cores) were no faster: the packing they repeat
+        // cost what the balance gained. Bounds are whole tiles, so edge tiles only occur at the
+        // matrix edge.
+        int wanted = pool.threads();
         int rowUnits = ceilDiv(m, MR), colUnits = ceilDiv(n, NR);
         int rowTasks = Math.min(wanted, ceilDiv(m, ROWS_PER_TASK_MIN));
         int colTasks = Math.min(colUnits, ceilDiv(wanted, rowTasks));
@@ -152,29 +149,40 @@ final class GemmSimd {
     /**
      * Packs op(B)[pc..pc+kc, jc..jc+nc) into panels of NR columns: panel q holds, for each p,
      * the NR floats op(B)[pc+p, jc+q·NR ..] at bPack[(q·kc + p)·NR ..]; columns past nc are 0.
+     * (Each layout has its own method, so each is compiled with its own profile.)
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
                               float[] bPack) {
+        if (transB) packBTransposed(b, bOff, ldb, pc, kc, jc, nc, bPack);
+        else packBRows(b, bOff, ldb, pc, kc, jc, nc, bPack);
+    }
+
+    /** op(B)[p, j] = b[p·ldb + j]: each row of a panel is a contiguous copy. */
+    private static void packBRows(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bPack) {
         for (int q = 0, j = 0; j < nc; q++, j += NR) {
             int width = Math.min(NR, nc - j);
             int panel = q * kc * NR;
-            if (!transB) {
-                // op(B)[p, j] = b[p·ldb + j]: each row of the panel is a contiguous copy.
-                int src = bOff + pc * ldb + jc + j;
-                for (int p = 0; p < kc; p++, src += ldb) {
-                    int dst = panel + p * NR;
-                    System.arraycopy(b, src, bPack, dst, width);
-                    for (int x = width; x < NR; x++) bPack[dst + x] = 0f;
-                }
-            } else {
-                // op(B)[p, j] = b[j·ldb + p]: read along p (contiguous), write with stride NR.
-                for (int x = 0; x < width; x++) {
-                    int src = bOff + (jc + j + x) * ldb + pc;
-                    for (int p = 0, dst = panel + x; p < kc; p++, dst += NR) bPack[dst] = b[src + p];
-                }
-                for (int x = width; x < NR; x++) {
-                    for (int p = 0, dst = panel + x; p < kc; p++, dst += NR) bPack[dst] = 0f;
-                }
+            int src = bOff + pc * ldb + jc + j;
+            for (int p = 0; p < kc; p++, src += ldb) {
+                int dst = panel + p * NR;
+                System.arraycopy(b, src, bPack, dst, width);
+                for (int x = width; x < NR; x++) bPack[dst + x] = 0f;
+            }
+        }
+    }
+
+    /** op(B)[p, j] = b[j·ldb + p]: read along p (contiguous), write with stride NR. */
+    private static void packBTransposed(float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
+                                        float[] bPack) {
+        for (int q = 0, j = 0; j < nc; q++, j += NR) {
+            int width = Math.min(NR, nc - j);
+            int panel = q * kc * NR;
+            for (int x = 0; x < width; x++) {
+                int src = bOff + (jc + j + x) * ldb + pc;
+                for (int p = 0, dst = panel + x; p < kc; p++, dst += NR) bPack[dst] = b[src + p];
+            }
+            for (int x = width; x < NR; x++) {
+                for (int p = 0, dst = panel + x; p < kc; p++, dst += NR) bPack[dst] = 0f;
             }
         }
     }
@@ -185,25 +193,37 @@ final class GemmSimd {
      */
     private static void packA(boolean transA, float alpha, float[] a, int aOff, int lda, int ic, int mc,
                               int pc, int kc, float[] aPack) {
+        if (transA) packATransposed(alpha, a, aOff, lda, ic, mc, pc, kc, aPack);
+        else packARows(alpha, a, aOff, lda, ic, mc, pc, kc, aPack);
+    }
+
+    /** op(A)[i, p] = a[i·lda + p]: read along p, write with stride MR. */
+    private static void packARows(float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                                  float[] aPack) {
         for (int q = 0, i = 0; i < mc; q++, i += MR) {
             int height = Math.min(MR, mc - i);
             int panel = q * kc * MR;
-            if (!transA) {
-                // op(A)[i, p] = a[i·lda + p]: read along p, write with stride MR.
-                for (int r = 0; r < height; r++) {
-                    int src = aOff + (ic + i + r) * lda + pc;
-                    for (int p = 0, dst = panel + r; p < kc; p++, dst += MR) aPack[dst] = alpha * a[src + p];
-                }
-            } else {
-                // op(A)[i, p] = a[p·lda + i]: the MR floats of one p are contiguous.
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + i;
-                    int dst = panel + p * MR;
-                    for (int r = 0; r < height; r++) aPack[dst + r] = alpha * a[src + r];
-                }
+            for (int r = 0; r < height; r++) {
+                int src = aOff + (ic + i + r) * lda + pc;
+                for (int p = 0, dst = panel + r; p < kc; p++, dst += MR) aPack[dst] = alpha * a[src + p];
             }
             for (int r = height; r < MR; r++) {
                 for (int p = 0, dst = panel + r; p < kc; p++, dst += MR) aPack[dst] = 0f;
+            }
+        }
+    }
+
+    /** op(A)[i, p] = a[p·lda + i]: the MR floats of one p are contiguous. */
+    private static void packATransposed(float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
+                                        float[] aPack) {
+        for (int q = 0, i = 0; i < mc; q++, i += MR) {
+            int height = Math.min(MR, mc - i);
+            int panel = q * kc * MR;
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (pc + p) * lda + ic + i;
+                int dst = panel + p * MR;
+                for (int r = 0; r < height; r++) aPack[dst + r] = alpha * a[src + r];
+                for (int r = height; r < MR; r++) aPack[dst + r] = 0f;
             }
         }
     }
@@ -218,11 +238,13 @@ final class GemmSimd {
                 int height = Math.min(MR, mc - i);
                 int aPanel = qa * kc * MR;
                 int cTile = cBase + i * ldc + j;
-                if (height == MR && width == NR) {
-                    microKernel(kc, aPack, aPanel, bPack, bPanel, c, cTile, ldc);
-                } else {
-                    java.util.Arrays.fill(tile, 0f);
-                    microKernel(kc, aPack, aPanel, bPack, bPanel, tile, 0, NR);
+                boolean fullTile = height == MR && width == NR;
+                if (!fullTile) java.util.Arrays.fill(tile, 0f);
+                // One call site: the micro-kernel is compiled on its own (it is larger than C2's
+                // inlining limit for hot methods), with its own inlining budget for the vector ops.
+                microKernel(kc, aPack, aPanel, bPack, bPanel,
+                        fullTile ? c : tile, fullTile ? cTile : 0, fullTile ? ldc : NR);
+                if (!fullTile) {
                     for (int r = 0; r < height; r++) {
                         for (int x = 0; x < width; x++) c[cTile + r * ldc + x] += tile[r * NR + x];
                     }
@@ -254,15 +276,17 @@ final class GemmSimd {
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
         }
-        addTo(c, cTile, c00, c01);
-        addTo(c, cTile + ldc, c10, c11);
-        addTo(c, cTile + 2 * ldc, c20, c21);
-        addTo(c, cTile + 3 * ldc, c30, c31);
-    }
-
-    private static void addTo(float[] c, int at, FloatVector lo, FloatVector hi) {
-        FloatVector.fromArray(SPECIES, c, at).add(lo).intoArray(c, at);
-        FloatVector.fromArray(SPECIES, c, at + V).add(hi).intoArray(c, at + V);
+        // Written out rather than through a helper taking vectors: a helper that C2 declines to
+        // inline (node-count cutoff) would receive its vectors boxed, on every tile.
+        int r0 = cTile, r1 = cTile + ldc, r2 = cTile + 2 * ldc, r3 = cTile + 3 * ldc;
+        FloatVector.fromArray(SPECIES, c, r0).add(c00).intoArray(c, r0);
+        FloatVector.fromArray(SPECIES, c, r0 + V).add(c01).intoArray(c, r0 + V);
+        FloatVector.fromArray(SPECIES, c, r1).add(c10).intoArray(c, r1);
+        FloatVector.fromArray(SPECIES, c, r1 + V).add(c11).intoArray(c, r1 + V);
+        FloatVector.fromArray(SPECIES, c, r2).add(c20).intoArray(c, r2);
+        FloatVector.fromArray(SPECIES, c, r2 + V).add(c21).intoArray(c, r2 + V);
+        FloatVector.fromArray(SPECIES, c, r3).add(c30).intoArray(c, r3);
+        FloatVector.fromArray(SPECIES, c, r3 + V).add(c31).intoArray(c, r3 + V);
     }
 
     static int ceilDiv(int x, int y) {
