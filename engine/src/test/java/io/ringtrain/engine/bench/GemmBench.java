@@ -3,6 +3,7 @@ package io.ringtrain.engine.bench;
 import io.ringtrain.engine.cpu.CpuKernels;
 import io.ringtrain.engine.cpu.CpuPool;
 import io.ringtrain.engine.cpu.Gemm;
+import io.ringtrain.engine.cpu.KernelWarmUp;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -48,6 +49,7 @@ public final class GemmBench {
         CpuPool pool = new CpuPool(threads);
         System.err.printf("gemm: ours = %s on %d threads, JDK %s%n", CpuKernels.active().description(), threads,
                 Runtime.version());
+        System.err.printf("gemm: kernel warm-up took %.2f s%n", KernelWarmUp.run());
         Path script = projectRoot().resolve("tools/bench/gemm_ref.py");
         for (int n : sizes) {
             List<Double> referenceTimes = new ArrayList<>(), ourTimes = new ArrayList<>();
