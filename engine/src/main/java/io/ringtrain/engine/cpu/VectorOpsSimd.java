@@ -46,18 +46,20 @@ final class VectorOpsSimd {
     }
 
     static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
+        FloatVector alphas = FloatVector.broadcast(SPECIES, alpha);
         int i = 0;
         for (int bound = SPECIES.loopBound(len); i < bound; i += V) {
             FloatVector yv = FloatVector.fromArray(SPECIES, y, yOff + i);
-            yv.add(FloatVector.fromArray(SPECIES, x, xOff + i).mul(alpha)).intoArray(y, yOff + i);
+            yv.add(FloatVector.fromArray(SPECIES, x, xOff + i).mul(alphas)).intoArray(y, yOff + i);
         }
         for (; i < len; i++) y[yOff + i] += alpha * x[xOff + i];
     }
 
     static void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int len) {
+        FloatVector alphas = FloatVector.broadcast(SPECIES, alpha);
         int i = 0;
         for (int bound = SPECIES.loopBound(len); i < bound; i += V) {
-            FloatVector.fromArray(SPECIES, x, xOff + i).mul(alpha).intoArray(out, outOff + i);
+            FloatVector.fromArray(SPECIES, x, xOff + i).mul(alphas).intoArray(out, outOff + i);
         }
         for (; i < len; i++) out[outOff + i] = alpha * x[xOff + i];
     }
