@@ -1,5 +1,7 @@
 package io.ringtrain.engine.cpu;
 
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,9 +25,12 @@ import jdk.incubator.vector.VectorSpecies;
  * tile.
  *
  * <p>Threads: C is split into disjoint blocks (rows first, then columns), one task per thread
- * of a {@link CpuPool}; each task packs its own panels. Every C element is computed by one task with the same K blocking and the same
- * order of fused multiply-adds whatever the split, so the result does not depend on the number
- * of threads.
+ * of a {@link CpuPool}; each task packs its own panels. Every C element is computed by one task
+ * with the same K blocking and the same order of fused multiply-adds whatever the split, so the
+ * result does not depend on the number of threads.
+ *
+ * <p>Memory: each thread that calls it keeps its packing buffers (up to KC·NC + MC·KC floats,
+ * about 4.1 MiB) for reuse.
  */
 final class GemmSimd {
     private GemmSimd() {}
@@ -51,6 +56,11 @@ final class GemmSimd {
     /** Row blocks of a task are at least this high, so B panels are reused across many rows. */
     static final int ROWS_PER_TASK_MIN = 128;
 
+    /** sgemm calls running now, in any thread. */
+    private static final AtomicInteger CALLS_IN_FLIGHT = new AtomicInteger();
+    /** How many calls were split over threads (for tests: proves the threaded path ran). */
+    static final AtomicLong PARALLEL_CALLS = new AtomicLong();
+
     private static final ThreadLocal<PackBuffers> BUFFERS = ThreadLocal.withInitial(PackBuffers::new);
 
     /** Per-thread packing space, grown on demand and kept, so steady-state calls allocate nothing. */
@@ -74,11 +84,25 @@ final class GemmSimd {
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) return;
-        long work = (long) m * n * k;
-        if (pool.threads() == 1 || work < PARALLEL_MIN_WORK) {
-            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            return;
+        // Callers that are already parallel (e.g. a layer running one image per thread) would
+        // oversubscribe the cores if each call forked again: while another sgemm is running,
+        // this one stays on its own thread. Results do not depend on the split either way.
+        int inFlight = CALLS_IN_FLIGHT.incrementAndGet();
+        try {
+            long work = (long) m * n * k;
+            if (pool.threads() == 1 || work < PARALLEL_MIN_WORK || inFlight > 1) {
+                block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            } else {
+                parallel(pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            }
+        } finally {
+            CALLS_IN_FLIGHT.decrementAndGet();
         }
+    }
+
+    private static void parallel(CpuPool pool, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                 float beta, float[] c, int cOff, int ldc) {
         // Task grid: rowTasks × colTasks blocks of C, one per thread. Each task packs its own
         // panels: splitting rows repeats the packing of B (k·n per task, mostly contiguous
         // copies), splitting columns repeats A's (m·k, strided), so rows are split first while
@@ -95,6 +119,7 @@ final class GemmSimd {
             block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
             return;
         }
+        PARALLEL_CALLS.incrementAndGet();
         final int rowCount = rowTasks, colCount = colTasks;
         pool.forEach(rowCount * colCount, t -> {
             int rt = t / colCount, ct = t % colCount;

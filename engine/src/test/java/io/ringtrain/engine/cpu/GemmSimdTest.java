@@ -113,6 +113,7 @@ class GemmSimdTest {
     void resultIsBitForBitTheSameOnOneAndOnThreeThreads() {
         // Shapes that split by columns (wide), by rows (tall) and that leave partial tiles.
         int[][] shapes = {{257, 300, 129}, {1000, 40, 70}, {129, 1000, 17}, {66, 67, 300}};
+        long parallelBefore = GemmSimd.PARALLEL_CALLS.get();
         for (int[] shape : shapes) {
             for (boolean transA : new boolean[] {false, true}) {
                 Problem problem = new Problem(transA, !transA, shape[0], shape[1], shape[2], 1.5f, 0.5f, shape[0]);
@@ -121,6 +122,31 @@ class GemmSimdTest {
                 assertArrayEquals(single, threaded, problem.describe());
                 assertWithinTolerance(problem, threaded);
             }
+        }
+        assertEquals(parallelBefore + 2L * shapes.length, GemmSimd.PARALLEL_CALLS.get(),
+                "every three-thread call must have been split over threads");
+    }
+
+    @Test
+    void concurrentCallersEachGetTheirOwnCorrectResult() throws Exception {
+        // Per-thread packing buffers: four threads multiplying different problems at once.
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                final int seed = 100 + t;
+                done.add(callers.submit(() -> {
+                    for (int call = 0; call < 10; call++) {
+                        Problem problem = new Problem(call % 2 == 0, seed % 2 == 0, 60 + seed, 90 + call, 130, 1f, 0f,
+                                seed * 31L + call);
+                        assertWithinTolerance(problem, problem.simd(CpuPool.shared()));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) f.get();
+        } finally {
+            callers.shutdownNow();
         }
     }
 
