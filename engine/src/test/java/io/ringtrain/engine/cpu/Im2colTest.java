@@ -1,12 +1,15 @@
 package io.ringtrain.engine.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Im2col} as the convolution layers use it: weights [F, C·kh·kw] × im2col(x) must equal
+ * {@link Im2col} as the convolution layers use it. It must equal {@link Im2colReference} bit for
+ * bit (both only copy, and col2im adds in the same order), and: weights [F, C·kh·kw] × im2col(x) must equal
  * a direct convolution (the definition, written out below), and col2im must be the adjoint of
  * im2col, ⟨im2col(x), g⟩ = ⟨x, col2im(g)⟩, which is what makes it the input gradient.
  * Tolerances: sums of at most a few hundred products of values in [−1, 1], compared in float
@@ -54,6 +57,50 @@ class Im2colTest {
                 }
             }
         }
+    }
+
+    @Test
+    void fastIm2colAndCol2imEqualTheReferenceBitForBit() {
+        // Every combination of small geometries, including kernels wider than the image with
+        // padding, strides larger than the kernel, and taps that never land inside.
+        Random random = new Random(3);
+        int cases = 0;
+        for (int h : new int[] {1, 4, 7}) {
+            for (int w : new int[] {1, 5, 8}) {
+                for (int k : new int[] {1, 2, 3, 5}) {
+                    for (int stride : new int[] {1, 2, 3}) {
+                        for (int pad : new int[] {0, 1, 2}) {
+                            for (int dilation : new int[] {1, 2}) {
+                                int kh = k, kw = Math.max(1, k - 1);
+                                int oh = Im2col.outSize(h, kh, stride, pad, dilation);
+                                int ow = Im2col.outSize(w, kw, 1 + (stride % 2), pad, dilation);
+                                if (oh <= 0 || ow <= 0) continue;
+                                int sw = 1 + (stride % 2);
+                                int ch = 2, xOff = 3, colsOff = 5;
+                                float[] x = GemmSimdTest.randomArray(random, xOff + ch * h * w + 2);
+                                int colsLength = colsOff + ch * kh * kw * oh * ow + 2;
+                                float[] expected = GemmSimdTest.randomArray(random, colsLength), actual = expected.clone();
+                                Im2colReference.im2col(x, xOff, ch, h, w, kh, kw, stride, sw, pad, pad, dilation, dilation,
+                                        expected, colsOff);
+                                Im2col.im2col(x, xOff, ch, h, w, kh, kw, stride, sw, pad, pad, dilation, dilation,
+                                        actual, colsOff);
+                                String geometry = "h=" + h + " w=" + w + " kh=" + kh + " kw=" + kw + " sh=" + stride
+                                        + " sw=" + sw + " pad=" + pad + " dilation=" + dilation;
+                                assertArrayEquals(expected, actual, "im2col " + geometry);
+                                float[] xExpected = x.clone(), xActual = x.clone();
+                                Im2colReference.col2im(expected, colsOff, ch, h, w, kh, kw, stride, sw, pad, pad,
+                                        dilation, dilation, xExpected, xOff);
+                                Im2col.col2im(expected, colsOff, ch, h, w, kh, kw, stride, sw, pad, pad, dilation,
+                                        dilation, xActual, xOff);
+                                assertArrayEquals(xExpected, xActual, "col2im " + geometry);
+                                cases++;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(cases > 300, "geometries covered: " + cases);
     }
 
     @Test
