@@ -4,6 +4,12 @@ package io.ringtrain.engine.cpu;
  * im2col / col2im for one image: x [C, H, W] ⇄ cols [C·kh·kw, OH·OW], where
  * OH = (H + 2·ph − dh·(kh−1) − 1)/sh + 1 (likewise OW). Padded taps read as 0 (im2col)
  * and are dropped (col2im). col2im accumulates into x, so the caller zeroes it first.
+ *
+ * <p>Same results as {@link Im2colReference} (bit for bit: the same copies, and the same
+ * additions in the same order), without a bounds test per element: for each kernel tap and
+ * output row, the output columns whose input column lies inside the image form one interval
+ * [oxFirst, oxEnd), computed once; left and right of it are padding. With stride 1 the interval
+ * is one contiguous copy.
  */
 public final class Im2col {
     private Im2col() {}
@@ -21,18 +27,24 @@ public final class Im2col {
             int xc = xOff + c * h * w;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++, row++) {
+                    // Input column of output column ox: ix = ox·sw + shift; inside for ox in [first, end).
+                    int shift = kj * dw - pw;
+                    int first = firstInside(shift, sw, ow), end = endInside(shift, sw, w, ow);
                     int out = colsOff + row * oh * ow;
-                    for (int oy = 0; oy < oh; oy++) {
+                    for (int oy = 0; oy < oh; oy++, out += ow) {
                         int iy = oy * sh - ph + ki * dh;
-                        if (iy < 0 || iy >= h) {
-                            for (int ox = 0; ox < ow; ox++) cols[out++] = 0f;
+                        if (iy < 0 || iy >= h || first >= end) {
+                            java.util.Arrays.fill(cols, out, out + ow, 0f);
                             continue;
                         }
-                        int xr = xc + iy * w;
-                        for (int ox = 0; ox < ow; ox++) {
-                            int ix = ox * sw - pw + kj * dw;
-                            cols[out++] = (ix >= 0 && ix < w) ? x[xr + ix] : 0f;
+                        int xr = xc + iy * w + shift;
+                        java.util.Arrays.fill(cols, out, out + first, 0f);
+                        if (sw == 1) {
+                            System.arraycopy(x, xr + first, cols, out + first, end - first);
+                        } else {
+                            for (int ox = first; ox < end; ox++) cols[out + ox] = x[xr + ox * sw];
                         }
+                        java.util.Arrays.fill(cols, out + end, out + ow, 0f);
                     }
                 }
             }
@@ -48,18 +60,34 @@ public final class Im2col {
             int xc = xOff + c * h * w;
             for (int ki = 0; ki < kh; ki++) {
                 for (int kj = 0; kj < kw; kj++, row++) {
+                    int shift = kj * dw - pw;
+                    int first = firstInside(shift, sw, ow), end = endInside(shift, sw, w, ow);
                     int in = colsOff + row * oh * ow;
-                    for (int oy = 0; oy < oh; oy++) {
+                    for (int oy = 0; oy < oh; oy++, in += ow) {
                         int iy = oy * sh - ph + ki * dh;
-                        if (iy < 0 || iy >= h) { in += ow; continue; }
-                        int xr = xc + iy * w;
-                        for (int ox = 0; ox < ow; ox++, in++) {
-                            int ix = ox * sw - pw + kj * dw;
-                            if (ix >= 0 && ix < w) x[xr + ix] += cols[in];
+                        if (iy < 0 || iy >= h) continue;
+                        int xr = xc + iy * w + shift;
+                        if (sw == 1) {
+                            for (int ox = first; ox < end; ox++) x[xr + ox] += cols[in + ox];
+                        } else {
+                            for (int ox = first; ox < end; ox++) x[xr + ox * sw] += cols[in + ox];
                         }
                     }
                 }
             }
         }
+    }
+
+    /** Smallest ox ≥ 0 with ox·stride + shift ≥ 0 (capped at ow). */
+    private static int firstInside(int shift, int stride, int ow) {
+        if (shift >= 0) return 0;
+        return Math.min(ow, (-shift + stride - 1) / stride);
+    }
+
+    /** One past the largest ox &lt; ow with ox·stride + shift &lt; w (at least 0). */
+    private static int endInside(int shift, int stride, int w, int ow) {
+        int limit = w - shift;  // need ox·stride < limit
+        if (limit <= 0) return 0;
+        return Math.min(ow, (limit + stride - 1) / stride);
     }
 }
