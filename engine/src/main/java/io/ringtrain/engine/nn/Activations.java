@@ -55,7 +55,7 @@ final class Activations {
         return Tensor.fromOp(y, input.shape(), op, dy -> {
             float[] dx = new float[n];
             Workers.forRange(n, 1, (chunk, start, end) -> leakyReluBackward(x, dy, dx, slope, start, end));
-            input.accumulateGrad(dx);
+            input.accumulateGradOwned(dx);
         }, input);
     }
 }
