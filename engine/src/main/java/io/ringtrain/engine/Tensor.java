@@ -265,6 +265,23 @@ public final class Tensor {
     }
 
     /**
+     * As {@link #accumulateGrad}, for a freshly computed array that the caller hands over and
+     * never touches again: the first contribution is kept as the gradient without a copy (fused
+     * layers produce multi-megabyte input gradients every step; copying them doubled the garbage).
+     */
+    public void accumulateGradOwned(float[] g) {
+        if (!requiresGrad) return;
+        if (g.length != numel()) {
+            throw new IllegalArgumentException("gradient has " + g.length + " elements, tensor shape " + Shape.str(shape) + " needs " + numel());
+        }
+        if (grad == null) {
+            grad = g;
+        } else {
+            for (int i = 0; i < grad.length; i++) grad[i] += g[i];
+        }
+    }
+
+    /**
      * Called once per backward pass when this leaf's gradient is complete (every use of it has
      * contributed). The data-parallel replica starts a bucket's all-reduce from here.
      */

@@ -87,6 +87,17 @@ class TensorTest {
     }
 
     @Test
+    void ownedGradientIsKeptWithoutCopyAndStillAccumulates() {
+        Tensor x = Tensor.zeros(2).requiresGrad(true);
+        float[] first = {1f, 2f};
+        x.accumulateGradOwned(first);
+        assertTrue(x.gradArray() == first, "the handed-over array becomes the gradient");
+        x.accumulateGradOwned(new float[] {10f, 20f});
+        assertArrayEquals(new float[] {11f, 22f}, x.gradArray());
+        assertThrows(IllegalArgumentException.class, () -> x.accumulateGradOwned(new float[3]));
+    }
+
+    @Test
     void noGradScopeRecordsNothing() {
         Tensor x = Tensor.randn(RNG, 3).requiresGrad(true);
         Tensor y;

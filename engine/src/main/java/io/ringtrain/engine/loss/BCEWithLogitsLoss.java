@@ -77,8 +77,8 @@ public class BCEWithLogitsLoss {
                 if (dx != null) dx[i] = gi * ((1f - y[i]) - wPos * sigmoid(-x[i]));
                 if (dy != null) dy[i] = gi * (-x[i] + (pw - 1f) * softplusNeg[i]);
             }
-            if (dx != null) input.accumulateGrad(dx);
-            if (dy != null) target.accumulateGrad(dy);
+            if (dx != null) input.accumulateGradOwned(dx);
+            if (dy != null) target.accumulateGradOwned(dy);
         }, input, target);
     }
 

@@ -134,7 +134,7 @@ public class CrossEntropyLoss {
                     }
                 }
             }
-            logits.accumulateGrad(dx);
+            logits.accumulateGradOwned(dx);
         }, logits);
     }
 

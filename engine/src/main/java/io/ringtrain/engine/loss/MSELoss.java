@@ -50,12 +50,12 @@ public class MSELoss {
         return Tensor.fromOp(value, outShape, "mse_loss", g -> {
             float[] dx = new float[n];
             for (int i = 0; i < n; i++) dx[i] = scale * diff[i] * (reduction == Reduction.NONE ? g[i] : g[0]);
-            if (input.requiresGrad()) input.accumulateGrad(dx);
             if (target.requiresGrad()) {
                 float[] dy = new float[n];
                 for (int i = 0; i < n; i++) dy[i] = -dx[i];
-                target.accumulateGrad(dy);
+                target.accumulateGradOwned(dy);
             }
+            if (input.requiresGrad()) input.accumulateGradOwned(dx);
         }, input, target);
     }
 }

@@ -34,7 +34,7 @@ public class AdaptiveAvgPool2d extends Module {
         return Tensor.fromOp(y, outShape, "adaptive_avg_pool2d", dy -> {
             float[] dx = new float[x.length];
             PoolKernels.adaptiveAvgBackward(dy, planes, h, w, outH, outW, dx);
-            in.accumulateGrad(dx);
+            in.accumulateGradOwned(dx);
         }, input);
     }
 

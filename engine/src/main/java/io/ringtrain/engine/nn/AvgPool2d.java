@@ -50,7 +50,7 @@ public class AvgPool2d extends Module {
         return Tensor.fromOp(y, outShape, "avg_pool2d", dy -> {
             float[] dx = new float[x.length];
             PoolKernels.avgBackward(dy, planes, h, w, kh, kw, sh, sw, ph, pw, countIncludePad, dx);
-            in.accumulateGrad(dx);
+            in.accumulateGradOwned(dx);
         }, input);
     }
 

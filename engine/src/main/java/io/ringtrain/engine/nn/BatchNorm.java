@@ -149,9 +149,9 @@ public class BatchNorm extends Module {
             if (weight != null && weight.requiresGrad()) {
                 float[] dw = new float[channels];
                 for (int c = 0; c < channels; c++) dw[c] = sumDyXmu[c] * invstd[c];
-                weight.accumulateGrad(dw);
+                weight.accumulateGradOwned(dw);
             }
-            if (bias != null && bias.requiresGrad()) bias.accumulateGrad(sumDy.clone());
+            if (bias != null && bias.requiresGrad()) bias.accumulateGradOwned(sumDy.clone());
             if (!in.requiresGrad()) return;
             float[] dyScale = new float[channels], xmuScale = new float[channels], constant = new float[channels];
             if (useBatchStats) {
@@ -167,7 +167,7 @@ public class BatchNorm extends Module {
             }
             float[] dx = new float[x.length];
             BatchNormKernels.backwardInput(dy, x, batchF, channels, spatialF, meanUsed, dyScale, xmuScale, constant, dx);
-            in.accumulateGrad(dx);
+            in.accumulateGradOwned(dx);
         }, input, weight, bias);
     }
 

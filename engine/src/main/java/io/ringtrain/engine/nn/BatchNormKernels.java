@@ -24,9 +24,7 @@ public final class BatchNormKernels {
                 double sum = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    float s = 0f;
-                    for (int i = base, e = base + spatial; i < e; i++) s += x[i];
-                    sum += s;
+                    sum += Reductions.sum(x, base, base + spatial);
                 }
                 long m = (long) batch * spatial;
                 double mu = sum / m;
@@ -34,12 +32,7 @@ public final class BatchNormKernels {
                 double sq = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    float s = 0f;
-                    for (int i = base, e = base + spatial; i < e; i++) {
-                        float d = x[i] - muF;
-                        s += d * d;
-                    }
-                    sq += s;
+                    sq += Reductions.sumSquaredDeviations(x, base, base + spatial, muF);
                 }
                 mean[c] = muF;
                 var[c] = (float) (sq / m);
@@ -69,14 +62,8 @@ public final class BatchNormKernels {
                 double sDy = 0, sDyXmu = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    float a = 0f, b = 0f;
-                    for (int i = base, e = base + spatial; i < e; i++) {
-                        float g = dy[i];
-                        a += g;
-                        b += g * (x[i] - mu);
-                    }
-                    sDy += a;
-                    sDyXmu += b;
+                    sDy += Reductions.sum(dy, base, base + spatial);
+                    sDyXmu += Reductions.sumProductsCentred(dy, x, base, base + spatial, mu);
                 }
                 sumDy[c] = (float) sDy;
                 sumDyXmu[c] = (float) sDyXmu;

@@ -99,9 +99,9 @@ public class Conv2d extends Module {
             float[] db = bias != null && bias.requiresGrad() ? new float[outChannels] : null;
             Conv2dKernels.backward(geo, dy, w, cols, x, dx, dw, db, workspace);
             workspace.returnCols(cols);
-            if (dx != null) in.accumulateGrad(dx);
-            if (dw != null) weight.accumulateGrad(dw);
-            if (db != null) bias.accumulateGrad(db);
+            if (dx != null) in.accumulateGradOwned(dx);
+            if (dw != null) weight.accumulateGradOwned(dw);
+            if (db != null) bias.accumulateGradOwned(db);
         }, input, weight, bias);
     }
 

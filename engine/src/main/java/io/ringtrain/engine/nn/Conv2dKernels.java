@@ -12,7 +12,7 @@ import io.ringtrain.engine.cpu.Im2col;
  * <pre>
  *   forward:   y_n,g  = W_g · cols_n,g  (+ b)                 [O/G, L] = [O/G, Kg]·[Kg, L]
  *   backward:  dW_g  += dy_n,g · cols_n,gᵀ                    [O/G, Kg] = [O/G, L]·[L, Kg]
- *              dcols_n,g = W_gᵀ · dy_n,g;  dx_n = col2im(dcols_n)
+ *              dcols_n,g = W_gᵀ · dy_n,g;  dx_n = col2im(dcols_n)     (see backward for the layout used)
  *              db[o] = Σ_n Σ_l dy[n, o, l]
  * </pre>
  * Images are split over {@link Workers} threads; each thread keeps its own dcols buffer and
@@ -84,6 +84,14 @@ final class Conv2dKernels {
             return dcols[chunk];
         }
 
+        private float[][] dyT = new float[0][];
+
+        float[] dyT(int chunk, int size) {
+            if (dyT.length <= chunk) dyT = java.util.Arrays.copyOf(dyT, Workers.threads());
+            if (dyT[chunk] == null || dyT[chunk].length != size) dyT[chunk] = new float[size];
+            return dyT[chunk];
+        }
+
         float[] partialDw(int chunk, int size) {
             if (partialDw.length <= chunk) partialDw = java.util.Arrays.copyOf(partialDw, Workers.threads());
             if (partialDw[chunk] == null || partialDw[chunk].length != size) partialDw[chunk] = new float[size];
@@ -123,30 +131,47 @@ final class Conv2dKernels {
         });
     }
 
-    /** Fills the non-null gradient arrays (dx, dw, db are overwritten, not accumulated). */
+    /**
+     * Fills the non-null gradient arrays (dx, dw, db are overwritten, not accumulated).
+     *
+     * <p>Both GEMMs are arranged so that no operand is transposed (the scalar reference GEMM runs
+     * its contiguous, vectorisable inner loop, and the packed GEMM does no transposed packing):
+     * per group, Wᵀ is formed once ([Kg, O/G]) and per image dyᵀ ([L, O/G], small), then
+     * <pre>
+     *   dWᵀ_g += cols_n,g · dyᵀ_n,g        [Kg, O/G] = [Kg, L]·[L, O/G]
+     *   dcols_n,g = Wᵀ_g · dy_n,g           [Kg, L]   = [Kg, O/G]·[O/G, L]
+     * </pre>
+     * and dW is dWᵀ transposed back at the end.
+     */
     static void backward(Geometry g, float[] dy, float[] w, float[] cols, float[] x, float[] dx, float[] dw, float[] db,
                          Workspace ws) {
         int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
-        int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage();
+        int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage(), groups = g.groups();
         boolean pointwise = g.isPointwise();
+        float[] wT = dx == null ? null : transposeGroups(w, groups, og, kg);
         float[][] partials = new float[Workers.threads()][];
         Workers.forRange(g.batch(), (long) colsPer + 2L * o * kg * l / 8, (chunk, start, end) -> {
-            float[] myDw = dw == null ? null : ws.partialDw(chunk, dw.length);
-            partials[chunk] = myDw;
+            float[] myDwT = dw == null ? null : ws.partialDw(chunk, dw.length);
+            partials[chunk] = myDwT;
             float[] dcols = dx == null || pointwise ? null : ws.dcols(chunk, colsPer);
+            float[] dyT = dw == null ? null : ws.dyT(chunk, l * og);
             for (int n = start; n < end; n++) {
                 int dyOff = n * o * l;
                 float[] src = pointwise ? x : cols;
                 int srcOff = pointwise ? n * c * hw : n * colsPer;
-                for (int grp = 0; grp < g.groups(); grp++) {
-                    if (myDw != null) {
-                        Gemm.sgemm(false, true, og, kg, l, 1f, dy, dyOff + grp * og * l, l, src, srcOff + grp * kg * l, l,
-                                1f, myDw, grp * og * kg, kg);
+                for (int grp = 0; grp < groups; grp++) {
+                    int dyg = dyOff + grp * og * l;
+                    if (myDwT != null) {
+                        for (int oc = 0; oc < og; oc++) {
+                            for (int i = 0; i < l; i++) dyT[i * og + oc] = dy[dyg + oc * l + i];
+                        }
+                        Gemm.sgemm(false, false, kg, og, l, 1f, src, srcOff + grp * kg * l, l, dyT, 0, og,
+                                1f, myDwT, grp * kg * og, og);
                     }
                     if (dx != null) {
                         float[] target = pointwise ? dx : dcols;
                         int targetOff = pointwise ? n * c * hw + grp * kg * l : grp * kg * l;
-                        Gemm.sgemm(true, false, kg, l, og, 1f, w, grp * og * kg, kg, dy, dyOff + grp * og * l, l,
+                        Gemm.sgemm(false, false, kg, l, og, 1f, wT, grp * kg * og, og, dy, dyg, l,
                                 0f, target, targetOff, l);
                     }
                 }
@@ -157,20 +182,33 @@ final class Conv2dKernels {
             }
         });
         if (dw != null) {
-            java.util.Arrays.fill(dw, 0f);
-            for (float[] p : partials) {
-                if (p == null) continue;
-                for (int i = 0; i < dw.length; i++) dw[i] += p[i];
+            // Σ of the per-thread dWᵀ partials, transposed back to [O/G, Kg] per group.
+            for (int grp = 0; grp < groups; grp++) {
+                for (int k = 0; k < kg; k++) {
+                    for (int oc = 0; oc < og; oc++) {
+                        float s = 0f;
+                        for (float[] p : partials) if (p != null) s += p[grp * kg * og + k * og + oc];
+                        dw[grp * og * kg + oc * kg + k] = s;
+                    }
+                }
             }
         }
         if (db != null) {
             for (int n = 0; n < g.batch(); n++) {
-                for (int oc = 0; oc < o; oc++) {
-                    double s = 0;
-                    for (int i = (n * o + oc) * l, e = i + l; i < e; i++) s += dy[i];
-                    db[oc] += (float) s;
-                }
+                for (int oc = 0; oc < o; oc++) db[oc] += Reductions.sum(dy, (n * o + oc) * l, (n * o + oc + 1) * l);
             }
         }
+    }
+
+    /** Per group, W_g [O/G, Kg] → W_gᵀ [Kg, O/G]. */
+    private static float[] transposeGroups(float[] w, int groups, int og, int kg) {
+        float[] t = new float[w.length];
+        for (int grp = 0; grp < groups; grp++) {
+            int base = grp * og * kg;
+            for (int oc = 0; oc < og; oc++) {
+                for (int k = 0; k < kg; k++) t[base + k * og + oc] = w[base + oc * kg + k];
+            }
+        }
+        return t;
     }
 }

@@ -51,7 +51,7 @@ public class MaxPool2d extends Module {
         return Tensor.fromOp(y, outShape, "max_pool2d", dy -> {
             float[] dx = new float[x.length];
             PoolKernels.maxBackward(dy, argmax, planes, h, w, oh, ow, dx);
-            in.accumulateGrad(dx);
+            in.accumulateGradOwned(dx);
         }, input);
     }
 

@@ -52,6 +52,19 @@ class PoolingTest {
     }
 
     @Test
+    void fast2x2PathAgreesWithMaxOverReshapedWindows() {
+        Tensor x = distinct(2, 3, 6, 8).requiresGrad(true);
+        Tensor x2 = Tensor.of(x.toArray(), x.shape()).requiresGrad(true);
+        Tensor fast = new MaxPool2d(2).forward(x);
+        Tensor viaReshape = x2.reshape(2, 3, 3, 2, 4, 2).max(5, false).max(3, false);
+        assertArrayEquals(viaReshape.toArray(), fast.toArray());
+        Tensor w = Tensor.randn(RNG, fast.shape());
+        fast.mul(w).sum().backward();
+        viaReshape.mul(w).sum().backward();
+        assertArrayEquals(x2.gradArray(), x.gradArray());
+    }
+
+    @Test
     void maxPoolPassesTheGradientToTheWinnerOnly() {
         Tensor x = Tensor.of(new float[] {1, 5, 2, 3}, 1, 1, 2, 2).requiresGrad(true);
         new MaxPool2d(2).forward(x).sum().backward();

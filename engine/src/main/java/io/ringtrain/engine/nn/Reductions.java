@@ -1,0 +1,61 @@
+package io.ringtrain.engine.nn;
+
+/**
+ * Float sums written with eight independent accumulators. Java may not reorder float additions,
+ * so a plain {@code s += x[i]} loop is one long dependency chain (one add per ~4 cycles) and is
+ * never vectorised; eight chains keep the adder busy. The result differs from the sequential sum
+ * only by rounding.
+ */
+final class Reductions {
+    private Reductions() {}
+
+    /** Σ x[i] for start ≤ i < end. */
+    static float sum(float[] x, int start, int end) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+        int i = start;
+        for (; i + 8 <= end; i += 8) {
+            s0 += x[i];
+            s1 += x[i + 1];
+            s2 += x[i + 2];
+            s3 += x[i + 3];
+            s4 += x[i + 4];
+            s5 += x[i + 5];
+            s6 += x[i + 6];
+            s7 += x[i + 7];
+        }
+        for (; i < end; i++) s0 += x[i];
+        return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+    }
+
+    /** Σ (x[i] − c)² for start ≤ i < end. */
+    static float sumSquaredDeviations(float[] x, int start, int end, float c) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = start;
+        for (; i + 4 <= end; i += 4) {
+            float d0 = x[i] - c, d1 = x[i + 1] - c, d2 = x[i + 2] - c, d3 = x[i + 3] - c;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; i < end; i++) {
+            float d = x[i] - c;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** Σ dy[i]·(x[i] − c) for start ≤ i < end. */
+    static float sumProductsCentred(float[] dy, float[] x, int start, int end, float c) {
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int i = start;
+        for (; i + 4 <= end; i += 4) {
+            s0 += dy[i] * (x[i] - c);
+            s1 += dy[i + 1] * (x[i + 1] - c);
+            s2 += dy[i + 2] * (x[i + 2] - c);
+            s3 += dy[i + 3] * (x[i + 3] - c);
+        }
+        for (; i < end; i++) s0 += dy[i] * (x[i] - c);
+        return (s0 + s1) + (s2 + s3);
+    }
+}
