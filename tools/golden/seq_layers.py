@@ -101,3 +101,84 @@ rnn_case("seq_gru_lengths", nn.GRU(4, 5, num_layers=2, bidirectional=True, batch
 rnn_case("seq_rnn_tanh", nn.RNN(4, 6, num_layers=2, bidirectional=True), T=5, B=3, I=4)
 rnn_case("seq_rnn_relu_lengths", nn.RNN(4, 6, num_layers=1, nonlinearity="relu", batch_first=True), T=5, B=3, I=4,
          lengths=[5, 2, 4])
+
+
+# ---------------------------------------------------------------- attention and Transformer layers
+def bool_mask(rows):
+    return torch.tensor(rows, dtype=torch.bool)
+
+
+# cross-attention, sequence-first, key padding mask + additive float attention mask, averaged weights
+mha = nn.MultiheadAttention(8, 2)
+with torch.no_grad():
+    mha.in_proj_bias.copy_(torch.randn(24) * 0.1)
+    mha.out_proj.bias.copy_(torch.randn(8) * 0.1)
+q = torch.randn(4, 2, 8).requires_grad_()
+k = torch.randn(5, 2, 8).requires_grad_()
+v = torch.randn(5, 2, 8).requires_grad_()
+kpm = bool_mask([[False, False, False, True, True], [False, False, False, False, False]])
+attn = torch.randn(4, 5)
+out, weights = mha(q, k, v, key_padding_mask=kpm, attn_mask=attn)
+finish("seq_mha_cross", mha, {"query": q, "key": k, "value": v}, {"output": out, "weights": weights},
+       {"key_padding_mask": kpm.float(), "attn_mask": attn})
+
+# self-attention, batch-first, causal boolean mask + key padding mask, per-head weights
+mha = nn.MultiheadAttention(8, 2, batch_first=True)
+with torch.no_grad():
+    mha.in_proj_bias.copy_(torch.randn(24) * 0.1)
+x = torch.randn(2, 5, 8).requires_grad_()
+causal = torch.triu(torch.ones(5, 5, dtype=torch.bool), diagonal=1)
+kpm = bool_mask([[False, False, False, False, True], [False, False, False, False, False]])
+out, weights = mha(x, x, x, key_padding_mask=kpm, attn_mask=causal, average_attn_weights=False)
+finish("seq_mha_self_causal", mha, {"x": x}, {"output": out, "weights": weights}, {"key_padding_mask": kpm.float()})
+
+for norm_first, act in [(False, "relu"), (True, "gelu")]:
+    tag = "pre_ln" if norm_first else "post_ln"
+    enc = nn.TransformerEncoderLayer(8, 2, dim_feedforward=16, dropout=0.0, activation=act, batch_first=True,
+                                     norm_first=norm_first)
+    with torch.no_grad():
+        for n in (enc.norm1, enc.norm2):
+            n.weight.copy_(1 + 0.1 * torch.randn(8))
+            n.bias.copy_(0.1 * torch.randn(8))
+    src = torch.randn(2, 5, 8).requires_grad_()
+    kpm = bool_mask([[False, False, False, True, True], [False] * 5])
+    y = enc(src, src_key_padding_mask=kpm)
+    finish("seq_encoder_layer_" + tag, enc, {"src": src}, {"y": y}, {"key_padding_mask": kpm.float()})
+
+    dec = nn.TransformerDecoderLayer(8, 2, dim_feedforward=16, dropout=0.0, activation=act, batch_first=True,
+                                     norm_first=norm_first)
+    with torch.no_grad():
+        for n in (dec.norm1, dec.norm2, dec.norm3):
+            n.weight.copy_(1 + 0.1 * torch.randn(8))
+            n.bias.copy_(0.1 * torch.randn(8))
+    tgt = torch.randn(2, 4, 8).requires_grad_()
+    memory = torch.randn(2, 5, 8).requires_grad_()
+    tgt_kpm = bool_mask([[False, False, False, True], [False] * 4])
+    mem_kpm = bool_mask([[False, False, True, True, True], [False] * 5])
+    causal = torch.triu(torch.ones(4, 4, dtype=torch.bool), diagonal=1)
+    y = dec(tgt, memory, tgt_mask=causal, tgt_key_padding_mask=tgt_kpm, memory_key_padding_mask=mem_kpm)
+    finish("seq_decoder_layer_" + tag, dec, {"tgt": tgt, "memory": memory}, {"y": y},
+           {"tgt_key_padding_mask": tgt_kpm.float(), "memory_key_padding_mask": mem_kpm.float()})
+
+
+# ---------------------------------------------------------------- T5 relative position buckets (HF transformers' formula)
+def t5_bucket(relative_position, bidirectional=True, num_buckets=32, max_distance=128):
+    relative_buckets = 0
+    if bidirectional:
+        num_buckets //= 2
+        relative_buckets += (relative_position > 0).to(torch.long) * num_buckets
+        relative_position = torch.abs(relative_position)
+    else:
+        relative_position = -torch.min(relative_position, torch.zeros_like(relative_position))
+    max_exact = num_buckets // 2
+    is_small = relative_position < max_exact
+    large = max_exact + (torch.log(relative_position.float() / max_exact) / math.log(max_distance / max_exact)
+                         * (num_buckets - max_exact)).to(torch.long)
+    large = torch.min(large, torch.full_like(large, num_buckets - 1))
+    return relative_buckets + torch.where(is_small, relative_position, large)
+
+
+rel = torch.arange(-300, 301)
+save("engine", "seq_t5_buckets", {"relative_position": rel.float(),
+                                  "bidirectional": t5_bucket(rel, True).float(),
+                                  "unidirectional": t5_bucket(rel, False).float()})
