@@ -18,6 +18,7 @@ public final class CommunicatorConfig {
   private final int generation;
   private final Duration timeout;
   private final Duration handshakeTimeout;
+  private final Duration connectTimeout;
   private final int segmentBytes;
   private final int smallBufferBytes;
   private final int ioThreads;
@@ -31,6 +32,7 @@ public final class CommunicatorConfig {
     this.generation = b.generation;
     this.timeout = b.timeout;
     this.handshakeTimeout = b.handshakeTimeout;
+    this.connectTimeout = b.connectTimeout;
     this.segmentBytes = b.segmentBytes;
     this.smallBufferBytes = b.smallBufferBytes;
     this.ioThreads = b.ioThreads;
@@ -49,6 +51,7 @@ public final class CommunicatorConfig {
   public int generation() { return generation; }
   public Duration timeout() { return timeout; }
   public Duration handshakeTimeout() { return handshakeTimeout; }
+  public Duration connectTimeout() { return connectTimeout; }
   public int segmentBytes() { return segmentBytes; }
   public int smallBufferBytes() { return smallBufferBytes; }
   public int ioThreads() { return ioThreads; }
@@ -80,6 +83,7 @@ public final class CommunicatorConfig {
     private int generation = 0;
     private Duration timeout = Duration.ofSeconds(60);
     private Duration handshakeTimeout = RingServer.DEFAULT_HANDSHAKE_TIMEOUT;
+    private Duration connectTimeout = Duration.ofSeconds(60);
     private int segmentBytes = 1 << 20;
     private int smallBufferBytes = 64 << 10;
     private int ioThreads = RingServer.DEFAULT_IO_THREADS;
@@ -113,11 +117,20 @@ public final class CommunicatorConfig {
     }
 
     /**
-     * Longest wait for a peer, default 60 s: for a frame, for room to send, and for the ring to
-     * connect. A dead or stalled peer makes every rank fail within about this long.
+     * Longest wait for a peer during a collective, default 60 s: for a frame, or for room to
+     * send. A dead or stalled peer makes every rank fail within about this long.
      */
     public Builder optTimeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout);
+      return this;
+    }
+
+    /**
+     * How long building the ring may take, default 60 s: every rank must have started and
+     * authenticated by then (ranks that start later are retried until this passes).
+     */
+    public Builder optConnectTimeout(Duration connectTimeout) {
+      this.connectTimeout = Objects.requireNonNull(connectTimeout);
       return this;
     }
 

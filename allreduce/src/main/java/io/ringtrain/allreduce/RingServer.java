@@ -52,6 +52,7 @@ public final class RingServer implements AutoCloseable {
             .channel(Transport.serverChannelClass())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transport.receiveBuffers())
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override

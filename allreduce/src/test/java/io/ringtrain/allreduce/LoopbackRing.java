@@ -51,7 +51,7 @@ public final class LoopbackRing implements AutoCloseable {
       int rank = r;
       CommunicatorConfig config =
           options.apply(
-                  CommunicatorConfig.builder().setPeers(peers).setRank(rank).setSecret(SECRET).optTimeout(Duration.ofSeconds(20)))
+                  CommunicatorConfig.builder().setPeers(peers).setRank(rank).setSecret(SECRET).optTimeout(Duration.ofSeconds(20)).optConnectTimeout(Duration.ofSeconds(30)))
               .build();
       connecting.add(threads.submit(() -> RingCommunicator.connect(servers.get(rank), config)));
     }

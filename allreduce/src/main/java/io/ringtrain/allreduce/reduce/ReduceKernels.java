@@ -13,6 +13,38 @@ public final class ReduceKernels {
     return PREFERRED;
   }
 
+  private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
+
+  /**
+   * Runs every kernel on small arrays in a background thread, once per JVM, so that C2 has
+   * compiled them (Vector API calls run a slow Java fallback until then: the first 16 MiB
+   * all-reduce took over a second before this) by the time the ring has connected.
+   */
+  public static void warmUpInBackground() {
+    if (!WARMED.compareAndSet(false, true)) return;
+    Thread warmUp = new Thread(ReduceKernels::warmUp, "ringtrain-kernel-warmup");
+    warmUp.setDaemon(true);
+    warmUp.setPriority(Thread.MIN_PRIORITY);
+    warmUp.start();
+  }
+
+  static void warmUp() {
+    // short arrays and many calls: C2 compiles a method after ~10k calls, and until then each
+    // call runs the slow fallback, so long arrays would only make the warm-up slower
+    float[] floats = new float[256];
+    float[] otherFloats = new float[256];
+    double[] doubles = new double[128];
+    double[] otherDoubles = new double[128];
+    for (int i = 0; i < 11_000; i++) {
+      for (io.ringtrain.allreduce.ReduceOp op : new io.ringtrain.allreduce.ReduceOp[] {io.ringtrain.allreduce.ReduceOp.SUM, io.ringtrain.allreduce.ReduceOp.MAX, io.ringtrain.allreduce.ReduceOp.MIN}) {
+        PREFERRED.reduce(op, floats, 0, otherFloats, 0, floats.length);
+        PREFERRED.reduce(op, doubles, 0, otherDoubles, 0, doubles.length);
+      }
+      PREFERRED.divide(floats, 0, floats.length, 3f);
+      PREFERRED.divide(doubles, 0, doubles.length, 3d);
+    }
+  }
+
   private static ReduceKernel choose() {
     if (ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
       try {

@@ -3,7 +3,6 @@ package io.ringtrain.allreduce.reduce;
 import io.ringtrain.allreduce.ReduceOp;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,26 +15,52 @@ public final class VectorReduceKernel implements ReduceKernel {
   private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
   private final ScalarReduceKernel tail = new ScalarReduceKernel();
 
+  // One loop per op: C2 only turns Vector API calls into SIMD instructions when the operator is a
+  // compile-time constant; a loop over lanewise(variableOp, ...) runs the slow Java fallback.
   @Override
   public void reduce(ReduceOp op, float[] dst, int dstOff, float[] src, int srcOff, int n) {
-    VectorOperators.Binary lanewise = lanewise(op);
     int vectorEnd = FLOATS.loopBound(n);
-    for (int i = 0; i < vectorEnd; i += FLOATS.length()) {
-      FloatVector a = FloatVector.fromArray(FLOATS, dst, dstOff + i);
-      FloatVector b = FloatVector.fromArray(FLOATS, src, srcOff + i);
-      a.lanewise(lanewise, b).intoArray(dst, dstOff + i);
+    int step = FLOATS.length();
+    switch (op) {
+      case SUM, AVG -> {
+        for (int i = 0; i < vectorEnd; i += step) {
+          FloatVector.fromArray(FLOATS, dst, dstOff + i).add(FloatVector.fromArray(FLOATS, src, srcOff + i)).intoArray(dst, dstOff + i);
+        }
+      }
+      case MAX -> {
+        for (int i = 0; i < vectorEnd; i += step) {
+          FloatVector.fromArray(FLOATS, dst, dstOff + i).max(FloatVector.fromArray(FLOATS, src, srcOff + i)).intoArray(dst, dstOff + i);
+        }
+      }
+      case MIN -> {
+        for (int i = 0; i < vectorEnd; i += step) {
+          FloatVector.fromArray(FLOATS, dst, dstOff + i).min(FloatVector.fromArray(FLOATS, src, srcOff + i)).intoArray(dst, dstOff + i);
+        }
+      }
     }
     tail.reduce(op, dst, dstOff + vectorEnd, src, srcOff + vectorEnd, n - vectorEnd);
   }
 
   @Override
   public void reduce(ReduceOp op, double[] dst, int dstOff, double[] src, int srcOff, int n) {
-    VectorOperators.Binary lanewise = lanewise(op);
     int vectorEnd = DOUBLES.loopBound(n);
-    for (int i = 0; i < vectorEnd; i += DOUBLES.length()) {
-      DoubleVector a = DoubleVector.fromArray(DOUBLES, dst, dstOff + i);
-      DoubleVector b = DoubleVector.fromArray(DOUBLES, src, srcOff + i);
-      a.lanewise(lanewise, b).intoArray(dst, dstOff + i);
+    int step = DOUBLES.length();
+    switch (op) {
+      case SUM, AVG -> {
+        for (int i = 0; i < vectorEnd; i += step) {
+          DoubleVector.fromArray(DOUBLES, dst, dstOff + i).add(DoubleVector.fromArray(DOUBLES, src, srcOff + i)).intoArray(dst, dstOff + i);
+        }
+      }
+      case MAX -> {
+        for (int i = 0; i < vectorEnd; i += step) {
+          DoubleVector.fromArray(DOUBLES, dst, dstOff + i).max(DoubleVector.fromArray(DOUBLES, src, srcOff + i)).intoArray(dst, dstOff + i);
+        }
+      }
+      case MIN -> {
+        for (int i = 0; i < vectorEnd; i += step) {
+          DoubleVector.fromArray(DOUBLES, dst, dstOff + i).min(DoubleVector.fromArray(DOUBLES, src, srcOff + i)).intoArray(dst, dstOff + i);
+        }
+      }
     }
     tail.reduce(op, dst, dstOff + vectorEnd, src, srcOff + vectorEnd, n - vectorEnd);
   }
@@ -58,11 +83,4 @@ public final class VectorReduceKernel implements ReduceKernel {
     tail.divide(buf, off + vectorEnd, n - vectorEnd, divisor);
   }
 
-  private static VectorOperators.Binary lanewise(ReduceOp op) {
-    return switch (op) {
-      case SUM, AVG -> VectorOperators.ADD;
-      case MAX -> VectorOperators.MAX;
-      case MIN -> VectorOperators.MIN;
-    };
-  }
 }

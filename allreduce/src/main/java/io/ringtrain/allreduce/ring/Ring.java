@@ -21,8 +21,8 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class Ring implements PeerEvents {
   private static final System.Logger LOG = System.getLogger(Ring.class.getName());
-  /** Frames a link lets Netty hold before a send waits: two segments in flight plus slack. */
-  static final int SEND_WINDOW = 4;
+  /** Frames a link lets Netty hold before a send waits: the ring's segments ahead plus slack. */
+  static final int SEND_WINDOW = RingAllReduce.AHEAD + 2;
 
   private final CommunicatorConfig config;
   private final PeerLink[] links;
@@ -41,6 +41,7 @@ public final class Ring implements PeerEvents {
     }
     this.connected = new CountDownLatch(world - 1);
     this.scratch = new Scratch(config.segmentBytes());
+    ReduceKernels.warmUpInBackground();
   }
 
   public CommunicatorConfig config() { return config; }

@@ -26,7 +26,7 @@ public final class PeerLink {
   /** Marker left in the inbox when the connection closed; it stays there for every later take. */
   public static final Object CLOSED = new Object();
 
-  static final int INBOX_HIGH_WATER = 8;
+  static final int INBOX_HIGH_WATER = 12;
   static final int INBOX_LOW_WATER = 2;
 
   private final int rank;

@@ -1,6 +1,8 @@
 package io.ringtrain.allreduce.transport;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -30,6 +32,14 @@ public final class Transport {
     } catch (Throwable notLoadable) {
       return false;
     }
+  }
+
+  /**
+   * Reads of up to 1 MiB (Netty's default stops at 64 KiB): a 1 MiB segment then arrives in a
+   * few reads instead of sixteen, each of which also grows the frame decoder's buffer.
+   */
+  public static RecvByteBufAllocator receiveBuffers() {
+    return new AdaptiveRecvByteBufAllocator(4096, 64 << 10, 1 << 20);
   }
 
   public static String name() {

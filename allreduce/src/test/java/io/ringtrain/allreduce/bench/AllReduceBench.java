@@ -1,0 +1,138 @@
+package io.ringtrain.allreduce.bench;
+
+import io.ringtrain.allreduce.process.RankProcesses;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code deploy/bin/bench allreduce}: ring all-reduce of float32 buffers between W = 2 and 4 rank
+ * JVMs on loopback, sizes 4 KiB, 1 MiB, 16 MiB and 64 MiB, against two references measured in
+ * the same run:
+ *
+ * <ul>
+ *   <li>{@code vs-gloo}: PyTorch's Gloo all-reduce with the same W, sizes and protocol
+ *       (tools/bench/allreduce_gloo.py, run with /usr/bin/python3);
+ *   <li>{@code vs-tcp-bound}: one loopback TCP stream between two JVMs (TcpBoundMain). A ring
+ *       rank sends and receives 2(W−1)/W of the buffer over one connection each way, so its bus
+ *       bandwidth cannot beat that stream's throughput.
+ * </ul>
+ *
+ * Time is rank 0's median over timed iterations, each started after a barrier. Bus bandwidth =
+ * 2(W−1)/W · bytes / time (the NCCL convention), in GB/s (10^9 bytes). {@code ours} and {@code
+ * reference} are bus bandwidths; ratio = ours / reference (higher is better), which for one size
+ * equals reference time / our time. Options: {@code --worlds 2,4 --quick}.
+ */
+public final class AllReduceBench {
+  private static final int[] SIZES = {4 << 10, 1 << 20, 16 << 20, 64 << 20};
+  private static final int[] ITERS = {200, 40, 12, 6};
+  private static final int[] WARMUP = {200, 20, 6, 3};
+  private static final List<String> RANK_JVM_FLAGS = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1");
+
+  public static void main(String[] args) throws Exception {
+    List<Integer> worlds = List.of(2, 4);
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals("--worlds")) worlds = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+    }
+    File root = new File(System.getProperty("ringtrain.root", "."));
+    File logs = new File(root, "allreduce/target/bench-logs");
+    double tcpBytesPerSecond = tcpBound(logs);
+    for (int world : worlds) {
+      Map<Integer, Double> ours = ourMedians(world, logs);
+      Map<Integer, Double> gloo = glooMedians(world, root);
+      for (int size : SIZES) {
+        double busFactor = 2.0 * (world - 1) / world * size;
+        double ourBus = busFactor / ours.get(size) / 1e9;
+        String params = String.format(Locale.ROOT, "{\"world\":%d,\"mib\":%s}", world, mib(size));
+        if (gloo.containsKey(size)) {
+          double glooBus = busFactor / gloo.get(size) / 1e9;
+          line(params, "vs-gloo", ourBus, glooBus, ours.get(size), gloo.get(size));
+        }
+        line(params, "vs-tcp-bound", ourBus, tcpBytesPerSecond / 1e9, ours.get(size), Double.NaN);
+      }
+    }
+  }
+
+  private static void line(String params, String metric, double ours, double reference, double ourSeconds, double referenceSeconds) {
+    StringBuilder json = new StringBuilder();
+    json.append(String.format(Locale.ROOT, "{\"bench\":\"allreduce\",\"params\":%s,\"metric\":\"%s\",\"ours\":%.4f,\"reference\":%.4f,\"ratio\":%.3f",
+        params, metric, ours, reference, ours / reference));
+    json.append(String.format(Locale.ROOT, ",\"unit\":\"bus GB/s\",\"ours_median_ms\":%.4f", ourSeconds * 1e3));
+    if (!Double.isNaN(referenceSeconds)) json.append(String.format(Locale.ROOT, ",\"reference_median_ms\":%.4f", referenceSeconds * 1e3));
+    System.out.println(json.append('}'));
+  }
+
+  private static String mib(int bytes) {
+    if (bytes < (1 << 20)) return String.format(Locale.ROOT, "%.3f", bytes / (double) (1 << 20));
+    return Integer.toString(bytes >> 20);
+  }
+
+  private static double tcpBound(File logs) throws Exception {
+    List<Double> rates = new ArrayList<>();
+    for (int attempt = 0; attempt < 2; attempt++) {
+      try (RankProcesses pair = RankProcesses.start(2, TcpBoundMain.class, RANK_JVM_FLAGS, r -> List.of(Integer.toString(r), "2048"), new File(logs, "tcp"), 60_000)) {
+        for (RankProcesses.Line line; (line = pair.next(120_000)) != null; ) {
+          if (line.text().startsWith("TCP ")) {
+            String[] parts = line.text().split(" ");
+            rates.add(Long.parseLong(parts[1]) / (Long.parseLong(parts[2]) / 1e9));
+            break;
+          }
+        }
+      }
+    }
+    if (rates.isEmpty()) throw new IllegalStateException("the TCP bound run printed nothing; see " + logs);
+    return rates.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
+  }
+
+  private static Map<Integer, Double> ourMedians(int world, File logs) throws Exception {
+    Map<Integer, Double> medians = new HashMap<>();
+    try (RankProcesses ranks =
+        RankProcesses.start(world, BenchRankMain.class, RANK_JVM_FLAGS,
+            r -> List.of(Integer.toString(r), Integer.toString(world), Integer.toString(64 << 10), join(SIZES), join(ITERS), join(WARMUP)),
+            new File(logs, "w" + world), 60_000)) {
+      while (medians.size() < SIZES.length) {
+        RankProcesses.Line line = ranks.next(180_000);
+        if (line == null) throw new IllegalStateException("benchmark ranks stopped reporting; see " + logs);
+        if (line.text().startsWith("RESULT ")) {
+          String[] parts = line.text().split(" ");
+          medians.put(Integer.parseInt(parts[1]), Long.parseLong(parts[2]) / 1e9);
+        }
+      }
+    }
+    return medians;
+  }
+
+  private static Map<Integer, Double> glooMedians(int world, File root) throws Exception {
+    Map<Integer, Double> medians = new HashMap<>();
+    File script = new File(root, "tools/bench/allreduce_gloo.py");
+    ProcessBuilder builder =
+        new ProcessBuilder("/usr/bin/python3", script.getPath(), "--world", Integer.toString(world), "--sizes", join(SIZES), "--iters", join(ITERS), "--warmup", join(WARMUP))
+            .redirectError(ProcessBuilder.Redirect.INHERIT);
+    builder.environment().remove("OPENBLAS_CORETYPE");
+    builder.environment().remove("OPENBLAS_L2_SIZE");
+    Process python = builder.start();
+    Pattern result = Pattern.compile("\"bytes\": (\\d+), \"median_s\": ([0-9.eE+-]+)");
+    try (BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String text; (text = out.readLine()) != null; ) {
+        Matcher m = result.matcher(text);
+        if (m.find()) medians.put(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)));
+      }
+    }
+    if (python.waitFor() != 0 || medians.isEmpty()) {
+      System.err.println("the Gloo reference failed (exit " + python.exitValue() + "); vs-gloo lines are missing for W=" + world);
+    }
+    return medians;
+  }
+
+  private static String join(int[] values) {
+    return String.join(",", java.util.Arrays.stream(values).mapToObj(Integer::toString).toList());
+  }
+}

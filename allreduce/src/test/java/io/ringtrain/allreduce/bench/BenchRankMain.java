@@ -1,0 +1,64 @@
+package io.ringtrain.allreduce.bench;
+
+import io.ringtrain.allreduce.CommunicatorConfig;
+import io.ringtrain.allreduce.ReduceOp;
+import io.ringtrain.allreduce.RingCommunicator;
+import io.ringtrain.allreduce.RingServer;
+import io.ringtrain.allreduce.process.RankProcesses;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One rank of the all-reduce benchmark. Arguments: {@code rank world smallBufferBytes sizes iters
+ * warmup} (comma-separated lists, one entry per size in bytes). For each size: {@code warmup}
+ * untimed all-reduces, then {@code iters} timed ones, each after a barrier so that every rank
+ * starts together (the protocol of tools/bench/allreduce_gloo.py). Rank 0 prints {@code RESULT
+ * bytes medianNanos} per size.
+ */
+public final class BenchRankMain {
+  public static void main(String[] args) throws Exception {
+    int rank = Integer.parseInt(args[0]);
+    int world = Integer.parseInt(args[1]);
+    int smallBufferBytes = Integer.parseInt(args[2]);
+    int[] sizes = ints(args[3]);
+    int[] iters = ints(args[4]);
+    int[] warmup = ints(args[5]);
+    RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), 0);
+    System.out.println("PORT " + server.boundPort());
+    System.out.flush();
+    List<String> peers = RankProcesses.readPeers();
+    CommunicatorConfig config =
+        CommunicatorConfig.builder()
+            .setPeers(peers)
+            .setRank(rank)
+            .setSecret("bench-secret".getBytes(StandardCharsets.US_ASCII))
+            .optSmallBufferBytes(smallBufferBytes)
+            .build();
+    try (RingCommunicator communicator = RingCommunicator.connect(server, config)) {
+      for (int s = 0; s < sizes.length; s++) {
+        float[] buf = new float[sizes[s] / Float.BYTES]; // zeros: sums stay zero, no subnormals
+        for (int i = 0; i < warmup[s]; i++) communicator.allReduce(buf, ReduceOp.SUM);
+        long[] nanos = new long[iters[s]];
+        for (int i = 0; i < iters[s]; i++) {
+          communicator.barrier();
+          long start = System.nanoTime();
+          communicator.allReduce(buf, ReduceOp.SUM);
+          nanos[i] = System.nanoTime() - start;
+        }
+        Arrays.sort(nanos);
+        if (rank == 0) System.out.println("RESULT " + sizes[s] + " " + nanos[nanos.length / 2]);
+        System.out.flush();
+      }
+      communicator.barrier();
+    }
+    System.out.println("DONE");
+    System.out.flush();
+    System.exit(0);
+  }
+
+  static int[] ints(String commaSeparated) {
+    return Arrays.stream(commaSeparated.split(",")).mapToInt(Integer::parseInt).toArray();
+  }
+}
