@@ -96,7 +96,7 @@ def rate(fn, x, seconds, repeats):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--seconds", type=float, default=0.5)
+    ap.add_argument("--seconds", type=float, default=0.3)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", default="")
     args = ap.parse_args()

@@ -6,7 +6,9 @@ import java.util.SplittableRandom;
  * A configured pipeline bound to a job seed: what an executor calls on each sample as it reads it.
  * Thread-safe; holds no per-sample state.
  */
-public final class Augmentation {
+public final class Augmentation implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     private final Transform<?> pipeline;
     private final long jobSeed;
 

@@ -7,9 +7,12 @@ import java.util.SplittableRandom;
  * drawn set can be logged and replayed, and so that the transform object itself holds only its
  * configuration: implementations are immutable and safe to share between threads.
  *
+ * <p>Serializable, so that a driver can ship a configured pipeline to Spark executors (it holds only
+ * configuration: numbers, enums and other transforms).
+ *
  * @param <P> the record of random choices this transform draws
  */
-public interface Transform<P extends Params> {
+public interface Transform<P extends Params> extends java.io.Serializable {
     /** The name used in specs, logs and benchmark output (e.g. {@code "random_resized_crop"}). */
     String name();
 

@@ -77,6 +77,19 @@ class SeedingTest {
     }
 
     @Test
+    void aPipelineShippedToAnotherJvmAugmentsIdentically() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(AUGMENT);
+        }
+        Augmentation copy;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            copy = (Augmentation) in.readObject();
+        }
+        assertArrayEquals(AUGMENT.apply(record(9), 4, 9).image().data(), copy.apply(record(9), 4, 9).image().data());
+    }
+
+    @Test
     void neighbouringIdsGiveUnrelatedSeeds() {
         Set<Long> seeds = new HashSet<>();
         int flips = 0;

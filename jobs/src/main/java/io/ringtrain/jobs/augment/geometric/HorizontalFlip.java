@@ -26,6 +26,8 @@ public final class HorizontalFlip implements Transform<Params.None> {
         return new Sample(flip(img), sample.boxes().mapAxisAligned(-1, size.width(), 1, 0, size));
     }
 
+    private static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     public static Image flip(Image img) {
         int w = img.width();
         int rows = img.channels() * img.height();
@@ -33,11 +35,17 @@ public final class HorizontalFlip implements Transform<Params.None> {
         float[] out = new float[in.length];
         for (int r = 0; r < rows; r++) {
             int base = r * w;
-            int last = base + w - 1;
-            for (int x = 0; x < w; x++) {
-                out[base + x] = in[last - x];
-            }
+            int done = VECTOR_API ? RowReverseVector.reverseRow(in, out, base, w) : 0;
+            reverseRowsScalar(in, out, base, w, done);
         }
         return Image.wrapChw(img.channels(), w, img.height(), out);
+    }
+
+    /** The scalar reference: out[base + x] = in[base + w − 1 − x] for x in [from, w). */
+    static void reverseRowsScalar(float[] in, float[] out, int base, int w, int from) {
+        int last = base + w - 1;
+        for (int x = from; x < w; x++) {
+            out[base + x] = in[last - x];
+        }
     }
 }

@@ -38,69 +38,81 @@ public final class Warp {
             double sx = inv[0] * (-outCx) + inv[1] * yo + inv[2] + inCx;
             double sy = inv[3] * (-outCx) + inv[4] * yo + inv[5] + inCy;
             int row = y * outW;
-            for (int x = 0; x < outW; x++, sx += inv[0], sy += inv[3]) {
-                int o = row + x;
-                if (interp == Interpolation.NEAREST) {
-                    int ix = (int) Math.rint(sx);
-                    int iy = (int) Math.rint(sy);
-                    if (ix >= 0 && ix < w && iy >= 0 && iy < h) {
-                        int i = iy * w + ix;
-                        for (int c = 0; c < channels; c++) {
-                            out[c * outPlane + o] = in[c * inPlane + i];
-                        }
-                    } else {
-                        for (int c = 0; c < channels; c++) {
-                            out[c * outPlane + o] = fill;
-                        }
-                    }
-                    continue;
-                }
-                double fx0 = Math.floor(sx);
-                double fy0 = Math.floor(sy);
-                int x0 = (int) fx0;
-                int y0 = (int) fy0;
-                float ax = (float) (sx - fx0);
-                float ay = (float) (sy - fy0);
-                float w00 = (1 - ax) * (1 - ay);
-                float w01 = ax * (1 - ay);
-                float w10 = (1 - ax) * ay;
-                float w11 = ax * ay;
-                if (x0 >= 0 && x0 + 1 < w && y0 >= 0 && y0 + 1 < h) {
-                    int i = y0 * w + x0;
-                    for (int c = 0, base = i; c < channels; c++, base += inPlane) {
-                        out[c * outPlane + o] = w00 * in[base] + w01 * in[base + 1] + w10 * in[base + w] + w11 * in[base + w + 1];
-                    }
-                } else if (x0 < -1 || x0 >= w || y0 < -1 || y0 >= h) {
-                    for (int c = 0; c < channels; c++) {
-                        out[c * outPlane + o] = fill;
-                    }
-                } else {
-                    boolean in00 = x0 >= 0 && y0 >= 0;
-                    boolean in01 = x0 + 1 < w && y0 >= 0;
-                    boolean in10 = x0 >= 0 && y0 + 1 < h;
-                    boolean in11 = x0 + 1 < w && y0 + 1 < h;
-                    float mask = (in00 ? w00 : 0) + (in01 ? w01 : 0) + (in10 ? w10 : 0) + (in11 ? w11 : 0);
-                    int i = y0 * w + x0;
-                    for (int c = 0, base = i; c < channels; c++, base += inPlane) {
-                        float v = 0;
-                        if (in00) {
-                            v += w00 * in[base];
-                        }
-                        if (in01) {
-                            v += w01 * in[base + 1];
-                        }
-                        if (in10) {
-                            v += w10 * in[base + w];
-                        }
-                        if (in11) {
-                            v += w11 * in[base + w + 1];
-                        }
-                        out[c * outPlane + o] = v * mask + (1 - mask) * fill;
-                    }
-                }
+            if (interp == Interpolation.NEAREST) {
+                nearestRow(in, w, h, channels, inPlane, out, outPlane, row, outW, sx, sy, inv[0], inv[3], fill);
+            } else {
+                bilinearRow(in, w, h, channels, inPlane, out, outPlane, row, outW, sx, sy, inv[0], inv[3], fill);
             }
         }
         return Image.wrapChw(channels, outW, outH, out);
+    }
+
+    private static void nearestRow(float[] in, int w, int h, int channels, int inPlane, float[] out, int outPlane, int row, int outW,
+                                   double sx, double sy, double dx, double dy, float fill) {
+        for (int x = 0; x < outW; x++, sx += dx, sy += dy) {
+            int o = row + x;
+            int ix = (int) Math.rint(sx);
+            int iy = (int) Math.rint(sy);
+            if (ix >= 0 && ix < w && iy >= 0 && iy < h) {
+                int i = iy * w + ix;
+                for (int c = 0; c < channels; c++) {
+                    out[c * outPlane + o] = in[c * inPlane + i];
+                }
+            } else {
+                for (int c = 0; c < channels; c++) {
+                    out[c * outPlane + o] = fill;
+                }
+            }
+        }
+    }
+
+    private static void bilinearRow(float[] in, int w, int h, int channels, int inPlane, float[] out, int outPlane, int row, int outW,
+                                    double sx, double sy, double dx, double dy, float fill) {
+        for (int x = 0; x < outW; x++, sx += dx, sy += dy) {
+            int o = row + x;
+            if (sx < -1 || sy < -1 || sx >= w || sy >= h) { // no corner inside: all fill
+                for (int c = 0; c < channels; c++) {
+                    out[c * outPlane + o] = fill;
+                }
+                continue;
+            }
+            int x0 = (int) (sx + 1) - 1; // floor, as sx ≥ −1 here
+            int y0 = (int) (sy + 1) - 1;
+            float ax = (float) (sx - x0);
+            float ay = (float) (sy - y0);
+            float w00 = (1 - ax) * (1 - ay);
+            float w01 = ax * (1 - ay);
+            float w10 = (1 - ax) * ay;
+            float w11 = ax * ay;
+            int i = y0 * w + x0;
+            if (x0 >= 0 && x0 + 1 < w && y0 >= 0 && y0 + 1 < h) {
+                for (int c = 0, base = i; c < channels; c++, base += inPlane) {
+                    out[c * outPlane + o] = w00 * in[base] + w01 * in[base + 1] + w10 * in[base + w] + w11 * in[base + w + 1];
+                }
+                continue;
+            }
+            boolean in00 = x0 >= 0 && y0 >= 0;
+            boolean in01 = x0 + 1 < w && y0 >= 0;
+            boolean in10 = x0 >= 0 && y0 + 1 < h;
+            boolean in11 = x0 + 1 < w && y0 + 1 < h;
+            float mask = (in00 ? w00 : 0) + (in01 ? w01 : 0) + (in10 ? w10 : 0) + (in11 ? w11 : 0);
+            for (int c = 0, base = i; c < channels; c++, base += inPlane) {
+                float v = 0;
+                if (in00) {
+                    v += w00 * in[base];
+                }
+                if (in01) {
+                    v += w01 * in[base + 1];
+                }
+                if (in10) {
+                    v += w10 * in[base + w];
+                }
+                if (in11) {
+                    v += w11 * in[base + w + 1];
+                }
+                out[c * outPlane + o] = v * mask + (1 - mask) * fill;
+            }
+        }
     }
 
     /**

@@ -90,10 +90,17 @@ public final class ColorOps {
         return Image.wrapChw(3, img.width(), img.height(), out);
     }
 
+    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
     static void saturation(float[] in, float[] out, int plane, double factor) {
-        float f = (float) factor;
+        int done = VECTOR_API ? SaturationVector.saturation(in, out, plane, (float) factor) : 0;
+        saturationScalar(in, out, done, plane, plane, (float) factor);
+    }
+
+    /** The scalar reference, for pixels [from, to). */
+    static void saturationScalar(float[] in, float[] out, int from, int to, int plane, float f) {
         float g = 1 - f;
-        for (int i = 0; i < plane; i++) {
+        for (int i = from; i < to; i++) {
             float r = in[i];
             float gr = in[plane + i];
             float b = in[2 * plane + i];

@@ -15,7 +15,7 @@ final class Hsv {
     }
 
     /** Whether the Vector API module is present (the JVM was started with --add-modules jdk.incubator.vector). */
-    static final boolean VECTOR_API = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean VECTOR_API = ColorOps.VECTOR_API;
 
     static void shift(float[] in, float[] out, int plane, float hueShift, float satShift, float satScale, float valShift, float valScale) {
         boolean onlyHue = satShift == 0 && satScale == 1 && valShift == 0 && valScale == 1;

@@ -87,7 +87,7 @@ public final class AugmentBench {
     }
 
     public static void main(String[] args) throws Exception {
-        double seconds = 0.5;
+        double seconds = 0.3;
         int repeats = 3;
         String only = "";
         boolean withReference = true;

@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Vector API HSV kernel against its scalar reference: the same float operations in the same
+ * The Vector API colour kernels against their scalar references. HSV: the same float operations in the same
  * order, so they agree to 1e-3 grey levels (only the hsv→rgb wrap comparisons on values within an ulp
  * of a sector edge could differ, which moves the output by an ulp as the function is continuous).
  */
@@ -36,6 +36,25 @@ class HsvVectorTest {
             for (int i = 0; i < in.length; i++) {
                 assertEquals(scalar[i], vector[i], 1e-3, "value " + i + " with hue shift " + p[0]);
             }
+        }
+    }
+
+    @Test
+    void saturationVectorKernelMatchesTheScalarReference() {
+        int plane = 517;
+        SplittableRandom rng = new SplittableRandom(13);
+        float[] in = new float[3 * plane];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = rng.nextInt(256);
+        }
+        for (float f : new float[] {0f, 0.4f, 1.7f}) {
+            float[] vector = new float[in.length];
+            float[] scalar = new float[in.length];
+            int done = SaturationVector.saturation(in, vector, plane, f);
+            ColorOps.saturationScalar(in, vector, done, plane, plane, f);
+            ColorOps.saturationScalar(in, scalar, 0, plane, plane, f);
+            // same expression; only the summation of the grey term may round differently (FMA-free on both sides)
+            org.junit.jupiter.api.Assertions.assertArrayEquals(scalar, vector, 1e-3f, "factor " + f);
         }
     }
 }

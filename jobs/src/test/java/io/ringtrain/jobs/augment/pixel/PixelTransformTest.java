@@ -76,6 +76,14 @@ class PixelTransformTest {
     }
 
     @Test
+    void inverseNormalCdfGivesKnownQuantiles() {
+        // Φ⁻¹ of 0.5, 0.975 and 0.001 (tables: 0, 1.959964, −3.090232); Acklam's error is < 1.2e-9 relative
+        assertEquals(0, GaussianNoise.inverseNormalCdf(0.5), 1e-12);
+        assertEquals(1.959964, GaussianNoise.inverseNormalCdf(0.975), 1e-6);
+        assertEquals(-3.090232, GaussianNoise.inverseNormalCdf(0.001), 1e-6);
+    }
+
+    @Test
     void gaussianNoiseIsClippedTo0To255() {
         Image out = new GaussianNoise(0, 50, 50, true).apply(new GaussianNoise.Drawn(50, 2), Sample.of(Image.filled(1, 50, 50, 250))).image();
         for (float v : out.data()) {
