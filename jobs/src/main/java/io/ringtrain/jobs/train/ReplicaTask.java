@@ -5,19 +5,11 @@ import io.ringtrain.allreduce.CommunicatorConfig;
 import io.ringtrain.allreduce.RingCommunicator;
 import io.ringtrain.allreduce.RingServer;
 import io.ringtrain.engine.nn.Module;
-import io.ringtrain.engine.optim.AdamW;
-import io.ringtrain.engine.optim.Optimizer;
-import io.ringtrain.engine.optim.SGD;
-import io.ringtrain.engine.optim.schedule.CosineAnnealingLR;
-import io.ringtrain.engine.optim.schedule.LinearWarmup;
-import io.ringtrain.engine.optim.schedule.LrSchedule;
-import io.ringtrain.engine.optim.schedule.StepLR;
 import io.ringtrain.jobs.augment.Augmentation;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.ImageRecord;
 import io.ringtrain.jobs.data.RecordSamples;
-import io.ringtrain.jobs.models.ModelZoo;
 import io.ringtrain.jobs.progress.ProgressClient;
 import io.ringtrain.jobs.run.HadoopCheckpointStore;
 import io.ringtrain.jobs.run.RunFolder;
@@ -26,9 +18,7 @@ import io.ringtrain.trainer.data.GlobalBatchPlan;
 import io.ringtrain.trainer.data.ShardPlan;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.loop.Trainer;
-import io.ringtrain.trainer.loop.TrainerConfig;
 import io.ringtrain.trainer.loop.TrainingResult;
-import io.ringtrain.trainer.sync.SyncBatchNorm;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.BarrierTaskContext;
 import org.apache.spark.sql.Row;
@@ -82,6 +72,9 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             Row row = rows.next();
             (row.getBoolean(SPLIT_COLUMN) ? test : train).add(DatasetColumns.toRecord(row));
         }
+        // A shuffle delivers rows in no fixed order: sort by id so every rank indexes the same list.
+        train.sort(java.util.Comparator.comparingLong(ImageRecord::id));
+        test.sort(java.util.Comparator.comparingLong(ImageRecord::id));
         String host = ctx.getTaskInfos()[rank].address();
         host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         String result;
@@ -112,19 +105,12 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             for (String n : ctx.allGather(Integer.toString(train.size()))) smallest = Math.min(smallest, Integer.parseInt(n));
             plan = new ShardPlan(train.size(), smallest, config.batchSize, config.seed, rank);
         }
-        Module model = ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
-        if (world > 1) SyncBatchNorm.convert(model, comm);
-        Optimizer optimizer = config.optimizer.equals("adamw")
-                ? new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay)
-                : new SGD(model.parameters(), config.lr).momentum(config.momentum).weightDecay(config.weightDecay).nesterov(config.nesterov);
-        long stepsPerEpoch = (plan.stepsPerEpoch() + config.accumulationSteps - 1) / config.accumulationSteps;
-        LrSchedule schedule = schedule(stepsPerEpoch * config.epochs, stepsPerEpoch);
-        TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, config.accumulationSteps,
-                config.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
+        TrainingSetup setup = TrainingSetup.of(config, comm, plan.stepsPerEpoch());
+        Module model = setup.model();
         RunFolder run = new RunFolder(config.runDir);
         Configuration hadoop = new Configuration();
-        Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(optimizer).setSchedule(schedule)
-                .setObjective(new ClassificationObjective()).setCommunicator(comm).setConfig(trainerConfig)
+        Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(setup.optimizer()).setSchedule(setup.schedule())
+                .setObjective(new ClassificationObjective()).setCommunicator(comm).setConfig(setup.trainerConfig())
                 .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints));
         ProgressClient progress = null;
         if (rank == 0) {
@@ -141,6 +127,10 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             provenance.put("replicas", Integer.toString(world));
             provenance.put("seed", Long.toString(config.seed));
             provenance.put("epochs", Integer.toString(config.epochs));
+            provenance.put("input_shape", join(config.inputShape));
+            provenance.put("num_classes", Integer.toString(config.numClasses));
+            provenance.put("mean", join(mean));
+            provenance.put("std", join(std));
             provenance.put("code_version", TrainJob.codeVersion());
             if (result.finalEval() != null) provenance.put("test_accuracy", Double.toString(result.finalEval().accuracy()));
             run.writeTensors(hadoop, "model.safetensors", model.stateDict(), provenance);
@@ -154,12 +144,16 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         }
     }
 
-    private LrSchedule schedule(long totalSteps, long stepsPerEpoch) {
-        LrSchedule base = switch (config.schedule) {
-            case "cosine" -> new CosineAnnealingLR(config.lr, totalSteps);
-            case "step" -> new StepLR(config.lr, Math.max(1, stepsPerEpoch * Math.max(1, config.epochs / 3)), 0.1);
-            default -> step -> config.lr;
-        };
-        return config.warmupSteps > 0 ? new LinearWarmup(base, config.warmupSteps) : base;
+    /** Comma-separated values, as stored in the model's metadata. */
+    static String join(float[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (float v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
+    }
+
+    static String join(int[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
     }
 }

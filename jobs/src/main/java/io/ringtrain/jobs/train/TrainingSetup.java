@@ -1,0 +1,44 @@
+package io.ringtrain.jobs.train;
+
+import io.ringtrain.allreduce.Communicator;
+import io.ringtrain.engine.nn.Module;
+import io.ringtrain.engine.optim.AdamW;
+import io.ringtrain.engine.optim.Optimizer;
+import io.ringtrain.engine.optim.SGD;
+import io.ringtrain.engine.optim.schedule.CosineAnnealingLR;
+import io.ringtrain.engine.optim.schedule.LinearWarmup;
+import io.ringtrain.engine.optim.schedule.LrSchedule;
+import io.ringtrain.engine.optim.schedule.StepLR;
+import io.ringtrain.jobs.models.ModelZoo;
+import io.ringtrain.trainer.loop.TrainerConfig;
+import io.ringtrain.trainer.sync.SyncBatchNorm;
+
+/**
+ * What a {@link TrainJobConfig} means for one replica: the model (BatchNorm synchronised when there
+ * are several replicas), its optimizer, the LR schedule over the whole run and the trainer settings.
+ * The Spark task and a single-JVM run build them the same way, so their results can be compared.
+ */
+public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedule, TrainerConfig trainerConfig) {
+
+    /** {@code microStepsPerEpoch}: the batch plan's steps per epoch (before gradient accumulation). */
+    public static TrainingSetup of(TrainJobConfig config, Communicator comm, int microStepsPerEpoch) {
+        Module model = ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
+        if (comm.worldSize() > 1) SyncBatchNorm.convert(model, comm);
+        Optimizer optimizer = config.optimizer.equals("adamw")
+                ? new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay)
+                : new SGD(model.parameters(), config.lr).momentum(config.momentum).weightDecay(config.weightDecay).nesterov(config.nesterov);
+        long stepsPerEpoch = (microStepsPerEpoch + config.accumulationSteps - 1) / config.accumulationSteps;
+        TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, config.accumulationSteps,
+                config.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
+        return new TrainingSetup(model, optimizer, schedule(config, stepsPerEpoch * config.epochs, stepsPerEpoch), trainerConfig);
+    }
+
+    static LrSchedule schedule(TrainJobConfig config, long totalSteps, long stepsPerEpoch) {
+        LrSchedule base = switch (config.schedule) {
+            case "cosine" -> new CosineAnnealingLR(config.lr, totalSteps);
+            case "step" -> new StepLR(config.lr, Math.max(1, stepsPerEpoch * Math.max(1, config.epochs / 3)), 0.1);
+            default -> step -> config.lr;
+        };
+        return config.warmupSteps > 0 ? new LinearWarmup(base, config.warmupSteps) : base;
+    }
+}
