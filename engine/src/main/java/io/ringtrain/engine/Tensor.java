@@ -511,6 +511,7 @@ public final class Tensor {
     public void copyFrom(Tensor src) {
         if (!Arrays.equals(src.shape, shape)) throw new IllegalArgumentException("copy from shape " + Shape.str(src.shape) + " into shape " + Shape.str(shape));
         float[] values = src.toArray();
+        if (values.length == 0) return; // an empty view may point past its (empty) storage
         if (isContiguous()) {
             System.arraycopy(values, 0, data, offset, values.length);
         } else {

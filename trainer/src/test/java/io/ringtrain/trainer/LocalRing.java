@@ -49,10 +49,20 @@ public final class LocalRing {
                 }));
             }
             List<T> out = new ArrayList<>();
-            for (Future<T> f : futures) out.add(f.get());
+            Throwable rootFailure = null;
+            for (Future<T> f : futures) {
+                try {
+                    out.add(f.get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // Report the rank that failed first on its own, not the peers it took down.
+                    if (rootFailure == null || rootFailure instanceof io.ringtrain.allreduce.CollectiveException) rootFailure = e.getCause();
+                }
+            }
+            if (rootFailure != null) throw new RuntimeException(rootFailure);
             return out;
-        } catch (Exception e) {
-            throw new RuntimeException(e.getCause() != null ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RuntimeException(e);
         } finally {
             pool.shutdownNow();
             servers.forEach(RingServer::close);

@@ -67,6 +67,7 @@ public final class TrainJob {
         Dataset<Row> train = load(spark, config, config.data, true);
         Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
                 : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
+        checkLabels(train, config.numClasses, config.data);
         float[] mean = config.mean, std = config.std;
         if (mean == null) {
             float[][] stats = Normalization.compute(train, config.inputShape[0]);
@@ -113,6 +114,20 @@ public final class TrainJob {
             throw new TrainingFailedException("cannot open the progress channel on the driver (" + driverHost + "): " + e.getMessage(), e);
         } finally {
             sc.setJobDescription(null);
+        }
+    }
+
+    /** Fails on the driver, before any task starts, when a label lies outside [0, numClasses). */
+    static void checkLabels(Dataset<Row> data, int numClasses, String source) {
+        Dataset<Row> bad = data.filter(org.apache.spark.sql.functions.col("label").lt(0)
+                .or(org.apache.spark.sql.functions.col("label").geq(numClasses)));
+        List<Row> examples = bad.select("id", "label", "source").limit(3).collectAsList();
+        if (!examples.isEmpty()) {
+            long count = bad.count();
+            Row first = examples.get(0);
+            throw new IllegalArgumentException(count + " record(s) in " + source + " have a label outside [0, " + (numClasses - 1) + "], e.g. label "
+                    + first.getInt(1) + " of " + (first.isNullAt(2) ? "record id " + first.getLong(0) : first.getString(2))
+                    + "; fix the labels or set numClasses (--num-classes) to the number of classes");
         }
     }
 

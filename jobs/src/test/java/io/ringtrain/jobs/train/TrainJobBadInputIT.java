@@ -1,0 +1,125 @@
+package io.ringtrain.jobs.train;
+
+import io.ringtrain.jobs.augment.Image;
+import io.ringtrain.jobs.testing.LocalSpark;
+import io.ringtrain.jobs.testing.TestData;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Bad input fails with an error that names the offending thing and says what to do, and leaves no
+ * half-written model in the run folder.
+ */
+class TrainJobBadInputIT {
+    private static SparkSession spark;
+
+    @BeforeAll
+    static void startSpark() {
+        spark = LocalSpark.start(2);
+    }
+
+    @AfterAll
+    static void stopSpark() {
+        spark.stop();
+    }
+
+    @Test
+    void aMissingDataPathIsNamed(@TempDir Path tmp) {
+        TrainJobConfig c = TrainJobLocalIT.config(tmp.resolve("no-such-folder"), tmp.resolve("run"));
+        Exception e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, c, System.out));
+        assertTrue(e.getMessage().contains("no-such-folder"), e.getMessage());
+        assertNoModel(tmp.resolve("run"));
+    }
+
+    @Test
+    void aLabelOutsideTheClassCountIsNamedBeforeTraining(@TempDir Path tmp) throws IOException {
+        Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 200, 50);
+        TestData.setLabel(data, "train", 17, 12);
+        TrainJobConfig c = TrainJobLocalIT.config(data, tmp.resolve("run"));
+        Exception e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, c, System.out));
+        assertTrue(e.getMessage().contains("label 12") && e.getMessage().contains("record id 17"), e.getMessage());
+        assertNoModel(tmp.resolve("run"));
+    }
+
+    @Test
+    void aCorruptImageFileIsNamed(@TempDir Path tmp) throws IOException {
+        Path folder = imageFolder(tmp.resolve("images"), 28);
+        Files.write(folder.resolve("3/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        TrainJobConfig c = imageFolderConfig(folder, tmp.resolve("run"));
+        Exception e = assertThrows(RuntimeException.class, () -> TrainJob.run(spark, c, System.out));
+        assertTrue(messages(e).contains("broken.png") && messages(e).contains("not a PNG/JPEG image"), messages(e));
+        assertNoModel(tmp.resolve("run"));
+    }
+
+    @Test
+    void imagesOfTheWrongSizeSayWhatTheModelExpects(@TempDir Path tmp) throws IOException {
+        Path folder = imageFolder(tmp.resolve("images"), 32);
+        TrainJobConfig c = imageFolderConfig(folder, tmp.resolve("run"));
+        Exception e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark, c, System.out));
+        assertTrue(messages(e).contains("1×32×32") && messages(e).contains("expects 1×28×28"), messages(e));
+        assertNoModel(tmp.resolve("run"));
+    }
+
+    @Test
+    void anEmptyShardIsAClearError(@TempDir Path tmp) throws IOException {
+        Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 1, 10);
+        TrainJobConfig c = TrainJobLocalIT.config(data, tmp.resolve("run"));
+        c.sharding = "partitioned";
+        Exception e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark, c, System.out));
+        assertTrue(messages(e).contains("smallest shard holds 0 samples"), messages(e));
+        assertNoModel(tmp.resolve("run"));
+    }
+
+    private static TrainJobConfig imageFolderConfig(Path folder, Path run) {
+        TrainJobConfig c = TrainJobLocalIT.config(folder, run);
+        c.format = "image-folder";
+        c.testData = null;
+        c.mean = null;
+        c.std = null;
+        return c;
+    }
+
+    /** root/<label>/<n>.png from the first 120 bundled training images, drawn at {@code size}×{@code size}. */
+    private static Path imageFolder(Path root, int size) throws IOException {
+        Path sample = TestData.bundledSample();
+        try (DataInputStream images = new DataInputStream(new GZIPInputStream(Files.newInputStream(sample.resolve("train-images-idx3-ubyte.gz"))));
+             DataInputStream labels = new DataInputStream(new GZIPInputStream(Files.newInputStream(sample.resolve("train-labels-idx1-ubyte.gz"))))) {
+            images.skipNBytes(16);
+            labels.skipNBytes(8);
+            for (int i = 0; i < 120; i++) {
+                byte[] pixels = new byte[28 * 28];
+                images.readFully(pixels);
+                int label = labels.readUnsignedByte();
+                byte[] scaled = new byte[size * size];
+                for (int y = 0; y < size; y++) for (int x = 0; x < size; x++) scaled[y * size + x] = pixels[(y * 28 / size) * 28 + x * 28 / size];
+                Path dir = Files.createDirectories(root.resolve(Integer.toString(label)));
+                ImageIO.write(Image.fromHwcBytes(scaled, size, size, 1).toBufferedImage(), "png", dir.resolve(i + ".png").toFile());
+            }
+        }
+        return root;
+    }
+
+    private static String messages(Throwable e) {
+        StringBuilder sb = new StringBuilder();
+        for (Throwable t = e; t != null; t = t.getCause()) sb.append(t.getMessage()).append(" | ");
+        return sb.toString();
+    }
+
+    private static void assertNoModel(Path run) {
+        assertFalse(Files.exists(run.resolve("model.safetensors")), "no model is written for a failed run");
+    }
+}
