@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * on W replicas (threads, real rings) with per-replica batch b equal one replica with batch W·b:
  * weights and BatchNorm running statistics within 1e-4 of each tensor's largest magnitude.
  */
-class ModelEquivalenceTest {
-    static final int STEPS = 20, GLOBAL_BATCH = 16;
+public class ModelEquivalenceTest {
+    public static final int STEPS = 20, GLOBAL_BATCH = 16;
 
     @ParameterizedTest(name = "{0} on {1} replicas")
     @CsvSource({"FMNIST_CNN, 2", "FMNIST_CNN, 4", "LSTM_CLASSIFIER, 2", "LSTM_CLASSIFIER, 4", "TRANSFORMER_CLASSIFIER, 2", "TRANSFORMER_CLASSIFIER, 4"})
@@ -38,7 +38,7 @@ class ModelEquivalenceTest {
         }
     }
 
-    static Map<String, Tensor> train(EquivalenceModels kind, Communicator comm, Samples data, int perRankBatch) {
+    public static Map<String, Tensor> train(EquivalenceModels kind, Communicator comm, Samples data, int perRankBatch) {
         Module model = kind.model(comm);
         SGD sgd = new SGD(model.parameters(), 0.05).momentum(0.9).weightDecay(5e-4);
         TrainingResult r = Trainer.builder().setModel(model).setOptimizer(sgd).setSchedule(new CosineAnnealingLR(0.05, STEPS))
