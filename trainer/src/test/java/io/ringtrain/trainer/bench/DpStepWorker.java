@@ -1,0 +1,74 @@
+package io.ringtrain.trainer.bench;
+
+import io.ringtrain.allreduce.Communicator;
+import io.ringtrain.allreduce.CommunicatorConfig;
+import io.ringtrain.allreduce.LocalCommunicator;
+import io.ringtrain.allreduce.RingCommunicator;
+import io.ringtrain.allreduce.RingServer;
+import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.nn.Module;
+import io.ringtrain.engine.optim.SGD;
+import io.ringtrain.trainer.EquivalenceModels;
+import io.ringtrain.trainer.data.Batch;
+import io.ringtrain.trainer.data.Samples;
+import io.ringtrain.trainer.loop.ClassificationObjective;
+import io.ringtrain.trainer.sync.DistributedReplica;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One replica of the dp-step benchmark in its own JVM: fmnist-cnn training steps (forward,
+ * backward with bucketed all-reduce, SGD) on batch b; prints one JSON object with the median step
+ * time and the communication time, total and exposed (not hidden behind backward).
+ * Args: RANK STEPS BATCH host:port... (one peer: no communication).
+ */
+public final class DpStepWorker {
+    public static void main(String[] args) throws Exception {
+        int rank = Integer.parseInt(args[0]), steps = Integer.parseInt(args[1]), batch = Integer.parseInt(args[2]);
+        List<String> peers = List.of(args).subList(3, args.length);
+        Communicator comm;
+        if (peers.size() == 1) {
+            comm = new LocalCommunicator();
+        } else {
+            int port = Integer.parseInt(peers.get(rank).substring(peers.get(rank).lastIndexOf(':') + 1));
+            RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), port);
+            comm = RingCommunicator.connect(server, CommunicatorConfig.builder().setPeers(peers).setRank(rank)
+                    .setSecret("dp-step".getBytes(StandardCharsets.UTF_8)).optTimeout(Duration.ofSeconds(120)).build());
+        }
+        try (comm) {
+            Module model = EquivalenceModels.FMNIST_CNN.model(comm);
+            DistributedReplica replica = comm.worldSize() > 1 ? new DistributedReplica(model, comm) : null;
+            SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
+            Samples data = EquivalenceModels.FMNIST_CNN.data(batch * 4, rank);
+            ClassificationObjective objective = new ClassificationObjective();
+            int warmup = Math.min(10, steps / 3);
+            double[] stepMillis = new double[steps - warmup];
+            for (int s = 0; s < steps; s++) {
+                if (s == warmup && replica != null) replica.resetCommStats();
+                int[] idx = new int[batch];
+                for (int i = 0; i < batch; i++) idx[i] = (s * batch + i) % data.size();
+                Batch b = Batch.gather(data, idx, 0);
+                long t0 = System.nanoTime();
+                long global = replica != null ? replica.beginStep(batch) : batch;
+                Tensor loss = objective.lossSum(model.forward(b.inputs()), b).mul(1f / global);
+                loss.backward();
+                if (replica != null) replica.finishGradients();
+                sgd.step();
+                sgd.zeroGrad();
+                if (s >= warmup) stepMillis[s - warmup] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(stepMillis);
+            double median = stepMillis[stepMillis.length / 2];
+            double commMs = replica == null ? 0 : replica.commStats().commNanos() / 1e6 / stepMillis.length;
+            double exposedMs = replica == null ? 0 : replica.commStats().exposedNanos() / 1e6 / stepMillis.length;
+            System.out.println(String.format(Locale.ROOT, "{\"rank\":%d,\"world\":%d,\"median_step_ms\":%.3f,\"comm_ms\":%.3f,\"exposed_comm_ms\":%.3f}",
+                    rank, comm.worldSize(), median, commMs, exposedMs));
+        }
+        System.exit(0);
+    }
+}
