@@ -36,6 +36,13 @@ class CpuPoolTest {
     }
 
     @Test
+    void callerOnlyRunsEverythingOnTheCallingThread() {
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        CpuPool.callerOnly().forEach(50, i -> threads.add(Thread.currentThread()));
+        assertEquals(Set.of(Thread.currentThread()), threads);
+    }
+
+    @Test
     void aTaskFailureIsRethrownToTheCaller() {
         IllegalStateException failure = new IllegalStateException("task 7 failed");
         IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> POOL.forEach(20, i -> {
