@@ -27,6 +27,9 @@ public final class CpuPool {
 
     private static final AtomicInteger POOL_NUMBER = new AtomicInteger();
 
+    /** No helper threads: everything runs on the caller. */
+    private static final CpuPool CALLER_ONLY = new CpuPool(1);
+
     private final int threads;
     /** threads − 1 helpers: the caller is the last worker. Null when single-threaded. */
     private final ExecutorService helpers;
@@ -54,6 +57,15 @@ public final class CpuPool {
     /** The process-wide pool: one thread per core unless {@value #THREADS_PROPERTY} says otherwise. */
     public static CpuPool shared() {
         return SharedHolder.SHARED;
+    }
+
+    /**
+     * A pool that runs every task on the calling thread: pass it to
+     * {@code Gemm.sgemm(CpuPool, ...)} from code that is already parallel (e.g. one image per
+     * thread), so the kernel does not fork again.
+     */
+    public static CpuPool callerOnly() {
+        return CALLER_ONLY;
     }
 
     static int threadsFromProperty() {

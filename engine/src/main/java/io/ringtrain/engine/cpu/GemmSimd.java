@@ -271,19 +271,53 @@ final class GemmSimd {
                 int height = Math.min(MR, mc - i);
                 int aPanel = qa * kc * MR;
                 int cTile = cBase + i * ldc + j;
+                if (width <= V) {
+                    // A last panel at most one vector wide: the one-vector kernel does half the work.
+                    boolean fullTile = height == MR && width == V;
+                    if (!fullTile) java.util.Arrays.fill(tile, 0f);
+                    microKernelNarrow(kc, aPack, aPanel, bPack, bPanel,
+                            fullTile ? c : tile, fullTile ? cTile : 0, fullTile ? ldc : NR);
+                    if (!fullTile) addTile(tile, height, width, c, cTile, ldc);
+                    continue;
+                }
                 boolean fullTile = height == MR && width == NR;
                 if (!fullTile) java.util.Arrays.fill(tile, 0f);
                 // One call site: the micro-kernel is compiled on its own (it is larger than C2's
                 // inlining limit for hot methods), with its own inlining budget for the vector ops.
                 microKernel(kc, aPack, aPanel, bPack, bPanel,
                         fullTile ? c : tile, fullTile ? cTile : 0, fullTile ? ldc : NR);
-                if (!fullTile) {
-                    for (int r = 0; r < height; r++) {
-                        for (int x = 0; x < width; x++) c[cTile + r * ldc + x] += tile[r * NR + x];
-                    }
-                }
+                if (!fullTile) addTile(tile, height, width, c, cTile, ldc);
             }
         }
+    }
+
+    /** C[0..height, 0..width) at cTile += the scratch tile (row stride NR). */
+    private static void addTile(float[] tile, int height, int width, float[] c, int cTile, int ldc) {
+        for (int r = 0; r < height; r++) {
+            for (int x = 0; x < width; x++) c[cTile + r * ldc + x] += tile[r * NR + x];
+        }
+    }
+
+    /**
+     * As {@link #microKernel} for the first vector of the panel only (MR×V tile, 4 accumulators):
+     * the same multiply-adds in the same order for those columns, so results are identical.
+     */
+    private static void microKernelNarrow(int kc, float[] aPack, int aIdx, float[] bPack, int bIdx,
+                                          float[] c, int cTile, int ldc) {
+        FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES);
+        FloatVector c2 = FloatVector.zero(SPECIES), c3 = FloatVector.zero(SPECIES);
+        for (int p = 0; p < kc; p++, aIdx += MR, bIdx += NR) {
+            FloatVector b0 = FloatVector.fromArray(SPECIES, bPack, bIdx);
+            c0 = FloatVector.broadcast(SPECIES, aPack[aIdx]).fma(b0, c0);
+            c1 = FloatVector.broadcast(SPECIES, aPack[aIdx + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(SPECIES, aPack[aIdx + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(SPECIES, aPack[aIdx + 3]).fma(b0, c3);
+        }
+        int r0 = cTile, r1 = cTile + ldc, r2 = cTile + 2 * ldc, r3 = cTile + 3 * ldc;
+        FloatVector.fromArray(SPECIES, c, r0).add(c0).intoArray(c, r0);
+        FloatVector.fromArray(SPECIES, c, r1).add(c1).intoArray(c, r1);
+        FloatVector.fromArray(SPECIES, c, r2).add(c2).intoArray(c, r2);
+        FloatVector.fromArray(SPECIES, c, r3).add(c3).intoArray(c, r3);
     }
 
     /** C tile (MR×NR at cTile, row stride ldc) += A panel (kc×MR) · B panel (kc×NR). */

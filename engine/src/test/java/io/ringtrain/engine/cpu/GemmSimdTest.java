@@ -151,6 +151,19 @@ class GemmSimdTest {
     }
 
     @Test
+    void lastPanelExactlyOneVectorWideMatchesTheReference() {
+        // n ≡ 16 (mod 32): the last panel runs the one-vector kernel on full tiles (AVX-512).
+        int[][] shapes = {{66, 784, 9}, {257, 48, 300}, {8, 16, 33}};
+        for (int[] shape : shapes) {
+            for (int trans = 0; trans < 4; trans++) {
+                Problem problem = new Problem((trans & 1) != 0, (trans & 2) != 0, shape[0], shape[1], shape[2], 0.5f,
+                        1f, trans);
+                assertWithinTolerance(problem, problem.simd(CpuPool.shared()));
+            }
+        }
+    }
+
+    @Test
     void betaZeroOverwritesNaNInC() {
         Problem problem = new Problem(false, false, 17, 33, 9, 1f, 0f, 7);
         java.util.Arrays.fill(problem.c, Float.NaN);
