@@ -59,14 +59,13 @@ public final class BatchNormKernels {
         Workers.forRange(channels, (long) batch * spatial * 2, (chunk, start, end) -> {
             for (int c = start; c < end; c++) {
                 float mu = mean[c];
-                double sDy = 0, sDyXmu = 0;
+                double[] sums = new double[2]; // Σdy, Σdy·(x − mean): per-image float partials added in double
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    sDy += Reductions.sum(dy, base, base + spatial);
-                    sDyXmu += Reductions.sumProductsCentred(dy, x, base, base + spatial, mu);
+                    Reductions.sumAndSumProductsCentred(dy, x, base, base + spatial, mu, sums);
                 }
-                sumDy[c] = (float) sDy;
-                sumDyXmu[c] = (float) sDyXmu;
+                sumDy[c] = (float) sums[0];
+                sumDyXmu[c] = (float) sums[1];
             }
         });
     }

@@ -3,8 +3,6 @@ package io.ringtrain.engine.nn;
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
-import io.ringtrain.engine.cpu.Gemm;
-import io.ringtrain.engine.cpu.Im2col;
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch's {@code nn.Conv2d}):

@@ -65,8 +65,10 @@ final class Conv2dKernels {
      */
     static final class Workspace {
         private float[] spareCols;
-        private float[][] dcols = new float[0][];
-        private float[][] partialDw = new float[0][];
+        // One slot per Workers chunk; a chunk's slot is only touched by the thread running that chunk.
+        private final float[][] dcols = new float[Workers.threads()][];
+        private final float[][] partialDw = new float[Workers.threads()][];
+        private final float[][] dyT = new float[Workers.threads()][];
 
         synchronized float[] takeCols(int size) {
             float[] c = spareCols;
@@ -79,21 +81,16 @@ final class Conv2dKernels {
         }
 
         float[] dcols(int chunk, int size) {
-            if (dcols.length <= chunk) dcols = java.util.Arrays.copyOf(dcols, Workers.threads());
             if (dcols[chunk] == null || dcols[chunk].length != size) dcols[chunk] = new float[size];
             return dcols[chunk];
         }
 
-        private float[][] dyT = new float[0][];
-
         float[] dyT(int chunk, int size) {
-            if (dyT.length <= chunk) dyT = java.util.Arrays.copyOf(dyT, Workers.threads());
             if (dyT[chunk] == null || dyT[chunk].length != size) dyT[chunk] = new float[size];
             return dyT[chunk];
         }
 
         float[] partialDw(int chunk, int size) {
-            if (partialDw.length <= chunk) partialDw = java.util.Arrays.copyOf(partialDw, Workers.threads());
             if (partialDw[chunk] == null || partialDw[chunk].length != size) partialDw[chunk] = new float[size];
             else java.util.Arrays.fill(partialDw[chunk], 0f);
             return partialDw[chunk];

@@ -1,6 +1,5 @@
 package io.ringtrain.engine.nn;
 
-import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
 

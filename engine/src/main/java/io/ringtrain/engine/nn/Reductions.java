@@ -45,17 +45,26 @@ final class Reductions {
         return (s0 + s1) + (s2 + s3);
     }
 
-    /** Σ dy[i]·(x[i] − c) for start ≤ i < end. */
-    static float sumProductsCentred(float[] dy, float[] x, int start, int end, float c) {
-        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    /** {Σ dy[i], Σ dy[i]·(x[i] − c)} for start ≤ i < end, in one pass over dy and x, into out[0], out[1]. */
+    static void sumAndSumProductsCentred(float[] dy, float[] x, int start, int end, float c, double[] out) {
+        float a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
         int i = start;
         for (; i + 4 <= end; i += 4) {
-            s0 += dy[i] * (x[i] - c);
-            s1 += dy[i + 1] * (x[i + 1] - c);
-            s2 += dy[i + 2] * (x[i + 2] - c);
-            s3 += dy[i + 3] * (x[i + 3] - c);
+            float g0 = dy[i], g1 = dy[i + 1], g2 = dy[i + 2], g3 = dy[i + 3];
+            a0 += g0;
+            a1 += g1;
+            a2 += g2;
+            a3 += g3;
+            b0 += g0 * (x[i] - c);
+            b1 += g1 * (x[i + 1] - c);
+            b2 += g2 * (x[i + 2] - c);
+            b3 += g3 * (x[i + 3] - c);
         }
-        for (; i < end; i++) s0 += dy[i] * (x[i] - c);
-        return (s0 + s1) + (s2 + s3);
+        for (; i < end; i++) {
+            a0 += dy[i];
+            b0 += dy[i] * (x[i] - c);
+        }
+        out[0] += (a0 + a1) + (a2 + a3);
+        out[1] += (b0 + b1) + (b2 + b3);
     }
 }

@@ -40,12 +40,12 @@ class FmnistCnnTrainingIT {
         assertTrue(r.testAccuracy() >= 0.905, String.format(Locale.ROOT, "test accuracy %.2f%% is below 90.5%%", 100.0 * r.testAccuracy()));
     }
 
-    /** Minutes for the whole run, from the time of 20 steps after 5 warm-up steps on a throwaway model. */
+    /** Minutes for the whole run, from the time of 20 steps after 15 warm-up steps on a throwaway model. */
     private static double projectMinutes(ArrayDataset train, TrainFmnist.Options o) {
         Init.manualSeed(99);
         TrainFmnist.Session s = new TrainFmnist.Session(new FmnistCnn(), o.lr(), o.momentum(), o.weightDecay(), 1000);
         BatchIterator it = new BatchIterator(train, o.batchSize(), true, 99, true);
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 15; i++) {
             BatchIterator.Batch b = it.next();
             s.step(b.inputs(), b.labels());
         }

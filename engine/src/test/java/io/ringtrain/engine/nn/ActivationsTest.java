@@ -36,6 +36,7 @@ class ActivationsTest {
         GradCheck.check("sigmoid", in -> new Sigmoid().forward(in.get(0)), Tensor.randn(RNG, 3, 5));
         GradCheck.check("tanh", in -> new Tanh().forward(in.get(0)), Tensor.randn(RNG, 3, 5));
         GradCheck.check("softmax dim 0", in -> new Softmax(0).forward(in.get(0)), Tensor.randn(RNG, 3, 5));
+        GradCheck.check("flatten 1..2", in -> new Flatten(1, 2).forward(in.get(0)).mul(in.get(0).reshape(2, 6, 2)), Tensor.randn(RNG, 2, 3, 2, 2));
     }
 
     @Test
