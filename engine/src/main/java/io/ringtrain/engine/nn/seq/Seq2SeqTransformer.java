@@ -11,7 +11,8 @@ import java.util.Arrays;
 
 /**
  * An encoder–decoder Transformer over token sequences (the layout of PyTorch's translation
- * tutorial): token embeddings scaled by √d_model (optional), sinusoidal positions, a
+ * tutorial): token embeddings scaled by √d_model (optional; the tables then start N(0, 1/d_model)),
+ * sinusoidal positions, a
  * {@link TransformerEncoder} and {@link TransformerDecoder} with final norms, and a {@code generator}
  * Linear to target-vocabulary logits. Everything is batch-first; tokens are {@code int[batch][length]}
  * rows padded with {@code padIdx}, from which the key-padding masks are derived.
@@ -40,6 +41,12 @@ public class Seq2SeqTransformer extends Module {
         this.decoder = registerModule("decoder", new TransformerDecoder(() -> new TransformerDecoderLayer(dModel, nhead, dimFeedforward,
                 dropout, FeedForwardActivation.RELU, 1e-5f, true, normFirst), numDecoderLayers, new LayerNorm(dModel)));
         this.generator = registerModule("generator", new Linear(dModel, tgtVocab));
+        if (scaleEmbedding) {
+            // N(0, 1/d) tables, so that after the √d scaling tokens and sinusoidal positions have the
+            // same magnitude (the Transformer paper's convention); N(0, 1)·√d would drown the positions.
+            srcTokEmb.weight().mulInPlace((float) (1.0 / Math.sqrt(dModel)));
+            tgtTokEmb.weight().mulInPlace((float) (1.0 / Math.sqrt(dModel)));
+        }
     }
 
     /** Teacher-forced logits [B, T, tgtVocab] for target inputs {@code tgtIn} (usually BOS + target without its last token). */

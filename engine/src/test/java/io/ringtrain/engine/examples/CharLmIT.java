@@ -1,0 +1,23 @@
+package io.ringtrain.engine.examples;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Short character-level LM runs on tinyshakespeare (needs ../shared/data). The bound is weaker than
+ * the issue's 1.7 nats/char (that takes ~1000 steps of a 2×256 LSTM, see engine/README-seq.md): after
+ * 300 small steps validation loss must be below 2.3 nats/char, i.e. better than the text's own
+ * bigram statistics (conditional entropy 2.45 nats/char) — the model must use context beyond the
+ * previous character. Written: LSTM 2.03.
+ */
+class CharLmIT {
+    @Test
+    void lstmLearnsMoreThanBigramStatistics() throws IOException {
+        CharLm.Config c = new CharLm.Config("lstm", 300, 32, 32, 64, 1, 1e-2f, 100, 4, 1, Double.POSITIVE_INFINITY);
+        CharLm.Result r = CharLm.run(c, System.out);
+        assertTrue(r.bestValidationLoss() < 2.3, "validation loss " + r.bestValidationLoss() + " nats/char is not below 2.3");
+    }
+}
