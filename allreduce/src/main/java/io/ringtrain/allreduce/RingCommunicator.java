@@ -142,6 +142,8 @@ public final class RingCommunicator implements Communicator {
               .channel(Transport.channelClass())
               .option(ChannelOption.TCP_NODELAY, true)
               .option(ChannelOption.RCVBUF_ALLOCATOR, Transport.receiveBuffers())
+              .option(ChannelOption.SO_SNDBUF, Transport.SOCKET_BUFFER_BYTES)
+              .option(ChannelOption.SO_RCVBUF, Transport.SOCKET_BUFFER_BYTES)
               .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(remainingMillis, 10_000))
               .handler(
                   new ChannelInitializer<Channel>() {

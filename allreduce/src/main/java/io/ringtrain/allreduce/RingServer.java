@@ -53,6 +53,8 @@ public final class RingServer implements AutoCloseable {
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transport.receiveBuffers())
+            .childOption(ChannelOption.SO_SNDBUF, Transport.SOCKET_BUFFER_BYTES)
+            .childOption(ChannelOption.SO_RCVBUF, Transport.SOCKET_BUFFER_BYTES)
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override

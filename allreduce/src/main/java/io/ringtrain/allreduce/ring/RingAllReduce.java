@@ -16,7 +16,8 @@ import io.ringtrain.allreduce.transport.DataFrame;
  * and the all-gather copies those bytes: results are bitwise identical on all ranks and from run
  * to run. Chunks travel in segments of {@code segmentBytes}; a rank keeps up to {@link #AHEAD}
  * segments sent ahead of what it has received, so combining one segment overlaps receiving the
- * next ones (4 rather than 2: on a loaded machine each thread hand-off can take a millisecond). An empty chunk still sends one (empty) frame, so every step has a frame to check.
+ * next ones (4 rather than 2: on a loaded machine each thread hand-off can take a millisecond).
+ * An empty chunk still sends one (empty) frame, so every step has a frame to check.
  */
 public final class RingAllReduce {
   /** Segments a rank sends before it waits for the first one of the same step. */

@@ -24,6 +24,9 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public final class Transport {
   private static final boolean EPOLL = !Boolean.getBoolean("ringtrain.allreduce.nio") && epollAvailable();
 
+  /** Kernel socket buffers: room for a few 1 MiB segments, so a writer rarely waits for the reader. */
+  public static final int SOCKET_BUFFER_BYTES = 4 << 20;
+
   private Transport() {}
 
   private static boolean epollAvailable() {

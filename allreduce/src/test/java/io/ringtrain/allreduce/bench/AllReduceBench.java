@@ -29,25 +29,37 @@ import java.util.regex.Pattern;
  * Time is rank 0's median over timed iterations, each started after a barrier. Bus bandwidth =
  * 2(W−1)/W · bytes / time (the NCCL convention), in GB/s (10^9 bytes). {@code ours} and {@code
  * reference} are bus bandwidths; ratio = ours / reference (higher is better), which for one size
- * equals reference time / our time. Options: {@code --worlds 2,4 --quick}.
+ * equals reference time / our time. Options: {@code --worlds 2,4 --sizes B,.. --iters N,..
+ * --warmup N,.. --small-bytes B --no-reference} (the last two for choosing the threshold).
  */
 public final class AllReduceBench {
-  private static final int[] SIZES = {4 << 10, 1 << 20, 16 << 20, 64 << 20};
-  private static final int[] ITERS = {200, 40, 12, 6};
-  private static final int[] WARMUP = {200, 20, 6, 3};
+  private static int[] SIZES = {4 << 10, 1 << 20, 16 << 20, 64 << 20};
+  private static int[] ITERS = {200, 40, 12, 6};
+  private static int[] WARMUP = {200, 20, 6, 3};
+  /** Recursive doubling up to this many bytes, ring above; -1: the communicator's default. */
+  private static int smallBufferBytes = -1;
   private static final List<String> RANK_JVM_FLAGS = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1");
 
   public static void main(String[] args) throws Exception {
     List<Integer> worlds = List.of(2, 4);
+    boolean noReference = false;
     for (int i = 0; i < args.length; i++) {
-      if (args[i].equals("--worlds")) worlds = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+      switch (args[i]) {
+        case "--worlds" -> worlds = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+        case "--sizes" -> SIZES = BenchRankMain.ints(args[++i]);
+        case "--iters" -> ITERS = BenchRankMain.ints(args[++i]);
+        case "--warmup" -> WARMUP = BenchRankMain.ints(args[++i]);
+        case "--no-reference" -> noReference = true;
+        case "--small-bytes" -> smallBufferBytes = Integer.parseInt(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --worlds 2,4 --sizes B,.. --iters N,.. --warmup N,.. --small-bytes B --no-reference");
+      }
     }
     File root = new File(System.getProperty("ringtrain.root", "."));
     File logs = new File(root, "allreduce/target/bench-logs");
-    double tcpBytesPerSecond = tcpBound(logs);
+    double tcpBytesPerSecond = noReference ? Double.NaN : tcpBound(logs);
     for (int world : worlds) {
       Map<Integer, Double> ours = ourMedians(world, logs);
-      Map<Integer, Double> gloo = glooMedians(world, root);
+      Map<Integer, Double> gloo = noReference ? Map.of() : glooMedians(world, root);
       for (int size : SIZES) {
         double busFactor = 2.0 * (world - 1) / world * size;
         double ourBus = busFactor / ours.get(size) / 1e9;
@@ -96,7 +108,7 @@ public final class AllReduceBench {
     Map<Integer, Double> medians = new HashMap<>();
     try (RankProcesses ranks =
         RankProcesses.start(world, BenchRankMain.class, RANK_JVM_FLAGS,
-            r -> List.of(Integer.toString(r), Integer.toString(world), Integer.toString(64 << 10), join(SIZES), join(ITERS), join(WARMUP)),
+            r -> List.of(Integer.toString(r), Integer.toString(world), Integer.toString(smallBufferBytes), join(SIZES), join(ITERS), join(WARMUP)),
             new File(logs, "w" + world), 60_000)) {
       while (medians.size() < SIZES.length) {
         RankProcesses.Line line = ranks.next(180_000);
@@ -106,6 +118,7 @@ public final class AllReduceBench {
           medians.put(Integer.parseInt(parts[1]), Long.parseLong(parts[2]) / 1e9);
         }
       }
+      ranks.awaitExit(10_000);
     }
     return medians;
   }

@@ -12,7 +12,8 @@ import java.util.List;
 
 /**
  * One rank of the all-reduce benchmark. Arguments: {@code rank world smallBufferBytes sizes iters
- * warmup} (comma-separated lists, one entry per size in bytes). For each size: {@code warmup}
+ * warmup} (comma-separated lists, one entry per size in bytes; smallBufferBytes -1 keeps the
+ * communicator's default). For each size: {@code warmup}
  * untimed all-reduces, then {@code iters} timed ones, each after a barrier so that every rank
  * starts together (the protocol of tools/bench/allreduce_gloo.py). Rank 0 prints {@code RESULT
  * bytes medianNanos} per size.
@@ -29,13 +30,13 @@ public final class BenchRankMain {
     System.out.println("PORT " + server.boundPort());
     System.out.flush();
     List<String> peers = RankProcesses.readPeers();
-    CommunicatorConfig config =
+    CommunicatorConfig.Builder builder =
         CommunicatorConfig.builder()
             .setPeers(peers)
             .setRank(rank)
-            .setSecret("bench-secret".getBytes(StandardCharsets.US_ASCII))
-            .optSmallBufferBytes(smallBufferBytes)
-            .build();
+            .setSecret("bench-secret".getBytes(StandardCharsets.US_ASCII));
+    if (smallBufferBytes >= 0) builder.optSmallBufferBytes(smallBufferBytes); // else the default
+    CommunicatorConfig config = builder.build();
     try (RingCommunicator communicator = RingCommunicator.connect(server, config)) {
       for (int s = 0; s < sizes.length; s++) {
         float[] buf = new float[sizes[s] / Float.BYTES]; // zeros: sums stay zero, no subnormals
@@ -47,6 +48,7 @@ public final class BenchRankMain {
           communicator.allReduce(buf, ReduceOp.SUM);
           nanos[i] = System.nanoTime() - start;
         }
+        if (rank == 0) System.err.println("times(us) " + sizes[s] + ": " + Arrays.toString(Arrays.stream(nanos).map(t -> t / 1000).toArray()));
         Arrays.sort(nanos);
         if (rank == 0) System.out.println("RESULT " + sizes[s] + " " + nanos[nanos.length / 2]);
         System.out.flush();

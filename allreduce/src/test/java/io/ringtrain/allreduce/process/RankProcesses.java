@@ -104,6 +104,12 @@ public final class RankProcesses implements AutoCloseable {
     return List.of(line.substring(6).trim().split(","));
   }
 
+  /** Waits up to {@code millis} for every rank to exit by itself (before {@link #close} kills the rest). */
+  public void awaitExit(long millis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + millis;
+    for (Process process : processes) process.waitFor(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+  }
+
   @Override
   public void close() {
     for (Process process : processes) {
