@@ -113,12 +113,17 @@ public final class GaussianBlur implements Transform<GaussianBlur.Sigma> {
                     padded[rx + w + i] = in[row + reflect(w + i, w)];
                 }
                 int o = y * w;
+                // tap-outer loops over whole rows (the same sums, in the same order, as a per-pixel
+                // dot product) so that the JIT vectorises along x
+                float k0 = kernelX[0];
                 for (int x = 0; x < w; x++) {
-                    float acc = 0;
-                    for (int t = 0; t < kx; t++) {
-                        acc += kernelX[t] * padded[x + t];
+                    horizontal[o + x] = k0 * padded[x];
+                }
+                for (int t = 1; t < kx; t++) {
+                    float kt = kernelX[t];
+                    for (int x = 0; x < w; x++) {
+                        horizontal[o + x] += kt * padded[x + t];
                     }
-                    horizontal[o + x] = acc;
                 }
             }
             for (int y = 0; y < h; y++) { // vertical pass, whole rows at a time

@@ -169,7 +169,9 @@ public final class AugmentBench {
     static double rate(Work work, double seconds, int repeats) {
         long seed = 0;
         long sink = 0;
-        long warmEnd = OS.getProcessCpuTime() + (long) (Math.max(seconds, 0.5) * 1e9);
+        // at least 1 CPU-second: C2 compiling the Vector API kernels takes a good part of that, and
+        // compiler threads count in process CPU time (0.5 s left the pipeline figure 3-8x low)
+        long warmEnd = OS.getProcessCpuTime() + (long) (Math.max(seconds, 1.0) * 1e9);
         while (OS.getProcessCpuTime() < warmEnd) {
             sink += work.run(seed++).image().width();
         }
