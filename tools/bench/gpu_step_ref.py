@@ -15,6 +15,17 @@ import statistics
 import torch
 
 
+def set_tf32(allowed):
+    """PyTorch >= 2.9 has fp32_precision ("ieee" | "tf32") and deprecates allow_tf32; mixing the two
+    APIs is refused, so use the new one when present."""
+    matmul = torch.backends.cuda.matmul
+    if hasattr(matmul, "fp32_precision"):
+        matmul.fp32_precision = "tf32" if allowed else "ieee"
+        return "fp32_precision=" + matmul.fp32_precision
+    matmul.allow_tf32 = allowed
+    return "allow_tf32=" + str(matmul.allow_tf32)
+
+
 def time_matmul(a, b, warmup, reps):
     out = torch.empty((a.shape[0], b.shape[1]), dtype=a.dtype, device=a.device)
     for _ in range(warmup):
@@ -49,10 +60,10 @@ def main():
             a, b = a32.to(torch.bfloat16), b32.to(torch.bfloat16)
         else:
             a, b = a32, b32
-        torch.backends.cuda.matmul.allow_tf32 = precision == "tf32"
+        api = set_tf32(precision == "tf32")
         ms = time_matmul(a, b, args.warmup, args.reps)
         print(json.dumps({"precision": precision, "median_ms": ms, "gflops": 2.0 * n ** 3 / (ms * 1e6),
-                          "device": torch.cuda.get_device_name(), "torch": torch.__version__}), flush=True)
+                          "device": torch.cuda.get_device_name(), "torch": torch.__version__, "tf32_switch": api}), flush=True)
 
 
 if __name__ == "__main__":

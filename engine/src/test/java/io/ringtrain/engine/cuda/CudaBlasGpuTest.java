@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on odd sizes, all four transpose combinations, offsets, padded leading dimensions and alpha/beta.
  * Tolerances are norm-wise relative errors ‖C − C₆₄‖/‖C₆₄‖ (random N(0,1) data):
  * FP32 1e-5·√k/√64 (float32 rounding grows like √k·6e-8; 1e-5 at k = 64 leaves a wide margin),
- * TF32 1e-3 (10-bit mantissa inputs, u = 4.9e-4), BF16 1e-2 (7-bit mantissa, u = 3.9e-3).
+ * TF32 2e-3 (10-bit mantissa inputs, u = 4.9e-4; expected about 3e-4 with round-to-nearest, up to
+ * about 1e-3 if the inputs are truncated), BF16 1e-2 (7-bit mantissa, u = 3.9e-3; expected about 3e-3).
  * A transposition or indexing mistake gives errors of order 1.
  */
 class CudaBlasGpuTest {
@@ -43,7 +44,7 @@ class CudaBlasGpuTest {
             double tf32 = run(gpu, MatmulPrecision.TF32, ta, !ta, 257, 129, 511, 1f, 0f);
             double bf16 = run(gpu, MatmulPrecision.BF16, ta, !ta, 257, 129, 511, 1f, 0f);
             System.out.printf("relative errors at 257x129x511: TF32 %.3g, BF16 %.3g%n", tf32, bf16);
-            assertTrue(tf32 < 1e-3, "TF32 rel err " + tf32);
+            assertTrue(tf32 < 2e-3, "TF32 rel err " + tf32);
             assertTrue(bf16 < 1e-2, "BF16 rel err " + bf16);
         }
     }
