@@ -30,10 +30,11 @@ mvn -B $MVN_OFFLINE -q dependency:copy -Dartifact="$junit_console" -DoutputDirec
 cp deploy/gpu/device-run.sh tools/bench/gpu_step_ref.py "$stage/.gpu/"
 
 # The GPU machine has no Java (ARCHITECTURE.md, "GPU runs"): a jlinked JDK 25 runtime. java.xml is for
-# the JUnit launcher's XML report. Stripping libjvm.so's symbols saves 5 MB of the carry limit.
+# the JUnit launcher's XML report, jdk.zipfs for its scan of jars. Stripping libjvm.so's symbols saves 5 MB of the carry limit.
+# Rebuilt when missing or older than the JDK; rm -rf .jre after changing the module list.
 if [[ ! -x "$stage/.jre/bin/java" || "$stage/.jre/release" -ot "$JAVA25/release" ]]; then
   rm -rf "$stage/.jre"
-  "$JAVA25/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,java.management,jdk.unsupported,java.xml \
+  "$JAVA25/bin/jlink" --add-modules java.base,jdk.incubator.vector,java.logging,java.management,jdk.unsupported,java.xml,jdk.zipfs \
     --strip-debug --no-header-files --no-man-pages --compress=zip-9 --output "$stage/.jre" 2>/dev/null
   strip --strip-unneeded "$stage/.jre/lib/server/libjvm.so" 2>/dev/null || true
 fi

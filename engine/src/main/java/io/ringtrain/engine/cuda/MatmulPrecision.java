@@ -11,6 +11,11 @@ public enum MatmulPrecision {
     FP32,
     /** Inputs rounded to TF32 for the tensor cores, float32 accumulation (CUBLAS_COMPUTE_32F_FAST_TF32). */
     TF32,
-    /** Inputs rounded to bfloat16 for the tensor cores, float32 accumulation (CUBLAS_COMPUTE_32F_FAST_16BF). */
+    /**
+     * cuBLAS may round inputs to bfloat16 for the tensor cores, float32 accumulation
+     * (CUBLAS_COMPUTE_32F_FAST_16BF). Measured on an H200 with cuBLAS 13.0 (engine/README-cuda.md): with
+     * float32 operands in memory cuBLAS ran TF32-speed kernels with TF32-level error (2.9e-4), not bf16
+     * ones; bf16 throughput needs bf16 operands in memory, which this backend does not have yet.
+     */
     BF16
 }
