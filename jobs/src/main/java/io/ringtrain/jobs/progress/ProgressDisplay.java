@@ -2,6 +2,7 @@ package io.ringtrain.jobs.progress;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringtrain.trainer.loop.ConsoleProgress;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -40,7 +41,7 @@ public final class ProgressDisplay {
             String text = String.format(Locale.ROOT, "%s %3.0f%%  epoch %d  step %d/%d  loss %s  %,.0f samples/s  ETA %s",
                     bar, 100 * fraction, n.path("epoch").asInt(), n.path("global_step").asLong(), n.path("total_steps").asLong(),
                     n.path("loss").isNumber() ? String.format(Locale.ROOT, "%.4f", n.path("loss").asDouble()) : "-",
-                    n.path("samples_per_s").asDouble(), eta(n.path("eta_s").asDouble()));
+                    n.path("samples_per_s").asDouble(), ConsoleProgress.duration(n.path("eta_s").asDouble()));
             if (terminal) {
                 out.print("\r" + text);
                 barShown = true;
@@ -63,11 +64,5 @@ public final class ProgressDisplay {
             out.println();
             barShown = false;
         }
-    }
-
-    static String eta(double seconds) {
-        if (!Double.isFinite(seconds) || seconds < 0) return "?";
-        long s = Math.round(seconds);
-        return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02ds", s % 60) : (s / 3600) + "h" + String.format(Locale.ROOT, "%02dm", (s % 3600) / 60);
     }
 }

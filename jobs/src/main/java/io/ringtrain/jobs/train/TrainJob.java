@@ -57,6 +57,16 @@ public final class TrainJob {
     }
 
     public static Summary run(SparkSession spark, TrainJobConfig config, PrintStream console) {
+        try {
+            return runChecked(spark, config, console);
+        } catch (TrainingFailedException | IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) { // Spark's exceptions are checked ones thrown from Scala
+            throw new TrainingFailedException("training failed: " + rootMessage(e), e);
+        }
+    }
+
+    private static Summary runChecked(SparkSession spark, TrainJobConfig config, PrintStream console) throws Exception {
         config.validate();
         SparkContext sc = spark.sparkContext();
         ClusterCheck.requireSlots(sc, config.replicas);
@@ -99,7 +109,7 @@ public final class TrainJob {
                     run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
                     run.writeText(hadoop, "report.html", RunReport.html(description, metrics, summary));
                     return new Summary(summary, config.runDir, attempt);
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // SparkException is checked, thrown from Scala code
                     display.finish();
                     if (attempt >= config.maxAttempts || isConfigurationError(e)) {
                         run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");

@@ -75,10 +75,15 @@ public final class GlobalBatchPlan implements BatchPlan {
 
     /** The epoch's permutation: Fisher–Yates driven by a generator seeded from (seed, epoch). */
     public int[] permutation(int epoch) {
-        int[] perm = new int[datasetSize];
-        for (int i = 0; i < perm.length; i++) perm[i] = i;
-        SplittableRandom rng = new SplittableRandom(mix(seed, epoch));
-        for (int i = perm.length - 1; i > 0; i--) {
+        return shuffledRange(datasetSize, mix(seed, epoch));
+    }
+
+    /** 0..n−1 in the order of a Fisher–Yates shuffle seeded with {@code key}. */
+    public static int[] shuffledRange(int n, long key) {
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) perm[i] = i;
+        SplittableRandom rng = new SplittableRandom(key);
+        for (int i = n - 1; i > 0; i--) {
             int j = rng.nextInt(i + 1);
             int t = perm[i];
             perm[i] = perm[j];

@@ -1,7 +1,5 @@
 package io.ringtrain.trainer.data;
 
-import java.util.SplittableRandom;
-
 /**
  * For data sharded across ranks (each rank holds only its own samples, e.g. one Spark partition
  * each): every epoch each rank shuffles its shard with a generator seeded from (seed, epoch, rank)
@@ -35,16 +33,7 @@ public final class ShardPlan implements BatchPlan {
 
     @Override
     public int[] order(int epoch) {
-        int[] perm = new int[localSize];
-        for (int i = 0; i < perm.length; i++) perm[i] = i;
-        SplittableRandom rng = new SplittableRandom(GlobalBatchPlan.mix(GlobalBatchPlan.mix(seed, epoch), rank));
-        for (int i = perm.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
-        return perm;
+        return GlobalBatchPlan.shuffledRange(localSize, GlobalBatchPlan.mix(GlobalBatchPlan.mix(seed, epoch), rank));
     }
 
     @Override

@@ -36,7 +36,8 @@ public final class ConsoleProgress implements TrainingListener {
                 r.epoch(), r.epochs(), duration(r.seconds()), r.trainLoss(), eval));
     }
 
-    static String duration(double seconds) {
+    /** 42s, 3m07s, 1h05m; "?" when unknown. */
+    public static String duration(double seconds) {
         if (!Double.isFinite(seconds) || seconds < 0) return "?";
         long s = Math.round(seconds);
         if (s < 60) return s + "s";
