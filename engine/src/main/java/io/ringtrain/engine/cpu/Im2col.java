@@ -14,8 +14,13 @@ package io.ringtrain.engine.cpu;
 public final class Im2col {
     private Im2col() {}
 
+    /**
+     * floor((in + 2·pad − dilation·(kernel−1) − 1) / stride) + 1, as PyTorch; 0 or less when the
+     * dilated kernel does not fit in the padded input (callers must reject that geometry).
+     * Floor, not Java's truncation: with in = 1, kernel = 2, stride = 2 the size is 0, not 1.
+     */
     public static int outSize(int in, int kernel, int stride, int pad, int dilation) {
-        return (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
+        return Math.floorDiv(in + 2 * pad - dilation * (kernel - 1) - 1, stride) + 1;
     }
 
     public static void im2col(float[] x, int xOff, int channels, int h, int w,

@@ -9,8 +9,9 @@ package io.ringtrain.engine.cpu;
 public final class Im2colReference {
     private Im2colReference() {}
 
+    /** See {@link Im2col#outSize}. */
     public static int outSize(int in, int kernel, int stride, int pad, int dilation) {
-        return (in + 2 * pad - dilation * (kernel - 1) - 1) / stride + 1;
+        return Im2col.outSize(in, kernel, stride, pad, dilation);
     }
 
     public static void im2col(float[] x, int xOff, int channels, int h, int w,

@@ -104,6 +104,17 @@ class Im2colTest {
     }
 
     @Test
+    void outputSizeFollowsPyTorchsFloorFormula() {
+        assertEquals(28, Im2col.outSize(28, 3, 1, 1, 1));
+        assertEquals(14, Im2col.outSize(28, 2, 2, 0, 1));
+        assertEquals(4, Im2col.outSize(7, 3, 2, 1, 1));
+        assertEquals(3, Im2col.outSize(7, 3, 1, 0, 2));
+        // The kernel does not fit: floor(−1/2) + 1 = 0 (Java's truncating division would say 1).
+        assertEquals(0, Im2col.outSize(1, 2, 2, 0, 1));
+        assertTrue(Im2col.outSize(1, 3, 1, 0, 1) <= 0);
+    }
+
+    @Test
     void col2imIsTheAdjointOfIm2col() {
         Random random = new Random(2);
         for (int[] cs : CASES) {

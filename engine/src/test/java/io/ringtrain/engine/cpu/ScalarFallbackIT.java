@@ -77,11 +77,20 @@ class ScalarFallbackIT {
         assertTrue(run.values.get("kernels").startsWith("vector"), run.values.get("kernels"));
     }
 
-    private static ProbeRun runProbe(boolean withVectorModule) throws IOException, InterruptedException {
+    @Test
+    void scalarKernelsCanBeForcedWithoutAWarning() throws Exception {
+        ProbeRun run = runProbe(true, "-D" + VectorSupport.KERNELS_PROPERTY + "=scalar");
+        assertEquals("false", run.values.get("vectorized"), "stdout: " + run.values + " stderr: " + run.stderr);
+        assertEquals(0, run.warningLines(), "stderr: " + run.stderr);
+    }
+
+    private static ProbeRun runProbe(boolean withVectorModule, String... jvmOptions)
+            throws IOException, InterruptedException {
         String javaBin = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String classPath = location(KernelProviderProbe.class) + File.pathSeparator + location(Gemm.class);
         List<String> command = new ArrayList<>(List.of(javaBin, "-Xmx256m", "-XX:TieredStopAtLevel=1"));
         if (withVectorModule) command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        command.addAll(List.of(jvmOptions));
         command.addAll(List.of("-cp", classPath, KernelProviderProbe.class.getName()));
         Path out = Files.createTempFile("probe", ".out"), err = Files.createTempFile("probe", ".err");
         try {
