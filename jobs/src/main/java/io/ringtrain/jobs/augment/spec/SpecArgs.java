@@ -64,13 +64,6 @@ final class SpecArgs {
         return v.asInt();
     }
 
-    int requiredInteger(String key) {
-        if (!has(key)) {
-            throw error(key, "is required");
-        }
-        return integer(key, 0);
-    }
-
     boolean bool(String key, boolean defaultValue) {
         if (!has(key)) {
             return defaultValue;
