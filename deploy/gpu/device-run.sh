@@ -5,7 +5,8 @@
 # benchmark with its PyTorch reference. Everything it runs comes from .gpu (jars and test classes built
 # by prepare.sh), not from the checkout's sources. Writes under $OUT: gpu-run.log (everything),
 # gpu-step.jsonl (the benchmark's JSON lines) and junit/ (the launcher's XML report). Exit status:
-# non-zero if either failed. TESTS_TIMEOUT / BENCH_TIMEOUT (s) bound the two parts (240 / 200).
+# non-zero if either failed. TESTS_TIMEOUT / BENCH_TIMEOUT (s) bound the two parts (240 / 200);
+# TEST_DEVICE=auto tries the script on a machine without a GPU (the tests then run on the CPU).
 set -uo pipefail
 out="${OUT:-$PWD/gpu-out}"
 mkdir -p "$out"
@@ -47,7 +48,7 @@ cp=".gpu/test-classes:$(ls .gpu/lib/*.jar | grep -v junit-platform-console-stand
 # The *GpuTest classes run in the same session. IdxReaderTest is excluded: it reads
 # shared/data/fashion-mnist, which does not travel (30 MB; the carry limit is 64 MiB).
 echo "== engine unit tests with the GEMM offload (-Dringtrain.device=cuda, FP32, every GEMM on the GPU)"
-timeout "${TESTS_TIMEOUT:-240}" "$java" "${flags[@]}" -Dringtrain.device=cuda -Dringtrain.gemm.precision=fp32 \
+timeout "${TESTS_TIMEOUT:-240}" "$java" "${flags[@]}" -Dringtrain.device="${TEST_DEVICE:-cuda}" -Dringtrain.gemm.precision=fp32 \
   -Dringtrain.gemm.offloadMinWork=1 -jar .gpu/lib/junit-platform-console-standalone-*.jar execute \
   --class-path "$cp" --select-package io.ringtrain.engine --exclude-classname '.*IdxReaderTest' \
   --details=tree --details-theme=ascii --disable-banner --disable-ansi-colors --reports-dir "$out/junit" \
