@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  *       warm-up (PyTorch: 3 warm-ups, median of 10).</li>
  * </ul>
  * Ours is timed with the wall clock (the offload's copies are synchronous), PyTorch's spans end with
- * {@code torch.cuda.synchronize()}. Ratios stay far below 1 while only GEMMs move to the GPU.
+ * {@code torch.cuda.synchronize()}. The ratios are expected far below 1 while only GEMMs move to the GPU.
  *
  * <p>Arguments: {@code --size N} (8192), {@code --reps R} (10), {@code --python EXE} (env
  * RINGTRAIN_PYTHON, else {@code python3}: the GPU machine's python3 has PyTorch with CUDA),
