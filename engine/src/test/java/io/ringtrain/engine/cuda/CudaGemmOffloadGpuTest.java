@@ -78,6 +78,7 @@ class CudaGemmOffloadGpuTest {
         Tensor x = Tensor.randn(rng, 128, 256);
         Init.manualSeed(1);
         Linear layer = new Linear(256, 192, true);
+        Gemm.setOffload(null);   // the reference on the CPU, also in a run that installed an offload for the session
         float[][] cpu = forwardBackward(layer, x);
         EngineDevice.use(DeviceChoice.CUDA, MatmulPrecision.FP32, 1);
         CudaGemmOffload offload = EngineDevice.installedOffload();
