@@ -3,6 +3,7 @@ package io.ringtrain.engine.cuda.bench;
 import io.ringtrain.engine.cuda.CudaDevice;
 import io.ringtrain.engine.cuda.CudaRuntime;
 import io.ringtrain.engine.cuda.DeviceBuffer;
+import io.ringtrain.engine.cuda.EngineDevice;
 import io.ringtrain.engine.cuda.MatmulPrecision;
 import org.bytedeco.cuda.cudart.CUevent_st;
 import org.bytedeco.cuda.global.cudart;
@@ -28,12 +29,25 @@ import java.util.regex.Pattern;
  * in the same run ({@code tools/bench/gpu_step_ref.py}, a child process). Both sides time each product
  * with CUDA events after warm-ups and report the median; GFLOP/s = 2n³ / time.
  *
- * <p>The issue's fmnist-cnn and Transformer training steps on the GPU are not measured: the engine has no
- * CUDA backend for layers yet, so nothing is printed for them.
+ * <p>Then the issue's training steps, ours with the GEMM offload ({@link EngineDevice}: GEMMs with
+ * m·n·k ≥ 2²¹ on cuBLAS in FP32, everything else on the host CPU) and ours on the CPU alone, both against
+ * PyTorch's ordinary full-GPU step in FP32 (TF32 off for matmul and cuDNN) on the same GPU in the same run:
+ * <ul>
+ *   <li>{@code fmnist_cnn}: forward + cross-entropy + backward + SGD with momentum and weight decay
+ *       ({@code TrainFmnist.Session}), batch 256; samples/s from the median of 3 rounds of {@code --steps}
+ *       steps after 5 warm-up steps (PyTorch: 10 warm-ups, 3 rounds of 20 steps);</li>
+ *   <li>{@code encoder_layer}: Transformer encoder layer d 512, 8 heads, FFN 2048, batch 64 × seq 256,
+ *       forward + loss Σ y·w + backward; steps/s from the median of {@code --step-reps} steps after one
+ *       warm-up (PyTorch: 3 warm-ups, median of 10).</li>
+ * </ul>
+ * Ours is timed with the wall clock (the offload's copies are synchronous), PyTorch's spans end with
+ * {@code torch.cuda.synchronize()}. The ratios are expected far below 1 while only GEMMs move to the GPU.
  *
  * <p>Arguments: {@code --size N} (8192), {@code --reps R} (10), {@code --python EXE} (env
  * RINGTRAIN_PYTHON, else {@code python3}: the GPU machine's python3 has PyTorch with CUDA),
- * {@code --ref-script PATH} (default {@code <ringtrain.root>/tools/bench/gpu_step_ref.py}).
+ * {@code --ref-script PATH} (default {@code <ringtrain.root>/tools/bench/gpu_step_ref.py}),
+ * {@code --models fmnist_cnn,encoder_layer} ({@code none} for sgemm only), {@code --steps S} (10),
+ * {@code --step-reps R} (3), {@code --cpu-baseline true|false} (true: also time ours without the offload).
  */
 public final class GpuStepBench {
     private static final int WARMUP = 3;
@@ -63,7 +77,20 @@ public final class GpuStepBench {
             }
         }
         System.err.println("gpu-step: allocator " + gpu.allocator().stats());
+        sgemmLines(gpu, n, reps, oursMs, python, refScript);
 
+        String models = opts.getOrDefault("models", "fmnist_cnn,encoder_layer");
+        if (!models.equals("none")) {
+            boolean cpuBaseline = Boolean.parseBoolean(opts.getOrDefault("cpu-baseline", "true"));
+            ModelSteps.run(gpu.name(), List.of(models.split(",")),
+                    cpuBaseline ? List.of("gemm-offload", "cpu") : List.of("gemm-offload"),
+                    Integer.parseInt(opts.getOrDefault("steps", "10")), Integer.parseInt(opts.getOrDefault("step-reps", "3")),
+                    python, refScript);
+        }
+    }
+
+    private static void sgemmLines(CudaDevice gpu, int n, int reps, Map<MatmulPrecision, Double> oursMs,
+                                   String python, Path refScript) throws Exception {
         Map<String, Double> referenceMs = runReference(python, refScript, n, reps);
         for (MatmulPrecision p : MatmulPrecision.values()) {
             String key = p.name().toLowerCase(Locale.ROOT);
