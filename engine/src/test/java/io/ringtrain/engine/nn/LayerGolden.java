@@ -5,7 +5,6 @@ import io.ringtrain.engine.Tensor;
 
 import java.util.Map;
 
-
 /**
  * Runs one fixture case written by tools/golden/seq_layers.py: loads the PyTorch parameters
  * ("param.NAME") into our module, compares the outputs, backpropagates the same loss
