@@ -14,7 +14,7 @@ import java.util.SplittableRandom;
  * reversed + EOS (decoder input without the last token, labels without BOS).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp engine/target/classes
- * io.ringtrain.engine.examples.Seq2SeqReversal --steps 1200}
+ * io.ringtrain.engine.examples.Seq2SeqReversal [--steps 5000] [--d-model 32] [--ffn 64] [--layers 2] [--batch 32] [--lr 2e-3] [--held-out 1000]}
  */
 public final class Seq2SeqReversal {
     public static final int PAD = 0, BOS = 1, EOS = 2, FIRST_SYMBOL = 3;
@@ -23,7 +23,7 @@ public final class Seq2SeqReversal {
     public record Config(int symbols, int minLen, int maxLen, int dModel, int heads, int layers, int ffn, int batch, int steps,
                          float lr, int warmup, long seed) {
         public static Config defaults() {
-            return new Config(10, 5, 20, 64, 4, 2, 128, 64, 1200, 1e-3f, 100, 1);
+            return new Config(10, 5, 20, 32, 4, 2, 64, 32, 5000, 2e-3f, 100, 1);
         }
     }
 

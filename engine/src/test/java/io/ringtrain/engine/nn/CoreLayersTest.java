@@ -69,10 +69,11 @@ class CoreLayersTest {
     }
 
     @Test
-    void embeddingPaddingRowStartsAtZeroAndBadIndexIsNamed() {
+    void embeddingPaddingRowStartsAtZeroGradientsSumOverRepeatsAndBadIndexIsNamed() {
         Init.manualSeed(3);
         Embedding emb = new Embedding(5, 3, 2);
         assertArrayEquals(new float[3], emb.forward(new int[] {2}, 1).toArray());
+        GradCheck.check("embedding lookup with repeats", in -> emb.forward(new int[] {1, 4, 1, 0}, 2, 2), emb.weight());
         var e = assertThrows(IndexOutOfBoundsException.class, () -> emb.forward(new int[] {7}, 1));
         assertTrue(e.getMessage().contains("7") && e.getMessage().contains("num_embeddings=5"), e.getMessage());
     }

@@ -46,7 +46,7 @@ final class RecurrentKernels {
         float[] gates;    // [T, B, G·H] gate activations (RNN: h' itself)
         float[] hPrev;    // [T, B, H] hidden state entering each step
         float[] cPrev;    // [T, B, H] LSTM cell state entering each step
-        float[] cell_;    // [T, B, H] LSTM cell state leaving each step
+        float[] cNext;    // [T, B, H] LSTM cell state leaving each step
         float[] hnProj;   // [T, B, H] GRU: W_hn h + b_hn
         float[] wih, whh; // [G·H, I], [G·H, H]
     }
@@ -85,7 +85,7 @@ final class RecurrentKernels {
         tr.hPrev = new float[T * B * H];
         if (cell == Cell.LSTM) {
             tr.cPrev = new float[T * B * H];
-            tr.cell_ = new float[T * B * H];
+            tr.cNext = new float[T * B * H];
         }
         if (cell == Cell.GRU) tr.hnProj = new float[T * B * H];
         float[] gates = tr.gates;
@@ -118,7 +118,7 @@ final class RecurrentKernels {
                             gates[xg + H + j] = f;
                             gates[xg + 2 * H + j] = g;
                             gates[xg + 3 * H + j] = o;
-                            tr.cell_[out + j] = cn;
+                            tr.cNext[out + j] = cn;
                             c[hb + j] = cn;
                             h[hb + j] = o * (float) Math.tanh(cn);
                         }
@@ -180,7 +180,7 @@ final class RecurrentKernels {
                         }
                         case LSTM -> {
                             float i = gates[g0 + j], f = gates[g0 + H + j], g = gates[g0 + 2 * H + j], o = gates[g0 + 3 * H + j];
-                            float tc = (float) Math.tanh(tr.cell_[at + j]);
+                            float tc = (float) Math.tanh(tr.cNext[at + j]);
                             float dcT = dc[hb + j] + dhT * o * (1f - tc * tc);
                             dxproj[g0 + j] = dcT * g * i * (1f - i);
                             dxproj[g0 + H + j] = dcT * tr.cPrev[at + j] * f * (1f - f);

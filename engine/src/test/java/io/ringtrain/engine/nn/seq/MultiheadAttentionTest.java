@@ -85,6 +85,28 @@ class MultiheadAttentionTest {
     }
 
     @Test
+    void dropoutOnWeightsActsInTrainingOnly() {
+        io.ringtrain.engine.nn.Init.manualSeed(8);
+        MultiheadAttention mha = new MultiheadAttention(4, 1, 0.5f, true);
+        Tensor x = Tensor.randn(RNG, 1, 6, 4);
+        float[] trained = mha.forward(x, x, x).weights().toArray();
+        mha.eval();
+        float[] evaluated = mha.forward(x, x, x).weights().toArray();
+        int dropped = 0;
+        for (int q = 0; q < 6; q++) {
+            double rowSum = 0;
+            for (int k = 0; k < 6; k++) {
+                rowSum += evaluated[q * 6 + k];
+                float t = trained[q * 6 + k];
+                if (t == 0f) dropped++;
+                else assertEquals(2f * evaluated[q * 6 + k], t, 1e-6f, "survivors are scaled by 1/(1-p)");
+            }
+            assertEquals(1.0, rowSum, 1e-6, "evaluation weights are a softmax");
+        }
+        assertTrue(dropped > 0 && dropped < 36, "training drops some weights: " + dropped);
+    }
+
+    @Test
     void causalMaskForbidsExactlyTheFuture() {
         float[] m = AttentionMask.causal(3).additiveTensor().toArray();
         float inf = Float.NEGATIVE_INFINITY;
