@@ -21,6 +21,9 @@ public final class ReduceKernels {
    * all-reduce took over a second before this) by the time the ring has connected.
    */
   public static void warmUpInBackground() {
+    // -Dringtrain.allreduce.kernelWarmUp=false skips it (short-lived JVMs, or C1-only ones,
+    // where it would only burn CPU)
+    if (!Boolean.parseBoolean(System.getProperty("ringtrain.allreduce.kernelWarmUp", "true"))) return;
     if (!WARMED.compareAndSet(false, true)) return;
     Thread warmUp = new Thread(ReduceKernels::warmUp, "ringtrain-kernel-warmup");
     warmUp.setDaemon(true);
