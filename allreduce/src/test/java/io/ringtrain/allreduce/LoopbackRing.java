@@ -19,6 +19,9 @@ import java.util.function.UnaryOperator;
 public final class LoopbackRing implements AutoCloseable {
   public static final byte[] SECRET = "test-job-secret-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
+  /** Generous for a loaded 2-core machine, where a JVM warming up can take seconds to answer. */
+  public static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(5);
+
   private final List<RingCommunicator> ranks;
   private final ExecutorService threads;
 
@@ -42,7 +45,7 @@ public final class LoopbackRing implements AutoCloseable {
     List<String> peers = new ArrayList<>();
     InetAddress loopback = InetAddress.getLoopbackAddress();
     for (int r = 0; r < world; r++) {
-      RingServer server = RingServer.bind(loopback, 0, 1, Duration.ofSeconds(2));
+      RingServer server = RingServer.bind(loopback, 0, 1, HANDSHAKE_TIMEOUT);
       servers.add(server);
       peers.add(loopback.getHostAddress() + ":" + server.boundPort());
     }

@@ -21,6 +21,9 @@ public final class ReduceKernels {
    * all-reduce took over a second before this) by the time the ring has connected.
    */
   public static void warmUpInBackground() {
+    // -Dringtrain.allreduce.kernelWarmUp=false skips it (short-lived JVMs, or C1-only ones,
+    // where it would only burn CPU)
+    if (!Boolean.parseBoolean(System.getProperty("ringtrain.allreduce.kernelWarmUp", "true"))) return;
     if (!WARMED.compareAndSet(false, true)) return;
     Thread warmUp = new Thread(ReduceKernels::warmUp, "ringtrain-kernel-warmup");
     warmUp.setDaemon(true);
@@ -30,11 +33,12 @@ public final class ReduceKernels {
 
   static void warmUp() {
     // short arrays and many calls: C2 compiles a method after ~10k calls, and until then each
-    // call runs the slow fallback, so long arrays would only make the warm-up slower
-    float[] floats = new float[256];
-    float[] otherFloats = new float[256];
-    double[] doubles = new double[128];
-    double[] otherDoubles = new double[128];
+    // call runs the slow fallback, so long arrays would only make the warm-up slower (a few
+    // vectors of the widest species, 512 bits, plus a scalar tail)
+    float[] floats = new float[67];
+    float[] otherFloats = new float[67];
+    double[] doubles = new double[35];
+    double[] otherDoubles = new double[35];
     for (int i = 0; i < 11_000; i++) {
       for (io.ringtrain.allreduce.ReduceOp op : new io.ringtrain.allreduce.ReduceOp[] {io.ringtrain.allreduce.ReduceOp.SUM, io.ringtrain.allreduce.ReduceOp.MAX, io.ringtrain.allreduce.ReduceOp.MIN}) {
         PREFERRED.reduce(op, floats, 0, otherFloats, 0, floats.length);

@@ -32,7 +32,8 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    link.deliver(PeerLink.CLOSED);
+    // only the link's own connection may mark it closed (not a duplicate that lost the race)
+    if (link.channel() == ctx.channel()) link.deliver(PeerLink.CLOSED);
     ctx.fireChannelInactive();
   }
 

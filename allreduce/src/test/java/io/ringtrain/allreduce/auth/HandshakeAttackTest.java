@@ -23,12 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Strangers on a ring member's port: each is closed by the server (read sees end of stream)
- * within the 2 s handshake timeout the test ring uses, the rejection is counted, and the ring
+ * within the handshake timeout the test ring uses (5 s), the rejection is counted, and the ring
  * then completes an all-reduce as if nothing had happened.
  */
 class HandshakeAttackTest {
   private static final int WORLD = 3;
-  private static final int READ_LIMIT_MILLIS = 6000; // handshake timeout (2 s) plus slack
+  private static final int READ_LIMIT_MILLIS = (int) LoopbackRing.HANDSHAKE_TIMEOUT.toMillis() + 5000; // plus slack
   private static LoopbackRing ring;
 
   @BeforeAll

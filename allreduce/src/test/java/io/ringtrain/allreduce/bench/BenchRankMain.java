@@ -38,6 +38,7 @@ public final class BenchRankMain {
     if (smallBufferBytes >= 0) builder.optSmallBufferBytes(smallBufferBytes); // else the default
     CommunicatorConfig config = builder.build();
     try (RingCommunicator communicator = RingCommunicator.connect(server, config)) {
+      warmUpJit(communicator, rank);
       for (int s = 0; s < sizes.length; s++) {
         float[] buf = new float[sizes[s] / Float.BYTES]; // zeros: sums stay zero, no subnormals
         for (int i = 0; i < warmup[s]; i++) communicator.allReduce(buf, ReduceOp.SUM);
@@ -59,6 +60,27 @@ public final class BenchRankMain {
     System.out.flush();
     System.exit(0);
   }
+
+  /**
+   * Runs ring and recursive-doubling all-reduces for {@link #JIT_WARM_UP_MILLIS} before anything
+   * is timed, so that C2 has compiled the SIMD kernels and the Netty paths (until then the Vector
+   * API runs a slow fallback): the figures are steady-state ones, like Gloo's native code. Rank 0
+   * decides when to stop and broadcasts it, so every rank issues the same collectives.
+   */
+  private static void warmUpJit(RingCommunicator communicator, int rank) {
+    float[] large = new float[(8 << 20) / Float.BYTES];
+    float[] small = new float[(64 << 10) / Float.BYTES];
+    long start = System.nanoTime();
+    byte[] keepGoing = {1};
+    while (keepGoing[0] == 1) {
+      communicator.allReduce(large, ReduceOp.SUM);
+      for (int i = 0; i < 10; i++) communicator.allReduce(small, ReduceOp.SUM);
+      byte[] decision = {(byte) (System.nanoTime() - start < JIT_WARM_UP_MILLIS * 1_000_000L ? 1 : 0)};
+      keepGoing = communicator.broadcast(rank == 0 ? decision : new byte[0], 0);
+    }
+  }
+
+  private static final long JIT_WARM_UP_MILLIS = 4000;
 
   static int[] ints(String commaSeparated) {
     return Arrays.stream(commaSeparated.split(",")).mapToInt(Integer::parseInt).toArray();

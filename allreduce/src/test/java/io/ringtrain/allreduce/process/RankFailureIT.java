@@ -24,7 +24,8 @@ class RankFailureIT {
   private static final int VICTIM = 2;
   private static final long TIMEOUT_MILLIS = 3000;
   private static final long SLACK_MILLIS = 2500;
-  private static final List<String> JVM_FLAGS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  private static final List<String> JVM_FLAGS =
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dringtrain.allreduce.kernelWarmUp=false");
 
   static Stream<Arguments> faults() {
     // kills twice in each phase; the stalls wait out the timeout, so once each (keeps the suite short)
