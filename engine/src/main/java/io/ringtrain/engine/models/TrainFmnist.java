@@ -6,6 +6,8 @@ import io.ringtrain.engine.data.ArrayDataset;
 import io.ringtrain.engine.data.BatchIterator;
 import io.ringtrain.engine.loss.CrossEntropyLoss;
 import io.ringtrain.engine.nn.Init;
+import io.ringtrain.engine.optim.SGD;
+import io.ringtrain.engine.optim.schedule.CosineAnnealingLR;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -171,59 +173,31 @@ public final class TrainFmnist {
     }
 
     /**
-     * One training step of the recipe: forward, cross-entropy, backward, SGD update with the
-     * cosine-decayed learning rate lr_t = lr·(1 + cos(π·t/T))/2 for step t of T.
-     *
-     * <p>The optimizer here is a deliberately minimal private SGD (PyTorch's update: g ← g + wd·p;
-     * buf ← g at the first step, then momentum·buf + g; p ← p − lr_t·buf). TODO: replace it with
-     * {@code io.ringtrain.engine.optim.SGD} and its cosine schedule once that package is merged.
+     * One training step of the recipe: forward, cross-entropy, backward, then {@link SGD} (momentum,
+     * weight decay) with the cosine-decayed learning rate lr_t = lr·(1 + cos(π·t/T))/2 for step t of T.
      */
     public static final class Session {
         private final FmnistCnn model;
-        private final List<Tensor> params;
-        private final float[][] momentumBuffers;
-        private final float baseLr, momentum, weightDecay;
-        private final long totalSteps;
+        private final SGD optimizer;
+        private final CosineAnnealingLR schedule;
         private final CrossEntropyLoss criterion = new CrossEntropyLoss();
         private long stepsTaken;
 
         public Session(FmnistCnn model, float lr, float momentum, float weightDecay, long totalSteps) {
             this.model = model;
-            this.params = model.parameters();
-            this.momentumBuffers = new float[params.size()][];
-            this.baseLr = lr;
-            this.momentum = momentum;
-            this.weightDecay = weightDecay;
-            this.totalSteps = totalSteps;
+            this.optimizer = new SGD(model.parameters(), lr).momentum(momentum).weightDecay(weightDecay);
+            this.schedule = new CosineAnnealingLR(lr, totalSteps);
         }
 
         /** Runs one step on a batch and returns its (mean) loss. */
         public float step(Tensor inputs, int[] labels) {
-            model.zeroGrad();
+            optimizer.zeroGrad();
             Tensor loss = criterion.forward(model.forward(inputs), labels);
             loss.backward();
-            float lr = (float) (baseLr * 0.5 * (1 + Math.cos(Math.PI * Math.min(stepsTaken, totalSteps) / totalSteps)));
-            sgdUpdate(lr);
+            optimizer.setLr(schedule.lrAt(stepsTaken));
+            optimizer.step();
             stepsTaken++;
             return loss.item();
-        }
-
-        private void sgdUpdate(float lr) {
-            for (int i = 0; i < params.size(); i++) {
-                Tensor p = params.get(i);
-                float[] g = p.gradArray();
-                if (g == null) continue;
-                float[] w = p.storage();
-                int off = p.storageOffset();
-                float[] buf = momentumBuffers[i];
-                boolean first = buf == null;
-                if (first) buf = momentumBuffers[i] = new float[g.length];
-                for (int j = 0; j < g.length; j++) {
-                    float d = g[j] + weightDecay * w[off + j];
-                    buf[j] = first ? d : momentum * buf[j] + d;
-                    w[off + j] -= lr * buf[j];
-                }
-            }
         }
 
         public long stepsTaken() {
