@@ -35,6 +35,7 @@ import java.util.Optional;
  * gradients are those of the global mean loss), gradients are all-reduced in buckets during
  * backward, clipped identically on every rank, and the optimizer steps. Rank 0 reports progress and
  * writes checkpoints; {@link #fit} resumes from the store's latest checkpoint when there is one.
+ * Evaluation data is sharded: each rank passes its own share (see {@link #evaluate}).
  */
 public final class Trainer {
     private final Module model;
@@ -191,21 +192,19 @@ public final class Trainer {
     }
 
     /**
-     * Mean loss and accuracy over {@code data}, each rank evaluating its share (in order, no
-     * shuffling) and the counts all-reduced; no gradients, BatchNorm in eval mode.
+     * Mean loss and accuracy over every rank's evaluation samples: {@code data} is this rank's share
+     * (each rank evaluates all the samples it holds, in order, in batches of perRankBatch), and the
+     * sums are all-reduced. No gradients; BatchNorm in eval mode, so ranks may run different numbers
+     * of batches without any collective inside.
      */
     public EvalResult evaluate(Samples data) {
-        int rank = comm.rank(), world = comm.worldSize();
-        GlobalBatchPlan plan = new GlobalBatchPlan(data.size(), world, config.perRankBatch(), config.seed(), false);
-        int[] order = new int[data.size()];
-        for (int i = 0; i < order.length; i++) order[i] = i;
         boolean wasTraining = model.isTraining();
         model.eval();
         double[] sums = new double[3];
         try (var scope = GradMode.noGrad()) {
-            for (int step = 0; step < plan.stepsPerEpoch(); step++) {
-                int[] idx = plan.indices(order, step, rank);
-                if (idx.length == 0) continue;
+            for (int start = 0; start < data.size(); start += config.perRankBatch()) {
+                int[] idx = new int[Math.min(config.perRankBatch(), data.size() - start)];
+                for (int i = 0; i < idx.length; i++) idx[i] = start + i;
                 Batch batch = Batch.gather(data, idx, 0);
                 Tensor out = model.forward(batch.inputs());
                 sums[0] += objective.lossSum(out, batch).item();
@@ -215,7 +214,8 @@ public final class Trainer {
         } finally {
             model.train(wasTraining);
         }
-        if (world > 1) comm.allReduce(sums, ReduceOp.SUM);
+        if (comm.worldSize() > 1) comm.allReduce(sums, ReduceOp.SUM);
+        if (sums[2] == 0) throw new IllegalStateException("no rank holds any evaluation sample");
         return new EvalResult(sums[0] / sums[2], sums[1] / sums[2], (long) sums[2]);
     }
 
