@@ -142,6 +142,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             provenance.put("seed", Long.toString(config.seed));
             provenance.put("epochs", Integer.toString(config.epochs));
             provenance.put("code_version", TrainJob.codeVersion());
+            // What evaluate/predict need to rebuild the model and feed it as in training.
+            provenance.put("input_shape", join(config.inputShape));
+            provenance.put("num_classes", Integer.toString(config.numClasses));
+            provenance.put("mean", join(mean));
+            provenance.put("std", join(std));
             if (result.finalEval() != null) provenance.put("test_accuracy", Double.toString(result.finalEval().accuracy()));
             run.writeTensors(hadoop, "model.safetensors", model.stateDict(), provenance);
             return String.format(Locale.ROOT,
@@ -152,6 +157,19 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         } finally {
             if (progress != null) progress.close();
         }
+    }
+
+    /** Comma-separated values, as the model's metadata stores them. */
+    private static String join(float[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (float v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
+    }
+
+    private static String join(int[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
     }
 
     private LrSchedule schedule(long totalSteps, long stepsPerEpoch) {
