@@ -58,15 +58,29 @@ public final class TrainJob {
 
     public static Summary run(SparkSession spark, TrainJobConfig config, PrintStream console) {
         config.validate();
-        SparkContext sc = spark.sparkContext();
-        ClusterCheck.requireSlots(sc, config.replicas);
-        RunFolder run = new RunFolder(config.runDir);
-        var hadoop = sc.hadoopConfiguration();
-        String augmentSpec = readAugmentSpec(spark, config.augment);
-
+        ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
         Dataset<Row> train = load(spark, config, config.data, true);
         Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
                 : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
+        return runLoaded(spark, config, train, test, console);
+    }
+
+    /**
+     * Trains on DataFrames already in the {@link DatasetColumns} layout (e.g. from {@link DataSources}
+     * or the Spark ML estimator) instead of reading {@code config.data}, which then only names the data
+     * in the model's provenance. {@code test} may be null (no evaluation during training).
+     */
+    public static Summary run(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console) {
+        config.validate();
+        ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
+        return runLoaded(spark, config, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
+    }
+
+    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console) {
+        SparkContext sc = spark.sparkContext();
+        RunFolder run = new RunFolder(config.runDir);
+        var hadoop = sc.hadoopConfiguration();
+        String augmentSpec = readAugmentSpec(spark, config.augment);
         float[] mean = config.mean, std = config.std;
         if (mean == null) {
             float[][] stats = Normalization.compute(train, config.inputShape[0]);
