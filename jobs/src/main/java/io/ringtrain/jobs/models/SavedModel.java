@@ -162,6 +162,41 @@ public final class SavedModel implements Serializable {
         return safetensors.clone();
     }
 
+    /**
+     * The weights as a safetensors file whose metadata states every setting resolved here (model,
+     * input_shape, num_classes and, when known, mean and std), so the file alone rebuilds this model.
+     */
+    public byte[] toSafetensors() {
+        SafeTensors.Contents contents = parse(safetensors, source);
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(contents.metadata());
+        metadata.put("model", name);
+        metadata.put("input_shape", join(inputShape));
+        metadata.put("num_classes", Integer.toString(numClasses));
+        if (mean != null) {
+            metadata.put("mean", join(mean));
+            metadata.put("std", join(std));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(safetensors.length + 256);
+        try {
+            SafeTensors.write(out, contents.tensors(), metadata);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String join(int[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
+    }
+
+    private static String join(float[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (float v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
+    }
+
     public Map<String, String> metadata() {
         return parse(safetensors, source).metadata();
     }
