@@ -61,7 +61,7 @@ class PredictJobIT {
         metadata.put("num_classes", "10");
         metadata.put("mean", "0.286");
         metadata.put("std", "0.353");
-        Path weights = tmp.resolve("model.safetensors");
+        Path weights = java.nio.file.Files.createDirectories(tmp.resolve("run")).resolve("model.safetensors");
         SafeTensors.write(weights, mlp.stateDict(), metadata);
         saved = SavedModel.fromFile(weights.toString(), null, null, null, spark.sparkContext().hadoopConfiguration());
     }
@@ -150,6 +150,26 @@ class PredictJobIT {
         var missing = assertThrows(IllegalArgumentException.class,
                 () -> PredictJob.predict(images.select("id", "label"), saved, "jpeg", "prediction", "probability", 8));
         assertTrue(missing.getMessage().contains("'jpeg'"), missing.getMessage());
+    }
+
+    @Test
+    void predictCommandWritesParquetWithTheProbabilitiesAndCsvWithOneColumnPerClass() {
+        String sample = SparkFixtures.fashionMnistSample(), run = tmp.resolve("run").toString();
+        String parquet = tmp.resolve("predictions.parquet").toString(), csv = tmp.resolve("predictions.csv").toString();
+
+        assertEquals(0, io.ringtrain.jobs.cli.RingtrainCli.execute("predict", "--run-dir", run, "--data", sample, "--out", parquet));
+        assertEquals(0, io.ringtrain.jobs.cli.RingtrainCli.execute("predict", "--run-dir", run, "--data", sample, "--out", csv));
+
+        Dataset<Row> fromParquet = spark.read().parquet(parquet);
+        assertEquals(1000, fromParquet.count(), "the sample's whole test split");
+        List<String> columns = List.of(fromParquet.schema().fieldNames());
+        assertTrue(columns.contains("prediction") && columns.contains("probability") && columns.contains("id"), columns.toString());
+        assertTrue(!columns.contains("image"), "image bytes are left out");
+        Dataset<Row> fromCsv = spark.read().option("header", "true").option("inferSchema", "true").csv(csv);
+        assertEquals(1000, fromCsv.count());
+        for (int k = 0; k < 10; k++) assertTrue(List.of(fromCsv.schema().fieldNames()).contains("probability_" + k), "probability_" + k);
+        Row first = fromParquet.orderBy("id").first(), firstCsv = fromCsv.orderBy("id").first();
+        assertEquals(first.getInt(first.fieldIndex("prediction")), firstCsv.getInt(firstCsv.fieldIndex("prediction")));
     }
 
     private static byte[] png(Image image) throws Exception {
