@@ -110,6 +110,28 @@ class EvaluateJobIT {
     }
 
     @Test
+    void reproducesTheTrainingJobsOwnFinalTestMetricsForASingleReplica() throws Exception {
+        // One replica evaluates the whole test set with the final weights, as evaluate does. (With
+        // several replicas the trainer's figure covers only part of the test set: see the report.)
+        io.ringtrain.jobs.train.TrainJobConfig c = new io.ringtrain.jobs.train.TrainJobConfig();
+        c.model = "mlp";
+        c.replicas = 1;
+        c.epochs = 1;
+        c.batchSize = 32;
+        c.data = "fashion-mnist-sample (first 320)";
+        c.runDir = tmp.resolve("single").toString();
+        io.ringtrain.jobs.train.TrainJob.Summary summary = io.ringtrain.jobs.train.TrainJob.run(spark, c, train, test, quiet());
+        SavedModel single = SavedModel.fromRunFolder(c.runDir, spark.sparkContext().hadoopConfiguration());
+
+        Evaluation e = EvaluateJob.run(spark, single, test, "test", 64, quiet());
+
+        assertEquals(summary.testAccuracy(), e.accuracy(), 0.0, "same samples, same weights: the same correct count");
+        double trainerLoss = new ObjectMapper().readTree(summary.json()).path("test_loss").asDouble();
+        // the trainer sums float32 losses per batch; evaluate sums float64 per sample
+        assertEquals(trainerLoss, e.meanLoss(), 1e-5 * trainerLoss);
+    }
+
+    @Test
     void theModelStoresTheNormalisationItWasTrainedWith() {
         float[][] stats = Normalization.compute(train, 1);
         assertArrayEquals(stats[0], saved.mean(), 0f);
