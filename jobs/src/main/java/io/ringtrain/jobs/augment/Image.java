@@ -80,6 +80,16 @@ public final class Image {
         int h = img.getHeight();
         int plane = w * h;
         float[] chw = new float[channels * plane];
+        if (img.getType() == BufferedImage.TYPE_BYTE_GRAY || img.getType() == BufferedImage.TYPE_USHORT_GRAY) {
+            // Greyscale PNGs decode to a linear-grey colour space, and getRGB would convert it to sRGB
+            // (50 → 122): take the stored samples instead, scaled to 8 bits, copied to every channel.
+            int shift = img.getType() == BufferedImage.TYPE_USHORT_GRAY ? 8 : 0;
+            int[] grey = img.getRaster().getSamples(0, 0, w, h, 0, (int[]) null);
+            for (int c = 0; c < channels; c++) {
+                for (int i = 0; i < plane; i++) chw[c * plane + i] = grey[i] >> shift;
+            }
+            return new Image(channels, w, h, chw);
+        }
         int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
         for (int i = 0; i < plane; i++) {
             int p = argb[i];

@@ -1,15 +1,102 @@
 package io.ringtrain.jobs.cli;
 
+import io.ringtrain.jobs.data.DataSources;
+import io.ringtrain.jobs.data.DatasetColumns;
+import io.ringtrain.jobs.evaluate.EvaluateJob;
+import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.jobs.predict.PredictJob;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.StructField;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code ringtrain predict}: not implemented yet. */
-@Command(name = "predict", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+import static org.apache.spark.sql.functions.col;
+
+/** {@code ringtrain predict}: batch inference with a saved model (see {@link PredictJob}). */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Predicts the class of every image in parallel over the Spark executors and writes the rows with 'prediction' and "
+                + "'probability' columns (image bytes left out) as Parquet or CSV (CSV: one probability_<k> column per class).")
 final class PredictCommand implements Callable<Integer> {
+    @Mixin
+    ModelOptions modelOptions;
+    @Option(names = "--data", required = true, description = "images: IDX folder, image folder or Parquet path (local or Hadoop URI)")
+    String data;
+    @Option(names = "--format", description = "idx (default), image-folder or parquet")
+    String format = "idx";
+    @Option(names = "--split", description = "for IDX folders: test (default) or train")
+    String split = "test";
+    @Option(names = "--image-column", description = "Parquet: column of encoded PNG/JPEG bytes (default image)")
+    String imageColumn = "image";
+    @Option(names = "--out", required = true, description = "output folder; written as CSV when it ends with .csv or --out-format csv, else Parquet")
+    String out;
+    @Option(names = "--out-format", description = "parquet or csv (default: from --out)")
+    String outFormat;
+    @Option(names = "--overwrite", description = "replace --out if it exists")
+    boolean overwrite;
+    @Option(names = "--batch-size", description = "samples per forward pass (default 256)")
+    int batchSize = PredictJob.DEFAULT_BATCH_SIZE;
+    @Option(names = "--master", description = "Spark master when not under spark-submit (default local[2])")
+    String master;
+
     @Override
     public Integer call() {
-        System.err.println("ringtrain predict is not implemented yet");
-        return 3;
+        Configuration conf = new Configuration();
+        modelOptions.validate(conf);
+        Commands.requireFormat(format);
+        if (!java.util.Set.of("test", "train").contains(split)) throw new IllegalArgumentException("--split " + split + " is invalid: expected test or train");
+        String as = outFormat != null ? outFormat : out.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "parquet";
+        if (!as.equals("csv") && !as.equals("parquet")) throw new IllegalArgumentException("--out-format " + as + " is invalid: expected parquet or csv");
+        DataPaths.requireExists(data, "--data", conf);
+        if (!overwrite && DataPaths.exists(out, conf)) {
+            throw new IllegalArgumentException("--out " + out + " already exists; pass --overwrite to replace it or choose another path");
+        }
+        SparkSession spark = SparkSessions.getOrCreate("ringtrain predict", master, 2);
+        SavedModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
+        Dataset<Row> input;
+        switch (format) {
+            case "idx" -> input = DataSources.idxFolder(spark, data, split.equals("train"));
+            case "image-folder" -> input = DataSources.imageFolder(spark, data);
+            default -> {
+                input = spark.read().parquet(data);
+                if (!DatasetColumns.matches(input.schema())) Commands.requireColumns(input, data, imageColumn);
+            }
+        }
+        if (model.mean() == null) {
+            if (!DatasetColumns.matches(input.schema())) {
+                throw new IllegalArgumentException(model.source() + " stores no normalisation; pass --mean and --std (the training data's per-channel values)");
+            }
+            model = EvaluateJob.withNormalization(model, input, System.out);
+        }
+        Dataset<Row> predicted = PredictJob.predict(input, model, imageColumn, PredictJob.PREDICTION, PredictJob.PROBABILITY, batchSize);
+        Dataset<Row> output = predicted.select(outputColumns(predicted, as.equals("csv"), model.numClasses()));
+        var writer = output.write().mode(overwrite ? "overwrite" : "errorifexists");
+        if (as.equals("csv")) writer.option("header", "true").csv(out);
+        else writer.parquet(out);
+        System.out.println("predictions: " + out + " (" + as + ")");
+        return 0;
+    }
+
+    /** Every column but binary ones (image bytes); for CSV the probabilities spread over probability_0..K-1. */
+    private static Column[] outputColumns(Dataset<Row> df, boolean csv, int classes) {
+        List<Column> columns = new ArrayList<>();
+        for (StructField f : df.schema().fields()) {
+            if (f.dataType() instanceof BinaryType) continue;
+            if (csv && f.name().equals(PredictJob.PROBABILITY)) {
+                for (int k = 0; k < classes; k++) columns.add(col(f.name()).getItem(k).as(PredictJob.PROBABILITY + "_" + k));
+            } else {
+                columns.add(col(f.name()));
+            }
+        }
+        return columns.toArray(new Column[0]);
     }
 }

@@ -26,6 +26,11 @@ public final class RingtrainCli implements Runnable {
 
     /** Runs a command line and returns its exit code (for tests and embedding). */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command line with its error handling: a failed command prints its message (and exits 2 for bad input, else 1). */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new RingtrainCli());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             commandLine.getErr().println("ringtrain " + commandLine.getCommandName() + ": " + e.getMessage());
@@ -33,6 +38,6 @@ public final class RingtrainCli implements Runnable {
             else commandLine.getErr().println("(set RINGTRAIN_DEBUG=1 for the stack trace)");
             return e instanceof IllegalArgumentException ? 2 : 1;
         });
-        return cli.execute(args);
+        return cli;
     }
 }

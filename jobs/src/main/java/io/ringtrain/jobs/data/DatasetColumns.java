@@ -22,6 +22,30 @@ public final class DatasetColumns {
 
     private DatasetColumns() {}
 
+    /** True when {@code schema} has every column of the layout (by name; other columns may follow). */
+    public static boolean matches(StructType schema) {
+        java.util.Set<String> names = java.util.Set.of(schema.fieldNames());
+        for (String name : SCHEMA.fieldNames()) if (!names.contains(name)) return false;
+        return true;
+    }
+
+    /**
+     * The layout's columns of {@code df}, in the layout's order (rows are read by position); fails
+     * naming the missing columns.
+     */
+    public static org.apache.spark.sql.Dataset<Row> select(org.apache.spark.sql.Dataset<Row> df) {
+        java.util.List<String> missing = new java.util.ArrayList<>();
+        java.util.Set<String> names = java.util.Set.of(df.schema().fieldNames());
+        for (String name : SCHEMA.fieldNames()) if (!names.contains(name)) missing.add(name);
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the DataFrame lacks the columns " + missing + " of the ringtrain dataset layout " + SCHEMA.simpleString()
+                    + "; read it with DataSources (idxFolder, imageFolder, fromDataFrame) first");
+        }
+        org.apache.spark.sql.Column[] cols = new org.apache.spark.sql.Column[SCHEMA.length()];
+        for (int i = 0; i < cols.length; i++) cols[i] = org.apache.spark.sql.functions.col(SCHEMA.fieldNames()[i]);
+        return df.select(cols);
+    }
+
     public static ImageRecord toRecord(Row row) {
         return new ImageRecord(row.getLong(0), row.getInt(1), row.getInt(2), row.getInt(3), row.getInt(4),
                 row.getBoolean(5), (byte[]) row.get(6), row.isNullAt(7) ? null : row.getString(7));

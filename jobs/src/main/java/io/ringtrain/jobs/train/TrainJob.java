@@ -57,26 +57,50 @@ public final class TrainJob {
     }
 
     public static Summary run(SparkSession spark, TrainJobConfig config, PrintStream console) {
+        return failingTyped(() -> {
+            config.validate();
+            ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
+            Dataset<Row> train = load(spark, config, config.data, true);
+            Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
+                    : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
+            return runLoaded(spark, config, train, test, console);
+        });
+    }
+
+    /**
+     * Trains on DataFrames already in the {@link DatasetColumns} layout (e.g. from {@link DataSources}
+     * or the Spark ML estimator) instead of reading {@code config.data}, which then only names the data
+     * in the model's provenance. {@code test} may be null (no evaluation during training).
+     */
+    public static Summary run(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console) {
+        return failingTyped(() -> {
+            config.validate();
+            ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
+            return runLoaded(spark, config, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
+        });
+    }
+
+    private interface JobBody {
+        Summary run() throws Exception;
+    }
+
+    /** Bad settings stay IllegalArgumentException; everything else (Spark's checked exceptions too) becomes TrainingFailedException. */
+    private static Summary failingTyped(JobBody body) {
         try {
-            return runChecked(spark, config, console);
+            return body.run();
         } catch (TrainingFailedException | IllegalArgumentException e) {
             throw e;
-        } catch (Exception e) { // Spark's exceptions are checked ones thrown from Scala
+        } catch (Exception e) {
             throw new TrainingFailedException("training failed: " + rootMessage(e), e);
         }
     }
 
-    private static Summary runChecked(SparkSession spark, TrainJobConfig config, PrintStream console) throws Exception {
-        config.validate();
+    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console)
+            throws Exception {
         SparkContext sc = spark.sparkContext();
-        ClusterCheck.requireSlots(sc, config.replicas);
         RunFolder run = new RunFolder(config.runDir);
         var hadoop = sc.hadoopConfiguration();
         String augmentSpec = readAugmentSpec(spark, config.augment);
-
-        Dataset<Row> train = load(spark, config, config.data, true);
-        Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
-                : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
         checkLabels(train, config.numClasses, config.data);
         float[] mean = config.mean, std = config.std;
         if (mean == null) {

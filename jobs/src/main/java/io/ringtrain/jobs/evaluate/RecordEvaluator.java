@@ -1,0 +1,33 @@
+package io.ringtrain.jobs.evaluate;
+
+import io.ringtrain.jobs.data.ImageRecord;
+import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.jobs.predict.BatchInference;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Evaluates a saved model over a stream of labelled records (one Spark partition, or any list):
+ * forward in eval mode in batches of {@code batchSize}, each sample's label, prediction and logits
+ * added to a {@link ConfusionCounts}. No Spark here.
+ */
+public final class RecordEvaluator {
+    private RecordEvaluator() {}
+
+    public static ConfusionCounts evaluate(Iterator<ImageRecord> records, SavedModel model, int batchSize) {
+        BatchInference inference = new BatchInference(model);
+        ConfusionCounts counts = new ConfusionCounts(inference.classes());
+        List<ImageRecord> batch = new ArrayList<>(batchSize);
+        while (records.hasNext()) {
+            batch.add(records.next());
+            if (batch.size() == batchSize || !records.hasNext()) {
+                BatchInference.Outputs out = inference.run(batch);
+                for (int i = 0; i < out.size(); i++) counts.add(batch.get(i).label(), out.logits(), i * out.classes(), out.predictions()[i]);
+                batch.clear();
+            }
+        }
+        return counts;
+    }
+}

@@ -1,0 +1,242 @@
+package io.ringtrain.jobs.ml;
+
+import io.ringtrain.jobs.data.DataSources;
+import io.ringtrain.jobs.data.DatasetColumns;
+import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.jobs.train.TrainJob;
+import io.ringtrain.jobs.train.TrainJobConfig;
+import org.apache.spark.ml.Estimator;
+import org.apache.spark.ml.param.BooleanParam;
+import org.apache.spark.ml.param.DoubleParam;
+import org.apache.spark.ml.param.IntArrayParam;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.LongParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.util.DefaultParamsReader;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+import java.text.SimpleDateFormat;
+import java.util.Arrays;
+import java.util.Date;
+
+/**
+ * Distributed training as a Spark ML {@link Estimator}: {@link #fit} runs {@link TrainJob} (one
+ * replica per barrier task) on the DataFrame and returns a {@link RingtrainClassificationModel}.
+ * The training options are {@code Param}s with {@link TrainJobConfig}'s defaults. The DataFrame is
+ * either in the {@code DataSources} layout or holds encoded PNG/JPEG bytes in {@code imageCol} and an
+ * integer label in {@code labelCol}.
+ *
+ * <p>Every {@code fit} writes its own run folder (checkpoints, model, metrics, report) under
+ * {@code runDir}, named after the time it started, so a second fit never resumes the first one's
+ * checkpoints. Saved and loaded with ML persistence (params only: {@code DefaultParamsWritable}).
+ */
+public final class RingtrainClassifier extends Estimator<RingtrainClassificationModel> implements DefaultParamsWritable {
+    private final String uid;
+    private final Param<String> model;
+    private final IntParam replicas;
+    private final IntParam epochs;
+    private final IntParam batchSize;
+    private final Param<String> optimizer;
+    private final DoubleParam lr;
+    private final DoubleParam momentum;
+    private final DoubleParam weightDecay;
+    private final Param<String> schedule;
+    private final IntParam warmupSteps;
+    private final LongParam seed;
+    private final Param<String> augment;
+    private final Param<String> sharding;
+    private final IntParam numClasses;
+    private final IntArrayParam inputShape;
+    private final Param<String> runDir;
+    private final IntParam maxAttempts;
+    private final BooleanParam quiet;
+    private final Param<String> imageCol;
+    private final Param<String> labelCol;
+    private final Param<String> predictionCol;
+    private final Param<String> probabilityCol;
+
+    public RingtrainClassifier() {
+        this(Identifiable$.MODULE$.randomUID("ringtrainClassifier"));
+    }
+
+    /** The constructor ML persistence calls when loading. */
+    public RingtrainClassifier(String uid) {
+        this.uid = uid;
+        TrainJobConfig d = new TrainJobConfig();
+        model = new Param<>(this, "model", "built-in model: fmnist-cnn or mlp");
+        replicas = new IntParam(this, "replicas", "model replicas = barrier tasks; the cluster must run this many tasks at once");
+        epochs = new IntParam(this, "epochs", "passes over the training data");
+        batchSize = new IntParam(this, "batchSize", "samples per replica per step (the global batch is replicas × batchSize)");
+        optimizer = new Param<>(this, "optimizer", "sgd or adamw");
+        lr = new DoubleParam(this, "lr", "learning rate");
+        momentum = new DoubleParam(this, "momentum", "SGD momentum");
+        weightDecay = new DoubleParam(this, "weightDecay", "weight decay");
+        schedule = new Param<>(this, "schedule", "learning-rate schedule: cosine, step or constant");
+        warmupSteps = new IntParam(this, "warmupSteps", "linear warm-up steps");
+        seed = new LongParam(this, "seed", "random seed (initialisation, shuffling, augmentation)");
+        augment = new Param<>(this, "augment", "augmentation spec: a JSON/YAML file or the spec text; empty for none");
+        sharding = new Param<>(this, "sharding", "replicated (every replica holds the data) or partitioned (one shard each)");
+        numClasses = new IntParam(this, "numClasses", "number of classes");
+        inputShape = new IntArrayParam(this, "inputShape", "model input [channels, height, width]");
+        runDir = new Param<>(this, "runDir", "folder (local or Hadoop URI) under which each fit writes its run folder");
+        maxAttempts = new IntParam(this, "maxAttempts", "attempts of the barrier stage; later ones resume from the latest checkpoint");
+        quiet = new BooleanParam(this, "quiet", "no progress bar on the driver's console");
+        imageCol = new Param<>(this, "imageCol", "binary column of encoded PNG/JPEG images (ignored for DataFrames in the DataSources layout)");
+        labelCol = new Param<>(this, "labelCol", "integer label column (ignored for DataFrames in the DataSources layout)");
+        predictionCol = new Param<>(this, "predictionCol", "the model's output column: the predicted class");
+        probabilityCol = new Param<>(this, "probabilityCol", "the model's output column: the class probabilities");
+        setDefault(model, d.model);
+        setDefault(replicas, d.replicas);
+        setDefault(epochs, d.epochs);
+        setDefault(batchSize, d.batchSize);
+        setDefault(optimizer, d.optimizer);
+        setDefault(lr, d.lr);
+        setDefault(momentum, d.momentum);
+        setDefault(weightDecay, d.weightDecay);
+        setDefault(schedule, d.schedule);
+        setDefault(warmupSteps, d.warmupSteps);
+        setDefault(seed, d.seed);
+        setDefault(augment, "");
+        setDefault(sharding, d.sharding);
+        setDefault(numClasses, d.numClasses);
+        setDefault(inputShape, d.inputShape);
+        setDefault(runDir, System.getProperty("java.io.tmpdir") + "/ringtrain-ml");
+        setDefault(maxAttempts, d.maxAttempts);
+        setDefault(quiet, false);
+        setDefault(imageCol, "image");
+        setDefault(labelCol, "label");
+        setDefault(predictionCol, "prediction");
+        setDefault(probabilityCol, "probability");
+    }
+
+    @Override
+    public String uid() {
+        return uid;
+    }
+
+    /** The training settings these params describe; {@code data} names the DataFrame in the model's provenance. */
+    public TrainJobConfig toConfig(String runFolder) {
+        TrainJobConfig c = new TrainJobConfig();
+        c.model = getOrDefault(model);
+        c.replicas = (Integer) getOrDefault(replicas);
+        c.epochs = (Integer) getOrDefault(epochs);
+        c.batchSize = (Integer) getOrDefault(batchSize);
+        c.optimizer = getOrDefault(optimizer);
+        c.lr = (Double) getOrDefault(lr);
+        c.momentum = (Double) getOrDefault(momentum);
+        c.weightDecay = (Double) getOrDefault(weightDecay);
+        c.schedule = getOrDefault(schedule);
+        c.warmupSteps = (Integer) getOrDefault(warmupSteps);
+        c.seed = (Long) getOrDefault(seed);
+        String spec = getOrDefault(augment);
+        c.augment = spec.isBlank() ? null : spec;
+        c.sharding = getOrDefault(sharding);
+        c.numClasses = (Integer) getOrDefault(numClasses);
+        c.inputShape = getOrDefault(inputShape).clone();
+        c.maxAttempts = (Integer) getOrDefault(maxAttempts);
+        c.runDir = runFolder;
+        c.data = "DataFrame (Spark ML " + uid + ")";
+        return c;
+    }
+
+    @Override
+    public RingtrainClassificationModel fit(Dataset<?> dataset) {
+        transformSchema(dataset.schema());
+        Dataset<Row> df = dataset.toDF();
+        Dataset<Row> layout = DatasetColumns.matches(df.schema()) ? df : DataSources.fromDataFrame(df, getImageCol(), getLabelCol(), null);
+        String runFolder = getRunDir() + "/fit-" + new SimpleDateFormat("yyyyMMdd-HHmmss-SSS").format(new Date());
+        TrainJobConfig config = toConfig(runFolder);
+        java.io.PrintStream console = (Boolean) getOrDefault(quiet) ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.out;
+        TrainJob.run(df.sparkSession(), config, layout, null, console);
+        SavedModel saved = SavedModel.fromRunFolder(runFolder, df.sparkSession().sparkContext().hadoopConfiguration());
+        RingtrainClassificationModel fitted = new RingtrainClassificationModel(uid, saved);
+        fitted.setImageCol(getImageCol()).setPredictionCol(getOrDefault(predictionCol)).setProbabilityCol(getOrDefault(probabilityCol));
+        return fitted.setParent(this);
+    }
+
+    @Override
+    public StructType transformSchema(StructType schema) {
+        if (!DatasetColumns.matches(schema)) {
+            for (String column : new String[] {getImageCol(), getLabelCol()}) {
+                if (!Arrays.asList(schema.fieldNames()).contains(column)) {
+                    throw new IllegalArgumentException("the training DataFrame has neither the DataSources layout nor the column '" + column
+                            + "' (its columns: " + String.join(", ", schema.fieldNames()) + "); set imageCol/labelCol or read the data with DataSources");
+                }
+            }
+        }
+        return schema.add(getOrDefault(predictionCol), DataTypes.IntegerType, false)
+                .add(getOrDefault(probabilityCol), DataTypes.createArrayType(DataTypes.FloatType, false), false);
+    }
+
+    @Override
+    public RingtrainClassifier copy(ParamMap extra) {
+        return defaultCopy(extra);
+    }
+
+    public static MLReader<RingtrainClassifier> read() {
+        return new DefaultParamsReader<>();
+    }
+
+    public static RingtrainClassifier load(String path) {
+        return read().load(path);
+    }
+
+    // ---------------------------------------------------------------- params: accessors and setters
+
+    public Param<String> model() { return model; }
+    public IntParam replicas() { return replicas; }
+    public IntParam epochs() { return epochs; }
+    public IntParam batchSize() { return batchSize; }
+    public Param<String> optimizer() { return optimizer; }
+    public DoubleParam lr() { return lr; }
+    public DoubleParam momentum() { return momentum; }
+    public DoubleParam weightDecay() { return weightDecay; }
+    public Param<String> schedule() { return schedule; }
+    public IntParam warmupSteps() { return warmupSteps; }
+    public LongParam seed() { return seed; }
+    public Param<String> augment() { return augment; }
+    public Param<String> sharding() { return sharding; }
+    public IntParam numClasses() { return numClasses; }
+    public IntArrayParam inputShape() { return inputShape; }
+    public Param<String> runDir() { return runDir; }
+    public IntParam maxAttempts() { return maxAttempts; }
+    public BooleanParam quiet() { return quiet; }
+    public Param<String> imageCol() { return imageCol; }
+    public Param<String> labelCol() { return labelCol; }
+    public Param<String> predictionCol() { return predictionCol; }
+    public Param<String> probabilityCol() { return probabilityCol; }
+
+    public String getImageCol() { return getOrDefault(imageCol); }
+    public String getLabelCol() { return getOrDefault(labelCol); }
+    public String getRunDir() { return getOrDefault(runDir); }
+
+    public RingtrainClassifier setModel(String v) { set(model, v); return this; }
+    public RingtrainClassifier setReplicas(int v) { set(replicas, v); return this; }
+    public RingtrainClassifier setEpochs(int v) { set(epochs, v); return this; }
+    public RingtrainClassifier setBatchSize(int v) { set(batchSize, v); return this; }
+    public RingtrainClassifier setOptimizer(String v) { set(optimizer, v); return this; }
+    public RingtrainClassifier setLr(double v) { set(lr, v); return this; }
+    public RingtrainClassifier setMomentum(double v) { set(momentum, v); return this; }
+    public RingtrainClassifier setWeightDecay(double v) { set(weightDecay, v); return this; }
+    public RingtrainClassifier setSchedule(String v) { set(schedule, v); return this; }
+    public RingtrainClassifier setWarmupSteps(int v) { set(warmupSteps, v); return this; }
+    public RingtrainClassifier setSeed(long v) { set(seed, v); return this; }
+    public RingtrainClassifier setAugment(String v) { set(augment, v); return this; }
+    public RingtrainClassifier setSharding(String v) { set(sharding, v); return this; }
+    public RingtrainClassifier setNumClasses(int v) { set(numClasses, v); return this; }
+    public RingtrainClassifier setInputShape(int[] v) { set(inputShape, v); return this; }
+    public RingtrainClassifier setRunDir(String v) { set(runDir, v); return this; }
+    public RingtrainClassifier setMaxAttempts(int v) { set(maxAttempts, v); return this; }
+    public RingtrainClassifier setQuiet(boolean v) { set(quiet, v); return this; }
+    public RingtrainClassifier setImageCol(String v) { set(imageCol, v); return this; }
+    public RingtrainClassifier setLabelCol(String v) { set(labelCol, v); return this; }
+    public RingtrainClassifier setPredictionCol(String v) { set(predictionCol, v); return this; }
+    public RingtrainClassifier setProbabilityCol(String v) { set(probabilityCol, v); return this; }
+}

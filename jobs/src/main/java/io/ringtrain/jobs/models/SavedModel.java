@@ -1,0 +1,243 @@
+package io.ringtrain.jobs.models;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringtrain.engine.io.SafeTensors;
+import io.ringtrain.engine.nn.Module;
+import io.ringtrain.jobs.run.RunFolder;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A trained model as evaluation and prediction need it: the built-in model's name, its input shape
+ * [channels, height, width] and class count, the per-channel normalisation it was trained with, and
+ * its weights (the safetensors file's bytes, so the whole thing ships to executors as is).
+ *
+ * <p>Each setting comes from, in order: what the caller passes explicitly, the weights' metadata
+ * (written by the training job: {@code model}, {@code input_shape}, {@code num_classes},
+ * {@code mean}, {@code std}, comma-separated), the run folder's {@code config.json}, and the training
+ * defaults ([1, 28, 28], 10 classes). A model without stored normalisation has {@link #mean()} null:
+ * the caller computes it ({@code Normalization.compute}) and applies {@link #withNormalization}.
+ */
+public final class SavedModel implements Serializable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String WEIGHTS_FILE = "model.safetensors";
+
+    private final String name;
+    private final int[] inputShape;
+    private final int numClasses;
+    private final float[] mean;
+    private final float[] std;
+    private final byte[] safetensors;
+    private final String source;
+
+    private SavedModel(String name, int[] inputShape, int numClasses, float[] mean, float[] std, byte[] safetensors, String source) {
+        this.name = name;
+        this.inputShape = inputShape.clone();
+        this.numClasses = numClasses;
+        this.mean = mean;
+        this.std = std;
+        this.safetensors = safetensors;
+        this.source = source;
+    }
+
+    /** The final model of a training run: {@code runDir/model.safetensors}, with {@code runDir/config.json} as fallback settings. */
+    public static SavedModel fromRunFolder(String runDir, Configuration conf) {
+        RunFolder run = new RunFolder(runDir);
+        if (!run.exists(conf, WEIGHTS_FILE)) {
+            throw new IllegalArgumentException("no " + WEIGHTS_FILE + " in the run folder " + runDir
+                    + "; pass the folder a finished 'ringtrain train' wrote, or --model NAME --weights FILE");
+        }
+        JsonNode config = null;
+        if (run.exists(conf, "config.json")) {
+            try {
+                config = JSON.readTree(run.readText(conf, "config.json"));
+            } catch (IOException e) {
+                config = null; // the weights' metadata is the primary source; config.json only fills gaps
+            }
+        }
+        return fromBytes(readAll(run.path(WEIGHTS_FILE).toString(), conf), run.path(WEIGHTS_FILE).toString(), null, null, null, config);
+    }
+
+    /**
+     * A weights file anywhere (local or Hadoop URI). {@code name}, {@code inputShape} and
+     * {@code numClasses} may be null to take them from the file's metadata.
+     */
+    public static SavedModel fromFile(String weights, String name, int[] inputShape, Integer numClasses, Configuration conf) {
+        return fromBytes(readAll(weights, conf), weights, name, inputShape, numClasses, null);
+    }
+
+    /** A model from a safetensors file's bytes; explicit settings override the metadata. */
+    public static SavedModel fromBytes(byte[] bytes, String source, String name, int[] inputShape, Integer numClasses, JsonNode config) {
+        Map<String, String> metadata = parse(bytes, source).metadata();
+        String model = name != null ? name : metadata.get("model");
+        if (model == null && config != null && config.hasNonNull("model")) model = config.get("model").asText();
+        if (model == null) {
+            throw new IllegalArgumentException(source + " does not say which model it holds (no 'model' in its metadata); pass --model NAME, one of "
+                    + ModelZoo.NAMES);
+        }
+        if (!ModelZoo.NAMES.contains(model)) {
+            throw new IllegalArgumentException(source + " holds model '" + model + "', which is not a built-in model " + ModelZoo.NAMES);
+        }
+        int[] shape = inputShape != null ? inputShape
+                : metadata.containsKey("input_shape") ? parseInts(metadata.get("input_shape"), "input_shape", source)
+                : config != null && config.has("inputShape") ? JSON.convertValue(config.get("inputShape"), int[].class)
+                : new int[] {1, 28, 28};
+        int classes = numClasses != null ? numClasses
+                : metadata.containsKey("num_classes") ? Integer.parseInt(metadata.get("num_classes").trim())
+                : config != null && config.has("numClasses") ? config.get("numClasses").asInt()
+                : 10;
+        float[] mean = null, std = null;
+        if (metadata.containsKey("mean") && metadata.containsKey("std")) {
+            mean = parseFloats(metadata.get("mean"), "mean", source);
+            std = parseFloats(metadata.get("std"), "std", source);
+        } else if (config != null && config.hasNonNull("mean") && config.hasNonNull("std")) {
+            mean = JSON.convertValue(config.get("mean"), float[].class);
+            std = JSON.convertValue(config.get("std"), float[].class);
+        }
+        SavedModel saved = new SavedModel(model, shape, classes, null, null, bytes, source);
+        return mean == null ? saved : saved.withNormalization(mean, std);
+    }
+
+    /** The same model fed with the given per-channel normalisation (one value per input channel). */
+    public SavedModel withNormalization(float[] mean, float[] std) {
+        if (mean == null || std == null || mean.length != inputShape[0] || std.length != inputShape[0]) {
+            throw new IllegalArgumentException("normalisation " + Arrays.toString(mean) + " / " + Arrays.toString(std) + " of " + source
+                    + " does not have one mean and one std per input channel (" + inputShape[0] + ")");
+        }
+        return new SavedModel(name, inputShape, numClasses, mean.clone(), std.clone(), safetensors, source);
+    }
+
+    /** A fresh instance with the saved weights, in eval mode (BatchNorm uses its running statistics). */
+    public Module instantiate() {
+        Module module = ModelZoo.create(name, inputShape, numClasses, 0);
+        try {
+            module.loadStateDict(parse(safetensors, source).tensors(), true);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the weights in " + source + " do not fit model '" + name + "' with input shape "
+                    + Arrays.toString(inputShape) + " and " + numClasses + " classes: " + e.getMessage()
+                    + "; pass the model name, input shape and class count it was trained with", e);
+        }
+        module.eval();
+        return module;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int[] inputShape() {
+        return inputShape.clone();
+    }
+
+    public int numClasses() {
+        return numClasses;
+    }
+
+    /** Per-channel mean of [0, 1] pixels, or null when the model does not store it. */
+    public float[] mean() {
+        return mean == null ? null : mean.clone();
+    }
+
+    public float[] std() {
+        return std == null ? null : std.clone();
+    }
+
+    /** Where the weights came from (a path), for messages and reports. */
+    public String source() {
+        return source;
+    }
+
+    /** The safetensors file: weights and metadata. */
+    public byte[] safetensorsBytes() {
+        return safetensors.clone();
+    }
+
+    /**
+     * The weights as a safetensors file whose metadata states every setting resolved here (model,
+     * input_shape, num_classes and, when known, mean and std), so the file alone rebuilds this model.
+     */
+    public byte[] toSafetensors() {
+        SafeTensors.Contents contents = parse(safetensors, source);
+        Map<String, String> metadata = new java.util.LinkedHashMap<>(contents.metadata());
+        metadata.put("model", name);
+        metadata.put("input_shape", join(inputShape));
+        metadata.put("num_classes", Integer.toString(numClasses));
+        if (mean != null) {
+            metadata.put("mean", join(mean));
+            metadata.put("std", join(std));
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(safetensors.length + 256);
+        try {
+            SafeTensors.write(out, contents.tensors(), metadata);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static String join(int[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (int v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
+    }
+
+    private static String join(float[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (float v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
+    }
+
+    public Map<String, String> metadata() {
+        return parse(safetensors, source).metadata();
+    }
+
+    private static SafeTensors.Contents parse(byte[] bytes, String source) {
+        try {
+            return SafeTensors.read(new ByteArrayInputStream(bytes), source);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + " is not a readable safetensors file: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] readAll(String location, Configuration conf) {
+        Path p = new Path(location);
+        try {
+            FileSystem fs = p.getFileSystem(conf);
+            if (!fs.exists(p)) throw new IllegalArgumentException("weights file " + location + " does not exist; pass a model.safetensors written by 'ringtrain train'");
+            try (InputStream in = fs.open(p)) {
+                return in.readAllBytes();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read weights file " + location + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int[] parseInts(String text, String key, String source) {
+        try {
+            return Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("metadata '" + key + "' = '" + text + "' of " + source + " is not a comma-separated list of integers");
+        }
+    }
+
+    private static float[] parseFloats(String text, String key, String source) {
+        try {
+            String[] parts = text.split(",");
+            float[] out = new float[parts.length];
+            for (int i = 0; i < parts.length; i++) out[i] = Float.parseFloat(parts[i].trim());
+            return out;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("metadata '" + key + "' = '" + text + "' of " + source + " is not a comma-separated list of numbers");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.ringtrain.jobs.predict;
+
+import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.nn.Module;
+import io.ringtrain.jobs.data.ImageRecord;
+import io.ringtrain.jobs.data.RecordSamples;
+import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.trainer.data.Batch;
+
+import java.util.List;
+
+/**
+ * One executor's copy of a saved model, run in eval mode without gradients over batches of records:
+ * each record is decoded and normalised exactly as in training (no augmentation), and the model's
+ * logits [n, classes] come back with the softmax probabilities and the arg-max class.
+ * Not thread-safe: build one per task.
+ */
+public final class BatchInference {
+    private final Module model;
+    private final int[] inputShape;
+    private final int classes;
+    private final float[] mean;
+    private final float[] std;
+
+    /** The outputs for n records, row-major: {@code logits[i * classes + k]}. */
+    public record Outputs(float[] logits, float[] probabilities, int[] predictions, int classes) {
+        public int size() {
+            return predictions.length;
+        }
+
+        /** Record i's class probabilities (a copy). */
+        public float[] probabilities(int i) {
+            float[] p = new float[classes];
+            System.arraycopy(probabilities, i * classes, p, 0, classes);
+            return p;
+        }
+    }
+
+    public BatchInference(SavedModel saved) {
+        if (saved.mean() == null) {
+            throw new IllegalArgumentException("model " + saved.source() + " has no stored normalisation (mean/std); "
+                    + "compute it from the data (Normalization.compute) and apply SavedModel.withNormalization first");
+        }
+        this.model = saved.instantiate();
+        this.inputShape = saved.inputShape();
+        this.classes = saved.numClasses();
+        this.mean = saved.mean();
+        this.std = saved.std();
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    public Outputs run(List<ImageRecord> records) {
+        int n = records.size();
+        if (n == 0) return new Outputs(new float[0], new float[0], new int[0], classes);
+        RecordSamples samples = new RecordSamples(records, inputShape, mean, std, null);
+        int[] all = new int[n];
+        for (int i = 0; i < n; i++) all[i] = i;
+        try (var scope = GradMode.noGrad()) {
+            Tensor logits = model.forward(Batch.gather(samples, all, 0).inputs());
+            if (logits.shape().length != 2 || logits.size(0) != n || logits.size(1) != classes) {
+                throw new IllegalStateException("model output has shape " + java.util.Arrays.toString(logits.shape()) + ", expected [" + n + ", " + classes + "]");
+            }
+            return new Outputs(logits.toArray(), logits.softmax(1).toArray(), logits.argmaxLastDim(), classes);
+        }
+    }
+}
