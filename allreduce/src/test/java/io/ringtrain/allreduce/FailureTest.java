@@ -67,8 +67,8 @@ class FailureTest {
         assertTrue(message.contains("allReduce #1"), message);
         assertTrue(message.contains("rank 2") || message.contains("rank 1"), message);
       }
-      // one timeout plus scheduling slack on a loaded 2-core machine
-      assertTrue(elapsedMillis < timeoutMillis + 2000, "survivors took " + elapsedMillis + " ms");
+      // one timeout plus scheduling slack on a loaded (oversubscribed) 2-core machine
+      assertTrue(elapsedMillis < timeoutMillis + 3500, "survivors took " + elapsedMillis + " ms");
       // once failed, the communicator stays failed and says so at once
       CollectiveException after = assertThrows(CollectiveException.class, () -> ring.rank(0).barrier());
       assertTrue(after.getMessage().contains("barrier #2"), after.getMessage());

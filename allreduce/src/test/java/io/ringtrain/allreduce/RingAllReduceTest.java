@@ -123,6 +123,31 @@ class RingAllReduceTest {
   }
 
   @Test
+  void aFloatBufferIsReducedBetweenItsPositionAndLimitOnly() {
+    int world = 3;
+    int n = 5000;
+    try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSegmentBytes(SEGMENT_BYTES))) {
+      List<FloatBuffer> results = ring.onEveryRank(c -> {
+        FloatBuffer direct = ByteBuffer.allocateDirect(n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        for (int i = 0; i < n; i++) direct.put(i, input(c.rank(), i));
+        direct.position(3).limit(n - 2);
+        c.allReduce(direct, ReduceOp.SUM);
+        assertEquals(3, direct.position(), "the caller's position is left alone");
+        return direct;
+      });
+      for (int r = 0; r < world; r++) {
+        FloatBuffer got = results.get(r);
+        assertEquals(n - 2, got.limit(), "the caller's limit is left alone");
+        got.limit(n);
+        for (int i = 0; i < n; i++) {
+          float want = i >= 3 && i < n - 2 ? expected(ReduceOp.SUM, world, i) : input(r, i);
+          assertEquals(want, got.get(i), 0f, "rank " + r + " element " + i);
+        }
+      }
+    }
+  }
+
+  @Test
   void randomFloatsGiveBitwiseIdenticalResultsOnEveryRankAndOnEveryRun() {
     int world = 5;
     int n = 50_000;

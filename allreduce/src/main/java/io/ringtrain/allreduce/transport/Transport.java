@@ -24,7 +24,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 public final class Transport {
   private static final boolean EPOLL = !Boolean.getBoolean("ringtrain.allreduce.nio") && epollAvailable();
 
-  /** Kernel socket buffers: room for a few 1 MiB segments, so a writer rarely waits for the reader. */
+  /** Kernel socket buffers (4 MiB): room for every segment in flight, so a writer rarely waits for the reader. */
   public static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
   private Transport() {}
@@ -38,7 +38,7 @@ public final class Transport {
   }
 
   /**
-   * Reads of up to 1 MiB (Netty's default stops at 64 KiB): a 1 MiB segment then arrives in a
+   * Reads of up to 1 MiB (Netty's default stops at 64 KiB): a segment then arrives in one or a
    * few reads instead of sixteen, each of which also grows the frame decoder's buffer.
    */
   public static RecvByteBufAllocator receiveBuffers() {

@@ -36,6 +36,8 @@ public final class BenchRankMain {
             .setRank(rank)
             .setSecret("bench-secret".getBytes(StandardCharsets.US_ASCII));
     if (smallBufferBytes >= 0) builder.optSmallBufferBytes(smallBufferBytes); // else the default
+    Integer segmentBytes = Integer.getInteger("ringtrain.bench.segmentBytes"); // for segment-size scans
+    if (segmentBytes != null) builder.optSegmentBytes(segmentBytes);
     CommunicatorConfig config = builder.build();
     try (RingCommunicator communicator = RingCommunicator.connect(server, config)) {
       warmUpJit(communicator, rank);
