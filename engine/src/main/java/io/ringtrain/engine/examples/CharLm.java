@@ -1,5 +1,12 @@
 package io.ringtrain.engine.examples;
 
+import io.ringtrain.engine.loss.CrossEntropyLoss;
+import io.ringtrain.engine.loss.Reduction;
+import io.ringtrain.engine.optim.Adam;
+import io.ringtrain.engine.optim.GradClip;
+
+import java.util.List;
+
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
 import io.ringtrain.engine.nn.Embedding;
@@ -118,7 +125,8 @@ public final class CharLm {
         Init.manualSeed(c.seed());
         LanguageModel model = c.model().equals("lstm") ? new LstmModel(vocab, c.hidden(), c.layers())
                 : new CausalTransformer(vocab, c.hidden(), c.layers(), c.seq());
-        StandInAdam adam = new StandInAdam(model.module().parameters(), c.lr());
+        Adam adam = new Adam(model.module().parameters(), c.lr()).betas(0.9, 0.98).eps(1e-9);
+        List<Tensor> clipped = model.module().parameters();
         SplittableRandom rng = new SplittableRandom(c.seed());
         // fixed validation windows spread over the held-out tail
         int[] valStarts = new int[c.evalWindows() * c.batch()];
@@ -134,8 +142,10 @@ public final class CharLm {
             Tensor loss = batchLoss(model, ids, starts, c.seq());
             loss.backward();
             float lr = c.lr() * (float) Math.min(1.0, step / 50.0) * (float) (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * step / c.steps())));
-            adam.setLearningRate(lr);
-            adam.step(1f);
+            adam.setLr(lr);
+            GradClip.clipGradNorm(clipped, 1.0);
+            adam.step();
+            adam.zeroGrad();
             running = Double.isNaN(running) ? loss.item() : 0.98 * running + 0.02 * loss.item();
             boolean outOfTime = (System.nanoTime() - start) / 1e9 > c.maxSeconds();
             if (step % c.evalEvery() == 0 || step == c.steps() || outOfTime) {
@@ -158,7 +168,7 @@ public final class CharLm {
             System.arraycopy(ids, starts[b], x, b * seq, seq);
             System.arraycopy(ids, starts[b] + 1, y, b * seq, seq);
         }
-        return TokenCrossEntropy.loss(model.logits(x, B, seq), y, -1);
+        return new CrossEntropyLoss(-1, 0f, Reduction.MEAN).forward(model.logits(x, B, seq), y);
     }
 
     private static double validate(LanguageModel model, int[] ids, int[] valStarts, Config c) {

@@ -1,5 +1,12 @@
 package io.ringtrain.engine.examples;
 
+import io.ringtrain.engine.loss.CrossEntropyLoss;
+import io.ringtrain.engine.loss.Reduction;
+import io.ringtrain.engine.optim.Adam;
+import io.ringtrain.engine.optim.GradClip;
+
+import java.util.List;
+
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.seq.Seq2SeqTransformer;
@@ -38,7 +45,8 @@ public final class Seq2SeqReversal {
         int vocab = FIRST_SYMBOL + c.symbols();
         Seq2SeqTransformer model = new Seq2SeqTransformer(vocab, vocab, c.dModel(), c.heads(), c.layers(), c.layers(), c.ffn(), 0f,
                 PAD, c.maxLen() + 2, true, true);
-        StandInAdam adam = new StandInAdam(model.parameters(), c.lr());
+        Adam adam = new Adam(model.parameters(), c.lr()).betas(0.9, 0.98).eps(1e-9);
+        List<Tensor> clipped = model.parameters();
         SplittableRandom data = new SplittableRandom(c.seed() * 7919 + 13);
         java.util.Set<String> testSet = new java.util.HashSet<>();
         int[][] test = new int[heldOut][];
@@ -57,12 +65,14 @@ public final class Seq2SeqReversal {
             }
             int[][][] batch = teacherForcing(seqs);
             Tensor logits = model.forward(batch[0], batch[1]);
-            Tensor loss = TokenCrossEntropy.loss(logits, flatten(batch[2]), PAD);
+            Tensor loss = new CrossEntropyLoss(PAD, 0f, Reduction.MEAN).forward(logits, flatten(batch[2]));
             loss.backward();
             // linear warm-up, then inverse square-root decay (the Transformer paper's schedule shape)
             float lr = c.lr() * Math.min(step / (float) c.warmup(), (float) Math.sqrt(c.warmup() / (double) Math.max(step, c.warmup())));
-            adam.setLearningRate(lr);
-            adam.step(1f);
+            adam.setLr(lr);
+            GradClip.clipGradNorm(clipped, 1.0);
+            adam.step();
+            adam.zeroGrad();
             running = step == 1 ? loss.item() : 0.95f * running + 0.05f * loss.item();
             if (step % logEvery == 0 || step == c.steps()) {
                 curve[(step - 1) / logEvery] = running;
