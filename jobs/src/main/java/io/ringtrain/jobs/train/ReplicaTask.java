@@ -113,6 +113,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             plan = new ShardPlan(train.size(), smallest, config.batchSize, config.seed, rank);
         }
         Module model = ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
+        if (config.initialWeights != null) loadInitialWeights(model);
         if (world > 1) SyncBatchNorm.convert(model, comm);
         Optimizer optimizer = config.optimizer.equals("adamw")
                 ? new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay)
@@ -151,6 +152,15 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                     result.finalEval() == null ? "null" : Double.toString(result.finalEval().loss()), result.hiddenCommShare(), world);
         } finally {
             if (progress != null) progress.close();
+        }
+    }
+
+    private void loadInitialWeights(Module model) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(config.initialWeights);
+        try (var in = p.getFileSystem(new Configuration()).open(p)) {
+            model.loadStateDict(io.ringtrain.engine.io.SafeTensors.read(new java.io.BufferedInputStream(in, 1 << 16), p.toString()).tensors(), true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the initial weights " + config.initialWeights + " (initialWeights): " + e.getMessage(), e);
         }
     }
 

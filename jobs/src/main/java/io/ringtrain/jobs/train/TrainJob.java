@@ -58,15 +58,25 @@ public final class TrainJob {
 
     public static Summary run(SparkSession spark, TrainJobConfig config, PrintStream console) {
         config.validate();
+        ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
+        Dataset<Row> train = load(spark, config, config.data, true);
+        Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
+                : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
+        return run(spark, config, train, test, console);
+    }
+
+    /**
+     * Trains on DataFrames already in the {@link DatasetColumns} layout ({@code test} may be null);
+     * {@code config.data} only names the data in the provenance.
+     */
+    public static Summary run(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console) {
+        config.validate();
         SparkContext sc = spark.sparkContext();
         ClusterCheck.requireSlots(sc, config.replicas);
         RunFolder run = new RunFolder(config.runDir);
         var hadoop = sc.hadoopConfiguration();
         String augmentSpec = readAugmentSpec(spark, config.augment);
 
-        Dataset<Row> train = load(spark, config, config.data, true);
-        Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
-                : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
         float[] mean = config.mean, std = config.std;
         if (mean == null) {
             float[][] stats = Normalization.compute(train, config.inputShape[0]);
