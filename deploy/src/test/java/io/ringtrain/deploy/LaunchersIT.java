@@ -48,6 +48,7 @@ class LaunchersIT {
     void theShadedJarStartsTheCommandLineAndLeavesSparkToTheCluster() throws IOException {
         try (JarFile jar = new JarFile(root.resolve("deploy/target/ringtrain.jar").toFile())) {
             assertEquals(ProjectFiles.MAIN_CLASS, jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertNotNull(jar.getManifest().getMainAttributes().getValue("Implementation-Version"), "models record the code version from it");
             assertNotNull(jar.getEntry("io/ringtrain/jobs/retrain/RetrainJob.class"));
             assertNotNull(jar.getEntry("io/ringtrain/engine/Tensor.class"));
             assertNotNull(jar.getEntry("picocli/CommandLine.class"));
@@ -98,6 +99,10 @@ class LaunchersIT {
         var model = SafeTensors.read(runDir.resolve("model.safetensors"));
         assertFalse(model.tensors().isEmpty());
         assertEquals("mlp", model.metadata().get("model"));
+        try (JarFile jar = new JarFile(root.resolve("deploy/target/ringtrain.jar").toFile())) {
+            assertEquals(jar.getManifest().getMainAttributes().getValue("Implementation-Version"), model.metadata().get("code_version"),
+                    "the model records the artifact's version");
+        }
     }
 
     /** Writes the first n records of an IDX file (gzip), with the count in the header changed to n. */
