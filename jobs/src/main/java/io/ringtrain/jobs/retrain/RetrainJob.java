@@ -61,6 +61,7 @@ public final class RetrainJob {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         TrainJobConfig base = config.train;
         DatePartitions dataset = new DatePartitions(config.dataset, base.imageColumn, base.labelColumn);
+        requireExists(config.holdout, "holdout", hadoop);
         ModelRegistry registry = new ModelRegistry(config.registry, hadoop);
         registry.removeLeftovers();
         Optional<String> champion = registry.champion();
@@ -238,6 +239,15 @@ public final class RetrainJob {
             return partitions.get(0) + "_" + partitions.get(partitions.size() - 1) + "-n" + partitions.size() + "-" + String.format("%02x%02x%02x%02x", h[0], h[1], h[2], h[3]);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void requireExists(String location, String what, Configuration hadoop) {
+        Path p = new Path(location);
+        try {
+            if (!p.getFileSystem(hadoop).exists(p)) throw new IllegalArgumentException(what + " " + location + " does not exist");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the " + what + " " + location + ": " + e.getMessage(), e);
         }
     }
 

@@ -177,6 +177,23 @@ class RetrainIT {
 
     @Test
     @Order(4)
+    void badInputFailsWithExitCodeTwoAndLeavesTheRegistryAlone() {
+        List<String> versionsBefore = registry().versions();
+        String championBefore = registry().champion().orElseThrow();
+        RetrainConfig c = config("window:2", 0.005);
+        c.holdout = dir.resolve("no-such-holdout").toString();
+
+        RetrainOutcome outcome = RetrainJob.run(spark, c, QUIET);
+
+        assertEquals("failed", outcome.status());
+        assertEquals(2, outcome.exitCode());
+        assertTrue(outcome.reason().contains("no-such-holdout"), outcome.reason());
+        assertEquals(versionsBefore, registry().versions());
+        assertEquals(championBefore, registry().champion().orElseThrow());
+    }
+
+    @Test
+    @Order(5)
     void aProcessKilledDuringPromotionLeavesExactlyOneValidChampionAndTheRerunFinishesThePromotion() throws Exception {
         String championBefore = registry().champion().orElseThrow();
         List<String> versionsBefore = registry().versions();
