@@ -12,8 +12,13 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
   RINGTRAIN_JAVA_FLAGS="$RINGTRAIN_JAVA_FLAGS --add-opens=java.base/$p=ALL-UNNAMED"
 done
 
-# Builds the artifact when it is missing or older than the sources.
+# Builds the artifact when it is missing or older than the sources (RINGTRAIN_NO_BUILD=1: never build,
+# fail if it is missing; the tests and containers use that).
 ringtrain_build_if_needed() {
+  if [[ -n "${RINGTRAIN_NO_BUILD:-}" ]]; then
+    [[ -f "$RINGTRAIN_JAR" && -d "$RINGTRAIN_LIB" ]] || { echo "ringtrain: $RINGTRAIN_JAR or $RINGTRAIN_LIB is missing and RINGTRAIN_NO_BUILD is set; run 'mvn -B package -DskipTests -pl deploy -am'" >&2; exit 1; }
+    return 0
+  fi
   if [[ ! -f "$RINGTRAIN_JAR" || ! -d "$RINGTRAIN_LIB" || -n "$(find "$RINGTRAIN_ROOT" -path '*/src/main/*' -newer "$RINGTRAIN_JAR" -print -quit 2>/dev/null)" ]]; then
     echo "ringtrain: building (mvn package, tests skipped; once)..." >&2
     (cd "$RINGTRAIN_ROOT" && mvn -B -q -ntp package -DskipTests -pl deploy -am) >&2 \

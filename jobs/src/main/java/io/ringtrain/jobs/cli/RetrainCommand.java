@@ -1,15 +1,93 @@
 package io.ringtrain.jobs.cli;
 
+import io.ringtrain.jobs.retrain.RetrainConfig;
+import io.ringtrain.jobs.retrain.RetrainJob;
+import io.ringtrain.jobs.retrain.RetrainOutcome;
+import io.ringtrain.jobs.train.TrainJobConfig;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code ringtrain retrain}: not implemented yet. */
-@Command(name = "retrain", mixinStandardHelpOptions = true, description = "Not implemented yet.")
+/** {@code ringtrain retrain}: one scheduled retraining run (see {@link RetrainJob}). */
+@Command(name = "retrain", mixinStandardHelpOptions = true,
+        description = {"Retrains on the date partitions the policy picks (warm start from the champion), evaluates candidate and champion "
+                + "on a fixed holdout, registers the candidate as a new version and promotes it only when it is better by the margin. "
+                + "Rerunning for the same partitions is a no-op; an interrupted run resumes.",
+                "Prints one JSON line on stdout: {\"status\":\"promoted|rejected|noop|failed\",\"reason\":..,\"version\":..,\"metric\":..,\"champion_metric\":..,...}; "
+                        + "progress goes to stderr."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:promoted, or noop (nothing new)", "10:rejected (champion kept)", "1:failed (champion kept; rerun to resume)",
+                "2:bad input or settings"})
 final class RetrainCommand implements Callable<Integer> {
+    @Option(names = "--dataset", required = true, description = "Parquet folder with date=YYYY-MM-DD partitions (columns image: PNG/JPEG bytes, label: int)")
+    String dataset;
+    @Option(names = "--holdout", required = true, description = "fixed Parquet evaluation set (same columns) for the champion comparison")
+    String holdout;
+    @Option(names = "--registry", required = true, description = "model registry folder: local path or Hadoop URI")
+    String registry;
+    @Option(names = "--policy", defaultValue = "new-since-last", description = "new-since-last (default) or window:K (the newest K days)")
+    String policy;
+    @Option(names = "--margin", defaultValue = "0.005", description = "promote when holdout accuracy gain > margin (default 0.005)")
+    double margin;
+    @Option(names = "--no-warm-start", description = "train from scratch even when there is a champion")
+    boolean noWarmStart;
+    @Option(names = "--config", description = "training settings file (JSON or YAML, as for 'ringtrain train'); flags override it")
+    Path config;
+    @Option(names = "--master", description = "Spark master when not under spark-submit (default local[replicas])")
+    String master;
+    @Option(names = "--model", description = "fmnist-cnn (default) or mlp")
+    String model;
+    @Option(names = "--replicas", description = "model replicas = barrier tasks (default 2)")
+    Integer replicas;
+    @Option(names = "--epochs", description = "default 3")
+    Integer epochs;
+    @Option(names = "--batch-size", description = "samples per replica per step (default 32)")
+    Integer batchSize;
+    @Option(names = "--optimizer", description = "sgd (default) or adamw")
+    String optimizer;
+    @Option(names = "--lr", description = "learning rate (default 0.05)")
+    Double lr;
+    @Option(names = "--seed", description = "default 42")
+    Long seed;
+    @Option(names = "--image-column", description = "default image")
+    String imageColumn;
+    @Option(names = "--label-column", description = "default label")
+    String labelColumn;
+
     @Override
     public Integer call() {
-        System.err.println("ringtrain retrain is not implemented yet");
-        return 3;
+        RetrainConfig c = new RetrainConfig();
+        c.dataset = dataset;
+        c.holdout = holdout;
+        c.registry = registry;
+        c.policy = policy;
+        c.margin = margin;
+        c.warmStart = !noWarmStart;
+        RetrainOutcome outcome;
+        try {
+            TrainJobConfig t = config != null ? ConfigFiles.read(config, TrainJobConfig.class) : new TrainJobConfig();
+            if (model != null) t.model = model;
+            if (replicas != null) t.replicas = replicas;
+            if (epochs != null) t.epochs = epochs;
+            if (batchSize != null) t.batchSize = batchSize;
+            if (optimizer != null) t.optimizer = optimizer;
+            if (lr != null) t.lr = lr;
+            if (seed != null) t.seed = seed;
+            if (imageColumn != null) t.imageColumn = imageColumn;
+            if (labelColumn != null) t.labelColumn = labelColumn;
+            c.train = t;
+            c.validate();
+            SparkSession spark = SparkSessions.getOrCreate("ringtrain retrain", master, t.replicas);
+            outcome = RetrainJob.run(spark, c, System.err);
+        } catch (IllegalArgumentException e) {
+            outcome = RetrainOutcome.failed(e.getMessage(), true);
+        }
+        if (outcome.status().equals("failed")) System.err.println("ringtrain retrain: " + outcome.reason());
+        System.out.println(outcome.toJson());
+        System.out.flush();
+        return outcome.exitCode();
     }
 }

@@ -55,6 +55,12 @@ public class TrainJobConfig implements Serializable {
     /** Attempts of the barrier stage; later attempts resume from the latest checkpoint. */
     public int maxAttempts = 3;
     public int collectiveTimeoutSeconds = 60;
+    /**
+     * Warm start: a model.safetensors (local path or Hadoop URI) loaded into every replica's model
+     * before training; names and shapes must match the model. A checkpoint in the run folder still
+     * wins (resume). None when null.
+     */
+    public String initialWeights;
     /** Where the replicas compute: cpu (cuda is not wired into the training job yet). */
     public String device = "cpu";
 

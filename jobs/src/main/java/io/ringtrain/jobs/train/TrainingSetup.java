@@ -23,6 +23,7 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
     /** {@code microStepsPerEpoch}: the batch plan's steps per epoch (before gradient accumulation). */
     public static TrainingSetup of(TrainJobConfig config, Communicator comm, int microStepsPerEpoch) {
         Module model = ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
+        if (config.initialWeights != null) loadInitialWeights(model, config.initialWeights);
         if (comm.worldSize() > 1) SyncBatchNorm.convert(model, comm);
         Optimizer optimizer = config.optimizer.equals("adamw")
                 ? new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay)
@@ -31,6 +32,16 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
         TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, config.accumulationSteps,
                 config.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
         return new TrainingSetup(model, optimizer, schedule(config, stepsPerEpoch * config.epochs, stepsPerEpoch), trainerConfig);
+    }
+
+    /** Warm start: weights from a safetensors file on any Hadoop file system (a checkpoint in the run folder still wins). */
+    static void loadInitialWeights(Module model, String path) {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(path);
+        try (var in = p.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(p)) {
+            model.loadStateDict(io.ringtrain.engine.io.SafeTensors.read(new java.io.BufferedInputStream(in, 1 << 16), p.toString()).tensors(), true);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the initial weights " + path + " (initialWeights): " + e.getMessage(), e);
+        }
     }
 
     static LrSchedule schedule(TrainJobConfig config, long totalSteps, long stepsPerEpoch) {

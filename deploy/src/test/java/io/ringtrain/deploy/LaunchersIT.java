@@ -1,0 +1,129 @@
+package io.ringtrain.deploy;
+
+import io.ringtrain.engine.io.SafeTensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The launchers against the packaged artifact (failsafe runs after {@code package}): the scripts
+ * answer --help without Spark, and ringtrain-local runs a tiny job end to end. RINGTRAIN_NO_BUILD
+ * keeps the scripts from starting a nested Maven build.
+ */
+class LaunchersIT {
+    private final Path root = ProjectFiles.root();
+
+    private record Result(int status, String output) {}
+
+    private Result run(List<String> command, long timeoutSeconds) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        pb.environment().put("RINGTRAIN_NO_BUILD", "1");
+        pb.environment().put("RINGTRAIN_JAVA_OPTS", "-Xmx1g");
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(command + " did not finish in " + timeoutSeconds + " s");
+        }
+        return new Result(p.exitValue(), new String(out));
+    }
+
+    @Test
+    void theShadedJarStartsTheCommandLineAndLeavesSparkToTheCluster() throws IOException {
+        try (JarFile jar = new JarFile(root.resolve("deploy/target/ringtrain.jar").toFile())) {
+            assertEquals(ProjectFiles.MAIN_CLASS, jar.getManifest().getMainAttributes().getValue("Main-Class"));
+            assertNotNull(jar.getManifest().getMainAttributes().getValue("Implementation-Version"), "models record the code version from it");
+            assertNotNull(jar.getEntry("io/ringtrain/jobs/retrain/RetrainJob.class"));
+            assertNotNull(jar.getEntry("io/ringtrain/engine/Tensor.class"));
+            assertNotNull(jar.getEntry("picocli/CommandLine.class"));
+            assertEquals(null, jar.getEntry("org/apache/spark/SparkContext.class"), "Spark is provided by the cluster");
+        }
+        try (var lib = Files.list(root.resolve("deploy/target/lib"))) {
+            assertTrue(lib.anyMatch(p -> p.getFileName().toString().startsWith("spark-core_2.13-")), "the local flavour bundles Spark");
+        }
+    }
+
+    @Test
+    void everyLauncherAnswersHelp() throws Exception {
+        for (String script : List.of("ringtrain", "ringtrain-local", "ringtrain-cluster", "bench")) {
+            Result r = run(List.of("deploy/bin/" + script, "--help"), 60);
+            assertEquals(0, r.status(), script + " --help: " + r.output());
+            assertTrue(r.output().toLowerCase().contains("usage") || r.output().contains("deploy/bin/" + script), script + " --help printed: " + r.output());
+        }
+        Result k8s = run(List.of("deploy/k8s/spark-submit-k8s.sh", "--help"), 30);
+        assertEquals(0, k8s.status(), k8s.output());
+    }
+
+    @Test
+    void theSubCommandsAnswerHelpThroughRingtrainLocal() throws Exception {
+        Result train = run(List.of("deploy/bin/ringtrain-local", "train", "--help"), 60);
+        assertEquals(0, train.status(), train.output());
+        assertTrue(train.output().contains("--replicas"), train.output());
+        Result retrain = run(List.of("deploy/bin/ringtrain-local", "retrain", "--help"), 60);
+        assertEquals(0, retrain.status(), retrain.output());
+        assertTrue(retrain.output().contains("--registry") && retrain.output().contains("Exit codes"), retrain.output());
+    }
+
+    @Test
+    void aTinyLocalJobWritesTheModel(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("tiny-fmnist");
+        Files.createDirectories(data);
+        Path sample = root.resolve("data/fashion-mnist-sample");
+        copyIdxPrefix(sample.resolve("train-images-idx3-ubyte.gz"), data.resolve("train-images-idx3-ubyte.gz"), 256);
+        copyIdxPrefix(sample.resolve("train-labels-idx1-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"), 256);
+        copyIdxPrefix(sample.resolve("t10k-images-idx3-ubyte.gz"), data.resolve("t10k-images-idx3-ubyte.gz"), 128);
+        copyIdxPrefix(sample.resolve("t10k-labels-idx1-ubyte.gz"), data.resolve("t10k-labels-idx1-ubyte.gz"), 128);
+        Path runDir = tmp.resolve("run");
+
+        Result r = run(List.of("deploy/bin/ringtrain-local", "train", "--master", "local[2]", "--replicas", "2", "--model", "mlp",
+                "--data", data.toString(), "--epochs", "1", "--batch-size", "16", "--run-dir", runDir.toString()), 240);
+
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains("test accuracy"), r.output());
+        var model = SafeTensors.read(runDir.resolve("model.safetensors"));
+        assertFalse(model.tensors().isEmpty());
+        assertEquals("mlp", model.metadata().get("model"));
+        try (JarFile jar = new JarFile(root.resolve("deploy/target/ringtrain.jar").toFile())) {
+            assertEquals(jar.getManifest().getMainAttributes().getValue("Implementation-Version"), model.metadata().get("code_version"),
+                    "the model records the artifact's version");
+        }
+    }
+
+    /** Writes the first n records of an IDX file (gzip), with the count in the header changed to n. */
+    private static void copyIdxPrefix(Path from, Path to, int n) throws IOException {
+        try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(from)));
+             DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(to)))) {
+            int magic = in.readInt();
+            int dims = magic & 0xff;
+            in.readInt();
+            out.writeInt(magic);
+            out.writeInt(n);
+            int recordSize = 1;
+            List<Integer> rest = new ArrayList<>();
+            for (int d = 1; d < dims; d++) rest.add(in.readInt());
+            for (int size : rest) {
+                out.writeInt(size);
+                recordSize *= size;
+            }
+            byte[] records = new byte[n * recordSize];
+            in.readFully(records);
+            out.write(records);
+        }
+    }
+}

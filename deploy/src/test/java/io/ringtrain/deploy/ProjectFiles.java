@@ -1,0 +1,29 @@
+package io.ringtrain.deploy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The checkout's root (the folder holding deploy/bin/ringtrain), found walking up from the working directory. */
+final class ProjectFiles {
+    static final String MAIN_CLASS = "io.ringtrain.jobs.cli.RingtrainCli";
+    /** Where the container image puts the shaded jar; the Kubernetes files submit it from there. */
+    static final String IMAGE_JAR = "/opt/spark/jars/ringtrain.jar";
+
+    private ProjectFiles() {}
+
+    static Path root() {
+        for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isRegularFile(p.resolve("deploy/bin/ringtrain"))) return p;
+        }
+        throw new AssertionError("no deploy/bin/ringtrain above " + System.getProperty("user.dir") + "; run the tests from the project checkout");
+    }
+
+    /** /usr/bin/python3 (Debian's; a pyenv shim may shadow python3 on PATH), else python3 on PATH, else null. */
+    static String python3() {
+        if (Files.isExecutable(Path.of("/usr/bin/python3"))) return "/usr/bin/python3";
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "python3"))) return Path.of(dir, "python3").toString();
+        }
+        return null;
+    }
+}
