@@ -168,7 +168,7 @@ public final class CharLm {
             System.arraycopy(ids, starts[b], x, b * seq, seq);
             System.arraycopy(ids, starts[b] + 1, y, b * seq, seq);
         }
-        return new CrossEntropyLoss(-1, 0f, Reduction.MEAN).forward(model.logits(x, B, seq), y);
+        return new CrossEntropyLoss(-1, 0f, Reduction.MEAN).forward(rowsOfClasses(model.logits(x, B, seq)), y);
     }
 
     private static double validate(LanguageModel model, int[] ids, int[] valStarts, Config c) {
@@ -209,5 +209,10 @@ public final class CharLm {
         if (!c.model().equals("lstm") && !c.model().equals("transformer")) throw new IllegalArgumentException("--model must be lstm or transformer, got " + c.model());
         Result r = run(c, System.out);
         System.out.printf("final validation loss %.4f nats/char (best %.4f) after %d steps, %.0f s%n", r.finalValidationLoss(), r.bestValidationLoss(), r.steps(), r.seconds());
+    }
+
+    /** [..., V] logits as [rows, V]: the loss's class dimension is 1, as PyTorch's. */
+    private static Tensor rowsOfClasses(Tensor logits) {
+        return logits.reshape(-1, logits.size(-1));
     }
 }

@@ -65,7 +65,7 @@ public final class Seq2SeqReversal {
             }
             int[][][] batch = teacherForcing(seqs);
             Tensor logits = model.forward(batch[0], batch[1]);
-            Tensor loss = new CrossEntropyLoss(PAD, 0f, Reduction.MEAN).forward(logits, flatten(batch[2]));
+            Tensor loss = new CrossEntropyLoss(PAD, 0f, Reduction.MEAN).forward(rowsOfClasses(logits), flatten(batch[2]));
             loss.backward();
             // linear warm-up, then inverse square-root decay (the Transformer paper's schedule shape)
             float lr = c.lr() * Math.min(step / (float) c.warmup(), (float) Math.sqrt(c.warmup() / (double) Math.max(step, c.warmup())));
@@ -151,5 +151,10 @@ public final class Seq2SeqReversal {
         }
         System.out.println(c);
         run(c, heldOut, System.out);
+    }
+
+    /** [..., V] logits as [rows, V]: the loss's class dimension is 1, as PyTorch's. */
+    private static Tensor rowsOfClasses(Tensor logits) {
+        return logits.reshape(-1, logits.size(-1));
     }
 }
