@@ -6,9 +6,9 @@ import io.ringtrain.jobs.retrain.RetrainOutcome;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code ringtrain retrain}: one scheduled retraining run (see {@link RetrainJob}). */
@@ -22,6 +22,8 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:promoted, or noop (nothing new)", "10:rejected (champion kept)", "1:failed (champion kept; rerun to resume)",
                 "2:bad input or settings"})
 final class RetrainCommand implements Callable<Integer> {
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
     @Option(names = "--dataset", required = true, description = "Parquet folder with date=YYYY-MM-DD partitions (columns image: PNG/JPEG bytes, label: int)")
     String dataset;
     @Option(names = "--holdout", required = true, description = "fixed Parquet evaluation set (same columns) for the champion comparison")
@@ -34,24 +36,6 @@ final class RetrainCommand implements Callable<Integer> {
     double margin;
     @Option(names = "--no-warm-start", description = "train from scratch even when there is a champion")
     boolean noWarmStart;
-    @Option(names = "--config", description = "training settings file (JSON or YAML, as for 'ringtrain train'); flags override it")
-    Path config;
-    @Option(names = "--master", description = "Spark master when not under spark-submit (default local[replicas])")
-    String master;
-    @Option(names = "--model", description = "fmnist-cnn (default) or mlp")
-    String model;
-    @Option(names = "--replicas", description = "model replicas = barrier tasks (default 2)")
-    Integer replicas;
-    @Option(names = "--epochs", description = "default 3")
-    Integer epochs;
-    @Option(names = "--batch-size", description = "samples per replica per step (default 32)")
-    Integer batchSize;
-    @Option(names = "--optimizer", description = "sgd (default) or adamw")
-    String optimizer;
-    @Option(names = "--lr", description = "learning rate (default 0.05)")
-    Double lr;
-    @Option(names = "--seed", description = "default 42")
-    Long seed;
     @Option(names = "--image-column", description = "default image")
     String imageColumn;
     @Option(names = "--label-column", description = "default label")
@@ -68,19 +52,12 @@ final class RetrainCommand implements Callable<Integer> {
         c.warmStart = !noWarmStart;
         RetrainOutcome outcome;
         try {
-            TrainJobConfig t = config != null ? ConfigFiles.read(config, TrainJobConfig.class) : new TrainJobConfig();
-            if (model != null) t.model = model;
-            if (replicas != null) t.replicas = replicas;
-            if (epochs != null) t.epochs = epochs;
-            if (batchSize != null) t.batchSize = batchSize;
-            if (optimizer != null) t.optimizer = optimizer;
-            if (lr != null) t.lr = lr;
-            if (seed != null) t.seed = seed;
+            TrainJobConfig t = training.toConfig();
             if (imageColumn != null) t.imageColumn = imageColumn;
             if (labelColumn != null) t.labelColumn = labelColumn;
             c.train = t;
             c.validate();
-            SparkSession spark = SparkSessions.getOrCreate("ringtrain retrain", master, t.replicas);
+            SparkSession spark = SparkSessions.getOrCreate("ringtrain retrain", training.master, t.replicas);
             outcome = RetrainJob.run(spark, c, System.err);
         } catch (IllegalArgumentException e) {
             outcome = RetrainOutcome.failed(e.getMessage(), true);

@@ -71,7 +71,7 @@ public final class DataSources {
                 rows.add(DatasetColumns.toRow(new ImageRecord(firstId + i, labels.readUnsignedByte(), h, w, 1, false, pixels, null)));
             }
             // Spread the rows over several partitions so no single task carries the whole file.
-            int slices = Math.max(spark.sparkContext().defaultParallelism(), n / 4000 + 1);
+            int slices = Math.max(spark.sparkContext().defaultParallelism(), n / 1000 + 1); // under 1 MB a task
             var rdd = new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).parallelize(rows, slices);
             return spark.createDataFrame(rdd, DatasetColumns.SCHEMA);
         } catch (IOException e) {

@@ -1,0 +1,44 @@
+package io.ringtrain.jobs.cli;
+
+import io.ringtrain.jobs.train.TrainJobConfig;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+
+/**
+ * The training flags that {@code train} and {@code retrain} share (a picocli mixin): a config file
+ * and the flags that override it. Unset flags leave the file's (or the default) value.
+ */
+final class TrainingOptions {
+    @Option(names = "--config", description = "JSON or YAML file with the training settings (keys as the flags, camelCase); flags override it")
+    Path config;
+    @Option(names = "--master", description = "Spark master when not under spark-submit (default local[replicas])")
+    String master;
+    @Option(names = "--model", description = "fmnist-cnn (default) or mlp")
+    String model;
+    @Option(names = "--replicas", description = "model replicas = barrier tasks (default 2)")
+    Integer replicas;
+    @Option(names = "--epochs", description = "default 3")
+    Integer epochs;
+    @Option(names = "--batch-size", description = "samples per replica per step (default 32)")
+    Integer batchSize;
+    @Option(names = "--optimizer", description = "sgd (default) or adamw")
+    String optimizer;
+    @Option(names = "--lr", description = "learning rate (default 0.05)")
+    Double lr;
+    @Option(names = "--seed", description = "default 42")
+    Long seed;
+
+    /** The config file's settings (or the defaults) with the given flags applied. */
+    TrainJobConfig toConfig() {
+        TrainJobConfig c = config != null ? ConfigFiles.read(config, TrainJobConfig.class) : new TrainJobConfig();
+        if (model != null) c.model = model;
+        if (replicas != null) c.replicas = replicas;
+        if (epochs != null) c.epochs = epochs;
+        if (batchSize != null) c.batchSize = batchSize;
+        if (optimizer != null) c.optimizer = optimizer;
+        if (lr != null) c.lr = lr;
+        if (seed != null) c.seed = seed;
+        return c;
+    }
+}
