@@ -187,6 +187,8 @@ public final class Trainer {
         } finally {
             if (replica != null) replica.detach();
         }
+        // A run resumed after its last epoch trains nothing; it still reports the model's evaluation.
+        if (lastEval == null && eval != null) lastEval = evaluate(eval);
         double hidden = replica == null ? 1.0 : replica.commStats().hiddenShare();
         return new TrainingResult(reports, lastEval, globalStep, (System.nanoTime() - t0) / 1e9, hidden);
     }

@@ -50,6 +50,24 @@ class ResumeTest {
         straight.forEach((name, t) -> assertArrayEquals(t.toArray(), resumed.get(name).toArray(), name));
     }
 
+    @Test
+    void rerunningAFinishedRunTrainsNothingAndStillEvaluates(@TempDir Path dir) {
+        FileCheckpointStore store = new FileCheckpointStore(dir, 2);
+        Map<String, Tensor> first = LocalRing.run(1, comm -> run(comm, EPOCHS, store, null)).get(0);
+        LocalRing.run(1, comm -> {
+            Module model = TinyTask.model(comm);
+            SGD sgd = new SGD(model.parameters(), 0.05).momentum(0.9).weightDecay(1e-4);
+            TrainingResult r = Trainer.builder().setModel(model).setOptimizer(sgd)
+                    .setSchedule(new CosineAnnealingLR(0.05, EPOCHS * 10L)).setObjective(TinyTask.CROSS_ENTROPY)
+                    .setCommunicator(comm).setConfig(TrainerConfig.of(EPOCHS, BATCH, 3)).optCheckpoints(store).build()
+                    .fit(DATA, DATA);
+            assertEquals(0, r.epochs().size(), "nothing left to train");
+            assertEquals(DATA.size(), r.finalEval().count(), "the restored model is still evaluated");
+            first.forEach((name, t) -> assertArrayEquals(t.toArray(), model.stateDict().get(name).toArray(), name));
+            return r;
+        });
+    }
+
     private static Map<String, Tensor> run(Communicator comm, int epochs, CheckpointStore store, TrainingListener listener) {
         Module model = TinyTask.model(comm);
         SGD sgd = new SGD(model.parameters(), 0.05).momentum(0.9).weightDecay(1e-4);
