@@ -33,6 +33,13 @@ public interface Communicator extends AutoCloseable {
 
   CompletableFuture<Void> allReduceAsync(double[] buf, ReduceOp op);
 
+  /**
+   * As {@link #allReduceAsync(float[], ReduceOp)}, sent with {@code compression} on the wire
+   * ({@link Compression#BF16}: half the bytes, result rounded to bfloat16 on every rank). Every
+   * rank must pass the same compression.
+   */
+  CompletableFuture<Void> allReduceAsync(float[] buf, ReduceOp op, Compression compression);
+
   /** Copies {@code root}'s {@code buf} into every rank's {@code buf} (same length everywhere). */
   void broadcast(float[] buf, int root);
 

@@ -1,12 +1,13 @@
 package io.ringtrain.allreduce;
 
+import io.ringtrain.allreduce.reduce.BFloat16;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The communicator of a world of one: every collective returns at once without copying (AVG
- * divides by 1, which leaves every float unchanged). {@link #allGather} returns the caller's own
+ * divides by 1, which leaves every float unchanged; bfloat16 compression only rounds). {@link #allGather} returns the caller's own
  * array.
  */
 public final class LocalCommunicator implements Communicator {
@@ -19,6 +20,13 @@ public final class LocalCommunicator implements Communicator {
   @Override public void allReduce(FloatBuffer buf, ReduceOp op) {}
   @Override public CompletableFuture<Void> allReduceAsync(float[] buf, ReduceOp op) { return DONE; }
   @Override public CompletableFuture<Void> allReduceAsync(double[] buf, ReduceOp op) { return DONE; }
+
+  /** Rounds to bfloat16 under {@link Compression#BF16}, so one replica trains as W do. */
+  @Override
+  public CompletableFuture<Void> allReduceAsync(float[] buf, ReduceOp op, Compression compression) {
+    if (compression == Compression.BF16) for (int i = 0; i < buf.length; i++) buf[i] = BFloat16.round(buf[i]);
+    return DONE;
+  }
 
   @Override
   public void broadcast(float[] buf, int root) {

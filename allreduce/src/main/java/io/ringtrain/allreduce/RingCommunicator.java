@@ -210,6 +210,11 @@ public final class RingCommunicator implements Communicator {
   }
 
   @Override
+  public CompletableFuture<Void> allReduceAsync(float[] buf, ReduceOp op, Compression compression) {
+    return allReduce(ElementBuffers.of(buf, ring, compression), op, false);
+  }
+
+  @Override
   public CompletableFuture<Void> allReduceAsync(double[] buf, ReduceOp op) {
     return allReduce(ElementBuffers.of(buf, ring), op, false);
   }

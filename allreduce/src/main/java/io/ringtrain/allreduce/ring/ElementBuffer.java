@@ -13,7 +13,10 @@ public interface ElementBuffer {
 
   int length();
 
-  /** A new payload holding elements {@code [from, from + count)}; the caller owns it. */
+  /**
+   * A new payload holding elements {@code [from, from + count)}; the caller owns it. A buffer sent
+   * in a narrower type also rounds those elements in place, so both sides combine the same values.
+   */
   ByteBuf encode(CollectiveRun run, int from, int count);
 
   /** {@code this[from + i] = op(this[from + i], payload[i])}; does not release the payload. */
@@ -24,4 +27,10 @@ public interface ElementBuffer {
 
   /** {@code this[from + i] /= divisor}: the last step of AVG. */
   void divide(int from, int count, int divisor);
+
+  /**
+   * Rounds {@code [from, from + count)} to what the wire carries, so a rank's own copy of a result
+   * equals the copies its peers receive. A no-op unless the wire is narrower than the buffer.
+   */
+  default void roundToWire(int from, int count) {}
 }

@@ -1,5 +1,6 @@
 package io.ringtrain.allreduce.ring;
 
+import io.ringtrain.allreduce.Compression;
 import java.nio.FloatBuffer;
 
 /** Wraps a caller's array or buffer for the algorithms of one {@link Ring}. */
@@ -8,6 +9,11 @@ public final class ElementBuffers {
 
   public static ElementBuffer of(float[] values, Ring ring) {
     return new FloatArrayElements(values, ring);
+  }
+
+  /** A float array all-reduced with the given wire {@code compression}. */
+  public static ElementBuffer of(float[] values, Ring ring, Compression compression) {
+    return compression == Compression.BF16 ? new Bf16FloatArrayElements(values, ring) : new FloatArrayElements(values, ring);
   }
 
   public static ElementBuffer of(double[] values, Ring ring) {

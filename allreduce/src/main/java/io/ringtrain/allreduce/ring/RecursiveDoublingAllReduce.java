@@ -15,7 +15,9 @@ import io.ringtrain.allreduce.transport.DataFrame;
  * <p>Identical results: after each round both partners hold op(a, b) computed from the same two
  * operands, and IEEE addition, max and min are commutative, so they hold identical bits; by
  * induction all p ranks do, and the ranks that sat out receive a copy. AVG divides once at the
- * end, the same division on the same bits everywhere.
+ * end, the same division on the same bits everywhere. A buffer sent in a narrower type (bfloat16)
+ * rounds what it sends in place, so partners still combine the same two operands, and rounds the
+ * final result, so the ranks that get it by fan-out hold the same bits.
  */
 public final class RecursiveDoublingAllReduce {
   private RecursiveDoublingAllReduce() {}
@@ -48,6 +50,7 @@ public final class RecursiveDoublingAllReduce {
       receiveInto(run, buffer, partner, k + 1, bytes, op);
     }
     if (op == ReduceOp.AVG) buffer.divide(0, n, world);
+    buffer.roundToWire(0, n); // the fanned-out copy is rounded to the wire; keep every rank's the same
     if (rank < 2 * rem) {
       run.enterStep("fan-out", finalStep);
       run.send(rank - 1, finalStep, 0, buffer.encode(run, 0, n));

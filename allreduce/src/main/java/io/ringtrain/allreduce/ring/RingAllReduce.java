@@ -35,10 +35,11 @@ public final class RingAllReduce {
       run.enterStep("reduce-scatter", s);
       exchange(run, buffer, op, true, s, next, chunk(rank - s, world), prev, chunk(rank - s - 1, world), segmentElements);
     }
-    if (op == ReduceOp.AVG) {
-      int owned = chunk(rank + 1, world);
-      buffer.divide(chunkStart(owned, buffer.length(), world), chunkLength(owned, buffer.length(), world), world);
-    }
+    int owned = chunk(rank + 1, world);
+    int ownedStart = chunkStart(owned, buffer.length(), world), ownedLength = chunkLength(owned, buffer.length(), world);
+    if (op == ReduceOp.AVG) buffer.divide(ownedStart, ownedLength, world);
+    buffer.roundToWire(ownedStart, ownedLength); // peers get the wire's copy of the owned chunk
+
     for (int s = 0; s < world - 1; s++) {
       run.enterStep("all-gather", s);
       exchange(run, buffer, op, false, world - 1 + s, next, chunk(rank + 1 - s, world), prev, chunk(rank - s, world), segmentElements);

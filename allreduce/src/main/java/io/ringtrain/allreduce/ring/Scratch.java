@@ -10,6 +10,7 @@ final class Scratch {
   private float[] floats;
   private float[] moreFloats;
   private double[] doubles;
+  private short[] shorts;
 
   Scratch(int segmentBytes) {
     this.segmentBytes = segmentBytes;
@@ -24,6 +25,12 @@ final class Scratch {
   float[] moreFloats() {
     if (moreFloats == null) moreFloats = new float[segmentBytes / Float.BYTES];
     return moreFloats;
+  }
+
+  /** bfloat16 wire values of one float segment. */
+  short[] shorts() {
+    if (shorts == null) shorts = new short[segmentBytes / Float.BYTES];
+    return shorts;
   }
 
   double[] doubles() {

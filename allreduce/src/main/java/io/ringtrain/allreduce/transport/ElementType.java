@@ -5,6 +5,8 @@ public enum ElementType {
   NONE("none", 0),
   FLOAT32("float32", 4),
   FLOAT64("float64", 8),
+  /** float32 buffers sent as bfloat16 ({@link io.ringtrain.allreduce.Compression#BF16}). */
+  BFLOAT16("bfloat16", 2),
   BYTES("bytes", 1);
 
   private final String label;
