@@ -28,6 +28,8 @@ final class TrainingOptions {
     Double lr;
     @Option(names = "--seed", description = "default 42")
     Long seed;
+    @Option(names = "--grad-compression", description = "gradients on the wire: none (default, float32) or bf16 (half the bytes)")
+    String gradientCompression;
 
     /** The config file's settings (or the defaults) with the given flags applied. */
     TrainJobConfig toConfig() {
@@ -39,6 +41,7 @@ final class TrainingOptions {
         if (optimizer != null) c.optimizer = optimizer;
         if (lr != null) c.lr = lr;
         if (seed != null) c.seed = seed;
+        if (gradientCompression != null) c.gradientCompression = gradientCompression;
         return c;
     }
 }

@@ -110,7 +110,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         RunFolder run = new RunFolder(config.runDir);
         Configuration hadoop = new Configuration();
         Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(setup.optimizer()).setSchedule(setup.schedule())
-                .setObjective(new ClassificationObjective()).setCommunicator(comm).setConfig(setup.trainerConfig())
+                .setObjective(new ClassificationObjective()).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
                 .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints));
         ProgressClient progress = null;
         if (rank == 0) {

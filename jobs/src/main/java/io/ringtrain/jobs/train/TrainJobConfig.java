@@ -29,6 +29,8 @@ public class TrainJobConfig implements Serializable {
     public int warmupSteps = 0;
     public double clipGradNorm = 0;
     public int accumulationSteps = 1;
+    /** Gradients on the wire: none (float32) or bf16 (half the bytes; summed gradients rounded to bfloat16). */
+    public String gradientCompression = "none";
     public long seed = 42;
     /** Data: a folder (idx: the four Fashion-MNIST/MNIST files; image-folder: one sub-folder per class) or a Parquet path. */
     public String data;
@@ -79,6 +81,7 @@ public class TrainJobConfig implements Serializable {
         require(java.util.Set.of("replicated", "partitioned").contains(sharding), "sharding", sharding, "replicated or partitioned");
         require(java.util.Set.of("sgd", "adamw").contains(optimizer), "optimizer", optimizer, "sgd or adamw");
         require(java.util.Set.of("cosine", "step", "constant").contains(schedule), "schedule", schedule, "cosine, step or constant");
+        require(java.util.Set.of("none", "bf16").contains(gradientCompression), "gradientCompression", gradientCompression, "none or bf16");
         require(device.equals("cpu"), "device", device, "cpu (GPU training is not wired into the Spark job yet)");
         if (mean != null || std != null) {
             require(mean != null && std != null && mean.length == inputShape[0] && std.length == inputShape[0], "mean/std",

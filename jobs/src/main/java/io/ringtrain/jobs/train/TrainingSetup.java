@@ -1,6 +1,7 @@
 package io.ringtrain.jobs.train;
 
 import io.ringtrain.allreduce.Communicator;
+import io.ringtrain.allreduce.Compression;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.engine.optim.AdamW;
 import io.ringtrain.engine.optim.Optimizer;
@@ -11,6 +12,7 @@ import io.ringtrain.engine.optim.schedule.LrSchedule;
 import io.ringtrain.engine.optim.schedule.StepLR;
 import io.ringtrain.jobs.models.ModelZoo;
 import io.ringtrain.trainer.loop.TrainerConfig;
+import io.ringtrain.trainer.sync.ReplicaOptions;
 import io.ringtrain.trainer.sync.SyncBatchNorm;
 
 /**
@@ -32,6 +34,11 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
         TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, config.accumulationSteps,
                 config.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
         return new TrainingSetup(model, optimizer, schedule(config, stepsPerEpoch * config.epochs, stepsPerEpoch), trainerConfig);
+    }
+
+    /** Gradient buckets as DDP's defaults, with the configured wire compression. */
+    public static ReplicaOptions replicaOptions(TrainJobConfig config) {
+        return ReplicaOptions.DEFAULTS.withGradientCompression(config.gradientCompression.equals("bf16") ? Compression.BF16 : Compression.NONE);
     }
 
     /** Warm start: weights from a safetensors file on any Hadoop file system (a checkpoint in the run folder still wins). */

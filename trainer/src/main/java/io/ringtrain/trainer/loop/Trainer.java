@@ -16,6 +16,7 @@ import io.ringtrain.trainer.data.BatchPlan;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
 import io.ringtrain.trainer.data.Samples;
 import io.ringtrain.trainer.sync.DistributedReplica;
+import io.ringtrain.trainer.sync.ReplicaOptions;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,6 +47,7 @@ public final class Trainer {
     private final TrainerConfig config;
     private final CheckpointStore checkpoints;
     private final List<TrainingListener> listeners;
+    private final ReplicaOptions replicaOptions;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -53,6 +55,7 @@ public final class Trainer {
         this.schedule = Objects.requireNonNull(b.schedule, "schedule");
         this.objective = Objects.requireNonNull(b.objective, "objective");
         this.comm = Objects.requireNonNull(b.comm, "communicator");
+        this.replicaOptions = b.replicaOptions;
         this.config = Objects.requireNonNull(b.config, "config");
         this.checkpoints = b.checkpoints;
         this.listeners = List.copyOf(b.listeners);
@@ -71,6 +74,7 @@ public final class Trainer {
         private Communicator comm;
         private TrainerConfig config;
         private CheckpointStore checkpoints;
+        private ReplicaOptions replicaOptions = ReplicaOptions.DEFAULTS;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
         public Builder setModel(Module m) { this.model = m; return this; }
@@ -81,6 +85,8 @@ public final class Trainer {
         public Builder setConfig(TrainerConfig c) { this.config = c; return this; }
         public Builder optCheckpoints(CheckpointStore s) { this.checkpoints = s; return this; }
         public Builder optListener(TrainingListener l) { this.listeners.add(l); return this; }
+        /** Gradient buckets and wire compression of the data-parallel replicas (W > 1). */
+        public Builder optReplicaOptions(ReplicaOptions o) { this.replicaOptions = Objects.requireNonNull(o, "replica options"); return this; }
         public Trainer build() { return new Trainer(this); }
     }
 
@@ -112,7 +118,7 @@ public final class Trainer {
             startMicro = s.microStep();
             globalStep = s.globalStep();
         }
-        DistributedReplica replica = world > 1 ? new DistributedReplica(model, comm) : null;
+        DistributedReplica replica = world > 1 ? new DistributedReplica(model, comm, replicaOptions) : null;
         List<Tensor> params = model.parameters();
         List<TrainingListener.EpochReport> reports = new ArrayList<>();
         EvalResult lastEval = null;

@@ -1,6 +1,7 @@
 package io.ringtrain.trainer.sync;
 
 import io.ringtrain.allreduce.Communicator;
+import io.ringtrain.allreduce.Compression;
 import io.ringtrain.allreduce.ReduceOp;
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
@@ -36,6 +37,7 @@ public final class DistributedReplica {
     private final Module model;
     private final Communicator comm;
     private final List<GradBucket> buckets;
+    private final Compression gradientCompression;
     private final Map<Tensor, GradBucket> bucketOf = new IdentityHashMap<>();
     private int nextToLaunch;
     private boolean syncEnabled = true;
@@ -53,6 +55,7 @@ public final class DistributedReplica {
         checkSameModelOnEveryRank();
         broadcastState();
         this.buckets = assignBuckets(model.parameters(), options);
+        this.gradientCompression = options.gradientCompression();
         for (GradBucket b : buckets) {
             b.reset();
             for (Tensor p : b.params) {
@@ -186,7 +189,7 @@ public final class DistributedReplica {
     private void launch(GradBucket b) {
         b.pack();
         b.launchedAtNanos = System.nanoTime();
-        b.inFlight = comm.allReduceAsync(b.flatGrads, ReduceOp.SUM);
+        b.inFlight = comm.allReduceAsync(b.flatGrads, ReduceOp.SUM, gradientCompression);
     }
 
     /**
