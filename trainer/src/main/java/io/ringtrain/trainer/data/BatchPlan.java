@@ -9,4 +9,12 @@ public interface BatchPlan {
 
     /** Indices for {@code rank} at {@code step}, given {@link #order}; possibly empty. */
     int[] indices(int[] order, int step, int rank);
+
+    /**
+     * The number of samples all ranks together use at {@code step}, when this rank can know it
+     * without asking the others; -1 otherwise (the replica then all-reduces the count).
+     */
+    default long globalSamples(int step) {
+        return -1;
+    }
 }

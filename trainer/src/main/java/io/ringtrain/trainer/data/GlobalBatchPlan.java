@@ -51,6 +51,12 @@ public final class GlobalBatchPlan implements BatchPlan {
         return datasetSize;
     }
 
+    /** One global batch, or what is left of the dataset on the last step. */
+    @Override
+    public long globalSamples(int step) {
+        return Math.min(datasetSize, (long) (step + 1) * globalBatch()) - (long) step * globalBatch();
+    }
+
     /** Dataset indices for {@code rank} at ({@code epoch}, {@code step}); possibly empty on the last step. */
     public int[] indices(int epoch, int step, int rank) {
         return indices(permutation(epoch), step, rank);

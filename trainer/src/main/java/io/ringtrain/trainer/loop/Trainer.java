@@ -141,7 +141,9 @@ public final class Trainer {
                         shares.add(idx);
                         local += idx.length;
                     }
-                    long global = replica != null ? replica.beginStep(local) : local;
+                    long known = 0;
+                    for (int j = micro; j < end && known >= 0; j++) known = plan.globalSamples(j) < 0 ? -1 : known + plan.globalSamples(j);
+                    long global = replica == null ? local : known > 0 ? replica.beginStep(local, known) : replica.beginStep(local);
                     optimizer.setLr(schedule.lrAt(globalStep));
                     // Dropout and other in-model randomness: a function of (seed, step, rank), so resume replays it.
                     Init.manualSeed(GlobalBatchPlan.mix(config.seed(), globalStep * world + rank));

@@ -159,6 +159,18 @@ public final class DistributedReplica {
         return globalSamples;
     }
 
+    /**
+     * Starts a synchronised step whose global count every rank already knows (from the batch plan),
+     * saving the count's all-reduce: a blocking round trip per step.
+     */
+    public long beginStep(int localSamples, long knownGlobalSamples) {
+        if (knownGlobalSamples < localSamples || knownGlobalSamples <= 0) {
+            throw new IllegalArgumentException("global sample count " + knownGlobalSamples + " is impossible for a rank with " + localSamples + " samples");
+        }
+        globalSamples = knownGlobalSamples;
+        return globalSamples;
+    }
+
     /** The global batch size of the current step (after {@link #beginStep}). */
     public long globalSamples() {
         return globalSamples;

@@ -54,7 +54,7 @@ public final class DpStepWorker {
                 for (int i = 0; i < batch; i++) idx[i] = (s * batch + i) % data.size();
                 Batch b = Batch.gather(data, idx, 0);
                 long t0 = System.nanoTime();
-                long global = replica != null ? replica.beginStep(batch) : batch;
+                long global = replica != null ? replica.beginStep(batch, (long) batch * comm.worldSize()) : batch; // the plan knows N, as in Trainer
                 Tensor loss = objective.lossSum(model.forward(b.inputs()), b).mul(1f / global);
                 loss.backward();
                 if (replica != null) replica.finishGradients();

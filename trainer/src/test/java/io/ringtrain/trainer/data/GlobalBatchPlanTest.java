@@ -35,6 +35,18 @@ class GlobalBatchPlanTest {
     }
 
     @Test
+    void theGlobalCountEveryRankComputesEqualsTheSumOfTheRanksBatches() {
+        for (int[] c : new int[][] {{10, 3, 2}, {100, 4, 6}, {7, 8, 1}, {64, 2, 32}}) {
+            GlobalBatchPlan plan = new GlobalBatchPlan(c[0], c[1], c[2], 3, false);
+            for (int step = 0; step < plan.stepsPerEpoch(); step++) {
+                int sum = 0;
+                for (int rank = 0; rank < c[1]; rank++) sum += plan.indices(0, step, rank).length;
+                assertEquals(sum, plan.globalSamples(step), "n=" + c[0] + " W=" + c[1] + " b=" + c[2] + " step " + step);
+            }
+        }
+    }
+
+    @Test
     void epochsReshuffleDeterministically() {
         GlobalBatchPlan plan = new GlobalBatchPlan(50, 2, 5, 42, true);
         assertArrayEquals(plan.permutation(3), new GlobalBatchPlan(50, 2, 5, 42, true).permutation(3));
