@@ -48,6 +48,7 @@ public final class DpStepWorker {
             ClassificationObjective objective = new ClassificationObjective();
             int warmup = Math.min(10, steps / 3);
             double[] stepMillis = new double[steps - warmup];
+            double[][] phaseMillis = new double[4][steps - warmup]; // forward, backward, gradient wait, optimizer
             for (int s = 0; s < steps; s++) {
                 if (s == warmup && replica != null) replica.resetCommStats();
                 int[] idx = new int[batch];
@@ -56,19 +57,33 @@ public final class DpStepWorker {
                 long t0 = System.nanoTime();
                 long global = replica != null ? replica.beginStep(batch, (long) batch * comm.worldSize()) : batch; // the plan knows N, as in Trainer
                 Tensor loss = objective.lossSum(model.forward(b.inputs()), b).mul(1f / global);
+                long t1 = System.nanoTime();
                 loss.backward();
+                long t2 = System.nanoTime();
                 if (replica != null) replica.finishGradients();
+                long t3 = System.nanoTime();
                 sgd.step();
                 sgd.zeroGrad();
-                if (s >= warmup) stepMillis[s - warmup] = (System.nanoTime() - t0) / 1e6;
+                long t4 = System.nanoTime();
+                if (s >= warmup) {
+                    stepMillis[s - warmup] = (t4 - t0) / 1e6;
+                    long[] marks = {t0, t1, t2, t3, t4};
+                    for (int p = 0; p < 4; p++) phaseMillis[p][s - warmup] = (marks[p + 1] - marks[p]) / 1e6;
+                }
             }
-            Arrays.sort(stepMillis);
-            double median = stepMillis[stepMillis.length / 2];
+            double median = median(stepMillis);
             double commMs = replica == null ? 0 : replica.commStats().commNanos() / 1e6 / stepMillis.length;
             double exposedMs = replica == null ? 0 : replica.commStats().exposedNanos() / 1e6 / stepMillis.length;
-            System.out.println(String.format(Locale.ROOT, "{\"rank\":%d,\"world\":%d,\"median_step_ms\":%.3f,\"comm_ms\":%.3f,\"exposed_comm_ms\":%.3f}",
-                    rank, comm.worldSize(), median, commMs, exposedMs));
+            System.out.println(String.format(Locale.ROOT, "{\"rank\":%d,\"world\":%d,\"median_step_ms\":%.3f,\"comm_ms\":%.3f,\"exposed_comm_ms\":%.3f,"
+                    + "\"forward_ms\":%.3f,\"backward_ms\":%.3f,\"wait_ms\":%.3f,\"optimizer_ms\":%.3f}",
+                    rank, comm.worldSize(), median, commMs, exposedMs, median(phaseMillis[0]), median(phaseMillis[1]), median(phaseMillis[2]), median(phaseMillis[3])));
         }
         System.exit(0);
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 }
