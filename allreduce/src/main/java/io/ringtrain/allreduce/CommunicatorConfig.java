@@ -24,6 +24,7 @@ public final class CommunicatorConfig {
   private final int ioThreads;
   private final InetAddress bindAddress;
   private final StepListener stepListener;
+  private final RingTls tls;
 
   private CommunicatorConfig(Builder b) {
     this.peers = List.copyOf(b.peers);
@@ -38,6 +39,7 @@ public final class CommunicatorConfig {
     this.ioThreads = b.ioThreads;
     this.bindAddress = b.bindAddress;
     this.stepListener = b.stepListener;
+    this.tls = b.tls;
   }
 
   public static Builder builder() {
@@ -56,6 +58,8 @@ public final class CommunicatorConfig {
   public int smallBufferBytes() { return smallBufferBytes; }
   public int ioThreads() { return ioThreads; }
   public StepListener stepListener() { return stepListener; }
+  /** TLS for every connection, or null (the default): plain TCP, peers admitted by the HMAC handshake. */
+  public RingTls tls() { return tls; }
 
   /** The address to listen on: the one set, else this rank's own host from {@code peers}. */
   public InetAddress bindAddress() {
@@ -89,6 +93,7 @@ public final class CommunicatorConfig {
     private int ioThreads = RingServer.DEFAULT_IO_THREADS;
     private InetAddress bindAddress;
     private StepListener stepListener;
+    private RingTls tls;
 
     /** {@code host:port} of every rank, indexed by rank; identical on every rank. */
     public Builder setPeers(List<String> peers) {
@@ -172,6 +177,12 @@ public final class CommunicatorConfig {
     /** Address to listen on, default this rank's host in {@code peers} (not the wildcard). */
     public Builder optBindAddress(InetAddress bindAddress) {
       this.bindAddress = bindAddress;
+      return this;
+    }
+
+    /** Default none. With {@link RingCommunicator#connect}, bind the server with the same {@link RingTls}. */
+    public Builder optTls(RingTls tls) {
+      this.tls = tls;
       return this;
     }
 

@@ -78,7 +78,7 @@ public final class RingCommunicator implements Communicator {
   public static RingCommunicator create(CommunicatorConfig config) {
     String me = config.peers().get(config.rank());
     RingServer server =
-        RingServer.bind(config.bindAddress(), CommunicatorConfig.port(me), config.ioThreads(), config.handshakeTimeout());
+        RingServer.bind(config.bindAddress(), CommunicatorConfig.port(me), config.ioThreads(), config.handshakeTimeout(), config.tls());
     try {
       return connect(server, config);
     } catch (RuntimeException e) {
@@ -93,6 +93,11 @@ public final class RingCommunicator implements Communicator {
    * until all W−1 connections are up or the timeout passes.
    */
   public static RingCommunicator connect(RingServer server, CommunicatorConfig config) {
+    if (server.tls() != config.tls()) {
+      throw new IllegalArgumentException("rank " + config.rank() + ": the server was bound " + (server.tls() == null ? "without" : "with")
+          + " TLS but the communicator config has " + (config.tls() == null ? "none" : "a different TLS set-up")
+          + "; pass the same RingTls to RingServer.bind and CommunicatorConfig.optTls");
+    }
     Ring ring = new Ring(config);
     RingCommunicator communicator = new RingCommunicator(config, server, ring);
     RingIdentity identity = new RingIdentity(config.rank(), config.worldSize(), config.generation(), config.secret());
@@ -149,6 +154,7 @@ public final class RingCommunicator implements Communicator {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                      if (config.tls() != null) ch.pipeline().addLast(PeerPipeline.TLS, config.tls().clientHandler(ch.alloc()));
                       ch.pipeline().addLast(PeerPipeline.FRAME, Handshake.newFrameDecoder());
                       ch.pipeline().addLast(PeerPipeline.AUTH, new ClientAuthHandler(identity, peer, acceptor, authenticated));
                     }

@@ -33,10 +33,12 @@ public final class RingServer implements AutoCloseable {
   private final EventLoopGroup ioThreads;
   private final CompletableFuture<ServerBinding> binding = new CompletableFuture<>();
   private final AtomicLong rejectedConnections = new AtomicLong();
+  private final RingTls tls;
   private Channel listener;
 
-  private RingServer(EventLoopGroup ioThreads) {
+  private RingServer(EventLoopGroup ioThreads, RingTls tls) {
     this.ioThreads = ioThreads;
+    this.tls = tls;
   }
 
   /** Binds {@code address:port} (port 0: any free port, see {@link #boundPort()}). */
@@ -45,7 +47,12 @@ public final class RingServer implements AutoCloseable {
   }
 
   public static RingServer bind(InetAddress address, int port, int ioThreads, Duration handshakeTimeout) {
-    RingServer server = new RingServer(Transport.newEventLoopGroup(ioThreads, "ringtrain-io"));
+    return bind(address, port, ioThreads, handshakeTimeout, null);
+  }
+
+  /** As {@link #bind(InetAddress, int, int, Duration)}; with {@code tls} non-null every connection is TLS first. */
+  public static RingServer bind(InetAddress address, int port, int ioThreads, Duration handshakeTimeout, RingTls tls) {
+    RingServer server = new RingServer(Transport.newEventLoopGroup(ioThreads, "ringtrain-io"), tls);
     ServerBootstrap bootstrap =
         new ServerBootstrap()
             .group(server.ioThreads)
@@ -59,6 +66,7 @@ public final class RingServer implements AutoCloseable {
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    if (tls != null) ch.pipeline().addLast(PeerPipeline.TLS, tls.serverHandler(ch.alloc()));
                     ch.pipeline().addLast(PeerPipeline.FRAME, Handshake.newFrameDecoder());
                     ch.pipeline()
                         .addLast(PeerPipeline.AUTH, new ServerAuthHandler(server.binding, handshakeTimeout, server.rejectedConnections));
@@ -86,6 +94,11 @@ public final class RingServer implements AutoCloseable {
   /** Connections closed during the handshake (wrong secret, garbage, timeouts...) so far. */
   public long rejectedConnections() {
     return rejectedConnections.get();
+  }
+
+  /** The TLS set-up of this server's connections, or null for plain TCP. */
+  public RingTls tls() {
+    return tls;
   }
 
   EventLoopGroup ioThreads() {

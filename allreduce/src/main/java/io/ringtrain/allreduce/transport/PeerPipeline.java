@@ -8,12 +8,15 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  * The handlers of a peer connection, in order:
  *
  * <pre>
+ * always, with TLS on:      tls (SslHandler)
  * before authentication:  frame (LengthFieldBasedFrameDecoder, max 512 B) -&gt; auth
  * after authentication:   frame (max {@link WireFormat#maxFrameBytes}) -&gt; decode (DataFrameDecoder)
  *                         -&gt; encode (DataFrameEncoder, outbound) -&gt; peer (PeerChannelHandler)
  * </pre>
  */
 public final class PeerPipeline {
+  /** Optional, first of all (see {@link io.ringtrain.allreduce.RingTls}); it stays when the others are swapped. */
+  public static final String TLS = "tls";
   public static final String FRAME = "frame";
   public static final String AUTH = "auth";
   private static final DataFrameEncoder ENCODER = new DataFrameEncoder();
