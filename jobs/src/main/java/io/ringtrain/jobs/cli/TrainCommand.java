@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
     Integer checkpointEvery;
     @Option(names = "--max-attempts", description = "attempts of the barrier stage before giving up (default 3)")
     Integer maxAttempts;
-    @Option(names = "--device", description = "cpu (default)")
+    @Option(names = "--device", description = "cpu (default), cuda, cuda:N or auto: GEMMs on the GPU Spark assigned to each task; auto falls back to the CPU")
     String device;
 
     @Override

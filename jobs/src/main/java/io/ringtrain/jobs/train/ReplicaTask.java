@@ -4,6 +4,8 @@ import io.ringtrain.allreduce.Communicator;
 import io.ringtrain.allreduce.CommunicatorConfig;
 import io.ringtrain.allreduce.RingCommunicator;
 import io.ringtrain.allreduce.RingServer;
+import io.ringtrain.engine.cuda.DeviceChoice;
+import io.ringtrain.engine.cuda.EngineDevice;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.jobs.augment.Augmentation;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
@@ -78,6 +80,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         String host = ctx.getTaskInfos()[rank].address();
         host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         String result;
+        boolean onGpu = !config.device.trim().equalsIgnoreCase("cpu");
+        if (onGpu) {
+            scala.Option<org.apache.spark.resource.ResourceInformation> gpus = ctx.resources().get("gpu");
+            EngineDevice.use(TaskDevice.choose(config.device, gpus.isDefined() ? gpus.get().addresses() : null));
+        }
         try (RingServer server = RingServer.bind(InetAddress.getByName(host), 0)) {
             List<String> peers = List.of(ctx.allGather(host + ":" + server.boundPort()));
             CommunicatorConfig commConfig = CommunicatorConfig.builder().setPeers(peers).setRank(rank).setSecret(secret)
@@ -88,6 +95,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("replica " + rank + " cannot bind its collective server on " + host, e);
+        } finally {
+            if (onGpu) EngineDevice.use(DeviceChoice.CPU); // the executor JVM outlives the task
         }
         return scala.jdk.javaapi.CollectionConverters.asScala(result == null ? List.<String>of().iterator() : List.of(result).iterator());
     }

@@ -63,7 +63,11 @@ public class TrainJobConfig implements Serializable {
      * wins (resume). None when null.
      */
     public String initialWeights;
-    /** Where the replicas compute: cpu (cuda is not wired into the training job yet). */
+    /**
+     * Where the replicas compute: cpu, cuda, cuda:N or auto. With cuda/auto each task takes the GPU
+     * Spark assigned to it and runs its GEMMs there (the rest stays on the CPU; see docs/cuda.md);
+     * auto falls back to the CPU with a notice where no GPU is usable.
+     */
     public String device = "cpu";
 
     /** Fails with a message naming the first bad setting. */
@@ -82,7 +86,11 @@ public class TrainJobConfig implements Serializable {
         require(java.util.Set.of("sgd", "adamw").contains(optimizer), "optimizer", optimizer, "sgd or adamw");
         require(java.util.Set.of("cosine", "step", "constant").contains(schedule), "schedule", schedule, "cosine, step or constant");
         require(java.util.Set.of("none", "bf16").contains(gradientCompression), "gradientCompression", gradientCompression, "none or bf16");
-        require(device.equals("cpu"), "device", device, "cpu (GPU training is not wired into the Spark job yet)");
+        try {
+            io.ringtrain.engine.cuda.DeviceChoice.parse(device);
+        } catch (IllegalArgumentException e) {
+            require(false, "device", device, "cpu, cuda, cuda:N or auto");
+        }
         if (mean != null || std != null) {
             require(mean != null && std != null && mean.length == inputShape[0] && std.length == inputShape[0], "mean/std",
                     java.util.Arrays.toString(mean) + "/" + java.util.Arrays.toString(std), "one value per input channel");
