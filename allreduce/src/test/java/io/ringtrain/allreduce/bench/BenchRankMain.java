@@ -45,12 +45,15 @@ public final class BenchRankMain {
         float[] buf = new float[sizes[s] / Float.BYTES]; // zeros: sums stay zero, no subnormals
         for (int i = 0; i < warmup[s]; i++) communicator.allReduce(buf, ReduceOp.SUM);
         long[] nanos = new long[iters[s]];
+        long cpuBefore = processCpuNanos();
         for (int i = 0; i < iters[s]; i++) {
           communicator.barrier();
           long start = System.nanoTime();
           communicator.allReduce(buf, ReduceOp.SUM);
           nanos[i] = System.nanoTime() - start;
         }
+        long cpuPerIteration = (processCpuNanos() - cpuBefore) / iters[s]; // every thread of this rank's JVM, barriers included
+        if (rank == 0) System.err.println("cpu(us) per all-reduce " + sizes[s] + ": " + cpuPerIteration / 1000);
         if (rank == 0) System.err.println("times(us) " + sizes[s] + ": " + Arrays.toString(Arrays.stream(nanos).map(t -> t / 1000).toArray()));
         Arrays.sort(nanos);
         if (rank == 0) System.out.println("RESULT " + sizes[s] + " " + nanos[nanos.length / 2]);
@@ -83,6 +86,10 @@ public final class BenchRankMain {
   }
 
   private static final long JIT_WARM_UP_MILLIS = 4000;
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+  }
 
   static int[] ints(String commaSeparated) {
     return Arrays.stream(commaSeparated.split(",")).mapToInt(Integer::parseInt).toArray();
