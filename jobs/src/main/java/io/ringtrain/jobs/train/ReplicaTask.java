@@ -85,13 +85,18 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             scala.Option<org.apache.spark.resource.ResourceInformation> gpus = ctx.resources().get("gpu");
             EngineDevice.use(TaskDevice.choose(config.device, gpus.isDefined() ? gpus.get().addresses() : null));
         }
-        try (RingServer server = RingServer.bind(InetAddress.getByName(host), 0)) {
-            List<String> peers = List.of(ctx.allGather(host + ":" + server.boundPort()));
-            CommunicatorConfig commConfig = CommunicatorConfig.builder().setPeers(peers).setRank(rank).setSecret(secret)
-                    .optGeneration(attempt * 1000 + ctx.stageAttemptNumber())
-                    .optTimeout(Duration.ofSeconds(config.collectiveTimeoutSeconds)).build();
-            try (Communicator comm = RingCommunicator.connect(server, commConfig)) {
-                result = train(comm, train, test, ctx);
+        // Two rings: one for gradients (and counts, metrics), one for SyncBatchNorm's statistics.
+        try (RingServer server = RingServer.bind(InetAddress.getByName(host), 0);
+             RingServer statsServer = RingServer.bind(InetAddress.getByName(host), 0)) {
+            List<String> gradientPeers = new ArrayList<>(), statsPeers = new ArrayList<>();
+            for (String published : ctx.allGather(host + ":" + server.boundPort() + "," + host + ":" + statsServer.boundPort())) {
+                gradientPeers.add(published.substring(0, published.indexOf(',')));
+                statsPeers.add(published.substring(published.indexOf(',') + 1));
+            }
+            int generation = attempt * 1000 + ctx.stageAttemptNumber();
+            try (Communicator comm = RingCommunicator.connect(server, ringConfig(gradientPeers, rank, generation));
+                 Communicator statsComm = RingCommunicator.connect(statsServer, ringConfig(statsPeers, rank, generation))) {
+                result = train(comm, statsComm, train, test, ctx);
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("replica " + rank + " cannot bind its collective server on " + host, e);
@@ -101,7 +106,12 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         return scala.jdk.javaapi.CollectionConverters.asScala(result == null ? List.<String>of().iterator() : List.of(result).iterator());
     }
 
-    private String train(Communicator comm, List<ImageRecord> trainRecords, List<ImageRecord> testRecords, BarrierTaskContext ctx) {
+    private CommunicatorConfig ringConfig(List<String> peers, int rank, int generation) {
+        return CommunicatorConfig.builder().setPeers(peers).setRank(rank).setSecret(secret).optGeneration(generation)
+                .optTimeout(Duration.ofSeconds(config.collectiveTimeoutSeconds)).build();
+    }
+
+    private String train(Communicator comm, Communicator statsComm, List<ImageRecord> trainRecords, List<ImageRecord> testRecords, BarrierTaskContext ctx) {
         int rank = comm.rank(), world = comm.worldSize();
         Augmentation augmentation = augmentSpec == null ? null : new Augmentation(AugmentSpec.parse(augmentSpec).pipeline(), config.seed);
         RecordSamples train = new RecordSamples(trainRecords, config.inputShape, mean, std, augmentation);
@@ -114,7 +124,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             for (String n : ctx.allGather(Integer.toString(train.size()))) smallest = Math.min(smallest, Integer.parseInt(n));
             plan = new ShardPlan(train.size(), smallest, config.batchSize, config.seed, rank);
         }
-        TrainingSetup setup = TrainingSetup.of(config, comm, plan.stepsPerEpoch());
+        TrainingSetup setup = TrainingSetup.of(config, comm, statsComm, plan.stepsPerEpoch());
         Module model = setup.model();
         RunFolder run = new RunFolder(config.runDir);
         Configuration hadoop = new Configuration();

@@ -24,9 +24,18 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
 
     /** {@code microStepsPerEpoch}: the batch plan's steps per epoch (before gradient accumulation). */
     public static TrainingSetup of(TrainJobConfig config, Communicator comm, int microStepsPerEpoch) {
+        return of(config, comm, comm, microStepsPerEpoch);
+    }
+
+    /**
+     * {@code statsComm}: the ring SyncBatchNorm uses; a ring of its own (not {@code comm}, which
+     * carries the gradient buckets) keeps its blocking statistics collectives from queueing behind
+     * buckets in flight, which otherwise stalls backward until they finish.
+     */
+    public static TrainingSetup of(TrainJobConfig config, Communicator comm, Communicator statsComm, int microStepsPerEpoch) {
         Module model = ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
         if (config.initialWeights != null) loadInitialWeights(model, config.initialWeights);
-        if (comm.worldSize() > 1) SyncBatchNorm.convert(model, comm);
+        if (statsComm.worldSize() > 1) SyncBatchNorm.convert(model, statsComm);
         Optimizer optimizer = config.optimizer.equals("adamw")
                 ? new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay)
                 : new SGD(model.parameters(), config.lr).momentum(config.momentum).weightDecay(config.weightDecay).nesterov(config.nesterov);

@@ -24,6 +24,12 @@ import java.util.List;
  * replica's gradient all-reduce adds them). This needs the loss in global units, as
  * {@link DistributedReplica} arranges. A rank with an empty batch contributes count 0 and still
  * takes part in both collectives. Evaluation with running statistics communicates nothing.
+ *
+ * <p>Both collectives block the computing thread. On the communicator that also carries the
+ * gradient buckets they queue behind every bucket already in flight (collectives run in issue
+ * order), so backward stalls until those finish; give SyncBatchNorm a ring of its own (a second
+ * {@code RingCommunicator} over the same ranks), as the Spark job does. {@code deploy/bin/bench
+ * dp-step} measures both set-ups.
  */
 public final class SyncBatchNorm implements BatchNorm.CrossReplica {
     private final Communicator comm;

@@ -27,10 +27,12 @@ public final class DpStepBench {
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-        JsonNode single = run(2, false, steps, batch, 1).get(0);
-        List<JsonNode> pair = run(2, false, steps, batch, 2);
+        JsonNode single = run(2, false, false, steps, batch, 1).get(0);
+        List<JsonNode> pair = run(2, false, false, steps, batch, 2);
         // the same two single replicas side by side, no communication: what sharing the machine alone costs
-        List<JsonNode> sideBySide = run(2, true, steps, batch, 2);
+        List<JsonNode> sideBySide = run(2, true, false, steps, batch, 2);
+        // SyncBatchNorm on a ring of its own (its blocking collectives then skip the gradient queue)
+        List<JsonNode> statsRing = run(2, false, true, steps, batch, 2);
         double t1 = single.path("median_step_ms").asDouble();
         double t2 = slowest(pair);
         double tBound = slowest(sideBySide);
@@ -46,7 +48,11 @@ public final class DpStepBench {
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d},\"metric\":\"comm_hidden_share\",\"ours\":%.3f,\"reference\":1.0,\"ratio\":%.3f,\"comm_ms_per_step\":%.2f,\"exposed_comm_ms_per_step\":%.2f,\"step_ms_w1\":%.2f,\"step_ms_w2\":%.2f,\"step_ms_independent\":%.2f}",
                 batch, hidden, hidden, comm, exposed, t1, t2, tBound));
-        for (JsonNode n : List.of(single, pair.get(0), sideBySide.get(0))) System.err.println("phases (median ms): " + n);
+        double tStats = slowest(statsRing);
+        System.out.println(String.format(Locale.ROOT,
+                "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":\"own ring\"},\"metric\":\"scaling_efficiency\",\"ours\":%.1f,\"reference\":%.1f,\"ratio\":%.3f}",
+                batch, 2 * batch / (tStats / 1000), 2 * throughput1, 2 * batch / (tStats / 1000) / (2 * throughput1)));
+        for (JsonNode n : List.of(single, pair.get(0), sideBySide.get(0), statsRing.get(0))) System.err.println("phases (median ms): " + n);
     }
 
     private static double slowest(List<JsonNode> ranks) {
@@ -60,9 +66,9 @@ public final class DpStepBench {
      * has a core per process): one ring of that size, or, if {@code independent}, single replicas
      * that do not communicate.
      */
-    private static List<JsonNode> run(int cores, boolean independent, int steps, int batch, int processes) throws Exception {
+    private static List<JsonNode> run(int cores, boolean independent, boolean statsRing, int steps, int batch, int processes) throws Exception {
         List<String> peers = new ArrayList<>();
-        for (int r = 0; r < processes; r++) {
+        for (int r = 0; r < (statsRing ? 2 : 1) * processes; r++) {
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 peers.add("127.0.0.1:" + probe.getLocalPort());
             }
@@ -74,6 +80,7 @@ public final class DpStepBench {
             if (pin) cmd.addAll(List.of("/usr/bin/taskset", "-c", Integer.toString(r)));
             cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-modules", "jdk.incubator.vector", "-XX:ActiveProcessorCount=1", "-Dringtrain.threads=1", "-Xmx2g",
+                    "-Ddpstep.statsRing=" + statsRing,
                     "-cp", System.getProperty("java.class.path"), DpStepWorker.class.getName(),
                     Integer.toString(independent ? 0 : r), Integer.toString(steps), Integer.toString(batch)));
             cmd.addAll(independent ? List.of(peers.get(r)) : peers);

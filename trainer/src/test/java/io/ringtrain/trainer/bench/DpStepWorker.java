@@ -31,17 +31,14 @@ public final class DpStepWorker {
     public static void main(String[] args) throws Exception {
         int rank = Integer.parseInt(args[0]), steps = Integer.parseInt(args[1]), batch = Integer.parseInt(args[2]);
         List<String> peers = List.of(args).subList(3, args.length);
-        Communicator comm;
-        if (peers.size() == 1) {
-            comm = new LocalCommunicator();
-        } else {
-            int port = Integer.parseInt(peers.get(rank).substring(peers.get(rank).lastIndexOf(':') + 1));
-            RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), port);
-            comm = RingCommunicator.connect(server, CommunicatorConfig.builder().setPeers(peers).setRank(rank)
-                    .setSecret("dp-step".getBytes(StandardCharsets.UTF_8)).optTimeout(Duration.ofSeconds(120)).build());
-        }
-        try (comm) {
-            Module model = EquivalenceModels.FMNIST_CNN.model(comm);
+        // -Ddpstep.statsRing=true: the second half of the peers is a ring of its own for SyncBatchNorm,
+        // so its blocking statistics collectives do not queue behind gradient buckets in flight
+        boolean statsRing = Boolean.getBoolean("dpstep.statsRing");
+        List<String> gradientPeers = statsRing ? peers.subList(0, peers.size() / 2) : peers;
+        Communicator comm = connect(gradientPeers, rank);
+        Communicator statsComm = statsRing ? connect(peers.subList(peers.size() / 2, peers.size()), rank) : comm;
+        try (comm; Communicator closeStats = statsRing ? statsComm : null) {
+            Module model = EquivalenceModels.FMNIST_CNN.model(statsComm);
             DistributedReplica replica = comm.worldSize() > 1 ? new DistributedReplica(model, comm) : null;
             SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
             Samples data = EquivalenceModels.FMNIST_CNN.data(batch * 4, rank);
@@ -79,6 +76,14 @@ public final class DpStepWorker {
                     rank, comm.worldSize(), median, commMs, exposedMs, median(phaseMillis[0]), median(phaseMillis[1]), median(phaseMillis[2]), median(phaseMillis[3])));
         }
         System.exit(0);
+    }
+
+    private static Communicator connect(List<String> peers, int rank) {
+        if (peers.size() == 1) return new LocalCommunicator();
+        int port = Integer.parseInt(peers.get(rank).substring(peers.get(rank).lastIndexOf(':') + 1));
+        RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), port);
+        return RingCommunicator.connect(server, CommunicatorConfig.builder().setPeers(peers).setRank(rank)
+                .setSecret("dp-step".getBytes(StandardCharsets.UTF_8)).optTimeout(Duration.ofSeconds(120)).build());
     }
 
     private static double median(double[] values) {
