@@ -2,7 +2,6 @@ package io.ringtrain.allreduce.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 
 /**
  * The handlers of a peer connection, in order:
@@ -10,7 +9,7 @@ import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
  * <pre>
  * always, with TLS on:      tls (SslHandler)
  * before authentication:  frame (LengthFieldBasedFrameDecoder, max 512 B) -&gt; auth
- * after authentication:   frame (max {@link WireFormat#maxFrameBytes}) -&gt; decode (DataFrameDecoder)
+ * after authentication:   frame (SizedFrameDecoder, max {@link WireFormat#maxFrameBytes}) -&gt; decode (DataFrameDecoder)
  *                         -&gt; encode (DataFrameEncoder, outbound) -&gt; peer (PeerChannelHandler)
  * </pre>
  */
@@ -33,6 +32,6 @@ public final class PeerPipeline {
     pipeline.replace(AUTH, "decode", new DataFrameDecoder(generation));
     pipeline.addAfter("decode", "encode", ENCODER);
     pipeline.addAfter("encode", "peer", new PeerChannelHandler(link, events));
-    pipeline.replace(FRAME, FRAME, new LengthFieldBasedFrameDecoder(maxFrameBytes, 0, 4, 0, 4, true));
+    pipeline.replace(FRAME, FRAME, new SizedFrameDecoder(maxFrameBytes));
   }
 }

@@ -1,0 +1,80 @@
+package io.ringtrain.allreduce.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+
+/**
+ * Splits the stream into frames of {@code int length} (big-endian) then {@code length} bytes,
+ * handing on each frame without its length field, like {@code LengthFieldBasedFrameDecoder(max,
+ * 0, 4, 0, 4)}. The difference is the copy: each frame's buffer is allocated once, at its exact
+ * size, as soon as its length is known, and the socket's read buffers are copied into it once. A
+ * cumulating decoder instead grows its buffer by reallocating and copying while a large frame
+ * (a 256 KiB segment) arrives over several reads.
+ *
+ * <p>A length beyond {@code maxFrameBytes} (minus the length field) or below zero fails before
+ * anything is allocated. Ownership: the incoming read buffers are released here; each frame passed
+ * on belongs to the next handler; a frame still incomplete when the channel closes is released.
+ */
+public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
+  private final int maxFrameBytes;
+  private int lengthBytesSeen; // of the 4-byte length field of the next frame
+  private int length;
+  private ByteBuf frame; // being filled, null between frames
+
+  public SizedFrameDecoder(int maxFrameBytes) {
+    this.maxFrameBytes = maxFrameBytes;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf in)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    try {
+      while (in.isReadable()) {
+        if (frame == null) {
+          while (lengthBytesSeen < 4 && in.isReadable()) {
+            length = (length << 8) | in.readUnsignedByte();
+            lengthBytesSeen++;
+          }
+          if (lengthBytesSeen < 4) return;
+          if (length < 0 || length > maxFrameBytes - 4) {
+            throw new TooLongFrameException("frame length " + (length & 0xffffffffL) + " exceeds the limit of " + (maxFrameBytes - 4) + " bytes");
+          }
+          frame = ctx.alloc().directBuffer(length, length);
+        }
+        frame.writeBytes(in, Math.min(in.readableBytes(), frame.writableBytes()));
+        if (!frame.isWritable()) {
+          ByteBuf complete = frame;
+          frame = null;
+          lengthBytesSeen = 0;
+          length = 0;
+          ctx.fireChannelRead(complete);
+        }
+      }
+    } finally {
+      in.release();
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    releasePartialFrame();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    releasePartialFrame();
+    ctx.fireChannelInactive();
+  }
+
+  private void releasePartialFrame() {
+    if (frame != null) {
+      frame.release();
+      frame = null;
+    }
+  }
+}
