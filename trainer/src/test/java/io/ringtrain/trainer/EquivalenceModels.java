@@ -3,6 +3,7 @@ package io.ringtrain.trainer;
 import io.ringtrain.allreduce.Communicator;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.models.FmnistCnn;
+import io.ringtrain.engine.models.SmallResNet;
 import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.Linear;
 import io.ringtrain.engine.nn.Module;
@@ -17,10 +18,12 @@ import java.util.function.Supplier;
 
 /**
  * The models of the data-parallel equivalence tests, each with a seeded synthetic classification
- * task: the reference CNN (BatchNorm converted to SyncBatchNorm), an LSTM and a Transformer encoder.
+ * task: the reference CNN and ResNet-8 (BatchNorm converted to SyncBatchNorm), an LSTM and a Transformer encoder.
  */
 public enum EquivalenceModels {
     FMNIST_CNN(new int[] {1, 28, 28}, FmnistCnn::new),
+    /** ResNet-8: nine BatchNorms, two of them inside projection shortcuts (nested modules) */
+    SMALL_RESNET(new int[] {1, 8, 8}, () -> new SmallResNet(new int[] {1, 8, 8}, EquivalenceModels.CLASSES)),
     LSTM_CLASSIFIER(new int[] {6, 4}, LstmClassifier::new),
     TRANSFORMER_CLASSIFIER(new int[] {6, 4}, TransformerClassifier::new);
 

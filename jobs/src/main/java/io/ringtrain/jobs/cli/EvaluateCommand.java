@@ -21,14 +21,8 @@ import java.util.concurrent.Callable;
 final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
-    @Option(names = "--data", required = true, description = "labelled data: IDX folder, image folder or Parquet path (local or Hadoop URI)")
-    String data;
-    @Option(names = "--format", description = "idx (default), image-folder or parquet")
-    String format = "idx";
-    @Option(names = "--split", description = "for IDX folders: test (default) or train")
-    String split = "test";
-    @Option(names = "--image-column", description = "Parquet: column of encoded PNG/JPEG bytes (default image)")
-    String imageColumn = "image";
+    @Mixin
+    DatasetOptions dataset;
     @Option(names = "--label-column", description = "Parquet: integer label column (default label)")
     String labelColumn = "label";
     @Option(names = "--batch-size", description = "samples per forward pass (default 256)")
@@ -43,13 +37,11 @@ final class EvaluateCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         modelOptions.validate(conf);
         if (out == null && modelOptions.runDir == null) throw new IllegalArgumentException("with --weights, say where the report goes: --out DIR");
-        if (!java.util.Set.of("test", "train").contains(split)) throw new IllegalArgumentException("--split " + split + " is invalid: expected test or train");
-        Commands.requireFormat(format);
-        DataPaths.requireExists(data, "--data", conf);
+        dataset.validate(conf);
         SparkSession spark = SparkSessions.getOrCreate("ringtrain evaluate", master, 2);
         SavedModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
-        Dataset<Row> records = Commands.labelled(spark, format, data, split.equals("train"), imageColumn, labelColumn);
-        Evaluation e = EvaluateJob.run(spark, model, records, data + (format.equals("idx") ? " (" + split + " split)" : ""), batchSize, System.out);
+        Dataset<Row> records = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, labelColumn);
+        Evaluation e = EvaluateJob.run(spark, model, records, dataset.describe(), batchSize, System.out);
         String folder = out != null ? out : modelOptions.runDir;
         EvaluateJob.write(spark, e, folder);
         System.out.printf(Locale.ROOT, "accuracy: %.2f%% on %d samples, mean loss %.4f, macro F1 %.4f%n", 100 * e.accuracy(), e.count(), e.meanLoss(), e.macroF1());

@@ -29,14 +29,8 @@ import static org.apache.spark.sql.functions.col;
 final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
-    @Option(names = "--data", required = true, description = "images: IDX folder, image folder or Parquet path (local or Hadoop URI)")
-    String data;
-    @Option(names = "--format", description = "idx (default), image-folder or parquet")
-    String format = "idx";
-    @Option(names = "--split", description = "for IDX folders: test (default) or train")
-    String split = "test";
-    @Option(names = "--image-column", description = "Parquet: column of encoded PNG/JPEG bytes (default image)")
-    String imageColumn = "image";
+    @Mixin
+    DatasetOptions dataset;
     @Option(names = "--out", required = true, description = "output folder; written as CSV when it ends with .csv or --out-format csv, else Parquet")
     String out;
     @Option(names = "--out-format", description = "parquet or csv (default: from --out)")
@@ -52,23 +46,21 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() {
         Configuration conf = new Configuration();
         modelOptions.validate(conf);
-        Commands.requireFormat(format);
-        if (!java.util.Set.of("test", "train").contains(split)) throw new IllegalArgumentException("--split " + split + " is invalid: expected test or train");
         String as = outFormat != null ? outFormat : out.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "parquet";
         if (!as.equals("csv") && !as.equals("parquet")) throw new IllegalArgumentException("--out-format " + as + " is invalid: expected parquet or csv");
-        DataPaths.requireExists(data, "--data", conf);
+        dataset.validate(conf);
         if (!overwrite && DataPaths.exists(out, conf)) {
             throw new IllegalArgumentException("--out " + out + " already exists; pass --overwrite to replace it or choose another path");
         }
         SparkSession spark = SparkSessions.getOrCreate("ringtrain predict", master, 2);
         SavedModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
         Dataset<Row> input;
-        switch (format) {
-            case "idx" -> input = DataSources.idxFolder(spark, data, split.equals("train"));
-            case "image-folder" -> input = DataSources.imageFolder(spark, data);
+        switch (dataset.format) {
+            case "idx" -> input = DataSources.idxFolder(spark, dataset.data, dataset.trainSplit());
+            case "image-folder" -> input = DataSources.imageFolder(spark, dataset.data);
             default -> {
-                input = spark.read().parquet(data);
-                if (!DatasetColumns.matches(input.schema())) Commands.requireColumns(input, data, imageColumn);
+                input = spark.read().parquet(dataset.data);
+                if (!DatasetColumns.matches(input.schema())) Commands.requireColumns(input, dataset.data, dataset.imageColumn);
             }
         }
         if (model.mean() == null) {
@@ -77,7 +69,7 @@ final class PredictCommand implements Callable<Integer> {
             }
             model = EvaluateJob.withNormalization(model, input, System.out);
         }
-        Dataset<Row> predicted = PredictJob.predict(input, model, imageColumn, PredictJob.PREDICTION, PredictJob.PROBABILITY, batchSize);
+        Dataset<Row> predicted = PredictJob.predict(input, model, dataset.imageColumn, PredictJob.PREDICTION, PredictJob.PROBABILITY, batchSize);
         Dataset<Row> output = predicted.select(outputColumns(predicted, as.equals("csv"), model.numClasses()));
         var writer = output.write().mode(overwrite ? "overwrite" : "errorifexists");
         if (as.equals("csv")) writer.option("header", "true").csv(out);

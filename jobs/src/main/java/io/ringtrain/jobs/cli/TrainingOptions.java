@@ -14,7 +14,8 @@ final class TrainingOptions {
     Path config;
     @Option(names = "--master", description = "Spark master when not under spark-submit (default local[replicas])")
     String master;
-    @Option(names = "--model", description = "fmnist-cnn (default) or mlp")
+    @Option(names = "--model", description = "fmnist-cnn (default, 1×28×28 only), mlp, small-resnet (ResNet-8), lstm-classifier (reads rows), "
+            + "transformer-classifier (ViT, patch side ≤ 7 dividing the image)")
     String model;
     @Option(names = "--replicas", description = "model replicas = barrier tasks (default 2)")
     Integer replicas;

@@ -70,7 +70,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     public RingtrainClassifier(String uid) {
         this.uid = uid;
         TrainJobConfig d = new TrainJobConfig();
-        model = new Param<>(this, "model", "built-in model: fmnist-cnn or mlp");
+        model = new Param<>(this, "model", "built-in model: " + String.join(", ", io.ringtrain.jobs.models.ModelZoo.NAMES));
         replicas = new IntParam(this, "replicas", "model replicas = barrier tasks; the cluster must run this many tasks at once");
         epochs = new IntParam(this, "epochs", "passes over the training data");
         batchSize = new IntParam(this, "batchSize", "samples per replica per step (the global batch is replicas × batchSize)");

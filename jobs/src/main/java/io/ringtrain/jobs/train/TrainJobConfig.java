@@ -11,7 +11,7 @@ import java.io.Serializable;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public class TrainJobConfig implements Serializable {
-    /** Built-in model name: fmnist-cnn, small-resnet, mlp. */
+    /** Built-in model name ({@link io.ringtrain.jobs.models.ModelZoo}): fmnist-cnn, mlp, small-resnet, lstm-classifier, transformer-classifier. */
     public String model = "fmnist-cnn";
     /** Number of replicas = barrier tasks; the cluster must run this many tasks at once. */
     public int replicas = 2;

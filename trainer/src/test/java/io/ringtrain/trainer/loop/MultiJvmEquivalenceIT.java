@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The equivalence of {@link ModelEquivalenceTest} with each replica in its own JVM (2 processes). */
 class MultiJvmEquivalenceIT {
     @ParameterizedTest
-    @EnumSource(EquivalenceModels.class)
+    // SMALL_RESNET is chaotic over the 20 steps compared here (see ModelEquivalenceTest); its 5-step check runs in threads
+    @EnumSource(value = EquivalenceModels.class, names = "SMALL_RESNET", mode = EnumSource.Mode.EXCLUDE)
     void replicasInSeparateJvmsEqualOneReplicaWithTheGlobalBatch(EquivalenceModels kind, @TempDir Path tmp) throws Exception {
         int world = 2;
         List<String> peers = new ArrayList<>();

@@ -1,0 +1,35 @@
+package io.ringtrain.jobs.cli;
+
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Option;
+
+/**
+ * The dataset flags {@code evaluate} and {@code predict} share (a picocli mixin): where the images
+ * are, in which format, which IDX split and which Parquet column holds the encoded images.
+ */
+final class DatasetOptions {
+    @Option(names = "--data", required = true, description = "the images (labelled, for evaluate): IDX folder, image folder or Parquet path (local or Hadoop URI)")
+    String data;
+    @Option(names = "--format", description = "idx (default), image-folder or parquet")
+    String format = "idx";
+    @Option(names = "--split", description = "for IDX folders: test (default) or train")
+    String split = "test";
+    @Option(names = "--image-column", description = "Parquet: column of encoded PNG/JPEG bytes (default image)")
+    String imageColumn = "image";
+
+    /** Checks the flags and that the data exists, before Spark starts. */
+    void validate(Configuration conf) {
+        Commands.requireFormat(format);
+        if (!java.util.Set.of("test", "train").contains(split)) throw new IllegalArgumentException("--split " + split + " is invalid: expected test or train");
+        DataPaths.requireExists(data, "--data", conf);
+    }
+
+    boolean trainSplit() {
+        return split.equals("train");
+    }
+
+    /** The data as named in reports: the path, with the split for IDX folders. */
+    String describe() {
+        return data + (format.equals("idx") ? " (" + split + " split)" : "");
+    }
+}

@@ -1,0 +1,70 @@
+package io.ringtrain.jobs.models;
+
+import io.ringtrain.allreduce.LocalCommunicator;
+import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.nn.BatchNorm;
+import io.ringtrain.engine.nn.Module;
+import io.ringtrain.trainer.sync.SyncBatchNorm;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelZooTest {
+    @Test
+    void everyModelClassifiesFashionMnistSizedImages() {
+        for (String name : ModelZoo.NAMES) {
+            Module m = ModelZoo.create(name, new int[] {1, 28, 28}, 10, 1);
+            assertArrayEquals(new int[] {3, 10}, m.forward(Tensor.zeros(3, 1, 28, 28)).shape(), name);
+        }
+    }
+
+    @Test
+    void theImageModelsTakeColourImagesOfOtherSizes() {
+        for (String name : List.of("mlp", "small-resnet", "lstm-classifier", "transformer-classifier")) {
+            Module m = ModelZoo.create(name, new int[] {3, 32, 32}, 5, 1);
+            assertArrayEquals(new int[] {2, 5}, m.forward(Tensor.zeros(2, 3, 32, 32)).shape(), name);
+        }
+    }
+
+    @Test
+    void theSameSeedBuildsTheSameWeights() {
+        for (String name : ModelZoo.NAMES) {
+            var a = ModelZoo.create(name, new int[] {1, 28, 28}, 10, 9).stateDict();
+            var b = ModelZoo.create(name, new int[] {1, 28, 28}, 10, 9).stateDict();
+            a.forEach((k, t) -> assertArrayEquals(t.toArray(), b.get(k).toArray(), name + " " + k));
+        }
+    }
+
+    /** What the training job does with several replicas: every BatchNorm of ResNet-8, nested ones included, synchronises. */
+    @Test
+    void syncBatchNormReachesEveryBatchNormOfTheResNet() {
+        Module resnet = ModelZoo.create("small-resnet", new int[] {1, 28, 28}, 10, 1);
+        try (LocalCommunicator comm = new LocalCommunicator()) {
+            // stem 1 + three blocks × 2 + two projection shortcuts × 1
+            assertEquals(9, SyncBatchNorm.convert(resnet, comm));
+        }
+        resnet.namedModules().forEach((path, m) -> {
+            if (m instanceof BatchNorm bn) assertNotNull(bn.crossReplica(), path + " is synchronised");
+        });
+        assertTrue(resnet.namedModules().get("layer2.0.downsample.1") instanceof BatchNorm);
+    }
+
+    @Test
+    void aShapeAModelCannotTakeIsRefusedWithTheReason() {
+        var vit = assertThrows(IllegalArgumentException.class, () -> ModelZoo.create("transformer-classifier", new int[] {1, 29, 29}, 10, 1));
+        assertTrue(vit.getMessage().contains("transformer-classifier cannot take inputShape [1, 29, 29]")
+                && vit.getMessage().contains("patches") && vit.getMessage().contains("resize"), vit.getMessage());
+        var cnn = assertThrows(IllegalArgumentException.class, () -> ModelZoo.create("fmnist-cnn", new int[] {3, 32, 32}, 10, 1));
+        assertTrue(cnn.getMessage().contains("[1, 28, 28]"), cnn.getMessage());
+        var flat = assertThrows(IllegalArgumentException.class, () -> ModelZoo.create("small-resnet", new int[] {784}, 10, 1));
+        assertTrue(flat.getMessage().contains("[channels, height, width]"), flat.getMessage());
+        var unknown = assertThrows(IllegalArgumentException.class, () -> ModelZoo.create("resnet-50", new int[] {1, 28, 28}, 10, 1));
+        assertTrue(unknown.getMessage().contains("small-resnet"), unknown.getMessage());
+    }
+}
