@@ -21,11 +21,11 @@ import java.util.concurrent.Callable;
 final class EvaluateCommand implements Callable<Integer> {
     @Mixin
     ModelOptions modelOptions;
-    @Option(names = "--data", required = true, description = "labelled data: IDX folder, image folder or Parquet path (local or Hadoop URI)")
+    @Option(names = "--data", required = true, description = "labelled data: IDX folder, image folder, Parquet path, or a text/TSV file for text models (local or Hadoop URI)")
     String data;
-    @Option(names = "--format", description = "idx (default), image-folder or parquet")
+    @Option(names = "--format", description = "idx (default), image-folder, parquet, text or text-pairs (text models: loss in nats/char and token accuracy)")
     String format = "idx";
-    @Option(names = "--split", description = "for IDX folders: test (default) or train")
+    @Option(names = "--split", description = "for IDX folders: test (default) or train; for text: test (the validation tail the model was trained without), train or all")
     String split = "test";
     @Option(names = "--image-column", description = "Parquet: column of encoded PNG/JPEG bytes (default image)")
     String imageColumn = "image";
@@ -44,6 +44,7 @@ final class EvaluateCommand implements Callable<Integer> {
         modelOptions.validate(conf);
         if (out == null && modelOptions.runDir == null) throw new IllegalArgumentException("with --weights, say where the report goes: --out DIR");
         if (!java.util.Set.of("test", "train").contains(split)) throw new IllegalArgumentException("--split " + split + " is invalid: expected test or train");
+        if (io.ringtrain.jobs.data.TextSources.isTextFormat(format)) return evaluateText(conf);
         Commands.requireFormat(format);
         DataPaths.requireExists(data, "--data", conf);
         SparkSession spark = SparkSessions.getOrCreate("ringtrain evaluate", master, 2);
@@ -54,6 +55,27 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluateJob.write(spark, e, folder);
         System.out.printf(Locale.ROOT, "accuracy: %.2f%% on %d samples, mean loss %.4f, macro F1 %.4f%n", 100 * e.accuracy(), e.count(), e.meanLoss(), e.macroF1());
         System.out.println("report: " + folder + "/evaluation.html (metrics in evaluation.json)");
+        return 0;
+    }
+
+    private int evaluateText(Configuration conf) {
+        if (modelOptions.inputShape != null || modelOptions.numClasses != null || modelOptions.mean != null) {
+            throw new IllegalArgumentException("--input-shape, --num-classes, --mean and --std are for image models; a text model's weights state its settings");
+        }
+        DataPaths.requireExists(data, "--data", conf);
+        SparkSession spark = SparkSessions.getOrCreate("ringtrain evaluate", master, 2);
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        var model = modelOptions.runDir != null ? io.ringtrain.jobs.models.SavedTextModel.fromRunFolder(modelOptions.runDir, hadoop)
+                : io.ringtrain.jobs.models.SavedTextModel.fromFile(modelOptions.weights, hadoop);
+        if (!model.format().equals(format)) {
+            throw new IllegalArgumentException(model.source() + " holds " + model.name() + ", which reads --format " + model.format() + ", not " + format);
+        }
+        var e = io.ringtrain.jobs.evaluate.TextEvaluation.run(spark, model, data, split, batchSize);
+        String folder = out != null ? out : modelOptions.runDir;
+        e.write(spark, folder);
+        System.out.printf(Locale.ROOT, "%s (%s split): %d sequences, loss %.4f nats/%s, token accuracy %.2f%%, exact sequences %.2f%%%n", data, split,
+                e.sequences(), e.loss(), model.isLanguageModel() ? "char" : "sequence", 100 * e.tokenAccuracy(), 100 * e.exactSequences());
+        System.out.println("metrics: " + folder + "/evaluation.json");
         return 0;
     }
 }

@@ -14,7 +14,7 @@ final class TrainingOptions {
     Path config;
     @Option(names = "--master", description = "Spark master when not under spark-submit (default local[replicas])")
     String master;
-    @Option(names = "--model", description = "fmnist-cnn (default) or mlp")
+    @Option(names = "--model", description = "fmnist-cnn (default) or mlp; text models: char-lstm, char-transformer (--format text), seq2seq-transformer (--format text-pairs)")
     String model;
     @Option(names = "--replicas", description = "model replicas = barrier tasks (default 2)")
     Integer replicas;

@@ -22,7 +22,9 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
 
     /** {@code microStepsPerEpoch}: the batch plan's steps per epoch (before gradient accumulation). */
     public static TrainingSetup of(TrainJobConfig config, Communicator comm, int microStepsPerEpoch) {
-        Module model = ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
+        Module model = ModelZoo.isText(config.model)
+                ? ModelZoo.createText(config.model, config.numClasses, config.seqLen, config.hiddenSize, config.numLayers, config.numHeads, config.seed)
+                : ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
         if (config.initialWeights != null) loadInitialWeights(model, config.initialWeights);
         if (comm.worldSize() > 1) SyncBatchNorm.convert(model, comm);
         Optimizer optimizer = config.optimizer.equals("adamw")
