@@ -19,6 +19,15 @@ public interface LanguageModel {
 
     Module module();
 
+    /**
+     * Logits [0, seq, V] for a rank's empty share of a step, still attached to every parameter (a
+     * one-row forward narrowed to no rows), so backward gives zero gradients, as a convolution over
+     * an empty batch does.
+     */
+    static Tensor emptyBatch(LanguageModel model, int seq) {
+        return model.logits(new int[seq], 1, seq).narrow(0, 0, 0);
+    }
+
     /** Token ids held as whole-number floats, checked against the vocabulary. */
     static int[] tokenIds(Tensor tokens, int vocab) {
         float[] v = tokens.toArray();

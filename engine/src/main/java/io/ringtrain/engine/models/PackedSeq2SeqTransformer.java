@@ -11,11 +11,17 @@ import io.ringtrain.engine.nn.seq.Seq2SeqTransformer;
  */
 public class PackedSeq2SeqTransformer extends Seq2SeqTransformer {
     private final int vocab;
+    private final int padIdx;
 
     /** One vocabulary for source and target; pre-LN layers, ReLU feed-forward, embeddings scaled by √d. */
     public PackedSeq2SeqTransformer(int vocab, int dModel, int numHeads, int numLayers, int dimFeedforward, int padIdx, int maxLen) {
         super(vocab, vocab, dModel, numHeads, numLayers, numLayers, dimFeedforward, 0f, padIdx, maxLen, true, true);
         this.vocab = vocab;
+        this.padIdx = padIdx;
+    }
+
+    public int padIdx() {
+        return padIdx;
     }
 
     @Override
@@ -25,6 +31,12 @@ public class PackedSeq2SeqTransformer extends Seq2SeqTransformer {
                     + java.util.Arrays.toString(packed.shape()));
         }
         int B = packed.size(0), L = packed.size(2);
+        if (B == 0) {
+            // A rank's empty share of a step: one non-padding row narrowed to none keeps every parameter in the graph.
+            int[][] row = new int[1][L];
+            java.util.Arrays.fill(row[0], padIdx() == 1 ? 2 : 1);
+            return forward(row, row).narrow(0, 0, 0);
+        }
         int[] ids = LanguageModel.tokenIds(packed, vocab);
         int[][] src = new int[B][L], tgtIn = new int[B][L];
         for (int b = 0; b < B; b++) {

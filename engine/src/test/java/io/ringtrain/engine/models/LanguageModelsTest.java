@@ -57,6 +57,21 @@ class LanguageModelsTest {
         assertTrue(lastChanged, "the last position sees its own token");
     }
 
+    /** A rank's share of a step may be empty: the output is [0, T, V] and backward reaches every parameter with zeros. */
+    @Test
+    void anEmptyBatchGivesEmptyLogitsAndZeroGradients() {
+        Init.manualSeed(8);
+        List<Module> models = List.of(new LstmLanguageModel(5, 4, 1), new CausalTransformerLanguageModel(5, 4, 2, 1, 4),
+                new PackedSeq2SeqTransformer(5, 4, 2, 1, 8, 0, 5));
+        for (Module m : models) {
+            Tensor input = m instanceof PackedSeq2SeqTransformer ? Tensor.zeros(0, 2, 4) : Tensor.zeros(0, 4);
+            Tensor logits = m.forward(input);
+            assertArrayEquals(new int[] {0, 4, 5}, logits.shape());
+            logits.sum().backward();
+            for (Tensor p : m.parameters()) for (float g : p.gradArray()) assertEquals(0f, g);
+        }
+    }
+
     @Test
     void tokenIdsOutsideTheVocabularyAreRejected() {
         Init.manualSeed(5);

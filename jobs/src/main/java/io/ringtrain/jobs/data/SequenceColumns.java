@@ -24,7 +24,7 @@ public final class SequenceColumns {
     private SequenceColumns() {}
 
     public static Row toRow(SequenceRecord r) {
-        return RowFactory.create(r.id(), java.util.Arrays.asList(boxed(r.tokens())), r.target() == null ? null : java.util.Arrays.asList(boxed(r.target())), r.source());
+        return RowFactory.create(r.id(), seq(r.tokens()), r.target() == null ? null : seq(r.target()), r.source());
     }
 
     public static SequenceRecord toRecord(Row row) {
@@ -39,10 +39,11 @@ public final class SequenceColumns {
         return spark.createDataFrame(rdd, SCHEMA);
     }
 
-    private static Integer[] boxed(int[] v) {
-        Integer[] out = new Integer[v.length];
-        for (int i = 0; i < v.length; i++) out[i] = v[i];
-        return out;
+    /** A Scala Seq: the external type Spark's row encoder takes for array columns. */
+    private static scala.collection.immutable.Seq<Object> seq(int[] v) {
+        List<Object> boxed = new java.util.ArrayList<>(v.length);
+        for (int x : v) boxed.add(x);
+        return scala.jdk.javaapi.CollectionConverters.asScala(boxed).toList();
     }
 
     private static int[] ints(List<Object> v) {

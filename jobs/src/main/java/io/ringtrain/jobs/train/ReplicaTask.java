@@ -63,9 +63,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
     private final String augmentSpec;
     /** Text models' vocabulary (recorded with the model); null for image models. */
     private final CharVocabulary vocabulary;
+    /** Whether the job has test data: then every rank evaluates its share, possibly empty (evaluation is a collective). */
+    private final boolean evaluates;
 
     ReplicaTask(TrainJobConfig config, byte[] secret, String progressAddress, int attempt, float[] mean, float[] std, String augmentSpec,
-                CharVocabulary vocabulary) {
+                CharVocabulary vocabulary, boolean evaluates) {
         this.config = config;
         this.secret = secret;
         this.progressAddress = progressAddress;
@@ -74,6 +76,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         this.std = std;
         this.augmentSpec = augmentSpec;
         this.vocabulary = vocabulary;
+        this.evaluates = evaluates;
     }
 
     @Override
@@ -90,7 +93,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         trainRows.sort(java.util.Comparator.comparingLong(r -> r.getLong(0)));
         testRows.sort(java.util.Comparator.comparingLong(r -> r.getLong(0)));
         Samples train = samples(trainRows, true);
-        Samples test = testRows.isEmpty() ? null : samples(testRows, false);
+        Samples test = evaluates ? samples(testRows, false) : null;
         String host = ctx.getTaskInfos()[rank].address();
         host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         String result;

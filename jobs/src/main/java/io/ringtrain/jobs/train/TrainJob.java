@@ -155,7 +155,7 @@ public final class TrainJob {
         })) {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary);
+                    ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
                     RDD<String> out = input.rdd().barrier().mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(String.class));
                     List<String> results = new JavaRDD<>(out, scala.reflect.ClassTag$.MODULE$.apply(String.class)).collect();
                     display.finish();
@@ -241,7 +241,9 @@ public final class TrainJob {
         });
         JavaPairRDD<Integer, Row> all = trainRows;
         if (test != null) {
-            all = all.union(test.toJavaRDD().mapToPair(row -> new Tuple2<>(Math.floorMod(Long.hashCode(row.getLong(0)), n), withSplit(row, true))));
+            // Mixed ids, so ids with structure (text windows at multiples of the stride) still spread evenly.
+            all = all.union(test.toJavaRDD().mapToPair(row -> new Tuple2<>(Math.floorMod(Long.hashCode(row.getLong(0) * 0x9E3779B97F4A7C15L), n),
+                    withSplit(row, true))));
         }
         return all.partitionBy(new HashPartitioner(n)).values();
     }
