@@ -119,7 +119,7 @@ public class TrainJobConfig implements Serializable {
             require(temperature >= 0, "temperature", temperature, "≥ 0 (0: greedy)");
             require(augment == null, "augment", augment, "none: augmentation applies to images");
         } else {
-            require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, "text or text-pairs for the text model " + model);
+            require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);
         }
         require(java.util.Set.of("replicated", "partitioned").contains(sharding), "sharding", sharding, "replicated or partitioned");
         require(java.util.Set.of("sgd", "adamw").contains(optimizer), "optimizer", optimizer, "sgd or adamw");
