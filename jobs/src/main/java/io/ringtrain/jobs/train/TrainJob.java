@@ -224,7 +224,7 @@ public final class TrainJob {
 
     /**
      * The barrier stage's input, one partition per replica: with replicated sharding every partition
-     * holds every training row; with partitioned sharding row i goes to partition hash(id) mod N.
+     * holds every training row; with partitioned sharding a row goes to partition {@link #replicaOf}(id).
      * Test rows are spread over the replicas in both cases (evaluation is split and all-reduced).
      */
     static JavaRDD<Row> routeToReplicas(Dataset<Row> train, Dataset<Row> test, TrainJobConfig config) {
@@ -235,17 +235,23 @@ public final class TrainJob {
             if (replicated) {
                 for (int r = 0; r < n; r++) out.add(new Tuple2<>(r, withSplit(row, false)));
             } else {
-                out.add(new Tuple2<>(Math.floorMod(Long.hashCode(row.getLong(0)), n), withSplit(row, false)));
+                out.add(new Tuple2<>(replicaOf(row.getLong(0), n), withSplit(row, false)));
             }
             return out.iterator();
         });
         JavaPairRDD<Integer, Row> all = trainRows;
         if (test != null) {
-            // Mixed ids, so ids with structure (text windows at multiples of the stride) still spread evenly.
-            all = all.union(test.toJavaRDD().mapToPair(row -> new Tuple2<>(Math.floorMod(Long.hashCode(row.getLong(0) * 0x9E3779B97F4A7C15L), n),
-                    withSplit(row, true))));
+            all = all.union(test.toJavaRDD().mapToPair(row -> new Tuple2<>(replicaOf(row.getLong(0), n), withSplit(row, true))));
         }
         return all.partitionBy(new HashPartitioner(n)).values();
+    }
+
+    /**
+     * The replica a record id goes to: a multiplicative hash of the id mod N, so ids with structure
+     * (text windows at multiples of the stride) spread as evenly as consecutive ones.
+     */
+    static int replicaOf(long id, int n) {
+        return Math.floorMod(Long.hashCode(id * 0x9E3779B97F4A7C15L), n);
     }
 
     private static Row withSplit(Row row, boolean test) {
