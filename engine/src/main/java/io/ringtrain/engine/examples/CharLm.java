@@ -9,17 +9,10 @@ import java.util.List;
 
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
-import io.ringtrain.engine.nn.Embedding;
 import io.ringtrain.engine.nn.Init;
-import io.ringtrain.engine.nn.LayerNorm;
-import io.ringtrain.engine.nn.Linear;
-import io.ringtrain.engine.nn.Module;
-import io.ringtrain.engine.nn.seq.AttentionMask;
-import io.ringtrain.engine.nn.seq.FeedForwardActivation;
-import io.ringtrain.engine.nn.seq.LSTM;
-import io.ringtrain.engine.nn.seq.LearnedPositionalEmbedding;
-import io.ringtrain.engine.nn.seq.TransformerEncoder;
-import io.ringtrain.engine.nn.seq.TransformerEncoderLayer;
+import io.ringtrain.engine.models.CausalTransformerLanguageModel;
+import io.ringtrain.engine.models.LanguageModel;
+import io.ringtrain.engine.models.LstmLanguageModel;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,8 +22,8 @@ import java.util.SplittableRandom;
 import java.util.TreeSet;
 
 /**
- * Character-level language model on tinyshakespeare: an LSTM or a causal (decoder-only)
- * Transformer, trained on random windows of the first 90% of the text, validated on the last 10%.
+ * Character-level language model on tinyshakespeare: an LSTM ({@link LstmLanguageModel}) or a
+ * causal (decoder-only) Transformer ({@link CausalTransformerLanguageModel}), trained on random windows of the first 90% of the text, validated on the last 10%.
  * Prints the training and validation loss curve in nats per character.
  *
  * <pre>
@@ -53,63 +46,6 @@ public final class CharLm {
 
     private CharLm() {}
 
-    interface LanguageModel {
-        /** Logits [B, T, V] for tokens [B, T]. */
-        Tensor logits(int[] tokens, int batch, int seq);
-
-        Module module();
-    }
-
-    static final class LstmModel extends Module implements LanguageModel {
-        private final Embedding embedding;
-        private final LSTM lstm;
-        private final Linear head;
-
-        LstmModel(int vocab, int hidden, int layers) {
-            embedding = registerModule("embedding", new Embedding(vocab, hidden));
-            lstm = registerModule("lstm", new LSTM(hidden, hidden, layers, false, true, 0f));
-            head = registerModule("head", new Linear(hidden, vocab));
-        }
-
-        @Override
-        public Tensor logits(int[] tokens, int batch, int seq) {
-            return head.forward(lstm.forward(embedding.forward(tokens, batch, seq)));
-        }
-
-        @Override
-        public Module module() {
-            return this;
-        }
-    }
-
-    /** Decoder-only Transformer: token + learned position embeddings, pre-LN causal encoder layers, final norm. */
-    static final class CausalTransformer extends Module implements LanguageModel {
-        private final Embedding embedding;
-        private final LearnedPositionalEmbedding positions;
-        private final TransformerEncoder blocks;
-        private final Linear head;
-
-        CausalTransformer(int vocab, int dModel, int layers, int maxLen) {
-            embedding = registerModule("embedding", new Embedding(vocab, dModel));
-            embedding.weight().mulInPlace(0.02f);
-            positions = registerModule("positions", new LearnedPositionalEmbedding(maxLen, dModel));
-            blocks = registerModule("blocks", new TransformerEncoder(() -> new TransformerEncoderLayer(dModel, Math.max(1, dModel / 64),
-                    4 * dModel, 0f, FeedForwardActivation.GELU, 1e-5f, true, true), layers, new LayerNorm(dModel)));
-            head = registerModule("head", new Linear(dModel, vocab));
-        }
-
-        @Override
-        public Tensor logits(int[] tokens, int batch, int seq) {
-            Tensor x = positions.forward(embedding.forward(tokens, batch, seq));
-            return head.forward(blocks.forward(x, AttentionMask.causal(seq), null));
-        }
-
-        @Override
-        public Module module() {
-            return this;
-        }
-    }
-
     public static Result run(Config c, PrintStream log) throws IOException {
         long start = System.nanoTime();
         String text = Files.readString(SharedData.find("tinyshakespeare/input.txt"), StandardCharsets.UTF_8);
@@ -123,8 +59,8 @@ public final class CharLm {
         int split = (int) (ids.length * 0.9);
 
         Init.manualSeed(c.seed());
-        LanguageModel model = c.model().equals("lstm") ? new LstmModel(vocab, c.hidden(), c.layers())
-                : new CausalTransformer(vocab, c.hidden(), c.layers(), c.seq());
+        LanguageModel model = c.model().equals("lstm") ? new LstmLanguageModel(vocab, c.hidden(), c.layers())
+                : new CausalTransformerLanguageModel(vocab, c.hidden(), Math.max(1, c.hidden() / 64), c.layers(), c.seq());
         Adam adam = new Adam(model.module().parameters(), c.lr()).betas(0.9, 0.98).eps(1e-9);
         List<Tensor> clipped = model.module().parameters();
         SplittableRandom rng = new SplittableRandom(c.seed());

@@ -37,6 +37,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Configuration conf = new Configuration();
         modelOptions.validate(conf);
         if (out == null && modelOptions.runDir == null) throw new IllegalArgumentException("with --weights, say where the report goes: --out DIR");
+        if (!java.util.Set.of("test", "train").contains(dataset.split)) throw new IllegalArgumentException("--split " + dataset.split + " is invalid: expected test or train");
+        if (io.ringtrain.jobs.data.TextSources.isTextFormat(dataset.format)) return evaluateText(conf);
         dataset.validate(conf);
         SparkSession spark = SparkSessions.getOrCreate("ringtrain evaluate", master, 2);
         SavedModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
@@ -46,6 +48,27 @@ final class EvaluateCommand implements Callable<Integer> {
         EvaluateJob.write(spark, e, folder);
         System.out.printf(Locale.ROOT, "accuracy: %.2f%% on %d samples, mean loss %.4f, macro F1 %.4f%n", 100 * e.accuracy(), e.count(), e.meanLoss(), e.macroF1());
         System.out.println("report: " + folder + "/evaluation.html (metrics in evaluation.json)");
+        return 0;
+    }
+
+    private int evaluateText(Configuration conf) {
+        if (modelOptions.inputShape != null || modelOptions.numClasses != null || modelOptions.mean != null) {
+            throw new IllegalArgumentException("--input-shape, --num-classes, --mean and --std are for image models; a text model's weights state its settings");
+        }
+        DataPaths.requireExists(dataset.data, "--data", conf);
+        SparkSession spark = SparkSessions.getOrCreate("ringtrain evaluate", master, 2);
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        var model = modelOptions.runDir != null ? io.ringtrain.jobs.models.SavedTextModel.fromRunFolder(modelOptions.runDir, hadoop)
+                : io.ringtrain.jobs.models.SavedTextModel.fromFile(modelOptions.weights, hadoop);
+        if (!model.format().equals(dataset.format)) {
+            throw new IllegalArgumentException(model.source() + " holds " + model.name() + ", which reads --format " + model.format() + ", not " + dataset.format);
+        }
+        var e = io.ringtrain.jobs.evaluate.TextEvaluation.run(spark, model, dataset.data, dataset.split, batchSize);
+        String folder = out != null ? out : modelOptions.runDir;
+        e.write(spark, folder);
+        System.out.printf(Locale.ROOT, "%s (%s split): %d sequences, loss %.4f nats/%s, token accuracy %.2f%%, exact sequences %.2f%%%n", dataset.data, dataset.split,
+                e.sequences(), e.loss(), model.isLanguageModel() ? "char" : "sequence", 100 * e.tokenAccuracy(), 100 * e.exactSequences());
+        System.out.println("metrics: " + folder + "/evaluation.json");
         return 0;
     }
 }

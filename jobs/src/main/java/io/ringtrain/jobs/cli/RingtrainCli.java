@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "ringtrain", mixinStandardHelpOptions = true, version = "ringtrain 0.1.0",
         description = "Distributed data-parallel deep-learning training on Apache Spark.",
         subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, AugmentPreviewCommand.class, RetrainCommand.class,
-                ExampleDataCommand.class})
+                ExampleDataCommand.class, GenerateCommand.class})
 public final class RingtrainCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

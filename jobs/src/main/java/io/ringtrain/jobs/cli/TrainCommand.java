@@ -27,12 +27,31 @@ final class TrainCommand implements Callable<Integer> {
     Double clipGradNorm;
     @Option(names = "--accumulation-steps", description = "micro-batches per optimizer step (default 1)")
     Integer accumulationSteps;
-    @Option(names = "--data", description = "training data: IDX folder, image folder or Parquet path (local or Hadoop URI)")
+    @Option(names = "--data", description = "training data: IDX folder, image folder, Parquet path, or a text/TSV file (local or Hadoop URI)")
     String data;
-    @Option(names = "--test-data", description = "test data (default: the IDX folder's test split)")
+    @Option(names = "--test-data", description = "test data (default: the IDX folder's test split; for text: the last --validation-fraction of --data)")
     String testData;
-    @Option(names = "--format", description = "idx (default), image-folder or parquet")
+    @Option(names = "--format", description = "idx (default), image-folder, parquet; text (char-level, for char-lstm/char-transformer) "
+            + "or text-pairs (source<TAB>target lines, for seq2seq-transformer)")
     String format;
+    @Option(names = "--seq-len", description = "text: characters per training window; text-pairs: padded length (default 64)")
+    Integer seqLen;
+    @Option(names = "--stride", description = "text: characters between window starts (default: --seq-len)")
+    Integer stride;
+    @Option(names = "--validation-fraction", description = "text: share at the end of the file kept for validation (default 0.1)")
+    Double validationFraction;
+    @Option(names = "--hidden-size", description = "text models: hidden size / d_model (default 256)")
+    Integer hiddenSize;
+    @Option(names = "--num-layers", description = "text models: layers (default 2)")
+    Integer numLayers;
+    @Option(names = "--num-heads", description = "Transformer text models: attention heads (default 4)")
+    Integer numHeads;
+    @Option(names = "--sample-length", description = "language models: characters generated after training (default 300; 0: none)")
+    Integer sampleLength;
+    @Option(names = "--temperature", description = "language models: sampling temperature, 0 is greedy (default 0.8)")
+    Double temperature;
+    @Option(names = "--prompt", description = "language models: text the sample continues (default a newline)")
+    String prompt;
     @Option(names = "--num-classes", description = "default 10")
     Integer numClasses;
     @Option(names = "--augment", description = "augmentation spec: a JSON/YAML file, or the spec text")
@@ -67,11 +86,26 @@ final class TrainCommand implements Callable<Integer> {
         if (checkpointEvery != null) c.checkpointEverySteps = checkpointEvery;
         if (maxAttempts != null) c.maxAttempts = maxAttempts;
         if (device != null) c.device = device;
+        if (seqLen != null) c.seqLen = seqLen;
+        if (stride != null) c.stride = stride;
+        if (validationFraction != null) c.validationFraction = validationFraction;
+        if (hiddenSize != null) c.hiddenSize = hiddenSize;
+        if (numLayers != null) c.numLayers = numLayers;
+        if (numHeads != null) c.numHeads = numHeads;
+        if (sampleLength != null) c.sampleLength = sampleLength;
+        if (temperature != null) c.temperature = temperature;
+        if (prompt != null) c.prompt = prompt;
         c.validate();
         SparkSession spark = SparkSessions.getOrCreate("ringtrain train", training.master, c.replicas);
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
-        System.out.printf(java.util.Locale.ROOT, "test accuracy: %.2f%%%n", 100 * summary.testAccuracy());
-        System.out.println("run folder: " + summary.runDir() + " (model.safetensors, metrics.jsonl, report.html)");
+        if (c.trainsOnText()) {
+            System.out.printf(java.util.Locale.ROOT, "validation loss: %.4f nats/%s, token accuracy %.2f%%%n", summary.testLoss(),
+                    c.format.equals("text") ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy());
+            System.out.println("run folder: " + summary.runDir() + " (model.safetensors, vocab.json, sample.txt, metrics.jsonl, report.html)");
+        } else {
+            System.out.printf(java.util.Locale.ROOT, "test accuracy: %.2f%%%n", 100 * summary.testAccuracy());
+            System.out.println("run folder: " + summary.runDir() + " (model.safetensors, metrics.jsonl, report.html)");
+        }
         return 0;
     }
 }

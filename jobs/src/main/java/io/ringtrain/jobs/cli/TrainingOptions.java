@@ -15,7 +15,8 @@ final class TrainingOptions {
     @Option(names = "--master", description = "Spark master when not under spark-submit (default local[replicas])")
     String master;
     @Option(names = "--model", description = "fmnist-cnn (default, 1×28×28 only), mlp, small-resnet (ResNet-8), lstm-classifier (reads rows), "
-            + "transformer-classifier (ViT, patch side ≤ 7 dividing the image)")
+            + "transformer-classifier (ViT, patch side ≤ 7 dividing the image); text models: char-lstm, char-transformer (--format text), "
+            + "seq2seq-transformer (--format text-pairs)")
     String model;
     @Option(names = "--replicas", description = "model replicas = barrier tasks (default 2)")
     Integer replicas;

@@ -85,6 +85,10 @@ public final class SavedModel implements Serializable {
             throw new IllegalArgumentException(source + " does not say which model it holds (no 'model' in its metadata); pass --model NAME, one of "
                     + ModelZoo.NAMES);
         }
+        if (ModelZoo.isText(model)) {
+            throw new IllegalArgumentException(source + " holds the text model '" + model + "'; evaluate it with --format "
+                    + ModelZoo.textFormatOf(model) + " and sample from it with 'ringtrain generate'");
+        }
         if (!ModelZoo.NAMES.contains(model)) {
             throw new IllegalArgumentException(source + " holds model '" + model + "', which is not a built-in model " + ModelZoo.NAMES);
         }

@@ -9,16 +9,23 @@ import io.ringtrain.engine.cuda.EngineDevice;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.jobs.augment.Augmentation;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
+import io.ringtrain.jobs.data.CharVocabulary;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.ImageRecord;
 import io.ringtrain.jobs.data.RecordSamples;
+import io.ringtrain.jobs.data.SequenceColumns;
+import io.ringtrain.jobs.data.SequenceRecord;
+import io.ringtrain.jobs.data.SequenceSamples;
 import io.ringtrain.jobs.progress.ProgressClient;
 import io.ringtrain.jobs.run.HadoopCheckpointStore;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.trainer.data.BatchPlan;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
 import io.ringtrain.trainer.data.ShardPlan;
+import io.ringtrain.trainer.data.Samples;
 import io.ringtrain.trainer.loop.ClassificationObjective;
+import io.ringtrain.trainer.loop.Objective;
+import io.ringtrain.trainer.loop.TokenCrossEntropyObjective;
 import io.ringtrain.trainer.loop.Trainer;
 import io.ringtrain.trainer.loop.TrainingResult;
 import org.apache.hadoop.conf.Configuration;
@@ -46,6 +53,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         implements Serializable {
     /** Column of the barrier input that marks test rows (appended after {@link DatasetColumns#SCHEMA}). */
     static final int SPLIT_COLUMN = DatasetColumns.SCHEMA.length();
+    /** The same for text models' rows (appended after {@link SequenceColumns#SCHEMA}). */
+    static final int SEQUENCE_SPLIT_COLUMN = SequenceColumns.SCHEMA.length();
 
     private final TrainJobConfig config;
     private final byte[] secret;
@@ -54,8 +63,13 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
     private final float[] mean;
     private final float[] std;
     private final String augmentSpec;
+    /** Text models' vocabulary (recorded with the model); null for image models. */
+    private final CharVocabulary vocabulary;
+    /** Whether the job has test data: then every rank evaluates its share, possibly empty (evaluation is a collective). */
+    private final boolean evaluates;
 
-    ReplicaTask(TrainJobConfig config, byte[] secret, String progressAddress, int attempt, float[] mean, float[] std, String augmentSpec) {
+    ReplicaTask(TrainJobConfig config, byte[] secret, String progressAddress, int attempt, float[] mean, float[] std, String augmentSpec,
+                CharVocabulary vocabulary, boolean evaluates) {
         this.config = config;
         this.secret = secret;
         this.progressAddress = progressAddress;
@@ -63,20 +77,25 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         this.mean = mean;
         this.std = std;
         this.augmentSpec = augmentSpec;
+        this.vocabulary = vocabulary;
+        this.evaluates = evaluates;
     }
 
     @Override
     public scala.collection.Iterator<String> apply(scala.collection.Iterator<Row> rows) {
         BarrierTaskContext ctx = BarrierTaskContext.get();
         int rank = ctx.partitionId();
-        List<ImageRecord> train = new ArrayList<>(), test = new ArrayList<>();
+        List<Row> trainRows = new ArrayList<>(), testRows = new ArrayList<>();
+        int splitColumn = vocabulary != null ? SEQUENCE_SPLIT_COLUMN : SPLIT_COLUMN;
         while (rows.hasNext()) {
             Row row = rows.next();
-            (row.getBoolean(SPLIT_COLUMN) ? test : train).add(DatasetColumns.toRecord(row));
+            (row.getBoolean(splitColumn) ? testRows : trainRows).add(row);
         }
-        // A shuffle delivers rows in no fixed order: sort by id so every rank indexes the same list.
-        train.sort(java.util.Comparator.comparingLong(ImageRecord::id));
-        test.sort(java.util.Comparator.comparingLong(ImageRecord::id));
+        // A shuffle delivers rows in no fixed order: sort by id (column 0 of both layouts) so every rank indexes the same list.
+        trainRows.sort(java.util.Comparator.comparingLong(r -> r.getLong(0)));
+        testRows.sort(java.util.Comparator.comparingLong(r -> r.getLong(0)));
+        Samples train = samples(trainRows, true);
+        Samples test = evaluates ? samples(testRows, false) : null;
         String host = ctx.getTaskInfos()[rank].address();
         host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         String result;
@@ -111,11 +130,27 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                 .optTimeout(Duration.ofSeconds(config.collectiveTimeoutSeconds)).build();
     }
 
-    private String train(Communicator comm, Communicator statsComm, List<ImageRecord> trainRecords, List<ImageRecord> testRecords, BarrierTaskContext ctx) {
+    /** The rows as the trainer's samples: decoded, augmented images, or token sequences. */
+    private Samples samples(List<Row> rows, boolean train) {
+        if (vocabulary != null) {
+            List<SequenceRecord> records = new ArrayList<>(rows.size());
+            for (Row row : rows) records.add(SequenceColumns.toRecord(row));
+            return config.format.equals("text") ? SequenceSamples.languageModel(records, config.seqLen) : SequenceSamples.seq2seq(records, config.seqLen);
+        }
+        List<ImageRecord> records = new ArrayList<>(rows.size());
+        for (Row row : rows) records.add(DatasetColumns.toRecord(row));
+        Augmentation augmentation = !train || augmentSpec == null ? null : new Augmentation(AugmentSpec.parse(augmentSpec).pipeline(), config.seed);
+        return new RecordSamples(records, config.inputShape, mean, std, augmentation);
+    }
+
+    /** What the model is trained on: per-token cross-entropy for text models (PAD ignored for seq2seq), else classification. */
+    static Objective objective(TrainJobConfig config) {
+        if (!config.trainsOnText()) return new ClassificationObjective();
+        return new TokenCrossEntropyObjective(config.format.equals("text-pairs") ? CharVocabulary.PAD : -1);
+    }
+
+    private String train(Communicator comm, Communicator statsComm, Samples train, Samples test, BarrierTaskContext ctx) {
         int rank = comm.rank(), world = comm.worldSize();
-        Augmentation augmentation = augmentSpec == null ? null : new Augmentation(AugmentSpec.parse(augmentSpec).pipeline(), config.seed);
-        RecordSamples train = new RecordSamples(trainRecords, config.inputShape, mean, std, augmentation);
-        RecordSamples test = testRecords.isEmpty() ? null : new RecordSamples(testRecords, config.inputShape, mean, std, null);
         BatchPlan plan;
         if (config.sharding.equals("replicated")) {
             plan = new GlobalBatchPlan(train.size(), world, config.batchSize, config.seed, false);
@@ -129,7 +164,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         RunFolder run = new RunFolder(config.runDir);
         Configuration hadoop = new Configuration();
         Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(setup.optimizer()).setSchedule(setup.schedule())
-                .setObjective(new ClassificationObjective()).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
+                .setObjective(objective(config)).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
                 .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints));
         ProgressClient progress = null;
         if (rank == 0) {
@@ -146,10 +181,14 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             provenance.put("replicas", Integer.toString(world));
             provenance.put("seed", Long.toString(config.seed));
             provenance.put("epochs", Integer.toString(config.epochs));
-            provenance.put("input_shape", join(config.inputShape));
-            provenance.put("num_classes", Integer.toString(config.numClasses));
-            provenance.put("mean", join(mean));
-            provenance.put("std", join(std));
+            if (vocabulary != null) {
+                provenance.putAll(TextRunOutputs.modelSettings(config, vocabulary));
+            } else {
+                provenance.put("input_shape", join(config.inputShape));
+                provenance.put("num_classes", Integer.toString(config.numClasses));
+                provenance.put("mean", join(mean));
+                provenance.put("std", join(std));
+            }
             provenance.put("code_version", TrainJob.codeVersion());
             if (result.finalEval() != null) provenance.put("test_accuracy", Double.toString(result.finalEval().accuracy()));
             run.writeTensors(hadoop, "model.safetensors", model.stateDict(), provenance);

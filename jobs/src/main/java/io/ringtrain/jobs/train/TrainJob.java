@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
+import io.ringtrain.jobs.data.CharVocabulary;
 import io.ringtrain.jobs.data.Normalization;
+import io.ringtrain.jobs.data.TextSources;
 import io.ringtrain.jobs.progress.ProgressDisplay;
 import io.ringtrain.jobs.progress.ProgressServer;
 import io.ringtrain.jobs.run.RunFolder;
@@ -48,8 +50,17 @@ public final class TrainJob {
     /** The outcome: the summary JSON rank 0 returned (test accuracy, steps, seconds) and the run folder. */
     public record Summary(String json, String runDir, int attempts) {
         public double testAccuracy() {
+            return field("test_accuracy");
+        }
+
+        /** Mean test loss per sample (for language models: nats per character). */
+        public double testLoss() {
+            return field("test_loss");
+        }
+
+        double field(String name) {
             try {
-                return JSON.readTree(json).path("test_accuracy").asDouble(Double.NaN);
+                return JSON.readTree(json).path(name).asDouble(Double.NaN);
             } catch (IOException e) {
                 return Double.NaN;
             }
@@ -60,11 +71,27 @@ public final class TrainJob {
         return failingTyped(() -> {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
+            if (config.trainsOnText()) return runText(spark, config, console);
             Dataset<Row> train = load(spark, config, config.data, true);
             Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
                     : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
-            return runLoaded(spark, config, train, test, console);
+            return runLoaded(spark, config, train, test, null, console);
         });
+    }
+
+    /**
+     * Text models: reads the text (the vocabulary comes from it and sets numClasses), trains on its
+     * windows or pairs, then shows what the model does (see {@link TextRunOutputs}).
+     */
+    private static Summary runText(SparkSession spark, TrainJobConfig config, PrintStream console) throws Exception {
+        TextSources.TextDataset text = TextSources.read(spark, config.format, config.data, config.testData, config.seqLen, config.windowStride(),
+                config.validationFraction);
+        TrainJobConfig effective = JSON.convertValue(config, TrainJobConfig.class);
+        effective.numClasses = text.vocabulary().size();
+        console.printf(java.util.Locale.ROOT, "%s: vocabulary of %d tokens, %d training and %d validation %s%n", config.data, text.vocabulary().size(),
+                text.trainRecords(), text.validationRecords(), config.format.equals("text") ? "windows" : "pairs");
+        Summary trained = runLoaded(spark, effective, text.train(), text.validation(), text.vocabulary(), console);
+        return TextRunOutputs.afterTraining(spark, effective, text, trained, console);
     }
 
     /**
@@ -76,7 +103,7 @@ public final class TrainJob {
         return failingTyped(() -> {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
-            return runLoaded(spark, config, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
+            return runLoaded(spark, config, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), null, console);
         });
     }
 
@@ -95,15 +122,20 @@ public final class TrainJob {
         }
     }
 
-    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console)
-            throws Exception {
+    /** {@code vocabulary}: null for images; for text models the records are in the SequenceColumns layout. */
+    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, CharVocabulary vocabulary,
+                                     PrintStream console) throws Exception {
         SparkContext sc = spark.sparkContext();
         RunFolder run = new RunFolder(config.runDir);
         var hadoop = sc.hadoopConfiguration();
         String augmentSpec = readAugmentSpec(spark, config.augment);
-        checkLabels(train, config.numClasses, config.data);
         float[] mean = config.mean, std = config.std;
-        if (mean == null) {
+        if (vocabulary != null) {
+            run.writeText(hadoop, TextRunOutputs.VOCABULARY_FILE, vocabulary.toJson());
+        } else {
+            checkLabels(train, config.numClasses, config.data);
+        }
+        if (vocabulary == null && mean == null) {
             float[][] stats = Normalization.compute(train, config.inputShape[0]);
             mean = stats[0];
             std = stats[1];
@@ -123,7 +155,7 @@ public final class TrainJob {
         })) {
             for (int attempt = 1; ; attempt++) {
                 try {
-                    ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec);
+                    ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
                     RDD<String> out = input.rdd().barrier().mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(String.class));
                     List<String> results = new JavaRDD<>(out, scala.reflect.ClassTag$.MODULE$.apply(String.class)).collect();
                     display.finish();
@@ -192,7 +224,7 @@ public final class TrainJob {
 
     /**
      * The barrier stage's input, one partition per replica: with replicated sharding every partition
-     * holds every training row; with partitioned sharding row i goes to partition hash(id) mod N.
+     * holds every training row; with partitioned sharding a row goes to partition {@link #replicaOf}(id).
      * Test rows are spread over the replicas in both cases (evaluation is split and all-reduced).
      */
     static JavaRDD<Row> routeToReplicas(Dataset<Row> train, Dataset<Row> test, TrainJobConfig config) {
@@ -203,15 +235,23 @@ public final class TrainJob {
             if (replicated) {
                 for (int r = 0; r < n; r++) out.add(new Tuple2<>(r, withSplit(row, false)));
             } else {
-                out.add(new Tuple2<>(Math.floorMod(Long.hashCode(row.getLong(0)), n), withSplit(row, false)));
+                out.add(new Tuple2<>(replicaOf(row.getLong(0), n), withSplit(row, false)));
             }
             return out.iterator();
         });
         JavaPairRDD<Integer, Row> all = trainRows;
         if (test != null) {
-            all = all.union(test.toJavaRDD().mapToPair(row -> new Tuple2<>(Math.floorMod(Long.hashCode(row.getLong(0)), n), withSplit(row, true))));
+            all = all.union(test.toJavaRDD().mapToPair(row -> new Tuple2<>(replicaOf(row.getLong(0), n), withSplit(row, true))));
         }
         return all.partitionBy(new HashPartitioner(n)).values();
+    }
+
+    /**
+     * The replica a record id goes to: a multiplicative hash of the id mod N, so ids with structure
+     * (text windows at multiples of the stride) spread as evenly as consecutive ones.
+     */
+    static int replicaOf(long id, int n) {
+        return Math.floorMod(Long.hashCode(id * 0x9E3779B97F4A7C15L), n);
     }
 
     private static Row withSplit(Row row, boolean test) {

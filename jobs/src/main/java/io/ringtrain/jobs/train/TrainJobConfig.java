@@ -36,10 +36,11 @@ public class TrainJobConfig implements Serializable {
     public String data;
     /** Test data; for idx the test split of {@link #data} is used when this is empty. */
     public String testData;
-    /** idx, image-folder or parquet. */
+    /** idx, image-folder or parquet (images); text or text-pairs (character sequences, see TextSources). */
     public String format = "idx";
     public String imageColumn = "image";
     public String labelColumn = "label";
+    /** Classes; for text models the job sets it to the vocabulary size (one class per token). */
     public int numClasses = 10;
     /** Model input [channels, height, width]; images must match after augmentation. */
     public int[] inputShape = {1, 28, 28};
@@ -70,18 +71,62 @@ public class TrainJobConfig implements Serializable {
      */
     public String device = "cpu";
 
+    // Text models (formats text and text-pairs).
+    /** text: characters per training window (input; the target is the window shifted by one); text-pairs: padded length. */
+    public int seqLen = 64;
+    /** text: characters between window starts; 0 means seqLen (windows that do not overlap). */
+    public int stride = 0;
+    /** Share of the text (characters, or lines for text-pairs) at its end kept for validation when there is no testData. */
+    public double validationFraction = 0.1;
+    /** Embedding/hidden size (LSTM hidden units, Transformer d_model). */
+    public int hiddenSize = 256;
+    public int numLayers = 2;
+    /** Attention heads of the Transformer models; must divide hiddenSize. */
+    public int numHeads = 4;
+    /** Language models: characters generated after training (printed and written to sample.txt); 0 for none. */
+    public int sampleLength = 300;
+    /** Sampling temperature: 0 is greedy (arg-max), 1 the model's distribution. */
+    public double temperature = 0.8;
+    /** Text the generated sample continues; a newline when null (or the vocabulary's first character if it has no newline). */
+    public String prompt;
+
+    public boolean trainsOnText() {
+        return io.ringtrain.jobs.data.TextSources.isTextFormat(format);
+    }
+
+    /** text: the stride windows start at (seqLen when 0). */
+    public int windowStride() {
+        return stride > 0 ? stride : seqLen;
+    }
+
     /** Fails with a message naming the first bad setting. */
     public void validate() {
         require(replicas >= 1, "replicas", replicas, "≥ 1");
         require(epochs >= 1, "epochs", epochs, "≥ 1");
         require(batchSize >= 1, "batchSize", batchSize, "≥ 1");
         require(lr > 0, "lr", lr, "> 0");
-        require(numClasses >= 2, "numClasses", numClasses, "≥ 2");
+        require(trainsOnText() || numClasses >= 2, "numClasses", numClasses, "≥ 2");
         require(maxAttempts >= 1, "maxAttempts", maxAttempts, "≥ 1");
         require(accumulationSteps >= 1, "accumulationSteps", accumulationSteps, "≥ 1");
         require(data != null && !data.isBlank(), "data", data, "a dataset path");
-        require(inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
-        require(java.util.Set.of("idx", "image-folder", "parquet").contains(format), "format", format, "idx, image-folder or parquet");
+        require(trainsOnText() || inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
+        require(java.util.Set.of("idx", "image-folder", "parquet", "text", "text-pairs").contains(format), "format", format,
+                "idx, image-folder, parquet, text or text-pairs");
+        if (trainsOnText()) {
+            require(io.ringtrain.jobs.models.ModelZoo.isText(model), "model", model, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
+            require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model).equals(format), "format", format,
+                    io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for model " + model);
+            require(seqLen >= 1, "seqLen", seqLen, "≥ 1");
+            require(stride >= 0, "stride", stride, "≥ 0 (0: seqLen)");
+            require(validationFraction > 0 && validationFraction < 1, "validationFraction", validationFraction, "in (0, 1)");
+            require(hiddenSize >= 1 && numLayers >= 1, "hiddenSize/numLayers", hiddenSize + "/" + numLayers, "≥ 1");
+            require(numHeads >= 1 && hiddenSize % numHeads == 0, "numHeads", numHeads, "≥ 1 and dividing hiddenSize " + hiddenSize);
+            require(sampleLength >= 0, "sampleLength", sampleLength, "≥ 0");
+            require(temperature >= 0, "temperature", temperature, "≥ 0 (0: greedy)");
+            require(augment == null, "augment", augment, "none: augmentation applies to images");
+        } else {
+            require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);
+        }
         require(java.util.Set.of("replicated", "partitioned").contains(sharding), "sharding", sharding, "replicated or partitioned");
         require(java.util.Set.of("sgd", "adamw").contains(optimizer), "optimizer", optimizer, "sgd or adamw");
         require(java.util.Set.of("cosine", "step", "constant").contains(schedule), "schedule", schedule, "cosine, step or constant");
@@ -91,7 +136,7 @@ public class TrainJobConfig implements Serializable {
         } catch (IllegalArgumentException e) {
             require(false, "device", device, "cpu, cuda, cuda:N or auto");
         }
-        if (mean != null || std != null) {
+        if (!trainsOnText() && (mean != null || std != null)) {
             require(mean != null && std != null && mean.length == inputShape[0] && std.length == inputShape[0], "mean/std",
                     java.util.Arrays.toString(mean) + "/" + java.util.Arrays.toString(std), "one value per input channel");
         }

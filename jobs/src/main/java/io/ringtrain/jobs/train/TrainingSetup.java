@@ -33,7 +33,9 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
      * buckets in flight, which otherwise stalls backward until they finish.
      */
     public static TrainingSetup of(TrainJobConfig config, Communicator comm, Communicator statsComm, int microStepsPerEpoch) {
-        Module model = ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
+        Module model = ModelZoo.isText(config.model)
+                ? ModelZoo.createText(config.model, config.numClasses, config.seqLen, config.hiddenSize, config.numLayers, config.numHeads, config.seed)
+                : ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
         if (config.initialWeights != null) loadInitialWeights(model, config.initialWeights);
         if (statsComm.worldSize() > 1) SyncBatchNorm.convert(model, statsComm);
         Optimizer optimizer = config.optimizer.equals("adamw")

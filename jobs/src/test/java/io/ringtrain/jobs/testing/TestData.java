@@ -35,6 +35,15 @@ public final class TestData {
         throw new IllegalStateException("cannot find shared/data/fashion-mnist beside " + repoRoot() + "; the full Fashion-MNIST is expected there");
     }
 
+    /** ../shared/data/tinyshakespeare/input.txt beside the checkout (1.1 MB of plain text). */
+    public static Path tinyShakespeare() {
+        for (Path p = repoRoot(); p != null; p = p.getParent()) {
+            Path candidate = p.resolve("shared/data/tinyshakespeare/input.txt");
+            if (Files.isRegularFile(candidate)) return candidate;
+        }
+        throw new IllegalStateException("cannot find shared/data/tinyshakespeare/input.txt beside " + repoRoot());
+    }
+
     /** Copies the first {@code train}/{@code test} records of an IDX folder into {@code dst} (gzip IDX). */
     public static Path idxSubset(Path src, Path dst, int train, int test) throws IOException {
         Files.createDirectories(dst);

@@ -15,4 +15,14 @@ public interface Objective {
     default long correct(Tensor output, Batch batch) {
         return 0;
     }
+
+    /**
+     * Σ over the batch's samples of the share of each sample predicted right, in [0, 1] per sample;
+     * {@link Trainer#evaluate} divides it by the sample count to report accuracy. For classification
+     * it is {@link #correct} (each sample is right or wrong); a sequence objective gives each
+     * sample's token accuracy.
+     */
+    default double accuracySum(Tensor output, Batch batch) {
+        return correct(output, batch);
+    }
 }

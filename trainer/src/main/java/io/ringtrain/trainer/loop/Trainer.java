@@ -218,7 +218,7 @@ public final class Trainer {
                 Batch batch = Batch.gather(data, idx, 0);
                 Tensor out = model.forward(batch.inputs());
                 sums[0] += objective.lossSum(out, batch).item();
-                sums[1] += objective.correct(out, batch);
+                sums[1] += objective.accuracySum(out, batch);
                 sums[2] += idx.length;
             }
         } finally {
