@@ -39,6 +39,8 @@ final class TrainCommand implements Callable<Integer> {
     String augment;
     @Option(names = "--sharding", description = "replicated (default) or partitioned")
     String sharding;
+    @Option(names = "--on-bad-record", description = "fail (default) or skip: drop corrupt images, wrong-sized images and out-of-range labels, counted and reported")
+    String onBadRecord;
     @Option(names = "--run-dir", description = "run folder: local path or Hadoop URI (default runs/latest)")
     String runDir;
     @Option(names = "--checkpoint-every", description = "optimizer steps between checkpoints (default: each epoch)")
@@ -63,6 +65,7 @@ final class TrainCommand implements Callable<Integer> {
         if (numClasses != null) c.numClasses = numClasses;
         if (augment != null) c.augment = augment;
         if (sharding != null) c.sharding = sharding;
+        if (onBadRecord != null) c.onBadRecord = onBadRecord;
         if (runDir != null) c.runDir = runDir;
         if (checkpointEvery != null) c.checkpointEverySteps = checkpointEvery;
         if (maxAttempts != null) c.maxAttempts = maxAttempts;

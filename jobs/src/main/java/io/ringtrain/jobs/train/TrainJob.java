@@ -2,6 +2,7 @@ package io.ringtrain.jobs.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
+import io.ringtrain.jobs.data.BadRecords;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.Normalization;
@@ -97,11 +98,30 @@ public final class TrainJob {
 
     private static Summary runLoaded(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console)
             throws Exception {
+        String augmentSpec = readAugmentSpec(spark, config.augment);
+        List<BadRecords.Filtered> filtered = new ArrayList<>();
+        if (config.onBadRecord.equals("skip")) {
+            filtered.add(BadRecords.drop(train, "train", config.inputShape, config.numClasses, augmentSpec, config.seed));
+            train = filtered.get(0).kept();
+            if (test != null) {
+                filtered.add(BadRecords.drop(test, "test", config.inputShape, config.numClasses, null, config.seed));
+                test = filtered.get(1).kept();
+            }
+        } else {
+            checkLabels(train, config.numClasses, config.data);
+        }
+        try {
+            return trainChecked(spark, config, train, test, augmentSpec, filtered, console);
+        } finally {
+            filtered.forEach(BadRecords.Filtered::release);
+        }
+    }
+
+    private static Summary trainChecked(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, String augmentSpec,
+                                        List<BadRecords.Filtered> filtered, PrintStream console) throws Exception {
         SparkContext sc = spark.sparkContext();
         RunFolder run = new RunFolder(config.runDir);
         var hadoop = sc.hadoopConfiguration();
-        String augmentSpec = readAugmentSpec(spark, config.augment);
-        checkLabels(train, config.numClasses, config.data);
         float[] mean = config.mean, std = config.std;
         if (mean == null) {
             float[][] stats = Normalization.compute(train, config.inputShape[0]);
@@ -113,6 +133,10 @@ public final class TrainJob {
         writeJson(run, hadoop, "config.json", config);
 
         List<String> metrics = Collections.synchronizedList(new ArrayList<>());
+        for (BadRecords.Filtered f : filtered) {
+            metrics.add(f.skipped().metricsLine());
+            if (f.skipped().skipped() > 0) console.println(f.skipped().warning());
+        }
         ProgressDisplay display = new ProgressDisplay(console);
         InetAddress driverHost = driverAddress(sc);
         String description = "ringtrain train: " + config.model + " on " + config.data + " (" + config.replicas + " replicas)";
@@ -128,7 +152,7 @@ public final class TrainJob {
                     List<String> results = new JavaRDD<>(out, scala.reflect.ClassTag$.MODULE$.apply(String.class)).collect();
                     display.finish();
                     if (results.size() != 1) throw new IllegalStateException("expected one summary from rank 0, got " + results.size());
-                    String summary = results.get(0);
+                    String summary = withSkipped(results.get(0), filtered);
                     run.writeText(hadoop, "summary.json", summary);
                     run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
                     run.writeText(hadoop, "report.html", RunReport.html(description, metrics, summary));
@@ -149,6 +173,20 @@ public final class TrainJob {
         } finally {
             sc.setJobDescription(null);
         }
+    }
+
+    /** Rank 0's summary with {@code "skipped_records": {split: {kind: count}}} added in skip mode. */
+    static String withSkipped(String summary, List<BadRecords.Filtered> filtered) throws IOException {
+        if (filtered.isEmpty()) return summary;
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(summary);
+        var skipped = node.putObject("skipped_records");
+        for (BadRecords.Filtered f : filtered) {
+            var split = skipped.putObject(f.skipped().split());
+            split.put("total", f.skipped().total());
+            f.skipped().counts().forEach(split::put);
+            split.set("examples", JSON.valueToTree(f.skipped().examples()));
+        }
+        return JSON.writeValueAsString(node);
     }
 
     /** Fails on the driver, before any task starts, when a label lies outside [0, numClasses). */

@@ -48,6 +48,12 @@ public class TrainJobConfig implements Serializable {
     public String augment;
     /** replicated: every replica holds the whole (small) dataset, exact W·b equivalence; partitioned: one shard per replica. */
     public String sharding = "replicated";
+    /**
+     * fail: a corrupt image, an image of the wrong size or a label outside [0, numClasses) fails the
+     * job naming the record; skip: such records are dropped before planning, counted per kind and
+     * reported (driver warning, metrics.jsonl, summary.json).
+     */
+    public String onBadRecord = "fail";
     /** Run folder: local path or Hadoop URI. */
     public String runDir = "runs/latest";
     public int checkpointEverySteps = 0;
@@ -77,6 +83,7 @@ public class TrainJobConfig implements Serializable {
         require(inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
         require(java.util.Set.of("idx", "image-folder", "parquet").contains(format), "format", format, "idx, image-folder or parquet");
         require(java.util.Set.of("replicated", "partitioned").contains(sharding), "sharding", sharding, "replicated or partitioned");
+        require(java.util.Set.of("fail", "skip").contains(onBadRecord), "onBadRecord", onBadRecord, "fail or skip");
         require(java.util.Set.of("sgd", "adamw").contains(optimizer), "optimizer", optimizer, "sgd or adamw");
         require(java.util.Set.of("cosine", "step", "constant").contains(schedule), "schedule", schedule, "cosine, step or constant");
         require(device.equals("cpu"), "device", device, "cpu (GPU training is not wired into the Spark job yet)");
