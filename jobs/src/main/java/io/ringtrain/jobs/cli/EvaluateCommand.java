@@ -23,7 +23,7 @@ final class EvaluateCommand implements Callable<Integer> {
     ModelOptions modelOptions;
     @Option(names = "--data", required = true, description = "labelled data: IDX folder, image folder or Parquet path (local or Hadoop URI)")
     String data;
-    @Option(names = "--format", description = "idx (default), image-folder or parquet")
+    @Option(names = "--format", description = "idx (default), image-folder, parquet, coco or voc")
     String format = "idx";
     @Option(names = "--split", description = "for IDX folders: test (default) or train")
     String split = "test";

@@ -31,7 +31,7 @@ final class PredictCommand implements Callable<Integer> {
     ModelOptions modelOptions;
     @Option(names = "--data", required = true, description = "images: IDX folder, image folder or Parquet path (local or Hadoop URI)")
     String data;
-    @Option(names = "--format", description = "idx (default), image-folder or parquet")
+    @Option(names = "--format", description = "idx (default), image-folder, parquet, coco or voc")
     String format = "idx";
     @Option(names = "--split", description = "for IDX folders: test (default) or train")
     String split = "test";
@@ -66,6 +66,7 @@ final class PredictCommand implements Callable<Integer> {
         switch (format) {
             case "idx" -> input = DataSources.idxFolder(spark, data, split.equals("train"));
             case "image-folder" -> input = DataSources.imageFolder(spark, data);
+            case "coco", "voc" -> input = Commands.labelled(spark, format, data, split.equals("train"), imageColumn, null);
             default -> {
                 input = spark.read().parquet(data);
                 if (!DatasetColumns.matches(input.schema())) Commands.requireColumns(input, data, imageColumn);
@@ -86,11 +87,12 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every column but binary ones (image bytes); for CSV the probabilities spread over probability_0..K-1. */
+    /** Every column but binary ones (image bytes); for CSV the probabilities spread over probability_0..K-1 and no nested boxes. */
     private static Column[] outputColumns(Dataset<Row> df, boolean csv, int classes) {
         List<Column> columns = new ArrayList<>();
         for (StructField f : df.schema().fields()) {
             if (f.dataType() instanceof BinaryType) continue;
+            if (csv && f.name().equals("boxes")) continue; // CSV has no nested types
             if (csv && f.name().equals(PredictJob.PROBABILITY)) {
                 for (int k = 0; k < classes; k++) columns.add(col(f.name()).getItem(k).as(PredictJob.PROBABILITY + "_" + k));
             } else {

@@ -27,11 +27,11 @@ final class TrainCommand implements Callable<Integer> {
     Double clipGradNorm;
     @Option(names = "--accumulation-steps", description = "micro-batches per optimizer step (default 1)")
     Integer accumulationSteps;
-    @Option(names = "--data", description = "training data: IDX folder, image folder or Parquet path (local or Hadoop URI)")
+    @Option(names = "--data", description = "training data: IDX folder, image folder, Parquet path, COCO JSON or VOC folder (local or Hadoop URI)")
     String data;
     @Option(names = "--test-data", description = "test data (default: the IDX folder's test split)")
     String testData;
-    @Option(names = "--format", description = "idx (default), image-folder or parquet")
+    @Option(names = "--format", description = "idx (default), image-folder, parquet, coco (instances JSON file) or voc (Pascal VOC folder)")
     String format;
     @Option(names = "--num-classes", description = "default 10")
     Integer numClasses;

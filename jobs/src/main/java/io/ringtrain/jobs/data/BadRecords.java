@@ -83,7 +83,8 @@ public final class BadRecords {
                 .add("bad_reason", DataTypes.StringType, true);
         int[] inputShape = shape.clone();
         JavaRDD<Row> checked = layout.toJavaRDD().mapPartitions(rows -> {
-            Augmentation augmentation = augmentSpec == null ? null : new Augmentation(AugmentSpec.parse(augmentSpec).pipeline(), seed);
+            AugmentSpec spec = augmentSpec == null ? null : AugmentSpec.parse(augmentSpec);
+            Augmentation augmentation = spec == null ? null : new Augmentation(spec.pipeline(), seed, spec.boxFilter());
             return new Iterator<Row>() {
                 @Override
                 public boolean hasNext() {

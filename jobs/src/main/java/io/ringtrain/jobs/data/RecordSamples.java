@@ -58,7 +58,7 @@ public final class RecordSamples implements Samples {
 
     @Override
     public void copySample(int index, int epoch, float[] dst, int offset) {
-        float[] chw = prepare(records.get(index), shape, augmentation, epoch).data();
+        float[] chw = sample(index, epoch).image().data();
         int plane = shape[1] * shape[2];
         for (int c = 0; c < shape[0]; c++) {
             float m = mean[c], inv = 1f / std[c];
@@ -66,21 +66,38 @@ public final class RecordSamples implements Samples {
         }
     }
 
+    /** Sample {@code index} as training sees it in {@code epoch}: decoded and augmented, boxes included (before normalisation). */
+    public Sample sample(int index, int epoch) {
+        return prepare(records.get(index), shape, augmentation, epoch);
+    }
+
     /**
-     * Record {@code r} decoded and augmented as in {@code epoch} (values in [0, 255]); fails with a
-     * {@link BadRecordException} when it does not decode or does not come out as {@code shape}.
+     * Record {@code r} decoded and augmented as in {@code epoch} (values in [0, 255]), with its boxes
+     * (if any) mapped by the same geometric transforms; fails with a {@link BadRecordException} when
+     * it does not decode or does not come out as {@code shape}.
      */
-    public static Image prepare(ImageRecord r, int[] shape, Augmentation augmentation, int epoch) {
+    public static Sample prepare(ImageRecord r, int[] shape, Augmentation augmentation, int epoch) {
         Image image = decode(r, shape[0]);
+        Sample sample = Sample.of(image);
+        if (r.objects() != null) {
+            if (r.height() > 0 && (image.height() != r.height() || image.width() != r.width())) {
+                throw new BadRecordException(BadRecordException.Kind.WRONG_SHAPE, describe(r), "record " + describe(r) + " decodes to "
+                        + image.width() + "×" + image.height() + " but its annotation says " + r.width() + "×" + r.height()
+                        + ", so its boxes would not fit; fix the annotation's width/height");
+            }
+            sample = new Sample(image, r.objects().toBoxes(image.size(),
+                    augmentation == null ? io.ringtrain.jobs.augment.boxes.BoxFilter.KEEP_VISIBLE : augmentation.boxFilter()));
+        }
         if (augmentation != null) {
             try {
-                image = augmentation.apply(Sample.of(image), epoch, r.id()).image();
+                sample = augmentation.apply(sample, epoch, r.id());
             } catch (io.ringtrain.jobs.augment.spec.SpecException e) {
                 throw e;
             } catch (IllegalArgumentException e) { // a size-dependent draw, e.g. a crop larger than this image
                 throw new BadRecordException(BadRecordException.Kind.WRONG_SHAPE, describe(r), "record " + describe(r) + " is "
                         + image.channels() + "×" + image.height() + "×" + image.width() + ", which the augmentation cannot take: " + e.getMessage(), e);
             }
+            image = sample.image();
         }
         if (image.channels() != shape[0] || image.height() != shape[1] || image.width() != shape[2]) {
             throw new BadRecordException(BadRecordException.Kind.WRONG_SHAPE, describe(r), "record " + describe(r) + " is "
@@ -88,7 +105,7 @@ public final class RecordSamples implements Samples {
                     + " after decoding and augmentation, but the model expects " + shape[0] + "×" + shape[1] + "×" + shape[2]
                     + "; add a resize or crop to the augmentation spec");
         }
-        return image;
+        return sample;
     }
 
     /**

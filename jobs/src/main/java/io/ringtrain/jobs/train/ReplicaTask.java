@@ -94,7 +94,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
 
     private String train(Communicator comm, List<ImageRecord> trainRecords, List<ImageRecord> testRecords, BarrierTaskContext ctx) {
         int rank = comm.rank(), world = comm.worldSize();
-        Augmentation augmentation = augmentSpec == null ? null : new Augmentation(AugmentSpec.parse(augmentSpec).pipeline(), config.seed);
+        AugmentSpec spec = augmentSpec == null ? null : AugmentSpec.parse(augmentSpec);
+        Augmentation augmentation = spec == null ? null : new Augmentation(spec.pipeline(), config.seed, spec.boxFilter());
         RecordSamples train = new RecordSamples(trainRecords, config.inputShape, mean, std, augmentation);
         RecordSamples test = testRecords.isEmpty() ? null : new RecordSamples(testRecords, config.inputShape, mean, std, null);
         BatchPlan plan;

@@ -6,6 +6,7 @@ import io.ringtrain.jobs.data.BadRecords;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.Normalization;
+import io.ringtrain.jobs.data.VocAnnotations;
 import io.ringtrain.jobs.progress.ProgressDisplay;
 import io.ringtrain.jobs.progress.ProgressServer;
 import io.ringtrain.jobs.run.RunFolder;
@@ -62,8 +63,7 @@ public final class TrainJob {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
             Dataset<Row> train = load(spark, config, config.data, true);
-            Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
-                    : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
+            Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false) : defaultTest(spark, config);
             return runLoaded(spark, config, train, test, console);
         });
     }
@@ -221,10 +221,24 @@ public final class TrainJob {
     }
 
     static Dataset<Row> load(SparkSession spark, TrainJobConfig config, String path, boolean train) {
+        var hadoop = spark.sparkContext().hadoopConfiguration();
         return switch (config.format) {
             case "idx" -> DataSources.idxFolder(spark, path, train);
             case "image-folder" -> DataSources.imageFolder(spark, path);
+            case "coco" -> DataSources.coco(spark, path);
+            case "voc" -> DataSources.voc(spark, path, train ? VocAnnotations.trainSplit(path, hadoop) : VocAnnotations.testSplit(path, hadoop));
             default -> DataSources.fromDataFrame(spark.read().parquet(path), config.imageColumn, config.labelColumn, null);
+        };
+    }
+
+    /** The test set when testData is not given: an IDX folder's test split, a VOC folder's test (or val) split, else none. */
+    static Dataset<Row> defaultTest(SparkSession spark, TrainJobConfig config) {
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        return switch (config.format) {
+            case "idx" -> DataSources.idxFolder(spark, config.data, false);
+            case "voc" -> VocAnnotations.testSplit(config.data, hadoop) == null ? null
+                    : DataSources.voc(spark, config.data, VocAnnotations.testSplit(config.data, hadoop));
+            default -> null;
         };
     }
 
@@ -280,8 +294,8 @@ public final class TrainJob {
     static String readAugmentSpec(SparkSession spark, String spec) {
         if (spec == null || spec.isBlank()) return null;
         String text = spec;
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(spec);
         if (!spec.trim().startsWith("[") && !spec.trim().startsWith("{") && !spec.contains("\n")) {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(spec); // spec text is no URI: only a file name is parsed as one
             try (var in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {

@@ -34,7 +34,7 @@ public class TrainJobConfig implements Serializable {
     public String data;
     /** Test data; for idx the test split of {@link #data} is used when this is empty. */
     public String testData;
-    /** idx, image-folder or parquet. */
+    /** idx, image-folder, parquet, coco (an instances JSON file) or voc (a Pascal VOC folder). */
     public String format = "idx";
     public String imageColumn = "image";
     public String labelColumn = "label";
@@ -81,7 +81,7 @@ public class TrainJobConfig implements Serializable {
         require(accumulationSteps >= 1, "accumulationSteps", accumulationSteps, "≥ 1");
         require(data != null && !data.isBlank(), "data", data, "a dataset path");
         require(inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
-        require(java.util.Set.of("idx", "image-folder", "parquet").contains(format), "format", format, "idx, image-folder or parquet");
+        require(java.util.Set.of("idx", "image-folder", "parquet", "coco", "voc").contains(format), "format", format, "idx, image-folder, parquet, coco or voc");
         require(java.util.Set.of("replicated", "partitioned").contains(sharding), "sharding", sharding, "replicated or partitioned");
         require(java.util.Set.of("fail", "skip").contains(onBadRecord), "onBadRecord", onBadRecord, "fail or skip");
         require(java.util.Set.of("sgd", "adamw").contains(optimizer), "optimizer", optimizer, "sgd or adamw");
