@@ -37,8 +37,10 @@ final class TrainCommand implements Callable<Integer> {
     Integer numClasses;
     @Option(names = "--augment", description = "augmentation spec: a JSON/YAML file, or the spec text")
     String augment;
-    @Option(names = "--sharding", description = "replicated (default) or partitioned")
+    @Option(names = "--sharding", description = "replicated (default), partitioned or streaming (Parquet shards in the run folder, streamed each epoch)")
     String sharding;
+    @Option(names = "--shuffle-buffer", description = "streaming: records in each replica's shuffle buffer (default 1024)")
+    Integer shuffleBuffer;
     @Option(names = "--on-bad-record", description = "fail (default) or skip: drop corrupt images, wrong-sized images and out-of-range labels, counted and reported")
     String onBadRecord;
     @Option(names = "--run-dir", description = "run folder: local path or Hadoop URI (default runs/latest)")
@@ -65,6 +67,7 @@ final class TrainCommand implements Callable<Integer> {
         if (numClasses != null) c.numClasses = numClasses;
         if (augment != null) c.augment = augment;
         if (sharding != null) c.sharding = sharding;
+        if (shuffleBuffer != null) c.shuffleBuffer = shuffleBuffer;
         if (onBadRecord != null) c.onBadRecord = onBadRecord;
         if (runDir != null) c.runDir = runDir;
         if (checkpointEvery != null) c.checkpointEverySteps = checkpointEvery;

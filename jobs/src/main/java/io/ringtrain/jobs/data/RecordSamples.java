@@ -58,7 +58,12 @@ public final class RecordSamples implements Samples {
 
     @Override
     public void copySample(int index, int epoch, float[] dst, int offset) {
-        float[] chw = sample(index, epoch).image().data();
+        normalizeInto(sample(index, epoch).image(), shape, mean, std, dst, offset);
+    }
+
+    /** Writes (v/255 − mean[c]) / std[c] of a [0, 255] image of {@code shape} into {@code dst} at {@code offset}. */
+    static void normalizeInto(Image image, int[] shape, float[] mean, float[] std, float[] dst, int offset) {
+        float[] chw = image.data();
         int plane = shape[1] * shape[2];
         for (int c = 0; c < shape[0]; c++) {
             float m = mean[c], inv = 1f / std[c];

@@ -9,13 +9,18 @@ import io.ringtrain.jobs.augment.Augmentation;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.ImageRecord;
+import io.ringtrain.jobs.data.ParquetShard;
 import io.ringtrain.jobs.data.RecordSamples;
+import io.ringtrain.jobs.data.StreamingSamples;
+import io.ringtrain.jobs.data.StreamingShards;
 import io.ringtrain.jobs.progress.ProgressClient;
 import io.ringtrain.jobs.run.HadoopCheckpointStore;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.trainer.data.BatchPlan;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
+import io.ringtrain.trainer.data.Samples;
 import io.ringtrain.trainer.data.ShardPlan;
+import io.ringtrain.trainer.data.StreamPlan;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.loop.Trainer;
 import io.ringtrain.trainer.loop.TrainingResult;
@@ -52,6 +57,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
     private final float[] mean;
     private final float[] std;
     private final String augmentSpec;
+    /** sharding = streaming: where each rank's Parquet shard is; null otherwise. */
+    private StreamingShards.Layout shards;
 
     ReplicaTask(TrainJobConfig config, byte[] secret, String progressAddress, int attempt, float[] mean, float[] std, String augmentSpec) {
         this.config = config;
@@ -61,6 +68,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         this.mean = mean;
         this.std = std;
         this.augmentSpec = augmentSpec;
+    }
+
+    /** Streams the training set from these shards instead of the task's input rows. */
+    void streamFrom(StreamingShards.Layout shards) {
+        this.shards = shards;
     }
 
     @Override
@@ -96,12 +108,18 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         int rank = comm.rank(), world = comm.worldSize();
         AugmentSpec spec = augmentSpec == null ? null : AugmentSpec.parse(augmentSpec);
         Augmentation augmentation = spec == null ? null : new Augmentation(spec.pipeline(), config.seed, spec.boxFilter());
-        RecordSamples train = new RecordSamples(trainRecords, config.inputShape, mean, std, augmentation);
+        Samples train;
         RecordSamples test = testRecords.isEmpty() ? null : new RecordSamples(testRecords, config.inputShape, mean, std, null);
         BatchPlan plan;
-        if (config.sharding.equals("replicated")) {
+        if (shards != null) {
+            train = new StreamingSamples(new ParquetShard(shards.files(rank, new Configuration())), shards.perShard(), config.inputShape, mean, std,
+                    augmentation, config.shuffleBuffer, config.seed, rank, config.batchSize);
+            plan = new StreamPlan(shards.perShard(), config.batchSize);
+        } else if (config.sharding.equals("replicated")) {
+            train = new RecordSamples(trainRecords, config.inputShape, mean, std, augmentation);
             plan = new GlobalBatchPlan(train.size(), world, config.batchSize, config.seed, false);
         } else {
+            train = new RecordSamples(trainRecords, config.inputShape, mean, std, augmentation);
             int smallest = Integer.MAX_VALUE;
             for (String n : ctx.allGather(Integer.toString(train.size()))) smallest = Math.min(smallest, Integer.parseInt(n));
             plan = new ShardPlan(train.size(), smallest, config.batchSize, config.seed, rank);
@@ -142,6 +160,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                     result.finalEval() == null ? "null" : Double.toString(result.finalEval().loss()), result.hiddenCommShare(), world);
         } finally {
             if (progress != null) progress.close();
+            if (train instanceof StreamingSamples streaming) streaming.close();
         }
     }
 

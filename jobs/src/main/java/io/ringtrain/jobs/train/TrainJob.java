@@ -6,6 +6,7 @@ import io.ringtrain.jobs.data.BadRecords;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.Normalization;
+import io.ringtrain.jobs.data.StreamingShards;
 import io.ringtrain.jobs.data.VocAnnotations;
 import io.ringtrain.jobs.progress.ProgressDisplay;
 import io.ringtrain.jobs.progress.ProgressServer;
@@ -128,6 +129,10 @@ public final class TrainJob {
             mean = stats[0];
             std = stats[1];
         }
+        StreamingShards.Layout shards = null;
+        if (config.sharding.equals("streaming")) {
+            shards = StreamingShards.writeOrReuse(spark, train, config.runDir, config.replicas, config.seed, shardFingerprint(config), console);
+        }
         JavaRDD<Row> input = routeToReplicas(train, test, config);
         byte[] secret = jobSecret(sc);
         writeJson(run, hadoop, "config.json", config);
@@ -148,6 +153,7 @@ public final class TrainJob {
             for (int attempt = 1; ; attempt++) {
                 try {
                     ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec);
+                    task.streamFrom(shards);
                     RDD<String> out = input.rdd().barrier().mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(String.class));
                     List<String> results = new JavaRDD<>(out, scala.reflect.ClassTag$.MODULE$.apply(String.class)).collect();
                     display.finish();
@@ -242,15 +248,26 @@ public final class TrainJob {
         };
     }
 
+    /** What the streaming shards are made of: a rerun reuses them only when this is unchanged. */
+    static String shardFingerprint(TrainJobConfig config) {
+        return "data=" + config.data + ";format=" + config.format + ";onBadRecord=" + config.onBadRecord + ";seed=" + config.seed
+                + ";numClasses=" + config.numClasses + ";inputShape=" + java.util.Arrays.toString(config.inputShape);
+    }
+
     /**
      * The barrier stage's input, one partition per replica: with replicated sharding every partition
-     * holds every training row; with partitioned sharding row i goes to partition hash(id) mod N.
-     * Test rows are spread over the replicas in both cases (evaluation is split and all-reduced).
+     * holds every training row; with partitioned sharding row i goes to partition hash(id) mod N;
+     * with streaming sharding no training row (the replicas read their Parquet shards).
+     * Test rows are spread over the replicas in every case (evaluation is split and all-reduced).
      */
     static JavaRDD<Row> routeToReplicas(Dataset<Row> train, Dataset<Row> test, TrainJobConfig config) {
         int n = config.replicas;
         boolean replicated = config.sharding.equals("replicated");
-        JavaPairRDD<Integer, Row> trainRows = train.toJavaRDD().flatMapToPair(row -> {
+        boolean streaming = config.sharding.equals("streaming");
+        JavaPairRDD<Integer, Row> trainRows = streaming
+                ? org.apache.spark.api.java.JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()).<Tuple2<Integer, Row>>emptyRDD()
+                        .mapToPair(t -> t)
+                : train.toJavaRDD().flatMapToPair(row -> {
             List<Tuple2<Integer, Row>> out = new ArrayList<>();
             if (replicated) {
                 for (int r = 0; r < n; r++) out.add(new Tuple2<>(r, withSplit(row, false)));

@@ -46,8 +46,14 @@ public class TrainJobConfig implements Serializable {
     public float[] std;
     /** Augmentation spec: a path to a JSON/YAML file, or the spec text itself; none when null. */
     public String augment;
-    /** replicated: every replica holds the whole (small) dataset, exact W·b equivalence; partitioned: one shard per replica. */
+    /**
+     * replicated: every replica holds the whole (small) dataset, exact W·b equivalence; partitioned:
+     * one shard per replica, held in memory; streaming: one Parquet shard per replica in the run
+     * folder, streamed every epoch through a shuffle buffer (data larger than executor memory).
+     */
     public String sharding = "replicated";
+    /** streaming: records a replica's shuffle buffer holds (besides one batch); 1 keeps the shard's stored order. */
+    public int shuffleBuffer = 1024;
     /**
      * fail: a corrupt image, an image of the wrong size or a label outside [0, numClasses) fails the
      * job naming the record; skip: such records are dropped before planning, counted per kind and
@@ -82,7 +88,8 @@ public class TrainJobConfig implements Serializable {
         require(data != null && !data.isBlank(), "data", data, "a dataset path");
         require(inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
         require(java.util.Set.of("idx", "image-folder", "parquet", "coco", "voc").contains(format), "format", format, "idx, image-folder, parquet, coco or voc");
-        require(java.util.Set.of("replicated", "partitioned").contains(sharding), "sharding", sharding, "replicated or partitioned");
+        require(java.util.Set.of("replicated", "partitioned", "streaming").contains(sharding), "sharding", sharding, "replicated, partitioned or streaming");
+        require(shuffleBuffer >= 1, "shuffleBuffer", shuffleBuffer, "≥ 1");
         require(java.util.Set.of("fail", "skip").contains(onBadRecord), "onBadRecord", onBadRecord, "fail or skip");
         require(java.util.Set.of("sgd", "adamw").contains(optimizer), "optimizer", optimizer, "sgd or adamw");
         require(java.util.Set.of("cosine", "step", "constant").contains(schedule), "schedule", schedule, "cosine, step or constant");
