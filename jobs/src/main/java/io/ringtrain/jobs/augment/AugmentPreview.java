@@ -63,8 +63,15 @@ public final class AugmentPreview {
               - {type: brightness, factor: 0.3}
             """;
 
-    /** One labelled input. */
-    public record Item(Sample sample, String name) {
+    /** One labelled input; {@code classNames} (may be null) names each box by its label, else every box is called {@code name}. */
+    public record Item(Sample sample, String name, List<String> classNames) {
+        public Item(Sample sample, String name) {
+            this(sample, name, null);
+        }
+
+        String nameOf(int label) {
+            return classNames != null && label >= 0 && label < classNames.size() ? classNames.get(label) : name;
+        }
     }
 
     private AugmentPreview() {
@@ -136,17 +143,17 @@ public final class AugmentPreview {
         for (int row = 0; row < items.size(); row++) {
             Item item = items.get(row);
             int y = GAP + row * (cell + GAP);
-            drawCell(g, item.sample(), item.name(), GAP, y, cell);
+            drawCell(g, item.sample(), item, GAP, y, cell);
             for (int k = 0; k < augmentations; k++) {
                 Sample augmented = augmentation.apply(item.sample(), k, row);
-                drawCell(g, augmented, item.name(), GAP + (k + 1) * (cell + GAP), y, cell);
+                drawCell(g, augmented, item, GAP + (k + 1) * (cell + GAP), y, cell);
             }
         }
         g.dispose();
         return grid;
     }
 
-    private static void drawCell(Graphics2D g, Sample sample, String name, int x, int y, int cell) {
+    private static void drawCell(Graphics2D g, Sample sample, Item item, int x, int y, int cell) {
         Image img = displayable(sample.image());
         double scale = (double) cell / Math.max(img.width(), img.height());
         int w = (int) Math.round(img.width() * scale);
@@ -165,6 +172,7 @@ public final class AugmentPreview {
             int bw = Math.max(1, (int) Math.round((v[2] - v[0]) * scale) - 1);
             int bh = Math.max(1, (int) Math.round((v[3] - v[1]) * scale) - 1);
             g.drawRect(bx, by, bw, bh);
+            String name = item.nameOf(boxes.label(b));
             if (name != null) {
                 g.drawString(name, bx + 2, Math.max(oy + g.getFontMetrics().getAscent(), by - 2 + g.getFontMetrics().getAscent()));
             }
@@ -190,8 +198,14 @@ public final class AugmentPreview {
         return Image.wrapChw(img.channels(), img.width(), img.height(), out);
     }
 
-    /** The first {@code count} items of an IDX image file or an image folder. */
+    /** The first {@code count} items of an IDX image file, a COCO instances JSON, a Pascal VOC folder or an image folder. */
     public static List<Item> load(Path data, int count, BoxFilter filter) throws IOException {
+        if (Files.isDirectory(data.resolve("Annotations"))) {
+            return loadAnnotated(io.ringtrain.jobs.data.VocAnnotations.read(data.toString(), null, new org.apache.hadoop.conf.Configuration()), count, filter);
+        }
+        if (data.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+            return loadAnnotated(io.ringtrain.jobs.data.CocoAnnotations.read(data.toString(), new org.apache.hadoop.conf.Configuration()), count, filter);
+        }
         if (Files.isDirectory(data)) {
             return loadFolder(data, count);
         }
@@ -199,6 +213,24 @@ public final class AugmentPreview {
             throw new IOException("preview data " + data + " does not exist: give an IDX images file (.gz) or a folder of images");
         }
         return loadIdx(data, count, filter);
+    }
+
+    /** Detection data: the first images of the listing with their annotated boxes, named by class. */
+    private static List<Item> loadAnnotated(io.ringtrain.jobs.data.AnnotatedImage.Listing listing, int count, BoxFilter filter) throws IOException {
+        List<Item> items = new ArrayList<>();
+        for (var annotated : listing.images().subList(0, Math.min(count, listing.images().size()))) {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(annotated.path());
+            BufferedImage img;
+            try (InputStream in = p.getFileSystem(new org.apache.hadoop.conf.Configuration()).open(p)) {
+                img = ImageIO.read(in);
+            }
+            if (img == null) {
+                throw new IOException("cannot decode " + annotated.path());
+            }
+            Image image = Image.fromBufferedImage(img, 3);
+            items.add(new Item(new Sample(image, annotated.objects().toBoxes(image.size(), filter)), null, listing.classes()));
+        }
+        return items;
     }
 
     private static List<Item> loadFolder(Path dir, int count) throws IOException {

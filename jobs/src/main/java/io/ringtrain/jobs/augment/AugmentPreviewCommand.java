@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "augment-preview", mixinStandardHelpOptions = true,
         description = "Writes a PNG grid: N samples (rows) × the original and K augmentations (epochs 0..K-1), with boxes drawn.")
 public final class AugmentPreviewCommand implements Callable<Integer> {
-    @Option(names = "--data", required = true, description = "Fashion-MNIST/MNIST IDX images file (.gz) or a folder of PNG/JPEG images")
+    @Option(names = "--data", required = true, description = "Fashion-MNIST/MNIST IDX images file (.gz), a COCO instances JSON, a Pascal VOC folder or a folder of PNG/JPEG images")
     Path data;
 
     @Option(names = "--spec", description = "augmentation spec (YAML or JSON); default: a showcase pipeline for small grey images")

@@ -11,10 +11,21 @@ public final class Augmentation implements java.io.Serializable {
 
     private final Transform<?> pipeline;
     private final long jobSeed;
+    private final io.ringtrain.jobs.augment.boxes.BoxFilter boxFilter;
 
     public Augmentation(Transform<?> pipeline, long jobSeed) {
+        this(pipeline, jobSeed, io.ringtrain.jobs.augment.boxes.BoxFilter.KEEP_VISIBLE);
+    }
+
+    /** {@code boxFilter}: the spec's {@code boxes:} rule, applied to the boxes a data source attaches to a record. */
+    public Augmentation(Transform<?> pipeline, long jobSeed, io.ringtrain.jobs.augment.boxes.BoxFilter boxFilter) {
         this.pipeline = pipeline;
         this.jobSeed = jobSeed;
+        this.boxFilter = boxFilter;
+    }
+
+    public io.ringtrain.jobs.augment.boxes.BoxFilter boxFilter() {
+        return boxFilter;
     }
 
     public Transform<?> pipeline() {

@@ -8,12 +8,12 @@ import org.apache.spark.sql.SparkSession;
 
 /** Data reading shared by evaluate and predict: the same formats as training. */
 final class Commands {
-    static final java.util.Set<String> FORMATS = java.util.Set.of("idx", "image-folder", "parquet");
+    static final java.util.Set<String> FORMATS = java.util.Set.of("idx", "image-folder", "parquet", "coco", "voc");
 
     private Commands() {}
 
     static void requireFormat(String format) {
-        if (!FORMATS.contains(format)) throw new IllegalArgumentException("--format " + format + " is invalid: expected idx, image-folder or parquet");
+        if (!FORMATS.contains(format)) throw new IllegalArgumentException("--format " + format + " is invalid: expected idx, image-folder, parquet, coco or voc");
     }
 
     /** Labelled records in the DatasetColumns layout. */
@@ -21,6 +21,12 @@ final class Commands {
         return switch (format) {
             case "idx" -> DataSources.idxFolder(spark, path, trainSplit);
             case "image-folder" -> DataSources.imageFolder(spark, path);
+            case "coco" -> DataSources.coco(spark, path);
+            case "voc" -> {
+                var hadoop = spark.sparkContext().hadoopConfiguration();
+                yield DataSources.voc(spark, path, trainSplit ? io.ringtrain.jobs.data.VocAnnotations.trainSplit(path, hadoop)
+                        : io.ringtrain.jobs.data.VocAnnotations.testSplit(path, hadoop));
+            }
             default -> {
                 Dataset<Row> df = spark.read().parquet(path);
                 if (DatasetColumns.matches(df.schema())) yield df;

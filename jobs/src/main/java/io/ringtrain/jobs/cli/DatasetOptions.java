@@ -8,9 +8,9 @@ import picocli.CommandLine.Option;
  * are, in which format, which IDX split and which Parquet column holds the encoded images.
  */
 final class DatasetOptions {
-    @Option(names = "--data", required = true, description = "the images (labelled, for evaluate): IDX folder, image folder or Parquet path; for evaluate of a text model the text/TSV file (local or Hadoop URI)")
+    @Option(names = "--data", required = true, description = "the images (labelled, for evaluate): IDX folder, image folder, Parquet path, COCO JSON or VOC folder; for evaluate of a text model the text/TSV file (local or Hadoop URI)")
     String data;
-    @Option(names = "--format", description = "idx (default), image-folder or parquet; evaluate also takes text or text-pairs (loss in nats/char, token accuracy)")
+    @Option(names = "--format", description = "idx (default), image-folder, parquet, coco or voc; evaluate also takes text or text-pairs (loss in nats/char, token accuracy)")
     String format = "idx";
     @Option(names = "--split", description = "for IDX folders: test (default) or train; for text: test (the validation tail the model was trained without) or train")
     String split = "test";

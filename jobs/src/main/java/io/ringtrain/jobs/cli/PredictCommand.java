@@ -58,6 +58,7 @@ final class PredictCommand implements Callable<Integer> {
         switch (dataset.format) {
             case "idx" -> input = DataSources.idxFolder(spark, dataset.data, dataset.trainSplit());
             case "image-folder" -> input = DataSources.imageFolder(spark, dataset.data);
+            case "coco", "voc" -> input = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, null);
             default -> {
                 input = spark.read().parquet(dataset.data);
                 if (!DatasetColumns.matches(input.schema())) Commands.requireColumns(input, dataset.data, dataset.imageColumn);
@@ -78,11 +79,12 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every column but binary ones (image bytes); for CSV the probabilities spread over probability_0..K-1. */
+    /** Every column but binary ones (image bytes); for CSV the probabilities spread over probability_0..K-1 and no nested boxes. */
     private static Column[] outputColumns(Dataset<Row> df, boolean csv, int classes) {
         List<Column> columns = new ArrayList<>();
         for (StructField f : df.schema().fields()) {
             if (f.dataType() instanceof BinaryType) continue;
+            if (csv && f.name().equals("boxes")) continue; // CSV has no nested types
             if (csv && f.name().equals(PredictJob.PROBABILITY)) {
                 for (int k = 0; k < classes; k++) columns.add(col(f.name()).getItem(k).as(PredictJob.PROBABILITY + "_" + k));
             } else {

@@ -27,12 +27,12 @@ final class TrainCommand implements Callable<Integer> {
     Double clipGradNorm;
     @Option(names = "--accumulation-steps", description = "micro-batches per optimizer step (default 1)")
     Integer accumulationSteps;
-    @Option(names = "--data", description = "training data: IDX folder, image folder, Parquet path, or a text/TSV file (local or Hadoop URI)")
+    @Option(names = "--data", description = "training data: IDX folder, image folder, Parquet path, COCO JSON, VOC folder, or a text/TSV file (local or Hadoop URI)")
     String data;
     @Option(names = "--test-data", description = "test data (default: the IDX folder's test split; for text: the last --validation-fraction of --data)")
     String testData;
-    @Option(names = "--format", description = "idx (default), image-folder, parquet; text (char-level, for char-lstm/char-transformer) "
-            + "or text-pairs (source<TAB>target lines, for seq2seq-transformer)")
+    @Option(names = "--format", description = "idx (default), image-folder, parquet, coco (instances JSON file), voc (Pascal VOC folder); text (char-level, "
+            + "for char-lstm/char-transformer) or text-pairs (source<TAB>target lines, for seq2seq-transformer)")
     String format;
     @Option(names = "--seq-len", description = "text: characters per training window; text-pairs: padded length (default 64)")
     Integer seqLen;
@@ -56,8 +56,12 @@ final class TrainCommand implements Callable<Integer> {
     Integer numClasses;
     @Option(names = "--augment", description = "augmentation spec: a JSON/YAML file, or the spec text")
     String augment;
-    @Option(names = "--sharding", description = "replicated (default) or partitioned")
+    @Option(names = "--sharding", description = "replicated (default), partitioned or streaming (Parquet shards in the run folder, streamed each epoch)")
     String sharding;
+    @Option(names = "--shuffle-buffer", description = "streaming: records in each replica's shuffle buffer (default 1024)")
+    Integer shuffleBuffer;
+    @Option(names = "--on-bad-record", description = "fail (default) or skip: drop corrupt images, wrong-sized images and out-of-range labels, counted and reported")
+    String onBadRecord;
     @Option(names = "--run-dir", description = "run folder: local path or Hadoop URI (default runs/latest)")
     String runDir;
     @Option(names = "--checkpoint-every", description = "optimizer steps between checkpoints (default: each epoch)")
@@ -82,6 +86,8 @@ final class TrainCommand implements Callable<Integer> {
         if (numClasses != null) c.numClasses = numClasses;
         if (augment != null) c.augment = augment;
         if (sharding != null) c.sharding = sharding;
+        if (shuffleBuffer != null) c.shuffleBuffer = shuffleBuffer;
+        if (onBadRecord != null) c.onBadRecord = onBadRecord;
         if (runDir != null) c.runDir = runDir;
         if (checkpointEvery != null) c.checkpointEverySteps = checkpointEvery;
         if (maxAttempts != null) c.maxAttempts = maxAttempts;

@@ -112,7 +112,7 @@ public final class DataSources {
             label = org.apache.spark.sql.functions.when(col("class").equalTo(classes.get(i)), lit(i)).otherwise(label);
         }
         return withClass.select(callUDF("ringtrain_id_of", col("path")).as("id"), label.as("label"), lit(0).as("height"),
-                lit(0).as("width"), lit(0).as("channels"), lit(true).as("encoded"), col("content").as("image"), col("path").as("source"));
+                lit(0).as("width"), lit(0).as("channels"), lit(true).as("encoded"), col("content").as("image"), col("path").as("source"), lit(null).cast(ObjectBoxes.SPARK_TYPE).as("boxes"));
     }
 
     /**
@@ -124,6 +124,23 @@ public final class DataSources {
                 : org.apache.spark.sql.functions.xxhash64(col(imageColumn));
         return df.select(id.as("id"), col(labelColumn).cast(DataTypes.IntegerType).as("label"), lit(0).as("height"),
                 lit(0).as("width"), lit(0).as("channels"), lit(true).as("encoded"), col(imageColumn).as("image"),
-                lit(null).cast(DataTypes.StringType).as("source"));
+                lit(null).cast(DataTypes.StringType).as("source"), lit(null).cast(ObjectBoxes.SPARK_TYPE).as("boxes"));
+    }
+
+    /**
+     * A COCO instances file ({@link CocoAnnotations}): one row per image, {@code boxes} holding its
+     * objects, {@code label} the class of its largest non-crowd object (-1 when it has none).
+     */
+    public static Dataset<Row> coco(SparkSession spark, String annotationFile) {
+        return AnnotatedImage.toDataFrame(spark, CocoAnnotations.read(annotationFile, spark.sparkContext().hadoopConfiguration()).images());
+    }
+
+    /**
+     * A Pascal VOC folder's split ({@link VocAnnotations}; every annotation when {@code split} is
+     * null): one row per image, {@code boxes} holding its objects, {@code label} the class of its
+     * largest non-difficult object (-1 when it has none).
+     */
+    public static Dataset<Row> voc(SparkSession spark, String folder, String split) {
+        return AnnotatedImage.toDataFrame(spark, VocAnnotations.read(folder, split, spark.sparkContext().hadoopConfiguration()).images());
     }
 }

@@ -26,9 +26,9 @@ final class RowImages implements Serializable {
 
     static RowImages forSchema(StructType schema, String imageColumn) {
         if (DatasetColumns.matches(schema)) {
-            String[] names = DatasetColumns.SCHEMA.fieldNames();
-            int[] positions = new int[names.length];
-            for (int i = 0; i < names.length; i++) positions[i] = schema.fieldIndex(names[i]);
+            java.util.List<String> names = DatasetColumns.REQUIRED;
+            int[] positions = new int[names.size()];
+            for (int i = 0; i < positions.length; i++) positions[i] = schema.fieldIndex(names.get(i));
             return new RowImages(positions, -1);
         }
         if (!Arrays.asList(schema.fieldNames()).contains(imageColumn)) {

@@ -12,17 +12,21 @@ import io.ringtrain.jobs.augment.spec.AugmentSpec;
 import io.ringtrain.jobs.data.CharVocabulary;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.ImageRecord;
+import io.ringtrain.jobs.data.ParquetShard;
 import io.ringtrain.jobs.data.RecordSamples;
 import io.ringtrain.jobs.data.SequenceColumns;
 import io.ringtrain.jobs.data.SequenceRecord;
 import io.ringtrain.jobs.data.SequenceSamples;
+import io.ringtrain.jobs.data.StreamingSamples;
+import io.ringtrain.jobs.data.StreamingShards;
 import io.ringtrain.jobs.progress.ProgressClient;
 import io.ringtrain.jobs.run.HadoopCheckpointStore;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.trainer.data.BatchPlan;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
-import io.ringtrain.trainer.data.ShardPlan;
 import io.ringtrain.trainer.data.Samples;
+import io.ringtrain.trainer.data.ShardPlan;
+import io.ringtrain.trainer.data.StreamPlan;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.loop.Objective;
 import io.ringtrain.trainer.loop.TokenCrossEntropyObjective;
@@ -67,6 +71,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
     private final CharVocabulary vocabulary;
     /** Whether the job has test data: then every rank evaluates its share, possibly empty (evaluation is a collective). */
     private final boolean evaluates;
+    /** sharding = streaming: where each rank's Parquet shard is; null otherwise. */
+    private StreamingShards.Layout shards;
 
     ReplicaTask(TrainJobConfig config, byte[] secret, String progressAddress, int attempt, float[] mean, float[] std, String augmentSpec,
                 CharVocabulary vocabulary, boolean evaluates) {
@@ -79,6 +85,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         this.augmentSpec = augmentSpec;
         this.vocabulary = vocabulary;
         this.evaluates = evaluates;
+    }
+
+    /** Streams the training set from these shards instead of the task's input rows. */
+    void streamFrom(StreamingShards.Layout shards) {
+        this.shards = shards;
     }
 
     @Override
@@ -94,8 +105,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         // A shuffle delivers rows in no fixed order: sort by id (column 0 of both layouts) so every rank indexes the same list.
         trainRows.sort(java.util.Comparator.comparingLong(r -> r.getLong(0)));
         testRows.sort(java.util.Comparator.comparingLong(r -> r.getLong(0)));
-        Samples train = samples(trainRows, true);
-        Samples test = evaluates ? samples(testRows, false) : null;
+        Samples train = samples(trainRows, true, rank);
+        Samples test = evaluates ? samples(testRows, false, rank) : null;
         String host = ctx.getTaskInfos()[rank].address();
         host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         String result;
@@ -130,16 +141,21 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                 .optTimeout(Duration.ofSeconds(config.collectiveTimeoutSeconds)).build();
     }
 
-    /** The rows as the trainer's samples: decoded, augmented images, or token sequences. */
-    private Samples samples(List<Row> rows, boolean train) {
+    /** The rows as the trainer's samples: decoded, augmented images (streamed from this rank's shard), or token sequences. */
+    private Samples samples(List<Row> rows, boolean train, int rank) {
         if (vocabulary != null) {
             List<SequenceRecord> records = new ArrayList<>(rows.size());
             for (Row row : rows) records.add(SequenceColumns.toRecord(row));
             return config.format.equals("text") ? SequenceSamples.languageModel(records, config.seqLen) : SequenceSamples.seq2seq(records, config.seqLen);
         }
+        AugmentSpec spec = !train || augmentSpec == null ? null : AugmentSpec.parse(augmentSpec);
+        Augmentation augmentation = spec == null ? null : new Augmentation(spec.pipeline(), config.seed, spec.boxFilter());
+        if (train && shards != null) {
+            return new StreamingSamples(new ParquetShard(shards.files(rank, new Configuration())), shards.perShard(), config.inputShape, mean, std,
+                    augmentation, config.shuffleBuffer, config.seed, rank, config.batchSize);
+        }
         List<ImageRecord> records = new ArrayList<>(rows.size());
         for (Row row : rows) records.add(DatasetColumns.toRecord(row));
-        Augmentation augmentation = !train || augmentSpec == null ? null : new Augmentation(AugmentSpec.parse(augmentSpec).pipeline(), config.seed);
         return new RecordSamples(records, config.inputShape, mean, std, augmentation);
     }
 
@@ -152,7 +168,9 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
     private String train(Communicator comm, Communicator statsComm, Samples train, Samples test, BarrierTaskContext ctx) {
         int rank = comm.rank(), world = comm.worldSize();
         BatchPlan plan;
-        if (config.sharding.equals("replicated")) {
+        if (shards != null) {
+            plan = new StreamPlan(shards.perShard(), config.batchSize);
+        } else if (config.sharding.equals("replicated")) {
             plan = new GlobalBatchPlan(train.size(), world, config.batchSize, config.seed, false);
         } else {
             int smallest = Integer.MAX_VALUE;
@@ -199,6 +217,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                     result.finalEval() == null ? "null" : Double.toString(result.finalEval().loss()), result.hiddenCommShare(), world);
         } finally {
             if (progress != null) progress.close();
+            if (train instanceof StreamingSamples streaming) streaming.close();
         }
     }
 

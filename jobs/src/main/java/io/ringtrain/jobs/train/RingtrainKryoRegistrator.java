@@ -5,6 +5,7 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.ringtrain.jobs.data.ImageRecord;
+import io.ringtrain.jobs.data.ObjectBoxes;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -22,7 +23,7 @@ public final class RingtrainKryoRegistrator implements KryoRegistrator {
         kryo.register(byte[].class);
     }
 
-    /** id, label, height, width, channels, encoded, pixels (length-prefixed), source (nullable). */
+    /** id, label, height, width, channels, encoded, pixels (length-prefixed), source (nullable), objects (count, −1 for none). */
     static final class ImageRecordSerializer extends Serializer<ImageRecord> {
         @Override
         public void write(Kryo kryo, Output out, ImageRecord r) {
@@ -35,6 +36,13 @@ public final class RingtrainKryoRegistrator implements KryoRegistrator {
             out.writeInt(r.pixels().length, true);
             out.writeBytes(r.pixels());
             out.writeString(r.source());
+            ObjectBoxes objects = r.objects();
+            out.writeInt(objects == null ? -1 : objects.count());
+            if (objects != null) {
+                out.writeFloats(objects.corners());
+                out.writeInts(objects.labels());
+                for (boolean b : objects.ignore()) out.writeBoolean(b);
+            }
         }
 
         @Override
@@ -43,7 +51,17 @@ public final class RingtrainKryoRegistrator implements KryoRegistrator {
             int label = in.readInt(), height = in.readInt(), width = in.readInt(), channels = in.readInt();
             boolean encoded = in.readBoolean();
             byte[] pixels = in.readBytes(in.readInt(true));
-            return new ImageRecord(id, label, height, width, channels, encoded, pixels, in.readString());
+            String source = in.readString();
+            int objectCount = in.readInt();
+            ObjectBoxes objects = null;
+            if (objectCount >= 0) {
+                float[] corners = in.readFloats(4 * objectCount);
+                int[] labels = in.readInts(objectCount);
+                boolean[] ignore = new boolean[objectCount];
+                for (int i = 0; i < objectCount; i++) ignore[i] = in.readBoolean();
+                objects = new ObjectBoxes(corners, labels, ignore);
+            }
+            return new ImageRecord(id, label, height, width, channels, encoded, pixels, source, objects);
         }
     }
 }

@@ -2,11 +2,14 @@ package io.ringtrain.jobs.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
+import io.ringtrain.jobs.data.BadRecords;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.CharVocabulary;
 import io.ringtrain.jobs.data.Normalization;
 import io.ringtrain.jobs.data.TextSources;
+import io.ringtrain.jobs.data.StreamingShards;
+import io.ringtrain.jobs.data.VocAnnotations;
 import io.ringtrain.jobs.progress.ProgressDisplay;
 import io.ringtrain.jobs.progress.ProgressServer;
 import io.ringtrain.jobs.run.RunFolder;
@@ -73,9 +76,8 @@ public final class TrainJob {
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
             if (config.trainsOnText()) return runText(spark, config, console);
             Dataset<Row> train = load(spark, config, config.data, true);
-            Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false)
-                    : config.format.equals("idx") ? DataSources.idxFolder(spark, config.data, false) : null;
-            return runLoaded(spark, config, train, test, null, console);
+            Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false) : defaultTest(spark, config);
+            return runLoaded(spark, config, train, test, console);
         });
     }
 
@@ -90,7 +92,7 @@ public final class TrainJob {
         effective.numClasses = text.vocabulary().size();
         console.printf(java.util.Locale.ROOT, "%s: vocabulary of %d tokens, %d training and %d validation %s%n", config.data, text.vocabulary().size(),
                 text.trainRecords(), text.validationRecords(), config.format.equals("text") ? "windows" : "pairs");
-        Summary trained = runLoaded(spark, effective, text.train(), text.validation(), text.vocabulary(), console);
+        Summary trained = trainChecked(spark, effective, text.train(), text.validation(), null, List.of(), text.vocabulary(), console);
         return TextRunOutputs.afterTraining(spark, effective, text, trained, console);
     }
 
@@ -103,7 +105,7 @@ public final class TrainJob {
         return failingTyped(() -> {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
-            return runLoaded(spark, config, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), null, console);
+            return runLoaded(spark, config, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
         });
     }
 
@@ -122,29 +124,54 @@ public final class TrainJob {
         }
     }
 
-    /** {@code vocabulary}: null for images; for text models the records are in the SequenceColumns layout. */
-    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, CharVocabulary vocabulary,
-                                     PrintStream console) throws Exception {
-        SparkContext sc = spark.sparkContext();
-        RunFolder run = new RunFolder(config.runDir);
-        var hadoop = sc.hadoopConfiguration();
+    /** Images: drops (skip) or rejects (fail) bad records, then trains. */
+    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console)
+            throws Exception {
         String augmentSpec = readAugmentSpec(spark, config.augment);
-        float[] mean = config.mean, std = config.std;
-        if (vocabulary != null) {
-            run.writeText(hadoop, TextRunOutputs.VOCABULARY_FILE, vocabulary.toJson());
+        List<BadRecords.Filtered> filtered = new ArrayList<>();
+        if (config.onBadRecord.equals("skip")) {
+            filtered.add(BadRecords.drop(train, "train", config.inputShape, config.numClasses, augmentSpec, config.seed));
+            train = filtered.get(0).kept();
+            if (test != null) {
+                filtered.add(BadRecords.drop(test, "test", config.inputShape, config.numClasses, null, config.seed));
+                test = filtered.get(1).kept();
+            }
         } else {
             checkLabels(train, config.numClasses, config.data);
         }
+        try {
+            return trainChecked(spark, config, train, test, augmentSpec, filtered, null, console);
+        } finally {
+            filtered.forEach(BadRecords.Filtered::release);
+        }
+    }
+
+    /** {@code vocabulary}: null for images; for text models the records are in the SequenceColumns layout. */
+    private static Summary trainChecked(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, String augmentSpec,
+                                        List<BadRecords.Filtered> filtered, CharVocabulary vocabulary, PrintStream console) throws Exception {
+        SparkContext sc = spark.sparkContext();
+        RunFolder run = new RunFolder(config.runDir);
+        var hadoop = sc.hadoopConfiguration();
+        float[] mean = config.mean, std = config.std;
+        if (vocabulary != null) run.writeText(hadoop, TextRunOutputs.VOCABULARY_FILE, vocabulary.toJson());
         if (vocabulary == null && mean == null) {
             float[][] stats = Normalization.compute(train, config.inputShape[0]);
             mean = stats[0];
             std = stats[1];
+        }
+        StreamingShards.Layout shards = null;
+        if (config.sharding.equals("streaming")) {
+            shards = StreamingShards.writeOrReuse(spark, train, config.runDir, config.replicas, config.seed, shardFingerprint(config), console);
         }
         JavaRDD<Row> input = routeToReplicas(train, test, config);
         byte[] secret = jobSecret(sc);
         writeJson(run, hadoop, "config.json", config);
 
         List<String> metrics = Collections.synchronizedList(new ArrayList<>());
+        for (BadRecords.Filtered f : filtered) {
+            metrics.add(f.skipped().metricsLine());
+            if (f.skipped().skipped() > 0) console.println(f.skipped().warning());
+        }
         ProgressDisplay display = new ProgressDisplay(console);
         InetAddress driverHost = driverAddress(sc);
         String description = "ringtrain train: " + config.model + " on " + config.data + " (" + config.replicas + " replicas)";
@@ -156,11 +183,12 @@ public final class TrainJob {
             for (int attempt = 1; ; attempt++) {
                 try {
                     ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
+                    task.streamFrom(shards);
                     RDD<String> out = input.rdd().barrier().mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(String.class));
                     List<String> results = new JavaRDD<>(out, scala.reflect.ClassTag$.MODULE$.apply(String.class)).collect();
                     display.finish();
                     if (results.size() != 1) throw new IllegalStateException("expected one summary from rank 0, got " + results.size());
-                    String summary = results.get(0);
+                    String summary = withSkipped(results.get(0), filtered);
                     run.writeText(hadoop, "summary.json", summary);
                     run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
                     run.writeText(hadoop, "report.html", RunReport.html(description, metrics, summary));
@@ -181,6 +209,20 @@ public final class TrainJob {
         } finally {
             sc.setJobDescription(null);
         }
+    }
+
+    /** Rank 0's summary with {@code "skipped_records": {split: {kind: count}}} added in skip mode. */
+    static String withSkipped(String summary, List<BadRecords.Filtered> filtered) throws IOException {
+        if (filtered.isEmpty()) return summary;
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(summary);
+        var skipped = node.putObject("skipped_records");
+        for (BadRecords.Filtered f : filtered) {
+            var split = skipped.putObject(f.skipped().split());
+            split.put("total", f.skipped().total());
+            f.skipped().counts().forEach(split::put);
+            split.set("examples", JSON.valueToTree(f.skipped().examples()));
+        }
+        return JSON.writeValueAsString(node);
     }
 
     /** Fails on the driver, before any task starts, when a label lies outside [0, numClasses). */
@@ -215,22 +257,47 @@ public final class TrainJob {
     }
 
     static Dataset<Row> load(SparkSession spark, TrainJobConfig config, String path, boolean train) {
+        var hadoop = spark.sparkContext().hadoopConfiguration();
         return switch (config.format) {
             case "idx" -> DataSources.idxFolder(spark, path, train);
             case "image-folder" -> DataSources.imageFolder(spark, path);
+            case "coco" -> DataSources.coco(spark, path);
+            case "voc" -> DataSources.voc(spark, path, train ? VocAnnotations.trainSplit(path, hadoop) : VocAnnotations.testSplit(path, hadoop));
             default -> DataSources.fromDataFrame(spark.read().parquet(path), config.imageColumn, config.labelColumn, null);
         };
     }
 
+    /** The test set when testData is not given: an IDX folder's test split, a VOC folder's test (or val) split, else none. */
+    static Dataset<Row> defaultTest(SparkSession spark, TrainJobConfig config) {
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        return switch (config.format) {
+            case "idx" -> DataSources.idxFolder(spark, config.data, false);
+            case "voc" -> VocAnnotations.testSplit(config.data, hadoop) == null ? null
+                    : DataSources.voc(spark, config.data, VocAnnotations.testSplit(config.data, hadoop));
+            default -> null;
+        };
+    }
+
+    /** What the streaming shards are made of: a rerun reuses them only when this is unchanged. */
+    static String shardFingerprint(TrainJobConfig config) {
+        return "data=" + config.data + ";format=" + config.format + ";onBadRecord=" + config.onBadRecord + ";seed=" + config.seed
+                + ";numClasses=" + config.numClasses + ";inputShape=" + java.util.Arrays.toString(config.inputShape);
+    }
+
     /**
      * The barrier stage's input, one partition per replica: with replicated sharding every partition
-     * holds every training row; with partitioned sharding a row goes to partition {@link #replicaOf}(id).
-     * Test rows are spread over the replicas in both cases (evaluation is split and all-reduced).
+     * holds every training row; with partitioned sharding a row goes to partition {@link #replicaOf}(id);
+     * with streaming sharding no training row (the replicas read their Parquet shards).
+     * Test rows are spread over the replicas in every case (evaluation is split and all-reduced).
      */
     static JavaRDD<Row> routeToReplicas(Dataset<Row> train, Dataset<Row> test, TrainJobConfig config) {
         int n = config.replicas;
         boolean replicated = config.sharding.equals("replicated");
-        JavaPairRDD<Integer, Row> trainRows = train.toJavaRDD().flatMapToPair(row -> {
+        boolean streaming = config.sharding.equals("streaming");
+        JavaPairRDD<Integer, Row> trainRows = streaming
+                ? org.apache.spark.api.java.JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()).<Tuple2<Integer, Row>>emptyRDD()
+                        .mapToPair(t -> t)
+                : train.toJavaRDD().flatMapToPair(row -> {
             List<Tuple2<Integer, Row>> out = new ArrayList<>();
             if (replicated) {
                 for (int r = 0; r < n; r++) out.add(new Tuple2<>(r, withSplit(row, false)));
@@ -282,8 +349,8 @@ public final class TrainJob {
     static String readAugmentSpec(SparkSession spark, String spec) {
         if (spec == null || spec.isBlank()) return null;
         String text = spec;
-        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(spec);
         if (!spec.trim().startsWith("[") && !spec.trim().startsWith("{") && !spec.contains("\n")) {
+            org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(spec); // spec text is no URI: only a file name is parsed as one
             try (var in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {

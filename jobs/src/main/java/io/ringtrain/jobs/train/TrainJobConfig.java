@@ -36,7 +36,10 @@ public class TrainJobConfig implements Serializable {
     public String data;
     /** Test data; for idx the test split of {@link #data} is used when this is empty. */
     public String testData;
-    /** idx, image-folder or parquet (images); text or text-pairs (character sequences, see TextSources). */
+    /**
+     * idx, image-folder, parquet, coco (an instances JSON file) or voc (a Pascal VOC folder) for
+     * images; text or text-pairs for character sequences (see TextSources).
+     */
     public String format = "idx";
     public String imageColumn = "image";
     public String labelColumn = "label";
@@ -49,8 +52,20 @@ public class TrainJobConfig implements Serializable {
     public float[] std;
     /** Augmentation spec: a path to a JSON/YAML file, or the spec text itself; none when null. */
     public String augment;
-    /** replicated: every replica holds the whole (small) dataset, exact W·b equivalence; partitioned: one shard per replica. */
+    /**
+     * replicated: every replica holds the whole (small) dataset, exact W·b equivalence; partitioned:
+     * one shard per replica, held in memory; streaming: one Parquet shard per replica in the run
+     * folder, streamed every epoch through a shuffle buffer (data larger than executor memory).
+     */
     public String sharding = "replicated";
+    /** streaming: records a replica's shuffle buffer holds (besides one batch); 1 keeps the shard's stored order. */
+    public int shuffleBuffer = 1024;
+    /**
+     * fail: a corrupt image, an image of the wrong size or a label outside [0, numClasses) fails the
+     * job naming the record; skip: such records are dropped before planning, counted per kind and
+     * reported (driver warning, metrics.jsonl, summary.json).
+     */
+    public String onBadRecord = "fail";
     /** Run folder: local path or Hadoop URI. */
     public String runDir = "runs/latest";
     public int checkpointEverySteps = 0;
@@ -110,8 +125,8 @@ public class TrainJobConfig implements Serializable {
         require(accumulationSteps >= 1, "accumulationSteps", accumulationSteps, "≥ 1");
         require(data != null && !data.isBlank(), "data", data, "a dataset path");
         require(trainsOnText() || inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
-        require(java.util.Set.of("idx", "image-folder", "parquet", "text", "text-pairs").contains(format), "format", format,
-                "idx, image-folder, parquet, text or text-pairs");
+        require(java.util.Set.of("idx", "image-folder", "parquet", "coco", "voc", "text", "text-pairs").contains(format), "format", format,
+                "idx, image-folder, parquet, coco, voc, text or text-pairs");
         if (trainsOnText()) {
             require(io.ringtrain.jobs.models.ModelZoo.isText(model), "model", model, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
             require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model).equals(format), "format", format,
@@ -127,7 +142,10 @@ public class TrainJobConfig implements Serializable {
         } else {
             require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);
         }
-        require(java.util.Set.of("replicated", "partitioned").contains(sharding), "sharding", sharding, "replicated or partitioned");
+        require(java.util.Set.of("replicated", "partitioned", "streaming").contains(sharding), "sharding", sharding, "replicated, partitioned or streaming");
+        require(!trainsOnText() || !sharding.equals("streaming"), "sharding", sharding, "replicated or partitioned for text (streaming reads image shards)");
+        require(shuffleBuffer >= 1, "shuffleBuffer", shuffleBuffer, "≥ 1");
+        require(java.util.Set.of("fail", "skip").contains(onBadRecord), "onBadRecord", onBadRecord, "fail or skip");
         require(java.util.Set.of("sgd", "adamw").contains(optimizer), "optimizer", optimizer, "sgd or adamw");
         require(java.util.Set.of("cosine", "step", "constant").contains(schedule), "schedule", schedule, "cosine, step or constant");
         require(java.util.Set.of("none", "bf16").contains(gradientCompression), "gradientCompression", gradientCompression, "none or bf16");

@@ -84,6 +84,52 @@ class TrainJobBadInputIT {
         assertNoModel(tmp.resolve("run"));
     }
 
+    /**
+     * onBadRecord = skip: a corrupt file, an image of the wrong size and a label outside the class
+     * count are dropped before planning, counted per kind on the console, in metrics.jsonl and in
+     * summary.json, and the job trains on the 120 good images: with 2 replicas × 30 that is 2 steps
+     * (the 123 records read would make 3), so every replica ran the plan made after filtering.
+     */
+    @Test
+    void skipModeDropsBadRecordsCountsThemAndTrains(@TempDir Path tmp) throws IOException {
+        Path folder = imageFolder(tmp.resolve("images"), 28);
+        Files.write(folder.resolve("3/broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2, 3});
+        ImageIO.write(Image.fromHwcBytes(new byte[32 * 32], 32, 32, 1).toBufferedImage(), "png", folder.resolve("4/too-big.png").toFile());
+        Path extraClass = Files.createDirectories(folder.resolve("unlisted")); // the 11th class folder: label 10 with numClasses 10
+        ImageIO.write(Image.fromHwcBytes(new byte[28 * 28], 28, 28, 1).toBufferedImage(), "png", extraClass.resolve("stray.png").toFile());
+        TrainJobConfig c = imageFolderConfig(folder, tmp.resolve("run"));
+        c.onBadRecord = "skip";
+        c.batchSize = 30;
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+
+        TrainJob.Summary summary = TrainJob.run(spark, c, new java.io.PrintStream(console, true, java.nio.charset.StandardCharsets.UTF_8));
+
+        String printed = console.toString(java.nio.charset.StandardCharsets.UTF_8);
+        printed.lines().filter(l -> l.contains("warning")).forEach(System.out::println);
+        assertTrue(printed.contains("skipped 3 of 123 train records") && printed.contains("corrupt_image 1 (e.g. ")
+                && printed.contains("broken.png") && printed.contains("wrong_shape 1") && printed.contains("too-big.png")
+                && printed.contains("label_out_of_range 1") && printed.contains("stray.png"), printed);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var skipped = json.readTree(Files.readString(tmp.resolve("run/summary.json"))).path("skipped_records").path("train");
+        org.junit.jupiter.api.Assertions.assertEquals(123, skipped.path("total").asLong());
+        for (String kind : new String[] {"corrupt_image", "wrong_shape", "label_out_of_range"}) {
+            org.junit.jupiter.api.Assertions.assertEquals(1, skipped.path(kind).asLong(), kind + " in " + skipped);
+        }
+        assertTrue(Files.readString(tmp.resolve("run/metrics.jsonl")).contains("\"type\":\"skipped_records\",\"split\":\"train\",\"total\":123,\"skipped\":3"));
+        org.junit.jupiter.api.Assertions.assertEquals(2, json.readTree(summary.json()).path("optimizer_steps").asInt(), summary.json());
+        assertTrue(Files.exists(tmp.resolve("run/model.safetensors")), "skip mode trains a model");
+    }
+
+    @Test
+    void skipModeWithNothingGoodLeftIsAClearError(@TempDir Path tmp) throws IOException {
+        Path folder = imageFolder(tmp.resolve("images"), 32);
+        TrainJobConfig c = imageFolderConfig(folder, tmp.resolve("run"));
+        c.onBadRecord = "skip";
+        Exception e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, c, System.out));
+        assertTrue(e.getMessage().contains("every one of the 120 train records is bad") && e.getMessage().contains("wrong_shape 120"), e.getMessage());
+        assertNoModel(tmp.resolve("run"));
+    }
+
     private static TrainJobConfig imageFolderConfig(Path folder, Path run) {
         TrainJobConfig c = TrainJobLocalIT.config(folder, run);
         c.format = "image-folder";

@@ -14,7 +14,7 @@ package io.ringtrain.jobs.augment.boxes;
  * kept when its visibility (per {@code mode}) ≥ {@code minVisibility} and its clipped area ≥
  * {@code minArea} pixels; boxes whose clipped width or height is 0 are always dropped.
  */
-public record BoxFilter(double minVisibility, double minArea, Mode mode) {
+public record BoxFilter(double minVisibility, double minArea, Mode mode) implements java.io.Serializable {
     public enum Mode { PER_STEP, CUMULATIVE }
 
     /** Keep every box that still has a visible part. */
