@@ -30,6 +30,8 @@ final class TrainingOptions {
     Double lr;
     @Option(names = "--seed", description = "default 42")
     Long seed;
+    @Option(names = "--sync-batch-norm", negatable = true, description = "BatchNorm statistics over all replicas (default true); --no-sync-batch-norm: per replica, faster")
+    Boolean syncBatchNorm;
     @Option(names = "--grad-compression", description = "gradients on the wire: none (default, float32) or bf16 (half the bytes)")
     String gradientCompression;
 
@@ -44,6 +46,7 @@ final class TrainingOptions {
         if (lr != null) c.lr = lr;
         if (seed != null) c.seed = seed;
         if (gradientCompression != null) c.gradientCompression = gradientCompression;
+        if (syncBatchNorm != null) c.syncBatchNorm = syncBatchNorm;
         return c;
     }
 }

@@ -31,6 +31,12 @@ public class TrainJobConfig implements Serializable {
     public int accumulationSteps = 1;
     /** Gradients on the wire: none (float32) or bf16 (half the bytes; summed gradients rounded to bfloat16). */
     public String gradientCompression = "none";
+    /**
+     * BatchNorm statistics over the global batch (SyncBatchNorm, exact W·b equivalence); false:
+     * each replica normalises with its own batch (DDP's default), which saves four blocking
+     * collectives per step for fmnist-cnn but makes results depend on the replica count.
+     */
+    public boolean syncBatchNorm = true;
     public long seed = 42;
     /** Data: a folder (idx: the four Fashion-MNIST/MNIST files; image-folder: one sub-folder per class) or a Parquet path. */
     public String data;

@@ -37,7 +37,7 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
                 ? ModelZoo.createText(config.model, config.numClasses, config.seqLen, config.hiddenSize, config.numLayers, config.numHeads, config.seed)
                 : ModelZoo.create(config.model, config.inputShape, config.numClasses, config.seed);
         if (config.initialWeights != null) loadInitialWeights(model, config.initialWeights);
-        if (statsComm.worldSize() > 1) SyncBatchNorm.convert(model, statsComm);
+        if (config.syncBatchNorm && statsComm.worldSize() > 1) SyncBatchNorm.convert(model, statsComm);
         Optimizer optimizer = config.optimizer.equals("adamw")
                 ? new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay)
                 : new SGD(model.parameters(), config.lr).momentum(config.momentum).weightDecay(config.weightDecay).nesterov(config.nesterov);

@@ -14,12 +14,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code deploy/bin/bench dp-step [steps] [batch]}: fmnist-cnn step time with W = 1 and W = 2
+ * {@code deploy/bin/bench dp-step [steps] [batch] [none|bf16]}: fmnist-cnn step time with W = 1 and W = 2
  * replicas, each a separate JVM on one core (pinned with taskset, -XX:ActiveProcessorCount=1, one
  * kernel thread), at equal per-replica batch. Prints the scaling efficiency (throughput W=2 ÷ 2 ×
  * throughput W=1) as the line's ratio; the same against two single replicas running side by side
  * without communicating (what sharing the machine's memory system costs, which no all-reduce can
- * avoid); and the share of all-reduce time hidden behind backward. Per-phase medians go to stderr.
+ * avoid); with SyncBatchNorm on a ring of its own (the job's set-up) and with plain per-replica
+ * BatchNorm (DDP's default); and the share of all-reduce time hidden behind backward. Per-phase
+ * medians and CPU per step go to stderr.
  */
 public final class DpStepBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -27,12 +29,17 @@ public final class DpStepBench {
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 40;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+        compression = args.length > 2 ? args[2] : "none"; // none or bf16 (gradients on the wire)
         JsonNode single = run(2, false, false, steps, batch, 1).get(0);
         List<JsonNode> pair = run(2, false, false, steps, batch, 2);
         // the same two single replicas side by side, no communication: what sharing the machine alone costs
         List<JsonNode> sideBySide = run(2, true, false, steps, batch, 2);
         // SyncBatchNorm on a ring of its own (its blocking collectives then skip the gradient queue)
         List<JsonNode> statsRing = run(2, false, true, steps, batch, 2);
+        // plain BatchNorm, per replica (DDP's default; the job's syncBatchNorm = false)
+        syncBn = false;
+        List<JsonNode> localBn = run(2, false, false, steps, batch, 2);
+        syncBn = true;
         double t1 = single.path("median_step_ms").asDouble();
         double t2 = slowest(pair);
         double tBound = slowest(sideBySide);
@@ -50,10 +57,17 @@ public final class DpStepBench {
                 batch, hidden, hidden, comm, exposed, t1, t2, tBound));
         double tStats = slowest(statsRing);
         System.out.println(String.format(Locale.ROOT,
-                "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":\"own ring\"},\"metric\":\"scaling_efficiency\",\"ours\":%.1f,\"reference\":%.1f,\"ratio\":%.3f}",
-                batch, 2 * batch / (tStats / 1000), 2 * throughput1, 2 * batch / (tStats / 1000) / (2 * throughput1)));
-        for (JsonNode n : List.of(single, pair.get(0), sideBySide.get(0), statsRing.get(0))) System.err.println("phases (median ms): " + n);
+                "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":\"own ring\",\"compression\":\"%s\"},\"metric\":\"scaling_efficiency\",\"ours\":%.1f,\"reference\":%.1f,\"ratio\":%.3f}",
+                batch, compression, 2 * batch / (tStats / 1000), 2 * throughput1, 2 * batch / (tStats / 1000) / (2 * throughput1)));
+        double tLocal = slowest(localBn);
+        System.out.println(String.format(Locale.ROOT,
+                "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":false,\"compression\":\"%s\"},\"metric\":\"scaling_efficiency\",\"ours\":%.1f,\"reference\":%.1f,\"ratio\":%.3f}",
+                batch, compression, 2 * batch / (tLocal / 1000), 2 * throughput1, 2 * batch / (tLocal / 1000) / (2 * throughput1)));
+        for (JsonNode n : List.of(single, pair.get(0), sideBySide.get(0), statsRing.get(0), localBn.get(0))) System.err.println("phases (median ms): " + n);
     }
+
+    private static String compression = "none";
+    private static boolean syncBn = true;
 
     private static double slowest(List<JsonNode> ranks) {
         double worst = 0;
@@ -80,7 +94,7 @@ public final class DpStepBench {
             if (pin) cmd.addAll(List.of("/usr/bin/taskset", "-c", Integer.toString(r)));
             cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-modules", "jdk.incubator.vector", "-XX:ActiveProcessorCount=1", "-Dringtrain.threads=1", "-Xmx2g",
-                    "-Ddpstep.statsRing=" + statsRing,
+                    "-Ddpstep.statsRing=" + statsRing, "-Ddpstep.compression=" + compression, "-Ddpstep.syncBn=" + syncBn,
                     "-cp", System.getProperty("java.class.path"), DpStepWorker.class.getName(),
                     Integer.toString(independent ? 0 : r), Integer.toString(steps), Integer.toString(batch)));
             cmd.addAll(independent ? List.of(peers.get(r)) : peers);

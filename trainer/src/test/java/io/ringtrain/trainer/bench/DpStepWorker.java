@@ -2,6 +2,7 @@ package io.ringtrain.trainer.bench;
 
 import io.ringtrain.allreduce.Communicator;
 import io.ringtrain.allreduce.CommunicatorConfig;
+import io.ringtrain.allreduce.Compression;
 import io.ringtrain.allreduce.LocalCommunicator;
 import io.ringtrain.allreduce.RingCommunicator;
 import io.ringtrain.allreduce.RingServer;
@@ -13,6 +14,7 @@ import io.ringtrain.trainer.data.Batch;
 import io.ringtrain.trainer.data.Samples;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.sync.DistributedReplica;
+import io.ringtrain.trainer.sync.ReplicaOptions;
 
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -38,15 +40,21 @@ public final class DpStepWorker {
         Communicator comm = connect(gradientPeers, rank);
         Communicator statsComm = statsRing ? connect(peers.subList(peers.size() / 2, peers.size()), rank) : comm;
         try (comm; Communicator closeStats = statsRing ? statsComm : null) {
-            Module model = EquivalenceModels.FMNIST_CNN.model(statsComm);
-            DistributedReplica replica = comm.worldSize() > 1 ? new DistributedReplica(model, comm) : null;
+            // -Ddpstep.syncBn=false: each replica normalises with its own batch statistics (no BatchNorm collectives)
+            Module model = EquivalenceModels.FMNIST_CNN.model(Boolean.parseBoolean(System.getProperty("dpstep.syncBn", "true")) ? statsComm : new LocalCommunicator());
+            // -Ddpstep.compression=bf16: gradients sent as bfloat16
+            ReplicaOptions options = ReplicaOptions.DEFAULTS.withGradientCompression(
+                    "bf16".equals(System.getProperty("dpstep.compression")) ? Compression.BF16 : Compression.NONE);
+            DistributedReplica replica = comm.worldSize() > 1 ? new DistributedReplica(model, comm, options) : null;
             SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
             Samples data = EquivalenceModels.FMNIST_CNN.data(batch * 4, rank);
             ClassificationObjective objective = new ClassificationObjective();
             int warmup = Math.min(10, steps / 3);
             double[] stepMillis = new double[steps - warmup];
             double[][] phaseMillis = new double[4][steps - warmup]; // forward, backward, gradient wait, optimizer
+            long cpuAtWarmup = 0;
             for (int s = 0; s < steps; s++) {
+                if (s == warmup) cpuAtWarmup = processCpuNanos();
                 if (s == warmup && replica != null) replica.resetCommStats();
                 int[] idx = new int[batch];
                 for (int i = 0; i < batch; i++) idx[i] = (s * batch + i) % data.size();
@@ -68,12 +76,22 @@ public final class DpStepWorker {
                     for (int p = 0; p < 4; p++) phaseMillis[p][s - warmup] = (marks[p + 1] - marks[p]) / 1e6;
                 }
             }
+            double cpuMsPerStep = (processCpuNanos() - cpuAtWarmup) / 1e6 / stepMillis.length; // every thread: compute, I/O, reductions, GC
+            if (Boolean.getBoolean("dpstep.threads")) {
+                var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+                java.util.Map<String, Long> byName = new java.util.TreeMap<>();
+                for (long id : threads.getAllThreadIds()) {
+                    var info = threads.getThreadInfo(id);
+                    if (info != null) byName.merge(info.getThreadName().replaceAll("\\d+", "N"), threads.getThreadCpuTime(id) / 1_000_000, Long::sum);
+                }
+                System.err.println("rank " + rank + " thread CPU ms (whole run): " + byName + ", process " + processCpuNanos() / 1_000_000);
+            }
             double median = median(stepMillis);
             double commMs = replica == null ? 0 : replica.commStats().commNanos() / 1e6 / stepMillis.length;
             double exposedMs = replica == null ? 0 : replica.commStats().exposedNanos() / 1e6 / stepMillis.length;
             System.out.println(String.format(Locale.ROOT, "{\"rank\":%d,\"world\":%d,\"median_step_ms\":%.3f,\"comm_ms\":%.3f,\"exposed_comm_ms\":%.3f,"
-                    + "\"forward_ms\":%.3f,\"backward_ms\":%.3f,\"wait_ms\":%.3f,\"optimizer_ms\":%.3f}",
-                    rank, comm.worldSize(), median, commMs, exposedMs, median(phaseMillis[0]), median(phaseMillis[1]), median(phaseMillis[2]), median(phaseMillis[3])));
+                    + "\"forward_ms\":%.3f,\"backward_ms\":%.3f,\"wait_ms\":%.3f,\"optimizer_ms\":%.3f,\"cpu_ms\":%.3f}",
+                    rank, comm.worldSize(), median, commMs, exposedMs, median(phaseMillis[0]), median(phaseMillis[1]), median(phaseMillis[2]), median(phaseMillis[3]), cpuMsPerStep));
         }
         System.exit(0);
     }
@@ -83,7 +101,12 @@ public final class DpStepWorker {
         int port = Integer.parseInt(peers.get(rank).substring(peers.get(rank).lastIndexOf(':') + 1));
         RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), port);
         return RingCommunicator.connect(server, CommunicatorConfig.builder().setPeers(peers).setRank(rank)
-                .setSecret("dp-step".getBytes(StandardCharsets.UTF_8)).optTimeout(Duration.ofSeconds(120)).build());
+                .setSecret("dp-step".getBytes(StandardCharsets.UTF_8)).optTimeout(Duration.ofSeconds(120))
+                .optSegmentBytes(Integer.getInteger("dpstep.segmentBytes", 256 << 10)).build());
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static double median(double[] values) {
