@@ -6,7 +6,7 @@ import io.ringtrain.allreduce.reduce.ReduceKernel;
 import io.ringtrain.allreduce.transport.ElementType;
 import java.nio.ByteOrder;
 
-/** A {@code float[]}: received segments are copied to a scratch array, then SIMD-combined. */
+/** A {@code float[]}: received segments are copied to a scratch array piece by piece, then SIMD-combined. */
 public final class FloatArrayElements implements ElementBuffer {
   private final float[] values;
   private final ReduceKernel kernel;
@@ -31,9 +31,14 @@ public final class FloatArrayElements implements ElementBuffer {
 
   @Override
   public void reduceFrom(ByteBuf payload, int from, int count, ReduceOp op) {
+    java.nio.FloatBuffer in = payload.nioBuffer(payload.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     float[] received = scratch.floats();
-    payload.nioBuffer(payload.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(received, 0, count);
-    kernel.reduce(op, values, from, received, 0, count);
+    // in pieces that stay in L1: the copy out of the payload then costs no extra trip to memory
+    for (int done = 0; done < count; done += Scratch.PIECE) {
+      int n = Math.min(Scratch.PIECE, count - done);
+      in.get(received, 0, n);
+      kernel.reduce(op, values, from + done, received, 0, n);
+    }
   }
 
   @Override

@@ -6,6 +6,8 @@ package io.ringtrain.allreduce.ring;
  * Only the collective thread touches them.
  */
 final class Scratch {
+  /** Elements combined at a time: 16 KiB of floats, well inside L1 with the buffer's own piece. */
+  static final int PIECE = 4096;
   private final int segmentBytes;
   private float[] floats;
   private float[] moreFloats;

@@ -8,14 +8,15 @@ import io.netty.handler.codec.TooLongFrameException;
 /**
  * Splits the stream into frames of {@code int length} (big-endian) then {@code length} bytes,
  * handing on each frame without its length field, like {@code LengthFieldBasedFrameDecoder(max,
- * 0, 4, 0, 4)}. The difference is the copy: each frame's buffer is allocated once, at its exact
- * size, as soon as its length is known, and the socket's read buffers are copied into it once. A
- * cumulating decoder instead grows its buffer by reallocating and copying while a large frame
- * (a 256 KiB segment) arrives over several reads.
+ * 0, 4, 0, 4)}. The difference is the copying: a frame that lies whole in one read buffer is
+ * passed on as a slice of it (no copy); one that spans reads gets a buffer allocated once, at its
+ * exact size, as soon as its length is known, and each read is copied into it once. A cumulating
+ * decoder instead grows its buffer by reallocating and copying while a large frame (a 256 KiB
+ * segment) arrives over several reads.
  *
  * <p>A length beyond {@code maxFrameBytes} (minus the length field) or below zero fails before
- * anything is allocated. Ownership: the incoming read buffers are released here; each frame passed
- * on belongs to the next handler; a frame still incomplete when the channel closes is released.
+ * anything is allocated. Ownership: the incoming read buffers are released here (a slice passed on
+ * holds its own reference); each frame passed on belongs to the next handler; a frame still incomplete when the channel closes is released.
  */
 public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
   private final int maxFrameBytes;
@@ -43,6 +44,13 @@ public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
           if (lengthBytesSeen < 4) return;
           if (length < 0 || length > maxFrameBytes - 4) {
             throw new TooLongFrameException("frame length " + (length & 0xffffffffL) + " exceeds the limit of " + (maxFrameBytes - 4) + " bytes");
+          }
+          if (in.readableBytes() >= length) { // the whole frame is in this read: pass a slice, no copy
+            ByteBuf complete = in.readRetainedSlice(length);
+            lengthBytesSeen = 0;
+            length = 0;
+            ctx.fireChannelRead(complete);
+            continue;
           }
           frame = ctx.alloc().directBuffer(length, length);
         }
