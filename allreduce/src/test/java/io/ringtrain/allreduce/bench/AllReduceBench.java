@@ -38,7 +38,15 @@ public final class AllReduceBench {
   private static int[] WARMUP = {200, 20, 6, 3};
   /** Recursive doubling up to this many bytes, ring above; -1: the communicator's default. */
   private static int smallBufferBytes = -1;
-  private static final List<String> RANK_JVM_FLAGS = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1");
+  private static final List<String> RANK_JVM_FLAGS = rankJvmFlags();
+
+  /** Heap and GC of the rank JVMs; {@code -Dringtrain.bench.segmentBytes=N} is passed on (segment-size scans). */
+  private static List<String> rankJvmFlags() {
+    List<String> flags = new java.util.ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1"));
+    String segment = System.getProperty("ringtrain.bench.segmentBytes");
+    if (segment != null) flags.add("-Dringtrain.bench.segmentBytes=" + segment);
+    return flags;
+  }
 
   public static void main(String[] args) throws Exception {
     List<Integer> worlds = List.of(2, 4);
