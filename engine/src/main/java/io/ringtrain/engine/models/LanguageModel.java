@@ -24,6 +24,16 @@ public interface LanguageModel {
      * one-row forward narrowed to no rows), so backward gives zero gradients, as a convolution over
      * an empty batch does.
      */
+    /**
+     * The {@code forward} of a language model over {@code vocab} tokens: ids [B, T] as floats →
+     * logits [B, T, V]; an empty batch still gives a result connected to every parameter.
+     */
+    static Tensor forwardTokens(LanguageModel model, Tensor tokens, int vocab, String name) {
+        if (tokens.dim() != 2) throw new IllegalArgumentException(name + " takes token ids [batch, seq], got " + java.util.Arrays.toString(tokens.shape()));
+        if (tokens.size(0) == 0) return emptyBatch(model, tokens.size(1));
+        return model.logits(tokenIds(tokens, vocab), tokens.size(0), tokens.size(1));
+    }
+
     static Tensor emptyBatch(LanguageModel model, int seq) {
         return model.logits(new int[seq], 1, seq).narrow(0, 0, 0);
     }

@@ -30,9 +30,7 @@ public class LstmLanguageModel extends Module implements LanguageModel {
     /** tokens [B, T] as floats → logits [B, T, V]. */
     @Override
     public Tensor forward(Tensor tokens) {
-        if (tokens.dim() != 2) throw new IllegalArgumentException("char-lstm takes token ids [batch, seq], got " + java.util.Arrays.toString(tokens.shape()));
-        if (tokens.size(0) == 0) return LanguageModel.emptyBatch(this, tokens.size(1));
-        return logits(LanguageModel.tokenIds(tokens, vocab), tokens.size(0), tokens.size(1));
+        return LanguageModel.forwardTokens(this, tokens, vocab, "char-lstm");
     }
 
     @Override

@@ -10,12 +10,9 @@ import io.ringtrain.jobs.augment.geometric.CropWindow;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
 import io.ringtrain.jobs.cli.RingtrainCli;
 import io.ringtrain.jobs.testing.DetectionFixtures;
-import io.ringtrain.jobs.testing.LocalSpark;
+import io.ringtrain.jobs.testing.LocalSparkTest;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,22 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** COCO and VOC data on real Spark: the boxes column, boxes through the executors' augmentation path, the command line. */
-class DetectionDataIT {
+class DetectionDataIT extends LocalSparkTest {
     /** The job's code path: a spec parsed as ReplicaTask parses it, a flip that always happens, then a crop. */
     private static final String FLIP_CROP = "[{type: horizontal_flip, p: 1.0}, {type: random_crop, width: 32, height: 24}]";
     private static final int[] SHAPE = {3, 24, 32};
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = LocalSpark.start(2);
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
-
     @Test
     void cocoRowsHoldTheImageTheAnnotatedSizeTheLargestObjectsLabelAndTheBoxes(@TempDir Path tmp) throws Exception {
         Path json = DetectionFixtures.coco(tmp);

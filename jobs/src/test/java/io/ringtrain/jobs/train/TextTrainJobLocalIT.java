@@ -8,15 +8,12 @@ import io.ringtrain.jobs.data.SequenceRecord;
 import io.ringtrain.jobs.data.SequenceSamples;
 import io.ringtrain.jobs.data.TextSources;
 import io.ringtrain.jobs.models.SavedTextModel;
-import io.ringtrain.jobs.testing.LocalSpark;
+import io.ringtrain.jobs.testing.LocalSparkTest;
 import io.ringtrain.jobs.testing.TestData;
 import io.ringtrain.trainer.loop.TokenCrossEntropyObjective;
 import io.ringtrain.trainer.loop.Trainer;
 import io.ringtrain.trainer.loop.TrainingResult;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,19 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Text models through the real training job: Spark local[2], 2 replicas as barrier tasks joined by a real ring. */
-class TextTrainJobLocalIT {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = LocalSpark.start(2);
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
-
+class TextTrainJobLocalIT extends LocalSparkTest {
     /** The first {@code chars} characters of tinyshakespeare as a file of its own. */
     static Path shakespeareSlice(Path dir, int chars) throws Exception {
         String text = Files.readString(TestData.tinyShakespeare(), StandardCharsets.UTF_8);

@@ -1,11 +1,8 @@
 package io.ringtrain.jobs.train;
 
 import io.ringtrain.jobs.augment.Image;
-import io.ringtrain.jobs.testing.LocalSpark;
+import io.ringtrain.jobs.testing.LocalSparkTest;
 import io.ringtrain.jobs.testing.TestData;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,19 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Bad input fails with an error that names the offending thing and says what to do, and leaves no
  * half-written model in the run folder.
  */
-class TrainJobBadInputIT {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = LocalSpark.start(2);
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
-
+class TrainJobBadInputIT extends LocalSparkTest {
     @Test
     void aMissingDataPathIsNamed(@TempDir Path tmp) {
         TrainJobConfig c = TrainJobLocalIT.config(tmp.resolve("no-such-folder"), tmp.resolve("run"));

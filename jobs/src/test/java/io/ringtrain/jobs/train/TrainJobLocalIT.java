@@ -7,15 +7,12 @@ import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.ImageRecord;
 import io.ringtrain.jobs.data.RecordSamples;
-import io.ringtrain.jobs.testing.LocalSpark;
+import io.ringtrain.jobs.testing.LocalSparkTest;
 import io.ringtrain.jobs.testing.TestData;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.loop.Trainer;
 import io.ringtrain.trainer.loop.TrainingResult;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,19 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** The training job on real Spark in local mode: 2 replicas as barrier tasks joined by a real ring. */
-class TrainJobLocalIT {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = LocalSpark.start(2);
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
-
+class TrainJobLocalIT extends LocalSparkTest {
     static TrainJobConfig config(Path data, Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
         c.data = data.toString();

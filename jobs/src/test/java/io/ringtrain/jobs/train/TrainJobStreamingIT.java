@@ -2,11 +2,8 @@ package io.ringtrain.jobs.train;
 
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.io.SafeTensors;
-import io.ringtrain.jobs.testing.LocalSpark;
+import io.ringtrain.jobs.testing.LocalSparkTest;
 import io.ringtrain.jobs.testing.TestData;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,19 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** sharding = streaming on real Spark: Parquet shards in the run folder, streamed by each replica every epoch. */
-class TrainJobStreamingIT {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = LocalSpark.start(2);
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
-
+class TrainJobStreamingIT extends LocalSparkTest {
     private static TrainJobConfig streaming(Path data, Path run) {
         TrainJobConfig c = TrainJobLocalIT.config(data, run);
         c.sharding = "streaming";

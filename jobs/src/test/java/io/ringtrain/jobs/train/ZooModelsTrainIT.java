@@ -1,10 +1,7 @@
 package io.ringtrain.jobs.train;
 
-import io.ringtrain.jobs.testing.LocalSpark;
+import io.ringtrain.jobs.testing.LocalSparkTest;
 import io.ringtrain.jobs.testing.TestData;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,19 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * diverging) stays near 10%; after this one short epoch (125 steps) the models land at 59–70% here, so the
  * bound leaves room for another seed without accepting noise.
  */
-class ZooModelsTrainIT {
-    private static SparkSession spark;
-
-    @BeforeAll
-    static void startSpark() {
-        spark = LocalSpark.start(2);
-    }
-
-    @AfterAll
-    static void stopSpark() {
-        spark.stop();
-    }
-
+class ZooModelsTrainIT extends LocalSparkTest {
     @ParameterizedTest(name = "{0} with {1}, lr {2}")
     @CsvSource({"small-resnet, sgd, 0.05", "lstm-classifier, adamw, 0.003", "transformer-classifier, adamw, 0.002"})
     void oneEpochOnTwoReplicasLearnsFashionMnist(String model, String optimizer, double lr, @TempDir Path tmp) throws Exception {
