@@ -26,7 +26,7 @@ public final class BenchRankMain {
     int[] sizes = ints(args[3]);
     int[] iters = ints(args[4]);
     int[] warmup = ints(args[5]);
-    RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), 0);
+    RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), 0, Integer.getInteger("ringtrain.bench.ioThreads", RingServer.DEFAULT_IO_THREADS), RingServer.DEFAULT_HANDSHAKE_TIMEOUT);
     System.out.println("PORT " + server.boundPort());
     System.out.flush();
     List<String> peers = RankProcesses.readPeers();
