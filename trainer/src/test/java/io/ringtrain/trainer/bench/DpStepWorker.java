@@ -39,12 +39,16 @@ public final class DpStepWorker {
         List<String> gradientPeers = statsRing ? peers.subList(0, peers.size() / 2) : peers;
         Communicator comm = connect(gradientPeers, rank);
         Communicator statsComm = statsRing ? connect(peers.subList(peers.size() / 2, peers.size()), rank) : comm;
+        if (Boolean.getBoolean("dpstep.timeStats")) statsComm = timed(statsComm);
         try (comm; Communicator closeStats = statsRing ? statsComm : null) {
             // -Ddpstep.syncBn=false: each replica normalises with its own batch statistics (no BatchNorm collectives)
             Module model = EquivalenceModels.FMNIST_CNN.model(Boolean.parseBoolean(System.getProperty("dpstep.syncBn", "true")) ? statsComm : new LocalCommunicator());
             // -Ddpstep.compression=bf16: gradients sent as bfloat16
             ReplicaOptions options = ReplicaOptions.DEFAULTS.withGradientCompression(
                     "bf16".equals(System.getProperty("dpstep.compression")) ? Compression.BF16 : Compression.NONE);
+            if (System.getProperty("dpstep.firstBucketBytes") != null) { // bucket-size scans
+                options = new ReplicaOptions(options.bucketCapBytes(), Long.getLong("dpstep.firstBucketBytes"), options.gradientCompression());
+            }
             DistributedReplica replica = comm.worldSize() > 1 ? new DistributedReplica(model, comm, options) : null;
             SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
             Samples data = EquivalenceModels.FMNIST_CNN.data(batch * 4, rank);
@@ -54,7 +58,10 @@ public final class DpStepWorker {
             double[][] phaseMillis = new double[4][steps - warmup]; // forward, backward, gradient wait, optimizer
             long cpuAtWarmup = 0;
             for (int s = 0; s < steps; s++) {
-                if (s == warmup) cpuAtWarmup = processCpuNanos();
+                if (s == warmup) {
+                    cpuAtWarmup = processCpuNanos();
+                    STATS_NANOS[0] = STATS_NANOS[1] = 0;
+                }
                 if (s == warmup && replica != null) replica.resetCommStats();
                 int[] idx = new int[batch];
                 for (int i = 0; i < batch; i++) idx[i] = (s * batch + i) % data.size();
@@ -77,6 +84,10 @@ public final class DpStepWorker {
                 }
             }
             double cpuMsPerStep = (processCpuNanos() - cpuAtWarmup) / 1e6 / stepMillis.length; // every thread: compute, I/O, reductions, GC
+            if (Boolean.getBoolean("dpstep.timeStats")) {
+                System.err.printf(Locale.ROOT, "rank %d SyncBatchNorm per step: forward all-gathers %.2f ms, backward all-reduces %.2f ms%n",
+                        rank, STATS_NANOS[0] / 1e6 / stepMillis.length, STATS_NANOS[1] / 1e6 / stepMillis.length);
+            }
             if (Boolean.getBoolean("dpstep.threads")) {
                 var threads = java.lang.management.ManagementFactory.getThreadMXBean();
                 java.util.Map<String, Long> byName = new java.util.TreeMap<>();
@@ -94,6 +105,23 @@ public final class DpStepWorker {
                     rank, comm.worldSize(), median, commMs, exposedMs, median(phaseMillis[0]), median(phaseMillis[1]), median(phaseMillis[2]), median(phaseMillis[3]), cpuMsPerStep));
         }
         System.exit(0);
+    }
+
+    static final long[] STATS_NANOS = new long[2]; // allGather (forward), allReduce (backward)
+
+    /** The communicator with the time spent in SyncBatchNorm's two blocking collectives counted. */
+    private static Communicator timed(Communicator c) {
+        return (Communicator) java.lang.reflect.Proxy.newProxyInstance(Communicator.class.getClassLoader(), new Class<?>[] {Communicator.class}, (proxy, m, a) -> {
+            long t0 = System.nanoTime();
+            try {
+                return m.invoke(c, a);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+            } finally {
+                if (m.getName().equals("allGather")) STATS_NANOS[0] += System.nanoTime() - t0;
+                if (m.getName().equals("allReduce")) STATS_NANOS[1] += System.nanoTime() - t0;
+            }
+        });
     }
 
     private static Communicator connect(List<String> peers, int rank) {
