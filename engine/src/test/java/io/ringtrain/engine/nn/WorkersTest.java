@@ -21,7 +21,7 @@ class WorkersTest {
     }
 
     @Test
-    void nestedCallsCompleteInline() {
+    void nestedCallsCompleteWithoutDeadlock() {
         AtomicIntegerArray seen = new AtomicIntegerArray(64);
         Workers.forRange(8, 1 << 20, (outer, s, e) -> {
             for (int i = s; i < e; i++) {
