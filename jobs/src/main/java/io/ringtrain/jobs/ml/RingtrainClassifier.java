@@ -56,6 +56,9 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     private final IntArrayParam inputShape;
     private final Param<String> runDir;
     private final IntParam maxAttempts;
+    private final Param<String> gradientCompression;
+    private final BooleanParam syncBatchNorm;
+    private final Param<String> device;
     private final BooleanParam quiet;
     private final Param<String> imageCol;
     private final Param<String> labelCol;
@@ -87,6 +90,9 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         inputShape = new IntArrayParam(this, "inputShape", "model input [channels, height, width]");
         runDir = new Param<>(this, "runDir", "folder (local or Hadoop URI) under which each fit writes its run folder");
         maxAttempts = new IntParam(this, "maxAttempts", "attempts of the barrier stage; later ones resume from the latest checkpoint");
+        gradientCompression = new Param<>(this, "gradientCompression", "gradients on the wire: none (float32) or bf16 (half the bytes)");
+        syncBatchNorm = new BooleanParam(this, "syncBatchNorm", "BatchNorm statistics over all replicas (true) or per replica (false)");
+        device = new Param<>(this, "device", "cpu, cuda, cuda:N or auto (each task takes the GPU Spark assigned to it)");
         quiet = new BooleanParam(this, "quiet", "no progress bar on the driver's console");
         imageCol = new Param<>(this, "imageCol", "binary column of encoded PNG/JPEG images (ignored for DataFrames in the DataSources layout)");
         labelCol = new Param<>(this, "labelCol", "integer label column (ignored for DataFrames in the DataSources layout)");
@@ -109,6 +115,9 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         setDefault(inputShape, d.inputShape);
         setDefault(runDir, System.getProperty("java.io.tmpdir") + "/ringtrain-ml");
         setDefault(maxAttempts, d.maxAttempts);
+        setDefault(gradientCompression, d.gradientCompression);
+        setDefault(syncBatchNorm, d.syncBatchNorm);
+        setDefault(device, d.device);
         setDefault(quiet, false);
         setDefault(imageCol, "image");
         setDefault(labelCol, "label");
@@ -141,6 +150,9 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         c.numClasses = (Integer) getOrDefault(numClasses);
         c.inputShape = getOrDefault(inputShape).clone();
         c.maxAttempts = (Integer) getOrDefault(maxAttempts);
+        c.gradientCompression = getOrDefault(gradientCompression);
+        c.syncBatchNorm = (Boolean) getOrDefault(syncBatchNorm);
+        c.device = getOrDefault(device);
         c.runDir = runFolder;
         c.data = "DataFrame (Spark ML " + uid + ")";
         return c;
@@ -207,6 +219,9 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     public IntArrayParam inputShape() { return inputShape; }
     public Param<String> runDir() { return runDir; }
     public IntParam maxAttempts() { return maxAttempts; }
+    public Param<String> gradientCompression() { return gradientCompression; }
+    public BooleanParam syncBatchNorm() { return syncBatchNorm; }
+    public Param<String> device() { return device; }
     public BooleanParam quiet() { return quiet; }
     public Param<String> imageCol() { return imageCol; }
     public Param<String> labelCol() { return labelCol; }
@@ -234,6 +249,9 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     public RingtrainClassifier setInputShape(int[] v) { set(inputShape, v); return this; }
     public RingtrainClassifier setRunDir(String v) { set(runDir, v); return this; }
     public RingtrainClassifier setMaxAttempts(int v) { set(maxAttempts, v); return this; }
+    public RingtrainClassifier setGradientCompression(String v) { set(gradientCompression, v); return this; }
+    public RingtrainClassifier setSyncBatchNorm(boolean v) { set(syncBatchNorm, v); return this; }
+    public RingtrainClassifier setDevice(String v) { set(device, v); return this; }
     public RingtrainClassifier setQuiet(boolean v) { set(quiet, v); return this; }
     public RingtrainClassifier setImageCol(String v) { set(imageCol, v); return this; }
     public RingtrainClassifier setLabelCol(String v) { set(labelCol, v); return this; }

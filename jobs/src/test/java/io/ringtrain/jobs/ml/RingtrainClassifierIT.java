@@ -39,7 +39,8 @@ class RingtrainClassifierIT {
         train = SparkFixtures.sample(spark, true, 320, 2);
         test = SparkFixtures.sample(spark, false, 100, 2);
         classifier = new RingtrainClassifier().setModel("mlp").setReplicas(2).setEpochs(1).setBatchSize(16).setLr(0.05).setSeed(3)
-                .setRunDir(tmp.resolve("runs").toString()).setQuiet(true);
+                .setRunDir(tmp.resolve("runs").toString()).setQuiet(true)
+                .setGradientCompression("bf16"); // the gradients of the fit travel as bfloat16
         fitted = classifier.fit(train);
     }
 
@@ -93,6 +94,8 @@ class RingtrainClassifierIT {
         assertEquals(classifier.toConfig("x").batchSize, loaded.toConfig("x").batchSize);
         assertArrayEquals(classifier.toConfig("x").inputShape, loaded.toConfig("x").inputShape);
         assertEquals(classifier.getRunDir(), loaded.getRunDir());
+        assertEquals("bf16", loaded.toConfig("x").gradientCompression);
+        assertEquals(classifier.toConfig("x").syncBatchNorm, loaded.toConfig("x").syncBatchNorm);
     }
 
     @Test
