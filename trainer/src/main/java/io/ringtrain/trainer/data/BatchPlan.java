@@ -17,4 +17,15 @@ public interface BatchPlan {
     default long globalSamples(int step) {
         return -1;
     }
+
+    /** {@link #globalSamples(int)} summed over steps [from, to) (micro-batches accumulated into one step); -1 if any is unknown. */
+    default long globalSamples(int from, int to) {
+        long sum = 0;
+        for (int step = from; step < to; step++) {
+            long n = globalSamples(step);
+            if (n < 0) return -1;
+            sum += n;
+        }
+        return sum;
+    }
 }

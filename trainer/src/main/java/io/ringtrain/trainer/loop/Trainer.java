@@ -141,8 +141,7 @@ public final class Trainer {
                         shares.add(idx);
                         local += idx.length;
                     }
-                    long known = 0;
-                    for (int j = micro; j < end && known >= 0; j++) known = plan.globalSamples(j) < 0 ? -1 : known + plan.globalSamples(j);
+                    long known = plan.globalSamples(micro, end); // -1: the replica all-reduces the count
                     long global = replica == null ? local : known > 0 ? replica.beginStep(local, known) : replica.beginStep(local);
                     optimizer.setLr(schedule.lrAt(globalStep));
                     // Dropout and other in-model randomness: a function of (seed, step, rank), so resume replays it.

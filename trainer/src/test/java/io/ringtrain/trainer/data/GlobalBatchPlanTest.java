@@ -43,6 +43,7 @@ class GlobalBatchPlanTest {
                 for (int rank = 0; rank < c[1]; rank++) sum += plan.indices(0, step, rank).length;
                 assertEquals(sum, plan.globalSamples(step), "n=" + c[0] + " W=" + c[1] + " b=" + c[2] + " step " + step);
             }
+            assertEquals(c[0], plan.globalSamples(0, plan.stepsPerEpoch()), "an epoch's steps together hold the whole data set");
         }
     }
 
