@@ -45,6 +45,8 @@ public final class AllReduceBench {
     List<String> flags = new java.util.ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1"));
     String segment = System.getProperty("ringtrain.bench.segmentBytes");
     if (segment != null) flags.add("-Dringtrain.bench.segmentBytes=" + segment);
+    String warmUp = System.getProperty("ringtrain.bench.jitWarmUpMillis");
+    if (warmUp != null) flags.add("-Dringtrain.bench.jitWarmUpMillis=" + warmUp);
     String ioThreads = System.getProperty("ringtrain.bench.ioThreads");
     if (ioThreads != null) flags.add("-Dringtrain.bench.ioThreads=" + ioThreads);
     return flags;

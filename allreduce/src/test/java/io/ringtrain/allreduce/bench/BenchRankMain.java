@@ -85,7 +85,7 @@ public final class BenchRankMain {
     }
   }
 
-  private static final long JIT_WARM_UP_MILLIS = 4000;
+  private static final long JIT_WARM_UP_MILLIS = Long.getLong("ringtrain.bench.jitWarmUpMillis", 4000);
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();

@@ -133,6 +133,9 @@ public final class DistributedReplica {
         long bytes = 0;
         long cap = options.firstBucketCapBytes();
         for (Tensor p : reversed) {
+            // A bucket closes before the gradient that would overflow it (DDP closes after it). With
+            // one core per replica, sending a large early gradient while backward still runs cost more
+            // than it hid (dp-step: 60.9-68.6 ms against 58.5-59.0 ms per step; BucketAssignmentTest).
             if (!current.isEmpty() && bytes + 4L * p.numel() > cap) {
                 out.add(new GradBucket(out.size(), current));
                 current = new ArrayList<>();

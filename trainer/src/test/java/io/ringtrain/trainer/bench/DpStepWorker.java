@@ -28,6 +28,12 @@ import java.util.Locale;
  * backward with bucketed all-reduce, SGD) on batch b; prints one JSON object with the median step
  * time and the communication time, total and exposed (not hidden behind backward).
  * Args: RANK STEPS BATCH host:port... (one peer: no communication).
+ *
+ * <p>Diagnostic switches (system properties), each isolating one cost of the W = 2 step:
+ * {@code dpstep.noReplica} connects the ring but synchronises nothing; {@code dpstep.fakeComm}
+ * packs and unpacks the gradient buckets but completes their all-reduces at once (no network);
+ * {@code dpstep.lockstep} adds a barrier before every step, so the replicas run in step as a real
+ * ring forces them to; {@code dpstep.bucketBytes} / {@code dpstep.firstBucketBytes} set the bucket caps.
  */
 public final class DpStepWorker {
     public static void main(String[] args) throws Exception {
@@ -37,7 +43,8 @@ public final class DpStepWorker {
         // so its blocking statistics collectives do not queue behind gradient buckets in flight
         boolean statsRing = Boolean.getBoolean("dpstep.statsRing");
         List<String> gradientPeers = statsRing ? peers.subList(0, peers.size() / 2) : peers;
-        Communicator comm = connect(gradientPeers, rank);
+        Communicator connected = connect(gradientPeers, rank);
+        Communicator comm = Boolean.getBoolean("dpstep.fakeComm") ? fake(connected) : connected;
         Communicator statsComm = statsRing ? connect(peers.subList(peers.size() / 2, peers.size()), rank) : comm;
         if (Boolean.getBoolean("dpstep.timeStats")) statsComm = timed(statsComm);
         try (comm; Communicator closeStats = statsRing ? statsComm : null) {
@@ -49,7 +56,8 @@ public final class DpStepWorker {
             if (System.getProperty("dpstep.firstBucketBytes") != null) { // bucket-size scans
                 options = new ReplicaOptions(options.bucketCapBytes(), Long.getLong("dpstep.firstBucketBytes"), options.gradientCompression());
             }
-            DistributedReplica replica = comm.worldSize() > 1 ? new DistributedReplica(model, comm, options) : null;
+            if (System.getProperty("dpstep.bucketBytes") != null) options = options.withBucketCapBytes(Long.getLong("dpstep.bucketBytes"));
+            DistributedReplica replica = comm.worldSize() > 1 && !Boolean.getBoolean("dpstep.noReplica") ? new DistributedReplica(model, comm, options) : null;
             SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
             Samples data = EquivalenceModels.FMNIST_CNN.data(batch * 4, rank);
             ClassificationObjective objective = new ClassificationObjective();
@@ -66,6 +74,7 @@ public final class DpStepWorker {
                 int[] idx = new int[batch];
                 for (int i = 0; i < batch; i++) idx[i] = (s * batch + i) % data.size();
                 Batch b = Batch.gather(data, idx, 0);
+                if (Boolean.getBoolean("dpstep.lockstep")) connected.barrier();
                 long t0 = System.nanoTime();
                 long global = replica != null ? replica.beginStep(batch, (long) batch * comm.worldSize()) : batch; // the plan knows N, as in Trainer
                 Tensor loss = objective.lossSum(model.forward(b.inputs()), b).mul(1f / global);
@@ -120,6 +129,17 @@ public final class DpStepWorker {
             } finally {
                 if (m.getName().equals("allGather")) STATS_NANOS[0] += System.nanoTime() - t0;
                 if (m.getName().equals("allReduce")) STATS_NANOS[1] += System.nanoTime() - t0;
+            }
+        });
+    }
+
+    private static Communicator fake(Communicator c) {
+        return (Communicator) java.lang.reflect.Proxy.newProxyInstance(Communicator.class.getClassLoader(), new Class<?>[] {Communicator.class}, (proxy, m, a) -> {
+            if (m.getName().equals("allReduceAsync")) return java.util.concurrent.CompletableFuture.completedFuture(null);
+            try {
+                return m.invoke(c, a);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
             }
         });
     }
