@@ -74,8 +74,8 @@ public final class DpStepWorker {
                 int[] idx = new int[batch];
                 for (int i = 0; i < batch; i++) idx[i] = (s * batch + i) % data.size();
                 Batch b = Batch.gather(data, idx, 0);
-                if (Boolean.getBoolean("dpstep.lockstep")) connected.barrier();
                 long t0 = System.nanoTime();
+                if (Boolean.getBoolean("dpstep.lockstep")) connected.barrier(); // counted: waiting for the other replica is the cost
                 long global = replica != null ? replica.beginStep(batch, (long) batch * comm.worldSize()) : batch; // the plan knows N, as in Trainer
                 Tensor loss = objective.lossSum(model.forward(b.inputs()), b).mul(1f / global);
                 long t1 = System.nanoTime();
@@ -107,11 +107,12 @@ public final class DpStepWorker {
                 System.err.println("rank " + rank + " thread CPU ms (whole run): " + byName + ", process " + processCpuNanos() / 1_000_000);
             }
             double median = median(stepMillis);
+            double mean = Arrays.stream(stepMillis).average().orElse(0); // GC pauses included: what throughput sees
             double commMs = replica == null ? 0 : replica.commStats().commNanos() / 1e6 / stepMillis.length;
             double exposedMs = replica == null ? 0 : replica.commStats().exposedNanos() / 1e6 / stepMillis.length;
-            System.out.println(String.format(Locale.ROOT, "{\"rank\":%d,\"world\":%d,\"median_step_ms\":%.3f,\"comm_ms\":%.3f,\"exposed_comm_ms\":%.3f,"
+            System.out.println(String.format(Locale.ROOT, "{\"rank\":%d,\"world\":%d,\"median_step_ms\":%.3f,\"mean_step_ms\":%.3f,\"comm_ms\":%.3f,\"exposed_comm_ms\":%.3f,"
                     + "\"forward_ms\":%.3f,\"backward_ms\":%.3f,\"wait_ms\":%.3f,\"optimizer_ms\":%.3f,\"cpu_ms\":%.3f}",
-                    rank, comm.worldSize(), median, commMs, exposedMs, median(phaseMillis[0]), median(phaseMillis[1]), median(phaseMillis[2]), median(phaseMillis[3]), cpuMsPerStep));
+                    rank, comm.worldSize(), median, mean, commMs, exposedMs, median(phaseMillis[0]), median(phaseMillis[1]), median(phaseMillis[2]), median(phaseMillis[3]), cpuMsPerStep));
         }
         System.exit(0);
     }
