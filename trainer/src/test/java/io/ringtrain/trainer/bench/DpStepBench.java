@@ -10,7 +10,9 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -23,7 +25,10 @@ import java.util.Locale;
  * BatchNorm (DDP's default); with two replicas kept in step by a barrier that send no gradients
  * ({@code lockstep_efficiency}: the cost of running in step alone, chiefly waiting out the other
  * replica's GC pauses); and the share of all-reduce time hidden behind backward. Step times are
- * means (see {@link #STEP}); per-phase medians and CPU per step go to stderr.
+ * means (see {@link #STEP}). Every set-up runs once per round, {@code -Ddpstep.rounds} (3) rounds
+ * interleaved, and each figure is the median over rounds. Replicas of a ring first run its
+ * collectives for a few seconds untimed (JIT warm-up, see DpStepWorker). Per-phase medians and CPU
+ * per step go to stderr.
  */
 public final class DpStepBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,24 +37,24 @@ public final class DpStepBench {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 150;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         compression = args.length > 2 ? args[2] : "none"; // none or bf16 (gradients on the wire)
-        JsonNode single = run(2, false, false, steps, batch, 1).get(0);
-        List<JsonNode> pair = run(2, false, false, steps, batch, 2);
-        // the same two single replicas side by side, no communication: what sharing the machine alone costs
-        List<JsonNode> sideBySide = run(2, true, false, steps, batch, 2);
-        // SyncBatchNorm on a ring of its own (its blocking collectives then skip the gradient queue)
-        List<JsonNode> statsRing = run(2, false, true, steps, batch, 2);
-        // plain BatchNorm, per replica (DDP's default; the job's syncBatchNorm = false)
-        syncBn = false;
-        List<JsonNode> localBn = run(2, false, false, steps, batch, 2);
-        // plain BatchNorm, replicas kept in step by a barrier, gradients packed but not sent: what
-        // running in lockstep costs by itself (each replica also waits out the other's GC pauses)
-        lockstepOnly = true;
-        List<JsonNode> lockstep = run(2, false, false, steps, batch, 2);
-        lockstepOnly = false;
-        syncBn = true;
-        double t1 = single.path(STEP).asDouble();
-        double t2 = slowest(pair);
-        double tBound = slowest(sideBySide);
+        int rounds = Integer.getInteger("dpstep.rounds", 3);
+        // every set-up once per round, rounds interleaved, so a slow spell of the machine hits all set-ups
+        Map<Setup, List<Double>> times = new EnumMap<>(Setup.class);
+        Map<Setup, List<JsonNode>> last = new EnumMap<>(Setup.class);
+        for (int round = 0; round < rounds; round++) {
+            for (Setup setup : Setup.values()) {
+                List<JsonNode> ranks = setup.run(steps, batch);
+                times.computeIfAbsent(setup, k -> new ArrayList<>()).add(slowest(ranks));
+                last.put(setup, ranks);
+            }
+            System.err.println("round " + round + " mean step ms: " + times);
+        }
+        JsonNode single = last.get(Setup.SINGLE).get(0);
+        List<JsonNode> pair = last.get(Setup.SHARED_RING), sideBySide = last.get(Setup.SIDE_BY_SIDE), statsRing = last.get(Setup.OWN_RING);
+        List<JsonNode> localBn = last.get(Setup.PLAIN_BN), lockstep = last.get(Setup.LOCKSTEP);
+        double t1 = median(times.get(Setup.SINGLE));
+        double t2 = median(times.get(Setup.SHARED_RING));
+        double tBound = median(times.get(Setup.SIDE_BY_SIDE));
         double throughput1 = batch / (t1 / 1000), throughput2 = 2 * batch / (t2 / 1000), throughputBound = 2 * batch / (tBound / 1000);
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1},\"metric\":\"scaling_efficiency\",\"ours\":%.1f,\"reference\":%.1f,\"ratio\":%.3f}",
@@ -62,15 +67,15 @@ public final class DpStepBench {
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d},\"metric\":\"comm_hidden_share\",\"ours\":%.3f,\"reference\":1.0,\"ratio\":%.3f,\"comm_ms_per_step\":%.2f,\"exposed_comm_ms_per_step\":%.2f,\"step_ms_w1\":%.2f,\"step_ms_w2\":%.2f,\"step_ms_independent\":%.2f}",
                 batch, hidden, hidden, comm, exposed, t1, t2, tBound));
-        double tStats = slowest(statsRing);
+        double tStats = median(times.get(Setup.OWN_RING));
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":\"own ring\",\"compression\":\"%s\"},\"metric\":\"scaling_efficiency\",\"ours\":%.1f,\"reference\":%.1f,\"ratio\":%.3f}",
                 batch, compression, 2 * batch / (tStats / 1000), 2 * throughput1, 2 * batch / (tStats / 1000) / (2 * throughput1)));
-        double tLocal = slowest(localBn);
+        double tLocal = median(times.get(Setup.PLAIN_BN));
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":false,\"compression\":\"%s\"},\"metric\":\"scaling_efficiency\",\"ours\":%.1f,\"reference\":%.1f,\"ratio\":%.3f}",
                 batch, compression, 2 * batch / (tLocal / 1000), 2 * throughput1, 2 * batch / (tLocal / 1000) / (2 * throughput1)));
-        double tLockstep = slowest(lockstep);
+        double tLockstep = median(times.get(Setup.LOCKSTEP));
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":false,\"gradients_sent\":false},\"metric\":\"lockstep_efficiency\",\"ours\":%.1f,\"reference\":%.1f,\"ratio\":%.3f}",
                 batch, 2 * batch / (tLockstep / 1000), 2 * throughput1, 2 * batch / (tLockstep / 1000) / (2 * throughput1)));
@@ -86,6 +91,44 @@ public final class DpStepBench {
     private static String compression = "none";
     private static boolean syncBn = true;
     private static boolean lockstepOnly = false;
+
+    /** The set-ups a round runs: replica processes, and how they synchronise. */
+    private enum Setup {
+        SINGLE(1, false, false, true, false),
+        SHARED_RING(2, false, false, true, false),
+        // two single replicas side by side, no communication: what sharing the machine alone costs
+        SIDE_BY_SIDE(2, true, false, true, false),
+        // SyncBatchNorm on a ring of its own (its blocking collectives then skip the gradient queue)
+        OWN_RING(2, false, true, true, false),
+        // plain BatchNorm, per replica (DDP's default; the job's syncBatchNorm = false)
+        PLAIN_BN(2, false, false, false, false),
+        // plain BatchNorm, replicas kept in step by a barrier, gradients packed but not sent: what
+        // running in lockstep costs by itself (each replica also waits out the other's GC pauses)
+        LOCKSTEP(2, false, false, false, true);
+
+        final int processes;
+        final boolean independent, statsRing, syncBn, lockstepOnly;
+
+        Setup(int processes, boolean independent, boolean statsRing, boolean syncBn, boolean lockstepOnly) {
+            this.processes = processes;
+            this.independent = independent;
+            this.statsRing = statsRing;
+            this.syncBn = syncBn;
+            this.lockstepOnly = lockstepOnly;
+        }
+
+        List<JsonNode> run(int steps, int batch) throws Exception {
+            DpStepBench.syncBn = syncBn;
+            DpStepBench.lockstepOnly = lockstepOnly;
+            return DpStepBench.run(2, independent, statsRing, steps, batch, processes);
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        java.util.Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
 
     private static double slowest(List<JsonNode> ranks) {
         double worst = 0;

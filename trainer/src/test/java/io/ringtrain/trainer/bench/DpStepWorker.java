@@ -4,6 +4,7 @@ import io.ringtrain.allreduce.Communicator;
 import io.ringtrain.allreduce.CommunicatorConfig;
 import io.ringtrain.allreduce.Compression;
 import io.ringtrain.allreduce.LocalCommunicator;
+import io.ringtrain.allreduce.ReduceOp;
 import io.ringtrain.allreduce.RingCommunicator;
 import io.ringtrain.allreduce.RingServer;
 import io.ringtrain.engine.Tensor;
@@ -61,6 +62,7 @@ public final class DpStepWorker {
             SGD sgd = new SGD(model.parameters(), 0.01).momentum(0.9);
             Samples data = EquivalenceModels.FMNIST_CNN.data(batch * 4, rank);
             ClassificationObjective objective = new ClassificationObjective();
+            if (connected.worldSize() > 1) warmUpCollectives(connected, statsComm, rank);
             int warmup = Math.min(10, steps / 3);
             double[] stepMillis = new double[steps - warmup];
             double[][] phaseMillis = new double[4][steps - warmup]; // forward, backward, gradient wait, optimizer
@@ -115,6 +117,33 @@ public final class DpStepWorker {
                     rank, comm.worldSize(), median, mean, commMs, exposedMs, median(phaseMillis[0]), median(phaseMillis[1]), median(phaseMillis[2]), median(phaseMillis[3]), cpuMsPerStep));
         }
         System.exit(0);
+    }
+
+    /**
+     * Runs a step's collectives (a small and a large gradient bucket, SyncBatchNorm's all-gather and
+     * all-reduce) for {@code dpstep.commWarmUpMillis} (5 s) before anything is timed. A step issues
+     * only a few dozen frames, so without this C2 would still be compiling the ring's code (on the
+     * replica's only core) hundreds of steps in, which a long job never sees; W = 1 has no such code.
+     * Rank 0 decides when to stop, so every rank issues the same collectives.
+     */
+    private static void warmUpCollectives(Communicator comm, Communicator statsComm, int rank) {
+        long millis = Long.getLong("dpstep.commWarmUpMillis", 5000);
+        float[] largeBucket = new float[420_000];
+        float[] smallBucket = new float[1418];
+        double[] sums = new double[128];
+        byte[] stats = new byte[1032];
+        long start = System.nanoTime();
+        byte[] keepGoing = {(byte) (millis > 0 ? 1 : 0)};
+        while (keepGoing[0] == 1) {
+            comm.allReduce(largeBucket, ReduceOp.SUM);
+            for (int i = 0; i < 10; i++) {
+                comm.allReduce(smallBucket, ReduceOp.SUM);
+                statsComm.allGather(stats);
+                statsComm.allReduce(sums, ReduceOp.SUM);
+            }
+            byte[] decision = {(byte) (System.nanoTime() - start < millis * 1_000_000L ? 1 : 0)};
+            keepGoing = comm.broadcast(rank == 0 ? decision : new byte[0], 0);
+        }
     }
 
     static final long[] STATS_NANOS = new long[2]; // allGather (forward), allReduce (backward)
