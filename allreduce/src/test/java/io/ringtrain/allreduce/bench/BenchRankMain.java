@@ -85,7 +85,11 @@ public final class BenchRankMain {
     }
   }
 
-  private static final long JIT_WARM_UP_MILLIS = Long.getLong("ringtrain.bench.jitWarmUpMillis", 4000);
+  /**
+   * 10 s: with four rank JVMs on two cores each gets half a core, and at 4 s C2 was still compiling
+   * through the 64 MiB iterations (W = 4, 64 MiB: 201 ms median after 4 s, 130-137 ms after 12 s).
+   */
+  private static final long JIT_WARM_UP_MILLIS = Long.getLong("ringtrain.bench.jitWarmUpMillis", 10_000);
 
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
