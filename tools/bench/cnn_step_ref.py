@@ -7,31 +7,16 @@ Usage: /usr/bin/python3 tools/bench/cnn_step_ref.py [--threads 2] [--batch 64] [
 """
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
-
-class FmnistCnn(nn.Module):
-    """State-dict names match engine.models.FmnistCnn (conv1, bn1, conv2, bn2, fc1, fc2)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.bn1 = nn.BatchNorm2d(32)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.bn2 = nn.BatchNorm2d(64)
-        self.fc1 = nn.Linear(64 * 7 * 7, 128)
-        self.fc2 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)
-        x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)
-        x = F.relu(self.fc1(x.flatten(1)))
-        return self.fc2(x)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden"))
+from reference_models import FmnistCnn  # noqa: E402  (the module the golden fixtures use)
 
 
 def main():

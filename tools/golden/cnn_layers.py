@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from common import save
+from reference_models import FmnistCnn
 
 torch.manual_seed(1234)
 torch.set_default_dtype(torch.float32)
@@ -113,25 +114,6 @@ loss_case("bce_logits_sum", lambda x, t: F.binary_cross_entropy_with_logits(x, t
 
 
 # ---- the reference CNN: one training step's forward/backward
-class FmnistCnn(nn.Module):
-    """Same module as tools/bench/cnn_step_ref.py (state-dict names must match engine.models.FmnistCnn)."""
-
-    def __init__(self):
-        super().__init__()
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.bn1 = nn.BatchNorm2d(32)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.bn2 = nn.BatchNorm2d(64)
-        self.fc1 = nn.Linear(64 * 7 * 7, 128)
-        self.fc2 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)
-        x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)
-        x = F.relu(self.fc1(x.flatten(1)))
-        return self.fc2(x)
-
-
 model = FmnistCnn()
 # fc1.weight (401k values) follows a formula the Java test repeats, so the fixture stays small:
 # w[i] = 0.02·sin(0.37·i) over the row-major index i.
