@@ -435,7 +435,7 @@ public final class Tensor {
         }
         Tensor out = new Tensor(data, offset, newShape, newStrides);
         Tensor self = this;
-        return record(out, "permute", g -> self.accumulateGrad(of(g, newShape).permute(inverse).toArray()), this);
+        return record(out, "permute", g -> self.accumulateGradOwned(of(g, newShape).permute(inverse).toArray()), this);
     }
 
     public Tensor unsqueeze(int dim) {
@@ -625,7 +625,9 @@ public final class Tensor {
                     case MUL -> { float[] r = new float[n]; for (int i = 0; i < n; i++) r[i] = g[i] * b[i]; yield r; }
                     case DIV -> { float[] r = new float[n]; for (int i = 0; i < n; i++) r[i] = g[i] / b[i]; yield r; }
                 };
-                self.accumulateGrad(sumToShape(ga, outShape, self.shape));
+                // ga may be g itself (add, sub): g is this node's gradient, dropped after this call,
+                // and the branch below only reads it before anything accumulates into it
+                self.accumulateGradOwned(sumToShape(ga, outShape, self.shape));
             }
             if (other.requiresGrad) {
                 float[] gb = new float[n];
@@ -635,7 +637,7 @@ public final class Tensor {
                     case MUL -> { for (int i = 0; i < n; i++) gb[i] = g[i] * a[i]; }
                     case DIV -> { for (int i = 0; i < n; i++) gb[i] = -g[i] * a[i] / (b[i] * b[i]); }
                 }
-                other.accumulateGrad(sumToShape(gb, outShape, other.shape));
+                other.accumulateGradOwned(sumToShape(gb, outShape, other.shape));
             }
         }, this, other);
     }
@@ -936,7 +938,7 @@ public final class Tensor {
                 for (int i = 0; i < batches; i++) {
                     Gemm.sgemm(false, !lb.transposed, m, k, n, 1f, g, i * m * n, n, b.data, bOffsets[i], lb.ld, 0f, ga, i * m * k, k);
                 }
-                self.accumulateGrad(sumToShape(ga, withMatrix(batch, m, k), self.shape));
+                self.accumulateGradOwned(sumToShape(ga, withMatrix(batch, m, k), self.shape));
             }
             if (other.requiresGrad) {
                 // dB = Aᵀ · g
@@ -944,7 +946,7 @@ public final class Tensor {
                 for (int i = 0; i < batches; i++) {
                     Gemm.sgemm(!la.transposed, false, k, n, m, 1f, a.data, aOffsets[i], la.ld, g, i * m * n, n, 0f, gb, i * k * n, n);
                 }
-                other.accumulateGrad(sumToShape(gb, withMatrix(batch, k, n), other.shape));
+                other.accumulateGradOwned(sumToShape(gb, withMatrix(batch, k, n), other.shape));
             }
         }, this, other);
     }

@@ -130,4 +130,36 @@ class TensorTest {
         Tensor x = Tensor.full(Float.NEGATIVE_INFINITY, 1, 3);
         assertArrayEquals(new float[] {0f, 0f, 0f}, x.softmax(-1).toArray());
     }
+
+    /**
+     * Backward hands freshly computed gradient arrays to their inputs without a copy; a tensor
+     * used twice by one op, and a gradient that flows on unchanged (add), must still sum right and
+     * leave every other gradient untouched.
+     */
+    @Test
+    void gradientsHandedOverWithoutACopyStillSumWhenATensorIsUsedTwice() {
+        Tensor x = Tensor.of(new float[] {1f, 2f, 3f, 4f, 5f, 6f}, 2, 3).requiresGrad(true);
+        Tensor w = Tensor.of(new float[] {0.5f, -1f, 2f, 1f, 0f, 3f}, 3, 2).requiresGrad(true);
+        // x + x, x - x, x * x, then x·w and (xᵀ)ᵀ: every path reaches x more than once
+        Tensor z = Tensor.zeros(2, 3).requiresGrad(true);
+        // x + z last, so backward reaches it first: its gradient arrives at x and z as one array,
+        // and x gets more afterwards
+        Tensor y = x.add(x).sum().add(x.sub(x).sum()).add(x.mul(x).sum()).add(x.matmul(w).sum())
+                .add(x.permute(1, 0).permute(1, 0).mul(x).sum()).add(x.add(z).sum());
+        y.backward();
+        float[] expectX = new float[6];
+        float[] xs = x.toArray(), ws = w.toArray();
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 3; j++) {
+                int at = i * 3 + j;
+                // d/dx of x + 2x + 0 + x² + (x·w summed) + x²
+                expectX[at] = 1f + 2f + 2f * xs[at] + (ws[j * 2] + ws[j * 2 + 1]) + 2f * xs[at];
+            }
+        }
+        assertArrayEquals(expectX, x.gradArray(), 1e-5f);
+        float[] expectW = new float[6];
+        for (int j = 0; j < 3; j++) for (int k = 0; k < 2; k++) expectW[j * 2 + k] = xs[j] + xs[3 + j];
+        assertArrayEquals(expectW, w.gradArray(), 1e-5f);
+        assertArrayEquals(new float[] {1f, 1f, 1f, 1f, 1f, 1f}, z.gradArray());
+    }
 }
