@@ -53,7 +53,7 @@ final class Activations {
         Workers.forRange(n, 1, (chunk, start, end) -> leakyReluForward(x, y, slope, start, end));
         if (!GradMode.isEnabled()) return Tensor.of(y, input.shape());
         return Tensor.fromOp(y, input.shape(), op, dy -> {
-            float[] dx = new float[n];
+            float[] dx = dy; // element-wise, and dy is ours to overwrite (BackwardFn): no new array
             Workers.forRange(n, 1, (chunk, start, end) -> leakyReluBackward(x, dy, dx, slope, start, end));
             input.accumulateGradOwned(dx);
         }, input);

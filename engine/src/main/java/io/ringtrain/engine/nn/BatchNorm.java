@@ -165,7 +165,7 @@ public class BatchNorm extends Module {
             } else {
                 for (int c = 0; c < channels; c++) dyScale[c] = (w == null ? 1f : w[c]) * invstd[c];
             }
-            float[] dx = new float[x.length];
+            float[] dx = dy; // element-wise, and dy is ours to overwrite (BackwardFn): no new array
             BatchNormKernels.backwardInput(dy, x, batchF, channels, spatialF, meanUsed, dyScale, xmuScale, constant, dx);
             in.accumulateGradOwned(dx);
         }, input, weight, bias);
