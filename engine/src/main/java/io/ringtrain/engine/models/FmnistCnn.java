@@ -31,7 +31,7 @@ public class FmnistCnn extends Module {
     private final BatchNorm2d bn2;
     private final Linear fc1;
     private final Linear fc2;
-    private final ReLU relu = new ReLU();
+    private final ReLU relu = new ReLU(true); // in place, as torchvision's models: each ReLU follows BatchNorm or Linear
     private final MaxPool2d pool = new MaxPool2d(2);
     private final Flatten flatten = new Flatten();
 

@@ -47,9 +47,25 @@ final class Activations {
     }
 
     static Tensor leakyRelu(Tensor input, float slope, String op) {
+        return leakyRelu(input, slope, op, false);
+    }
+
+    /**
+     * With {@code inplace} (PyTorch's {@code inplace=True}) the result is written over the input's
+     * own array when it has one (contiguous, from offset 0): one activation-sized array less per
+     * call. Backward then reads the output where it would read the input, which gives the same mask
+     * because a slope ≥ 0 keeps every sign. As in PyTorch, the caller must not need the input's old
+     * values afterwards (fine after Conv2d, BatchNorm or Linear, whose backward reads their inputs).
+     */
+    static Tensor leakyRelu(Tensor input, float slope, String op, boolean inplace) {
+        if (inplace && input.isLeaf() && input.requiresGrad()) {
+            throw new IllegalArgumentException(op + "(inplace=True) on a leaf tensor that requires grad (shape "
+                    + java.util.Arrays.toString(input.shape()) + ") would overwrite the values its gradient is taken at; use the layer without inplace");
+        }
+        boolean overwrite = inplace && input.isContiguous() && input.storageOffset() == 0 && input.storage().length == input.numel();
         float[] x = input.contiguous().data();
         int n = x.length;
-        float[] y = new float[n];
+        float[] y = overwrite ? x : new float[n];
         Workers.forRange(n, 1, (chunk, start, end) -> leakyReluForward(x, y, slope, start, end));
         if (!GradMode.isEnabled()) return Tensor.of(y, input.shape());
         return Tensor.fromOp(y, input.shape(), op, dy -> {

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ActivationsTest {
     private static final SplittableRandom RNG = new SplittableRandom(9);
@@ -45,5 +47,45 @@ class ActivationsTest {
         assertArrayEquals(new float[] {0, 0, 3}, y.toArray());
         assertArrayEquals(new int[] {2, 60}, new Flatten().forward(Tensor.zeros(2, 3, 4, 5)).shape());
         assertArrayEquals(new int[] {2, 12, 5}, new Flatten(1, 2).forward(Tensor.zeros(2, 3, 4, 5)).shape());
+    }
+
+    @Test
+    void inPlaceReluGradientsMatchCentralDifferences() {
+        // in place needs a non-leaf input: the probe goes through x·2 first
+        GradCheck.check("relu inplace", in -> new ReLU(true).forward(in.get(0).mul(2f)), awayFromZero(3, 5));
+        GradCheck.check("leaky relu 0.1 inplace", in -> new LeakyReLU(0.1f, true).forward(in.get(0).mul(2f)), awayFromZero(3, 5));
+    }
+
+    /** In place writes over the input's array and gives the same values and gradients, bit for bit, zeros included. */
+    @Test
+    void inPlaceEqualsOutOfPlace() {
+        for (float slope : new float[] {0f, 0.1f}) {
+            Tensor x1 = Tensor.randn(RNG, 4, 6);
+            float[] d = x1.storage();
+            d[0] = 0f;
+            d[1] = -0f;
+            d[2] = 1e-30f;
+            Tensor x2 = Tensor.of(d.clone(), 4, 6);
+            x1.requiresGrad(true);
+            x2.requiresGrad(true);
+            Tensor w = Tensor.randn(RNG, 4, 6);
+            Tensor h1 = x1.mul(1f), h2 = x2.mul(1f);
+            Tensor y1 = (slope == 0f ? new ReLU(false) : new LeakyReLU(slope, false)).forward(h1);
+            Tensor y2 = (slope == 0f ? new ReLU(true) : new LeakyReLU(slope, true)).forward(h2);
+            assertTrue(y2.storage() == h2.storage(), "slope " + slope + ": the result should reuse its input's array");
+            assertArrayEquals(y1.toArray(), y2.toArray());
+            y1.mul(w).sum().backward();
+            y2.mul(w).sum().backward();
+            assertArrayEquals(x1.gradArray(), x2.gradArray());
+        }
+    }
+
+    @Test
+    void inPlaceRefusesWhatPyTorchRefuses() {
+        Tensor leaf = Tensor.randn(RNG, 2, 3).requiresGrad(true);
+        IllegalArgumentException onLeaf = assertThrows(IllegalArgumentException.class, () -> new ReLU(true).forward(leaf));
+        assertTrue(onLeaf.getMessage().contains("leaf") && onLeaf.getMessage().contains("[2, 3]"), onLeaf.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class, () -> new LeakyReLU(-0.5f, true));
+        assertTrue(negative.getMessage().contains("-0.5"), negative.getMessage());
     }
 }
