@@ -19,10 +19,15 @@ Each timed span ends with torch.cuda.synchronize(). One JSON line per model: {"m
 """
 import argparse
 import json
+import os
 import statistics
+import sys
 import time
 
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "golden"))
+from reference_models import FmnistCnn  # noqa: E402  (engine.models.FmnistCnn's PyTorch twin)
 
 
 def set_tf32(allowed):
@@ -45,27 +50,6 @@ def set_cudnn_tf32(allowed):
         return "cudnn.conv.fp32_precision=" + conv.fp32_precision
     cudnn.allow_tf32 = allowed
     return "cudnn.allow_tf32=" + str(cudnn.allow_tf32)
-
-
-class FmnistCnn(torch.nn.Module):
-    """Same as tools/bench/cnn_step_ref.py and engine.models.FmnistCnn."""
-
-    def __init__(self):
-        super().__init__()
-        nn = torch.nn
-        self.conv1 = nn.Conv2d(1, 32, 3, padding=1)
-        self.bn1 = nn.BatchNorm2d(32)
-        self.conv2 = nn.Conv2d(32, 64, 3, padding=1)
-        self.bn2 = nn.BatchNorm2d(64)
-        self.fc1 = nn.Linear(64 * 7 * 7, 128)
-        self.fc2 = nn.Linear(128, 10)
-
-    def forward(self, x):
-        F = torch.nn.functional
-        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)
-        x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)
-        x = F.relu(self.fc1(x.flatten(1)))
-        return self.fc2(x)
 
 
 def sync(device):

@@ -1,5 +1,6 @@
 """PyTorch twins of the engine's built-in models, shared by the golden-fixture scripts and the
-benchmark references (tools/bench/cnn_step_ref.py). State-dict names must match the Java models."""
+benchmark references (tools/bench/cnn_step_ref.py, gpu_step_ref.py). State-dict names must match the
+Java models."""
 import torch.nn as nn
 import torch.nn.functional as F
 
