@@ -43,7 +43,7 @@ public final class DpStepBench {
         Map<Setup, List<JsonNode>> last = new EnumMap<>(Setup.class);
         for (int round = 0; round < rounds; round++) {
             for (Setup setup : Setup.values()) {
-                List<JsonNode> ranks = setup.run(steps, batch);
+                List<JsonNode> ranks = launch(setup, steps, batch);
                 times.computeIfAbsent(setup, k -> new ArrayList<>()).add(slowest(ranks));
                 last.put(setup, ranks);
             }
@@ -89,8 +89,6 @@ public final class DpStepBench {
      */
     private static final String STEP = "mean_step_ms";
     private static String compression = "none";
-    private static boolean syncBn = true;
-    private static boolean lockstepOnly = false;
 
     /** The set-ups a round runs: replica processes, and how they synchronise. */
     private enum Setup {
@@ -116,12 +114,6 @@ public final class DpStepBench {
             this.syncBn = syncBn;
             this.lockstepOnly = lockstepOnly;
         }
-
-        List<JsonNode> run(int steps, int batch) throws Exception {
-            DpStepBench.syncBn = syncBn;
-            DpStepBench.lockstepOnly = lockstepOnly;
-            return DpStepBench.run(2, independent, statsRing, steps, batch, processes);
-        }
     }
 
     private static double median(List<Double> values) {
@@ -137,18 +129,18 @@ public final class DpStepBench {
     }
 
     /**
-     * Starts {@code processes} replica JVMs, each on one core (pinned with taskset where the machine
-     * has a core per process): one ring of that size, or, if {@code independent}, single replicas
-     * that do not communicate.
+     * Starts the set-up's replica JVMs, each pinned to its own core (with taskset, where the machine
+     * has two), and returns each one's JSON line.
      */
-    private static List<JsonNode> run(int cores, boolean independent, boolean statsRing, int steps, int batch, int processes) throws Exception {
+    private static List<JsonNode> launch(Setup setup, int steps, int batch) throws Exception {
+        int processes = setup.processes;
         List<String> peers = new ArrayList<>();
-        for (int r = 0; r < (statsRing ? 2 : 1) * processes; r++) {
+        for (int r = 0; r < (setup.statsRing ? 2 : 1) * processes; r++) {
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 peers.add("127.0.0.1:" + probe.getLocalPort());
             }
         }
-        boolean pin = Files.isExecutable(Path.of("/usr/bin/taskset")) && Runtime.getRuntime().availableProcessors() >= cores;
+        boolean pin = Files.isExecutable(Path.of("/usr/bin/taskset")) && Runtime.getRuntime().availableProcessors() >= 2;
         List<Process> started = new ArrayList<>();
         for (int r = 0; r < processes; r++) {
             List<String> cmd = new ArrayList<>();
@@ -158,10 +150,11 @@ public final class DpStepBench {
                     // a fixed heap whose young generation holds ~15 steps of activations and gradients
                     // (~80 MB a step): one collection every ~15 steps rather than one a step
                     "-Xms2g", "-Xmx2g", "-Xmn1200m",
-                    "-Ddpstep.statsRing=" + statsRing, "-Ddpstep.compression=" + compression, "-Ddpstep.syncBn=" + syncBn, "-Ddpstep.lockstep=" + lockstepOnly, "-Ddpstep.fakeComm=" + lockstepOnly,
+                    "-Ddpstep.statsRing=" + setup.statsRing, "-Ddpstep.compression=" + compression, "-Ddpstep.syncBn=" + setup.syncBn,
+                    "-Ddpstep.lockstep=" + setup.lockstepOnly, "-Ddpstep.fakeComm=" + setup.lockstepOnly,
                     "-cp", System.getProperty("java.class.path"), DpStepWorker.class.getName(),
-                    Integer.toString(independent ? 0 : r), Integer.toString(steps), Integer.toString(batch)));
-            cmd.addAll(independent ? List.of(peers.get(r)) : peers);
+                    Integer.toString(setup.independent ? 0 : r), Integer.toString(steps), Integer.toString(batch)));
+            cmd.addAll(setup.independent ? List.of(peers.get(r)) : peers);
             started.add(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }
         List<JsonNode> out = new ArrayList<>();

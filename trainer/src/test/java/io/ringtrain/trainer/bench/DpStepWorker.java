@@ -33,8 +33,8 @@ import java.util.Locale;
  * <p>Diagnostic switches (system properties), each isolating one cost of the W = 2 step:
  * {@code dpstep.noReplica} connects the ring but synchronises nothing; {@code dpstep.fakeComm}
  * packs and unpacks the gradient buckets but completes their all-reduces at once (no network);
- * {@code dpstep.lockstep} adds a barrier before every step, so the replicas run in step as a real
- * ring forces them to; {@code dpstep.bucketBytes} / {@code dpstep.firstBucketBytes} set the bucket caps.
+ * {@code dpstep.lockstep} starts every timed step with a barrier, so the replicas run in step as a
+ * real ring forces them to; {@code dpstep.bucketBytes} / {@code dpstep.firstBucketBytes} set the bucket caps.
  */
 public final class DpStepWorker {
     public static void main(String[] args) throws Exception {
