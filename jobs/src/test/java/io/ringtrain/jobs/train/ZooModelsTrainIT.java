@@ -26,20 +26,12 @@ class ZooModelsTrainIT extends LocalSparkTest {
     @CsvSource({"small-resnet, sgd, 0.05", "lstm-classifier, adamw, 0.003", "transformer-classifier, adamw, 0.002"})
     void oneEpochOnTwoReplicasLearnsFashionMnist(String model, String optimizer, double lr, @TempDir Path tmp) throws Exception {
         Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 2000, 1000);
-        TrainJobConfig c = new TrainJobConfig();
+        TrainJobConfig c = TrainJobLocalIT.config(data, tmp.resolve("run")); // 2 replicas, 1 epoch, seed 7
         c.model = model;
         c.optimizer = optimizer;
         c.lr = lr;
         c.weightDecay = optimizer.equals("adamw") ? 0.01 : 5e-4;
-        c.data = data.toString();
-        c.runDir = tmp.resolve("run").toString();
-        c.replicas = 2;
         c.batchSize = 8;
-        c.epochs = 1;
-        c.seed = 7;
-        c.mean = new float[] {0.2860f};
-        c.std = new float[] {0.3530f};
-        c.maxAttempts = 1;
 
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
 
