@@ -23,8 +23,8 @@ import java.util.Locale;
  * without communicating (what sharing the machine's memory system costs, which no all-reduce can
  * avoid); with SyncBatchNorm on a ring of its own (the job's set-up) and with plain per-replica
  * BatchNorm (DDP's default); with two replicas kept in step by a barrier that send no gradients
- * ({@code lockstep_efficiency}: the cost of running in step alone, chiefly waiting out the other
- * replica's GC pauses); and the share of all-reduce time hidden behind backward. Step times are
+ * ({@code lockstep_efficiency}: the cost of running in step alone: every step lasts as long as the
+ * slower replica's); and the share of all-reduce time hidden behind backward. Step times are
  * means (see {@link #STEP}). Every set-up runs once per round, {@code -Ddpstep.rounds} (3) rounds
  * interleaved, and each figure is the median over rounds. Replicas of a ring first run its
  * collectives for a few seconds untimed (JIT warm-up, see DpStepWorker). Per-phase medians and CPU
@@ -101,7 +101,7 @@ public final class DpStepBench {
         // plain BatchNorm, per replica (DDP's default; the job's syncBatchNorm = false)
         PLAIN_BN(2, false, false, false, false),
         // plain BatchNorm, replicas kept in step by a barrier, gradients packed but not sent: what
-        // running in lockstep costs by itself (each replica also waits out the other's GC pauses)
+        // running in lockstep costs by itself (each step lasts as long as the slower replica's)
         LOCKSTEP(2, false, false, false, true);
 
         final int processes;
