@@ -62,10 +62,9 @@ final class Activations {
             throw new IllegalArgumentException(op + "(inplace=True) on a leaf tensor that requires grad (shape "
                     + java.util.Arrays.toString(input.shape()) + ") would overwrite the values its gradient is taken at; use the layer without inplace");
         }
-        boolean overwrite = inplace && input.isContiguous() && input.storageOffset() == 0 && input.storage().length == input.numel();
         float[] x = input.contiguous().data();
         int n = x.length;
-        float[] y = overwrite ? x : new float[n];
+        float[] y = inplace && x == input.storage() ? x : new float[n]; // data() copies unless the input owns its array
         Workers.forRange(n, 1, (chunk, start, end) -> leakyReluForward(x, y, slope, start, end));
         if (!GradMode.isEnabled()) return Tensor.of(y, input.shape());
         return Tensor.fromOp(y, input.shape(), op, dy -> {
