@@ -4,13 +4,15 @@
 Starts W processes (torch.multiprocessing), each joins a Gloo process group on 127.0.0.1 and,
 for every size, runs `warmup` untimed all-reduces of a float32 tensor, then `iters` timed ones,
 each after a barrier, the same protocol as the Java benchmark. Rank 0 prints one JSON line per size:
-{"world": W, "bytes": B, "median_s": ...}.
+{"world": W, "bytes": B, "median_s": ..., "user_s": ..., "sys_s": ...}, the last two being the CPU
+its process (every thread, Gloo's included) used per timed iteration in user space and in the kernel.
 
 Usage: /usr/bin/python3 tools/bench/allreduce_gloo.py --world 4 --sizes 4096,1048576 --iters 200,50 --warmup 50,5
 """
 import argparse
 import json
 import os
+import resource
 import socket
 import statistics
 import time
@@ -34,13 +36,17 @@ def run(rank, world, port, sizes, iters, warmup):
         for _ in range(n_warm):
             dist.all_reduce(t)
         times = []
+        before = resource.getrusage(resource.RUSAGE_SELF)
         for _ in range(n_iter):
             dist.barrier()
             start = time.perf_counter()
             dist.all_reduce(t)
             times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_SELF)
         if rank == 0:
-            print(json.dumps({"world": world, "bytes": size, "median_s": statistics.median(times)}), flush=True)
+            print(json.dumps({"world": world, "bytes": size, "median_s": statistics.median(times),
+                              "user_s": (after.ru_utime - before.ru_utime) / n_iter,
+                              "sys_s": (after.ru_stime - before.ru_stime) / n_iter}), flush=True)
     dist.destroy_process_group()
 
 

@@ -29,7 +29,9 @@ import java.util.regex.Pattern;
  * Time is rank 0's median over timed iterations, each started after a barrier. Bus bandwidth =
  * 2(W−1)/W · bytes / time (the NCCL convention), in GB/s (10^9 bytes). {@code ours} and {@code
  * reference} are bus bandwidths; ratio = ours / reference (higher is better), which for one size
- * equals reference time / our time. Options: {@code --worlds 2,4 --sizes B,.. --iters N,..
+ * equals reference time / our time. Each line also gives the CPU one rank's process used per
+ * all-reduce, in user space and in the kernel ({@code ours_cpu_ms}, {@code reference_cpu_ms}):
+ * with four ranks on two cores, CPU is what bounds the time. Options: {@code --worlds 2,4 --sizes B,.. --iters N,..
  * --warmup N,.. --small-bytes B --no-reference} (the last two for choosing the threshold).
  */
 public final class AllReduceBench {
@@ -70,27 +72,36 @@ public final class AllReduceBench {
     File logs = new File(root, "allreduce/target/bench-logs");
     double tcpBytesPerSecond = noReference ? Double.NaN : tcpBound(logs);
     for (int world : worlds) {
-      Map<Integer, Double> ours = ourMedians(world, logs);
-      Map<Integer, Double> gloo = noReference ? Map.of() : glooMedians(world, root);
+      Map<Integer, Timing> ours = ourMedians(world, logs);
+      Map<Integer, Timing> gloo = noReference ? Map.of() : glooMedians(world, root);
       for (int size : SIZES) {
         double busFactor = 2.0 * (world - 1) / world * size;
-        double ourBus = busFactor / ours.get(size) / 1e9;
+        double ourBus = busFactor / ours.get(size).medianSeconds() / 1e9;
         String params = String.format(Locale.ROOT, "{\"world\":%d,\"mib\":%s}", world, mib(size));
         if (gloo.containsKey(size)) {
-          double glooBus = busFactor / gloo.get(size) / 1e9;
+          double glooBus = busFactor / gloo.get(size).medianSeconds() / 1e9;
           line(params, "vs-gloo", ourBus, glooBus, ours.get(size), gloo.get(size));
         }
-        line(params, "vs-tcp-bound", ourBus, tcpBytesPerSecond / 1e9, ours.get(size), Double.NaN);
+        line(params, "vs-tcp-bound", ourBus, tcpBytesPerSecond / 1e9, ours.get(size), null);
       }
     }
   }
 
-  private static void line(String params, String metric, double ours, double reference, double ourSeconds, double referenceSeconds) {
+  /** One size's result on rank 0: median time, and its process's CPU per iteration (NaN: unknown). */
+  private record Timing(double medianSeconds, double userMillis, double systemMillis) {
+    String cpuJson() {
+      return String.format(Locale.ROOT, "{\"user\":%.2f,\"sys\":%.2f}", userMillis, systemMillis).replace("NaN", "null");
+    }
+  }
+
+  private static void line(String params, String metric, double ours, double reference, Timing ourTiming, Timing referenceTiming) {
     StringBuilder json = new StringBuilder();
     json.append(String.format(Locale.ROOT, "{\"bench\":\"allreduce\",\"params\":%s,\"metric\":\"%s\",\"ours\":%.4f,\"reference\":%.4f,\"ratio\":%.3f",
         params, metric, ours, reference, ours / reference));
-    json.append(String.format(Locale.ROOT, ",\"unit\":\"bus GB/s\",\"ours_median_ms\":%.4f", ourSeconds * 1e3));
-    if (!Double.isNaN(referenceSeconds)) json.append(String.format(Locale.ROOT, ",\"reference_median_ms\":%.4f", referenceSeconds * 1e3));
+    json.append(String.format(Locale.ROOT, ",\"unit\":\"bus GB/s\",\"ours_median_ms\":%.4f", ourTiming.medianSeconds() * 1e3));
+    if (referenceTiming != null) json.append(String.format(Locale.ROOT, ",\"reference_median_ms\":%.4f", referenceTiming.medianSeconds() * 1e3));
+    json.append(",\"ours_cpu_ms\":").append(ourTiming.cpuJson());
+    if (referenceTiming != null) json.append(",\"reference_cpu_ms\":").append(referenceTiming.cpuJson());
     System.out.println(json.append('}'));
   }
 
@@ -116,8 +127,8 @@ public final class AllReduceBench {
     return rates.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
   }
 
-  private static Map<Integer, Double> ourMedians(int world, File logs) throws Exception {
-    Map<Integer, Double> medians = new HashMap<>();
+  private static Map<Integer, Timing> ourMedians(int world, File logs) throws Exception {
+    Map<Integer, Timing> medians = new HashMap<>();
     try (RankProcesses ranks =
         RankProcesses.start(world, BenchRankMain.class, RANK_JVM_FLAGS,
             r -> List.of(Integer.toString(r), Integer.toString(world), Integer.toString(smallBufferBytes), join(SIZES), join(ITERS), join(WARMUP)),
@@ -127,7 +138,8 @@ public final class AllReduceBench {
         if (line == null) throw new IllegalStateException("benchmark ranks stopped reporting; see " + logs);
         if (line.text().startsWith("RESULT ")) {
           String[] parts = line.text().split(" ");
-          medians.put(Integer.parseInt(parts[1]), Long.parseLong(parts[2]) / 1e9);
+          long user = Long.parseLong(parts[3]), system = Long.parseLong(parts[4]);
+          medians.put(Integer.parseInt(parts[1]), new Timing(Long.parseLong(parts[2]) / 1e9, user < 0 ? Double.NaN : user / 1e6, system < 0 ? Double.NaN : system / 1e6));
         }
       }
       ranks.awaitExit(10_000);
@@ -135,8 +147,8 @@ public final class AllReduceBench {
     return medians;
   }
 
-  private static Map<Integer, Double> glooMedians(int world, File root) throws Exception {
-    Map<Integer, Double> medians = new HashMap<>();
+  private static Map<Integer, Timing> glooMedians(int world, File root) throws Exception {
+    Map<Integer, Timing> medians = new HashMap<>();
     File script = new File(root, "tools/bench/allreduce_gloo.py");
     ProcessBuilder builder =
         new ProcessBuilder("/usr/bin/python3", script.getPath(), "--world", Integer.toString(world), "--sizes", join(SIZES), "--iters", join(ITERS), "--warmup", join(WARMUP))
@@ -144,11 +156,14 @@ public final class AllReduceBench {
     builder.environment().remove("OPENBLAS_CORETYPE");
     builder.environment().remove("OPENBLAS_L2_SIZE");
     Process python = builder.start();
-    Pattern result = Pattern.compile("\"bytes\": (\\d+), \"median_s\": ([0-9.eE+-]+)");
+    String number = "([0-9.eE+-]+)";
+    Pattern result = Pattern.compile("\"bytes\": (\\d+), \"median_s\": " + number + ", \"user_s\": " + number + ", \"sys_s\": " + number);
     try (BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8))) {
       for (String text; (text = out.readLine()) != null; ) {
         Matcher m = result.matcher(text);
-        if (m.find()) medians.put(Integer.parseInt(m.group(1)), Double.parseDouble(m.group(2)));
+        if (m.find()) {
+          medians.put(Integer.parseInt(m.group(1)), new Timing(Double.parseDouble(m.group(2)), Double.parseDouble(m.group(3)) * 1e3, Double.parseDouble(m.group(4)) * 1e3));
+        }
       }
     }
     if (python.waitFor() != 0 || medians.isEmpty()) {

@@ -16,7 +16,9 @@ import java.util.List;
  * communicator's default). For each size: {@code warmup}
  * untimed all-reduces, then {@code iters} timed ones, each after a barrier so that every rank
  * starts together (the protocol of tools/bench/allreduce_gloo.py). Rank 0 prints {@code RESULT
- * bytes medianNanos} per size.
+ * bytes medianNanos userNanos systemNanos} per size: the median time, and the CPU its whole JVM
+ * spent per timed iteration in user space and in the kernel (barriers included, as for Gloo;
+ * -1 where /proc is missing).
  */
 public final class BenchRankMain {
   public static void main(String[] args) throws Exception {
@@ -45,18 +47,19 @@ public final class BenchRankMain {
         float[] buf = new float[sizes[s] / Float.BYTES]; // zeros: sums stay zero, no subnormals
         for (int i = 0; i < warmup[s]; i++) communicator.allReduce(buf, ReduceOp.SUM);
         long[] nanos = new long[iters[s]];
-        long cpuBefore = processCpuNanos();
+        long[] cpuBefore = ProcessCpu.userAndSystemNanos();
         for (int i = 0; i < iters[s]; i++) {
           communicator.barrier();
           long start = System.nanoTime();
           communicator.allReduce(buf, ReduceOp.SUM);
           nanos[i] = System.nanoTime() - start;
         }
-        long cpuPerIteration = (processCpuNanos() - cpuBefore) / iters[s]; // every thread of this rank's JVM, barriers included
-        if (rank == 0) System.err.println("cpu(us) per all-reduce " + sizes[s] + ": " + cpuPerIteration / 1000);
+        long[] cpuAfter = ProcessCpu.userAndSystemNanos();
+        long userNanos = cpuBefore == null ? -1 : (cpuAfter[0] - cpuBefore[0]) / iters[s];
+        long systemNanos = cpuBefore == null ? -1 : (cpuAfter[1] - cpuBefore[1]) / iters[s];
         if (rank == 0) System.err.println("times(us) " + sizes[s] + ": " + Arrays.toString(Arrays.stream(nanos).map(t -> t / 1000).toArray()));
         Arrays.sort(nanos);
-        if (rank == 0) System.out.println("RESULT " + sizes[s] + " " + nanos[nanos.length / 2]);
+        if (rank == 0) System.out.println("RESULT " + sizes[s] + " " + nanos[nanos.length / 2] + " " + userNanos + " " + systemNanos);
         System.out.flush();
       }
       communicator.barrier();
@@ -90,10 +93,6 @@ public final class BenchRankMain {
    * through the 64 MiB iterations (W = 4, 64 MiB: 201 ms median after 4 s, 130-137 ms after 12 s).
    */
   private static final long JIT_WARM_UP_MILLIS = Long.getLong("ringtrain.bench.jitWarmUpMillis", 10_000);
-
-  private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-  }
 
   static int[] ints(String commaSeparated) {
     return Arrays.stream(commaSeparated.split(",")).mapToInt(Integer::parseInt).toArray();
