@@ -18,11 +18,15 @@ import io.ringtrain.trainer.sync.DistributedReplica;
 import io.ringtrain.trainer.sync.ReplicaOptions;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One replica of the dp-step benchmark in its own JVM: fmnist-cnn training steps (forward,
@@ -35,6 +39,13 @@ import java.util.Locale;
  * packs and unpacks the gradient buckets but completes their all-reduces at once (no network);
  * {@code dpstep.lockstep} starts every timed step with a barrier, so the replicas run in step as a
  * real ring forces them to; {@code dpstep.bucketBytes} / {@code dpstep.firstBucketBytes} set the bucket caps.
+ *
+ * <p>Where a W = 2 step's time goes: {@code dpstep.warmupSteps} (default 30) untimed steps first;
+ * {@code dpstep.threads} prints each thread's CPU per timed step; {@code dpstep.printSteps} every
+ * step's time; {@code dpstep.timeStats} the time spent in SyncBatchNorm's collectives; and {@code
+ * dpstep.traceFile=PREFIX} writes when each of those collectives was entered and left on this rank
+ * (file PREFIX + rank, {@code System.nanoTime()}, which on Linux is one clock for every process),
+ * for tools/bench/dpstep_sync_trace.py to split into arrival skew and latency.
  */
 public final class DpStepWorker {
     public static void main(String[] args) throws Exception {
@@ -47,7 +58,8 @@ public final class DpStepWorker {
         Communicator connected = connect(gradientPeers, rank);
         Communicator comm = Boolean.getBoolean("dpstep.fakeComm") ? fake(connected) : connected;
         Communicator statsComm = statsRing ? connect(peers.subList(peers.size() / 2, peers.size()), rank) : comm;
-        if (Boolean.getBoolean("dpstep.timeStats")) statsComm = timed(statsComm);
+        String traceFile = System.getProperty("dpstep.traceFile");
+        if (Boolean.getBoolean("dpstep.timeStats") || traceFile != null) statsComm = timed(statsComm);
         try (comm; Communicator closeStats = statsRing ? statsComm : null) {
             // -Ddpstep.syncBn=false: each replica normalises with its own batch statistics (no BatchNorm collectives)
             Module model = EquivalenceModels.FMNIST_CNN.model(Boolean.parseBoolean(System.getProperty("dpstep.syncBn", "true")) ? statsComm : new LocalCommunicator());
@@ -63,14 +75,19 @@ public final class DpStepWorker {
             Samples data = EquivalenceModels.FMNIST_CNN.data(batch * 4, rank);
             ClassificationObjective objective = new ClassificationObjective();
             if (connected.worldSize() > 1) warmUpCollectives(connected, statsComm, rank);
-            int warmup = Math.min(10, steps / 3);
+            // 30 steps: on its one core a replica's C2 compiles the model's kernels for ~10 steps (60-130 ms
+            // each, against ~40 steady), and keeps refining them for ~20 more
+            int warmup = Integer.getInteger("dpstep.warmupSteps", Math.min(30, steps / 3));
             double[] stepMillis = new double[steps - warmup];
             double[][] phaseMillis = new double[4][steps - warmup]; // forward, backward, gradient wait, optimizer
             long cpuAtWarmup = 0;
+            Map<String, Long> threadsAtWarmup = null;
             for (int s = 0; s < steps; s++) {
                 if (s == warmup) {
                     cpuAtWarmup = processCpuNanos();
+                    threadsAtWarmup = threadCpu();
                     STATS_NANOS[0] = STATS_NANOS[1] = 0;
+                    traceCount = 0;
                 }
                 if (s == warmup && replica != null) replica.resetCommStats();
                 int[] idx = new int[batch];
@@ -100,13 +117,20 @@ public final class DpStepWorker {
                         rank, STATS_NANOS[0] / 1e6 / stepMillis.length, STATS_NANOS[1] / 1e6 / stepMillis.length);
             }
             if (Boolean.getBoolean("dpstep.threads")) {
-                var threads = java.lang.management.ManagementFactory.getThreadMXBean();
-                java.util.Map<String, Long> byName = new java.util.TreeMap<>();
-                for (long id : threads.getAllThreadIds()) {
-                    var info = threads.getThreadInfo(id);
-                    if (info != null) byName.merge(info.getThreadName().replaceAll("\\d+", "N"), threads.getThreadCpuTime(id) / 1_000_000, Long::sum);
+                StringBuilder perStep = new StringBuilder(); // GC and JIT threads are not Java threads: process CPU minus these
+                for (var e : threadCpu().entrySet()) {
+                    long timed = e.getValue() - threadsAtWarmup.getOrDefault(e.getKey(), 0L);
+                    if (timed > 0) perStep.append(String.format(Locale.ROOT, "%s=%.2f ", e.getKey(), timed / 1e6 / stepMillis.length));
                 }
-                System.err.println("rank " + rank + " thread CPU ms (whole run): " + byName + ", process " + processCpuNanos() / 1_000_000);
+                System.err.println("rank " + rank + " thread CPU ms per timed step: " + perStep);
+            }
+            if (Boolean.getBoolean("dpstep.printSteps")) {
+                System.err.println("rank " + rank + " step ms: " + Arrays.toString(Arrays.stream(stepMillis).map(t -> Math.round(t * 10) / 10.0).toArray()));
+            }
+            if (traceFile != null) {
+                StringBuilder lines = new StringBuilder("# steps " + stepMillis.length + "\n");
+                for (int i = 0; i < traceCount; i++) lines.append(TRACE[2 * i]).append(' ').append(TRACE[2 * i + 1]).append('\n');
+                Files.writeString(Path.of(traceFile + rank), lines);
             }
             double median = median(stepMillis);
             double mean = Arrays.stream(stepMillis).average().orElse(0); // GC pauses included: what throughput sees
@@ -146,6 +170,9 @@ public final class DpStepWorker {
         }
     }
 
+    /** Entry and exit nanos of SyncBatchNorm's collectives in the timed steps, for dpstep.traceFile. */
+    static final long[] TRACE = new long[200_000];
+    static int traceCount;
     static final long[] STATS_NANOS = new long[2]; // allGather (forward), allReduce (backward)
 
     /** The communicator with the time spent in SyncBatchNorm's two blocking collectives counted. */
@@ -157,6 +184,12 @@ public final class DpStepWorker {
             } catch (java.lang.reflect.InvocationTargetException e) {
                 throw e.getCause();
             } finally {
+                boolean statsCollective = m.getName().equals("allGather") || m.getName().equals("allReduce");
+                if (statsCollective && traceCount < TRACE.length / 2) {
+                    TRACE[2 * traceCount] = t0;
+                    TRACE[2 * traceCount + 1] = System.nanoTime();
+                    traceCount++;
+                }
                 if (m.getName().equals("allGather")) STATS_NANOS[0] += System.nanoTime() - t0;
                 if (m.getName().equals("allReduce")) STATS_NANOS[1] += System.nanoTime() - t0;
             }
@@ -181,6 +214,17 @@ public final class DpStepWorker {
         return RingCommunicator.connect(server, CommunicatorConfig.builder().setPeers(peers).setRank(rank)
                 .setSecret("dp-step".getBytes(StandardCharsets.UTF_8)).optTimeout(Duration.ofSeconds(120))
                 .optSegmentBytes(Integer.getInteger("dpstep.segmentBytes", 256 << 10)).build());
+    }
+
+    /** CPU nanos per Java thread name, numbers folded (all I/O threads together). */
+    private static Map<String, Long> threadCpu() {
+        var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<String, Long> byName = new TreeMap<>();
+        for (long id : threads.getAllThreadIds()) {
+            var info = threads.getThreadInfo(id);
+            if (info != null) byName.merge(info.getThreadName().replaceAll("\\d+", "N"), threads.getThreadCpuTime(id), Long::sum);
+        }
+        return byName;
     }
 
     private static long processCpuNanos() {
