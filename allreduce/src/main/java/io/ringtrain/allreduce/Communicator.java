@@ -29,7 +29,15 @@ public interface Communicator extends AutoCloseable {
   /** As {@link #allReduce(float[], ReduceOp)} over {@code buf}'s position..limit (heap or direct). */
   void allReduce(FloatBuffer buf, ReduceOp op);
 
+  /**
+   * As {@link #allReduce(float[], ReduceOp)}; the ring sends from {@code buf}'s own memory
+   * instead of copying each segment into a frame first.
+   */
+  void allReduce(DirectFloats buf, ReduceOp op);
+
   CompletableFuture<Void> allReduceAsync(float[] buf, ReduceOp op);
+
+  CompletableFuture<Void> allReduceAsync(DirectFloats buf, ReduceOp op);
 
   CompletableFuture<Void> allReduceAsync(double[] buf, ReduceOp op);
 

@@ -18,6 +18,8 @@ public final class LocalCommunicator implements Communicator {
   @Override public void allReduce(float[] buf, ReduceOp op) {}
   @Override public void allReduce(double[] buf, ReduceOp op) {}
   @Override public void allReduce(FloatBuffer buf, ReduceOp op) {}
+  @Override public void allReduce(DirectFloats buf, ReduceOp op) {}
+  @Override public CompletableFuture<Void> allReduceAsync(DirectFloats buf, ReduceOp op) { return DONE; }
   @Override public CompletableFuture<Void> allReduceAsync(float[] buf, ReduceOp op) { return DONE; }
   @Override public CompletableFuture<Void> allReduceAsync(double[] buf, ReduceOp op) { return DONE; }
 

@@ -211,6 +211,16 @@ public final class RingCommunicator implements Communicator {
   }
 
   @Override
+  public void allReduce(DirectFloats buf, ReduceOp op) {
+    await(allReduce(ElementBuffers.of(buf, ring), op, true));
+  }
+
+  @Override
+  public CompletableFuture<Void> allReduceAsync(DirectFloats buf, ReduceOp op) {
+    return allReduce(ElementBuffers.of(buf, ring), op, false);
+  }
+
+  @Override
   public CompletableFuture<Void> allReduceAsync(float[] buf, ReduceOp op) {
     return allReduce(ElementBuffers.of(buf, ring), op, false);
   }

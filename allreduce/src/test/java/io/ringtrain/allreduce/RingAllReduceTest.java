@@ -67,16 +67,33 @@ class RingAllReduceTest {
     int smallBytes = algorithm.equals("ring") ? 0 : SEGMENT_BYTES;
     try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSegmentBytes(SEGMENT_BYTES).optSmallBufferBytes(smallBytes))) {
       for (int n : new int[] {0, 1, Math.max(0, world - 1), world + 1, LARGE_PRIME}) {
-        List<float[]> results = ring.onEveryRank(c -> {
+        List<float[][]> results = ring.onEveryRank(c -> {
           float[] buf = inputs(c.rank(), n);
           c.allReduce(buf, ReduceOp.SUM);
-          return buf;
+          DirectFloats direct = directInputs(c.rank(), n);
+          c.allReduce(direct, ReduceOp.SUM);
+          return new float[][] {buf, toArray(direct)};
         });
         float[] want = new float[n];
         for (int i = 0; i < n; i++) want[i] = expected(ReduceOp.SUM, world, i);
-        for (int r = 0; r < world; r++) assertArrayEquals(want, results.get(r), "rank " + r + ", n=" + n);
+        for (int r = 0; r < world; r++) {
+          assertArrayEquals(want, results.get(r)[0], "float[] rank " + r + ", n=" + n);
+          assertArrayEquals(want, results.get(r)[1], "DirectFloats rank " + r + ", n=" + n);
+        }
       }
     }
+  }
+
+  static DirectFloats directInputs(int rank, int n) {
+    DirectFloats values = DirectFloats.allocate(n);
+    values.floats().put(0, inputs(rank, n));
+    return values;
+  }
+
+  static float[] toArray(DirectFloats values) {
+    float[] copy = new float[values.length()];
+    values.floats().get(0, copy);
+    return copy;
   }
 
   static Stream<Arguments> opsAndSizes() {
@@ -104,7 +121,9 @@ class RingAllReduceTest {
         c.allReduce(floats, op);
         c.allReduce(doubles, op);
         c.allReduce(direct, op);
-        return new Object[] {floats, doubles, direct};
+        DirectFloats ownMemory = directInputs(c.rank(), n);
+        c.allReduce(ownMemory, op);
+        return new Object[] {floats, doubles, direct, toArray(ownMemory)};
       });
       for (int r = 0; r < world; r++) {
         float[] floats = (float[]) results.get(r)[0];
@@ -114,6 +133,7 @@ class RingAllReduceTest {
           float want = expected(op, world, i);
           assertEquals(want, floats[i], 0f, "float[] rank " + r + " element " + i);
           assertEquals(direct.get(i), floats[i], 0f, "direct buffer rank " + r + " element " + i);
+          assertEquals(((float[]) results.get(r)[3])[i], floats[i], 0f, "DirectFloats rank " + r + " element " + i);
           // AVG in double divides the exact integer sum once: compare with that, not the float
           double wantDouble = op == ReduceOp.AVG ? (double) (want * world) / world : want;
           assertEquals(wantDouble, doubles[i], 0d, "double[] rank " + r + " element " + i);
@@ -195,6 +215,48 @@ class RingAllReduceTest {
         }
       }
     }
+  }
+
+  /**
+   * The ring sends DirectFloats from their own memory. Each rank overwrites its buffer with NaN
+   * the moment a collective returns and starts the next one: a frame still waiting to be written
+   * would carry NaN to its peer, whose result would then be wrong.
+   */
+  @Test
+  void directFloatsMayBeOverwrittenAsSoonAsTheirAllReduceReturns() {
+    int world = 4;
+    int n = 50_021; // 49 segments of 8 KiB
+    try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSegmentBytes(SEGMENT_BYTES).optSmallBufferBytes(0))) {
+      List<List<float[]>> results = ring.onEveryRank(c -> {
+        List<float[]> rounds = new ArrayList<>();
+        DirectFloats buf = DirectFloats.allocate(n);
+        for (int k = 0; k < 8; k++) {
+          buf.floats().put(0, inputs(c.rank() + k, n));
+          if (k % 2 == 0) c.allReduce(buf, ReduceOp.SUM);
+          else c.allReduceAsync(buf, ReduceOp.SUM).join();
+          rounds.add(toArray(buf));
+          FloatBuffer values = buf.floats();
+          for (int i = 0; i < n; i++) values.put(i, Float.NaN);
+        }
+        return rounds;
+      });
+      for (int r = 0; r < world; r++) {
+        for (int k = 0; k < 8; k++) {
+          float[] got = results.get(r).get(k);
+          for (int i = 0; i < n; i++) {
+            float want = 0;
+            for (int q = 0; q < world; q++) want += input(q + k, i);
+            assertEquals(want, got[i], 0f, "rank " + r + " round " + k + " element " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void directFloatsRejectANegativeLength() {
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> DirectFloats.allocate(-1));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("-1"), e.getMessage());
   }
 
   @Test

@@ -107,6 +107,23 @@ public final class CollectiveRun {
     return frame;
   }
 
+  /** Waits until every frame this rank has sent has been written to its socket. */
+  void awaitWritten() {
+    long deadline = System.nanoTime() + timeoutNanos;
+    for (int peer = 0; peer < worldSize(); peer++) {
+      PeerLink link = ring.link(peer);
+      if (link == null) continue;
+      try {
+        if (!link.awaitWritten(deadline, this::failureIfAny)) {
+          throw fail("frames to " + link.describe() + " were not written within " + millis() + " ms: the peer is stalled (not reading)");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw fail("interrupted while waiting for frames to " + link.describe() + " to be written");
+      }
+    }
+  }
+
   private String where(int step, int segment) {
     return phase + " step " + phaseStep + ", frame step " + step + " segment " + segment;
   }

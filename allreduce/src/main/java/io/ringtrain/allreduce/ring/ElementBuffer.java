@@ -19,6 +19,23 @@ public interface ElementBuffer {
    */
   ByteBuf encode(CollectiveRun run, int from, int count);
 
+  /**
+   * Elements {@code [from, from + count)} as a payload for the ring, which changes none of them
+   * until that frame has been written: a buffer in native memory hands out a view of its own
+   * memory ({@link #viewsAlias()}), any other one {@link #encode}s a copy.
+   */
+  default ByteBuf view(CollectiveRun run, int from, int count) {
+    return encode(run, from, count);
+  }
+
+  /**
+   * True when {@link #view} hands out the caller's memory: the collective then waits until its
+   * frames are written before it completes, so that the caller may change the buffer at once.
+   */
+  default boolean viewsAlias() {
+    return false;
+  }
+
   /** {@code this[from + i] = op(this[from + i], payload[i])}; does not release the payload. */
   void reduceFrom(ByteBuf payload, int from, int count, ReduceOp op);
 

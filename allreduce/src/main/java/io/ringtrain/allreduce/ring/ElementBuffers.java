@@ -1,6 +1,7 @@
 package io.ringtrain.allreduce.ring;
 
 import io.ringtrain.allreduce.Compression;
+import io.ringtrain.allreduce.DirectFloats;
 import java.nio.FloatBuffer;
 
 /** Wraps a caller's array or buffer for the algorithms of one {@link Ring}. */
@@ -18,6 +19,11 @@ public final class ElementBuffers {
 
   public static ElementBuffer of(double[] values, Ring ring) {
     return new DoubleArrayElements(values, ring);
+  }
+
+  /** Sent by the ring without copying (see {@link DirectFloatsElements}). */
+  public static ElementBuffer of(DirectFloats values, Ring ring) {
+    return new DirectFloatsElements(values, ring);
   }
 
   public static ElementBuffer of(FloatBuffer values, Ring ring) {

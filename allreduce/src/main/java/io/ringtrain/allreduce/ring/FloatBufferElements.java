@@ -9,9 +9,9 @@ import java.nio.FloatBuffer;
 
 /**
  * A {@link FloatBuffer} (direct or heap) between its position and limit. Combining goes through
- * two scratch arrays (local segment and received segment) so the same SIMD kernel serves.
+ * two scratch arrays (local piece and received piece) so the same SIMD kernel serves.
  */
-public final class FloatBufferElements implements ElementBuffer {
+public class FloatBufferElements implements ElementBuffer {
   private final FloatBuffer values; // a duplicate: position 0 is the caller's position
   private final ReduceKernel kernel;
   private final Scratch scratch;
@@ -35,12 +35,17 @@ public final class FloatBufferElements implements ElementBuffer {
 
   @Override
   public void reduceFrom(ByteBuf payload, int from, int count, ReduceOp op) {
+    FloatBuffer in = payload.nioBuffer(payload.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     float[] received = scratch.floats();
     float[] local = scratch.moreFloats();
-    payload.nioBuffer(payload.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(received, 0, count);
-    values.get(from, local, 0, count);
-    kernel.reduce(op, local, 0, received, 0, count);
-    values.put(from, local, 0, count);
+    // in pieces that stay in L1, as FloatArrayElements: each element crosses memory once each way
+    for (int done = 0; done < count; done += Scratch.PIECE) {
+      int n = Math.min(Scratch.PIECE, count - done);
+      in.get(received, 0, n);
+      values.get(from + done, local, 0, n);
+      kernel.reduce(op, local, 0, received, 0, n);
+      values.put(from + done, local, 0, n);
+    }
   }
 
   @Override

@@ -18,6 +18,13 @@ import io.ringtrain.allreduce.transport.DataFrame;
  * segments sent ahead of what it has received, so combining one segment overlaps receiving the
  * next ones (4 rather than 2: on a loaded machine each thread hand-off can take a millisecond).
  * An empty chunk still sends one (empty) frame, so every step has a frame to check.
+ *
+ * <p>Frames are {@link ElementBuffer#view}s: a buffer in native memory is sent without a copy. That
+ * is safe because no element is changed while a frame holding it may still wait to be written:
+ * chunk c is sent in reduce-scatter step (r − c) and overwritten in all-gather step (r − c), whose
+ * data for c cannot arrive before the owner of c has received that very frame (its reduction
+ * needs it); the owned chunk and the chunks forwarded in the all-gather are not changed again.
+ * Only the last frames can outlive the collective, so it waits for them to be written.
  */
 public final class RingAllReduce {
   /** Segments a rank sends before it waits for the first one of the same step. */
@@ -44,6 +51,7 @@ public final class RingAllReduce {
       run.enterStep("all-gather", s);
       exchange(run, buffer, op, false, world - 1 + s, next, chunk(rank + 1 - s, world), prev, chunk(rank - s, world), segmentElements);
     }
+    if (buffer.viewsAlias()) run.awaitWritten(); // the last frames are views of the caller's memory
   }
 
   /** Sends chunk {@code sendChunk} to {@code next} while receiving {@code recvChunk} from {@code prev}. */
@@ -82,7 +90,7 @@ public final class RingAllReduce {
       CollectiveRun run, ElementBuffer buffer, int step, int next, int chunkStart, int chunkLength, int segmentElements, int segment) {
     int offset = segment * segmentElements;
     int count = Math.min(segmentElements, chunkLength - offset);
-    run.send(next, step, segment, buffer.encode(run, chunkStart + offset, count));
+    run.send(next, step, segment, buffer.view(run, chunkStart + offset, count));
   }
 
   static int chunk(int index, int world) {

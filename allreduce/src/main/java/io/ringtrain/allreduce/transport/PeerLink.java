@@ -31,6 +31,7 @@ public final class PeerLink {
 
   private final int rank;
   private final String address;
+  private final int windowSize;
   private final Semaphore sendWindow;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition arrived = lock.newCondition();
@@ -41,7 +42,23 @@ public final class PeerLink {
   public PeerLink(int rank, String address, int sendWindow) {
     this.rank = rank;
     this.address = address;
+    this.windowSize = sendWindow;
     this.sendWindow = new Semaphore(sendWindow);
+  }
+
+  /**
+   * Waits until every frame handed to Netty has been written to the socket (or has failed); false
+   * if some are still waiting at {@code deadlineNanos}. {@code failure} is polled every few
+   * milliseconds: a non-null result is thrown at once.
+   */
+  public boolean awaitWritten(long deadlineNanos, Supplier<RuntimeException> failure) throws InterruptedException {
+    while (!sendWindow.tryAcquire(windowSize, 5, TimeUnit.MILLISECONDS)) {
+      RuntimeException failed = failure.get();
+      if (failed != null) throw failed;
+      if (System.nanoTime() - deadlineNanos > 0) return false;
+    }
+    sendWindow.release(windowSize);
+    return true;
   }
 
   public int rank() {

@@ -29,10 +29,12 @@ import java.util.regex.Pattern;
  * Time is rank 0's median over timed iterations, each started after a barrier. Bus bandwidth =
  * 2(W−1)/W · bytes / time (the NCCL convention), in GB/s (10^9 bytes). {@code ours} and {@code
  * reference} are bus bandwidths; ratio = ours / reference (higher is better), which for one size
- * equals reference time / our time. Each line also gives the CPU one rank's process used per
+ * equals reference time / our time. Ours is measured twice: on float arrays (params without
+ * {@code buffer}), and on {@link io.ringtrain.allreduce.DirectFloats} ({@code "buffer":"direct"}),
+ * native memory the ring sends from without copying, as Gloo sends from a tensor. Each line also gives the CPU one rank's process used per
  * all-reduce, in user space and in the kernel ({@code ours_cpu_ms}, {@code reference_cpu_ms}):
  * with four ranks on two cores, CPU is what bounds the time. Options: {@code --worlds 2,4 --sizes B,.. --iters N,..
- * --warmup N,.. --small-bytes B --no-reference} (the last two for choosing the threshold).
+ * --warmup N,.. --buffers heap,direct --small-bytes B --no-reference} (the last two for choosing the threshold).
  */
 public final class AllReduceBench {
   private static int[] SIZES = {4 << 10, 1 << 20, 16 << 20, 64 << 20};
@@ -40,10 +42,11 @@ public final class AllReduceBench {
   private static int[] WARMUP = {200, 20, 6, 3};
   /** Recursive doubling up to this many bytes, ring above; -1: the communicator's default. */
   private static int smallBufferBytes = -1;
-  private static final List<String> RANK_JVM_FLAGS = rankJvmFlags();
+  /** What ours reduces: float arrays, and DirectFloats ({@code --buffers heap,direct}). */
+  private static List<String> BUFFERS = List.of("heap", "direct");
 
   /** Heap and GC of the rank JVMs; {@code -Dringtrain.bench.segmentBytes=N} is passed on (segment-size scans). */
-  private static List<String> rankJvmFlags() {
+  private static List<String> rankJvmFlags(String buffer) {
     List<String> flags = new java.util.ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1"));
     String segment = System.getProperty("ringtrain.bench.segmentBytes");
     if (segment != null) flags.add("-Dringtrain.bench.segmentBytes=" + segment);
@@ -51,6 +54,7 @@ public final class AllReduceBench {
     if (warmUp != null) flags.add("-Dringtrain.bench.jitWarmUpMillis=" + warmUp);
     String ioThreads = System.getProperty("ringtrain.bench.ioThreads");
     if (ioThreads != null) flags.add("-Dringtrain.bench.ioThreads=" + ioThreads);
+    flags.add("-Dringtrain.bench.buffer=" + buffer);
     return flags;
   }
 
@@ -65,24 +69,29 @@ public final class AllReduceBench {
         case "--warmup" -> WARMUP = BenchRankMain.ints(args[++i]);
         case "--no-reference" -> noReference = true;
         case "--small-bytes" -> smallBufferBytes = Integer.parseInt(args[++i]);
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --worlds 2,4 --sizes B,.. --iters N,.. --warmup N,.. --small-bytes B --no-reference");
+        case "--buffers" -> BUFFERS = List.of(args[++i].split(","));
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --worlds 2,4 --sizes B,.. --iters N,.. --warmup N,.. --small-bytes B --buffers heap,direct --no-reference");
       }
     }
     File root = new File(System.getProperty("ringtrain.root", "."));
     File logs = new File(root, "allreduce/target/bench-logs");
     double tcpBytesPerSecond = noReference ? Double.NaN : tcpBound(logs);
     for (int world : worlds) {
-      Map<Integer, Timing> ours = ourMedians(world, logs);
+      Map<String, Map<Integer, Timing>> oursByBuffer = new java.util.LinkedHashMap<>();
+      for (String buffer : BUFFERS) oursByBuffer.put(buffer, ourMedians(world, buffer, logs));
       Map<Integer, Timing> gloo = noReference ? Map.of() : glooMedians(world, root);
       for (int size : SIZES) {
-        double busFactor = 2.0 * (world - 1) / world * size;
-        double ourBus = busFactor / ours.get(size).medianSeconds() / 1e9;
-        String params = String.format(Locale.ROOT, "{\"world\":%d,\"mib\":%s}", world, mib(size));
-        if (gloo.containsKey(size)) {
-          double glooBus = busFactor / gloo.get(size).medianSeconds() / 1e9;
-          line(params, "vs-gloo", ourBus, glooBus, ours.get(size), gloo.get(size));
+        for (String buffer : BUFFERS) {
+          Timing ours = oursByBuffer.get(buffer).get(size);
+          double busFactor = 2.0 * (world - 1) / world * size;
+          double ourBus = busFactor / ours.medianSeconds() / 1e9;
+          String params = String.format(Locale.ROOT, "{\"world\":%d,\"mib\":%s%s}", world, mib(size), buffer.equals("heap") ? "" : ",\"buffer\":\"" + buffer + "\"");
+          if (gloo.containsKey(size)) {
+            double glooBus = busFactor / gloo.get(size).medianSeconds() / 1e9;
+            line(params, "vs-gloo", ourBus, glooBus, ours, gloo.get(size));
+          }
+          line(params, "vs-tcp-bound", ourBus, tcpBytesPerSecond / 1e9, ours, null);
         }
-        line(params, "vs-tcp-bound", ourBus, tcpBytesPerSecond / 1e9, ours.get(size), null);
       }
     }
   }
@@ -113,7 +122,7 @@ public final class AllReduceBench {
   private static double tcpBound(File logs) throws Exception {
     List<Double> rates = new ArrayList<>();
     for (int attempt = 0; attempt < 2; attempt++) {
-      try (RankProcesses pair = RankProcesses.start(2, TcpBoundMain.class, RANK_JVM_FLAGS, r -> List.of(Integer.toString(r), "2048"), new File(logs, "tcp"), 60_000)) {
+      try (RankProcesses pair = RankProcesses.start(2, TcpBoundMain.class, rankJvmFlags("heap"), r -> List.of(Integer.toString(r), "2048"), new File(logs, "tcp"), 60_000)) {
         for (RankProcesses.Line line; (line = pair.next(120_000)) != null; ) {
           if (line.text().startsWith("TCP ")) {
             String[] parts = line.text().split(" ");
@@ -127,12 +136,12 @@ public final class AllReduceBench {
     return rates.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
   }
 
-  private static Map<Integer, Timing> ourMedians(int world, File logs) throws Exception {
+  private static Map<Integer, Timing> ourMedians(int world, String buffer, File logs) throws Exception {
     Map<Integer, Timing> medians = new HashMap<>();
     try (RankProcesses ranks =
-        RankProcesses.start(world, BenchRankMain.class, RANK_JVM_FLAGS,
+        RankProcesses.start(world, BenchRankMain.class, rankJvmFlags(buffer),
             r -> List.of(Integer.toString(r), Integer.toString(world), Integer.toString(smallBufferBytes), join(SIZES), join(ITERS), join(WARMUP)),
-            new File(logs, "w" + world), 60_000)) {
+            new File(logs, "w" + world + "-" + buffer), 60_000)) {
       while (medians.size() < SIZES.length) {
         RankProcesses.Line line = ranks.next(180_000);
         if (line == null) throw new IllegalStateException("benchmark ranks stopped reporting; see " + logs);

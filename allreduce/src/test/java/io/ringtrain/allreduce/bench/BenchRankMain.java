@@ -1,6 +1,8 @@
 package io.ringtrain.allreduce.bench;
 
+import io.ringtrain.allreduce.Communicator;
 import io.ringtrain.allreduce.CommunicatorConfig;
+import io.ringtrain.allreduce.DirectFloats;
 import io.ringtrain.allreduce.ReduceOp;
 import io.ringtrain.allreduce.RingCommunicator;
 import io.ringtrain.allreduce.RingServer;
@@ -13,7 +15,8 @@ import java.util.List;
 /**
  * One rank of the all-reduce benchmark. Arguments: {@code rank world smallBufferBytes sizes iters
  * warmup} (comma-separated lists, one entry per size in bytes; smallBufferBytes -1 keeps the
- * communicator's default). For each size: {@code warmup}
+ * communicator's default); {@code -Dringtrain.bench.buffer=direct} reduces {@link DirectFloats}
+ * instead of float arrays. For each size: {@code warmup}
  * untimed all-reduces, then {@code iters} timed ones, each after a barrier so that every rank
  * starts together (the protocol of tools/bench/allreduce_gloo.py). Rank 0 prints {@code RESULT
  * bytes medianNanos userNanos systemNanos} per size: the median time, and the CPU its whole JVM
@@ -41,17 +44,18 @@ public final class BenchRankMain {
     Integer segmentBytes = Integer.getInteger("ringtrain.bench.segmentBytes"); // for segment-size scans
     if (segmentBytes != null) builder.optSegmentBytes(segmentBytes);
     CommunicatorConfig config = builder.build();
+    boolean direct = "direct".equals(System.getProperty("ringtrain.bench.buffer"));
     try (RingCommunicator communicator = RingCommunicator.connect(server, config)) {
-      warmUpJit(communicator, rank);
+      warmUpJit(communicator, rank, direct);
       for (int s = 0; s < sizes.length; s++) {
-        float[] buf = new float[sizes[s] / Float.BYTES]; // zeros: sums stay zero, no subnormals
-        for (int i = 0; i < warmup[s]; i++) communicator.allReduce(buf, ReduceOp.SUM);
+        Runnable allReduce = allReduce(communicator, sizes[s] / Float.BYTES, direct); // zeros: sums stay zero, no subnormals
+        for (int i = 0; i < warmup[s]; i++) allReduce.run();
         long[] nanos = new long[iters[s]];
         long[] cpuBefore = ProcessCpu.userAndSystemNanos();
         for (int i = 0; i < iters[s]; i++) {
           communicator.barrier();
           long start = System.nanoTime();
-          communicator.allReduce(buf, ReduceOp.SUM);
+          allReduce.run();
           nanos[i] = System.nanoTime() - start;
         }
         long[] cpuAfter = ProcessCpu.userAndSystemNanos();
@@ -75,17 +79,27 @@ public final class BenchRankMain {
    * API runs a slow fallback): the figures are steady-state ones, like Gloo's native code. Rank 0
    * decides when to stop and broadcasts it, so every rank issues the same collectives.
    */
-  private static void warmUpJit(RingCommunicator communicator, int rank) {
-    float[] large = new float[(8 << 20) / Float.BYTES];
-    float[] small = new float[(64 << 10) / Float.BYTES];
+  private static void warmUpJit(RingCommunicator communicator, int rank, boolean direct) {
+    Runnable large = allReduce(communicator, (8 << 20) / Float.BYTES, direct);
+    Runnable small = allReduce(communicator, (64 << 10) / Float.BYTES, direct);
     long start = System.nanoTime();
     byte[] keepGoing = {1};
     while (keepGoing[0] == 1) {
-      communicator.allReduce(large, ReduceOp.SUM);
-      for (int i = 0; i < 10; i++) communicator.allReduce(small, ReduceOp.SUM);
+      large.run();
+      for (int i = 0; i < 10; i++) small.run();
       byte[] decision = {(byte) (System.nanoTime() - start < JIT_WARM_UP_MILLIS * 1_000_000L ? 1 : 0)};
       keepGoing = communicator.broadcast(rank == 0 ? decision : new byte[0], 0);
     }
+  }
+
+  /** One all-reduce (SUM) of a buffer of {@code length} zeros, a float array or DirectFloats. */
+  private static Runnable allReduce(Communicator communicator, int length, boolean direct) {
+    if (direct) {
+      DirectFloats buf = DirectFloats.allocate(length);
+      return () -> communicator.allReduce(buf, ReduceOp.SUM);
+    }
+    float[] buf = new float[length];
+    return () -> communicator.allReduce(buf, ReduceOp.SUM);
   }
 
   /**
