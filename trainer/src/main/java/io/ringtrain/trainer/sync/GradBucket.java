@@ -1,25 +1,35 @@
 package io.ringtrain.trainer.sync;
 
+import io.ringtrain.allreduce.Communicator;
+import io.ringtrain.allreduce.Compression;
+import io.ringtrain.allreduce.DirectFloats;
+import io.ringtrain.allreduce.ReduceOp;
 import io.ringtrain.engine.Tensor;
 
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A group of parameters whose gradients travel in one all-reduce: they are copied into
- * {@code flatGrads} when all are ready, reduced, then copied back.
+ * A group of parameters whose gradients travel in one all-reduce: they are copied into one flat
+ * buffer when all are ready, reduced, then copied back. The flat buffer is native memory
+ * ({@link DirectFloats}), which the ring sends without copying it again; under bfloat16
+ * compression, which rounds in place before sending, it is a float array.
  */
 final class GradBucket {
     final int index;
     final List<Tensor> params;
     /** Start of each parameter's gradient inside {@link #flatGrads}. */
     final int[] offsets;
-    final float[] flatGrads;
+    private final int total;
+    private final Compression compression;
+    private final DirectFloats direct; // without compression
+    private final float[] array; // with compression
     int pendingGrads;
     CompletableFuture<Void> inFlight;
     long launchedAtNanos;
 
-    GradBucket(int index, List<Tensor> params) {
+    GradBucket(int index, List<Tensor> params, Compression compression) {
         this.index = index;
         this.params = params;
         this.offsets = new int[params.size()];
@@ -28,7 +38,10 @@ final class GradBucket {
             offsets[i] = total;
             total += params.get(i).numel();
         }
-        this.flatGrads = new float[total];
+        this.total = total;
+        this.compression = compression;
+        this.direct = compression == Compression.NONE ? DirectFloats.allocate(total) : null;
+        this.array = compression == Compression.NONE ? null : new float[total];
     }
 
     void reset() {
@@ -38,16 +51,24 @@ final class GradBucket {
 
     /** Copies the parameters' gradients in (a missing gradient counts as zeros). */
     void pack() {
+        FloatBuffer flat = direct == null ? null : direct.floats();
         for (int i = 0; i < params.size(); i++) {
             float[] g = params.get(i).gradArray();
             int n = params.get(i).numel();
-            if (g == null) java.util.Arrays.fill(flatGrads, offsets[i], offsets[i] + n, 0f);
-            else System.arraycopy(g, 0, flatGrads, offsets[i], n);
+            if (g == null) g = new float[n];
+            if (flat != null) flat.put(offsets[i], g, 0, n);
+            else System.arraycopy(g, 0, array, offsets[i], n);
         }
+    }
+
+    /** Starts the sum over every replica. */
+    CompletableFuture<Void> allReduce(Communicator comm) {
+        return direct != null ? comm.allReduceAsync(direct, ReduceOp.SUM) : comm.allReduceAsync(array, ReduceOp.SUM, compression);
     }
 
     /** Copies the reduced values back into each parameter's gradient. */
     void unpack() {
+        FloatBuffer flat = direct == null ? null : direct.floats();
         for (int i = 0; i < params.size(); i++) {
             Tensor p = params.get(i);
             float[] g = p.gradArray();
@@ -55,11 +76,12 @@ final class GradBucket {
                 g = new float[p.numel()];
                 p.setGrad(g);
             }
-            System.arraycopy(flatGrads, offsets[i], g, 0, g.length);
+            if (flat != null) flat.get(offsets[i], g, 0, g.length);
+            else System.arraycopy(array, offsets[i], g, 0, g.length);
         }
     }
 
     long bytes() {
-        return 4L * flatGrads.length;
+        return 4L * total;
     }
 }
