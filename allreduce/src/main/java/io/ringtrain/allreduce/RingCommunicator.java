@@ -22,6 +22,7 @@ import io.ringtrain.allreduce.ring.TreeBroadcast;
 import io.ringtrain.allreduce.transport.CollectiveHeader;
 import io.ringtrain.allreduce.transport.CollectiveKind;
 import io.ringtrain.allreduce.transport.ElementType;
+import io.ringtrain.allreduce.transport.FrameReadAllocator;
 import io.ringtrain.allreduce.transport.PeerPipeline;
 import io.ringtrain.allreduce.transport.Transport;
 import io.ringtrain.allreduce.transport.WireFormat;
@@ -146,7 +147,6 @@ public final class RingCommunicator implements Communicator {
               .group(server.ioThreads())
               .channel(Transport.channelClass())
               .option(ChannelOption.TCP_NODELAY, true)
-              .option(ChannelOption.RCVBUF_ALLOCATOR, Transport.receiveBuffers())
               .option(ChannelOption.SO_SNDBUF, Transport.SOCKET_BUFFER_BYTES)
               .option(ChannelOption.SO_RCVBUF, Transport.SOCKET_BUFFER_BYTES)
               .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(remainingMillis, 10_000))
@@ -154,6 +154,7 @@ public final class RingCommunicator implements Communicator {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                      ch.config().setRecvByteBufAllocator(new FrameReadAllocator());
                       if (config.tls() != null) ch.pipeline().addLast(PeerPipeline.TLS, config.tls().clientHandler(ch.alloc()));
                       ch.pipeline().addLast(PeerPipeline.FRAME, Handshake.newFrameDecoder());
                       ch.pipeline().addLast(PeerPipeline.AUTH, new ClientAuthHandler(identity, peer, acceptor, authenticated));

@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.ringtrain.allreduce.auth.Handshake;
 import io.ringtrain.allreduce.auth.ServerAuthHandler;
 import io.ringtrain.allreduce.auth.ServerBinding;
+import io.ringtrain.allreduce.transport.FrameReadAllocator;
 import io.ringtrain.allreduce.transport.PeerPipeline;
 import io.ringtrain.allreduce.transport.Transport;
 import java.net.InetAddress;
@@ -59,13 +60,13 @@ public final class RingServer implements AutoCloseable {
             .channel(Transport.serverChannelClass())
             .option(ChannelOption.SO_REUSEADDR, true)
             .childOption(ChannelOption.TCP_NODELAY, true)
-            .childOption(ChannelOption.RCVBUF_ALLOCATOR, Transport.receiveBuffers())
             .childOption(ChannelOption.SO_SNDBUF, Transport.SOCKET_BUFFER_BYTES)
             .childOption(ChannelOption.SO_RCVBUF, Transport.SOCKET_BUFFER_BYTES)
             .childHandler(
                 new ChannelInitializer<Channel>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    ch.config().setRecvByteBufAllocator(new FrameReadAllocator());
                     if (tls != null) ch.pipeline().addLast(PeerPipeline.TLS, tls.serverHandler(ch.alloc()));
                     ch.pipeline().addLast(PeerPipeline.FRAME, Handshake.newFrameDecoder());
                     ch.pipeline()

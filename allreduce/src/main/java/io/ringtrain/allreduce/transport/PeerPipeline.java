@@ -12,6 +12,8 @@ import io.netty.channel.ChannelPipeline;
  * after authentication:   frame (SizedFrameDecoder, max {@link WireFormat#maxFrameBytes}) -&gt; decode (DataFrameDecoder)
  *                         -&gt; encode (DataFrameEncoder, outbound) -&gt; peer (PeerChannelHandler)
  * </pre>
+ *
+ * Without TLS the socket then reads each frame straight into its own buffer ({@link FrameReadAllocator}).
  */
 public final class PeerPipeline {
   /** Optional, first of all (see {@link io.ringtrain.allreduce.RingTls}); it stays when the others are swapped. */
@@ -32,6 +34,10 @@ public final class PeerPipeline {
     pipeline.replace(AUTH, "decode", new DataFrameDecoder(generation));
     pipeline.addAfter("decode", "encode", ENCODER);
     pipeline.addAfter("encode", "peer", new PeerChannelHandler(link, events));
-    pipeline.replace(FRAME, FRAME, new SizedFrameDecoder(maxFrameBytes));
+    SizedFrameDecoder frames = new SizedFrameDecoder(maxFrameBytes);
+    pipeline.replace(FRAME, FRAME, frames);
+    if (pipeline.get(TLS) == null && channel.config().getRecvByteBufAllocator() instanceof FrameReadAllocator reads) {
+      reads.readInto(frames);
+    }
   }
 }

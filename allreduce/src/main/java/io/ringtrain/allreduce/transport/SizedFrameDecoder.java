@@ -12,7 +12,8 @@ import io.netty.handler.codec.TooLongFrameException;
  * passed on as a slice of it (no copy); one that spans reads gets a buffer allocated once, at its
  * exact size, as soon as its length is known, and each read is copied into it once. A cumulating
  * decoder instead grows its buffer by reallocating and copying while a large frame (a 256 KiB
- * segment) arrives over several reads.
+ * segment) arrives over several reads. With {@link FrameReadAllocator} (no TLS) the socket reads
+ * into the frame's buffer itself, which then arrives here as the message: nothing is copied.
  *
  * <p>A length beyond {@code maxFrameBytes} (minus the length field) or below zero fails before
  * anything is allocated. Ownership: the incoming read buffers are released here (a slice passed on
@@ -28,10 +29,28 @@ public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
     this.maxFrameBytes = maxFrameBytes;
   }
 
+  /**
+   * The frame being received, which has room left, or null between frames: {@link
+   * FrameReadAllocator} has the socket read straight into it.
+   */
+  ByteBuf frameToFill() {
+    return frame;
+  }
+
+  /** Bytes of the next frame's length field not received yet (between frames). */
+  int lengthBytesMissing() {
+    return 4 - lengthBytesSeen;
+  }
+
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof ByteBuf in)) {
       ctx.fireChannelRead(msg);
+      return;
+    }
+    if (in == frame) { // the socket read straight into the frame (see FrameReadAllocator)
+      in.release(); // the reference the read held
+      if (!frame.isWritable()) passOnCompleteFrame(ctx);
       return;
     }
     try {
@@ -55,17 +74,19 @@ public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
           frame = ctx.alloc().directBuffer(length, length);
         }
         frame.writeBytes(in, Math.min(in.readableBytes(), frame.writableBytes()));
-        if (!frame.isWritable()) {
-          ByteBuf complete = frame;
-          frame = null;
-          lengthBytesSeen = 0;
-          length = 0;
-          ctx.fireChannelRead(complete);
-        }
+        if (!frame.isWritable()) passOnCompleteFrame(ctx);
       }
     } finally {
       in.release();
     }
+  }
+
+  private void passOnCompleteFrame(ChannelHandlerContext ctx) {
+    ByteBuf complete = frame;
+    frame = null;
+    lengthBytesSeen = 0;
+    length = 0;
+    ctx.fireChannelRead(complete);
   }
 
   @Override

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.netty.buffer.ByteBuf;
@@ -17,6 +18,35 @@ import org.junit.jupiter.api.Test;
 
 /** The post-handshake frame splitter, on an embedded channel with reads cut at every kind of boundary. */
 class SizedFrameDecoderTest {
+  /**
+   * What FrameReadAllocator does on a socket: read the length field alone, then read into the
+   * buffer the decoder offers, here in two reads. The frame passed on is that very buffer.
+   */
+  @Test
+  void aFrameReadIntoItsOwnBufferIsPassedOnWithoutACopy() {
+    SizedFrameDecoder decoder = new SizedFrameDecoder(1 << 20);
+    EmbeddedChannel channel = new EmbeddedChannel(decoder);
+    assertEquals(4, decoder.lengthBytesMissing());
+    channel.writeInbound(Unpooled.buffer(2).writeShort(0));
+    assertEquals(2, decoder.lengthBytesMissing());
+    channel.writeInbound(Unpooled.buffer(2).writeShort(12));
+    ByteBuf target = decoder.frameToFill();
+    assertEquals(12, target.writableBytes());
+    channel.writeInbound(target.retain().writeLong(42L)); // a first read of 8 bytes
+    assertNull(channel.readInbound());
+    assertSame(target, decoder.frameToFill());
+    channel.writeInbound(target.retain().writeInt(7)); // the last 4
+    ByteBuf frame = channel.readInbound();
+    assertSame(target, frame);
+    assertEquals(42L, frame.readLong());
+    assertEquals(7, frame.readInt());
+    assertEquals(1, frame.refCnt(), "the reads' references are released; the receiver holds the only one");
+    frame.release();
+    assertNull(decoder.frameToFill());
+    assertEquals(4, decoder.lengthBytesMissing());
+    assertFalse(channel.finish());
+  }
+
   @Test
   void framesCutAtArbitraryPointsComeOutWholeAndInOrder() throws Exception {
     Random random = new Random(3);

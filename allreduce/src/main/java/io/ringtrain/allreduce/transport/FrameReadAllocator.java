@@ -1,0 +1,54 @@
+package io.ringtrain.allreduce.transport;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+import io.netty.util.UncheckedBooleanSupplier;
+
+/**
+ * The receive buffers of one connection, chosen so that frames are read in place. Once the data
+ * decoder is installed, the socket reads each frame's length field on its own, then the frame
+ * straight into the frame's own buffer ({@link SizedFrameDecoder#frameToFill()}). Reading into
+ * shared buffers instead cut frames across reads, and each cut frame was copied out of them: a
+ * copy of a good part of every byte received, on the I/O thread, which showed in profiles of the
+ * four-rank all-reduce. The price is one more read (of 4 bytes) per frame.
+ *
+ * <p>One instance per channel, set when the channel is initialised. Until {@link
+ * PeerPipeline#promote} installs the data decoder (during the handshake), and with TLS, reads use
+ * the buffers {@link Transport#receiveBuffers()} sizes: with TLS the socket carries ciphertext,
+ * which must go through the TLS handler.
+ */
+public final class FrameReadAllocator implements RecvByteBufAllocator {
+  private final RecvByteBufAllocator sizes = Transport.receiveBuffers();
+  private SizedFrameDecoder decoder; // touched on the channel's event loop only
+
+  /** From now on, reads while {@code frames} has a frame in progress go straight into it. */
+  void readInto(SizedFrameDecoder frames) {
+    this.decoder = frames;
+  }
+
+  @Override
+  public Handle newHandle() {
+    return new FrameHandle((ExtendedHandle) sizes.newHandle());
+  }
+
+  private final class FrameHandle extends DelegatingHandle implements ExtendedHandle {
+    FrameHandle(ExtendedHandle sized) {
+      super(sized);
+    }
+
+    @Override
+    public ByteBuf allocate(ByteBufAllocator alloc) {
+      if (decoder == null) return delegate().allocate(alloc);
+      ByteBuf frame = decoder.frameToFill();
+      // retained: the pipeline releases what it reads into; the decoder keeps its own reference
+      if (frame != null) return frame.retain();
+      return alloc.directBuffer(decoder.lengthBytesMissing());
+    }
+
+    @Override
+    public boolean continueReading(UncheckedBooleanSupplier maybeMoreDataSupplier) {
+      return ((ExtendedHandle) delegate()).continueReading(maybeMoreDataSupplier);
+    }
+  }
+}
