@@ -43,7 +43,9 @@ public final class FrameReadAllocator implements RecvByteBufAllocator {
       ByteBuf frame = decoder.frameToFill();
       // retained: the pipeline releases what it reads into; the decoder keeps its own reference
       if (frame != null) return frame.retain();
-      return alloc.directBuffer(decoder.lengthBytesMissing());
+      int missing = decoder.lengthBytesMissing();
+      // none missing: the decoder refused the length it read and the channel is closing
+      return missing > 0 ? alloc.directBuffer(missing) : delegate().allocate(alloc);
     }
 
     @Override
