@@ -52,12 +52,18 @@ public final class PeerLink {
    * milliseconds: a non-null result is thrown at once.
    */
   public boolean awaitWritten(long deadlineNanos, Supplier<RuntimeException> failure) throws InterruptedException {
-    while (!sendWindow.tryAcquire(windowSize, 5, TimeUnit.MILLISECONDS)) {
+    if (!acquireWindow(windowSize, deadlineNanos, failure)) return false;
+    sendWindow.release(windowSize);
+    return true;
+  }
+
+  /** Takes {@code permits} of the send window, polling {@code failure} every few ms; false at the deadline. */
+  private boolean acquireWindow(int permits, long deadlineNanos, Supplier<RuntimeException> failure) throws InterruptedException {
+    while (!sendWindow.tryAcquire(permits, 5, TimeUnit.MILLISECONDS)) {
       RuntimeException failed = failure.get();
       if (failed != null) throw failed;
       if (System.nanoTime() - deadlineNanos > 0) return false;
     }
-    sendWindow.release(windowSize);
     return true;
   }
 
@@ -153,11 +159,7 @@ public final class PeerLink {
   public void send(Object frame, long deadlineNanos, Supplier<RuntimeException> failure) throws TimeoutException {
     boolean handedOver = false;
     try {
-      while (!sendWindow.tryAcquire(5, TimeUnit.MILLISECONDS)) {
-        RuntimeException failed = failure.get();
-        if (failed != null) throw failed;
-        if (System.nanoTime() - deadlineNanos > 0) throw new TimeoutException();
-      }
+      if (!acquireWindow(1, deadlineNanos, failure)) throw new TimeoutException();
       Throwable lastFailure = sendFailure;
       Channel ch = channel;
       if (lastFailure != null || ch == null || !ch.isActive()) {

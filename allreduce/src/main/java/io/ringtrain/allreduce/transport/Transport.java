@@ -38,8 +38,9 @@ public final class Transport {
   }
 
   /**
-   * Reads of up to 1 MiB (Netty's default stops at 64 KiB): a segment then arrives in one or a
-   * few reads instead of sixteen, each of which also grows the frame decoder's buffer.
+   * Read buffers where frames are not read in place ({@link FrameReadAllocator}: during the
+   * handshake, and under TLS): up to 1 MiB (Netty's default stops at 64 KiB), so a segment arrives
+   * in one or a few reads instead of sixteen.
    */
   public static RecvByteBufAllocator receiveBuffers() {
     // 64 reads per wake-up rather than 16: reading frames in place takes two reads a frame
