@@ -13,6 +13,26 @@ public final class ReduceKernels {
     return PREFERRED;
   }
 
+  private static final boolean NATIVE_FLOATS = nativeFloatsLink();
+
+  /**
+   * Whether {@link NativeFloatKernel} serves on this JVM: SIMD is on and its Vector API reads
+   * native memory. Ask here, not the class itself, which cannot load without the Vector API.
+   */
+  public static boolean nativeFloats() {
+    return NATIVE_FLOATS;
+  }
+
+  private static boolean nativeFloatsLink() {
+    // -Dringtrain.allreduce.nativeReduce=false keeps the array route (for A/B measurements)
+    if (!Boolean.parseBoolean(System.getProperty("ringtrain.allreduce.nativeReduce", "true"))) return false;
+    try {
+      return PREFERRED instanceof VectorReduceKernel && NativeFloatKernel.available();
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
+
   private static final java.util.concurrent.atomic.AtomicBoolean WARMED = new java.util.concurrent.atomic.AtomicBoolean();
 
   /**
@@ -46,6 +66,14 @@ public final class ReduceKernels {
       }
       PREFERRED.divide(floats, 0, floats.length, 3f);
       PREFERRED.divide(doubles, 0, doubles.length, 3d);
+    }
+    if (!NATIVE_FLOATS) return;
+    java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(floats.length * Float.BYTES);
+    java.nio.ByteBuffer otherDirect = java.nio.ByteBuffer.allocateDirect(floats.length * Float.BYTES);
+    for (int i = 0; i < 11_000; i++) {
+      for (io.ringtrain.allreduce.ReduceOp op : new io.ringtrain.allreduce.ReduceOp[] {io.ringtrain.allreduce.ReduceOp.SUM, io.ringtrain.allreduce.ReduceOp.MAX, io.ringtrain.allreduce.ReduceOp.MIN}) {
+        NativeFloatKernel.reduce(op, direct, 0, otherDirect, 0, floats.length);
+      }
     }
   }
 

@@ -1,0 +1,58 @@
+package io.ringtrain.allreduce.reduce;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ringtrain.allreduce.ReduceOp;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native-memory kernel must give the scalar reference's bits exactly, at any byte offset,
+ * whatever the buffers' positions and byte order, touching nothing outside the n floats.
+ */
+class NativeFloatKernelTest {
+  private static final float[] SPECIAL_FLOATS = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, -Float.MAX_VALUE};
+  private final ReduceKernel scalar = new ScalarReduceKernel();
+
+  @Test
+  void linksOnTheJdksWeSupport() {
+    // JDK 17-18 through fromByteBuffer, 19+ through fromMemorySegment: if neither binds, the ring
+    // silently falls back to the slower array route, so the tests (run on 17 and 25) insist
+    assertTrue(NativeFloatKernel.available(), "NativeFloatKernel did not link on Java " + Runtime.version());
+    assertTrue(ReduceKernels.nativeFloats());
+  }
+
+  @Test
+  void matchesTheScalarReferenceBitForBit() {
+    Random random = new Random(44);
+    for (int n : new int[] {0, 1, 7, 8, 17, 1000, 4099}) {
+      float[] a = new float[n + 3];
+      float[] b = new float[n + 5];
+      for (int i = 0; i < a.length; i++) a[i] = i % 11 == 0 ? SPECIAL_FLOATS[i % SPECIAL_FLOATS.length] : (float) random.nextGaussian();
+      for (int i = 0; i < b.length; i++) b[i] = i % 13 == 0 ? SPECIAL_FLOATS[i % SPECIAL_FLOATS.length] : (float) random.nextGaussian();
+      for (ReduceOp op : ReduceOp.values()) {
+        float[] expected = a.clone();
+        scalar.reduce(op, expected, 3, b, 5, n);
+        ByteBuffer dst = direct(a);
+        ByteBuffer src = direct(b);
+        dst.position(2).order(ByteOrder.BIG_ENDIAN); // neither may matter: offsets are absolute, bytes little-endian
+        src.position(7);
+        NativeFloatKernel.reduce(op, dst, 3 * Float.BYTES, src, 5 * Float.BYTES, n);
+        for (int i = 0; i < expected.length; i++) {
+          float actual = dst.duplicate().order(ByteOrder.LITTLE_ENDIAN).getFloat(i * Float.BYTES);
+          assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual), op + " n=" + n + " element " + i + ": " + expected[i] + " vs " + actual);
+        }
+        assertEquals(2, dst.position(), "the caller's position is left alone");
+      }
+    }
+  }
+
+  private static ByteBuffer direct(float[] values) {
+    ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < values.length; i++) buffer.putFloat(i * Float.BYTES, values[i]);
+    return buffer;
+  }
+}
