@@ -191,6 +191,18 @@ public final class RingCommunicator implements Communicator {
     return server.rejectedConnections();
   }
 
+  /**
+   * Segments received straight into the caller's memory so far (the all-gather of a {@link
+   * DirectFloats} all-reduce, without TLS), instead of into a frame buffer and then copied.
+   */
+  public long segmentsReceivedInPlace() {
+    long placed = 0;
+    for (int peer = 0; peer < worldSize(); peer++) {
+      if (ring.link(peer) != null) placed += ring.link(peer).placedPayloads();
+    }
+    return placed;
+  }
+
   /** The port this rank listens on. */
   public int boundPort() {
     return server.boundPort();

@@ -253,6 +253,37 @@ class RingAllReduceTest {
     }
   }
 
+  /**
+   * Without TLS the all-gather of a DirectFloats all-reduce is read straight into the buffer: every
+   * one of its segments, after a first collective (whose frames may share a read with the
+   * handshake). Results stay exact with the received memory forwarded on from the buffer itself.
+   */
+  @Test
+  void directFloatsReceiveTheirAllGatherInPlace() {
+    int world = 4;
+    int n = 50_021; // chunks of 12,505-12,506 floats: 7 segments of 8 KiB each
+    int segmentsPerRound = (world - 1) * 7;
+    try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSegmentBytes(SEGMENT_BYTES).optSmallBufferBytes(0))) {
+      List<long[]> placed = ring.onEveryRank(c -> {
+        DirectFloats buf = DirectFloats.allocate(n);
+        c.allReduce(buf, ReduceOp.SUM);
+        long before = c.segmentsReceivedInPlace();
+        for (int k = 0; k < 3; k++) {
+          buf.floats().put(0, inputs(c.rank() + k, n));
+          c.allReduce(buf, ReduceOp.SUM);
+          float[] got = toArray(buf);
+          for (int i = 0; i < n; i++) {
+            float want = 0;
+            for (int q = 0; q < world; q++) want += input(q + k, i);
+            assertEquals(want, got[i], 0f, "rank " + c.rank() + " round " + k + " element " + i);
+          }
+        }
+        return new long[] {c.segmentsReceivedInPlace() - before};
+      });
+      for (int r = 0; r < world; r++) assertEquals(3L * segmentsPerRound, placed.get(r)[0], "segments received in place on rank " + r);
+    }
+  }
+
   @Test
   void directFloatsRejectANegativeLength() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> DirectFloats.allocate(-1));

@@ -7,6 +7,7 @@ import io.ringtrain.allreduce.StepListener;
 import io.ringtrain.allreduce.transport.CollectiveHeader;
 import io.ringtrain.allreduce.transport.DataFrame;
 import io.ringtrain.allreduce.transport.PeerLink;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -105,6 +106,20 @@ public final class CollectiveRun {
       throw fail(problem);
     }
     return frame;
+  }
+
+  /**
+   * Asks for the payload of frame ({@code step}, {@code segment}) from {@code peer} to be received
+   * straight into {@code destination} (see {@link PeerLink#post}); {@link #receive} then returns
+   * that frame {@link DataFrame#placed()}, unless it came another way.
+   */
+  void post(int peer, int step, int segment, ByteBuffer destination) {
+    ring.link(peer).post(header, step, segment, destination);
+  }
+
+  /** Withdraws what this collective posted on the link to {@code peer} and did not receive. */
+  void unpost(int peer) {
+    ring.link(peer).unpost(header);
   }
 
   /** Waits until every frame this rank has sent has been written to its socket. */

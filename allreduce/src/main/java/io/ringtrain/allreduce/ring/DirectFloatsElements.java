@@ -11,7 +11,8 @@ import java.nio.ByteBuffer;
 /**
  * A {@link DirectFloats}: combined and overwritten as any direct {@link java.nio.FloatBuffer}, but
  * the ring sends views of its memory instead of copies ({@link #view}), and a received segment in
- * native memory is combined straight into it ({@link NativeFloatKernel}, where this JDK allows).
+ * native memory is combined straight into it ({@link NativeFloatKernel}, where this JDK allows),
+ * and the all-gather receives segments straight into it ({@link #wireMemory}).
  * Wrapping does not take ownership: releasing the view leaves the memory to the caller.
  */
 final class DirectFloatsElements extends FloatBufferElements {
@@ -25,6 +26,11 @@ final class DirectFloatsElements extends FloatBufferElements {
   @Override
   public ByteBuf view(CollectiveRun run, int from, int count) {
     return Unpooled.wrappedBuffer(bytes.slice(from * Float.BYTES, count * Float.BYTES));
+  }
+
+  @Override
+  public ByteBuffer wireMemory(int from, int count) {
+    return bytes.slice(from * Float.BYTES, count * Float.BYTES);
   }
 
   @Override

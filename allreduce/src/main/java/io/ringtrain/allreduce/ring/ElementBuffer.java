@@ -3,6 +3,7 @@ package io.ringtrain.allreduce.ring;
 import io.netty.buffer.ByteBuf;
 import io.ringtrain.allreduce.ReduceOp;
 import io.ringtrain.allreduce.transport.ElementType;
+import java.nio.ByteBuffer;
 
 /**
  * The caller's buffer as the algorithms see it: ranges of elements that are written into frames,
@@ -38,6 +39,15 @@ public interface ElementBuffer {
 
   /** {@code this[from + i] = op(this[from + i], payload[i])}; does not release the payload. */
   void reduceFrom(ByteBuf payload, int from, int count, ReduceOp op);
+
+  /**
+   * The memory of elements {@code [from, from + count)} in the wire's layout, where a received
+   * payload may be written directly instead of being {@link #copyFrom copied}; null when the buffer
+   * is not kept that way (only {@link io.ringtrain.allreduce.DirectFloats} is).
+   */
+  default ByteBuffer wireMemory(int from, int count) {
+    return null;
+  }
 
   /** {@code this[from + i] = payload[i]}; does not release the payload. */
   void copyFrom(ByteBuf payload, int from, int count);

@@ -33,11 +33,21 @@ public final class RingAllReduce {
   private RingAllReduce() {}
 
   public static void run(CollectiveRun run, ElementBuffer buffer, ReduceOp op) {
+    int prev = (run.rank() - 1 + run.worldSize()) % run.worldSize();
+    int segmentElements = Math.max(1, run.segmentBytes() / buffer.type().width());
+    boolean posted = postAllGather(run, buffer, prev, segmentElements);
+    try {
+      reduceScatterThenAllGather(run, buffer, op, segmentElements);
+    } finally {
+      if (posted) run.unpost(prev);
+    }
+  }
+
+  private static void reduceScatterThenAllGather(CollectiveRun run, ElementBuffer buffer, ReduceOp op, int segmentElements) {
     int world = run.worldSize();
     int rank = run.rank();
     int next = (rank + 1) % world;
     int prev = (rank - 1 + world) % world;
-    int segmentElements = Math.max(1, run.segmentBytes() / buffer.type().width());
     for (int s = 0; s < world - 1; s++) {
       run.enterStep("reduce-scatter", s);
       exchange(run, buffer, op, true, s, next, chunk(rank - s, world), prev, chunk(rank - s - 1, world), segmentElements);
@@ -52,6 +62,28 @@ public final class RingAllReduce {
       exchange(run, buffer, op, false, world - 1 + s, next, chunk(rank + 1 - s, world), prev, chunk(rank - s, world), segmentElements);
     }
     if (buffer.viewsAlias()) run.awaitWritten(); // the last frames are views of the caller's memory
+  }
+
+  /**
+   * Posts the memory of every segment the all-gather will receive, before the reduce-scatter
+   * starts (its first frames may come while this rank is still reducing), so they are read
+   * straight into place; false when nothing was posted (one rank, or a buffer without such memory). Safe by the argument in the
+   * class comment: no frame still to be written reads a chunk the all-gather overwrites.
+   */
+  private static boolean postAllGather(CollectiveRun run, ElementBuffer buffer, int prev, int segmentElements) {
+    int n = buffer.length();
+    int world = run.worldSize();
+    if (world < 2 || buffer.wireMemory(0, 0) == null) return false;
+    for (int s = 0; s < world - 1; s++) {
+      int recvChunk = chunk(run.rank() - s, world);
+      int recvStart = chunkStart(recvChunk, n, world);
+      int recvLength = chunkLength(recvChunk, n, world);
+      for (int i = 0; i * segmentElements < recvLength; i++) { // an empty chunk's frame has nothing to place
+        int count = Math.min(segmentElements, recvLength - i * segmentElements);
+        run.post(prev, world - 1 + s, i, buffer.wireMemory(recvStart + i * segmentElements, count));
+      }
+    }
+    return true;
   }
 
   /** Sends chunk {@code sendChunk} to {@code next} while receiving {@code recvChunk} from {@code prev}. */
@@ -77,7 +109,7 @@ public final class RingAllReduce {
       DataFrame frame = run.receive(prev, step, i, (long) count * width);
       try {
         if (combine) buffer.reduceFrom(frame.payload(), from, count, op);
-        else buffer.copyFrom(frame.payload(), from, count);
+        else if (!frame.placed()) buffer.copyFrom(frame.payload(), from, count);
       } finally {
         frame.release();
       }

@@ -18,12 +18,24 @@ public final class DataFrame implements ReferenceCounted {
   private final int step;
   private final int segment;
   private final ByteBuf payload;
+  private final boolean placed;
 
   public DataFrame(CollectiveHeader header, int step, int segment, ByteBuf payload) {
+    this(header, step, segment, payload, false);
+  }
+
+  /** {@code placed}: the payload was received straight into the collective's own buffer ({@link PeerLink#post}). */
+  public DataFrame(CollectiveHeader header, int step, int segment, ByteBuf payload, boolean placed) {
     this.header = header;
     this.step = step;
     this.segment = segment;
     this.payload = payload;
+    this.placed = placed;
+  }
+
+  /** Whether the payload already lies where the collective posted it: nothing to copy. */
+  public boolean placed() {
+    return placed;
   }
 
   public CollectiveHeader header() {

@@ -1,6 +1,7 @@
 package io.ringtrain.allreduce.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.MessageToMessageDecoder;
@@ -16,16 +17,39 @@ import java.util.List;
  * <p>Ownership: the incoming frame buffer is released by {@link MessageToMessageDecoder} after
  * this method; the data frame keeps a retained slice of it for its payload.
  */
-public final class DataFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
+public final class DataFrameDecoder extends MessageToMessageDecoder<Object> {
   private final int generation;
 
   public DataFrameDecoder(int generation) {
-    super(ByteBuf.class);
     this.generation = generation;
   }
 
   @Override
-  protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+  public boolean acceptInboundMessage(Object msg) {
+    return msg instanceof ByteBuf || msg instanceof SplitFrame;
+  }
+
+  @Override
+  protected void decode(ChannelHandlerContext ctx, Object msg, List<Object> out) {
+    if (msg instanceof ByteBuf whole) {
+      decode(ctx, whole, whole, false, out);
+      return;
+    }
+    SplitFrame split = (SplitFrame) msg;
+    if (split.header().getByte(split.header().readerIndex()) == WireFormat.DATA) {
+      decode(ctx, split.header(), split.payload(), split.placed(), out);
+    } else { // an abort longer than a data header: its reason was read as a payload
+      ByteBuf joined = Unpooled.wrappedBuffer(split.header().retain(), split.payload().retain());
+      try {
+        decode(ctx, joined, joined, false, out);
+      } finally {
+        joined.release();
+      }
+    }
+  }
+
+  /** {@code in} holds the header; the payload is what {@code payload} has left after it (the same buffer for a whole frame). */
+  private void decode(ChannelHandlerContext ctx, ByteBuf in, ByteBuf payload, boolean placed, List<Object> out) {
     byte type = in.readByte();
     if (type == WireFormat.ABORT) {
       in.readInt();
@@ -37,7 +61,7 @@ public final class DataFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
     }
     if (in.readableBytes() < WireFormat.DATA_HEADER_BYTES - 1) {
       throw new CorruptedFrameException("data frame of " + (in.readableBytes() + 1) + " bytes is shorter than its header");
-    }
+    } // (a split frame's header is exactly that long)
     int frameGeneration = in.readInt();
     if (frameGeneration != generation) {
       throw new CorruptedFrameException(
@@ -53,7 +77,7 @@ public final class DataFrameDecoder extends MessageToMessageDecoder<ByteBuf> {
     int step = in.readInt();
     int segment = in.readInt();
     CollectiveHeader header = new CollectiveHeader(frameGeneration, sequence, kind, op, elementType, count, true);
-    out.add(new DataFrame(header, step, segment, in.readRetainedSlice(in.readableBytes())));
+    out.add(new DataFrame(header, step, segment, payload.readRetainedSlice(payload.readableBytes()), placed));
   }
 
   private static <E extends Enum<E>> E decodeEnum(E[] values, int code, String what) {

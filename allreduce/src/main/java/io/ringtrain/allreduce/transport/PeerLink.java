@@ -1,11 +1,16 @@
 package io.ringtrain.allreduce.transport;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -22,7 +27,7 @@ import java.util.function.Supplier;
  * <p>Ownership: frames in the inbox belong to the link until {@link #take} hands one out; the
  * taker releases it. {@link #discardInbox} releases whatever is left.
  */
-public final class PeerLink {
+public final class PeerLink implements PayloadPlacer {
   /** Marker left in the inbox when the connection closed; it stays there for every later take. */
   public static final Object CLOSED = new Object();
 
@@ -38,6 +43,12 @@ public final class PeerLink {
   private final ArrayDeque<Object> inbox = new ArrayDeque<>();
   private volatile Channel channel;
   private volatile Throwable sendFailure;
+  /** Memory where the payloads of expected frames go; posted by the collective thread, taken on the event loop. */
+  private final ConcurrentHashMap<Slot, ByteBuffer> posted = new ConcurrentHashMap<>();
+  private final AtomicLong placedPayloads = new AtomicLong();
+
+  /** A frame of one collective: ring generation, sequence number, step, segment. */
+  private record Slot(int generation, long sequence, int step, int segment) {}
 
   public PeerLink(int rank, String address, int sendWindow) {
     this.rank = rank;
@@ -181,6 +192,41 @@ public final class PeerLink {
     } finally {
       if (!handedOver) ReferenceCountUtil.release(frame);
     }
+  }
+
+  /**
+   * Has the payload of this frame (when it arrives over a connection that reads in place) written
+   * straight into {@code destination}, which must then be exactly as long as the payload. The
+   * caller must not touch that memory until it has taken the frame or {@link #unpost}ed it, and
+   * should post only what no frame still waiting to be written reads from. After a failure a
+   * posted payload may still land there while the connection closes.
+   */
+  public void post(CollectiveHeader collective, int step, int segment, ByteBuffer destination) {
+    posted.put(new Slot(collective.generation(), collective.sequence(), step, segment), destination);
+  }
+
+  /** Withdraws what {@code collective} posted and was not received (after a failure, or a frame that came whole). */
+  public void unpost(CollectiveHeader collective) {
+    if (!posted.isEmpty()) posted.keySet().removeIf(slot -> slot.sequence() == collective.sequence());
+  }
+
+  /** Payloads received straight into posted memory so far. */
+  public long placedPayloads() {
+    return placedPayloads.get();
+  }
+
+  @Override
+  public ByteBuf placeFor(ByteBuf header, int payloadBytes) {
+    if (posted.isEmpty()) return null;
+    int at = header.readerIndex();
+    if (header.getByte(at) != WireFormat.DATA) return null;
+    Slot slot = new Slot(header.getInt(at + WireFormat.GENERATION_AT), header.getLong(at + WireFormat.SEQUENCE_AT),
+        header.getInt(at + WireFormat.STEP_AT), header.getInt(at + WireFormat.SEGMENT_AT));
+    ByteBuffer destination = posted.remove(slot);
+    // a length that does not fit goes to a buffer of its own, for the collective's check to report
+    if (destination == null || destination.remaining() != payloadBytes) return null;
+    placedPayloads.incrementAndGet();
+    return Unpooled.wrappedBuffer(destination).clear(); // a view: releasing it leaves the memory alone
   }
 
   /** Best effort, used for aborts: writes without waiting for the window. Takes ownership. */

@@ -13,7 +13,8 @@ import io.netty.channel.ChannelPipeline;
  *                         -&gt; encode (DataFrameEncoder, outbound) -&gt; peer (PeerChannelHandler)
  * </pre>
  *
- * Without TLS the socket then reads each frame straight into its own buffer ({@link FrameReadAllocator}).
+ * Without TLS the socket then reads each frame straight into its own buffer ({@link FrameReadAllocator}),
+ * and a payload the link has posted memory for straight into that memory ({@link PeerLink#post}).
  */
 public final class PeerPipeline {
   /** Optional, first of all (see {@link io.ringtrain.allreduce.RingTls}); it stays when the others are swapped. */
@@ -34,10 +35,11 @@ public final class PeerPipeline {
     pipeline.replace(AUTH, "decode", new DataFrameDecoder(generation));
     pipeline.addAfter("decode", "encode", ENCODER);
     pipeline.addAfter("encode", "peer", new PeerChannelHandler(link, events));
-    SizedFrameDecoder frames = new SizedFrameDecoder(maxFrameBytes);
+    // frames are read in place, their payloads straight into posted memory where the link has it
+    // (without TLS: the socket then carries the frames themselves, not ciphertext)
+    boolean inPlace = pipeline.get(TLS) == null && channel.config().getRecvByteBufAllocator() instanceof FrameReadAllocator;
+    SizedFrameDecoder frames = new SizedFrameDecoder(maxFrameBytes, inPlace ? link : null);
     pipeline.replace(FRAME, FRAME, frames);
-    if (pipeline.get(TLS) == null && channel.config().getRecvByteBufAllocator() instanceof FrameReadAllocator reads) {
-      reads.readInto(frames);
-    }
+    if (inPlace) ((FrameReadAllocator) channel.config().getRecvByteBufAllocator()).readInto(frames);
   }
 }

@@ -15,18 +15,32 @@ import io.netty.handler.codec.TooLongFrameException;
  * segment) arrives over several reads. With {@link FrameReadAllocator} (no TLS) the socket reads
  * into the frame's buffer itself, which then arrives here as the message: nothing is copied.
  *
+ * <p>With a {@link PayloadPlacer} (also only without TLS) a data frame longer than its header is
+ * read in two parts: the header into a small buffer, then the payload where the placer says,
+ * which is the collective's own memory when it has posted it there (the all-gather of a {@link
+ * io.ringtrain.allreduce.DirectFloats}), else a buffer of its own; the two go on as one {@link
+ * SplitFrame}.
+ *
  * <p>A length beyond {@code maxFrameBytes} (minus the length field) or below zero fails before
  * anything is allocated. Ownership: the incoming read buffers are released here (a slice passed on
  * holds its own reference); each frame passed on belongs to the next handler; a frame still incomplete when the channel closes is released.
  */
 public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
   private final int maxFrameBytes;
+  private final PayloadPlacer placer; // null: frames are read whole
   private int lengthBytesSeen; // of the 4-byte length field of the next frame
   private int length;
   private ByteBuf frame; // being filled, null between frames
+  private ByteBuf header; // a split frame's header, kept while its payload is filled (frame)
+  private boolean placed; // that payload is the collective's own memory
 
   public SizedFrameDecoder(int maxFrameBytes) {
+    this(maxFrameBytes, null);
+  }
+
+  SizedFrameDecoder(int maxFrameBytes, PayloadPlacer placer) {
     this.maxFrameBytes = maxFrameBytes;
+    this.placer = placer;
   }
 
   /**
@@ -50,7 +64,7 @@ public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
     }
     if (in == frame) { // the socket read straight into the frame (see FrameReadAllocator)
       in.release(); // the reference the read held
-      if (!frame.isWritable()) passOnCompleteFrame(ctx);
+      if (!frame.isWritable()) filled(ctx);
       return;
     }
     try {
@@ -71,19 +85,33 @@ public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(complete);
             continue;
           }
-          frame = ctx.alloc().directBuffer(length, length);
+          if (placer != null && length > WireFormat.DATA_HEADER_BYTES) {
+            header = ctx.alloc().directBuffer(WireFormat.DATA_HEADER_BYTES, WireFormat.DATA_HEADER_BYTES);
+            frame = header;
+          } else {
+            frame = ctx.alloc().directBuffer(length, length);
+          }
         }
         frame.writeBytes(in, Math.min(in.readableBytes(), frame.writableBytes()));
-        if (!frame.isWritable()) passOnCompleteFrame(ctx);
+        if (!frame.isWritable()) filled(ctx);
       }
     } finally {
       in.release();
     }
   }
 
-  private void passOnCompleteFrame(ChannelHandlerContext ctx) {
-    ByteBuf complete = frame;
+  /** The buffer being filled is full: a split frame's header (its payload comes next) or a whole frame. */
+  private void filled(ChannelHandlerContext ctx) {
+    if (frame == header) {
+      int payloadBytes = length - WireFormat.DATA_HEADER_BYTES;
+      ByteBuf target = placer.placeFor(header, payloadBytes);
+      placed = target != null;
+      frame = placed ? target : ctx.alloc().directBuffer(payloadBytes, payloadBytes);
+      return;
+    }
+    Object complete = header == null ? frame : new SplitFrame(header, frame, placed);
     frame = null;
+    header = null;
     lengthBytesSeen = 0;
     length = 0;
     ctx.fireChannelRead(complete);
@@ -101,6 +129,8 @@ public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
   }
 
   private void releasePartialFrame() {
+    if (header != null && header != frame) header.release();
+    header = null;
     if (frame != null) {
       frame.release();
       frame = null;

@@ -18,6 +18,11 @@ public final class WireFormat {
   public static final byte ABORT = 2;
   /** Bytes of a DATA frame before the payload, counting the type byte but not the length field. */
   public static final int DATA_HEADER_BYTES = 1 + 4 + 8 + 1 + 1 + 1 + 8 + 4 + 4;
+  /** Where fields sit in a DATA header (from the type byte), for reading a payload in place ({@link PeerLink#placeFor}). */
+  static final int GENERATION_AT = 1;
+  static final int SEQUENCE_AT = 5;
+  static final int STEP_AT = 24;
+  static final int SEGMENT_AT = 28;
   /** Longest abort reason sent; longer ones are cut. */
   public static final int MAX_ABORT_REASON_BYTES = 4096;
 
