@@ -11,7 +11,8 @@ import io.netty.util.UncheckedBooleanSupplier;
  * straight into the frame's own buffer ({@link SizedFrameDecoder#frameToFill()}). Reading into
  * shared buffers instead cut frames across reads, and each cut frame was copied out of them: a
  * copy of a good part of every byte received, on the I/O thread, which showed in profiles of the
- * four-rank all-reduce. The price is one more read (of 4 bytes) per frame.
+ * four-rank all-reduce. The price is one more read per frame: of the length field, and of the data
+ * header with it when the decoder places payloads ({@link SizedFrameDecoder#headerBytesAfterLength}).
  *
  * <p>One instance per channel, set when the channel is initialised. Until {@link
  * PeerPipeline#promote} installs the data decoder (during the handshake), and with TLS, reads use
@@ -45,7 +46,11 @@ public final class FrameReadAllocator implements RecvByteBufAllocator {
       if (frame != null) return frame.retain();
       int missing = decoder.lengthBytesMissing();
       // none missing: the decoder refused the length it read and the channel is closing
-      return missing > 0 ? alloc.directBuffer(missing) : delegate().allocate(alloc);
+      if (missing == 0) return delegate().allocate(alloc);
+      // the length field, and the data header after it when the decoder splits frames: one read
+      // for both (every data frame is at least its header; a shorter abort frame may bring the
+      // next frame's first bytes along, which the decoder then takes as from any buffer)
+      return alloc.directBuffer(missing + decoder.headerBytesAfterLength());
     }
 
     @Override

@@ -51,6 +51,14 @@ public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
     return frame;
   }
 
+  /**
+   * Bytes worth reading together with the length field: a data frame's header when payloads are
+   * placed (the header then comes in the same read, and the payload's read goes where it belongs).
+   */
+  int headerBytesAfterLength() {
+    return placer == null ? 0 : WireFormat.DATA_HEADER_BYTES;
+  }
+
   /** Bytes of the next frame's length field not received yet (between frames). */
   int lengthBytesMissing() {
     return 4 - lengthBytesSeen;

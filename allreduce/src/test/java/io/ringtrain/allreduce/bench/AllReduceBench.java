@@ -26,7 +26,9 @@ import java.util.regex.Pattern;
  *       bandwidth cannot beat that stream's throughput.
  * </ul>
  *
- * Time is rank 0's median over timed iterations, each started after a barrier. Bus bandwidth =
+ * Time is rank 0's median over timed iterations, each started after a barrier, in each of three
+ * rounds (ours then Gloo, {@code --rounds N}); each figure is the median over the rounds, and the
+ * lines list every round's time ({@code ours_rounds_ms}, {@code reference_rounds_ms}). Bus bandwidth =
  * 2(W−1)/W · bytes / time (the NCCL convention), in GB/s (10^9 bytes). {@code ours} and {@code
  * reference} are bus bandwidths; ratio = ours / reference (higher is better), which for one size
  * equals reference time / our time. Ours is measured twice: on float arrays (params without
@@ -34,12 +36,14 @@ import java.util.regex.Pattern;
  * native memory the ring sends from without copying, as Gloo sends from a tensor. Each line also gives the CPU one rank's process used per
  * all-reduce, in user space and in the kernel ({@code ours_cpu_ms}, {@code reference_cpu_ms}):
  * with four ranks on two cores, CPU is what bounds the time. Options: {@code --worlds 2,4 --sizes B,.. --iters N,..
- * --warmup N,.. --buffers heap,direct --small-bytes B --no-reference} (the last two for choosing the threshold).
+ * --warmup N,.. --rounds N --buffers heap,direct --small-bytes B --no-reference} (the last two for choosing the threshold).
  */
 public final class AllReduceBench {
   private static int[] SIZES = {4 << 10, 1 << 20, 16 << 20, 64 << 20};
-  private static int[] ITERS = {200, 40, 40, 20}; // medians of 20 and 8 moved by 10-20% from run to run
-  private static int[] WARMUP = {200, 20, 6, 3};
+  private static int[] ITERS = {200, 40, 60, 30}; // medians of 20 and 8 moved by 10-20% from run to run
+  // the first second or so of 16 and 64 MiB all-reduces after the JIT warm-up ran up to twice as
+  // slow (W = 4): 20 and 10 untimed ones cover it
+  private static int[] WARMUP = {200, 20, 20, 10};
   /** Recursive doubling up to this many bytes, ring above; -1: the communicator's default. */
   private static int smallBufferBytes = -1;
   /** What ours reduces: float arrays, and DirectFloats ({@code --buffers heap,direct}). */
@@ -61,6 +65,7 @@ public final class AllReduceBench {
   public static void main(String[] args) throws Exception {
     List<Integer> worlds = List.of(2, 4);
     boolean noReference = false;
+    int rounds = 3;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--worlds" -> worlds = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
@@ -68,28 +73,32 @@ public final class AllReduceBench {
         case "--iters" -> ITERS = BenchRankMain.ints(args[++i]);
         case "--warmup" -> WARMUP = BenchRankMain.ints(args[++i]);
         case "--no-reference" -> noReference = true;
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--small-bytes" -> smallBufferBytes = Integer.parseInt(args[++i]);
         case "--buffers" -> BUFFERS = List.of(args[++i].split(","));
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --worlds 2,4 --sizes B,.. --iters N,.. --warmup N,.. --small-bytes B --buffers heap,direct --no-reference");
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --worlds 2,4 --sizes B,.. --iters N,.. --warmup N,.. --rounds N --small-bytes B --buffers heap,direct --no-reference");
       }
     }
     File root = new File(System.getProperty("ringtrain.root", "."));
     File logs = new File(root, "allreduce/target/bench-logs");
     double tcpBytesPerSecond = noReference ? Double.NaN : tcpBound(logs);
     for (int world : worlds) {
-      Map<String, Map<Integer, Timing>> oursByBuffer = new java.util.LinkedHashMap<>();
-      for (String buffer : BUFFERS) oursByBuffer.put(buffer, ourMedians(world, buffer, logs));
-      Map<Integer, Timing> gloo = noReference ? Map.of() : glooMedians(world, root);
+      // rounds alternate ours and Gloo, so that a slow spell of the host (other tenants) lands in
+      // one round of one side, and the median over rounds leaves it out
+      Map<String, List<Map<Integer, Timing>>> oursByBuffer = new java.util.LinkedHashMap<>();
+      List<Map<Integer, Timing>> gloo = new java.util.ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        for (String buffer : BUFFERS) oursByBuffer.computeIfAbsent(buffer, b -> new java.util.ArrayList<>()).add(ourMedians(world, buffer, logs));
+        if (!noReference) gloo.add(glooMedians(world, root));
+      }
       for (int size : SIZES) {
         for (String buffer : BUFFERS) {
-          Timing ours = oursByBuffer.get(buffer).get(size);
+          Timing ours = Timing.medianOf(oursByBuffer.get(buffer), size);
           double busFactor = 2.0 * (world - 1) / world * size;
           double ourBus = busFactor / ours.medianSeconds() / 1e9;
           String params = String.format(Locale.ROOT, "{\"world\":%d,\"mib\":%s%s}", world, mib(size), buffer.equals("heap") ? "" : ",\"buffer\":\"" + buffer + "\"");
-          if (gloo.containsKey(size)) {
-            double glooBus = busFactor / gloo.get(size).medianSeconds() / 1e9;
-            line(params, "vs-gloo", ourBus, glooBus, ours, gloo.get(size));
-          }
+          Timing reference = Timing.medianOf(gloo, size);
+          if (reference != null) line(params, "vs-gloo", ourBus, busFactor / reference.medianSeconds() / 1e9, ours, reference);
           line(params, "vs-tcp-bound", ourBus, tcpBytesPerSecond / 1e9, ours, null);
         }
       }
@@ -97,7 +106,29 @@ public final class AllReduceBench {
   }
 
   /** One size's result on rank 0: median time, and its process's CPU per iteration (NaN: unknown). */
-  private record Timing(double medianSeconds, double userMillis, double systemMillis) {
+  private record Timing(double medianSeconds, double userMillis, double systemMillis, List<Double> roundMillis) {
+    Timing(double medianSeconds, double userMillis, double systemMillis) {
+      this(medianSeconds, userMillis, systemMillis, List.of(medianSeconds * 1e3));
+    }
+
+    /** Each field's median over the rounds that measured {@code size}; null if none did. */
+    static Timing medianOf(List<Map<Integer, Timing>> rounds, int size) {
+      List<Timing> measured = rounds.stream().map(r -> r.get(size)).filter(java.util.Objects::nonNull).toList();
+      if (measured.isEmpty()) return null;
+      return new Timing(median(measured.stream().mapToDouble(Timing::medianSeconds)), median(measured.stream().mapToDouble(Timing::userMillis)),
+          median(measured.stream().mapToDouble(Timing::systemMillis)), measured.stream().map(t -> t.medianSeconds() * 1e3).toList());
+    }
+
+    private static double median(java.util.stream.DoubleStream values) {
+      double[] sorted = values.sorted().toArray();
+      int n = sorted.length;
+      return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    String roundsJson() {
+      return roundMillis.stream().map(ms -> String.format(Locale.ROOT, "%.3f", ms)).collect(java.util.stream.Collectors.joining(",", "[", "]"));
+    }
+
     String cpuJson() {
       return String.format(Locale.ROOT, "{\"user\":%.2f,\"sys\":%.2f}", userMillis, systemMillis).replace("NaN", "null");
     }
@@ -109,6 +140,8 @@ public final class AllReduceBench {
         params, metric, ours, reference, ours / reference));
     json.append(String.format(Locale.ROOT, ",\"unit\":\"bus GB/s\",\"ours_median_ms\":%.4f", ourTiming.medianSeconds() * 1e3));
     if (referenceTiming != null) json.append(String.format(Locale.ROOT, ",\"reference_median_ms\":%.4f", referenceTiming.medianSeconds() * 1e3));
+    json.append(",\"ours_rounds_ms\":").append(ourTiming.roundsJson());
+    if (referenceTiming != null) json.append(",\"reference_rounds_ms\":").append(referenceTiming.roundsJson());
     json.append(",\"ours_cpu_ms\":").append(ourTiming.cpuJson());
     if (referenceTiming != null) json.append(",\"reference_cpu_ms\":").append(referenceTiming.cpuJson());
     System.out.println(json.append('}'));
