@@ -7,12 +7,13 @@ import io.netty.util.UncheckedBooleanSupplier;
 
 /**
  * The receive buffers of one connection, chosen so that frames are read in place. Once the data
- * decoder is installed, the socket reads each frame's length field on its own, then the frame
- * straight into the frame's own buffer ({@link SizedFrameDecoder#frameToFill()}). Reading into
- * shared buffers instead cut frames across reads, and each cut frame was copied out of them: a
- * copy of a good part of every byte received, on the I/O thread, which showed in profiles of the
- * four-rank all-reduce. The price is one more read per frame: of the length field, and of the data
- * header with it when the decoder places payloads ({@link SizedFrameDecoder#headerBytesAfterLength}).
+ * decoder is installed, the socket reads each frame's length field (with the data header after it,
+ * when the decoder places payloads: {@link SizedFrameDecoder#headerBytesAfterLength}), then the
+ * rest straight into the buffer the decoder offers ({@link SizedFrameDecoder#frameToFill()}): the
+ * frame's own, or the collective's memory. Reading into shared buffers instead cut frames across
+ * reads, and each cut frame was copied out of them: a copy of a good part of every byte received,
+ * on the I/O thread, which showed in profiles of the four-rank all-reduce. The price is a read per
+ * frame for its first bytes.
  *
  * <p>One instance per channel, set when the channel is initialised. Until {@link
  * PeerPipeline#promote} installs the data decoder (during the handshake), and with TLS, reads use
