@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
  * whatever the buffers' positions and byte order, touching nothing outside the n floats.
  */
 class NativeFloatKernelTest {
-  private static final float[] SPECIAL_FLOATS = {0f, -0f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN, Float.MIN_VALUE, -Float.MAX_VALUE};
   private final ReduceKernel scalar = new ScalarReduceKernel();
 
   @Test
@@ -29,10 +28,8 @@ class NativeFloatKernelTest {
   void matchesTheScalarReferenceBitForBit() {
     Random random = new Random(44);
     for (int n : new int[] {0, 1, 7, 8, 17, 1000, 4099}) {
-      float[] a = new float[n + 3];
-      float[] b = new float[n + 5];
-      for (int i = 0; i < a.length; i++) a[i] = i % 11 == 0 ? SPECIAL_FLOATS[i % SPECIAL_FLOATS.length] : (float) random.nextGaussian();
-      for (int i = 0; i < b.length; i++) b[i] = i % 13 == 0 ? SPECIAL_FLOATS[i % SPECIAL_FLOATS.length] : (float) random.nextGaussian();
+      float[] a = VectorReduceKernelTest.gaussiansWithSpecials(random, n + 3, 11);
+      float[] b = VectorReduceKernelTest.gaussiansWithSpecials(random, n + 5, 13);
       for (ReduceOp op : ReduceOp.values()) {
         float[] expected = a.clone();
         scalar.reduce(op, expected, 3, b, 5, n);

@@ -21,10 +21,8 @@ class VectorReduceKernelTest {
   void floatKernelsMatchTheScalarReferenceBitForBit() {
     Random random = new Random(42);
     for (int n : new int[] {0, 1, 7, 8, 17, 1000, 4099}) {
-      float[] a = new float[n + 3];
-      float[] b = new float[n + 5];
-      for (int i = 0; i < a.length; i++) a[i] = i % 11 == 0 ? SPECIAL_FLOATS[i % SPECIAL_FLOATS.length] : (float) random.nextGaussian();
-      for (int i = 0; i < b.length; i++) b[i] = i % 13 == 0 ? SPECIAL_FLOATS[i % SPECIAL_FLOATS.length] : (float) random.nextGaussian();
+      float[] a = gaussiansWithSpecials(random, n + 3, 11);
+      float[] b = gaussiansWithSpecials(random, n + 5, 13);
       for (ReduceOp op : ReduceOp.values()) {
         float[] viaSimd = a.clone();
         float[] viaScalar = a.clone();
@@ -70,6 +68,13 @@ class VectorReduceKernelTest {
     scalar.reduce(ReduceOp.MIN, min, 0, src, 0, 3);
     assertArrayEquals(new float[] {1f, 3f, -4f}, min);
     assertEquals(VectorReduceKernel.class, ReduceKernels.preferred().getClass(), "tests run with jdk.incubator.vector");
+  }
+
+  /** Gaussian floats with a special value (±0, ±∞, NaN, subnormal, -max) at every {@code every}-th element. */
+  static float[] gaussiansWithSpecials(Random random, int length, int every) {
+    float[] values = new float[length];
+    for (int i = 0; i < length; i++) values[i] = i % every == 0 ? SPECIAL_FLOATS[i % SPECIAL_FLOATS.length] : (float) random.nextGaussian();
+    return values;
   }
 
   private static void assertBitsEqual(float[] expected, float[] actual, String what) {

@@ -27,7 +27,7 @@ class DataFrameCodecTest {
   }
 
   /** What the sender's encoder writes, as one buffer. */
-  private static ByteBuf encode(Object frame) {
+  static ByteBuf encode(Object frame) {
     EmbeddedChannel sender = new EmbeddedChannel(new DataFrameEncoder());
     assertTrue(sender.writeOutbound(frame));
     CompositeByteBuf wire = Unpooled.compositeBuffer();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.ringtrain.allreduce.ReduceOp;
@@ -30,8 +29,8 @@ class InPlacePayloadTest {
     ByteBuffer memory = ByteBuffer.allocateDirect(64).order(ByteOrder.LITTLE_ENDIAN);
     link.post(COLLECTIVE, 5, 1, memory.slice(16, 8)); // floats 4 and 5
     EmbeddedChannel receiver = receiver(link);
-    feedInPieces(receiver, encode(new DataFrame(COLLECTIVE, 5, 0, floats(7f, 8f)))); // not posted
-    feedInPieces(receiver, encode(new DataFrame(COLLECTIVE, 5, 1, floats(1.5f, -2f)))); // posted
+    feedInPieces(receiver, DataFrameCodecTest.encode(new DataFrame(COLLECTIVE, 5, 0, floats(7f, 8f)))); // not posted
+    feedInPieces(receiver, DataFrameCodecTest.encode(new DataFrame(COLLECTIVE, 5, 1, floats(1.5f, -2f)))); // posted
     DataFrame notPosted = receiver.readInbound();
     DataFrame posted = receiver.readInbound();
     try {
@@ -59,13 +58,13 @@ class InPlacePayloadTest {
     ByteBuffer memory = ByteBuffer.allocateDirect(16).order(ByteOrder.LITTLE_ENDIAN);
     link.post(COLLECTIVE, 0, 0, memory.slice(0, 12)); // 3 floats, but 2 arrive
     EmbeddedChannel receiver = receiver(link);
-    feedInPieces(receiver, encode(new DataFrame(COLLECTIVE, 0, 0, floats(1f, 2f))));
+    feedInPieces(receiver, DataFrameCodecTest.encode(new DataFrame(COLLECTIVE, 0, 0, floats(1f, 2f))));
     DataFrame wrongLength = receiver.readInbound();
     assertFalse(wrongLength.placed(), "a length that does not fit is left for the collective's check");
     wrongLength.release();
     CollectiveHeader next = new CollectiveHeader(GENERATION, 18, CollectiveKind.ALL_REDUCE_RING, ReduceOp.SUM, ElementType.FLOAT32, 1000, true);
     link.post(COLLECTIVE, 0, 1, memory.slice(0, 8));
-    feedInPieces(receiver, encode(new DataFrame(next, 0, 1, floats(1f, 2f))));
+    feedInPieces(receiver, DataFrameCodecTest.encode(new DataFrame(next, 0, 1, floats(1f, 2f))));
     DataFrame otherSequence = receiver.readInbound();
     assertFalse(otherSequence.placed());
     otherSequence.release();
@@ -73,7 +72,7 @@ class InPlacePayloadTest {
     link.unpost(COLLECTIVE);
     link.post(next, 0, 1, memory.slice(0, 8));
     link.unpost(next);
-    feedInPieces(receiver, encode(new DataFrame(next, 0, 1, floats(1f, 2f))));
+    feedInPieces(receiver, DataFrameCodecTest.encode(new DataFrame(next, 0, 1, floats(1f, 2f))));
     DataFrame unposted = receiver.readInbound();
     assertFalse(unposted.placed(), "withdrawn memory is not written");
     unposted.release();
@@ -86,7 +85,7 @@ class InPlacePayloadTest {
   void anAbortLongerThanADataHeaderStillArrives() {
     EmbeddedChannel receiver = receiver(new PeerLink(1, "127.0.0.1:1", 4));
     String reason = "rank 2: timed out waiting for rank 3 during all-gather step 1";
-    feedInPieces(receiver, encode(new AbortFrame(reason)));
+    feedInPieces(receiver, DataFrameCodecTest.encode(new AbortFrame(reason)));
     AbortFrame abort = receiver.readInbound();
     assertEquals(reason, abort.reason());
     assertNull(receiver.readInbound());
@@ -109,14 +108,5 @@ class InPlacePayloadTest {
     ByteBuf payload = Unpooled.directBuffer(values.length * Float.BYTES);
     for (float v : values) payload.writeFloatLE(v);
     return payload;
-  }
-
-  private static ByteBuf encode(Object frame) {
-    EmbeddedChannel sender = new EmbeddedChannel(new DataFrameEncoder());
-    assertTrue(sender.writeOutbound(frame));
-    CompositeByteBuf wire = Unpooled.compositeBuffer();
-    for (ByteBuf part; (part = sender.readOutbound()) != null; ) wire.addComponent(true, part);
-    sender.finishAndReleaseAll();
-    return wire;
   }
 }
