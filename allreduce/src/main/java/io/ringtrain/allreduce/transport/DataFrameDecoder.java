@@ -14,8 +14,10 @@ import java.util.List;
  * another generation (a peer of an earlier, restarted ring) or with an unknown type or field is
  * rejected with an exception, which closes the connection.
  *
- * <p>Ownership: the incoming frame buffer is released by {@link MessageToMessageDecoder} after
- * this method; the data frame keeps a retained slice of it for its payload.
+ * <p>A frame comes whole (one buffer) or as a {@link SplitFrame} (header and payload read apart,
+ * the payload perhaps straight into the collective's memory: the data frame is then {@link
+ * DataFrame#placed()}). Ownership: the incoming message is released by {@link
+ * MessageToMessageDecoder} after this method; the data frame keeps a retained slice of the payload.
  */
 public final class DataFrameDecoder extends MessageToMessageDecoder<Object> {
   private final int generation;

@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
 final class GradBucket {
     final int index;
     final List<Tensor> params;
-    /** Start of each parameter's gradient inside {@link #flatGrads}. */
+    /** Start of each parameter's gradient inside the flat buffer. */
     final int[] offsets;
     private final int total;
     private final Compression compression;
