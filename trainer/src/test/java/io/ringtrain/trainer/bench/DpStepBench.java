@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Locale;
 
 /**
- * {@code deploy/bin/bench dp-step [steps] [batch] [none|bf16]}: fmnist-cnn step time with W = 1 and W = 2
+ * {@code deploy/bin/bench dp-step [timedSteps] [batch] [none|bf16]}: fmnist-cnn step time with W = 1 and W = 2
  * replicas, each a separate JVM on one core (pinned with taskset, -XX:ActiveProcessorCount=1, one
  * kernel thread), at equal per-replica batch. Prints the scaling efficiency (throughput W=2 ÷ 2 ×
  * throughput W=1) as the line's ratio; the same against two single replicas running side by side
@@ -26,15 +26,16 @@ import java.util.Locale;
  * ({@code lockstep_efficiency}: the cost of running in step alone: every step lasts as long as the
  * slower replica's); and the share of all-reduce time hidden behind backward. Step times are
  * means (see {@link #STEP}). Every set-up runs once per round, {@code -Ddpstep.rounds} (3) rounds
- * interleaved, and each figure is the median over rounds. Replicas of a ring first run its
- * collectives for a few seconds untimed (JIT warm-up, see DpStepWorker). Per-phase medians and CPU
- * per step go to stderr.
+ * interleaved, and each figure is the median over rounds. Every replica first runs {@code
+ * -Ddpstep.warmupSteps} (300) untimed steps, and replicas of a ring run its collectives for a few
+ * seconds before that (JIT warm-up, see DpStepWorker). Per-phase medians and CPU per step go to
+ * stderr.
  */
 public final class DpStepBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
-        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 150;
+        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 150; // timed, after the warm-up
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         compression = args.length > 2 ? args[2] : "none"; // none or bf16 (gradients on the wire)
         int rounds = Integer.getInteger("dpstep.rounds", 3);
@@ -152,6 +153,7 @@ public final class DpStepBench {
                     "-Xms2g", "-Xmx2g", "-Xmn1200m",
                     "-Ddpstep.statsRing=" + setup.statsRing, "-Ddpstep.compression=" + compression, "-Ddpstep.syncBn=" + setup.syncBn,
                     "-Ddpstep.lockstep=" + setup.lockstepOnly, "-Ddpstep.fakeComm=" + setup.lockstepOnly,
+                    "-Ddpstep.warmupSteps=" + Integer.getInteger("dpstep.warmupSteps", DpStepWorker.WARMUP_STEPS),
                     "-cp", System.getProperty("java.class.path"), DpStepWorker.class.getName(),
                     Integer.toString(setup.independent ? 0 : r), Integer.toString(steps), Integer.toString(batch)));
             cmd.addAll(setup.independent ? List.of(peers.get(r)) : peers);

@@ -40,7 +40,8 @@ import java.util.TreeMap;
  * {@code dpstep.lockstep} starts every timed step with a barrier, so the replicas run in step as a
  * real ring forces them to; {@code dpstep.bucketBytes} / {@code dpstep.firstBucketBytes} set the bucket caps.
  *
- * <p>Where a W = 2 step's time goes: {@code dpstep.warmupSteps} (default 30) untimed steps first;
+ * <p>Arguments: {@code rank timedSteps batch peers...}; {@code dpstep.warmupSteps} (default {@value
+ * #WARMUP_STEPS}) untimed steps come first. Where a W = 2 step's time goes:
  * {@code dpstep.threads} prints each thread's CPU per timed step; {@code dpstep.printSteps} every
  * step's time; {@code dpstep.timeStats} the time spent in SyncBatchNorm's collectives; and {@code
  * dpstep.traceFile=PREFIX} writes when each of those collectives was entered and left on this rank
@@ -48,8 +49,18 @@ import java.util.TreeMap;
  * for tools/bench/dpstep_sync_trace.py to split into arrival skew and latency.
  */
 public final class DpStepWorker {
+    /**
+     * Untimed steps first. The JIT compiles on the replica's only core: through the first ~10 steps
+     * the model's kernels (60-130 ms a step against ~40), and then, at 20-80 methods a second, the
+     * rarer paths for a few hundred steps more, each compilation a pause of its own. A single
+     * replica absorbs its own pauses; replicas in step wait for each other's, so with 30 warm-up
+     * steps W = 2's mean step was still 5-8 ms above its steady state. 300 steps (about 15 s)
+     * measure what a job of thousands of steps runs at.
+     */
+    static final int WARMUP_STEPS = 300;
+
     public static void main(String[] args) throws Exception {
-        int rank = Integer.parseInt(args[0]), steps = Integer.parseInt(args[1]), batch = Integer.parseInt(args[2]);
+        int rank = Integer.parseInt(args[0]), timedSteps = Integer.parseInt(args[1]), batch = Integer.parseInt(args[2]);
         List<String> peers = List.of(args).subList(3, args.length);
         // -Ddpstep.statsRing=true: the second half of the peers is a ring of its own for SyncBatchNorm,
         // so its blocking statistics collectives do not queue behind gradient buckets in flight
@@ -75,11 +86,10 @@ public final class DpStepWorker {
             Samples data = EquivalenceModels.FMNIST_CNN.data(batch * 4, rank);
             ClassificationObjective objective = new ClassificationObjective();
             if (connected.worldSize() > 1) warmUpCollectives(connected, statsComm, rank);
-            // 30 steps: on its one core a replica's C2 compiles the model's kernels for ~10 steps (60-130 ms
-            // each, against ~40 steady), and keeps refining them for ~20 more
-            int warmup = Integer.getInteger("dpstep.warmupSteps", Math.min(30, steps / 3));
-            double[] stepMillis = new double[steps - warmup];
-            double[][] phaseMillis = new double[4][steps - warmup]; // forward, backward, gradient wait, optimizer
+            int warmup = Integer.getInteger("dpstep.warmupSteps", WARMUP_STEPS);
+            int steps = warmup + timedSteps;
+            double[] stepMillis = new double[timedSteps];
+            double[][] phaseMillis = new double[4][timedSteps]; // forward, backward, gradient wait, optimizer
             long cpuAtWarmup = 0;
             Map<String, Long> threadsAtWarmup = null;
             for (int s = 0; s < steps; s++) {
