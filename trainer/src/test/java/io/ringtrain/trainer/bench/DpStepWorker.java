@@ -54,7 +54,7 @@ public final class DpStepWorker {
      * the model's kernels (60-130 ms a step against ~40), and then, at 20-80 methods a second, the
      * rarer paths for a few hundred steps more, each compilation a pause of its own. A single
      * replica absorbs its own pauses; replicas in step wait for each other's, so with 30 warm-up
-     * steps W = 2's mean step was still 5-8 ms above its steady state. 300 steps (about 15 s)
+     * steps W = 2's mean step was still 5-10 ms above its steady state. 300 steps (about 15 s)
      * measure what a job of thousands of steps runs at.
      */
     static final int WARMUP_STEPS = 300;
