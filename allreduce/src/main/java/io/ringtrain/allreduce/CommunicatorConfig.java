@@ -153,9 +153,9 @@ public final class CommunicatorConfig {
      * fewer thread hand-offs), and 88-97 against 99-109 ms for 64 MiB; with two ranks 512 KiB was
      * level or faster except on 16 MiB float arrays (15.5 against 12.2 ms). 1 MiB, re-measured
      * after those changes (four ranks, three alternating pairs), was no faster and took 40-70% more
-     * user CPU at 64 MiB (15.7-19.7 against 10.0-11.7 ms a rank): a segment then no longer stays in
-     * cache between its receipt and its reduction. (Before those changes 1 MiB took 575-586 ms for
-     * 64 MiB at W = 2 where 256 KiB took 140-215 ms.)
+     * user CPU at 64 MiB (15.7-19.7 against 10.0-11.7 ms a rank), likely because a segment and the
+     * memory it combines into no longer fit a core's 1 MiB L2. (Before those changes, 1 MiB took
+     * 575-586 ms for 64 MiB at W = 2 where 256 KiB took 140-215 ms.)
      */
     public Builder optSegmentBytes(int segmentBytes) {
       this.segmentBytes = segmentBytes;
