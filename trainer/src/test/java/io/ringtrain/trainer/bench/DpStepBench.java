@@ -35,7 +35,7 @@ public final class DpStepBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
-        int steps = args.length > 0 ? Integer.parseInt(args[0]) : 150; // timed, after the warm-up
+        int timedSteps = args.length > 0 ? Integer.parseInt(args[0]) : 150;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         compression = args.length > 2 ? args[2] : "none"; // none or bf16 (gradients on the wire)
         int rounds = Integer.getInteger("dpstep.rounds", 3);
@@ -44,7 +44,7 @@ public final class DpStepBench {
         Map<Setup, List<JsonNode>> last = new EnumMap<>(Setup.class);
         for (int round = 0; round < rounds; round++) {
             for (Setup setup : Setup.values()) {
-                List<JsonNode> ranks = launch(setup, steps, batch);
+                List<JsonNode> ranks = launch(setup, timedSteps, batch);
                 times.computeIfAbsent(setup, k -> new ArrayList<>()).add(slowest(ranks));
                 last.put(setup, ranks);
             }
@@ -133,7 +133,7 @@ public final class DpStepBench {
      * Starts the set-up's replica JVMs, each pinned to its own core (with taskset, where the machine
      * has two), and returns each one's JSON line.
      */
-    private static List<JsonNode> launch(Setup setup, int steps, int batch) throws Exception {
+    private static List<JsonNode> launch(Setup setup, int timedSteps, int batch) throws Exception {
         int processes = setup.processes;
         List<String> peers = new ArrayList<>();
         for (int r = 0; r < (setup.statsRing ? 2 : 1) * processes; r++) {
@@ -155,7 +155,7 @@ public final class DpStepBench {
                     "-Ddpstep.lockstep=" + setup.lockstepOnly, "-Ddpstep.fakeComm=" + setup.lockstepOnly,
                     "-Ddpstep.warmupSteps=" + Integer.getInteger("dpstep.warmupSteps", DpStepWorker.WARMUP_STEPS),
                     "-cp", System.getProperty("java.class.path"), DpStepWorker.class.getName(),
-                    Integer.toString(setup.independent ? 0 : r), Integer.toString(steps), Integer.toString(batch)));
+                    Integer.toString(setup.independent ? 0 : r), Integer.toString(timedSteps), Integer.toString(batch)));
             cmd.addAll(setup.independent ? List.of(peers.get(r)) : peers);
             started.add(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }
