@@ -2,6 +2,7 @@ package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.cpu.Gemm;
 import io.ringtrain.engine.cpu.Im2col;
+import io.ringtrain.engine.cpu.Transpose;
 
 /**
  * conv2d_forward / conv2d_backward over float arrays (llm.c style), by im2col + GEMM.
@@ -159,9 +160,7 @@ final class Conv2dKernels {
                 for (int grp = 0; grp < groups; grp++) {
                     int dyg = dyOff + grp * og * l;
                     if (myDwT != null) {
-                        for (int oc = 0; oc < og; oc++) {
-                            for (int i = 0; i < l; i++) dyT[i * og + oc] = dy[dyg + oc * l + i];
-                        }
+                        Transpose.transpose(dy, dyg, og, l, dyT, 0);
                         Gemm.sgemm(false, false, kg, og, l, 1f, src, srcOff + grp * kg * l, l, dyT, 0, og,
                                 1f, myDwT, grp * kg * og, og);
                     }
@@ -200,12 +199,7 @@ final class Conv2dKernels {
     /** Per group, W_g [O/G, Kg] → W_gᵀ [Kg, O/G]. */
     private static float[] transposeGroups(float[] w, int groups, int og, int kg) {
         float[] t = new float[w.length];
-        for (int grp = 0; grp < groups; grp++) {
-            int base = grp * og * kg;
-            for (int oc = 0; oc < og; oc++) {
-                for (int k = 0; k < kg; k++) t[base + k * og + oc] = w[base + oc * kg + k];
-            }
-        }
+        for (int grp = 0; grp < groups; grp++) Transpose.transpose(w, grp * og * kg, og, kg, t, grp * og * kg);
         return t;
     }
 }

@@ -1,6 +1,7 @@
 package io.ringtrain.engine.nn.seq;
 
 import io.ringtrain.engine.cpu.Gemm;
+import io.ringtrain.engine.cpu.Transpose;
 
 /**
  * Fused kernels for one layer and one direction of a recurrent network, llm.c style: plain loops
@@ -55,13 +56,6 @@ final class RecurrentKernels {
         return v >= 0 ? (float) (1.0 / (1.0 + Math.exp(-v))) : (float) (Math.exp(v) / (1.0 + Math.exp(v)));
     }
 
-    /** Row-major transpose of a [rows, cols] matrix. */
-    static float[] transpose(float[] a, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = a[r * cols + c];
-        return t;
-    }
-
     /**
      * Runs the recurrence. Returns one packed array: y [T, B, H] (zero at inactive steps), then
      * h_T [B, H], then c_T [B, H] (zeros unless LSTM).
@@ -75,9 +69,9 @@ final class RecurrentKernels {
         tr.whh = whh;
         // xproj [T·B, GH] = x [T·B, I] · W_ihᵀ [I, GH] + b_ih; W is transposed once so GEMM streams rows.
         float[] xproj = new float[T * B * GH];
-        Gemm.sgemm(false, false, T * B, GH, I, 1f, x, 0, I, transpose(wih, GH, I), 0, GH, 0f, xproj, 0, GH);
+        Gemm.sgemm(false, false, T * B, GH, I, 1f, x, 0, I, Transpose.transpose(wih, GH, I), 0, GH, 0f, xproj, 0, GH);
         for (int r = 0; r < T * B; r++) for (int j = 0; j < GH; j++) xproj[r * GH + j] += bih[j];
-        float[] whhT = transpose(whh, GH, H);
+        float[] whhT = Transpose.transpose(whh, GH, H);
         float[] packed = new float[T * B * H + 2 * B * H];
         float[] h = h0.clone(), c = c0.clone();
         float[] hproj = new float[B * GH];
