@@ -24,7 +24,10 @@ import java.util.Locale;
  * avoid); with SyncBatchNorm on a ring of its own (the job's set-up) and with plain per-replica
  * BatchNorm (DDP's default); with two replicas kept in step by a barrier that send no gradients
  * ({@code lockstep_efficiency}: the cost of running in step alone: every step lasts as long as the
- * slower replica's); and the share of all-reduce time hidden behind backward. Step times are
+ * slower replica's); and the share of all-reduce time hidden behind backward. The reference is
+ * PyTorch's DistributedDataParallel on the same model, batch and cores ({@code
+ * tools/bench/dpstep_ddp_ref.py}, Gloo, plain BatchNorm since torch's SyncBatchNorm needs CUDA),
+ * measured in the same rounds ({@code vs-pytorch-ddp}; {@code -Ddpstep.reference=false} skips it). Step times are
  * means (see {@link #STEP}). Every set-up runs once per round, {@code -Ddpstep.rounds} (3) rounds
  * interleaved, and each figure is the median over rounds. Every replica first runs {@code
  * -Ddpstep.warmupSteps} (300) untimed steps, and replicas of a ring run its collectives for a few
@@ -42,13 +45,19 @@ public final class DpStepBench {
         // every set-up once per round, rounds interleaved, so a slow spell of the machine hits all set-ups
         Map<Setup, List<Double>> times = new EnumMap<>(Setup.class);
         Map<Setup, List<JsonNode>> last = new EnumMap<>(Setup.class);
+        boolean reference = Boolean.parseBoolean(System.getProperty("dpstep.reference", "true"));
+        List<Double> ddp1 = new ArrayList<>(), ddp2 = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             for (Setup setup : Setup.values()) {
                 List<JsonNode> ranks = launch(setup, timedSteps, batch);
                 times.computeIfAbsent(setup, k -> new ArrayList<>()).add(slowest(ranks));
                 last.put(setup, ranks);
             }
-            System.err.println("round " + round + " mean step ms: " + times);
+            if (reference) {
+                ddp1.add(pytorchDdpStepMillis(1, timedSteps, batch));
+                ddp2.add(pytorchDdpStepMillis(2, timedSteps, batch));
+            }
+            System.err.println("round " + round + " mean step ms: " + times + (reference ? " pytorch-ddp W=1 " + ddp1 + " W=2 " + ddp2 : ""));
         }
         JsonNode single = last.get(Setup.SINGLE).get(0);
         List<JsonNode> pair = last.get(Setup.SHARED_RING), sideBySide = last.get(Setup.SIDE_BY_SIDE), statsRing = last.get(Setup.OWN_RING);
@@ -80,7 +89,39 @@ public final class DpStepBench {
         System.out.println(String.format(Locale.ROOT,
                 "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":false,\"gradients_sent\":false},\"metric\":\"lockstep_efficiency\",\"ours\":%.1f,\"reference\":%.1f,\"ratio\":%.3f}",
                 batch, 2 * batch / (tLockstep / 1000), 2 * throughput1, 2 * batch / (tLockstep / 1000) / (2 * throughput1)));
+        if (reference) {
+            double ddpEfficiency = median(ddp1) / median(ddp2); // throughput(2) / 2·throughput(1) at equal per-replica batch
+            double ours = median(times.get(Setup.SINGLE)) / tLocal;
+            System.out.println(String.format(Locale.ROOT,
+                    "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":false},\"metric\":\"vs-pytorch-ddp\",\"ours\":%.3f,\"reference\":%.3f,\"ratio\":%.3f,"
+                            + "\"step_ms_w1\":%.2f,\"step_ms_w2\":%.2f,\"reference_step_ms_w1\":%.2f,\"reference_step_ms_w2\":%.2f}",
+                    batch, ours, ddpEfficiency, ours / ddpEfficiency, t1, tLocal, median(ddp1), median(ddp2)));
+        }
         for (JsonNode n : List.of(single, pair.get(0), sideBySide.get(0), statsRing.get(0), localBn.get(0), lockstep.get(0))) System.err.println("phases (median ms): " + n);
+    }
+
+    /**
+     * PyTorch DDP's mean step time (the slowest replica's) for {@code world} replica processes, one
+     * core each, from {@code tools/bench/dpstep_ddp_ref.py} run with /usr/bin/python3 (Debian's
+     * python3-torch). It gets 30 warm-up steps: it has no JIT to wait for.
+     */
+    private static double pytorchDdpStepMillis(int world, int timedSteps, int batch) throws Exception {
+        Path script = Path.of(System.getProperty("ringtrain.root", "."), "tools/bench/dpstep_ddp_ref.py");
+        if (!Files.isRegularFile(script)) {
+            throw new IllegalStateException("reference script " + script + " not found; run from the project root (deploy/bin/bench sets -Dringtrain.root) or pass -Ddpstep.reference=false");
+        }
+        List<String> cmd = List.of("/usr/bin/python3", script.toString(), "--world", Integer.toString(world), "--batch", Integer.toString(batch),
+                "--steps", Integer.toString(timedSteps));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        JsonNode result = null;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = in.readLine()) != null; ) if (line.startsWith("{\"world\"")) result = JSON.readTree(line);
+        }
+        if (p.waitFor() != 0 || result == null) {
+            throw new IllegalStateException("the PyTorch DDP reference failed (exit " + p.exitValue() + ", " + cmd
+                    + "); it needs Debian's python3-torch (apt-get install python3-torch), or pass -Ddpstep.reference=false");
+        }
+        return result.path("mean_step_ms").asDouble();
     }
 
     /**
