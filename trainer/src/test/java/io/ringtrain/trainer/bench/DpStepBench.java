@@ -91,7 +91,7 @@ public final class DpStepBench {
                 batch, 2 * batch / (tLockstep / 1000), 2 * throughput1, 2 * batch / (tLockstep / 1000) / (2 * throughput1)));
         if (reference) {
             double ddpEfficiency = median(ddp1) / median(ddp2); // throughput(2) / 2·throughput(1) at equal per-replica batch
-            double ours = median(times.get(Setup.SINGLE)) / tLocal;
+            double ours = t1 / tLocal;
             System.out.println(String.format(Locale.ROOT,
                     "{\"bench\":\"dp-step\",\"params\":{\"world\":2,\"batch\":%d,\"cores_per_replica\":1,\"sync_bn\":false},\"metric\":\"vs-pytorch-ddp\",\"ours\":%.3f,\"reference\":%.3f,\"ratio\":%.3f,"
                             + "\"step_ms_w1\":%.2f,\"step_ms_w2\":%.2f,\"reference_step_ms_w1\":%.2f,\"reference_step_ms_w2\":%.2f}",
