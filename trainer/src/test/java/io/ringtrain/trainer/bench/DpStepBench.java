@@ -30,7 +30,7 @@ import java.util.Locale;
  * measured in the same rounds ({@code vs-pytorch-ddp}; {@code -Ddpstep.reference=false} skips it). Step times are
  * means (see {@link #STEP}). Every set-up runs once per round, {@code -Ddpstep.rounds} (3) rounds
  * interleaved, and each figure is the median over rounds. Every replica first runs {@code
- * -Ddpstep.warmupSteps} (300) untimed steps, and replicas of a ring run its collectives for a few
+ * -Ddpstep.warmupSteps} (600) untimed steps, and replicas of a ring run its collectives for a few
  * seconds before that (JIT warm-up, see DpStepWorker). Per-phase medians and CPU per step go to
  * stderr.
  */

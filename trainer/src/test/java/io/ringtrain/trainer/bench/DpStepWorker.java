@@ -54,10 +54,12 @@ public final class DpStepWorker {
      * the model's kernels (60-130 ms a step against ~40), and then, at 20-80 methods a second, the
      * rarer paths for a few hundred steps more, each compilation a pause of its own. A single
      * replica absorbs its own pauses; replicas in step wait for each other's, so with 30 warm-up
-     * steps W = 2's mean step was still 5-10 ms above its steady state. 300 steps (about 15 s)
-     * measure what a job of thousands of steps runs at.
+     * steps W = 2's mean step was still 5-10 ms above its steady state. With 300, the first 100
+     * timed steps of W = 2 with SyncBatchNorm still ran 2-4 ms slower than the later ones
+     * (-XX:+PrintCompilation: 104 compilations in the 5 s after step 300, 30 in the next 5 s, then
+     * 5-20). 600 steps (about 30 s) measure what a job of thousands of steps runs at.
      */
-    static final int WARMUP_STEPS = 300;
+    static final int WARMUP_STEPS = 600;
 
     public static void main(String[] args) throws Exception {
         int rank = Integer.parseInt(args[0]), timedSteps = Integer.parseInt(args[1]), batch = Integer.parseInt(args[2]);
