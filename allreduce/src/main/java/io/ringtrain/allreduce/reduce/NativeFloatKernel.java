@@ -105,6 +105,56 @@ public final class NativeFloatKernel {
     }
   }
 
+  /**
+   * {@code dst[dstOff + i] = op(dst[dstOff + i], src[i])} for a Java array and {@code n}
+   * little-endian floats at byte offset {@code srcByte} of a direct buffer: a received segment is
+   * combined into a {@code float[]} without first being copied into an array.
+   */
+  public static void reduce(ReduceOp op, float[] dst, int dstOff, ByteBuffer src, int srcByte, int n) {
+    ByteBuffer from = src.duplicate().clear().order(LE);
+    int vectorEnd = FLOATS.loopBound(n);
+    try {
+      reduceVectors(op, dst, dstOff, MEMORY.invokeExact(from), srcByte, vectorEnd);
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException(t);
+    }
+    for (int i = vectorEnd; i < n; i++) {
+      float a = dst[dstOff + i];
+      float b = from.getFloat(srcByte + i * Float.BYTES);
+      dst[dstOff + i] = switch (op) {
+        case SUM, AVG -> a + b;
+        case MAX -> Math.max(a, b);
+        case MIN -> Math.min(a, b);
+      };
+    }
+  }
+
+  private static void reduceVectors(ReduceOp op, float[] dst, int dstOff, Object src, long srcByte, int vectorEnd) throws Throwable {
+    int step = FLOATS.length();
+    switch (op) {
+      case SUM, AVG -> {
+        for (int i = 0; i < vectorEnd; i += step) {
+          FloatVector b = (FloatVector) LOAD.invokeExact(FLOATS, src, srcByte + i * (long) Float.BYTES, LE);
+          FloatVector.fromArray(FLOATS, dst, dstOff + i).add(b).intoArray(dst, dstOff + i);
+        }
+      }
+      case MAX -> {
+        for (int i = 0; i < vectorEnd; i += step) {
+          FloatVector b = (FloatVector) LOAD.invokeExact(FLOATS, src, srcByte + i * (long) Float.BYTES, LE);
+          FloatVector.fromArray(FLOATS, dst, dstOff + i).max(b).intoArray(dst, dstOff + i);
+        }
+      }
+      case MIN -> {
+        for (int i = 0; i < vectorEnd; i += step) {
+          FloatVector b = (FloatVector) LOAD.invokeExact(FLOATS, src, srcByte + i * (long) Float.BYTES, LE);
+          FloatVector.fromArray(FLOATS, dst, dstOff + i).min(b).intoArray(dst, dstOff + i);
+        }
+      }
+    }
+  }
+
   /** {MEMORY, LOAD, STORE}, or three nulls where this JDK offers neither API (or it misbehaves). */
   private static MethodHandle[] bind() {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();

@@ -73,6 +73,7 @@ public final class ReduceKernels {
     for (int i = 0; i < 11_000; i++) {
       for (io.ringtrain.allreduce.ReduceOp op : new io.ringtrain.allreduce.ReduceOp[] {io.ringtrain.allreduce.ReduceOp.SUM, io.ringtrain.allreduce.ReduceOp.MAX, io.ringtrain.allreduce.ReduceOp.MIN}) {
         NativeFloatKernel.reduce(op, direct, 0, otherDirect, 0, floats.length);
+        NativeFloatKernel.reduce(op, floats, 0, otherDirect, 0, floats.length);
       }
     }
   }

@@ -2,11 +2,17 @@ package io.ringtrain.allreduce.ring;
 
 import io.netty.buffer.ByteBuf;
 import io.ringtrain.allreduce.ReduceOp;
+import io.ringtrain.allreduce.reduce.NativeFloatKernel;
 import io.ringtrain.allreduce.reduce.ReduceKernel;
+import io.ringtrain.allreduce.reduce.ReduceKernels;
 import io.ringtrain.allreduce.transport.ElementType;
 import java.nio.ByteOrder;
 
-/** A {@code float[]}: received segments are copied to a scratch array piece by piece, then SIMD-combined. */
+/**
+ * A {@code float[]}: a received segment in native memory is SIMD-combined straight from it
+ * ({@link NativeFloatKernel}); where that kernel is unavailable, it is copied to a scratch array
+ * piece by piece first.
+ */
 public final class FloatArrayElements implements ElementBuffer {
   private final float[] values;
   private final ReduceKernel kernel;
@@ -31,6 +37,10 @@ public final class FloatArrayElements implements ElementBuffer {
 
   @Override
   public void reduceFrom(ByteBuf payload, int from, int count, ReduceOp op) {
+    if (ReduceKernels.nativeFloats() && payload.isDirect() && payload.nioBufferCount() == 1) {
+      NativeFloatKernel.reduce(op, values, from, payload.nioBuffer(payload.readerIndex(), count * Float.BYTES), 0, count);
+      return;
+    }
     java.nio.FloatBuffer in = payload.nioBuffer(payload.readerIndex(), count * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     float[] received = scratch.floats();
     // in pieces that stay in L1: the copy out of the payload then costs no extra trip to memory

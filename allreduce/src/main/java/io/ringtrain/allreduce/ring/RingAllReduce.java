@@ -1,5 +1,6 @@
 package io.ringtrain.allreduce.ring;
 
+import io.netty.buffer.ByteBuf;
 import io.ringtrain.allreduce.ReduceOp;
 import io.ringtrain.allreduce.transport.DataFrame;
 
@@ -24,11 +25,15 @@ import io.ringtrain.allreduce.transport.DataFrame;
  * chunk c is sent in reduce-scatter step (r − c) and overwritten in all-gather step (r − c), whose
  * data for c cannot arrive before the owner of c has received that very frame (its reduction
  * needs it); the owned chunk and the chunks forwarded in the all-gather are not changed again.
- * Only the last frames can outlive the collective, so it waits for them to be written.
+ * Only the last frames can outlive the collective, so it waits for them to be written. Any other
+ * buffer is copied into each frame it sends, except in the all-gather, where a payload received
+ * in one step is sent on as it came in the next (the same bytes the copy would hold).
  */
 public final class RingAllReduce {
   /** Segments a rank sends before it waits for the first one of the same step. */
   static final int AHEAD = 4;
+  /** Largest chunk whose received all-gather payloads are held to be forwarded (measured: see reduceScatterThenAllGather). */
+  static final long FORWARD_MAX_BYTES = 4L << 20;
 
   private RingAllReduce() {}
 
@@ -50,16 +55,31 @@ public final class RingAllReduce {
     int prev = (rank - 1 + world) % world;
     for (int s = 0; s < world - 1; s++) {
       run.enterStep("reduce-scatter", s);
-      exchange(run, buffer, op, true, s, next, chunk(rank - s, world), prev, chunk(rank - s - 1, world), segmentElements);
+      exchange(run, buffer, op, true, s, next, chunk(rank - s, world), prev, chunk(rank - s - 1, world), segmentElements, null, null);
     }
     int owned = chunk(rank + 1, world);
     int ownedStart = chunkStart(owned, buffer.length(), world), ownedLength = chunkLength(owned, buffer.length(), world);
     if (op == ReduceOp.AVG) buffer.divide(ownedStart, ownedLength, world);
     buffer.roundToWire(ownedStart, ownedLength); // peers get the wire's copy of the owned chunk
 
-    for (int s = 0; s < world - 1; s++) {
-      run.enterStep("all-gather", s);
-      exchange(run, buffer, op, false, world - 1 + s, next, chunk(rank + 1 - s, world), prev, chunk(rank - s, world), segmentElements);
+    // A buffer that is not sent as views forwards the all-gather's received payloads as they came
+    // instead of copying them out of the buffer again (W ≥ 3), holding at most one small chunk of
+    // frames: with 16 MiB chunks held the 64 MiB all-reduce got slower (docs/collectives.md).
+    long chunkBytes = ((long) buffer.length() + world - 1) / world * buffer.type().width();
+    boolean forward = !buffer.viewsAlias() && chunkBytes <= FORWARD_MAX_BYTES;
+    ByteBuf[] forwarding = null;
+    ByteBuf[] kept = null;
+    try {
+      for (int s = 0; s < world - 1; s++) {
+        run.enterStep("all-gather", s);
+        kept = forward && s < world - 2 ? new ByteBuf[segments(chunkLength(chunk(rank - s, world), buffer.length(), world), segmentElements)] : null;
+        exchange(run, buffer, op, false, world - 1 + s, next, chunk(rank + 1 - s, world), prev, chunk(rank - s, world), segmentElements, forwarding, kept);
+        forwarding = kept;
+        kept = null;
+      }
+    } finally { // after a failure: what was kept and not sent
+      releaseAll(forwarding);
+      releaseAll(kept);
     }
     if (buffer.viewsAlias()) run.awaitWritten(); // the last frames are views of the caller's memory
   }
@@ -86,10 +106,14 @@ public final class RingAllReduce {
     return true;
   }
 
-  /** Sends chunk {@code sendChunk} to {@code next} while receiving {@code recvChunk} from {@code prev}. */
+  /**
+   * Sends chunk {@code sendChunk} to {@code next} while receiving {@code recvChunk} from {@code
+   * prev}. Segment i goes out as {@code forwarding[i]} when given (ownership passes on), and the
+   * payload received as segment i is kept in {@code kept[i]} when that is given.
+   */
   private static void exchange(
       CollectiveRun run, ElementBuffer buffer, ReduceOp op, boolean combine, int step,
-      int next, int sendChunk, int prev, int recvChunk, int segmentElements) {
+      int next, int sendChunk, int prev, int recvChunk, int segmentElements, ByteBuf[] forwarding, ByteBuf[] kept) {
     int n = buffer.length();
     int world = run.worldSize();
     int sendStart = chunkStart(sendChunk, n, world);
@@ -101,7 +125,7 @@ public final class RingAllReduce {
     int width = buffer.type().width();
     int sent = 0;
     while (sent < Math.min(AHEAD, sendSegments)) {
-      sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++);
+      sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++, forwarding);
     }
     for (int i = 0; i < recvSegments; i++) {
       int from = recvStart + i * segmentElements;
@@ -110,19 +134,32 @@ public final class RingAllReduce {
       try {
         if (combine) buffer.reduceFrom(frame.payload(), from, count, op);
         else if (!frame.placed()) buffer.copyFrom(frame.payload(), from, count);
+        if (kept != null) kept[i] = frame.payload().retain();
       } finally {
         frame.release();
       }
-      if (sent < sendSegments) sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++);
+      if (sent < sendSegments) sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++, forwarding);
     }
-    while (sent < sendSegments) sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++);
+    while (sent < sendSegments) sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++, forwarding);
   }
 
   private static void sendSegment(
-      CollectiveRun run, ElementBuffer buffer, int step, int next, int chunkStart, int chunkLength, int segmentElements, int segment) {
+      CollectiveRun run, ElementBuffer buffer, int step, int next, int chunkStart, int chunkLength, int segmentElements, int segment,
+      ByteBuf[] forwarding) {
+    if (forwarding != null) {
+      ByteBuf payload = forwarding[segment];
+      forwarding[segment] = null; // the send owns it now
+      run.send(next, step, segment, payload);
+      return;
+    }
     int offset = segment * segmentElements;
     int count = Math.min(segmentElements, chunkLength - offset);
     run.send(next, step, segment, buffer.view(run, chunkStart + offset, count));
+  }
+
+  private static void releaseAll(ByteBuf[] payloads) {
+    if (payloads == null) return;
+    for (ByteBuf payload : payloads) if (payload != null) payload.release();
   }
 
   static int chunk(int index, int world) {

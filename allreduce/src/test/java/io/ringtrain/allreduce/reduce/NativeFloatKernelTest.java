@@ -47,6 +47,26 @@ class NativeFloatKernelTest {
     }
   }
 
+  @Test
+  void combinesNativeMemoryIntoAnArrayBitForBit() {
+    Random random = new Random(45);
+    for (int n : new int[] {0, 1, 7, 8, 17, 1000, 4099}) {
+      float[] a = VectorReduceKernelTest.gaussiansWithSpecials(random, n + 3, 11);
+      float[] b = VectorReduceKernelTest.gaussiansWithSpecials(random, n + 5, 13);
+      for (ReduceOp op : ReduceOp.values()) {
+        float[] expected = a.clone();
+        scalar.reduce(op, expected, 3, b, 5, n);
+        float[] actual = a.clone();
+        ByteBuffer src = direct(b);
+        src.position(7).order(ByteOrder.BIG_ENDIAN); // neither may matter: offsets are absolute, bytes little-endian
+        NativeFloatKernel.reduce(op, actual, 3, src, 5 * Float.BYTES, n);
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(Float.floatToRawIntBits(expected[i]), Float.floatToRawIntBits(actual[i]), op + " n=" + n + " element " + i + ": " + expected[i] + " vs " + actual[i]);
+        }
+      }
+    }
+  }
+
   private static ByteBuffer direct(float[] values) {
     ByteBuffer buffer = ByteBuffer.allocateDirect(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (int i = 0; i < values.length; i++) buffer.putFloat(i * Float.BYTES, values[i]);
