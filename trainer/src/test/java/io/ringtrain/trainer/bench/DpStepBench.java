@@ -113,14 +113,8 @@ public final class DpStepBench {
         List<String> cmd = List.of("/usr/bin/python3", script.toString(), "--world", Integer.toString(world), "--batch", Integer.toString(batch),
                 "--steps", Integer.toString(timedSteps));
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        JsonNode result = null;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-            for (String line; (line = in.readLine()) != null; ) if (line.startsWith("{\"world\"")) result = JSON.readTree(line);
-        }
-        if (p.waitFor() != 0 || result == null) {
-            throw new IllegalStateException("the PyTorch DDP reference failed (exit " + p.exitValue() + ", " + cmd
-                    + "); it needs Debian's python3-torch (apt-get install python3-torch), or pass -Ddpstep.reference=false");
-        }
+        JsonNode result = resultLine(p, "{\"world\"", exit -> "the PyTorch DDP reference failed (exit " + exit + ", " + cmd
+                + "); it needs Debian's python3-torch (apt-get install python3-torch), or pass -Ddpstep.reference=false");
         return result.path("mean_step_ms").asDouble();
     }
 
@@ -201,14 +195,20 @@ public final class DpStepBench {
             started.add(new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
         }
         List<JsonNode> out = new ArrayList<>();
-        for (Process p : started) {
-            JsonNode result = null;
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
-                for (String line; (line = in.readLine()) != null; ) if (line.startsWith("{\"rank\"")) result = JSON.readTree(line);
-            }
-            if (p.waitFor() != 0 || result == null) throw new IllegalStateException("dp-step worker failed (exit " + p.exitValue() + ")");
-            out.add(result);
-        }
+        for (Process p : started) out.add(resultLine(p, "{\"rank\"", exit -> "dp-step worker failed (exit " + exit + ")"));
         return out;
+    }
+
+    /**
+     * The last line of {@code p}'s output starting with {@code prefix}, parsed, once {@code p} has
+     * exited 0; otherwise an error with {@code failure}'s message for the exit status.
+     */
+    private static JsonNode resultLine(Process p, String prefix, java.util.function.IntFunction<String> failure) throws Exception {
+        JsonNode result = null;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()))) {
+            for (String line; (line = in.readLine()) != null; ) if (line.startsWith(prefix)) result = JSON.readTree(line);
+        }
+        if (p.waitFor() != 0 || result == null) throw new IllegalStateException(failure.apply(p.exitValue()));
+        return result;
     }
 }
