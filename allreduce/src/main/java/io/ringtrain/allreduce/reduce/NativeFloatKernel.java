@@ -68,11 +68,7 @@ public final class NativeFloatKernel {
     for (int i = vectorEnd; i < n; i++) { // the tail that fills no vector
       float a = to.getFloat(dstByte + i * Float.BYTES);
       float b = from.getFloat(srcByte + i * Float.BYTES);
-      to.putFloat(dstByte + i * Float.BYTES, switch (op) {
-        case SUM, AVG -> a + b;
-        case MAX -> Math.max(a, b);
-        case MIN -> Math.min(a, b);
-      });
+      to.putFloat(dstByte + i * Float.BYTES, combine(op, a, b));
     }
   }
 
@@ -120,15 +116,20 @@ public final class NativeFloatKernel {
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     }
-    for (int i = vectorEnd; i < n; i++) {
+    for (int i = vectorEnd; i < n; i++) { // the tail that fills no vector
       float a = dst[dstOff + i];
       float b = from.getFloat(srcByte + i * Float.BYTES);
-      dst[dstOff + i] = switch (op) {
-        case SUM, AVG -> a + b;
-        case MAX -> Math.max(a, b);
-        case MIN -> Math.min(a, b);
-      };
+      dst[dstOff + i] = combine(op, a, b);
     }
+  }
+
+  /** One element of the tail, the same IEEE operation as the vector lanes. */
+  private static float combine(ReduceOp op, float a, float b) {
+    return switch (op) {
+      case SUM, AVG -> a + b;
+      case MAX -> Math.max(a, b);
+      case MIN -> Math.min(a, b);
+    };
   }
 
   private static void reduceVectors(ReduceOp op, float[] dst, int dstOff, Object src, long srcByte, int vectorEnd) throws Throwable {
