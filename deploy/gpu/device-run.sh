@@ -45,8 +45,8 @@ cp=".gpu/test-classes:$(ls .gpu/lib/*.jar | grep -v junit-platform-console-stand
 # One JUnit session for every engine unit test (the *IT classes are not selected): with
 # -Dringtrain.device=cuda the DeviceSessionListener installs the GEMM offload for the whole session, and
 # offloadMinWork=1 sends every non-empty GEMM to cuBLAS (FP32, so the CPU tolerances apply unchanged).
-# The *GpuTest classes run in the same session. IdxReaderTest is excluded: it reads
-# shared/data/fashion-mnist, which does not travel (30 MB; the carry limit is 64 MiB).
+# The *GpuTest classes run in the same session. IdxReaderTest is excluded: it reads the full
+# data/fashion-mnist and exercises no GPU code.
 echo "== engine unit tests with the GEMM offload (-Dringtrain.device=cuda, FP32, every GEMM on the GPU)"
 timeout "${TESTS_TIMEOUT:-240}" "$java" "${flags[@]}" -Dringtrain.device="${TEST_DEVICE:-cuda}" -Dringtrain.gemm.precision=fp32 \
   -Dringtrain.gemm.offloadMinWork=1 -jar .gpu/lib/junit-platform-console-standalone-*.jar execute \

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
 
@@ -30,6 +31,7 @@ import java.util.TreeSet;
  * java --add-modules jdk.incubator.vector -cp engine/target/classes io.ringtrain.engine.examples.CharLm \
  *      --model lstm --steps 3000 [--batch 32] [--seq 64] [--hidden 256] [--layers 2] [--lr 2e-3] [--eval-every 100]
  *      [--eval-windows 32] [--seed 1] [--max-seconds S]   (stops early after S seconds)
+ *      [--data data/tinyshakespeare/input.txt]   (the text, relative to the working directory)
  * </pre>
  */
 public final class CharLm {
@@ -46,9 +48,12 @@ public final class CharLm {
 
     private CharLm() {}
 
-    public static Result run(Config c, PrintStream log) throws IOException {
+    /** The text the README's commands train on, relative to the repository root. */
+    public static final Path DEFAULT_TEXT = Path.of("data/tinyshakespeare/input.txt");
+
+    public static Result run(Config c, Path textFile, PrintStream log) throws IOException {
         long start = System.nanoTime();
-        String text = Files.readString(SharedData.find("tinyshakespeare/input.txt"), StandardCharsets.UTF_8);
+        String text = Files.readString(textFile, StandardCharsets.UTF_8);
         TreeSet<Character> chars = new TreeSet<>();
         for (char ch : text.toCharArray()) chars.add(ch);
         int[] index = new int[65536];
@@ -124,8 +129,13 @@ public final class CharLm {
 
     public static void main(String[] args) throws IOException {
         Config c = Config.defaults("lstm");
+        Path textFile = DEFAULT_TEXT;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
+            if (args[i].equals("--data")) {
+                textFile = Path.of(v);
+                continue;
+            }
             c = switch (args[i]) {
                 case "--model" -> new Config(v, c.steps(), c.batch(), c.seq(), c.hidden(), c.layers(), c.lr(), c.evalEvery(), c.evalWindows(), c.seed(), c.maxSeconds());
                 case "--steps" -> new Config(c.model(), Integer.parseInt(v), c.batch(), c.seq(), c.hidden(), c.layers(), c.lr(), c.evalEvery(), c.evalWindows(), c.seed(), c.maxSeconds());
@@ -139,11 +149,15 @@ public final class CharLm {
                 case "--seed" -> new Config(c.model(), c.steps(), c.batch(), c.seq(), c.hidden(), c.layers(), c.lr(), c.evalEvery(), c.evalWindows(), Long.parseLong(v), c.maxSeconds());
                 case "--max-seconds" -> new Config(c.model(), c.steps(), c.batch(), c.seq(), c.hidden(), c.layers(), c.lr(), c.evalEvery(), c.evalWindows(), c.seed(), Double.parseDouble(v));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; options: --model lstm|transformer --steps --batch --seq --hidden --layers --lr --eval-every --eval-windows --seed --max-seconds");
+                        + "; options: --model lstm|transformer --steps --batch --seq --hidden --layers --lr --eval-every --eval-windows --seed --max-seconds --data");
             };
         }
         if (!c.model().equals("lstm") && !c.model().equals("transformer")) throw new IllegalArgumentException("--model must be lstm or transformer, got " + c.model());
-        Result r = run(c, System.out);
+        if (!Files.isRegularFile(textFile)) {
+            System.err.println("text file " + textFile.toAbsolutePath() + " not found: run from the repository root or pass --data PATH");
+            System.exit(2);
+        }
+        Result r = run(c, textFile, System.out);
         System.out.printf("final validation loss %.4f nats/char (best %.4f) after %d steps, %.0f s%n", r.finalValidationLoss(), r.bestValidationLoss(), r.steps(), r.seconds());
     }
 

@@ -51,8 +51,8 @@ class IdxReaderTest {
     }
 
     @Test
-    void readsTheRealFashionMnistTestLabelsWhenPresent() throws IOException {
-        Path data = SharedData.fashionMnist();
+    void readsTheRealFashionMnistTestLabels() throws IOException {
+        Path data = ProjectData.fashionMnist();
         int[] labels = IdxReader.readLabels(data.resolve("t10k-labels-idx1-ubyte.gz"));
         assertEquals(10_000, labels.length);
         int[] perClass = new int[10];

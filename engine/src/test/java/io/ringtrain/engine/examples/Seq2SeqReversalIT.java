@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * batches. This CI-sized run (d_model 32, 1500 steps of 32 sequences, a few minutes on two cores with
  * the scalar GEMM) reached 95% exact match on 300 held-out sequences when written; it asserts 90% so
  * that a regression in attention, masking or decoding fails it while seed-to-seed noise does not.
- * The full ≥ 99% result is the example main with 3000 steps (engine/README-seq.md).
+ * The full ≥ 99% result is the example main with 3000 steps (docs/sequence-models.md).
  */
 class Seq2SeqReversalIT {
     @Test

@@ -2,7 +2,7 @@ package io.ringtrain.engine.models;
 
 import io.ringtrain.engine.data.ArrayDataset;
 import io.ringtrain.engine.data.BatchIterator;
-import io.ringtrain.engine.data.SharedData;
+import io.ringtrain.engine.data.ProjectData;
 import io.ringtrain.engine.nn.Init;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Acceptance check of issue 2: single-process training of fmnist-cnn on the full Fashion-MNIST
- * (../shared/data/fashion-mnist) with the recipe (SGD lr 0.05, momentum 0.9, weight decay 5e-4,
+ * (data/fashion-mnist) with the recipe (SGD lr 0.05, momentum 0.9, weight decay 5e-4,
  * cosine per step to 0, batch 64, inputs normalised by the training mean/std, seed 0) reaches
  * ≥ 90.5% test accuracy within 3 epochs. PyTorch 1.13 reaches 91.0% with the same recipe.
  *
@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FmnistCnnTrainingIT {
     @Test
     void reachesAtLeast90Point5PercentTestAccuracyIn3Epochs() throws IOException {
-        ArrayDataset[] data = ArrayDataset.fromIdxFolder(SharedData.fashionMnist());
+        ArrayDataset[] data = ArrayDataset.fromIdxFolder(ProjectData.fashionMnist());
         TrainFmnist.Options recipe = TrainFmnist.Options.recipe();
 
         double projectedMinutes = projectMinutes(data[0], recipe);

@@ -32,7 +32,7 @@ import javax.imageio.ImageIO;
  * beside it names the classes, and each sample gets a box around its object: the pixels brighter than
  * 30), or a folder of PNG/JPEG images (no boxes). Usage:
  * <pre>
- *   AugmentPreview --data shared/data/fashion-mnist/t10k-images-idx3-ubyte.gz --out preview.png
+ *   AugmentPreview --data data/fashion-mnist/t10k-images-idx3-ubyte.gz --out preview.png
  *                  [--spec augment.yaml] [--samples 6] [--augmentations 8] [--seed 0] [--cell 96]
  * </pre>
  */

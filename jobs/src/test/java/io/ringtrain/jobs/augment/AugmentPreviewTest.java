@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
+import io.ringtrain.jobs.testing.TestData;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.HashSet;
 import java.util.Set;
 import javax.imageio.ImageIO;
@@ -16,22 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class AugmentPreviewTest {
-    /** shared/data beside (or above) the checkout, as CI lays it out. */
-    static Path sharedData() {
-        for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/data");
-            if (Files.isDirectory(candidate.resolve("fashion-mnist"))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("shared/data/fashion-mnist not found above " + Paths.get("").toAbsolutePath()
-                + ": clone the project next to its shared/ folder (see ARCHITECTURE.md, Data)");
-    }
-
     @Test
     void commandWritesAPngGridOfSamplesByAugmentationsWithBoxes(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("preview.png");
-        int rc = new CommandLine(new AugmentPreviewCommand()).execute("--data", sharedData().resolve("fashion-mnist/t10k-images-idx3-ubyte.gz").toString(),
+        int rc = new CommandLine(new AugmentPreviewCommand()).execute("--data", TestData.fullFashionMnist().resolve("t10k-images-idx3-ubyte.gz").toString(),
                 "--out", out.toString(), "--samples", "3", "--augmentations", "4", "--cell", "64");
         assertEquals(0, rc);
         BufferedImage png = ImageIO.read(out.toFile());

@@ -1,5 +1,6 @@
 package io.ringtrain.jobs.testing;
 
+import io.ringtrain.engine.data.ProjectData;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,34 +15,23 @@ import java.util.zip.GZIPOutputStream;
 public final class TestData {
     private TestData() {}
 
-    /** The repository root (the folder holding data/fashion-mnist-sample), from the test's working directory. */
+    /** The repository root (the folder holding data/). */
     public static Path repoRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("data/fashion-mnist-sample"))) return p;
-        }
-        throw new IllegalStateException("cannot find data/fashion-mnist-sample above " + Path.of("").toAbsolutePath());
+        return ProjectData.repoRoot();
     }
 
     public static Path bundledSample() {
-        return repoRoot().resolve("data/fashion-mnist-sample");
+        return ProjectData.fashionMnistSample();
     }
 
-    /** ../shared/data/fashion-mnist beside the checkout (the full data set on development and CI machines). */
+    /** The full Fashion-MNIST committed under data/fashion-mnist. */
     public static Path fullFashionMnist() {
-        for (Path p = repoRoot(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/data/fashion-mnist");
-            if (Files.isDirectory(candidate)) return candidate;
-        }
-        throw new IllegalStateException("cannot find shared/data/fashion-mnist beside " + repoRoot() + "; the full Fashion-MNIST is expected there");
+        return ProjectData.fashionMnist();
     }
 
-    /** ../shared/data/tinyshakespeare/input.txt beside the checkout (1.1 MB of plain text). */
+    /** data/tinyshakespeare/input.txt (1.1 MB of plain text). */
     public static Path tinyShakespeare() {
-        for (Path p = repoRoot(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared/data/tinyshakespeare/input.txt");
-            if (Files.isRegularFile(candidate)) return candidate;
-        }
-        throw new IllegalStateException("cannot find shared/data/tinyshakespeare/input.txt beside " + repoRoot());
+        return ProjectData.tinyShakespeare();
     }
 
     /** Copies the first {@code train}/{@code test} records of an IDX folder into {@code dst} (gzip IDX). */
