@@ -1,0 +1,249 @@
+package io.ringtrain.deploy;
+
+import io.ringtrain.engine.io.SafeTensors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every launcher command that README.md and docs/*.md print runs here, as a user would run it: through
+ * {@code deploy/bin} on the packaged artifacts (ringtrain-local on {@code deploy/target/lib}, the
+ * spark-submit wrapper on the shaded jar with the bundled Spark), with bash, in document order, in a
+ * scratch folder laid out like a checkout ({@code deploy/}, {@code data/} and {@code docs/examples/}
+ * linked in). Each must end with its documented exit status.
+ *
+ * <p>What is changed, and why, is listed below and nowhere else: {@code /tmp/} becomes a scratch
+ * folder of the page's own (so pages do not share state and nothing outside the scratch folder is
+ * touched), the local cluster's port is a free one, and a few long trainings run fewer epochs. A
+ * command that cannot run on one machine is listed in {@link #NOT_RUN} with the reason; a new command
+ * in the docs fails this test until it runs here or says why it cannot.
+ */
+class DocumentedCommandsIT {
+    private static final String INCUBATOR_WARNING = "WARNING: Using incubator modules";
+
+    /** Commands that cannot run here, by a text that identifies them, with the reason. */
+    private static final Map<String, String> NOT_RUN = Map.of(
+            "--master yarn", "needs a YARN cluster and HDFS",
+            "spark://master:7077", "needs the user's standalone cluster and HDFS",
+            "spark-master.example.com", "needs the user's standalone cluster and HDFS",
+            "deploy/bin/bench ", "a benchmark: minutes per run and PyTorch as its reference; run by hand (README, Benchmarks)",
+            "coco/annotations", "needs a COCO download; DetectionDataIT reads a COCO fixture",
+            "VOCdevkit", "needs a Pascal VOC download; DetectionDataIT reads a VOC fixture",
+            "s3a://bucket", "reads the user's object store",
+            "photos.parquet", "reads the user's own Parquet file");
+
+    /** Shorter runs of long trainings: {command text → {from → to}}; the same code path, fewer epochs. */
+    private static final Map<String, Map<String, String>> SHORTENED = Map.of(
+            "--model char-lstm", Map.of("--epochs 4", "--epochs 1"));
+
+    /** Documented exit statuses other than 0, by a text that identifies the command. */
+    private static final Map<String, Integer> STATUS = Map.of(
+            "--margin 0.5", 10);   // docs/deploy.md: "a margin no model clears ... exit code 10"
+
+    private final Path root = ProjectFiles.root();
+
+    private record Result(int status, String output) {
+        /** The lines a user reads, without the JVM's notice that the Vector API module is loaded. */
+        List<String> userLines() {
+            return output.lines().filter(l -> !l.isBlank() && !l.startsWith(INCUBATOR_WARNING)).toList();
+        }
+    }
+
+    @Test
+    void everyDocumentedCommandRunsThroughThePackagedLaunchers(@TempDir Path work) throws Exception {
+        List<DocumentedCommand> commands = DocumentedCommand.readAll(root);
+        assertTrue(commands.size() >= 20, "the docs print at least 20 launcher commands, found " + commands);
+        layOutCheckout(work);
+        writePairs(work.resolve("pairs.tsv"));
+        int masterPort = freePort();
+        Map<String, String> env = new HashMap<>(Map.of(
+                "RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx2g", "RINGTRAIN_WORKER_MEMORY", "1g",
+                "RINGTRAIN_CLUSTER_DIR", work.resolve("cluster").toString(),
+                "RINGTRAIN_MASTER_PORT", Integer.toString(masterPort), "RINGTRAIN_MASTER_UI_PORT", Integer.toString(freePort())));
+
+        Map<String, String> skipped = new LinkedHashMap<>();
+        List<String> ran = new ArrayList<>();
+        boolean clusterStarted = false;
+        try {
+            for (DocumentedCommand c : commands) {
+                String reason = reasonNotRun(c);
+                if (reason != null) {
+                    skipped.put(c.toString(), reason);
+                    continue;
+                }
+                String text = adapt(c, work, masterPort);
+                clusterStarted |= text.startsWith("deploy/bin/ringtrain-cluster start");
+                long t0 = System.nanoTime();
+                Result r = bash(text, work, env, 900);
+                System.out.printf("[docs] %s:%d exit %d in %.0f s: %s%n", c.file(), c.line(), r.status(), (System.nanoTime() - t0) / 1e9, text);
+                int expected = STATUS.entrySet().stream().filter(e -> c.text().contains(e.getKey())).map(Map.Entry::getValue).findFirst().orElse(0);
+                assertEquals(expected, r.status(), c + "\nran as: " + text + "\n" + r.output());
+                ran.add(text);
+            }
+        } finally {
+            if (clusterStarted) bash("deploy/bin/ringtrain-cluster stop", work, env, 120);
+        }
+        skipped.forEach((command, why) -> System.out.println("[docs] not run here (" + why + "): " + command));
+
+        // What the commands promise, read from their outputs.
+        var model = SafeTensors.read(work.resolve("runs/default/model.safetensors"));
+        assertEquals("fmnist-cnn", model.metadata().get("model"), "the default job trains fmnist-cnn");
+        assertTrue(Files.isRegularFile(work.resolve("runs/default/evaluation.json")), "README's evaluate writes evaluation.json");
+        assertTrue(Files.size(work.resolve("tmp-README/predictions.csv")) > 0, "README's predict writes the CSV");
+        assertTrue(Files.size(work.resolve("preview.png")) > 0, "README's augment-preview writes the PNG");
+        assertTrue(Files.isRegularFile(work.resolve("runs/fmnist-augmented/model.safetensors")), "the YAML config's run folder");
+        assertTrue(Files.isRegularFile(work.resolve("runs/shakespeare/vocab.json")), "the text model's vocabulary");
+        assertEquals("v0001", Files.readString(work.resolve("tmp-deploy/fashion/registry/champion")).strip(),
+                "docs/deploy.md: the first retrain promotes v0001 and the rejected one leaves it champion");
+        assertTrue(ran.stream().anyMatch(t -> t.startsWith("deploy/bin/ringtrain-cluster start")), "the local cluster section ran");
+    }
+
+    /**
+     * The spark-submit wrapper, on a real standalone cluster (separate executor JVMs): a user's own
+     * {@code spark.executor.extraJavaOptions} reaches the executors together with ringtrain's Vector API
+     * flag, read from the command line each worker logged when it launched its executor.
+     */
+    @Test
+    void theWrapperKeepsItsJvmFlagsBesideTheUsersExecutorOptions(@TempDir Path work) throws Exception {
+        layOutCheckout(work);
+        int masterPort = freePort();
+        Path clusterDir = work.resolve("cluster");
+        Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_WORKER_MEMORY", "1g",
+                "RINGTRAIN_CLUSTER_DIR", clusterDir.toString(), "RINGTRAIN_MASTER_PORT", Integer.toString(masterPort),
+                "RINGTRAIN_MASTER_UI_PORT", Integer.toString(freePort()));
+        try {
+            Result start = bash("deploy/bin/ringtrain-cluster start 2", work, env, 180);
+            assertEquals(0, start.status(), start.output());
+            Result r = bash("SPARK_LOCAL_IP=127.0.0.1 deploy/bin/ringtrain --master spark://127.0.0.1:" + masterPort
+                    + " --conf spark.executor.extraJavaOptions=-Dringtrain.test.userOption=kept"
+                    + " -- train --replicas 2 --model mlp --data \"$PWD/data/fashion-mnist-sample\" --epochs 1 --run-dir \"$PWD/run\"", work, env, 600);
+            assertEquals(0, r.status(), r.output());
+        } finally {
+            bash("deploy/bin/ringtrain-cluster stop", work, env, 120);
+        }
+        List<String> executorCommands = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(clusterDir)) {
+            for (Path stderr : files.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
+                Files.readAllLines(stderr, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("Spark Executor Command:")).forEach(executorCommands::add);
+            }
+        }
+        assertEquals(2, executorCommands.size(), "one executor per worker: " + executorCommands);
+        for (String command : executorCommands) {
+            assertTrue(command.contains("-Dringtrain.test.userOption=kept"), "the user's option: " + command);
+            assertTrue(command.contains("--add-modules") && command.contains("jdk.incubator.vector"), "ringtrain's Vector API flag: " + command);
+        }
+    }
+
+    /** Bad input through the packaged launchers: one line that names the offending thing, exit status 2, nothing written. */
+    @Test
+    void badInputIsOneLineAndExitStatusTwo(@TempDir Path work) throws Exception {
+        layOutCheckout(work);
+        Files.writeString(work.resolve("typo.yaml"), "model: mlp\nepochz: 2\n");
+        Files.writeString(work.resolve("bad-spec.yaml"), "transforms:\n  - {type: horizontal_flop}\n");
+        Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g");
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("deploy/bin/ringtrain-local train --model resnet50 --run-dir runs/bad", "resnet50");
+        cases.put("deploy/bin/ringtrain-local train --lr nan --run-dir runs/bad", "--lr");
+        cases.put("deploy/bin/ringtrain-local train --lr Infinity --run-dir runs/bad", "--lr");
+        cases.put("deploy/bin/ringtrain-local train --momentum NaN --run-dir runs/bad", "--momentum");
+        cases.put("deploy/bin/ringtrain-local train --config missing.yaml --run-dir runs/bad", "missing.yaml");
+        cases.put("deploy/bin/ringtrain-local train --config typo.yaml --run-dir runs/bad", "epochz");
+        cases.put("deploy/bin/ringtrain-local train --augment bad-spec.yaml --run-dir runs/bad", "horizontal_flop");
+        cases.put("deploy/bin/ringtrain-local augment-preview --data data/fashion-mnist-sample/train-images-idx3-ubyte.gz --spec bad-spec.yaml --out p.png", "horizontal_flop");
+        cases.put("deploy/bin/ringtrain-local predict --run-dir runs/none --data data/fashion-mnist-sample --out p.csv", "runs/none");
+        cases.put("deploy/bin/ringtrain --master local[1] -- train --model resnet50 --run-dir runs/bad", "resnet50");
+        for (var c : cases.entrySet()) {
+            Result r = bash(c.getKey(), work, env, 300);
+            List<String> lines = r.userLines();
+            assertEquals(2, r.status(), c.getKey() + ":\n" + r.output());
+            assertEquals(1, lines.size(), c.getKey() + " must print one line, printed:\n" + r.output());
+            assertTrue(lines.get(0).contains(c.getValue()), c.getKey() + " must name " + c.getValue() + ": " + lines.get(0));
+        }
+        assertFalse(Files.exists(work.resolve("runs/bad")), "bad settings are refused before anything is written");
+        assertFalse(Files.exists(work.resolve("p.png")) || Files.exists(work.resolve("p.csv")), "nothing is written on bad input");
+    }
+
+    private static String reasonNotRun(DocumentedCommand c) {
+        return NOT_RUN.entrySet().stream().filter(e -> c.text().contains(e.getKey())).map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    /** The command as run here; every change is one of those the class comment lists. */
+    private static String adapt(DocumentedCommand c, Path work, int masterPort) {
+        String stem = c.file().replaceFirst("^docs/", "").replaceFirst("\\.md$", "");
+        String text = c.text().replace("/tmp/", work.resolve("tmp-" + stem) + "/")
+                .replace("spark://127.0.0.1:7077", "spark://127.0.0.1:" + masterPort);
+        for (var shortened : SHORTENED.entrySet()) {
+            if (!text.contains(shortened.getKey())) continue;
+            for (var change : shortened.getValue().entrySet()) {
+                assertTrue(text.contains(change.getKey()), c + " no longer contains " + change.getKey() + ": update SHORTENED");
+                text = text.replace(change.getKey(), change.getValue());
+            }
+        }
+        return text;
+    }
+
+    /** deploy/ and data/ as in the checkout; docs/ holds only the examples, so what a command writes stays here. */
+    private void layOutCheckout(Path work) throws IOException {
+        Files.createSymbolicLink(work.resolve("deploy"), root.resolve("deploy"));
+        Files.createSymbolicLink(work.resolve("data"), root.resolve("data"));
+        Files.createDirectories(work.resolve("docs"));
+        Files.createSymbolicLink(work.resolve("docs/examples"), root.resolve("docs/examples"));
+        for (String stem : List.of("README", "deploy", "evaluate-predict", "augmentation", "data")) {
+            Files.createDirectories(work.resolve("tmp-" + stem));
+        }
+    }
+
+    /** The README's {@code pairs.tsv}: source TAB target lines (here: reversed words), as a user brings. */
+    private static void writePairs(Path file) throws IOException {
+        Random random = new Random(7);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 400; i++) {
+            StringBuilder word = new StringBuilder();
+            for (int k = 0, n = 3 + random.nextInt(8); k < n; k++) word.append((char) ('a' + random.nextInt(26)));
+            lines.append(word).append('\t').append(new StringBuilder(word).reverse()).append('\n');
+        }
+        Files.writeString(file, lines);
+    }
+
+    private static Result bash(String command, Path dir, Map<String, String> env, long timeoutSeconds) throws Exception {
+        Path log = Files.createTempFile(dir, "command-", ".log");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", command).directory(dir.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().remove("SPARK_HOME");   // the wrapper uses the bundled Spark, as on a machine without one
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            fail(command + " did not finish in " + timeoutSeconds + " s:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log, StandardCharsets.UTF_8);
+        Files.delete(log);
+        return new Result(p.exitValue(), output);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
