@@ -14,7 +14,7 @@ exec > >(tee "$out/gpu-run.log") 2>&1
 echo "== $(date -u +%FT%TZ) ringtrain GPU run in $PWD"
 nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used,clocks.sm,clocks.max.sm --format=csv || true
 
-# The CUDA 13 libraries there live in PyTorch's nvidia-* wheels (ARCHITECTURE.md); libcuda.so.1 is the driver's.
+# The CUDA 13 libraries there live in PyTorch's nvidia-* wheels (see docs/cuda.md); libcuda.so.1 is the driver's.
 libdirs="$(python3 - <<'PY'
 import os
 try:

@@ -29,7 +29,7 @@ cp -r engine/target/test-classes "$stage/.gpu/test-classes"
 mvn -B $MVN_OFFLINE -q dependency:copy -Dartifact="$junit_console" -DoutputDirectory="$stage/.gpu/lib"
 cp deploy/gpu/device-run.sh tools/bench/gpu_step_ref.py "$stage/.gpu/"
 
-# The GPU machine has no Java (ARCHITECTURE.md, "GPU runs"): a jlinked JDK 25 runtime. java.xml is for
+# The GPU machine has no Java (docs/cuda.md): a jlinked JDK 25 runtime. java.xml is for
 # the JUnit launcher's XML report, jdk.zipfs for its scan of jars. Stripping libjvm.so's symbols saves 5 MB of the carry limit.
 # Rebuilt when missing or older than the JDK; rm -rf .jre after changing the module list.
 if [[ ! -x "$stage/.jre/bin/java" || "$stage/.jre/release" -ot "$JAVA25/release" ]]; then

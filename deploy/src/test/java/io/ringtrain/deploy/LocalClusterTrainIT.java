@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The training job on a real multi-JVM cluster: Spark's {@code local-cluster[2,1,1024]} runs a
- * standalone master and two workers, each executor in its own JVM (ARCHITECTURE.md's recipe; the
+ * standalone master and two workers, each executor in its own JVM (the
  * Spark home is target/spark-home, whose jars/ are the packaged artifact and its dependencies).
  * Then one executor JVM is killed mid-training: the barrier stage fails, the job retries and every
  * replica resumes from the latest checkpoint, ending where the uninterrupted run ends.
