@@ -212,14 +212,14 @@ class DocumentedCommandsIT {
         }
     }
 
-    /** The README's {@code pairs.tsv}: source TAB target lines (here: reversed words), as a user brings. */
+    /** The README's {@code pairs.tsv}: source TAB target lines (here: short phrases and their reversal), as a user brings. */
     private static void writePairs(Path file) throws IOException {
         Random random = new Random(7);
         StringBuilder lines = new StringBuilder();
         for (int i = 0; i < 400; i++) {
-            StringBuilder word = new StringBuilder();
-            for (int k = 0, n = 3 + random.nextInt(8); k < n; k++) word.append((char) ('a' + random.nextInt(26)));
-            lines.append(word).append('\t').append(new StringBuilder(word).reverse()).append('\n');
+            StringBuilder phrase = new StringBuilder();
+            for (int k = 0, n = 6 + random.nextInt(10); k < n; k++) phrase.append(k > 0 && random.nextInt(5) == 0 ? ' ' : (char) ('a' + random.nextInt(26)));
+            lines.append(phrase).append('\t').append(new StringBuilder(phrase).reverse()).append('\n');
         }
         Files.writeString(file, lines);
     }
