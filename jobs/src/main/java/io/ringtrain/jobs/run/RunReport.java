@@ -70,14 +70,14 @@ public final class RunReport {
         StringBuilder sb = new StringBuilder();
         sb.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(escape(title)).append("</title>")
                 .append("<style>body{font-family:sans-serif;margin:2em;color:#222}h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}"
-                        + "figure{display:inline-block;margin:0.5em 1em 0.5em 0}"
+                        + "figure,section{display:inline-block;vertical-align:top;margin:0.5em 1em 0.5em 0}section h2{margin-top:0.3em}"
                         + "table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #ddd;padding:0.25em 0.7em;text-align:left}"
                         + "th{background:#f4f4f4}td.value{font-family:monospace}pre{background:#f4f4f4;padding:1em}</style></head><body>")
                 .append("<h1>").append(escape(title)).append("</h1>")
                 .append("<figure>").append(lossChart).append("</figure>")
                 .append("<figure>").append(accuracyChart).append("</figure>")
                 .append("<figure>").append(lrChart).append("</figure>");
-        if (configJson != null) sb.append("<h2>Hyperparameters</h2>").append(settingsTable(configJson));
+        if (configJson != null) sb.append("<section><h2>Hyperparameters</h2>").append(settingsTable(configJson)).append("</section>");
         sb.append("<h2>Summary</h2><pre>").append(escape(pretty(summaryJson))).append("</pre></body></html>\n");
         return sb.toString();
     }
