@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A self-contained HTML report of a run (inline SVG, no scripts, no external files: it opens
@@ -30,10 +31,11 @@ public final class RunReport {
      * {@code configJson}: the run's config.json, shown as the hyperparameter table (null: none).
      */
     public static String html(String title, List<String> metricsLines, String summaryJson, String configJson) {
-        List<double[]> stepLoss = new ArrayList<>(), lr = new ArrayList<>();
-        List<double[]> trainLoss = new ArrayList<>(), testLoss = new ArrayList<>(), accuracy = new ArrayList<>();
+        // keyed by step and epoch: a retried attempt resumes from a checkpoint and reports some steps
+        // and epochs again; its values replace the failed attempt's, and the curves run left to right
+        TreeMap<Double, Double> stepLoss = new TreeMap<>(), lr = new TreeMap<>();
+        TreeMap<Integer, JsonNode> epochs = new TreeMap<>();
         Map<Integer, Double> lastStepOfEpoch = new HashMap<>();
-        List<JsonNode> epochs = new ArrayList<>();
         for (String line : metricsLines) {
             JsonNode n;
             try {
@@ -45,28 +47,28 @@ public final class RunReport {
             String type = n.path("type").asText();
             if (type.equals("step")) {
                 double step = n.path("global_step").asDouble();
-                if (n.path("loss").isNumber()) stepLoss.add(new double[] {step, n.path("loss").asDouble()});
-                if (n.path("lr").isNumber()) lr.add(new double[] {step, n.path("lr").asDouble()});
+                if (n.path("loss").isNumber()) stepLoss.put(step, n.path("loss").asDouble());
+                if (n.path("lr").isNumber()) lr.put(step, n.path("lr").asDouble());
                 lastStepOfEpoch.merge(n.path("epoch").asInt(), step, Math::max);
             } else if (type.equals("epoch")) {
-                epochs.add(n);
+                epochs.put(n.path("epoch").asInt(), n);
             }
         }
-        for (JsonNode n : epochs) {
-            int epoch = n.path("epoch").asInt();
+        List<double[]> trainLoss = new ArrayList<>(), testLoss = new ArrayList<>(), accuracy = new ArrayList<>();
+        epochs.forEach((epoch, n) -> {
             double end = lastStepOfEpoch.getOrDefault(epoch, Double.NaN); // NaN: no step of that epoch in this file, no point
             if (n.path("train_loss").isNumber()) trainLoss.add(new double[] {end, n.path("train_loss").asDouble()});
             if (n.path("eval_loss").isNumber()) testLoss.add(new double[] {end, n.path("eval_loss").asDouble()});
             if (n.path("eval_accuracy").isNumber()) accuracy.add(new double[] {epoch, 100 * n.path("eval_accuracy").asDouble()});
-        }
+        });
         String lossChart = new LineChart("Loss", "step", "loss")
-                .add(new LineChart.Series("train loss (step)", STEP_LOSS, stepLoss, false))
+                .add(new LineChart.Series("train loss (step)", STEP_LOSS, points(stepLoss), false))
                 .add(new LineChart.Series("train loss (epoch mean)", TRAIN_LOSS, trainLoss, true))
                 .add(new LineChart.Series("test loss (epoch)", TEST, testLoss, true)).svg();
         String accuracyChart = new LineChart("Test accuracy", "epoch", "accuracy (%)").wholeNumberX()
                 .add(new LineChart.Series("test accuracy", TEST, accuracy, true)).svg();
         String lrChart = new LineChart("Learning rate", "step", "learning rate")
-                .add(new LineChart.Series("learning rate", LR, lr, false)).svg();
+                .add(new LineChart.Series("learning rate", LR, points(lr), false)).svg();
         StringBuilder sb = new StringBuilder();
         sb.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(escape(title)).append("</title>")
                 .append("<style>body{font-family:sans-serif;margin:2em;color:#222}h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}"
@@ -80,6 +82,12 @@ public final class RunReport {
         if (configJson != null) sb.append("<section><h2>Hyperparameters</h2>").append(settingsTable(configJson)).append("</section>");
         sb.append("<h2>Summary</h2><pre>").append(escape(pretty(summaryJson))).append("</pre></body></html>\n");
         return sb.toString();
+    }
+
+    private static List<double[]> points(TreeMap<Double, Double> byX) {
+        List<double[]> out = new ArrayList<>(byX.size());
+        byX.forEach((x, y) -> out.add(new double[] {x, y}));
+        return out;
     }
 
     /** One row per config.json field, in the file's order; a setting left unset (null) reads "not set". */

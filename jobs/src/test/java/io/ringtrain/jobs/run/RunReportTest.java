@@ -112,6 +112,26 @@ class RunReportTest {
     }
 
     @Test
+    void aRetriedAttemptsStepsReplaceTheFailedAttemptsSoTheCurveRunsLeftToRight() {
+        List<String> lines = List.of(
+                "{\"type\":\"step\",\"epoch\":1,\"step\":1,\"global_step\":1,\"total_steps\":3,\"loss\":2.0,\"lr\":0.1}",
+                "{\"type\":\"step\",\"epoch\":1,\"step\":2,\"global_step\":2,\"total_steps\":3,\"loss\":9.0,\"lr\":0.1}",
+                // the attempt failed; the retry resumed from the checkpoint after step 1
+                "{\"type\":\"step\",\"epoch\":1,\"step\":2,\"global_step\":2,\"total_steps\":3,\"loss\":1.0,\"lr\":0.1}",
+                "{\"type\":\"step\",\"epoch\":1,\"step\":3,\"global_step\":3,\"total_steps\":3,\"loss\":0.0,\"lr\":0.1}");
+        String path = seriesPath(RunReport.html("t", lines, "{}", null), "train loss (step)");
+        String[] points = path.substring(1).split(" L");
+        assertEquals(3, points.length, path);
+        double[] x = new double[3], y = new double[3];
+        for (int i = 0; i < 3; i++) {
+            x[i] = Double.parseDouble(points[i].split(" ")[0]);
+            y[i] = Double.parseDouble(points[i].split(" ")[1]);
+        }
+        assertTrue(x[0] < x[1] && x[1] < x[2], path);
+        assertTrue(y[0] < y[1] && y[1] < y[2], "losses 2, 1, 0 from the top down (not the failed attempt's 9): " + path);
+    }
+
+    @Test
     void aRunWithoutEvaluationDrawsNoTestSeriesAndSaysTheChartHasNoData() {
         List<String> lines = List.of(
                 "{\"type\":\"step\",\"epoch\":1,\"step\":1,\"global_step\":1,\"total_steps\":2,\"loss\":2.0,\"lr\":0.1}",
