@@ -6,21 +6,46 @@ import io.ringtrain.trainer.loop.ConsoleProgress;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * The driver's console view of rank 0's JSON progress lines: a bar with epoch, step, loss,
  * samples/s and ETA, redrawn in place on a terminal (at most every 2 s in a log), and one line per
- * finished epoch with the evaluation.
+ * finished epoch with the evaluation. Samples/s and the ETA come from this display's own
+ * {@link SmoothedRate}s (smoothing {@value #SMOOTHING} per interval of at least 1 s), not from the
+ * average since the first step, which the slow first steps skew for the whole run; until the first
+ * interval is measured they read "…" and "ETA ?".
  */
 public final class ProgressDisplay {
+    static final double SMOOTHING = 0.1;
+    private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
-    private final boolean terminal = System.console() != null;
-    private long lastDraw;
+    private final LongSupplier nanoClock;
+    private final boolean terminal;
+    private boolean drawn;
+    private long lastDrawNanos;
     private boolean barShown;
+    private SmoothedRate samplesPerSecond, stepsPerSecond;
+    private long samplesSoFar;
+    private long lastGlobalStep = -1;
 
     public ProgressDisplay(PrintStream out) {
+        this(out, System::nanoTime, System.console() != null);
+    }
+
+    /** {@code nanoClock}: the time in nanoseconds; {@code terminal}: redraw the bar in place. */
+    ProgressDisplay(PrintStream out, LongSupplier nanoClock, boolean terminal) {
         this.out = out;
+        this.nanoClock = nanoClock;
+        this.terminal = terminal;
+        restartRates();
+    }
+
+    private void restartRates() {
+        samplesPerSecond = new SmoothedRate(SMOOTHING, MIN_INTERVAL_NANOS);
+        stepsPerSecond = new SmoothedRate(SMOOTHING, MIN_INTERVAL_NANOS);
+        samplesSoFar = 0;
     }
 
     public synchronized void accept(String line) {
@@ -30,18 +55,28 @@ public final class ProgressDisplay {
         } catch (Exception e) {
             return; // not ours to judge: the line is still kept in metrics.jsonl
         }
+        if (n == null) return;
         if ("step".equals(n.path("type").asText())) {
-            long now = System.currentTimeMillis();
-            boolean last = n.path("global_step").asLong() == n.path("total_steps").asLong();
-            if (!last && now - lastDraw < (terminal ? 200 : 2000)) return;
-            lastDraw = now;
-            double fraction = n.path("global_step").asDouble() / Math.max(1, n.path("total_steps").asDouble());
+            long now = nanoClock.getAsLong();
+            long globalStep = n.path("global_step").asLong(), totalSteps = n.path("total_steps").asLong();
+            if (globalStep <= lastGlobalStep) restartRates(); // a retried attempt resumes from a checkpoint: measure it afresh
+            lastGlobalStep = globalStep;
+            samplesSoFar += n.path("samples").asLong();
+            samplesPerSecond.observe(now, samplesSoFar);
+            stepsPerSecond.observe(now, globalStep);
+            boolean last = globalStep == totalSteps;
+            if (!last && drawn && now - lastDrawNanos < (terminal ? 200_000_000L : 2_000_000_000L)) return;
+            drawn = true;
+            lastDrawNanos = now;
+            double fraction = globalStep / (double) Math.max(1, totalSteps);
             int filled = (int) Math.round(fraction * 24);
             String bar = "[" + "=".repeat(Math.max(0, filled)) + " ".repeat(Math.max(0, 24 - filled)) + "]";
-            String text = String.format(Locale.ROOT, "%s %3.0f%%  epoch %d  step %d/%d  loss %s  %,.0f samples/s  ETA %s",
-                    bar, 100 * fraction, n.path("epoch").asInt(), n.path("global_step").asLong(), n.path("total_steps").asLong(),
+            double rate = samplesPerSecond.perSecond();
+            double eta = globalStep >= totalSteps ? 0 : (totalSteps - globalStep) / stepsPerSecond.perSecond();
+            String text = String.format(Locale.ROOT, "%s %3.0f%%  epoch %d  step %d/%d  loss %s  %s samples/s  ETA %s",
+                    bar, 100 * fraction, n.path("epoch").asInt(), globalStep, totalSteps,
                     n.path("loss").isNumber() ? String.format(Locale.ROOT, "%.4f", n.path("loss").asDouble()) : "-",
-                    n.path("samples_per_s").asDouble(), ConsoleProgress.duration(n.path("eta_s").asDouble()));
+                    Double.isNaN(rate) ? "…" : String.format(Locale.ROOT, "%,.0f", rate), ConsoleProgress.duration(eta));
             if (terminal) {
                 out.print("\r" + text);
                 barShown = true;
@@ -56,6 +91,12 @@ public final class ProgressDisplay {
             out.println(String.format(Locale.ROOT, "epoch %d done in %.1fs  train loss %.4f%s", n.path("epoch").asInt(),
                     n.path("seconds").asDouble(), n.path("train_loss").asDouble(), eval));
         }
+    }
+
+    /** One line saying what happens next (e.g. before the first step), below any bar. */
+    public synchronized void phase(String what) {
+        finish();
+        out.println(what + "…");
     }
 
     /** Ends the in-place bar line. */

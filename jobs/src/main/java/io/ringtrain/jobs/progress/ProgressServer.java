@@ -27,11 +27,14 @@ public final class ProgressServer implements AutoCloseable {
     private final ServerSocket socket;
     private final byte[] secret;
     private final Consumer<String> sink;
+    private final Runnable onConnected;
     private final Thread acceptor;
     private final AtomicLong rejected = new AtomicLong();
     private volatile boolean closed;
 
-    public ProgressServer(InetAddress bindAddress, byte[] secret, Consumer<String> sink) throws IOException {
+    /** {@code onConnected} runs when a peer has proven the secret (rank 0 connects once its model and data are ready). */
+    public ProgressServer(InetAddress bindAddress, byte[] secret, Consumer<String> sink, Runnable onConnected) throws IOException {
+        this.onConnected = onConnected;
         this.socket = new ServerSocket();
         this.socket.bind(new InetSocketAddress(bindAddress, 0), 8);
         this.secret = secret.clone();
@@ -72,6 +75,7 @@ public final class ProgressServer implements AutoCloseable {
                 return;
             }
             s.setSoTimeout(0);
+            onConnected.run();
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8), 8192);
             StringBuilder line = new StringBuilder();
             int c;

@@ -10,9 +10,12 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,11 +40,25 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         this.keepLast = keepLast;
     }
 
-    /** The store for {@code dir}: plain files for local paths, Hadoop's file system API otherwise. */
+    /**
+     * The store for {@code dir}: plain files when its file system is the local one, Hadoop's file
+     * system API otherwise. A path without a scheme lives on {@code fs.defaultFS}, as the run
+     * folder's other files do (on a cluster whose default is HDFS, "runs/x" is on HDFS, not on each
+     * executor's local disk, where a retried attempt would not find the checkpoints).
+     */
     public static CheckpointStore forPath(String dir, Configuration conf, int keepLast) {
-        String scheme = new Path(dir).toUri().getScheme();
-        if (scheme == null || scheme.equals("file")) return new FileCheckpointStore(java.nio.file.Path.of(new Path(dir).toUri().getPath()), keepLast);
-        return new HadoopCheckpointStore(dir, conf, keepLast);
+        Path path = new Path(dir);
+        FileSystem fs;
+        try {
+            fs = path.getFileSystem(conf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the file system of the checkpoint folder " + dir, e);
+        }
+        Path qualified = fs.makeQualified(path);
+        if (fs instanceof LocalFileSystem || fs instanceof RawLocalFileSystem) {
+            return new FileCheckpointStore(java.nio.file.Path.of(qualified.toUri()), keepLast);
+        }
+        return new HadoopCheckpointStore(qualified.toString(), conf, keepLast);
     }
 
     @Override

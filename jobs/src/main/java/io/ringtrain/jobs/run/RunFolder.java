@@ -5,6 +5,7 @@ import io.ringtrain.engine.io.SafeTensors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 import java.io.ByteArrayOutputStream;
@@ -20,7 +21,8 @@ import java.util.Map;
  * {@code s3a:}): checkpoints/, model.safetensors, config.json, metrics.jsonl, summary.json,
  * report.html. Files are written to a hidden temporary name and renamed into place, so readers
  * never see half a file (rename is atomic on local file systems and HDFS; on object stores it is a
- * copy, and a crash can leave only the temporary file behind).
+ * copy, and a crash can leave only the temporary file behind). Local folders are written through
+ * Hadoop's raw local file system: they hold the run's files and no {@code .name.crc} beside each.
  */
 public final class RunFolder implements Serializable {
     private final String root;
@@ -37,9 +39,15 @@ public final class RunFolder implements Serializable {
         return name.isEmpty() ? new Path(root) : new Path(root, name);
     }
 
+    /**
+     * The folder's file system; for a local folder the raw one, without the {@code .name.crc}
+     * checksum file Hadoop's {@link LocalFileSystem} writes beside every file (HDFS and object stores
+     * keep their own checksums, out of sight).
+     */
     public FileSystem fs(Configuration conf) {
         try {
-            return path("").getFileSystem(conf);
+            FileSystem fs = path("").getFileSystem(conf);
+            return fs instanceof LocalFileSystem local ? local.getRawFileSystem() : fs;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the file system of run folder " + root, e);
         }
@@ -61,6 +69,7 @@ public final class RunFolder implements Serializable {
             }
             if (fs.exists(target)) fs.delete(target, false);
             if (!fs.rename(tmp, target)) throw new IOException("rename " + tmp + " → " + target + " failed");
+            deleteStaleChecksum(fs, target);
         } catch (IOException e) {
             try {
                 fs.delete(tmp, false);
@@ -68,6 +77,16 @@ public final class RunFolder implements Serializable {
                 // best effort
             }
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A {@code .name.crc} left by an earlier write through the checksummed local file system no longer
+     * matches the file: Hadoop would refuse to read it back through that file system.
+     */
+    private static void deleteStaleChecksum(FileSystem fs, Path target) throws IOException {
+        if (!(fs instanceof LocalFileSystem) && fs.getUri().getScheme().equals("file")) {
+            fs.delete(new Path(target.getParent(), "." + target.getName() + ".crc"), false);
         }
     }
 

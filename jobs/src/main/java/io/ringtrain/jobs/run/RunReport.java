@@ -4,81 +4,106 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * A self-contained HTML report of a run: the training-loss curve per step and the test accuracy per
- * epoch as inline SVG charts (no scripts, no external files), and the summary.
+ * A self-contained HTML report of a run (inline SVG, no scripts, no external files: it opens
+ * offline): the training loss per step with the train and test loss per epoch on one chart, the
+ * test accuracy per epoch, the learning rate per step, the run's hyperparameters (config.json) and
+ * the summary.
  */
 public final class RunReport {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String STEP_LOSS = "#9ecae1", TRAIN_LOSS = "#1f77b4", TEST = "#ff7f0e", LR = "#2ca02c";
 
     private RunReport() {}
 
+    /** The report without the hyperparameter table, for callers that show the settings themselves. */
     public static String html(String title, List<String> metricsLines, String summaryJson) {
-        List<double[]> loss = new ArrayList<>(), accuracy = new ArrayList<>(), epochLoss = new ArrayList<>();
+        return html(title, metricsLines, summaryJson, null);
+    }
+
+    /**
+     * {@code metricsLines}: metrics.jsonl's lines (a malformed one is left out of the charts);
+     * {@code configJson}: the run's config.json, shown as the hyperparameter table (null: none).
+     */
+    public static String html(String title, List<String> metricsLines, String summaryJson, String configJson) {
+        // keyed by step and epoch: a retried attempt resumes from a checkpoint and reports some steps
+        // and epochs again; its values replace the failed attempt's, and the curves run left to right
+        TreeMap<Double, Double> stepLoss = new TreeMap<>(), lr = new TreeMap<>();
+        TreeMap<Integer, JsonNode> epochs = new TreeMap<>();
+        Map<Integer, Double> lastStepOfEpoch = new HashMap<>();
         for (String line : metricsLines) {
+            JsonNode n;
             try {
-                JsonNode n = JSON.readTree(line);
-                if ("step".equals(n.path("type").asText()) && n.path("loss").isNumber()) {
-                    loss.add(new double[] {n.path("global_step").asDouble(), n.path("loss").asDouble()});
-                } else if ("epoch".equals(n.path("type").asText())) {
-                    epochLoss.add(new double[] {n.path("epoch").asDouble(), n.path("train_loss").asDouble()});
-                    if (n.path("eval_accuracy").isNumber()) accuracy.add(new double[] {n.path("epoch").asDouble(), 100 * n.path("eval_accuracy").asDouble()});
-                }
-            } catch (Exception ignored) {
-                // a malformed line is skipped in the chart; metrics.jsonl keeps it
+                n = JSON.readTree(line);
+            } catch (Exception e) {
+                continue; // metrics.jsonl keeps the line
+            }
+            if (n == null) continue;
+            String type = n.path("type").asText();
+            if (type.equals("step")) {
+                double step = n.path("global_step").asDouble();
+                if (n.path("loss").isNumber()) stepLoss.put(step, n.path("loss").asDouble());
+                if (n.path("lr").isNumber()) lr.put(step, n.path("lr").asDouble());
+                lastStepOfEpoch.merge(n.path("epoch").asInt(), step, Math::max);
+            } else if (type.equals("epoch")) {
+                epochs.put(n.path("epoch").asInt(), n);
             }
         }
+        List<double[]> trainLoss = new ArrayList<>(), testLoss = new ArrayList<>(), accuracy = new ArrayList<>();
+        epochs.forEach((epoch, n) -> {
+            double end = lastStepOfEpoch.getOrDefault(epoch, Double.NaN); // NaN: no step of that epoch in this file, no point
+            if (n.path("train_loss").isNumber()) trainLoss.add(new double[] {end, n.path("train_loss").asDouble()});
+            if (n.path("eval_loss").isNumber()) testLoss.add(new double[] {end, n.path("eval_loss").asDouble()});
+            if (n.path("eval_accuracy").isNumber()) accuracy.add(new double[] {epoch, 100 * n.path("eval_accuracy").asDouble()});
+        });
+        String lossChart = new LineChart("Loss", "step", "loss")
+                .add(new LineChart.Series("train loss (step)", STEP_LOSS, points(stepLoss), false))
+                .add(new LineChart.Series("train loss (epoch mean)", TRAIN_LOSS, trainLoss, true))
+                .add(new LineChart.Series("test loss (epoch)", TEST, testLoss, true)).svg();
+        String accuracyChart = new LineChart("Test accuracy", "epoch", "accuracy (%)").wholeNumberX()
+                .add(new LineChart.Series("test accuracy", TEST, accuracy, true)).svg();
+        String lrChart = new LineChart("Learning rate", "step", "learning rate")
+                .add(new LineChart.Series("learning rate", LR, points(lr), false)).svg();
         StringBuilder sb = new StringBuilder();
         sb.append("<!doctype html><html><head><meta charset=\"utf-8\"><title>").append(escape(title)).append("</title>")
-                .append("<style>body{font-family:sans-serif;margin:2em;color:#222}h1{font-size:1.3em}figure{display:inline-block;margin:1em}"
-                        + "pre{background:#f4f4f4;padding:1em}</style></head><body>")
+                .append("<style>body{font-family:sans-serif;margin:2em;color:#222}h1{font-size:1.3em}h2{font-size:1.1em;margin-top:1.5em}"
+                        + "figure,section{display:inline-block;vertical-align:top;margin:0.5em 1em 0.5em 0}section h2{margin-top:0.3em}"
+                        + "table{border-collapse:collapse;font-size:0.9em}td,th{border:1px solid #ddd;padding:0.25em 0.7em;text-align:left}"
+                        + "th{background:#f4f4f4}td.value{font-family:monospace}pre{background:#f4f4f4;padding:1em}</style></head><body>")
                 .append("<h1>").append(escape(title)).append("</h1>")
-                .append("<figure>").append(chart("training loss per step", "step", "loss", loss)).append("</figure>")
-                .append("<figure>").append(chart("test accuracy per epoch (%)", "epoch", "accuracy %", accuracy)).append("</figure>")
-                .append("<figure>").append(chart("training loss per epoch", "epoch", "loss", epochLoss)).append("</figure>")
-                .append("<h2>Summary</h2><pre>").append(escape(pretty(summaryJson))).append("</pre></body></html>\n");
+                .append("<figure>").append(lossChart).append("</figure>")
+                .append("<figure>").append(accuracyChart).append("</figure>")
+                .append("<figure>").append(lrChart).append("</figure>");
+        if (configJson != null) sb.append("<section><h2>Hyperparameters</h2>").append(settingsTable(configJson)).append("</section>");
+        sb.append("<h2>Summary</h2><pre>").append(escape(pretty(summaryJson))).append("</pre></body></html>\n");
         return sb.toString();
     }
 
-    /** A 480×300 line chart with axes, min/max labels and points. */
-    static String chart(String title, String xLabel, String yLabel, List<double[]> points) {
-        int w = 480, h = 300, left = 60, right = 20, top = 30, bottom = 45;
-        StringBuilder svg = new StringBuilder(String.format(Locale.ROOT,
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">", w, h, w, h));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"18\" font-size=\"14\">%s</text>", left, escape(title)));
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>", left, h - bottom, w - right, h - bottom));
-        svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#444\"/>", left, top, left, h - bottom));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\">%s</text>", (w - right) / 2, h - 8, escape(xLabel)));
-        if (points.isEmpty()) {
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\">no data</text>", left + 20, h / 2));
-            return svg.append("</svg>").toString();
+    private static List<double[]> points(TreeMap<Double, Double> byX) {
+        List<double[]> out = new ArrayList<>(byX.size());
+        byX.forEach((x, y) -> out.add(new double[] {x, y}));
+        return out;
+    }
+
+    /** One row per config.json field, in the file's order; a setting left unset (null) reads "not set". */
+    static String settingsTable(String configJson) {
+        JsonNode config;
+        try {
+            config = JSON.readTree(configJson);
+        } catch (Exception e) {
+            return "<pre>" + escape(configJson) + "</pre>";
         }
-        double minX = Double.MAX_VALUE, maxX = -Double.MAX_VALUE, minY = Double.MAX_VALUE, maxY = -Double.MAX_VALUE;
-        for (double[] p : points) {
-            minX = Math.min(minX, p[0]);
-            maxX = Math.max(maxX, p[0]);
-            minY = Math.min(minY, p[1]);
-            maxY = Math.max(maxY, p[1]);
-        }
-        if (maxX == minX) maxX = minX + 1;
-        if (maxY == minY) maxY = minY + 1;
-        StringBuilder path = new StringBuilder();
-        for (double[] p : points) {
-            double x = left + (p[0] - minX) / (maxX - minX) * (w - left - right);
-            double y = h - bottom - (p[1] - minY) / (maxY - minY) * (h - top - bottom);
-            path.append(path.length() == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
-            if (points.size() <= 50) svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1f77b4\"/>", x, y));
-        }
-        svg.append("<path d=\"").append(path).append("\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\"/>");
-        svg.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\" font-size=\"11\">%.4g</text>", top + 4, maxY));
-        svg.append(String.format(Locale.ROOT, "<text x=\"4\" y=\"%d\" font-size=\"11\">%.4g</text>", h - bottom, minY));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\">%.0f</text>", left, h - bottom + 15, minX));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"end\">%.0f</text>", w - right, h - bottom + 15, maxX));
-        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" transform=\"rotate(-90 12 %d)\">%s</text>", 12, h / 2, h / 2, escape(yLabel)));
-        return svg.append("</svg>").toString();
+        if (config == null || !config.isObject()) return "<pre>" + escape(configJson) + "</pre>";
+        StringBuilder table = new StringBuilder("<table class=\"hyperparameters\"><tr><th>setting</th><th>value</th></tr>");
+        config.fields().forEachRemaining(e -> table.append("<tr><td>").append(escape(e.getKey())).append("</td><td class=\"value\">")
+                .append(escape(e.getValue().isNull() ? "not set" : e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()))
+                .append("</td></tr>"));
+        return table.append("</table>").toString();
     }
 
     private static String pretty(String json) {

@@ -75,6 +75,7 @@ public final class TrainJob {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
             if (config.trainsOnText()) return runText(spark, config, console);
+            phase(console, "reading " + config.data + " (" + config.format + ")");
             Dataset<Row> train = load(spark, config, config.data, true);
             Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false) : defaultTest(spark, config);
             return runLoaded(spark, config, train, test, console);
@@ -86,6 +87,7 @@ public final class TrainJob {
      * windows or pairs, then shows what the model does (see {@link TextRunOutputs}).
      */
     private static Summary runText(SparkSession spark, TrainJobConfig config, PrintStream console) throws Exception {
+        phase(console, "reading " + config.data + " (" + config.format + ")");
         TextSources.TextDataset text = TextSources.read(spark, config.format, config.data, config.testData, config.seqLen, config.windowStride(),
                 config.validationFraction);
         TrainJobConfig effective = JSON.convertValue(config, TrainJobConfig.class);
@@ -130,6 +132,7 @@ public final class TrainJob {
         String augmentSpec = readAugmentSpec(spark, config.augment);
         List<BadRecords.Filtered> filtered = new ArrayList<>();
         if (config.onBadRecord.equals("skip")) {
+            phase(console, "checking every record (--on-bad-record skip drops the bad ones)");
             filtered.add(BadRecords.drop(train, "train", config.inputShape, config.numClasses, augmentSpec, config.seed));
             train = filtered.get(0).kept();
             if (test != null) {
@@ -137,6 +140,7 @@ public final class TrainJob {
                 test = filtered.get(1).kept();
             }
         } else {
+            phase(console, "checking the labels");
             checkLabels(train, config.numClasses, config.data);
         }
         try {
@@ -150,14 +154,17 @@ public final class TrainJob {
     private static Summary trainChecked(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, String augmentSpec,
                                         List<BadRecords.Filtered> filtered, CharVocabulary vocabulary, PrintStream console) throws Exception {
         SparkContext sc = spark.sparkContext();
+        ProgressDisplay display = new ProgressDisplay(console);
         RunFolder run = new RunFolder(config.runDir);
         var hadoop = sc.hadoopConfiguration();
         float[] mean = config.mean, std = config.std;
         if (vocabulary != null) run.writeText(hadoop, TextRunOutputs.VOCABULARY_FILE, vocabulary.toJson());
         if (vocabulary == null && mean == null) {
+            phase(console, "computing the normalisation (mean and std per channel) over the training images");
             float[][] stats = Normalization.compute(train, config.inputShape[0]);
             mean = stats[0];
             std = stats[1];
+            console.println("normalisation: --mean " + joined(mean) + " --std " + joined(std) + " (pass these to skip the pass next time)");
         }
         StreamingShards.Layout shards = null;
         if (config.sharding.equals("streaming")) {
@@ -165,23 +172,24 @@ public final class TrainJob {
         }
         JavaRDD<Row> input = routeToReplicas(train, test, config);
         byte[] secret = jobSecret(sc);
-        writeJson(run, hadoop, "config.json", config);
+        String configJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
+        run.writeText(hadoop, "config.json", configJson);
 
         List<String> metrics = Collections.synchronizedList(new ArrayList<>());
         for (BadRecords.Filtered f : filtered) {
             metrics.add(f.skipped().metricsLine());
             if (f.skipped().skipped() > 0) console.println(f.skipped().warning());
         }
-        ProgressDisplay display = new ProgressDisplay(console);
         InetAddress driverHost = driverAddress(sc);
         String description = "ringtrain train: " + config.model + " on " + config.data + " (" + config.replicas + " replicas)";
         sc.setJobDescription(description);
         try (ProgressServer progress = new ProgressServer(driverHost, secret, line -> {
             metrics.add(line);
             display.accept(line);
-        })) {
+        }, () -> display.phase("replicas ready (data and model loaded); waiting for the first step"))) {
             for (int attempt = 1; ; attempt++) {
                 try {
+                    display.phase("starting " + config.replicas + " replicas (a Spark barrier stage: each gets its records and builds the model)");
                     ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
                     task.streamFrom(shards);
                     RDD<String> out = input.rdd().barrier().mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(String.class));
@@ -191,7 +199,7 @@ public final class TrainJob {
                     String summary = withSkipped(results.get(0), filtered);
                     run.writeText(hadoop, "summary.json", summary);
                     run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
-                    run.writeText(hadoop, "report.html", RunReport.html(description, metrics, summary));
+                    run.writeText(hadoop, "report.html", RunReport.html(description, metrics, summary, configJson));
                     return new Summary(summary, config.runDir, attempt);
                 } catch (Exception e) { // SparkException is checked, thrown from Scala code
                     display.finish();
@@ -361,12 +369,15 @@ public final class TrainJob {
         return text;
     }
 
-    private static void writeJson(RunFolder run, org.apache.hadoop.conf.Configuration hadoop, String name, Object value) {
-        try {
-            run.writeText(hadoop, name, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(value));
-        } catch (IOException e) {
-            throw new TrainingFailedException("cannot write " + name + " to " + run.root(), e);
-        }
+    /** One line saying what the driver does next, so the console is never silent for long before the first step. */
+    private static void phase(PrintStream console, String what) {
+        console.println(what + "…");
+    }
+
+    private static String joined(float[] values) {
+        StringBuilder sb = new StringBuilder();
+        for (float v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
+        return sb.toString();
     }
 
     /** The artifact's version, recorded in every saved model. */

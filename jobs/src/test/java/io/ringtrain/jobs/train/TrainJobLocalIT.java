@@ -16,12 +16,16 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -91,6 +95,35 @@ class TrainJobLocalIT extends LocalSparkTest {
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
         System.out.println("full Fashion-MNIST, 2 replicas: " + summary.json());
         assertTrue(summary.testAccuracy() >= 0.905, "test accuracy " + summary.testAccuracy() + " < 0.905: " + summary.json());
+    }
+
+    /**
+     * Before the first step the console says what the driver waits for (no long silence), and the
+     * local run folder holds the run's files without Hadoop's .crc beside each.
+     */
+    @Test
+    void theConsoleNamesEachPhaseBeforeTheFirstStepAndTheRunFolderHasNoChecksumFiles(@TempDir Path tmp) throws Exception {
+        Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 256, 64);
+        TrainJobConfig c = config(data, tmp.resolve("run"));
+        c.mean = null; // computed, so the normalisation phase runs
+        c.std = null;
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        TrainJob.run(spark, c, new PrintStream(console, true, StandardCharsets.UTF_8));
+        List<String> lines = console.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> phases = List.of("reading " + data, "checking the labels…", "computing the normalisation", "normalisation: --mean ",
+                "starting 2 replicas", "replicas ready", "epoch 1  step 1/");
+        int previous = -1;
+        for (String phase : phases) {
+            int at = -1;
+            for (int i = 0; i < lines.size() && at < 0; i++) if (lines.get(i).contains(phase)) at = i;
+            assertTrue(at > previous, "'" + phase + "' after the phases before it in:\n" + String.join("\n", lines));
+            previous = at;
+        }
+        try (Stream<Path> files = Files.walk(tmp.resolve("run"))) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".crc")).toList());
+        }
+        assertTrue(Files.readString(tmp.resolve("run/report.html")).contains("<td>replicas</td><td class=\"value\">2</td>"),
+                "the report lists the hyperparameters");
     }
 
     static void assertRelativelyClose(String name, float[] expected, float[] actual) {

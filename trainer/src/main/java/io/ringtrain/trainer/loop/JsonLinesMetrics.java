@@ -16,8 +16,8 @@ public final class JsonLinesMetrics implements TrainingListener {
     @Override
     public void onStep(StepReport r) {
         write(String.format(Locale.ROOT,
-                "{\"type\":\"step\",\"epoch\":%d,\"step\":%d,\"global_step\":%d,\"total_steps\":%d,\"loss\":%s,\"lr\":%s,\"samples_per_s\":%.1f,\"eta_s\":%.1f}",
-                r.epoch(), r.step(), r.globalStep(), r.totalSteps(), num(r.loss()), num(r.lr()), r.samplesPerSecond(), r.etaSeconds()));
+                "{\"type\":\"step\",\"epoch\":%d,\"step\":%d,\"global_step\":%d,\"total_steps\":%d,\"loss\":%s,\"lr\":%s,\"samples\":%d,\"samples_per_s\":%.1f,\"eta_s\":%.1f}",
+                r.epoch(), r.step(), r.globalStep(), r.totalSteps(), num(r.loss()), num(r.lr()), r.samples(), r.samplesPerSecond(), r.etaSeconds()));
     }
 
     @Override

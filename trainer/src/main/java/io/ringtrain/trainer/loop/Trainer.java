@@ -173,7 +173,7 @@ public final class Trainer {
                         TrainingListener.StepReport report = new TrainingListener.StepReport(epoch + 1, config.epochs(),
                                 (micro / k) + 1, (int) stepsPerEpoch, globalStep, totalSteps,
                                 local == 0 ? Double.NaN : stepLoss / local, schedule.lrAt(globalStep - 1),
-                                samplesSeen / elapsed, perStep * (totalSteps - globalStep));
+                                global, samplesSeen / elapsed, perStep * (totalSteps - globalStep));
                         listeners.forEach(l -> l.onStep(report));
                     }
                     if (config.checkpointEverySteps() > 0 && globalStep % config.checkpointEverySteps() == 0 && nextMicro < microSteps) {

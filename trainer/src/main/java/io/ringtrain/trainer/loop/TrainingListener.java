@@ -10,10 +10,12 @@ public interface TrainingListener {
 
     /**
      * One optimizer step. {@code loss} is rank 0's local mean loss of the step (cheap: no extra
-     * collective); {@code samplesPerSecond} counts every rank's samples.
+     * collective); {@code samples} is the step's global batch (every rank's samples), which lets a
+     * listener measure throughput over its own window; {@code samplesPerSecond} is the average since
+     * this run (or resume) started and counts every rank's samples.
      */
     record StepReport(int epoch, int epochs, int step, int stepsPerEpoch, long globalStep, long totalSteps,
-                      double loss, double lr, double samplesPerSecond, double etaSeconds) {}
+                      double loss, double lr, long samples, double samplesPerSecond, double etaSeconds) {}
 
     /** End of an epoch: the training loss averaged over every sample of every rank, and evaluation if run. */
     record EpochReport(int epoch, int epochs, double trainLoss, long trainSamples, Double evalLoss, Double evalAccuracy,

@@ -1,0 +1,89 @@
+package io.ringtrain.jobs.progress;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProgressDisplayTest {
+    private static final long SECOND = 1_000_000_000L;
+    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    private long now;
+    private final ProgressDisplay display = new ProgressDisplay(new PrintStream(buffer, true, StandardCharsets.UTF_8), () -> now, false);
+
+    /** A step line as rank 0 sends it; the trainer's own rate and ETA are deliberately absurd. */
+    private static String step(long globalStep, long totalSteps, long samples) {
+        return String.format(Locale.ROOT, "{\"type\":\"step\",\"epoch\":1,\"step\":%d,\"global_step\":%d,\"total_steps\":%d,\"loss\":0.5,"
+                + "\"lr\":0.1,\"samples\":%d,\"samples_per_s\":1.0,\"eta_s\":1826.0}", globalStep, globalStep, totalSteps, samples);
+    }
+
+    private List<String> lines() {
+        return buffer.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    @Test
+    void theFirstLineGuessesNoEtaAndLaterLinesUseTheMeasuredRate() {
+        display.accept(step(1, 101, 64)); // step 1 ends after the warm-up: the display starts measuring here
+        assertTrue(lines().get(0).endsWith("step 1/101  loss 0.5000  … samples/s  ETA ?"), lines().get(0));
+        for (long s = 2; s <= 11; s++) {
+            now += 2 * SECOND; // a steady 2 s per step of 64 samples
+            display.accept(step(s, 101, 64));
+        }
+        String last = lines().get(lines().size() - 1);
+        // 32 samples/s; 90 steps left at 0.5 steps/s
+        assertTrue(last.endsWith("step 11/101  loss 0.5000  32 samples/s  ETA 3m00s"), last);
+    }
+
+    @Test
+    void theEtaFollowsASpeedUpByTheSmoothingShareNotByTheAverageSinceTheStart() {
+        display.accept(step(1, 1000, 100));
+        now += 10 * SECOND; // a slow first interval: 0.1 steps/s
+        display.accept(step(2, 1000, 100));
+        now += 2 * SECOND; // then 1 step/s
+        display.accept(step(4, 1000, 200));
+        // steps/s: 0.1 + 0.1 × (1 − 0.1) = 0.19; 996 steps left → 5242 s
+        String last = lines().get(lines().size() - 1);
+        assertTrue(last.endsWith("ETA 1h27m"), last);
+    }
+
+    @Test
+    void aRetriedAttemptIsMeasuredAfresh() {
+        display.accept(step(1, 100, 10));
+        now += 100 * SECOND;
+        display.accept(step(2, 100, 10)); // 0.01 steps/s before the failure
+        now += 60 * SECOND;
+        display.accept(step(1, 100, 10)); // the retry resumes from an earlier step
+        assertTrue(lines().get(lines().size() - 1).endsWith("ETA ?"), lines().get(lines().size() - 1));
+        now += 2 * SECOND;
+        display.accept(step(3, 100, 20));
+        assertTrue(lines().get(lines().size() - 1).endsWith("10 samples/s  ETA 1m37s"), lines().get(lines().size() - 1));
+    }
+
+    @Test
+    void aLogGetsAtMostOneBarLineEveryTwoSecondsAndAlwaysTheLastStep() {
+        display.accept(step(1, 5, 1));
+        now += SECOND;
+        display.accept(step(2, 5, 1));
+        now += SECOND / 2;
+        display.accept(step(3, 5, 1));
+        now += SECOND;
+        display.accept(step(4, 5, 1));
+        display.accept(step(5, 5, 1));
+        assertEquals(List.of("step 1/5", "step 4/5", "step 5/5"),
+                lines().stream().map(l -> l.replaceAll(".*(step \\d+/\\d+).*", "$1")).toList());
+        assertTrue(lines().get(2).endsWith("ETA 0s"), lines().get(2));
+    }
+
+    @Test
+    void aPhaseIsOneLineEndingTheBar() {
+        display.accept(step(1, 5, 1));
+        display.phase("replicas ready; waiting for the first step");
+        assertEquals("replicas ready; waiting for the first step…", lines().get(lines().size() - 1));
+    }
+}
