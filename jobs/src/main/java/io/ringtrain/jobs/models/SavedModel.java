@@ -182,7 +182,10 @@ public final class SavedModel implements Serializable {
         }
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(safetensors.length + 256);
         try {
-            SafeTensors.write(out, contents.tensors(), metadata);
+            // int64 entries (num_batches_tracked) stay int64; every other dtype is float32 once read
+            Map<String, String> int64 = new java.util.LinkedHashMap<>();
+            contents.dtypes().forEach((key, dtype) -> { if (dtype.equals("I64")) int64.put(key, dtype); });
+            SafeTensors.write(out, contents.tensors(), int64, metadata);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

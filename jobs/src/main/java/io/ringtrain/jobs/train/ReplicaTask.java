@@ -209,7 +209,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             }
             provenance.put("code_version", TrainJob.codeVersion());
             if (result.finalEval() != null) provenance.put("test_accuracy", Double.toString(result.finalEval().accuracy()));
-            run.writeTensors(hadoop, "model.safetensors", model.stateDict(), provenance);
+            run.writeTensors(hadoop, "model.safetensors", model.stateDict(), model.stateDictDtypes(), provenance);
             return String.format(Locale.ROOT,
                     "{\"optimizer_steps\":%d,\"seconds\":%.2f,\"test_accuracy\":%s,\"test_loss\":%s,\"hidden_comm_share\":%.3f,\"replicas\":%d}",
                     result.optimizerSteps(), result.seconds(),
