@@ -357,7 +357,7 @@ public final class TrainJob {
                 throw new IllegalArgumentException("cannot read the augmentation spec " + spec + ": " + e.getMessage(), e);
             }
         }
-        AugmentSpec.parse(text); // fail on the driver, before any task starts
+        AugmentSpec.parseForTraining(text); // fail on the driver, before any task starts (and a normalize step: the job normalises)
         return text;
     }
 
