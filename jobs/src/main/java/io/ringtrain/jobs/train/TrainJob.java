@@ -75,9 +75,10 @@ public final class TrainJob {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
             if (config.trainsOnText()) return runText(spark, config, console);
-            Dataset<Row> train = load(spark, config, config.data, true);
-            Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false) : defaultTest(spark, config);
-            return runLoaded(spark, config, train, test, console);
+            TrainJobConfig effective = withClassNames(spark, config);
+            Dataset<Row> train = load(spark, effective, effective.data, true);
+            Dataset<Row> test = effective.testData != null ? load(spark, effective, effective.testData, false) : defaultTest(spark, effective);
+            return runLoaded(spark, effective, train, test, console);
         });
     }
 
@@ -260,11 +261,27 @@ public final class TrainJob {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         return switch (config.format) {
             case "idx" -> DataSources.idxFolder(spark, path, train);
-            case "image-folder" -> DataSources.imageFolder(spark, path);
+            case "image-folder" -> DataSources.imageFolder(spark, path, config.classNames);
             case "coco" -> DataSources.coco(spark, path);
             case "voc" -> DataSources.voc(spark, path, train ? VocAnnotations.trainSplit(path, hadoop) : VocAnnotations.testSplit(path, hadoop));
             default -> DataSources.fromDataFrame(spark.read().parquet(path), config.imageColumn, config.labelColumn, null);
         };
+    }
+
+    /**
+     * An image-folder job without classNames gets the training set's sorted folder names, so the
+     * test set is labelled by name with the same numbering and the names are saved with the model.
+     */
+    static TrainJobConfig withClassNames(SparkSession spark, TrainJobConfig config) {
+        if (!config.format.equals("image-folder") || config.classNames != null) return config;
+        java.util.List<String> classes = DataSources.imageFolderClasses(spark, config.data);
+        if (classes.size() > config.numClasses) {
+            throw new IllegalArgumentException(config.data + " holds " + classes.size() + " class folders " + classes + " but numClasses is "
+                    + config.numClasses + "; set numClasses to " + classes.size());
+        }
+        TrainJobConfig effective = JSON.convertValue(config, TrainJobConfig.class);
+        effective.classNames = classes;
+        return effective;
     }
 
     /** The test set when testData is not given: an IDX folder's test split, a VOC folder's test (or val) split, else none. */
