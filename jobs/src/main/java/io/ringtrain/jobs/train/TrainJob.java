@@ -298,7 +298,8 @@ public final class TrainJob {
     /** What the streaming shards are made of: a rerun reuses them only when this is unchanged. */
     static String shardFingerprint(TrainJobConfig config) {
         return "data=" + config.data + ";format=" + config.format + ";onBadRecord=" + config.onBadRecord + ";seed=" + config.seed
-                + ";numClasses=" + config.numClasses + ";inputShape=" + java.util.Arrays.toString(config.inputShape);
+                + ";numClasses=" + config.numClasses + ";inputShape=" + java.util.Arrays.toString(config.inputShape)
+                + ";classNames=" + config.classNames; // the shards hold labels, numbered by these names
     }
 
     /**
