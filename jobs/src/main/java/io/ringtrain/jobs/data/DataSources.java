@@ -104,11 +104,20 @@ public final class DataSources {
      * {@code classNames} null: the folders' own sorted names, as {@link #imageFolder(SparkSession, String)}.
      */
     public static Dataset<Row> imageFolder(SparkSession spark, String root, List<String> classNames) {
+        return imageFolder(spark, root, classNames, true);
+    }
+
+    /**
+     * As {@link #imageFolder(SparkSession, String, List)}, but with {@code failOnOtherFolders} false
+     * the records of a folder that is not one of {@code classNames} get label −1 instead, for a
+     * training job that skips bad records: they are out of range, so dropped and reported.
+     */
+    public static Dataset<Row> imageFolder(SparkSession spark, String root, List<String> classNames, boolean failOnOtherFolders) {
         Dataset<Row> withClass = filesWithClass(spark, root);
         List<String> present = classesOf(withClass, root);
         List<String> classes = classNames != null ? classNames : present;
         for (String folder : present) {
-            if (!classes.contains(folder)) {
+            if (failOnOtherFolders && !classes.contains(folder)) {
                 throw new IllegalArgumentException("class folder '" + folder + "' under " + root + " is not one of the model's " + classes.size()
                         + " classes " + classes + "; remove that folder, or use a model trained with that class");
             }

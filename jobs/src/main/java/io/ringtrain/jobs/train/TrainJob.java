@@ -261,7 +261,7 @@ public final class TrainJob {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         return switch (config.format) {
             case "idx" -> DataSources.idxFolder(spark, path, train);
-            case "image-folder" -> DataSources.imageFolder(spark, path, config.classNames);
+            case "image-folder" -> DataSources.imageFolder(spark, path, config.classNames, config.onBadRecord.equals("fail"));
             case "coco" -> DataSources.coco(spark, path);
             case "voc" -> DataSources.voc(spark, path, train ? VocAnnotations.trainSplit(path, hadoop) : VocAnnotations.testSplit(path, hadoop));
             default -> DataSources.fromDataFrame(spark.read().parquet(path), config.imageColumn, config.labelColumn, null);
@@ -271,13 +271,18 @@ public final class TrainJob {
     /**
      * An image-folder job without classNames gets the training set's sorted folder names, so the
      * test set is labelled by name with the same numbering and the names are saved with the model.
+     * More folders than numClasses fail, or with onBadRecord skip, the classes are the first
+     * numClasses names and the other folders' records are skipped and reported (label −1).
      */
     static TrainJobConfig withClassNames(SparkSession spark, TrainJobConfig config) {
         if (!config.format.equals("image-folder") || config.classNames != null) return config;
         java.util.List<String> classes = DataSources.imageFolderClasses(spark, config.data);
         if (classes.size() > config.numClasses) {
-            throw new IllegalArgumentException(config.data + " holds " + classes.size() + " class folders " + classes + " but numClasses is "
-                    + config.numClasses + "; set numClasses to " + classes.size());
+            if (config.onBadRecord.equals("fail")) {
+                throw new IllegalArgumentException(config.data + " holds " + classes.size() + " class folders " + classes + " but numClasses is "
+                        + config.numClasses + "; set numClasses to " + classes.size());
+            }
+            classes = new java.util.ArrayList<>(classes.subList(0, config.numClasses));
         }
         TrainJobConfig effective = JSON.convertValue(config, TrainJobConfig.class);
         effective.classNames = classes;

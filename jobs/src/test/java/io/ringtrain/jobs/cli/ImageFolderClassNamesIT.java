@@ -118,6 +118,21 @@ class ImageFolderClassNamesIT extends LocalSparkTest {
         }
     }
 
+    @Test
+    void moreClassFoldersThanNumClassesFailsBeforeTrainingNamingThem() {
+        TrainJobConfig c = new TrainJobConfig();
+        c.model = "mlp";
+        c.format = "image-folder";
+        c.data = train.toString();
+        c.numClasses = 2;
+        c.replicas = 1;
+        c.runDir = tmp.resolve("run-too-few").toString();
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, c, new PrintStream(OutputStream.nullOutputStream())));
+
+        assertTrue(e.getMessage().contains("holds 3 class folders " + CLASSES + " but numClasses is 2; set numClasses to 3"), e.getMessage());
+    }
+
     /** root/<name>/<i>.png for the bundled training images i in [from, to) whose label is one of {@code names}. */
     private static Path imageFolder(Path root, int from, int to, List<String> names) throws IOException {
         Path sample = TestData.bundledSample();
