@@ -16,6 +16,7 @@ import math
 import torch
 import torch.nn as nn
 from common import save
+from reference_models import SmallResNet
 
 torch.manual_seed(0)
 
@@ -32,43 +33,6 @@ def deterministic_weights(model):
             else:
                 values = math.sqrt(3.0 / (p.numel() // p.shape[0])) * wave
             p.copy_(values.to(torch.float32).reshape(p.shape))
-
-
-class BasicBlock(nn.Module):
-    def __init__(self, in_planes, planes, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(in_planes, planes, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(planes)
-        self.conv2 = nn.Conv2d(planes, planes, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(planes)
-        self.downsample = None
-        if stride != 1 or in_planes != planes:
-            self.downsample = nn.Sequential(nn.Conv2d(in_planes, planes, 1, stride, bias=False), nn.BatchNorm2d(planes))
-
-    def forward(self, x):
-        out = torch.relu(self.bn1(self.conv1(x)))
-        out = self.bn2(self.conv2(out))
-        return torch.relu(out + (x if self.downsample is None else self.downsample(x)))
-
-
-class SmallResNet(nn.Module):
-    def __init__(self, channels, classes, blocks):
-        super().__init__()
-        self.conv1 = nn.Conv2d(channels, 16, 3, 1, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(16)
-        in_planes = 16
-        for s, width in enumerate([16, 32, 64]):
-            layers = []
-            for b in range(blocks):
-                layers.append(BasicBlock(in_planes, width, 2 if b == 0 and s > 0 else 1))
-                in_planes = width
-            setattr(self, "layer%d" % (s + 1), nn.Sequential(*layers))
-        self.fc = nn.Linear(64, classes)
-
-    def forward(self, x):
-        x = torch.relu(self.bn1(self.conv1(x)))
-        x = self.layer3(self.layer2(self.layer1(x)))
-        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
 
 
 class LstmImageClassifier(nn.Module):

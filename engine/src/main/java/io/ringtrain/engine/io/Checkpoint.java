@@ -79,7 +79,7 @@ public final class Checkpoint {
         Path temp = Files.createDirectory(dir.resolve(TEMP_PREFIX + name + "-" + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36)));
         try {
             Map<String, String> meta = metadata(state, optimizer);
-            SafeTensors.write(temp.resolve(MODEL_FILE), model.stateDict(), meta);
+            SafeTensors.write(temp.resolve(MODEL_FILE), model.stateDict(), model.stateDictDtypes(), meta);
             if (optimizer != null) {
                 OptimizerState optimizerState = optimizer.stateDict();
                 SafeTensors.write(temp.resolve(OPTIMIZER_FILE), optimizerState.tensors(), optimizerState.hyperParameters());
@@ -108,7 +108,7 @@ public final class Checkpoint {
     public static TrainingState load(Path checkpoint, Module model, Optimizer optimizer) throws IOException {
         TrainingState state = readState(checkpoint);
         SafeTensors.Contents modelFile = SafeTensors.read(checkpoint.resolve(MODEL_FILE));
-        checkMatches(checkpoint.resolve(MODEL_FILE), modelFile, model.stateDict());
+        checkMatches(checkpoint.resolve(MODEL_FILE), modelFile, model.stateDict(), model.stateDictDtypes());
         if (optimizer != null) {
             Path optimizerPath = checkpoint.resolve(OPTIMIZER_FILE);
             if (!Files.exists(optimizerPath)) {
@@ -193,8 +193,11 @@ public final class Checkpoint {
 
     // ---------------------------------------------------------------- checks
 
-    /** Every file entry must exist in the model with the same shape and dtype F32, and vice versa. */
-    private static void checkMatches(Path file, SafeTensors.Contents contents, Map<String, Tensor> model) {
+    /**
+     * Every file entry must exist in the model with the same shape and the model's dtype, and vice
+     * versa; an int64 buffer may also be F32, as files written before it was saved as I64 hold it.
+     */
+    private static void checkMatches(Path file, SafeTensors.Contents contents, Map<String, Tensor> model, Map<String, String> modelDtypes) {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, Tensor> e : model.entrySet()) {
             Tensor saved = contents.tensors().get(e.getKey());
@@ -203,8 +206,10 @@ public final class Checkpoint {
                 continue;
             }
             String dtype = contents.dtypes().getOrDefault(e.getKey(), "F32");
-            if (!dtype.equals("F32")) {
-                problems.add("checkpoint entry '" + e.getKey() + "' has dtype " + dtype + " but the model holds F32 (float32)");
+            String expected = modelDtypes.getOrDefault(e.getKey(), "F32");
+            if (!dtype.equals(expected) && !(expected.equals("I64") && dtype.equals("F32"))) {
+                problems.add("checkpoint entry '" + e.getKey() + "' has dtype " + dtype + " but the model holds "
+                        + (expected.equals("I64") ? "I64 (int64)" : "F32 (float32)"));
             }
             if (!Arrays.equals(saved.shape(), e.getValue().shape())) {
                 problems.add("checkpoint entry '" + e.getKey() + "' has shape " + Shape.str(saved.shape())

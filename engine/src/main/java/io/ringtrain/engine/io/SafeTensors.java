@@ -24,8 +24,9 @@ import java.util.Map;
  * The safetensors file format (huggingface/safetensors), so PyTorch users can open our weights:
  * an 8-byte little-endian header length N, N bytes of JSON
  * {@code {"name": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, "__metadata__": {...}}}
- * padded with spaces to a multiple of 8, then the raw little-endian data. We write F32; we read
- * F32, F64, I64 and I32 (converted to float, for fixtures and labels).
+ * padded with spaces to a multiple of 8, then the raw little-endian data. We write F32, or I64 for
+ * the entries a dtype map names (PyTorch's int64 buffers such as {@code num_batches_tracked}); we
+ * read F32, F64, I64 and I32 (converted to float, for fixtures, labels and those buffers).
  */
 public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +45,21 @@ public final class SafeTensors {
         }
     }
 
+    /** Writes every tensor as F32. */
     public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(out, tensors, Map.of(), metadata);
+    }
+
+    /**
+     * Writes each tensor with the dtype {@code dtypes} gives it ("F32" or "I64"; absent: F32).
+     * An I64 tensor must hold whole numbers; anything else throws rather than being truncated.
+     */
+    public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) throws IOException {
+        for (Map.Entry<String, String> e : dtypes.entrySet()) {
+            if (!e.getValue().equals("F32") && !e.getValue().equals("I64")) {
+                throw new IllegalArgumentException("cannot write tensor '" + e.getKey() + "' as " + e.getValue() + "; the writer supports F32 and I64");
+            }
+        }
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode meta = header.putObject("__metadata__");
@@ -53,10 +68,11 @@ public final class SafeTensors {
         long position = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             ObjectNode entry = header.putObject(e.getKey());
-            entry.put("dtype", "F32");
+            String dtype = dtypes.getOrDefault(e.getKey(), "F32");
+            entry.put("dtype", dtype);
             var shape = entry.putArray("shape");
             for (int d : e.getValue().shape()) shape.add(d);
-            long bytes = 4L * e.getValue().numel();
+            long bytes = (dtype.equals("I64") ? 8L : 4L) * e.getValue().numel();
             entry.putArray("data_offsets").add(position).add(position + bytes);
             position += bytes;
         }
@@ -66,11 +82,22 @@ public final class SafeTensors {
         prefix.putLong(padded).put(headerBytes);
         while (prefix.hasRemaining()) prefix.put((byte) ' ');
         out.write(prefix.array());
-        for (Tensor t : tensors.values()) {
-            float[] values = t.toArray();
-            ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-            buf.asFloatBuffer().put(values);
-            out.write(buf.array());
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            float[] values = e.getValue().toArray();
+            if (dtypes.getOrDefault(e.getKey(), "F32").equals("I64")) {
+                ByteBuffer buf = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+                for (float v : values) {
+                    if (v != Math.rint(v) || Math.abs(v) > 0x1p63f) {
+                        throw new IllegalArgumentException("tensor '" + e.getKey() + "' holds " + v + ", which is not a whole number, so it cannot be written as I64");
+                    }
+                    buf.putLong((long) v);
+                }
+                out.write(buf.array());
+            } else {
+                ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asFloatBuffer().put(values);
+                out.write(buf.array());
+            }
         }
         out.flush();
     }
@@ -80,6 +107,11 @@ public final class SafeTensors {
      * {@code file}, so a crash leaves either the old file or the new one, never half of one.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
+        write(file, tensors, Map.of(), metadata);
+    }
+
+    /** {@link #write(Path, Map, Map)} with each tensor's dtype as in {@link #write(OutputStream, Map, Map, Map)}. */
+    public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // Files.createFile (not createTempFile, which makes the file owner-only) keeps the umask's
@@ -88,7 +120,7 @@ public final class SafeTensors {
         try {
             try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
                  OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-                write(new java.io.BufferedOutputStream(out, 1 << 16), tensors, metadata);
+                write(new java.io.BufferedOutputStream(out, 1 << 16), tensors, dtypes, metadata);
                 channel.force(true);
             }
             try {

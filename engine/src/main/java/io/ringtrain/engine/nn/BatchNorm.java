@@ -17,8 +17,8 @@ import io.ringtrain.engine.autograd.GradMode;
  *   num_batches_tracked ← num_batches_tracked + 1
  * </pre>
  * ({@code momentum = null}: cumulative average, factor 1/num_batches_tracked). Eval mode
- * normalises with the running statistics. {@code num_batches_tracked} is stored as a float32
- * scalar (PyTorch's is int64; exact up to 2^24 steps).
+ * normalises with the running statistics. {@code num_batches_tracked} is counted in a float32
+ * scalar (exact up to 2^24 steps) and saved as int64, PyTorch's dtype.
  *
  * <p><b>Extension points for SyncBatchNorm.</b> The per-channel statistics go through two
  * protected methods, so a data-parallel subclass can make them global without copying the kernels:
@@ -89,7 +89,7 @@ public class BatchNorm extends Module {
         this.bias = affine ? registerParameter("bias", Tensor.zeros(numFeatures)) : null;
         this.runningMean = trackRunningStats ? registerBuffer("running_mean", Tensor.zeros(numFeatures)) : null;
         this.runningVar = trackRunningStats ? registerBuffer("running_var", Tensor.ones(numFeatures)) : null;
-        this.numBatchesTracked = trackRunningStats ? registerBuffer("num_batches_tracked", Tensor.zeros()) : null;
+        this.numBatchesTracked = trackRunningStats ? registerInt64Buffer("num_batches_tracked", Tensor.zeros()) : null;
     }
 
     /** Checks the input rank for the concrete layer (BatchNorm1d: 2 or 3, BatchNorm2d: 4). */

@@ -21,6 +21,7 @@ public abstract class Module {
     private final Map<String, Tensor> parameters = new LinkedHashMap<>();
     private final Map<String, Tensor> buffers = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final java.util.Set<String> int64Buffers = new java.util.HashSet<>();
     private boolean training = true;
 
     /** The layer's computation for one input; layers with several inputs offer typed methods instead. */
@@ -37,6 +38,15 @@ public abstract class Module {
     protected Tensor registerBuffer(String name, Tensor value) {
         buffers.put(name, value);
         return value;
+    }
+
+    /**
+     * A buffer that PyTorch holds as int64 (BatchNorm's {@code num_batches_tracked}): computed here
+     * as float, but saved as I64 so a PyTorch {@code load_state_dict} sees the dtype it expects.
+     */
+    protected Tensor registerInt64Buffer(String name, Tensor value) {
+        int64Buffers.add(name);
+        return registerBuffer(name, value);
     }
 
     protected <M extends Module> M registerModule(String name, M module) {
@@ -93,6 +103,20 @@ public abstract class Module {
             String prefix = path.isEmpty() ? "" : path + ".";
             m.parameters.forEach((name, p) -> { if (p != null) out.put(prefix + name, p); });
             m.buffers.forEach((name, b) -> { if (b != null) out.put(prefix + name, b); });
+        });
+        return out;
+    }
+
+    /**
+     * The file dtype of each {@link #stateDict()} entry, in the same order: "I64" for buffers
+     * registered with {@link #registerInt64Buffer}, "F32" for everything else.
+     */
+    public Map<String, String> stateDictDtypes() {
+        Map<String, String> out = new LinkedHashMap<>();
+        namedModules().forEach((path, m) -> {
+            String prefix = path.isEmpty() ? "" : path + ".";
+            m.parameters.forEach((name, p) -> { if (p != null) out.put(prefix + name, "F32"); });
+            m.buffers.forEach((name, b) -> { if (b != null) out.put(prefix + name, m.int64Buffers.contains(name) ? "I64" : "F32"); });
         });
         return out;
     }

@@ -1,6 +1,7 @@
 package io.ringtrain.engine.io;
 
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.nn.BatchNorm1d;
 import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.Linear;
 import io.ringtrain.engine.nn.Module;
@@ -213,6 +214,45 @@ class CheckpointTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(saved, model(1, 8), null));
 
         assertTrue(e.getMessage().contains("checkpoint entry '1.bias' has dtype F64 but the model holds F32"), e.getMessage());
+    }
+
+    @Test
+    void batchNormCountsAreSavedAsInt64AndLoadBack() throws IOException {
+        Init.manualSeed(3);
+        Sequential m = new Sequential(new Linear(4, 3), new BatchNorm1d(3));
+        m.train();
+        m.forward(X);
+        m.forward(X);
+        Path saved = Checkpoint.save(dir, m, null, new TrainingState(0, 2, 2, ""));
+
+        SafeTensors.Contents file = SafeTensors.read(saved.resolve(Checkpoint.MODEL_FILE));
+        Init.manualSeed(4);
+        Sequential fresh = new Sequential(new Linear(4, 3), new BatchNorm1d(3));
+        Checkpoint.load(saved, fresh, null);
+
+        assertEquals("I64", file.dtypes().get("1.num_batches_tracked"), "PyTorch's dtype for the count");
+        assertEquals("F32", file.dtypes().get("1.running_mean"));
+        assertEquals(2f, fresh.stateDict().get("1.num_batches_tracked").get());
+        assertBitIdentical(m, fresh);
+    }
+
+    @Test
+    void aCheckpointWithTheOldFloat32CountStillLoads() throws IOException {
+        Init.manualSeed(3);
+        Sequential m = new Sequential(new Linear(4, 3), new BatchNorm1d(3));
+        m.train();
+        m.forward(X);
+        Path saved = Checkpoint.save(dir, m, null, new TrainingState(0, 1, 1, ""));
+        // as files were written before num_batches_tracked was saved as int64: every entry F32
+        SafeTensors.write(saved.resolve(Checkpoint.MODEL_FILE), m.stateDict(), Map.of());
+        assertEquals("F32", SafeTensors.read(saved.resolve(Checkpoint.MODEL_FILE)).dtypes().get("1.num_batches_tracked"));
+
+        Init.manualSeed(4);
+        Sequential fresh = new Sequential(new Linear(4, 3), new BatchNorm1d(3));
+        Checkpoint.load(saved, fresh, null);
+
+        assertEquals(1f, fresh.stateDict().get("1.num_batches_tracked").get());
+        assertBitIdentical(m, fresh);
     }
 
     @Test

@@ -100,4 +100,30 @@ class SafeTensorsTest {
         IOException huge = assertThrows(IOException.class, () -> SafeTensors.read(new ByteArrayInputStream(hugeHeader), "y.bin"));
         assertTrue(huge.getMessage().contains("out of range"), huge.getMessage());
     }
+
+    @Test
+    void entriesMarkedI64AreWrittenAsEightByteIntegersAndReadBack() throws IOException {
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("weight", Tensor.of(new float[] {0.5f, -1.5f}, 2));
+        tensors.put("num_batches_tracked", Tensor.of(new float[] {16_777_216f}));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        SafeTensors.write(out, tensors, Map.of("num_batches_tracked", "I64"), Map.of());
+        byte[] bytes = out.toByteArray();
+        SafeTensors.Contents back = SafeTensors.read(new ByteArrayInputStream(bytes), "i64");
+
+        assertEquals(Map.of("weight", "F32", "num_batches_tracked", "I64"), back.dtypes());
+        assertEquals(16_777_216f, back.tensors().get("num_batches_tracked").get());
+        long headerLength = java.nio.ByteBuffer.wrap(bytes, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        long last = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+        assertEquals(8 + headerLength + 2 * 4 + 8, bytes.length, "two floats and one int64");
+        assertEquals(16_777_216L, last, "the int64 is the last 8 bytes, little-endian");
+    }
+
+    @Test
+    void aFractionalValueIsNotTruncatedToI64() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafeTensors.write(new ByteArrayOutputStream(),
+                Map.of("count", Tensor.of(new float[] {2.5f})), Map.of("count", "I64"), Map.of()));
+        assertTrue(e.getMessage().contains("tensor 'count' holds 2.5, which is not a whole number"), e.getMessage());
+    }
 }

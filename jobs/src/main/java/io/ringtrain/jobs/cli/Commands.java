@@ -16,11 +16,15 @@ final class Commands {
         if (!FORMATS.contains(format)) throw new IllegalArgumentException("--format " + format + " is invalid: expected idx, image-folder, parquet, coco or voc");
     }
 
-    /** Labelled records in the DatasetColumns layout. */
-    static Dataset<Row> labelled(SparkSession spark, String format, String path, boolean trainSplit, String imageColumn, String labelColumn) {
+    /**
+     * Labelled records in the DatasetColumns layout. {@code classNames}: the model's (may be null);
+     * an image folder is labelled by them, by name, and a folder not among them fails.
+     */
+    static Dataset<Row> labelled(SparkSession spark, String format, String path, boolean trainSplit, String imageColumn, String labelColumn,
+                                 java.util.List<String> classNames) {
         return switch (format) {
             case "idx" -> DataSources.idxFolder(spark, path, trainSplit);
-            case "image-folder" -> DataSources.imageFolder(spark, path);
+            case "image-folder" -> DataSources.imageFolder(spark, path, classNames);
             case "coco" -> DataSources.coco(spark, path);
             case "voc" -> {
                 var hadoop = spark.sparkContext().hadoopConfiguration();

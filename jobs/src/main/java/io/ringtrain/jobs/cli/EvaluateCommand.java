@@ -42,7 +42,8 @@ final class EvaluateCommand implements Callable<Integer> {
         dataset.validate(conf);
         SparkSession spark = SparkSessions.getOrCreate("ringtrain evaluate", master, 2);
         SavedModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
-        Dataset<Row> records = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, labelColumn);
+        Dataset<Row> records = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, labelColumn,
+                model.classNames());
         Evaluation e = EvaluateJob.run(spark, model, records, dataset.describe(), batchSize, System.out);
         String folder = out != null ? out : modelOptions.runDir;
         EvaluateJob.write(spark, e, folder);

@@ -20,13 +20,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.lit;
 
 /** {@code ringtrain predict}: batch inference with a saved model (see {@link PredictJob}). */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Predicts the class of every image in parallel over the Spark executors and writes the rows with 'prediction' and "
-                + "'probability' columns (image bytes left out) as Parquet or CSV (CSV: one probability_<k> column per class).")
+                + "'probability' columns (image bytes left out) as Parquet or CSV (CSV: one probability_<k> column per class); "
+                + "a model trained with class names adds 'predicted_class', the predicted class's name.")
 final class PredictCommand implements Callable<Integer> {
+    /** Output column: the name of the predicted class, for models that store class names. */
+    static final String PREDICTED_CLASS = "predicted_class";
+
     @Mixin
     ModelOptions modelOptions;
     @Mixin
@@ -57,8 +64,8 @@ final class PredictCommand implements Callable<Integer> {
         Dataset<Row> input;
         switch (dataset.format) {
             case "idx" -> input = DataSources.idxFolder(spark, dataset.data, dataset.trainSplit());
-            case "image-folder" -> input = DataSources.imageFolder(spark, dataset.data);
-            case "coco", "voc" -> input = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, null);
+            case "image-folder" -> input = DataSources.imageFolder(spark, dataset.data, model.classNames());
+            case "coco", "voc" -> input = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, null, null);
             default -> {
                 input = spark.read().parquet(dataset.data);
                 if (!DatasetColumns.matches(input.schema())) Commands.requireColumns(input, dataset.data, dataset.imageColumn);
@@ -71,7 +78,7 @@ final class PredictCommand implements Callable<Integer> {
             model = EvaluateJob.withNormalization(model, input, System.out);
         }
         Dataset<Row> predicted = PredictJob.predict(input, model, dataset.imageColumn, PredictJob.PREDICTION, PredictJob.PROBABILITY, batchSize);
-        Dataset<Row> output = predicted.select(outputColumns(predicted, as.equals("csv"), model.numClasses()));
+        Dataset<Row> output = predicted.select(outputColumns(predicted, as.equals("csv"), model));
         var writer = output.write().mode(overwrite ? "overwrite" : "errorifexists");
         if (as.equals("csv")) writer.option("header", "true").csv(out);
         else writer.parquet(out);
@@ -79,16 +86,25 @@ final class PredictCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every column but binary ones (image bytes); for CSV the probabilities spread over probability_0..K-1 and no nested boxes. */
-    private static Column[] outputColumns(Dataset<Row> df, boolean csv, int classes) {
+    /**
+     * Every column but binary ones (image bytes), and after the prediction its class name
+     * ({@value #PREDICTED_CLASS}) when the model stores names; for CSV the probabilities spread over
+     * probability_0..K-1 and no nested boxes.
+     */
+    static Column[] outputColumns(Dataset<Row> df, boolean csv, SavedModel model) {
         List<Column> columns = new ArrayList<>();
         for (StructField f : df.schema().fields()) {
             if (f.dataType() instanceof BinaryType) continue;
             if (csv && f.name().equals("boxes")) continue; // CSV has no nested types
             if (csv && f.name().equals(PredictJob.PROBABILITY)) {
-                for (int k = 0; k < classes; k++) columns.add(col(f.name()).getItem(k).as(PredictJob.PROBABILITY + "_" + k));
+                for (int k = 0; k < model.numClasses(); k++) columns.add(col(f.name()).getItem(k).as(PredictJob.PROBABILITY + "_" + k));
             } else {
                 columns.add(col(f.name()));
+            }
+            if (f.name().equals(PredictJob.PREDICTION) && model.classNames() != null) {
+                Column[] names = new Column[model.numClasses()];
+                for (int k = 0; k < names.length; k++) names[k] = lit(model.className(k));
+                columns.add(element_at(array(names), col(f.name()).plus(1)).as(PREDICTED_CLASS));
             }
         }
         return columns.toArray(new Column[0]);

@@ -89,10 +89,53 @@ public final class DataSources {
     }
 
     /**
-     * An image folder with one sub-folder per class ({@code root/cat/001.png}); classes are indexed
-     * in sorted order of their folder names. Files stay encoded until an executor reads them.
+     * An image folder with one sub-folder per class ({@code root/cat/001.png}), its classes indexed
+     * in sorted order of the folder names found (torchvision's ImageFolder): for a training set.
+     * Files stay encoded until an executor reads them.
      */
     public static Dataset<Row> imageFolder(SparkSession spark, String root) {
+        return imageFolder(spark, root, null);
+    }
+
+    /**
+     * An image folder labelled by name with a model's classes: a folder named {@code classNames[k]}
+     * gets label k, whichever other folders exist, so a test set without some class keeps the
+     * training set's numbering. A folder that is not one of {@code classNames} fails, naming it.
+     * {@code classNames} null: the folders' own sorted names, as {@link #imageFolder(SparkSession, String)}.
+     */
+    public static Dataset<Row> imageFolder(SparkSession spark, String root, List<String> classNames) {
+        return imageFolder(spark, root, classNames, true);
+    }
+
+    /**
+     * As {@link #imageFolder(SparkSession, String, List)}, but with {@code failOnOtherFolders} false
+     * the records of a folder that is not one of {@code classNames} get label −1 instead, for a
+     * training job that skips bad records: they are out of range, so dropped and reported.
+     */
+    public static Dataset<Row> imageFolder(SparkSession spark, String root, List<String> classNames, boolean failOnOtherFolders) {
+        Dataset<Row> withClass = filesWithClass(spark, root);
+        List<String> present = classesOf(withClass, root);
+        List<String> classes = classNames != null ? classNames : present;
+        for (String folder : present) {
+            if (failOnOtherFolders && !classes.contains(folder)) {
+                throw new IllegalArgumentException("class folder '" + folder + "' under " + root + " is not one of the model's " + classes.size()
+                        + " classes " + classes + "; remove that folder, or use a model trained with that class");
+            }
+        }
+        org.apache.spark.sql.Column label = lit(-1);
+        for (int i = classes.size() - 1; i >= 0; i--) {
+            label = org.apache.spark.sql.functions.when(col("class").equalTo(classes.get(i)), lit(i)).otherwise(label);
+        }
+        return withClass.select(callUDF("ringtrain_id_of", col("path")).as("id"), label.as("label"), lit(0).as("height"),
+                lit(0).as("width"), lit(0).as("channels"), lit(true).as("encoded"), col("content").as("image"), col("path").as("source"), lit(null).cast(ObjectBoxes.SPARK_TYPE).as("boxes"));
+    }
+
+    /** The class names of an image folder: its sub-folders holding images, sorted (a training set's class list). */
+    public static List<String> imageFolderClasses(SparkSession spark, String root) {
+        return classesOf(filesWithClass(spark, root), root);
+    }
+
+    private static Dataset<Row> filesWithClass(SparkSession spark, String root) {
         Dataset<Row> files = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
                 .option("pathGlobFilter", "*.{png,PNG,jpg,JPG,jpeg,JPEG}").load(root);
         UDF1<String, String> classOf = path -> {
@@ -102,17 +145,15 @@ public final class DataSources {
         UDF1<String, Long> idOf = SampleRandom::recordId;
         spark.udf().register("ringtrain_class_of", classOf, DataTypes.StringType);
         spark.udf().register("ringtrain_id_of", idOf, DataTypes.LongType);
-        Dataset<Row> withClass = files.withColumn("class", callUDF("ringtrain_class_of", col("path")));
+        return files.withColumn("class", callUDF("ringtrain_class_of", col("path")));
+    }
+
+    private static List<String> classesOf(Dataset<Row> withClass, String root) {
         List<String> classes = new ArrayList<>();
         for (Row r : withClass.select("class").distinct().collectAsList()) classes.add(r.getString(0));
         if (classes.isEmpty()) throw new IllegalArgumentException("no PNG or JPEG images under " + root + " (expected root/<class>/<image>)");
         java.util.Collections.sort(classes);
-        org.apache.spark.sql.Column label = lit(-1);
-        for (int i = classes.size() - 1; i >= 0; i--) {
-            label = org.apache.spark.sql.functions.when(col("class").equalTo(classes.get(i)), lit(i)).otherwise(label);
-        }
-        return withClass.select(callUDF("ringtrain_id_of", col("path")).as("id"), label.as("label"), lit(0).as("height"),
-                lit(0).as("width"), lit(0).as("channels"), lit(true).as("encoded"), col("content").as("image"), col("path").as("source"), lit(null).cast(ObjectBoxes.SPARK_TYPE).as("boxes"));
+        return classes;
     }
 
     /**

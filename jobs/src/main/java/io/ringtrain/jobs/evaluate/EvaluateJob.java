@@ -51,7 +51,8 @@ public final class EvaluateJob {
             });
             ConfusionCounts total = new ConfusionCounts(normalized.numClasses());
             for (ConfusionCounts part : partials.collect()) total.merge(part);
-            return new Evaluation(total, model.name() + " (" + model.source() + ")", dataName, normalized.mean(), normalized.std(), source);
+            return new Evaluation(total, model.name() + " (" + model.source() + ")", dataName, normalized.mean(), normalized.std(), source,
+                    model.classNames());
         } finally {
             sc.setJobDescription(null);
         }

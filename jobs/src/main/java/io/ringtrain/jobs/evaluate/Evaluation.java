@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Classification metrics of a model on a dataset, from the merged {@link ConfusionCounts}
@@ -12,7 +13,8 @@ import java.util.Arrays;
  * accuracy = trace(C) / n; for class k, precision = C[k][k] / Σ_a C[a][k] (of the samples predicted
  * k), recall = C[k][k] / Σ_p C[k][p] (of the samples labelled k), F1 = 2·P·R / (P + R); a ratio whose
  * denominator is 0 is reported as 0 (scikit-learn's zero_division=0). Mean loss = summed
- * cross-entropy / n. Macro averages weigh every class equally.
+ * cross-entropy / n. Macro averages weigh every class equally. Classes are indices, shown with the
+ * model's class names when it stores them.
  */
 public final class Evaluation {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,8 +27,15 @@ public final class Evaluation {
     private final float[] mean;
     private final float[] std;
     private final String normalizationSource;
+    private final List<String> classNames;
 
     public Evaluation(ConfusionCounts counts, String model, String data, float[] mean, float[] std, String normalizationSource) {
+        this(counts, model, data, mean, std, normalizationSource, null);
+    }
+
+    /** {@code classNames}: the model's, entry k naming class k; null when it stores none (classes are shown as indices). */
+    public Evaluation(ConfusionCounts counts, String model, String data, float[] mean, float[] std, String normalizationSource,
+                      List<String> classNames) {
         this.confusion = counts.matrix();
         this.count = counts.count();
         if (count == 0) throw new IllegalArgumentException("the evaluation data " + data + " is empty: no sample to compute metrics from");
@@ -36,6 +45,12 @@ public final class Evaluation {
         this.mean = mean;
         this.std = std;
         this.normalizationSource = normalizationSource;
+        this.classNames = classNames == null ? null : List.copyOf(classNames);
+    }
+
+    /** Class k's name, or k itself when the model stores no name for it. */
+    public String className(int k) {
+        return classNames != null && k < classNames.size() ? classNames.get(k) : Integer.toString(k);
     }
 
     public int classes() {
@@ -112,9 +127,15 @@ public final class Evaluation {
         root.put("accuracy", accuracy());
         root.put("mean_loss", meanLoss);
         root.put("macro_f1", macroF1());
+        if (classNames != null) {
+            ArrayNode names = root.putArray("class_names");
+            classNames.forEach(names::add);
+        }
         ArrayNode perClass = root.putArray("classes");
         for (int k = 0; k < classes(); k++) {
-            perClass.addObject().put("class", k).put("precision", precision(k)).put("recall", recall(k)).put("f1", f1(k))
+            ObjectNode c = perClass.addObject().put("class", k);
+            if (classNames != null) c.put("name", className(k));
+            c.put("precision", precision(k)).put("recall", recall(k)).put("f1", f1(k))
                     .put("support", support(k)).put("predicted", predicted(k));
         }
         ArrayNode matrix = root.putArray("confusion_matrix");

@@ -39,16 +39,16 @@ public final class EvaluationReport {
     static String confusionTable(Evaluation e) {
         long[][] cm = e.confusionMatrix();
         StringBuilder t = new StringBuilder("<table class=\"cm\"><tr><th>actual \\ predicted</th>");
-        for (int p = 0; p < cm.length; p++) t.append("<th>").append(p).append("</th>");
+        for (int p = 0; p < cm.length; p++) t.append("<th>").append(RunReport.escape(e.className(p))).append("</th>");
         t.append("<th>recall</th></tr>");
         for (int a = 0; a < cm.length; a++) {
             long rowSum = e.support(a);
-            t.append("<tr><th>").append(a).append("</th>");
+            t.append("<tr><th>").append(RunReport.escape(e.className(a))).append("</th>");
             for (int p = 0; p < cm.length; p++) {
                 double share = rowSum == 0 ? 0 : (double) cm[a][p] / rowSum;
                 String colour = a == p ? "31,119,180" : "214,39,40";
-                t.append(String.format(Locale.ROOT, "<td style=\"background:rgba(%s,%.3f);color:%s\" title=\"%.1f%% of class %d\">%d</td>",
-                        colour, share, share > 0.6 ? "#fff" : "#222", 100 * share, a, cm[a][p]));
+                t.append(String.format(Locale.ROOT, "<td style=\"background:rgba(%s,%.3f);color:%s\" title=\"%.1f%% of class %s\">%d</td>",
+                        colour, share, share > 0.6 ? "#fff" : "#222", 100 * share, RunReport.escape(e.className(a)), cm[a][p]));
             }
             t.append(String.format(Locale.ROOT, "<td>%.3f</td></tr>", e.recall(a)));
         }
@@ -77,10 +77,11 @@ public final class EvaluationReport {
             int x0 = left + k * group + 4;
             for (int s = 0; s < 3; s++) {
                 double h = values[s] * chartHeight;
-                svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"9\" height=\"%.1f\" fill=\"%s\"><title>class %d %s %.3f</title></rect>",
-                        x0 + s * 10, base - h, h, SERIES_COLOURS[s], k, names[s], values[s]));
+                svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"9\" height=\"%.1f\" fill=\"%s\"><title>class %s %s %.3f</title></rect>",
+                        x0 + s * 10, base - h, h, SERIES_COLOURS[s], RunReport.escape(e.className(k)), names[s], values[s]));
             }
-            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%d</text>", x0 + 15, base + 15, k));
+            svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"11\" text-anchor=\"middle\">%s</text>", x0 + 15, base + 15,
+                    RunReport.escape(e.className(k))));
         }
         svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" font-size=\"12\">class</text>", left + classes * group / 2, base + 32));
         return svg.append("</svg>").toString();

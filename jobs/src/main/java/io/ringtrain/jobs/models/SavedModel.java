@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,28 +25,34 @@ import java.util.Map;
  *
  * <p>Each setting comes from, in order: what the caller passes explicitly, the weights' metadata
  * (written by the training job: {@code model}, {@code input_shape}, {@code num_classes},
- * {@code mean}, {@code std}, comma-separated), the run folder's {@code config.json}, and the training
- * defaults ([1, 28, 28], 10 classes). A model without stored normalisation has {@link #mean()} null:
- * the caller computes it ({@code Normalization.compute}) and applies {@link #withNormalization}.
+ * {@code mean}, {@code std}, comma-separated, and {@code class_names}, a JSON array), the run
+ * folder's {@code config.json}, and the training defaults ([1, 28, 28], 10 classes). A model without
+ * stored normalisation has {@link #mean()} null: the caller computes it ({@code Normalization.compute})
+ * and applies {@link #withNormalization}. A model without class names (IDX data, older files) has
+ * {@link #classNames()} null: its labels are indices.
  */
 public final class SavedModel implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();
     public static final String WEIGHTS_FILE = "model.safetensors";
+    /** Metadata key of the class names: a JSON array of strings, entry k naming class k. */
+    public static final String CLASS_NAMES = "class_names";
 
     private final String name;
     private final int[] inputShape;
     private final int numClasses;
     private final float[] mean;
     private final float[] std;
+    private final List<String> classNames;
     private final byte[] safetensors;
     private final String source;
 
-    private SavedModel(String name, int[] inputShape, int numClasses, float[] mean, float[] std, byte[] safetensors, String source) {
+    private SavedModel(String name, int[] inputShape, int numClasses, float[] mean, float[] std, List<String> classNames, byte[] safetensors, String source) {
         this.name = name;
         this.inputShape = inputShape.clone();
         this.numClasses = numClasses;
         this.mean = mean;
         this.std = std;
+        this.classNames = classNames;
         this.safetensors = safetensors;
         this.source = source;
     }
@@ -108,7 +115,14 @@ public final class SavedModel implements Serializable {
             mean = JSON.convertValue(config.get("mean"), float[].class);
             std = JSON.convertValue(config.get("std"), float[].class);
         }
-        SavedModel saved = new SavedModel(model, shape, classes, null, null, bytes, source);
+        List<String> names = metadata.containsKey(CLASS_NAMES) ? parseClassNames(metadata.get(CLASS_NAMES), source)
+                : config != null && config.hasNonNull("classNames") ? List.of(JSON.convertValue(config.get("classNames"), String[].class))
+                : null;
+        if (names != null && names.size() > classes) {
+            throw new IllegalArgumentException(source + " names " + names.size() + " classes " + names + " but the model has " + classes
+                    + " outputs; pass the --num-classes it was trained with");
+        }
+        SavedModel saved = new SavedModel(model, shape, classes, null, null, names, bytes, source);
         return mean == null ? saved : saved.withNormalization(mean, std);
     }
 
@@ -118,7 +132,7 @@ public final class SavedModel implements Serializable {
             throw new IllegalArgumentException("normalisation " + Arrays.toString(mean) + " / " + Arrays.toString(std) + " of " + source
                     + " does not have one mean and one std per input channel (" + inputShape[0] + ")");
         }
-        return new SavedModel(name, inputShape, numClasses, mean.clone(), std.clone(), safetensors, source);
+        return new SavedModel(name, inputShape, numClasses, mean.clone(), std.clone(), classNames, safetensors, source);
     }
 
     /** A fresh instance with the saved weights, in eval mode (BatchNorm uses its running statistics). */
@@ -156,6 +170,33 @@ public final class SavedModel implements Serializable {
         return std == null ? null : std.clone();
     }
 
+    /** The class names the model was trained with (entry k names class k), or null when it stores none. */
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    /** Class k's name, or k itself when the model stores no name for it. */
+    public String className(int k) {
+        return classNames != null && k < classNames.size() ? classNames.get(k) : Integer.toString(k);
+    }
+
+    /** The {@link #CLASS_NAMES} metadata value for {@code names}. */
+    public static String encodeClassNames(List<String> names) {
+        try {
+            return JSON.writeValueAsString(names);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> parseClassNames(String text, String source) {
+        try {
+            return List.of(JSON.readValue(text, String[].class));
+        } catch (IOException | NullPointerException e) {
+            throw new IllegalArgumentException("metadata '" + CLASS_NAMES + "' = '" + text + "' of " + source + " is not a JSON array of class names");
+        }
+    }
+
     /** Where the weights came from (a path), for messages and reports. */
     public String source() {
         return source;
@@ -168,7 +209,7 @@ public final class SavedModel implements Serializable {
 
     /**
      * The weights as a safetensors file whose metadata states every setting resolved here (model,
-     * input_shape, num_classes and, when known, mean and std), so the file alone rebuilds this model.
+     * input_shape, num_classes and, when known, mean, std and class_names), so the file alone rebuilds this model.
      */
     public byte[] toSafetensors() {
         SafeTensors.Contents contents = parse(safetensors, source);
@@ -180,9 +221,13 @@ public final class SavedModel implements Serializable {
             metadata.put("mean", join(mean));
             metadata.put("std", join(std));
         }
+        if (classNames != null) metadata.put(CLASS_NAMES, encodeClassNames(classNames));
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(safetensors.length + 256);
         try {
-            SafeTensors.write(out, contents.tensors(), metadata);
+            // int64 entries (num_batches_tracked) stay int64; every other dtype is float32 once read
+            Map<String, String> int64 = new java.util.LinkedHashMap<>();
+            contents.dtypes().forEach((key, dtype) -> { if (dtype.equals("I64")) int64.put(key, dtype); });
+            SafeTensors.write(out, contents.tensors(), int64, metadata);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

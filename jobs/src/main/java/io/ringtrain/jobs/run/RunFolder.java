@@ -90,10 +90,11 @@ public final class RunFolder implements Serializable {
         }
     }
 
-    public void writeTensors(Configuration conf, String name, Map<String, Tensor> tensors, Map<String, String> metadata) {
+    /** A safetensors file; {@code dtypes} gives each tensor's file dtype as {@link SafeTensors#write(java.io.OutputStream, Map, Map, Map)} takes it. */
+    public void writeTensors(Configuration conf, String name, Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try {
-            SafeTensors.write(buf, tensors, metadata);
+            SafeTensors.write(buf, tensors, dtypes, metadata);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

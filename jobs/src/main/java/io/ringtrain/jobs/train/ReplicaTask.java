@@ -9,6 +9,7 @@ import io.ringtrain.engine.cuda.EngineDevice;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.jobs.augment.Augmentation;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
+import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.jobs.data.CharVocabulary;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.ImageRecord;
@@ -206,10 +207,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                 provenance.put("num_classes", Integer.toString(config.numClasses));
                 provenance.put("mean", join(mean));
                 provenance.put("std", join(std));
+                if (config.classNames != null) provenance.put(SavedModel.CLASS_NAMES, SavedModel.encodeClassNames(config.classNames));
             }
             provenance.put("code_version", TrainJob.codeVersion());
             if (result.finalEval() != null) provenance.put("test_accuracy", Double.toString(result.finalEval().accuracy()));
-            run.writeTensors(hadoop, "model.safetensors", model.stateDict(), provenance);
+            run.writeTensors(hadoop, "model.safetensors", model.stateDict(), model.stateDictDtypes(), provenance);
             return String.format(Locale.ROOT,
                     "{\"optimizer_steps\":%d,\"seconds\":%.2f,\"test_accuracy\":%s,\"test_loss\":%s,\"hidden_comm_share\":%.3f,\"replicas\":%d}",
                     result.optimizerSteps(), result.seconds(),

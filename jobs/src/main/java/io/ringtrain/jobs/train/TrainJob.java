@@ -76,9 +76,10 @@ public final class TrainJob {
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
             if (config.trainsOnText()) return runText(spark, config, console);
             phase(console, "reading " + config.data + " (" + config.format + ")");
-            Dataset<Row> train = load(spark, config, config.data, true);
-            Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false) : defaultTest(spark, config);
-            return runLoaded(spark, config, train, test, console);
+            TrainJobConfig effective = withClassNames(spark, config);
+            Dataset<Row> train = load(spark, effective, effective.data, true);
+            Dataset<Row> test = effective.testData != null ? load(spark, effective, effective.testData, false) : defaultTest(spark, effective);
+            return runLoaded(spark, effective, train, test, console);
         });
     }
 
@@ -268,11 +269,32 @@ public final class TrainJob {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         return switch (config.format) {
             case "idx" -> DataSources.idxFolder(spark, path, train);
-            case "image-folder" -> DataSources.imageFolder(spark, path);
+            case "image-folder" -> DataSources.imageFolder(spark, path, config.classNames, config.onBadRecord.equals("fail"));
             case "coco" -> DataSources.coco(spark, path);
             case "voc" -> DataSources.voc(spark, path, train ? VocAnnotations.trainSplit(path, hadoop) : VocAnnotations.testSplit(path, hadoop));
             default -> DataSources.fromDataFrame(spark.read().parquet(path), config.imageColumn, config.labelColumn, null);
         };
+    }
+
+    /**
+     * An image-folder job without classNames gets the training set's sorted folder names, so the
+     * test set is labelled by name with the same numbering and the names are saved with the model.
+     * More folders than numClasses fail, or with onBadRecord skip, the classes are the first
+     * numClasses names and the other folders' records are skipped and reported (label −1).
+     */
+    static TrainJobConfig withClassNames(SparkSession spark, TrainJobConfig config) {
+        if (!config.format.equals("image-folder") || config.classNames != null) return config;
+        java.util.List<String> classes = DataSources.imageFolderClasses(spark, config.data);
+        if (classes.size() > config.numClasses) {
+            if (config.onBadRecord.equals("fail")) {
+                throw new IllegalArgumentException(config.data + " holds " + classes.size() + " class folders " + classes + " but numClasses is "
+                        + config.numClasses + "; set numClasses to " + classes.size());
+            }
+            classes = new java.util.ArrayList<>(classes.subList(0, config.numClasses));
+        }
+        TrainJobConfig effective = JSON.convertValue(config, TrainJobConfig.class);
+        effective.classNames = classes;
+        return effective;
     }
 
     /** The test set when testData is not given: an IDX folder's test split, a VOC folder's test (or val) split, else none. */
@@ -289,7 +311,8 @@ public final class TrainJob {
     /** What the streaming shards are made of: a rerun reuses them only when this is unchanged. */
     static String shardFingerprint(TrainJobConfig config) {
         return "data=" + config.data + ";format=" + config.format + ";onBadRecord=" + config.onBadRecord + ";seed=" + config.seed
-                + ";numClasses=" + config.numClasses + ";inputShape=" + java.util.Arrays.toString(config.inputShape);
+                + ";numClasses=" + config.numClasses + ";inputShape=" + java.util.Arrays.toString(config.inputShape)
+                + ";classNames=" + config.classNames; // the shards hold labels, numbered by these names
     }
 
     /**
@@ -365,7 +388,7 @@ public final class TrainJob {
                 throw new IllegalArgumentException("cannot read the augmentation spec " + spec + ": " + e.getMessage(), e);
             }
         }
-        AugmentSpec.parse(text); // fail on the driver, before any task starts
+        AugmentSpec.parseForTraining(text); // fail on the driver, before any task starts (and a normalize step: the job normalises)
         return text;
     }
 

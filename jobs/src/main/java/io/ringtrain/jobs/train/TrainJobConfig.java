@@ -51,6 +51,13 @@ public class TrainJobConfig implements Serializable {
     public String labelColumn = "label";
     /** Classes; for text models the job sets it to the vocabulary size (one class per token). */
     public int numClasses = 10;
+    /**
+     * Class names, index k naming label k, saved with the model so evaluate and predict map labels
+     * by name and show names. image-folder: the training set's sorted folder names when null (set
+     * by the job); when given, folders are labelled by their position here and any other folder
+     * fails. Other formats: none unless given (labels are indices).
+     */
+    public java.util.List<String> classNames;
     /** Model input [channels, height, width]; images must match after augmentation. */
     public int[] inputShape = {1, 28, 28};
     /** Per-channel normalisation of [0, 1] pixels; computed from the training data when null. */
@@ -159,6 +166,12 @@ public class TrainJobConfig implements Serializable {
             io.ringtrain.engine.cuda.DeviceChoice.parse(device);
         } catch (IllegalArgumentException e) {
             require(false, "device", device, "cpu, cuda, cuda:N or auto");
+        }
+        if (classNames != null) {
+            require(!trainsOnText(), "classNames", classNames, "none for text models (their classes are the vocabulary)");
+            require(classNames.size() <= numClasses && new java.util.HashSet<>(classNames).size() == classNames.size()
+                    && classNames.stream().noneMatch(n -> n == null || n.isBlank()), "classNames", classNames,
+                    "at most numClasses (" + numClasses + ") distinct, non-empty names");
         }
         if (!trainsOnText() && (mean != null || std != null)) {
             require(mean != null && std != null && mean.length == inputShape[0] && std.length == inputShape[0], "mean/std",

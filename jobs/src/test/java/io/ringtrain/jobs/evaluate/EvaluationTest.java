@@ -98,4 +98,33 @@ class EvaluationTest {
         String html = EvaluationReport.html("t <&>", e);
         assertTrue(html.contains("t &lt;&amp;&gt;"), "the title is escaped");
     }
+
+    @Test
+    void theModelsClassNamesLabelTheJsonAndTheReport() throws Exception {
+        ConfusionCounts counts = new ConfusionCounts(3);
+        add(counts, 1, 1, 2);
+        add(counts, 2, 1, 1);
+        Evaluation e = new Evaluation(counts, "m", "d", null, null, "given", java.util.List.of("ankle boot", "<trouser>", "t-shirt"));
+
+        JsonNode json = new ObjectMapper().readTree(e.toJson());
+        String html = EvaluationReport.html("t", e);
+
+        assertEquals("[\"ankle boot\",\"<trouser>\",\"t-shirt\"]", json.path("class_names").toString());
+        assertEquals("<trouser>", json.path("classes").get(1).path("name").asText());
+        assertEquals(2, json.path("classes").get(1).path("support").asLong());
+        assertTrue(html.contains("<th>ankle boot</th>") && html.contains("<th>&lt;trouser&gt;</th>") && html.contains(">t-shirt</text>"),
+                "matrix headers and bar labels name the classes, escaped");
+    }
+
+    @Test
+    void withoutClassNamesClassesAreTheirIndices() throws Exception {
+        ConfusionCounts counts = new ConfusionCounts(2);
+        add(counts, 0, 0, 1);
+        Evaluation e = new Evaluation(counts, "m", "d", null, null, "given");
+
+        JsonNode json = new ObjectMapper().readTree(e.toJson());
+
+        assertTrue(json.path("class_names").isMissingNode() && json.path("classes").get(0).path("name").isMissingNode(), e.toJson());
+        assertEquals("1", e.className(1));
+    }
 }

@@ -20,4 +20,18 @@ class TrainJobConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, config::validate);
         assertTrue(e.getMessage().contains("gradientCompression") && e.getMessage().contains("fp16") && e.getMessage().contains("none or bf16"), e.getMessage());
     }
+
+    @Test
+    void classNamesMustBeDistinctAndNoMoreThanTheClassCount() {
+        TrainJobConfig config = new TrainJobConfig();
+        config.data = "somewhere";
+        config.numClasses = 3;
+        config.classNames = java.util.List.of("cat", "dog", "cat");
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, config::validate);
+        assertTrue(twice.getMessage().contains("classNames") && twice.getMessage().contains("at most numClasses (3) distinct"), twice.getMessage());
+        config.classNames = java.util.List.of("cat", "dog", "bird", "fish");
+        assertThrows(IllegalArgumentException.class, config::validate);
+        config.classNames = java.util.List.of("cat", "dog", "bird");
+        config.validate();
+    }
 }

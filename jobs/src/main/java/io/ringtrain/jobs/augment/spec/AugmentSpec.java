@@ -47,8 +47,9 @@ import java.util.function.Function;
  *   - {type: horizontal_flip}                      # p defaults to 0.5 for flips
  *   - {type: color_jitter, brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1, p: 0.8}
  *   - {type: one_of, transforms: [{type: gaussian_blur, sigma: [0.1, 2]}, {type: gaussian_noise, sigma: 8}]}
- *   - {type: normalize, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225]}
  * </pre>
+ * {@code normalize} is for previews and library use only: a training job's spec must not contain it
+ * ({@link #parseForTraining}), as the job normalises every split itself.
  * Every item takes {@code p}: the probability that it is applied (0.5 for horizontal_flip,
  * vertical_flip and random_apply, as in torchvision; 1 for the others). Sizes are
  * {@code size: n} (square) or {@code width}/{@code height}. A range is [min, max] or one number v: ±v
@@ -165,7 +166,22 @@ public record AugmentSpec(Transform<?> pipeline, BoxFormat boxFormat, BoxFilter 
         return List.copyOf(FACTORIES.keySet());
     }
 
+    /** A spec for any use (augment-preview, tests); {@code normalize} is allowed. */
     public static AugmentSpec parse(String text) {
+        return parse(text, false);
+    }
+
+    /**
+     * A spec for a training job, which rejects {@code normalize} anywhere in it: the job owns
+     * normalisation (its {@code mean}/{@code std}, given or computed) and applies it to training,
+     * test and prediction data alike and saves it with the model. A normalize step would be applied
+     * a second time, and to training data only, which silently ruins the model.
+     */
+    public static AugmentSpec parseForTraining(String text) {
+        return parse(text, true);
+    }
+
+    private static AugmentSpec parse(String text, boolean forTraining) {
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(text);
@@ -209,7 +225,7 @@ public record AugmentSpec(Transform<?> pipeline, BoxFormat boxFormat, BoxFilter 
         if (!list.isArray()) {
             throw new SpecException("augmentation spec: expected a list of transforms, got " + list.getNodeType());
         }
-        return new AugmentSpec(new Compose(transforms(list, "transforms")), format, filter);
+        return new AugmentSpec(new Compose(transforms(list, "transforms", forTraining)), format, filter);
     }
 
     public static AugmentSpec read(Path file) throws IOException {
@@ -220,19 +236,23 @@ public record AugmentSpec(Transform<?> pipeline, BoxFormat boxFormat, BoxFilter 
         }
     }
 
-    private static List<Transform<?>> transforms(JsonNode list, String path) {
+    private static List<Transform<?>> transforms(JsonNode list, String path, boolean forTraining) {
         List<Transform<?>> out = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            out.add(item(list.get(i), path + "[" + i + "]"));
+            out.add(item(list.get(i), path + "[" + i + "]", forTraining));
         }
         return out;
     }
 
-    private static Transform<?> item(JsonNode node, String where) {
+    private static Transform<?> item(JsonNode node, String where, boolean forTraining) {
         if (!node.isObject() || !node.has("type") || !node.get("type").isTextual()) {
             throw new SpecException(where + ": each transform must be an object with a 'type', got " + node);
         }
         String type = node.get("type").asText();
+        if (forTraining && type.equals("normalize")) {
+            throw new SpecException("augmentation spec, " + where + " (normalize): the training job normalises training, test and prediction data itself;"
+                    + " remove this step and set the job's mean and std instead (config keys 'mean' and 'std', per channel on the 0..1 scale)");
+        }
         SpecArgs a = new SpecArgs(where, type, node);
         // flips and random_apply default to p = 0.5, as in torchvision; everything else to 1
         boolean halfByDefault = type.equals("horizontal_flip") || type.equals("vertical_flip") || type.equals("random_apply");
@@ -243,9 +263,9 @@ public record AugmentSpec(Transform<?> pipeline, BoxFormat boxFormat, BoxFilter 
         Transform<?> t;
         try {
             t = switch (type) {
-                case "compose", "random_apply" -> new Compose(transforms(list(a), where + ".transforms"));
-                case "random_order" -> new RandomOrder(transforms(list(a), where + ".transforms"));
-                case "one_of" -> new OneOf(transforms(list(a), where + ".transforms"), a.has("weights") ? a.numbers("weights", null) : null);
+                case "compose", "random_apply" -> new Compose(transforms(list(a), where + ".transforms", forTraining));
+                case "random_order" -> new RandomOrder(transforms(list(a), where + ".transforms", forTraining));
+                case "one_of" -> new OneOf(transforms(list(a), where + ".transforms", forTraining), a.has("weights") ? a.numbers("weights", null) : null);
                 default -> {
                     Function<SpecArgs, Transform<?>> factory = FACTORIES.get(type);
                     if (factory == null) {

@@ -106,6 +106,24 @@ class AugmentSpecTest {
     }
 
     @Test
+    void aTrainingSpecRejectsNormalizeAtAnyDepthNamingTheStepAndTheSettingToUse() {
+        String top = "- {type: horizontal_flip}\n- {type: normalize, mean: [0.5], std: [0.25]}";
+        String msg = assertThrows(SpecException.class, () -> AugmentSpec.parseForTraining(top)).getMessage();
+        assertTrue(msg.contains("transforms[1] (normalize)") && msg.contains("set the job's mean and std instead"), msg);
+
+        String nested = "- {type: one_of, transforms: [{type: horizontal_flip}, {type: normalize, mean: 0.5, std: 0.25}]}";
+        msg = assertThrows(SpecException.class, () -> AugmentSpec.parseForTraining(nested)).getMessage();
+        assertTrue(msg.contains("transforms[0].transforms[1] (normalize)"), msg);
+    }
+
+    @Test
+    void normalizeStaysAvailableOutsideTraining() {
+        AugmentSpec spec = AugmentSpec.parse("- {type: normalize, mean: [0.5], std: [0.25]}");
+        assertTrue(spec.pipeline() != null);
+        AugmentSpec.parseForTraining("- {type: horizontal_flip}\n- {type: brightness, factor: 0.2}");
+    }
+
+    @Test
     void cropLargerThanTheImageFailsWhenDrawnNamingTheTransformAndSize() {
         AugmentSpec spec = AugmentSpec.parse("- {type: random_crop, width: 64, height: 16}");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -1,0 +1,75 @@
+package io.ringtrain.jobs.models;
+
+import io.ringtrain.engine.io.SafeTensors;
+import io.ringtrain.engine.nn.Module;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The model metadata: class names and the int64 BatchNorm counts survive a SavedModel round trip. */
+class SavedModelTest {
+    private static byte[] weights(String model, int[] shape, int classes, String classNames) throws IOException {
+        Module m = ModelZoo.create(model, shape, classes, 1);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("model", model);
+        metadata.put("input_shape", shape[0] + "," + shape[1] + "," + shape[2]);
+        metadata.put("num_classes", Integer.toString(classes));
+        if (classNames != null) metadata.put(SavedModel.CLASS_NAMES, classNames);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SafeTensors.write(out, m.stateDict(), m.stateDictDtypes(), metadata);
+        return out.toByteArray();
+    }
+
+    @Test
+    void classNamesComeFromTheMetadataAndAreWrittenBack() throws IOException {
+        List<String> names = List.of("ankle boot", "a,b", "t-shirt");
+        byte[] bytes = weights("mlp", new int[] {1, 4, 4}, 3, SavedModel.encodeClassNames(names));
+
+        SavedModel saved = SavedModel.fromBytes(bytes, "w", null, null, null, null);
+        SavedModel again = SavedModel.fromBytes(saved.withNormalization(new float[] {0.5f}, new float[] {0.2f}).toSafetensors(), "w2", null, null, null, null);
+
+        assertEquals(names, saved.classNames());
+        assertEquals("a,b", saved.className(1));
+        assertEquals(names, again.classNames(), "toSafetensors keeps the names");
+    }
+
+    @Test
+    void aModelSavedWithoutNamesHasIndexLabels() throws IOException {
+        SavedModel saved = SavedModel.fromBytes(weights("mlp", new int[] {1, 4, 4}, 3, null), "old", null, null, null, null);
+
+        assertNull(saved.classNames());
+        assertEquals("2", saved.className(2));
+    }
+
+    @Test
+    void moreNamesThanOutputsOrUnreadableNamesAreRefused() throws IOException {
+        byte[] four = weights("mlp", new int[] {1, 4, 4}, 3, SavedModel.encodeClassNames(List.of("a", "b", "c", "d")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SavedModel.fromBytes(four, "w", null, null, null, null));
+        assertTrue(e.getMessage().contains("names 4 classes") && e.getMessage().contains("3 outputs"), e.getMessage());
+
+        byte[] text = weights("mlp", new int[] {1, 4, 4}, 3, "a,b,c");
+        e = assertThrows(IllegalArgumentException.class, () -> SavedModel.fromBytes(text, "w", null, null, null, null));
+        assertTrue(e.getMessage().contains("'class_names' = 'a,b,c'") && e.getMessage().contains("not a JSON array"), e.getMessage());
+    }
+
+    @Test
+    void theBatchNormCountsStayInt64WhenTheModelIsWrittenBack() throws IOException {
+        SavedModel saved = SavedModel.fromBytes(weights("small-resnet", new int[] {1, 8, 8}, 3, null), "w", null, null, null, null);
+
+        SafeTensors.Contents back = SafeTensors.read(new ByteArrayInputStream(saved.toSafetensors()), "back");
+
+        assertEquals("I64", back.dtypes().get("bn1.num_batches_tracked"));
+        assertEquals("F32", back.dtypes().get("bn1.running_mean"));
+        saved.instantiate();
+    }
+}
