@@ -5,6 +5,7 @@ import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.evaluate.EvaluateJob;
 import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.jobs.predict.PredictJob;
+import io.ringtrain.jobs.run.JobDescription;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -73,8 +74,10 @@ final class PredictCommand implements Callable<Integer> {
         Dataset<Row> predicted = PredictJob.predict(input, model, dataset.imageColumn, PredictJob.PREDICTION, PredictJob.PROBABILITY, batchSize);
         Dataset<Row> output = predicted.select(outputColumns(predicted, as.equals("csv"), model.numClasses()));
         var writer = output.write().mode(overwrite ? "overwrite" : "errorifexists");
-        if (as.equals("csv")) writer.option("header", "true").csv(out);
-        else writer.parquet(out);
+        try (var job = JobDescription.open(spark.sparkContext(), "ringtrain predict: " + model.name() + " on " + dataset.data + " to " + out)) {
+            if (as.equals("csv")) writer.option("header", "true").csv(out);
+            else writer.parquet(out);
+        }
         System.out.println("predictions: " + out + " (" + as + ")");
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.ringtrain.jobs.data;
 
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.augment.SampleRandom;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -104,7 +105,9 @@ public final class DataSources {
         spark.udf().register("ringtrain_id_of", idOf, DataTypes.LongType);
         Dataset<Row> withClass = files.withColumn("class", callUDF("ringtrain_class_of", col("path")));
         List<String> classes = new ArrayList<>();
-        for (Row r : withClass.select("class").distinct().collectAsList()) classes.add(r.getString(0));
+        try (var job = JobDescription.open(spark.sparkContext(), "ringtrain: list the classes (folder names) under " + root)) {
+            for (Row r : withClass.select("class").distinct().collectAsList()) classes.add(r.getString(0));
+        }
         if (classes.isEmpty()) throw new IllegalArgumentException("no PNG or JPEG images under " + root + " (expected root/<class>/<image>)");
         java.util.Collections.sort(classes);
         org.apache.spark.sql.Column label = lit(-1);
