@@ -61,7 +61,7 @@ final class PredictCommand implements Callable<Integer> {
             case "image-folder" -> input = DataSources.imageFolder(spark, dataset.data);
             case "coco", "voc" -> input = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, null);
             default -> {
-                input = spark.read().parquet(dataset.data);
+                input = DataSources.parquet(spark, null, dataset.data);
                 if (!DatasetColumns.matches(input.schema())) Commands.requireColumns(input, dataset.data, dataset.imageColumn);
             }
         }

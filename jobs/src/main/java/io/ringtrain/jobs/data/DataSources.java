@@ -119,6 +119,19 @@ public final class DataSources {
     }
 
     /**
+     * Parquet files as they are (any columns). Spark reads a file footer for the schema in a job of
+     * its own, which shows as "ringtrain: read the Parquet schema of ..." in the UI.
+     * {@code basePath} (may be null) is the partitioned dataset's root, for partition columns.
+     */
+    public static Dataset<Row> parquet(SparkSession spark, String basePath, String... paths) {
+        try (var job = JobDescription.open(spark.sparkContext(), "ringtrain: read the Parquet schema of " + String.join(", ", paths))) {
+            var reader = spark.read();
+            if (basePath != null) reader = reader.option("basePath", basePath);
+            return reader.parquet(paths);
+        }
+    }
+
+    /**
      * Any DataFrame with an image column (encoded PNG/JPEG bytes) and an integer label column, e.g.
      * read from Parquet. Ids come from {@code idColumn} when given, else from the row's image bytes' hash.
      */

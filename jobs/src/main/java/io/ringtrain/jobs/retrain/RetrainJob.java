@@ -82,7 +82,7 @@ public final class RetrainJob {
                     + earlier.path("status").asText() + " " + earlier.path("version").asText() + ")", champion.orElse(null), partitions);
         }
 
-        Dataset<Row> holdout = DataSources.fromDataFrame(spark.read().parquet(config.holdout), base.imageColumn, base.labelColumn, null);
+        Dataset<Row> holdout = DataSources.fromDataFrame(DataSources.parquet(spark, null, config.holdout), base.imageColumn, base.labelColumn, null);
         Dataset<Row> newest = dataset.read(spark, List.of(selected.get(selected.size() - 1)));
         ModelEvaluation.ModelSpec championSpec = champion.map(v -> specOf(registry, v)).orElse(null);
         byte[] championWeights = champion.map(v -> registry.readBytes(new Path(registry.versionPath(v), "model.safetensors"))).orElse(null);

@@ -170,7 +170,11 @@ public final class TrainJob {
                 shards = StreamingShards.writeOrReuse(spark, train, config.runDir, config.replicas, config.seed, shardFingerprint(config), console);
             }
         }
-        JavaRDD<Row> input = routeToReplicas(train, test, config);
+        JavaRDD<Row> input;
+        // With adaptive query execution, turning a Dataset into an RDD already runs its shuffles.
+        try (var job = JobDescription.open(sc, "ringtrain train: route the records to the " + config.replicas + " replicas (" + config.data + ")")) {
+            input = routeToReplicas(train, test, config);
+        }
         byte[] secret = jobSecret(sc);
         writeJson(run, hadoop, "config.json", config);
 
@@ -272,7 +276,7 @@ public final class TrainJob {
             case "image-folder" -> DataSources.imageFolder(spark, path);
             case "coco" -> DataSources.coco(spark, path);
             case "voc" -> DataSources.voc(spark, path, train ? VocAnnotations.trainSplit(path, hadoop) : VocAnnotations.testSplit(path, hadoop));
-            default -> DataSources.fromDataFrame(spark.read().parquet(path), config.imageColumn, config.labelColumn, null);
+            default -> DataSources.fromDataFrame(DataSources.parquet(spark, null, path), config.imageColumn, config.labelColumn, null);
         };
     }
 
