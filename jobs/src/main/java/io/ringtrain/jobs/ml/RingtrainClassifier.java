@@ -3,6 +3,7 @@ package io.ringtrain.jobs.ml;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.train.TrainJob;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import org.apache.spark.ml.Estimator;
@@ -14,9 +15,11 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
@@ -35,10 +38,10 @@ import java.util.Date;
  * {@code CrossValidator} and {@code TrainValidationSplit} can search a grid over, e.g., {@code lr} or {@code epochs}.
  *
  * <p>Every {@code fit} writes its own run folder (checkpoints, model, metrics, report) under
- * {@code runDir}, named after the time it started, so a second fit never resumes the first one's
- * checkpoints. Saved and loaded with ML persistence (params only: {@code DefaultParamsWritable}).
+ * {@code runDir}, named after the time it started and a random suffix, so no fit ever resumes
+ * another one's checkpoints (not even the parallel fits of a {@code CrossValidator}). Saved and loaded with ML persistence (params only, in {@code DefaultParamsWritable}'s layout).
  */
-public final class RingtrainClassifier extends Estimator<RingtrainClassificationModel> implements DefaultParamsWritable {
+public final class RingtrainClassifier extends Estimator<RingtrainClassificationModel> implements MLWritable {
     static final String FEATURES_DOC = "the model's input: a binary column of encoded PNG/JPEG images "
             + "(ignored for DataFrames in the DataSources layout, which are read in that layout)";
 
@@ -170,7 +173,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
         Dataset<Row> layout = DatasetColumns.matches(df.schema()) ? df : DataSources.fromDataFrame(df, getFeaturesCol(), getLabelCol(), null);
-        String runFolder = getRunDir() + "/fit-" + new SimpleDateFormat("yyyyMMdd-HHmmss-SSS").format(new Date());
+        String runFolder = runFolder(getRunDir(), new Date());
         TrainJobConfig config = toConfig(runFolder);
         java.io.PrintStream console = (Boolean) getOrDefault(quiet) ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.out;
         TrainJob.run(df.sparkSession(), config, layout, null, console);
@@ -179,6 +182,11 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         fitted.setFeaturesCol(getFeaturesCol()).setPredictionCol(getOrDefault(predictionCol)).setProbabilityCol(getOrDefault(probabilityCol))
                 .setRawPredictionCol(getOrDefault(rawPredictionCol));
         return fitted.setParent(this);
+    }
+
+    /** A fit's own run folder under {@code runDir}: fits started in the same millisecond get different ones. */
+    static String runFolder(String runDir, Date started) {
+        return runDir + "/fit-" + new SimpleDateFormat("yyyyMMdd-HHmmss-SSS").format(started) + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Override
@@ -199,12 +207,42 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         return defaultCopy(extra);
     }
 
+    @Override
+    public MLWriter write() {
+        return new ParamsWriter(this);
+    }
+
     public static MLReader<RingtrainClassifier> read() {
-        return new DefaultParamsReader<>();
+        return new ParamsReader();
     }
 
     public static RingtrainClassifier load(String path) {
         return read().load(path);
+    }
+
+    /** Spark's params metadata, as {@code DefaultParamsWritable} writes it, in a described job. */
+    static final class ParamsWriter extends MLWriter {
+        private final RingtrainClassifier instance;
+
+        ParamsWriter(RingtrainClassifier instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            try (var job = JobDescription.open(sc(), "ringtrain: save RingtrainClassifier " + instance.uid() + " to " + path)) {
+                DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
+            }
+        }
+    }
+
+    static final class ParamsReader extends MLReader<RingtrainClassifier> {
+        @Override
+        public RingtrainClassifier load(String path) {
+            try (var job = JobDescription.open(sc(), "ringtrain: load RingtrainClassifier from " + path)) {
+                return new DefaultParamsReader<RingtrainClassifier>().session(sparkSession()).load(path);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- params: accessors and setters

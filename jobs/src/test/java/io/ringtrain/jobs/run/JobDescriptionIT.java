@@ -5,6 +5,7 @@ import io.ringtrain.jobs.SparkFixtures;
 import io.ringtrain.jobs.cli.RingtrainCli;
 import io.ringtrain.jobs.evaluate.EvaluateJob;
 import io.ringtrain.jobs.ml.RingtrainClassificationModel;
+import io.ringtrain.jobs.ml.RingtrainClassifier;
 import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.jobs.retrain.ExampleDataset;
 import io.ringtrain.jobs.train.TrainJob;
@@ -94,6 +95,9 @@ class JobDescriptionIT {
             String modelPath = tmp.resolve("ml-model").toString();
             new RingtrainClassificationModel("ringtrainClassifier_test", saved).save(modelPath);
             RingtrainClassificationModel.load(modelPath);
+            String estimatorPath = tmp.resolve("ml-estimator").toString();
+            new RingtrainClassifier().save(estimatorPath);
+            RingtrainClassifier.load(estimatorPath);
         } finally {
             sc.listenerBus().waitUntilEmpty(); // deliver every job-start event before reading the list
             sc.removeSparkListener(listener);
