@@ -173,6 +173,12 @@ public final class RingtrainClassificationModel extends Model<RingtrainClassific
 
     /** {@code input} with Spark ML's classifier columns appended, in the order transform appends them. */
     static StructType outputSchema(StructType input, String prediction, String probability, String rawPrediction) {
+        for (String column : new String[] {prediction, probability, rawPrediction}) {
+            if (column.isBlank()) {
+                throw new IllegalArgumentException("an empty output column name (predictionCol '" + prediction + "', probabilityCol '" + probability
+                        + "', rawPredictionCol '" + rawPrediction + "'): ringtrain always writes all three; name each, and drop the ones you don't need");
+            }
+        }
         return input.add(prediction, DataTypes.DoubleType, false)
                 .add(probability, SQLDataTypes.VectorType(), true)
                 .add(rawPrediction, SQLDataTypes.VectorType(), true);

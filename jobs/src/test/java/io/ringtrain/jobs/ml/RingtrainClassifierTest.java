@@ -10,6 +10,7 @@ import java.util.Date;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The estimator's params and schema, without Spark. */
@@ -33,6 +34,15 @@ class RingtrainClassifierTest {
         assertEquals(DataTypes.DoubleType, out.apply("p").dataType());
         assertEquals(SQLDataTypes.VectorType(), out.apply("probability").dataType());
         assertEquals(SQLDataTypes.VectorType(), out.apply("rawPrediction").dataType());
+    }
+
+    @Test
+    void anEmptyOutputColumnNameIsRefusedNotSkipped() {
+        StructType in = new StructType().add("image", DataTypes.BinaryType).add("label", DataTypes.IntegerType);
+
+        var e = assertThrows(IllegalArgumentException.class, () -> new RingtrainClassifier().setRawPredictionCol("").transformSchema(in));
+
+        assertTrue(e.getMessage().contains("rawPredictionCol ''"), e.getMessage());
     }
 
     @Test
