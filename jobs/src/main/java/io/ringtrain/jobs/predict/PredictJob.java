@@ -16,14 +16,15 @@ import org.apache.spark.sql.types.StructType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
  * Batch inference over a DataFrame, in parallel over its partitions (a plain map stage, no barrier):
- * each partition builds one copy of the model and runs it over its rows in batches, and every row
- * comes out with two columns appended: the arg-max class ({@code prediction}, int) and the softmax
+ * each partition builds one copy of the model (from weights broadcast once per executor) and runs
+ * it over its rows in batches, and every row comes out with two columns appended: the arg-max class ({@code prediction}, int) and the softmax
  * probabilities ({@code probability}, array&lt;float&gt;, one per class). Lazy, like any
  * transformation: nothing runs until the result is written or collected.
  */
@@ -68,7 +69,7 @@ public final class PredictJob {
                 throw new IllegalArgumentException("the DataFrame already has a column '" + out + "'; drop or rename it, or choose another output column name");
             }
         }
-        if (new java.util.HashSet<>(outputs).size() != outputs.size()) {
+        if (new HashSet<>(outputs).size() != outputs.size()) {
             throw new IllegalArgumentException("the output columns " + outputs + " must have different names");
         }
         RowImages images = RowImages.forSchema(in, imageColumn);
@@ -84,7 +85,7 @@ public final class PredictJob {
         return rows -> new PredictingIterator(rows, images, model.value(), withLogits, batchSize);
     }
 
-    /** Pulls {@code batchSize} rows, predicts them together, hands them out with the two values appended. */
+    /** Pulls {@code batchSize} rows, predicts them together, hands them out with the prediction, probabilities (and logits) appended. */
     static final class PredictingIterator implements Iterator<Row> {
         private final Iterator<Row> rows;
         private final RowImages images;

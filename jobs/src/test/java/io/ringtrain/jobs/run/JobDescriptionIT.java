@@ -68,19 +68,16 @@ class JobDescriptionIT {
     void everyJobOfTrainEvaluatePredictParquetAndModelPersistenceHasADescription() throws Exception {
         Dataset<Row> train = SparkFixtures.sample(spark, true, 320, 2);
         Dataset<Row> test = SparkFixtures.sample(spark, false, 100, 2);
-        TrainJobConfig c = new TrainJobConfig();
-        c.model = "mlp";
-        c.replicas = 2;
-        c.epochs = 1;
-        c.batchSize = 32;
-        c.data = "fashion-mnist-sample (320 training images)";
-        c.runDir = tmp.resolve("run").toString();
+        TrainJobConfig c = mlp(tmp.resolve("run"));
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         SparkContext sc = spark.sparkContext();
         StartedJobs listener = new StartedJobs();
         sc.addSparkListener(listener);
         try {
             TrainJob.run(spark, c, train, test, quiet); // label check, normalisation, training
+            TrainJobConfig skipping = mlp(tmp.resolve("run-skip"));
+            skipping.onBadRecord = "skip"; // bad-record check instead of the label check
+            TrainJob.run(spark, skipping, train, test, quiet);
             SavedModel saved = SavedModel.fromRunFolder(c.runDir, sc.hadoopConfiguration());
             EvaluateJob.run(spark, saved, test, "100 test images", 64, quiet);
             Path bare = tmp.resolve("bare.safetensors"); // weights without a stored normalisation: evaluate computes it
@@ -104,9 +101,20 @@ class JobDescriptionIT {
         }
 
         List<String> jobs = new ArrayList<>(listener.jobs);
-        assertTrue(jobs.size() >= 10, "label check, normalisation, training, two evaluations and a normalisation, example data, two predictions: " + jobs);
+        assertTrue(jobs.size() >= 12, "label check, normalisation, training, bad-record check, two evaluations and a normalisation, example data, two predictions: " + jobs);
         for (String job : jobs) assertTrue(job.contains(": ringtrain"), "a job without a ringtrain description: " + job + " (all: " + jobs + ")");
         assertNull(sc.getLocalProperty(JobDescription.PROPERTY), "no description is left behind for the caller's own jobs");
+    }
+
+    static TrainJobConfig mlp(Path runDir) {
+        TrainJobConfig c = new TrainJobConfig();
+        c.model = "mlp";
+        c.replicas = 2;
+        c.epochs = 1;
+        c.batchSize = 32;
+        c.data = "fashion-mnist-sample (320 training images)";
+        c.runDir = runDir.toString();
+        return c;
     }
 
     @Test
