@@ -9,6 +9,10 @@ import org.apache.spark.SparkContext;
  * <pre>{@code try (var job = JobDescription.open(sc, "ringtrain train: label check (" + data + ")")) { ... }}</pre>
  * Closing restores the description that was open before (nested ones, e.g. the normalisation
  * inside a training run, hand back to the outer one; at the top level the property is cleared).
+ *
+ * <p>Some calls that look lazy start jobs too and need one: {@code Dataset.toJavaRDD()} runs the
+ * Dataset's shuffles under adaptive query execution, and reading Parquet reads a schema
+ * ({@code DataSources.parquet}). {@code JobDescriptionIT} finds any job left without.
  */
 public final class JobDescription implements AutoCloseable {
     /** The local property {@code SparkContext.setJobDescription} sets (Spark keeps the constant private). */
