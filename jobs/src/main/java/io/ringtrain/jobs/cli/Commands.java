@@ -32,7 +32,7 @@ final class Commands {
                         : io.ringtrain.jobs.data.VocAnnotations.testSplit(path, hadoop));
             }
             default -> {
-                Dataset<Row> df = spark.read().parquet(path);
+                Dataset<Row> df = DataSources.parquet(spark, null, path);
                 if (DatasetColumns.matches(df.schema())) yield df;
                 requireColumns(df, path, imageColumn, labelColumn);
                 yield DataSources.fromDataFrame(df, imageColumn, labelColumn, null);

@@ -5,6 +5,7 @@ import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.evaluate.EvaluateJob;
 import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.jobs.predict.PredictJob;
+import io.ringtrain.jobs.run.JobDescription;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -67,7 +68,7 @@ final class PredictCommand implements Callable<Integer> {
             case "image-folder" -> input = DataSources.imageFolder(spark, dataset.data, model.classNames());
             case "coco", "voc" -> input = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, null, null);
             default -> {
-                input = spark.read().parquet(dataset.data);
+                input = DataSources.parquet(spark, null, dataset.data);
                 if (!DatasetColumns.matches(input.schema())) Commands.requireColumns(input, dataset.data, dataset.imageColumn);
             }
         }
@@ -80,8 +81,10 @@ final class PredictCommand implements Callable<Integer> {
         Dataset<Row> predicted = PredictJob.predict(input, model, dataset.imageColumn, PredictJob.PREDICTION, PredictJob.PROBABILITY, batchSize);
         Dataset<Row> output = predicted.select(outputColumns(predicted, as.equals("csv"), model));
         var writer = output.write().mode(overwrite ? "overwrite" : "errorifexists");
-        if (as.equals("csv")) writer.option("header", "true").csv(out);
-        else writer.parquet(out);
+        try (var job = JobDescription.open(spark.sparkContext(), "ringtrain predict: " + model.name() + " on " + dataset.data + " to " + out)) {
+            if (as.equals("csv")) writer.option("header", "true").csv(out);
+            else writer.parquet(out);
+        }
         System.out.println("predictions: " + out + " (" + as + ")");
         return 0;
     }

@@ -1,5 +1,6 @@
 package io.ringtrain.jobs.data;
 
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.augment.SampleRandom;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -150,10 +151,25 @@ public final class DataSources {
 
     private static List<String> classesOf(Dataset<Row> withClass, String root) {
         List<String> classes = new ArrayList<>();
-        for (Row r : withClass.select("class").distinct().collectAsList()) classes.add(r.getString(0));
+        try (var job = JobDescription.open(withClass.sparkSession().sparkContext(), "ringtrain: list the classes (folder names) under " + root)) {
+            for (Row r : withClass.select("class").distinct().collectAsList()) classes.add(r.getString(0));
+        }
         if (classes.isEmpty()) throw new IllegalArgumentException("no PNG or JPEG images under " + root + " (expected root/<class>/<image>)");
         java.util.Collections.sort(classes);
         return classes;
+    }
+
+    /**
+     * Parquet files as they are (any columns). Spark reads a file footer for the schema in a job of
+     * its own, which shows as "ringtrain: read the Parquet schema of ..." in the UI.
+     * {@code basePath} (may be null) is the partitioned dataset's root, for partition columns.
+     */
+    public static Dataset<Row> parquet(SparkSession spark, String basePath, String... paths) {
+        try (var job = JobDescription.open(spark.sparkContext(), "ringtrain: read the Parquet schema of " + String.join(", ", paths))) {
+            var reader = spark.read();
+            if (basePath != null) reader = reader.option("basePath", basePath);
+            return reader.parquet(paths);
+        }
     }
 
     /**

@@ -4,8 +4,12 @@ import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.ImageRecord;
 import io.ringtrain.jobs.data.Normalization;
 import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.run.RunFolder;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -17,8 +21,9 @@ import java.util.List;
 /**
  * Evaluation on Spark: every partition of the dataset ({@link DatasetColumns} layout, from
  * {@code DataSources}) is decoded and run through its own copy of the model in the executors
- * ({@link RecordEvaluator}); the partitions' {@link ConfusionCounts} are merged on the driver into
- * an {@link Evaluation}, which {@link #write} stores as evaluation.json and evaluation.html.
+ * ({@link RecordEvaluator}); the weights travel once per executor, as a broadcast. The partitions'
+ * {@link ConfusionCounts} are merged on the driver into an {@link Evaluation}, which {@link #write}
+ * stores as evaluation.json and evaluation.html.
  */
 public final class EvaluateJob {
     public static final int DEFAULT_BATCH_SIZE = 256;
@@ -32,30 +37,37 @@ public final class EvaluateJob {
         Dataset<Row> layout = DatasetColumns.select(records);
         String source = model.mean() != null ? STORED : COMPUTED;
         SavedModel normalized = withNormalization(model, layout, console);
-        var sc = spark.sparkContext();
-        sc.setJobDescription("ringtrain evaluate: " + model.name() + " on " + dataName);
-        try {
-            JavaRDD<ConfusionCounts> partials = layout.toJavaRDD().mapPartitions(rows -> {
-                Iterator<ImageRecord> recs = new Iterator<>() {
-                    @Override
-                    public boolean hasNext() {
-                        return rows.hasNext();
-                    }
-
-                    @Override
-                    public ImageRecord next() {
-                        return DatasetColumns.toRecord(rows.next());
-                    }
-                };
-                return List.of(RecordEvaluator.evaluate(recs, normalized, batchSize)).iterator();
-            });
+        SparkContext sc = spark.sparkContext();
+        Broadcast<SavedModel> shipped = JavaSparkContext.fromSparkContext(sc).broadcast(normalized);
+        try (var job = JobDescription.open(sc, "ringtrain evaluate: " + model.name() + " on " + dataName)) {
             ConfusionCounts total = new ConfusionCounts(normalized.numClasses());
-            for (ConfusionCounts part : partials.collect()) total.merge(part);
+            for (ConfusionCounts part : layout.toJavaRDD().mapPartitions(partitionCounts(shipped, batchSize)).collect()) total.merge(part);
             return new Evaluation(total, model.name() + " (" + model.source() + ")", dataName, normalized.mean(), normalized.std(), source,
                     model.classNames());
         } finally {
-            sc.setJobDescription(null);
+            shipped.destroy();
         }
+    }
+
+    /**
+     * One partition's confusion counts. The task holds only the broadcast's handle, not the weights:
+     * each executor fetches them once, however many tasks it runs.
+     */
+    static FlatMapFunction<Iterator<Row>, ConfusionCounts> partitionCounts(Broadcast<SavedModel> model, int batchSize) {
+        return rows -> {
+            Iterator<ImageRecord> records = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return rows.hasNext();
+                }
+
+                @Override
+                public ImageRecord next() {
+                    return DatasetColumns.toRecord(rows.next());
+                }
+            };
+            return List.of(RecordEvaluator.evaluate(records, model.value(), batchSize)).iterator();
+        };
     }
 
     /**
@@ -66,8 +78,11 @@ public final class EvaluateJob {
         if (model.mean() != null) return model;
         console.println("ringtrain: " + model.source() + " stores no normalisation (mean/std); computing it from the data instead, "
                 + "which is close to, but not exactly, what the model was trained with");
-        float[][] stats = Normalization.compute(DatasetColumns.select(layout), model.inputShape()[0]);
-        return model.withNormalization(stats[0], stats[1]);
+        try (var job = JobDescription.open(layout.sparkSession().sparkContext(),
+                "ringtrain: normalisation (per-channel mean/std of the data, for " + model.source() + ")")) {
+            float[][] stats = Normalization.compute(DatasetColumns.select(layout), model.inputShape()[0]);
+            return model.withNormalization(stats[0], stats[1]);
+        }
     }
 
     /** Writes evaluation.json and evaluation.html into {@code folder} (local path or Hadoop URI), each atomically. */

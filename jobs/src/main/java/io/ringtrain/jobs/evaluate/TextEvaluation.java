@@ -10,6 +10,7 @@ import io.ringtrain.jobs.data.SequenceRecord;
 import io.ringtrain.jobs.data.SequenceSamples;
 import io.ringtrain.jobs.data.TextSources;
 import io.ringtrain.jobs.models.SavedTextModel;
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.trainer.data.Batch;
 import io.ringtrain.trainer.loop.TokenCrossEntropyObjective;
@@ -42,7 +43,7 @@ public record TextEvaluation(String data, String split, long sequences, double l
         Broadcast<SavedTextModel> shipped = jsc.broadcast(model);
         boolean languageModel = model.isLanguageModel();
         int seqLen = model.seqLen();
-        try {
+        try (var job = JobDescription.open(spark.sparkContext(), "ringtrain evaluate: " + path + " (" + split + " split)")) {
             List<double[]> partials = SequenceColumns.frame(spark, rows).toJavaRDD().mapPartitions(it -> {
                 Module module = shipped.value().instantiate();
                 TokenCrossEntropyObjective objective = new TokenCrossEntropyObjective(languageModel ? -1 : CharVocabulary.PAD);

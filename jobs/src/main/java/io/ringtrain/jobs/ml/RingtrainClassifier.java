@@ -3,6 +3,7 @@ package io.ringtrain.jobs.ml;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.train.TrainJob;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import org.apache.spark.ml.Estimator;
@@ -14,12 +15,13 @@ import org.apache.spark.ml.param.LongParam;
 import org.apache.spark.ml.param.Param;
 import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.ml.util.DefaultParamsReader;
-import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.DefaultParamsWriter$;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.ml.util.MLWritable;
+import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 import java.text.SimpleDateFormat;
@@ -30,14 +32,19 @@ import java.util.Date;
  * Distributed training as a Spark ML {@link Estimator}: {@link #fit} runs {@link TrainJob} (one
  * replica per barrier task) on the DataFrame and returns a {@link RingtrainClassificationModel}.
  * The training options are {@code Param}s with {@link TrainJobConfig}'s defaults. The DataFrame is
- * either in the {@code DataSources} layout or holds encoded PNG/JPEG bytes in {@code imageCol} and an
- * integer label in {@code labelCol}.
+ * either in the {@code DataSources} layout or holds encoded PNG/JPEG bytes in {@code featuresCol} and an
+ * integer label in {@code labelCol}. The output columns and their types are Spark ML's (see
+ * {@link RingtrainClassificationModel}), and every Param is a Spark {@code Param}, so
+ * {@code CrossValidator} and {@code TrainValidationSplit} can search a grid over, e.g., {@code lr} or {@code epochs}.
  *
  * <p>Every {@code fit} writes its own run folder (checkpoints, model, metrics, report) under
- * {@code runDir}, named after the time it started, so a second fit never resumes the first one's
- * checkpoints. Saved and loaded with ML persistence (params only: {@code DefaultParamsWritable}).
+ * {@code runDir}, named after the time it started and a random suffix, so no fit ever resumes
+ * another one's checkpoints (not even the parallel fits of a {@code CrossValidator}). Saved and loaded with ML persistence (params only, in {@code DefaultParamsWritable}'s layout).
  */
-public final class RingtrainClassifier extends Estimator<RingtrainClassificationModel> implements DefaultParamsWritable {
+public final class RingtrainClassifier extends Estimator<RingtrainClassificationModel> implements MLWritable {
+    static final String FEATURES_DOC = "the model's input: a binary column of encoded PNG/JPEG images "
+            + "(ignored for DataFrames in the DataSources layout, which are read in that layout)";
+
     private final String uid;
     private final Param<String> model;
     private final IntParam replicas;
@@ -60,10 +67,11 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     private final BooleanParam syncBatchNorm;
     private final Param<String> device;
     private final BooleanParam quiet;
-    private final Param<String> imageCol;
+    private final Param<String> featuresCol;
     private final Param<String> labelCol;
     private final Param<String> predictionCol;
     private final Param<String> probabilityCol;
+    private final Param<String> rawPredictionCol;
 
     public RingtrainClassifier() {
         this(Identifiable$.MODULE$.randomUID("ringtrainClassifier"));
@@ -94,10 +102,11 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         syncBatchNorm = new BooleanParam(this, "syncBatchNorm", "BatchNorm statistics over all replicas (true) or per replica (false)");
         device = new Param<>(this, "device", "cpu, cuda, cuda:N or auto (each task takes the GPU Spark assigned to it)");
         quiet = new BooleanParam(this, "quiet", "no progress bar on the driver's console");
-        imageCol = new Param<>(this, "imageCol", "binary column of encoded PNG/JPEG images (ignored for DataFrames in the DataSources layout)");
+        featuresCol = new Param<>(this, "featuresCol", FEATURES_DOC);
         labelCol = new Param<>(this, "labelCol", "integer label column (ignored for DataFrames in the DataSources layout)");
-        predictionCol = new Param<>(this, "predictionCol", "the model's output column: the predicted class");
-        probabilityCol = new Param<>(this, "probabilityCol", "the model's output column: the class probabilities");
+        predictionCol = new Param<>(this, "predictionCol", "the model's output column: the predicted class (double)");
+        probabilityCol = new Param<>(this, "probabilityCol", "the model's output column: the class probabilities (vector)");
+        rawPredictionCol = new Param<>(this, "rawPredictionCol", "the model's output column: the logits, before the softmax (vector)");
         setDefault(model, d.model);
         setDefault(replicas, d.replicas);
         setDefault(epochs, d.epochs);
@@ -119,10 +128,11 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         setDefault(syncBatchNorm, d.syncBatchNorm);
         setDefault(device, d.device);
         setDefault(quiet, false);
-        setDefault(imageCol, "image");
+        setDefault(featuresCol, "image");
         setDefault(labelCol, "label");
         setDefault(predictionCol, "prediction");
         setDefault(probabilityCol, "probability");
+        setDefault(rawPredictionCol, "rawPrediction");
     }
 
     @Override
@@ -162,29 +172,34 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     public RingtrainClassificationModel fit(Dataset<?> dataset) {
         transformSchema(dataset.schema());
         Dataset<Row> df = dataset.toDF();
-        Dataset<Row> layout = DatasetColumns.matches(df.schema()) ? df : DataSources.fromDataFrame(df, getImageCol(), getLabelCol(), null);
-        String runFolder = getRunDir() + "/fit-" + new SimpleDateFormat("yyyyMMdd-HHmmss-SSS").format(new Date());
+        Dataset<Row> layout = DatasetColumns.matches(df.schema()) ? df : DataSources.fromDataFrame(df, getFeaturesCol(), getLabelCol(), null);
+        String runFolder = runFolder(getRunDir(), new Date());
         TrainJobConfig config = toConfig(runFolder);
         java.io.PrintStream console = (Boolean) getOrDefault(quiet) ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.out;
         TrainJob.run(df.sparkSession(), config, layout, null, console);
         SavedModel saved = SavedModel.fromRunFolder(runFolder, df.sparkSession().sparkContext().hadoopConfiguration());
         RingtrainClassificationModel fitted = new RingtrainClassificationModel(uid, saved);
-        fitted.setImageCol(getImageCol()).setPredictionCol(getOrDefault(predictionCol)).setProbabilityCol(getOrDefault(probabilityCol));
+        fitted.setFeaturesCol(getFeaturesCol()).setPredictionCol(getOrDefault(predictionCol)).setProbabilityCol(getOrDefault(probabilityCol))
+                .setRawPredictionCol(getOrDefault(rawPredictionCol));
         return fitted.setParent(this);
+    }
+
+    /** A fit's own run folder under {@code runDir}: fits started in the same millisecond get different ones. */
+    static String runFolder(String runDir, Date started) {
+        return runDir + "/fit-" + new SimpleDateFormat("yyyyMMdd-HHmmss-SSS").format(started) + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
     }
 
     @Override
     public StructType transformSchema(StructType schema) {
         if (!DatasetColumns.matches(schema)) {
-            for (String column : new String[] {getImageCol(), getLabelCol()}) {
+            for (String column : new String[] {getFeaturesCol(), getLabelCol()}) {
                 if (!Arrays.asList(schema.fieldNames()).contains(column)) {
                     throw new IllegalArgumentException("the training DataFrame has neither the DataSources layout nor the column '" + column
-                            + "' (its columns: " + String.join(", ", schema.fieldNames()) + "); set imageCol/labelCol or read the data with DataSources");
+                            + "' (its columns: " + String.join(", ", schema.fieldNames()) + "); set featuresCol/labelCol or read the data with DataSources");
                 }
             }
         }
-        return schema.add(getOrDefault(predictionCol), DataTypes.IntegerType, false)
-                .add(getOrDefault(probabilityCol), DataTypes.createArrayType(DataTypes.FloatType, false), false);
+        return RingtrainClassificationModel.outputSchema(schema, getOrDefault(predictionCol), getOrDefault(probabilityCol), getOrDefault(rawPredictionCol));
     }
 
     @Override
@@ -192,12 +207,42 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         return defaultCopy(extra);
     }
 
+    @Override
+    public MLWriter write() {
+        return new ParamsWriter(this);
+    }
+
     public static MLReader<RingtrainClassifier> read() {
-        return new DefaultParamsReader<>();
+        return new ParamsReader();
     }
 
     public static RingtrainClassifier load(String path) {
         return read().load(path);
+    }
+
+    /** Spark's params metadata, as {@code DefaultParamsWritable} writes it, in a described job. */
+    static final class ParamsWriter extends MLWriter {
+        private final RingtrainClassifier instance;
+
+        ParamsWriter(RingtrainClassifier instance) {
+            this.instance = instance;
+        }
+
+        @Override
+        public void saveImpl(String path) {
+            try (var job = JobDescription.open(sc(), "ringtrain: save RingtrainClassifier " + instance.uid() + " to " + path)) {
+                DefaultParamsWriter$.MODULE$.saveMetadata(instance, path, sparkSession());
+            }
+        }
+    }
+
+    static final class ParamsReader extends MLReader<RingtrainClassifier> {
+        @Override
+        public RingtrainClassifier load(String path) {
+            try (var job = JobDescription.open(sc(), "ringtrain: load RingtrainClassifier from " + path)) {
+                return new DefaultParamsReader<RingtrainClassifier>().session(sparkSession()).load(path);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- params: accessors and setters
@@ -223,12 +268,13 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     public BooleanParam syncBatchNorm() { return syncBatchNorm; }
     public Param<String> device() { return device; }
     public BooleanParam quiet() { return quiet; }
-    public Param<String> imageCol() { return imageCol; }
+    public Param<String> featuresCol() { return featuresCol; }
     public Param<String> labelCol() { return labelCol; }
     public Param<String> predictionCol() { return predictionCol; }
     public Param<String> probabilityCol() { return probabilityCol; }
+    public Param<String> rawPredictionCol() { return rawPredictionCol; }
 
-    public String getImageCol() { return getOrDefault(imageCol); }
+    public String getFeaturesCol() { return getOrDefault(featuresCol); }
     public String getLabelCol() { return getOrDefault(labelCol); }
     public String getRunDir() { return getOrDefault(runDir); }
 
@@ -253,8 +299,9 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     public RingtrainClassifier setSyncBatchNorm(boolean v) { set(syncBatchNorm, v); return this; }
     public RingtrainClassifier setDevice(String v) { set(device, v); return this; }
     public RingtrainClassifier setQuiet(boolean v) { set(quiet, v); return this; }
-    public RingtrainClassifier setImageCol(String v) { set(imageCol, v); return this; }
+    public RingtrainClassifier setFeaturesCol(String v) { set(featuresCol, v); return this; }
     public RingtrainClassifier setLabelCol(String v) { set(labelCol, v); return this; }
     public RingtrainClassifier setPredictionCol(String v) { set(predictionCol, v); return this; }
     public RingtrainClassifier setProbabilityCol(String v) { set(probabilityCol, v); return this; }
+    public RingtrainClassifier setRawPredictionCol(String v) { set(rawPredictionCol, v); return this; }
 }

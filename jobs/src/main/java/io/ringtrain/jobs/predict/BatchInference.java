@@ -8,6 +8,7 @@ import io.ringtrain.jobs.data.RecordSamples;
 import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.trainer.data.Batch;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,9 +32,12 @@ public final class BatchInference {
 
         /** Record i's class probabilities (a copy). */
         public float[] probabilities(int i) {
-            float[] p = new float[classes];
-            System.arraycopy(probabilities, i * classes, p, 0, classes);
-            return p;
+            return Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
+        }
+
+        /** Record i's logits (a copy). */
+        public float[] logits(int i) {
+            return Arrays.copyOfRange(logits, i * classes, (i + 1) * classes);
         }
     }
 
@@ -62,7 +66,7 @@ public final class BatchInference {
         try (var scope = GradMode.noGrad()) {
             Tensor logits = model.forward(Batch.gather(samples, all, 0).inputs());
             if (logits.shape().length != 2 || logits.size(0) != n || logits.size(1) != classes) {
-                throw new IllegalStateException("model output has shape " + java.util.Arrays.toString(logits.shape()) + ", expected [" + n + ", " + classes + "]");
+                throw new IllegalStateException("model output has shape " + Arrays.toString(logits.shape()) + ", expected [" + n + ", " + classes + "]");
             }
             return new Outputs(logits.toArray(), logits.softmax(1).toArray(), logits.argmaxLastDim(), classes);
         }

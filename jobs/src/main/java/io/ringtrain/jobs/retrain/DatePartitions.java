@@ -59,7 +59,7 @@ public final class DatePartitions {
     public Dataset<Row> read(SparkSession spark, List<LocalDate> dates) {
         if (dates.isEmpty()) throw new IllegalArgumentException("no partitions to read from " + root);
         String[] paths = dates.stream().map(d -> new Path(root, "date=" + d).toString()).toArray(String[]::new);
-        Dataset<Row> df = spark.read().option("basePath", root).parquet(paths);
+        Dataset<Row> df = DataSources.parquet(spark, root, paths);
         for (String column : new String[] {imageColumn, labelColumn}) {
             if (!List.of(df.columns()).contains(column)) {
                 throw new IllegalArgumentException("dataset " + root + " has no column '" + column + "' (columns: " + List.of(df.columns())

@@ -1,6 +1,7 @@
 package io.ringtrain.jobs.retrain;
 
 import io.ringtrain.jobs.data.DataSources;
+import io.ringtrain.jobs.run.JobDescription;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
@@ -30,6 +31,12 @@ public final class ExampleDataset {
 
     public static void write(SparkSession spark, String idxFolder, String out, LocalDate firstDay, int days, int perDay, int holdoutSize) {
         if (days < 1 || perDay < 1 || holdoutSize < 1) throw new IllegalArgumentException("days, per-day and holdout must be ≥ 1");
+        try (var job = JobDescription.open(spark.sparkContext(), "ringtrain example-data: write " + days + " daily partitions and a holdout to " + out)) {
+            writeDays(spark, idxFolder, out, firstDay, days, perDay, holdoutSize);
+        }
+    }
+
+    private static void writeDays(SparkSession spark, String idxFolder, String out, LocalDate firstDay, int days, int perDay, int holdoutSize) {
         List<Row> train = DataSources.idxFolder(spark, idxFolder, true).limit(days * perDay).collectAsList();
         if (train.size() < days * perDay) {
             throw new IllegalArgumentException(idxFolder + " holds " + train.size() + " training images, fewer than " + days + " days × " + perDay);

@@ -8,6 +8,7 @@ import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.ImageRecord;
 import io.ringtrain.jobs.data.RecordSamples;
 import io.ringtrain.jobs.models.ModelZoo;
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.trainer.data.Batch;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.loop.EvalResult;
@@ -39,7 +40,7 @@ public final class ModelEvaluation {
     public static EvalResult evaluate(Dataset<Row> data, ModelSpec spec, byte[] safetensors) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         Broadcast<byte[]> weights = jsc.broadcast(safetensors);
-        try {
+        try (var job = JobDescription.open(jsc.sc(), "ringtrain retrain: evaluate a " + spec.model() + " version (loss, accuracy)")) {
             List<double[]> partials = data.toJavaRDD().mapPartitions(rows -> {
                 Module model = ModelZoo.create(spec.model(), spec.inputShape(), spec.numClasses(), 0);
                 model.loadStateDict(SafeTensors.read(new ByteArrayInputStream(weights.value()), "broadcast weights").tensors(), true);

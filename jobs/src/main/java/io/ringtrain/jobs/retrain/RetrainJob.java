@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.Normalization;
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.jobs.train.TrainJob;
 import io.ringtrain.jobs.train.TrainJobConfig;
@@ -81,7 +82,7 @@ public final class RetrainJob {
                     + earlier.path("status").asText() + " " + earlier.path("version").asText() + ")", champion.orElse(null), partitions);
         }
 
-        Dataset<Row> holdout = DataSources.fromDataFrame(spark.read().parquet(config.holdout), base.imageColumn, base.labelColumn, null);
+        Dataset<Row> holdout = DataSources.fromDataFrame(DataSources.parquet(spark, null, config.holdout), base.imageColumn, base.labelColumn, null);
         Dataset<Row> newest = dataset.read(spark, List.of(selected.get(selected.size() - 1)));
         ModelEvaluation.ModelSpec championSpec = champion.map(v -> specOf(registry, v)).orElse(null);
         byte[] championWeights = champion.map(v -> registry.readBytes(new Path(registry.versionPath(v), "model.safetensors"))).orElse(null);
@@ -115,9 +116,11 @@ public final class RetrainJob {
                 train.mean = championSpec.mean();
                 train.std = championSpec.std();
             } else if (train.mean == null) {
-                float[][] stats = Normalization.compute(trainRows, train.inputShape[0]);
-                train.mean = stats[0];
-                train.std = stats[1];
+                try (var job = JobDescription.open(spark.sparkContext(), "ringtrain retrain: normalisation (per-channel mean/std of " + partitions + ")")) {
+                    float[][] stats = Normalization.compute(trainRows, train.inputShape[0]);
+                    train.mean = stats[0];
+                    train.std = stats[1];
+                }
             }
             console.println("ringtrain retrain: training on " + partitions + (warmFrom == null ? " from scratch" : " from " + warmFrom));
             TrainJob.Summary summary = TrainJob.run(spark, train, trainRows, holdout, console);
@@ -132,7 +135,12 @@ public final class RetrainJob {
             metrics = decide(m, champion, championSpec == null ? null : ModelEvaluation.evaluate(holdout, championSpec, championWeights),
                     championSpec == null ? null : ModelEvaluation.evaluate(newest, championSpec, championWeights), config.margin);
             version = registry.nextVersion();
-            writeVersion(registry, hadoop, version, runKey, run, train, warmFrom, weights, metrics, trainRows.count(), holdout.count(), config, partitions);
+            long trainCount, holdoutCount;
+            try (var job = JobDescription.open(spark.sparkContext(), "ringtrain retrain: count the training and holdout records (model card)")) {
+                trainCount = trainRows.count();
+                holdoutCount = holdout.count();
+            }
+            writeVersion(registry, hadoop, version, runKey, run, train, warmFrom, weights, metrics, trainCount, holdoutCount, config, partitions);
             FaultInjection.at("version");
         }
 

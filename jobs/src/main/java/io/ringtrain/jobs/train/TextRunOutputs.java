@@ -7,6 +7,7 @@ import io.ringtrain.jobs.data.SequenceColumns;
 import io.ringtrain.jobs.data.SequenceRecord;
 import io.ringtrain.jobs.data.TextSources;
 import io.ringtrain.jobs.models.SavedTextModel;
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.run.RunFolder;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -64,7 +65,9 @@ final class TextRunOutputs {
             console.printf(Locale.ROOT, "sample (%d characters, temperature %s, seed %d):%n%s%n", config.sampleLength, config.temperature, config.seed, sample);
         } else {
             List<SequenceRecord> pairs = new ArrayList<>();
-            for (Row row : text.validation().orderBy("id").limit(DECODED_PAIRS).collectAsList()) pairs.add(SequenceColumns.toRecord(row));
+            try (var job = JobDescription.open(spark.sparkContext(), "ringtrain train: the first " + DECODED_PAIRS + " validation pairs, to decode")) {
+                for (Row row : text.validation().orderBy("id").limit(DECODED_PAIRS).collectAsList()) pairs.add(SequenceColumns.toRecord(row));
+            }
             List<String> sources = new ArrayList<>(), expected = new ArrayList<>();
             for (SequenceRecord r : pairs) {
                 sources.add(model.vocabulary().decode(r.tokens()));

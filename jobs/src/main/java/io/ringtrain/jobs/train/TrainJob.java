@@ -12,6 +12,7 @@ import io.ringtrain.jobs.data.StreamingShards;
 import io.ringtrain.jobs.data.VocAnnotations;
 import io.ringtrain.jobs.progress.ProgressDisplay;
 import io.ringtrain.jobs.progress.ProgressServer;
+import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.jobs.run.RunReport;
 import org.apache.spark.HashPartitioner;
@@ -134,11 +135,13 @@ public final class TrainJob {
         List<BadRecords.Filtered> filtered = new ArrayList<>();
         if (config.onBadRecord.equals("skip")) {
             phase(console, "checking every record (--on-bad-record skip drops the bad ones)");
-            filtered.add(BadRecords.drop(train, "train", config.inputShape, config.numClasses, augmentSpec, config.seed));
-            train = filtered.get(0).kept();
-            if (test != null) {
-                filtered.add(BadRecords.drop(test, "test", config.inputShape, config.numClasses, null, config.seed));
-                test = filtered.get(1).kept();
+            try (var job = JobDescription.open(spark.sparkContext(), "ringtrain train: bad-record check (" + config.data + ")")) {
+                filtered.add(BadRecords.drop(train, "train", config.inputShape, config.numClasses, augmentSpec, config.seed));
+                train = filtered.get(0).kept();
+                if (test != null) {
+                    filtered.add(BadRecords.drop(test, "test", config.inputShape, config.numClasses, null, config.seed));
+                    test = filtered.get(1).kept();
+                }
             }
         } else {
             phase(console, "checking the labels");
@@ -162,16 +165,24 @@ public final class TrainJob {
         if (vocabulary != null) run.writeText(hadoop, TextRunOutputs.VOCABULARY_FILE, vocabulary.toJson());
         if (vocabulary == null && mean == null) {
             phase(console, "computing the normalisation (mean and std per channel) over the training images");
-            float[][] stats = Normalization.compute(train, config.inputShape[0]);
-            mean = stats[0];
-            std = stats[1];
+            try (var job = JobDescription.open(sc, "ringtrain train: normalisation (per-channel mean/std of " + config.data + ")")) {
+                float[][] stats = Normalization.compute(train, config.inputShape[0]);
+                mean = stats[0];
+                std = stats[1];
+            }
             console.println("normalisation: --mean " + joined(mean) + " --std " + joined(std) + " (pass these to skip the pass next time)");
         }
         StreamingShards.Layout shards = null;
         if (config.sharding.equals("streaming")) {
-            shards = StreamingShards.writeOrReuse(spark, train, config.runDir, config.replicas, config.seed, shardFingerprint(config), console);
+            try (var job = JobDescription.open(sc, "ringtrain train: streaming shards (" + config.data + ", " + config.replicas + " replicas)")) {
+                shards = StreamingShards.writeOrReuse(spark, train, config.runDir, config.replicas, config.seed, shardFingerprint(config), console);
+            }
         }
-        JavaRDD<Row> input = routeToReplicas(train, test, config);
+        JavaRDD<Row> input;
+        // With adaptive query execution, turning a Dataset into an RDD already runs its shuffles.
+        try (var job = JobDescription.open(sc, "ringtrain train: route the records to the " + config.replicas + " replicas (" + config.data + ")")) {
+            input = routeToReplicas(train, test, config);
+        }
         byte[] secret = jobSecret(sc);
         String configJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
         run.writeText(hadoop, "config.json", configJson);
@@ -183,8 +194,7 @@ public final class TrainJob {
         }
         InetAddress driverHost = driverAddress(sc);
         String description = "ringtrain train: " + config.model + " on " + config.data + " (" + config.replicas + " replicas)";
-        sc.setJobDescription(description);
-        try (ProgressServer progress = new ProgressServer(driverHost, secret, line -> {
+        try (var job = JobDescription.open(sc, description); ProgressServer progress = new ProgressServer(driverHost, secret, line -> {
             metrics.add(line);
             display.accept(line);
         }, () -> display.phase("replicas ready (data and model loaded); waiting for the first step"))) {
@@ -215,8 +225,6 @@ public final class TrainJob {
             }
         } catch (IOException e) {
             throw new TrainingFailedException("cannot open the progress channel on the driver (" + driverHost + "): " + e.getMessage(), e);
-        } finally {
-            sc.setJobDescription(null);
         }
     }
 
@@ -238,9 +246,14 @@ public final class TrainJob {
     static void checkLabels(Dataset<Row> data, int numClasses, String source) {
         Dataset<Row> bad = data.filter(org.apache.spark.sql.functions.col("label").lt(0)
                 .or(org.apache.spark.sql.functions.col("label").geq(numClasses)));
-        List<Row> examples = bad.select("id", "label", "source").limit(3).collectAsList();
+        List<Row> examples;
+        long count;
+        try (var job = JobDescription.open(data.sparkSession().sparkContext(), "ringtrain train: label check (labels of " + source
+                + " within [0, " + (numClasses - 1) + "])")) {
+            examples = bad.select("id", "label", "source").limit(3).collectAsList();
+            count = examples.isEmpty() ? 0 : bad.count();
+        }
         if (!examples.isEmpty()) {
-            long count = bad.count();
             Row first = examples.get(0);
             throw new IllegalArgumentException(count + " record(s) in " + source + " have a label outside [0, " + (numClasses - 1) + "], e.g. label "
                     + first.getInt(1) + " of " + (first.isNullAt(2) ? "record id " + first.getLong(0) : first.getString(2))
@@ -272,7 +285,7 @@ public final class TrainJob {
             case "image-folder" -> DataSources.imageFolder(spark, path, config.classNames, config.onBadRecord.equals("fail"));
             case "coco" -> DataSources.coco(spark, path);
             case "voc" -> DataSources.voc(spark, path, train ? VocAnnotations.trainSplit(path, hadoop) : VocAnnotations.testSplit(path, hadoop));
-            default -> DataSources.fromDataFrame(spark.read().parquet(path), config.imageColumn, config.labelColumn, null);
+            default -> DataSources.fromDataFrame(DataSources.parquet(spark, null, path), config.imageColumn, config.labelColumn, null);
         };
     }
 

@@ -4,9 +4,18 @@ import io.ringtrain.jobs.SparkFixtures;
 import org.apache.spark.ml.Pipeline;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vector;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.tuning.CrossValidator;
+import org.apache.spark.ml.tuning.CrossValidatorModel;
+import org.apache.spark.ml.tuning.ParamGridBuilder;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The Spark ML API over a short distributed training run (mlp, 2 replicas, 1 epoch on 320 images). */
+/** The Spark ML API, with Spark's own evaluator, tuning and pipelines, over short distributed training runs (mlp, 2 replicas, 1 epoch on 320 images). */
 class RingtrainClassifierIT {
     static SparkSession spark;
     static Dataset<Row> train;
@@ -62,6 +71,54 @@ class RingtrainClassifierIT {
     }
 
     @Test
+    void transformWritesSparkMlClassifierColumnsAndTypes() {
+        Dataset<Row> out = fitted.transform(test);
+
+        StructType schema = out.schema();
+        assertEquals(DataTypes.DoubleType, schema.apply("prediction").dataType());
+        assertEquals(SQLDataTypes.VectorType(), schema.apply("probability").dataType());
+        assertEquals(SQLDataTypes.VectorType(), schema.apply("rawPrediction").dataType());
+        for (Row r : out.select("prediction", "probability", "rawPrediction").collectAsList()) {
+            Vector probability = r.getAs(1), raw = r.getAs(2);
+            assertEquals(10, probability.size());
+            assertEquals(10, raw.size());
+            assertEquals(1.0, java.util.Arrays.stream(probability.toArray()).sum(), 1e-5, "probabilities sum to one");
+            assertEquals(raw.argmax(), (int) r.getDouble(0), "prediction = arg-max of the logits");
+            assertEquals(raw.argmax(), probability.argmax(), "probability is the softmax of rawPrediction");
+        }
+    }
+
+    @Test
+    void multiclassEvaluatorScoresTheModelsOutputAboveChance() {
+        Dataset<Row> out = fitted.transform(test);
+
+        double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy").evaluate(out);
+        double f1 = new MulticlassClassificationEvaluator().setMetricName("f1").evaluate(out);
+
+        assertTrue(accuracy > 0.2 && accuracy <= 1.0, "accuracy " + accuracy + ": 10 classes, chance is 0.1");
+        assertTrue(f1 > 0.1 && f1 <= 1.0, "weighted F1 " + f1);
+    }
+
+    @Test
+    void crossValidatorSearchesAGridOverTheLearningRateAndItsBestModelPredicts() {
+        RingtrainClassifier estimator = classifier.copy(new ParamMap());
+        ParamMap[] grid = new ParamGridBuilder().addGrid(estimator.lr(), new double[] {0.05, 1e-6}).build();
+        MulticlassClassificationEvaluator accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy");
+        CrossValidator cv = new CrossValidator().setEstimator(estimator).setEstimatorParamMaps(grid).setEvaluator(accuracy).setNumFolds(2).setSeed(5);
+
+        CrossValidatorModel best = cv.fit(train);
+
+        double[] metrics = best.avgMetrics();
+        assertEquals(2, metrics.length);
+        for (double m : metrics) assertTrue(m >= 0 && m <= 1, "accuracy " + m);
+        assertTrue(metrics[0] > metrics[1], "lr 0.05 learns, lr 1e-6 barely moves: " + java.util.Arrays.toString(metrics));
+        RingtrainClassificationModel model = (RingtrainClassificationModel) best.bestModel();
+        assertEquals(0.05, (Double) ((RingtrainClassifier) model.parent()).getOrDefault(estimator.lr()), 0.0, "the best model is refitted with the best lr");
+        double onTest = accuracy.evaluate(best.transform(test));
+        assertTrue(onTest > 0.2, "the best model's test accuracy " + onTest + " beats chance (0.1)");
+    }
+
+    @Test
     void savedAndLoadedModelPredictsExactlyTheSame() throws Exception {
         String path = tmp.resolve("model").toString();
         fitted.setPredictionCol("cls").save(path);
@@ -73,9 +130,9 @@ class RingtrainClassifierIT {
         Map<Long, Row> before = byId(fitted.transform(test)), after = byId(loaded.transform(test));
         assertEquals(before.keySet(), after.keySet());
         for (long id : before.keySet()) {
-            assertEquals(before.get(id).getInt(before.get(id).fieldIndex("cls")), after.get(id).getInt(after.get(id).fieldIndex("cls")), "id " + id);
-            assertEquals(before.get(id).getList(before.get(id).fieldIndex("probability")),
-                    after.get(id).getList(after.get(id).fieldIndex("probability")), "probabilities of id " + id + " bit for bit");
+            assertEquals(before.get(id).getDouble(before.get(id).fieldIndex("cls")), after.get(id).getDouble(after.get(id).fieldIndex("cls")), "id " + id);
+            assertEquals(before.get(id).<Vector>getAs("probability"), after.get(id).<Vector>getAs("probability"), "probabilities of id " + id + " bit for bit");
+            assertEquals(before.get(id).<Vector>getAs("rawPrediction"), after.get(id).<Vector>getAs("rawPrediction"), "logits of id " + id + " bit for bit");
         }
         fitted.setPredictionCol("prediction");
     }

@@ -1,0 +1,58 @@
+package io.ringtrain.jobs.ml;
+
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+
+import java.util.Date;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The estimator's params and schema, without Spark. */
+class RingtrainClassifierTest {
+    @Test
+    void fitsStartedInTheSameMillisecondGetTheirOwnRunFolders() {
+        Date now = new Date();
+
+        String a = RingtrainClassifier.runFolder("/runs", now), b = RingtrainClassifier.runFolder("/runs", now);
+
+        assertNotEquals(a, b, "parallel fits (CrossValidator) must never resume each other's checkpoints");
+        assertTrue(a.startsWith("/runs/fit-"), a);
+    }
+
+    @Test
+    void theOutputSchemaHasSparkMlsClassifierColumns() {
+        StructType in = new StructType().add("image", DataTypes.BinaryType).add("label", DataTypes.IntegerType);
+
+        StructType out = new RingtrainClassifier().setPredictionCol("p").transformSchema(in);
+
+        assertEquals(DataTypes.DoubleType, out.apply("p").dataType());
+        assertEquals(SQLDataTypes.VectorType(), out.apply("probability").dataType());
+        assertEquals(SQLDataTypes.VectorType(), out.apply("rawPrediction").dataType());
+    }
+
+    @Test
+    void anEmptyOutputColumnNameIsRefusedNotSkipped() {
+        StructType in = new StructType().add("image", DataTypes.BinaryType).add("label", DataTypes.IntegerType);
+
+        var e = assertThrows(IllegalArgumentException.class, () -> new RingtrainClassifier().setRawPredictionCol("").transformSchema(in));
+
+        assertTrue(e.getMessage().contains("rawPredictionCol ''"), e.getMessage());
+    }
+
+    @Test
+    void copyWithAParamMapChangesOnlyTheCopy() {
+        RingtrainClassifier classifier = new RingtrainClassifier().setLr(0.05);
+
+        RingtrainClassifier copy = classifier.copy(new ParamMap().put(classifier.lr().w(0.01)));
+
+        assertEquals(0.01, copy.toConfig("x").lr, 0.0);
+        assertEquals(0.05, classifier.toConfig("x").lr, 0.0);
+        assertEquals(classifier.uid(), copy.uid());
+    }
+}
