@@ -75,9 +75,10 @@ public final class TrainJob {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
             if (config.trainsOnText()) return runText(spark, config, console);
+            String augmentSpec = readAugmentSpec(spark, config.augment); // a bad spec fails before any data is read
             Dataset<Row> train = load(spark, config, config.data, true);
             Dataset<Row> test = config.testData != null ? load(spark, config, config.testData, false) : defaultTest(spark, config);
-            return runLoaded(spark, config, train, test, console);
+            return runLoaded(spark, config, augmentSpec, train, test, console);
         });
     }
 
@@ -105,7 +106,8 @@ public final class TrainJob {
         return failingTyped(() -> {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
-            return runLoaded(spark, config, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
+            String augmentSpec = readAugmentSpec(spark, config.augment);
+            return runLoaded(spark, config, augmentSpec, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
         });
     }
 
@@ -125,9 +127,8 @@ public final class TrainJob {
     }
 
     /** Images: drops (skip) or rejects (fail) bad records, then trains. */
-    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console)
-            throws Exception {
-        String augmentSpec = readAugmentSpec(spark, config.augment);
+    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, String augmentSpec, Dataset<Row> train, Dataset<Row> test,
+                                     PrintStream console) throws Exception {
         List<BadRecords.Filtered> filtered = new ArrayList<>();
         if (config.onBadRecord.equals("skip")) {
             filtered.add(BadRecords.drop(train, "train", config.inputShape, config.numClasses, augmentSpec, config.seed));
@@ -241,19 +242,11 @@ public final class TrainJob {
 
     /** Bad input and settings fail every attempt the same way: don't retry them. */
     private static boolean isConfigurationError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException) return true;
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("IllegalArgumentException")) return true;
-        }
-        return false;
+        return RootCause.isBadInput(e);
     }
 
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.length() > 500 ? m.substring(0, 500) + "…" : m;
+        return RootCause.message(e);
     }
 
     static Dataset<Row> load(SparkSession spark, TrainJobConfig config, String path, boolean train) {
