@@ -19,8 +19,11 @@ final class GenerateCommand implements Callable<Integer> {
     String weights;
     @Option(names = "--prompt", description = "language models: the text to continue (default a newline)")
     String prompt;
-    @Option(names = "--length", description = "language models: characters to generate (default 300)")
-    int length = 300;
+    @Option(names = "--sample-length", description = "language models: characters to generate (default 300)")
+    Integer sampleLength;
+    /** The flag's old name, kept so scripts still run; {@code train} calls it --sample-length. */
+    @Option(names = "--length", hidden = true)
+    Integer oldLength;
     @Option(names = "--temperature", description = "language models: 0 is greedy, 1 the model's distribution (default 0.8)")
     double temperature = 0.8;
     @Option(names = "--seed", description = "sampling seed (default 42)")
@@ -31,6 +34,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if ((runDir == null) == (weights == null)) throw new IllegalArgumentException("name the model with either --run-dir DIR or --weights FILE");
+        if (sampleLength != null && oldLength != null) {
+            throw new IllegalArgumentException("--length is the old name of --sample-length: pass only --sample-length");
+        }
+        int length = sampleLength != null ? sampleLength : oldLength != null ? oldLength : 300;
         Configuration conf = new Configuration();
         SavedTextModel model = runDir != null ? SavedTextModel.fromRunFolder(runDir, conf) : SavedTextModel.fromFile(weights, conf);
         if (model.isLanguageModel()) {
