@@ -46,6 +46,9 @@ public final class AugmentPreviewCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new picocli.CommandLine(new AugmentPreviewCommand()).execute(args));
+        String[] command = new String[args.length + 1];
+        command[0] = "augment-preview";
+        System.arraycopy(args, 0, command, 1, args.length);
+        System.exit(io.ringtrain.jobs.cli.RingtrainCli.execute(command));
     }
 }

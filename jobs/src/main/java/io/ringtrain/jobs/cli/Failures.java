@@ -19,6 +19,14 @@ final class Failures {
 
     private Failures() {}
 
+    /** {@code cli} with these handlers: for failures, for flags that do not parse and for Errors. */
+    static CommandLine handledBy(CommandLine cli) {
+        cli.setExecutionExceptionHandler(Failures::report);
+        cli.setParameterExceptionHandler(Failures::reportBadFlag);
+        cli.setExecutionStrategy(catchingErrors(new CommandLine.RunLast()));
+        return cli;
+    }
+
     /** A command's failure (picocli's execution exception handler, also handed Errors by {@link #catchingErrors}). */
     static int report(Throwable e, CommandLine command, ParseResult parsed) {
         Throwable failure = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
@@ -43,7 +51,7 @@ final class Failures {
     }
 
     /** Picocli hands Errors (OutOfMemoryError, a missing class) straight out of execute(); this routes them through {@link #report}. */
-    static CommandLine.IExecutionStrategy catchingErrors(CommandLine.IExecutionStrategy strategy) {
+    private static CommandLine.IExecutionStrategy catchingErrors(CommandLine.IExecutionStrategy strategy) {
         return parsed -> {
             try {
                 return strategy.execute(parsed);

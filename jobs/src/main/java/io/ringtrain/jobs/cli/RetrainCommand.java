@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import java.util.concurrent.Callable;
 
 /** {@code ringtrain retrain}: one scheduled retraining run (see {@link RetrainJob}). */
-@Command(name = "retrain", mixinStandardHelpOptions = true,
+@Command(name = "retrain", mixinStandardHelpOptions = true, abbreviateSynopsis = true,
         description = {"Retrains on the date partitions the policy picks (warm start from the champion), evaluates candidate and champion "
                 + "on a fixed holdout, registers the candidate as a new version and promotes it only when it is better by the margin. "
                 + "Rerunning for the same partitions is a no-op; an interrupted run resumes.",

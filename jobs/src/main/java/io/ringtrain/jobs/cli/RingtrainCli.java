@@ -46,10 +46,6 @@ public final class RingtrainCli implements Runnable {
 
     /** The command line with its error handling (see {@link Failures}). */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new RingtrainCli());
-        cli.setExecutionExceptionHandler(Failures::report);
-        cli.setParameterExceptionHandler(Failures::reportBadFlag);
-        cli.setExecutionStrategy(Failures.catchingErrors(new CommandLine.RunLast()));
-        return cli;
+        return Failures.handledBy(new CommandLine(new RingtrainCli()));
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
  * config file ({@link TrainJobConfig}) has a flag, its key in kebab case; the help lists them in
  * sections. Every setting and every input path is checked here, before Spark starts.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
         description = "Trains a model with one replica per Spark barrier task; writes checkpoints, the model, metrics and an HTML report to the run folder. Rerun the same command to resume.")
 final class TrainCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = "%nTraining:%n", order = 1)
@@ -72,11 +72,11 @@ final class TrainCommand implements Callable<Integer> {
         String labelColumn;
         @Option(names = "--num-classes", description = "default 10")
         Integer numClasses;
-        @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W", description = "model input after augmentation (default 1,28,28)")
+        @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W", hideParamSyntax = true, description = "model input after augmentation (default 1,28,28)")
         int[] inputShape;
-        @Option(names = "--mean", split = ",", description = "per-channel mean of [0, 1] pixels (default: computed from the training data)")
+        @Option(names = "--mean", split = ",", paramLabel = "MEAN,...", hideParamSyntax = true, description = "per-channel mean of [0, 1] pixels (default: computed from the training data)")
         float[] mean;
-        @Option(names = "--std", split = ",", description = "per-channel std (with --mean)")
+        @Option(names = "--std", split = ",", paramLabel = "STD,...", hideParamSyntax = true, description = "per-channel std (with --mean)")
         float[] std;
         @Option(names = "--augment", description = "augmentation spec: a JSON/YAML file, or the spec text")
         String augment;
