@@ -186,20 +186,24 @@ final class TrainCommand implements Callable<Integer> {
         TrainJobConfig c = toConfig();
         String master = training != null ? training.master : null;
         checkBeforeSpark(c, master, new Configuration(), Runtime.getRuntime().availableProcessors());
-        RunLog log = RunLog.attach(c.runDir); // kept until the JVM exits: Spark logs its shutdown too
+        RunLog.attach(c.runDir); // kept until the JVM exits: Spark logs its shutdown too
         SparkSession spark = SparkSessions.getOrCreate("ringtrain train", master, c.replicas);
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
-        if (c.trainsOnText()) {
-            System.out.printf(java.util.Locale.ROOT, "validation loss: %.4f nats/%s, token accuracy %.2f%%%n", summary.testLoss(),
-                    c.format.equals("text") ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy());
-            System.out.println("run folder: " + summary.runDir() + " (model.safetensors, vocab.json, sample.txt, metrics.jsonl, report.html)");
-        } else {
-            if (Double.isNaN(summary.testAccuracy())) System.out.println("test accuracy: none (no test set; pass --test-data to measure it)");
-            else System.out.printf(java.util.Locale.ROOT, "test accuracy: %.2f%%%n", 100 * summary.testAccuracy());
-            System.out.println("run folder: " + summary.runDir() + " (model.safetensors, metrics.jsonl, report.html"
-                    + (log != null ? ", " + RunLog.FILE : "") + ")");
-        }
+        System.out.print(result(c, summary));
         return 0;
+    }
+
+    /** What a finished run prints: the test (validation) result, or that there was no test set, and where the run folder is. */
+    static String result(TrainJobConfig c, TrainJob.Summary summary) {
+        String nl = System.lineSeparator();
+        if (c.trainsOnText()) {
+            return String.format(java.util.Locale.ROOT, "validation loss: %.4f nats/%s, token accuracy %.2f%%", summary.testLoss(),
+                    c.format.equals("text") ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy()) + nl
+                    + "run folder: " + summary.runDir() + " (model.safetensors, vocab.json, sample.txt, metrics.jsonl, report.html)" + nl;
+        }
+        String accuracy = Double.isNaN(summary.testAccuracy()) ? "test accuracy: none (no test set; pass --test-data to measure it)"
+                : String.format(java.util.Locale.ROOT, "test accuracy: %.2f%%", 100 * summary.testAccuracy());
+        return accuracy + nl + "run folder: " + summary.runDir() + " (model.safetensors, metrics.jsonl, report.html)" + nl;
     }
 
     /** Every setting, the input paths and the cores for a local master, checked before Spark starts and before anything is read or written. */

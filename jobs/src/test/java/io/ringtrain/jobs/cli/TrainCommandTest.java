@@ -208,6 +208,27 @@ class TrainCommandTest {
         assertTrue(both.err.contains("--length is the old name of --sample-length"), both.err);
     }
 
+    @Test
+    void withoutATestSetNoAccuracyIsPrintedInsteadOfNaN() {
+        TrainJobConfig c = new TrainJobConfig();
+        String none = TrainCommand.result(c, new io.ringtrain.jobs.train.TrainJob.Summary("{\"optimizer_steps\": 4}", "runs/x", 1));
+        String measured = TrainCommand.result(c, new io.ringtrain.jobs.train.TrainJob.Summary("{\"test_accuracy\": 0.8125}", "runs/x", 1));
+
+        assertFalse(none.contains("NaN"), none);
+        assertTrue(none.startsWith("test accuracy: none (no test set; pass --test-data"), none);
+        assertTrue(measured.startsWith("test accuracy: 81.25%"), measured);
+    }
+
+    @Test
+    void retrainTakesTheSharedTrainingFlagsAsOneHelpSection() {
+        RetrainCommand retrain = new RetrainCommand();
+        new CommandLine(retrain).parseArgs("--dataset", "d", "--holdout", "h", "--registry", "r", "--epochs", "2", "--lr", "0.01");
+
+        assertEquals(2, retrain.training.toConfig().epochs);
+        assertEquals(0.01, retrain.training.toConfig().lr);
+        assertTrue(run("retrain", "--help").out.contains("Training:"));
+    }
+
     private void assertNothingStarted() {
         assertFalse(Files.exists(tmp.resolve("run")), "no run folder (no config.json, no metrics.jsonl) for a refused run");
         assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "Spark was not started");
