@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  * The barrier stage reports whichever replica failed first, often a peer that only saw the failing
  * replica hang up. So every exception in the chain, and every exception named inside a message's
  * embedded trace, is a candidate; wrappers (no message of their own, or a message that only repeats
- * an embedded exception) are passed over, and the chosen one is the deepest candidate that names
+ * an embedded exception) are passed over. The other replicas' failures, attached as suppressed
+ * exceptions (see ReplicaFailures), are candidates too. The chosen one is the deepest candidate that names
  * the user's thing (a path, a record, a setting, a device), else the deepest that is not a peer's
  * symptom, else the deepest.
  */
@@ -61,8 +62,7 @@ public final class RootCause {
      * failure repeats on every attempt.
      */
     public static boolean isBadInput(Throwable e) {
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        for (Throwable t = e; t != null && seen.put(t, true) == null; t = t.getCause()) {
+        for (Throwable t : chain(e)) {
             if (t instanceof IllegalArgumentException) return true;
             for (Candidate c : embedded(t.getMessage())) {
                 if (isIllegalArgument(c.className())) return true;
@@ -81,9 +81,8 @@ public final class RootCause {
 
     static List<Candidate> candidates(Throwable e) {
         List<Candidate> out = new ArrayList<>();
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
-        Throwable deepest = e;
-        for (Throwable t = e; t != null && seen.put(t, true) == null; t = t.getCause()) {
+        Throwable deepest = null;
+        for (Throwable t : chain(e)) {
             deepest = t;
             String message = t.getMessage();
             List<Candidate> embedded = embedded(message);
@@ -94,6 +93,22 @@ public final class RootCause {
         }
         if (out.isEmpty()) out.add(new Candidate(deepest.getClass().getName(), firstLine(deepest.getMessage())));
         return withoutRepeats(out);
+    }
+
+    /**
+     * {@code e}, its causes, then the exceptions suppressed by any of them (the other replicas'
+     * failures TrainJob attaches) with their causes: each exception once.
+     */
+    private static List<Throwable> chain(Throwable e) {
+        List<Throwable> out = new ArrayList<>();
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        for (Throwable t = e; t != null && seen.put(t, true) == null; t = t.getCause()) out.add(t);
+        for (int i = 0; i < out.size(); i++) {
+            for (Throwable suppressed : out.get(i).getSuppressed()) {
+                for (Throwable t = suppressed; t != null && seen.put(t, true) == null; t = t.getCause()) out.add(t);
+            }
+        }
+        return out;
     }
 
     /** The exceptions a message names on its lines ("Lost task ...: java.io.IOException: ...", "Caused by: ..."), outermost first. */

@@ -180,8 +180,9 @@ public final class TrainJob {
         try (ProgressServer progress = new ProgressServer(driverHost, secret, line -> {
             metrics.add(line);
             display.accept(line);
-        })) {
+        }); ReplicaFailures replicaFailures = ReplicaFailures.listen(sc)) {
             for (int attempt = 1; ; attempt++) {
+                replicaFailures.reset();
                 try {
                     ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
                     task.streamFrom(shards);
@@ -196,6 +197,7 @@ public final class TrainJob {
                     return new Summary(summary, config.runDir, attempt);
                 } catch (Exception e) { // SparkException is checked, thrown from Scala code
                     display.finish();
+                    for (Throwable replica : replicaFailures.await(config.replicas)) e.addSuppressed(replica); // RootCause reads them all
                     if (attempt >= config.maxAttempts || isConfigurationError(e)) {
                         run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
                         throw new TrainingFailedException("training failed after " + attempt + " attempt(s): " + rootMessage(e)

@@ -36,6 +36,20 @@ class RootCauseTest {
     }
 
     @Test
+    void anotherReplicasDiskErrorWinsWhenSparkReportedThePeerFirst() {
+        Exception reported = new RuntimeException(barrierFailure(
+                "java.lang.IllegalStateException: replica 0: replica 1 at /10.0.0.2:40000 closed the connection (all-reduce step 7): it died"));
+        reported.addSuppressed(new IllegalStateException("replica 0: replica 1 at /10.0.0.2:40000 closed the connection (all-reduce step 7): it died"));
+        reported.addSuppressed(new UncheckedIOException("cannot write runs/x/checkpoints/step-7.safetensors: No space left on device",
+                new IOException("No space left on device")));
+
+        assertEquals("cannot write runs/x/checkpoints/step-7.safetensors: No space left on device", RootCause.message(reported));
+        assertFalse(RootCause.isBadInput(reported));
+        reported.addSuppressed(new IllegalArgumentException("record a.png is 1×32×32"));
+        assertTrue(RootCause.isBadInput(reported), "a replica that failed on bad input makes the failure bad input");
+    }
+
+    @Test
     void aTaskTraceThatOnlySparksMessageCarriesIsReadFromTheMessage() {
         String trace = "java.io.UncheckedIOException: cannot write runs/x/checkpoints/step-10.safetensors: No space left on device\n"
                 + "\tat io.ringtrain.jobs.run.RunFolder.writeBytes(RunFolder.java:70)\nCaused by: java.io.IOException: No space left on device";
