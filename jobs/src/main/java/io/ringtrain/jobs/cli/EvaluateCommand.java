@@ -36,6 +36,7 @@ final class EvaluateCommand implements Callable<Integer> {
     public Integer call() {
         Configuration conf = new Configuration();
         modelOptions.validate(conf);
+        if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " is invalid: expected ≥ 1");
         if (out == null && modelOptions.runDir == null) throw new IllegalArgumentException("with --weights, say where the report goes: --out DIR");
         if (!java.util.Set.of("test", "train").contains(dataset.split)) throw new IllegalArgumentException("--split " + dataset.split + " is invalid: expected test or train");
         if (io.ringtrain.jobs.data.TextSources.isTextFormat(dataset.format)) return evaluateText(conf);

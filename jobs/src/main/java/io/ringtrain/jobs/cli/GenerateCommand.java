@@ -38,6 +38,10 @@ final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--length is the old name of --sample-length: pass only --sample-length");
         }
         int length = sampleLength != null ? sampleLength : oldLength != null ? oldLength : 300;
+        if (length < 0) throw new IllegalArgumentException("--sample-length " + length + " is invalid: expected ≥ 0");
+        if (!Double.isFinite(temperature) || temperature < 0) {
+            throw new IllegalArgumentException("--temperature " + temperature + " is invalid: expected a finite number ≥ 0 (0: greedy)");
+        }
         Configuration conf = new Configuration();
         SavedTextModel model = runDir != null ? SavedTextModel.fromRunFolder(runDir, conf) : SavedTextModel.fromFile(weights, conf);
         if (model.isLanguageModel()) {

@@ -229,6 +229,24 @@ class TrainCommandTest {
         assertTrue(run("retrain", "--help").out.contains("Training:"));
     }
 
+    @Test
+    void theOtherCommandsRefuseBadNumbersAndDatesBeforeSpark() {
+        String[][] cases = {
+                {"generate", "--run-dir", tmp.toString(), "--temperature", "NaN"},
+                {"generate", "--run-dir", tmp.toString(), "--sample-length", "-1"},
+                {"evaluate", "--run-dir", tmp.toString(), "--data", tmp.toString(), "--batch-size", "0"},
+                {"predict", "--run-dir", tmp.toString(), "--data", tmp.toString(), "--out", tmp.resolve("p").toString(), "--batch-size", "0"},
+                {"example-data", "--out", tmp.resolve("ex").toString(), "--first-day", "March 1st"}};
+        String[] named = {"--temperature NaN", "--sample-length -1", "--batch-size 0", "--batch-size 0", "--first-day March 1st"};
+        for (int i = 0; i < cases.length; i++) {
+            Result r = run(cases[i]);
+            assertEquals(2, r.code, String.join(" ", cases[i]) + ": " + r.err);
+            assertEquals(1, r.err.lines().count(), r.err);
+            assertTrue(r.err.contains(named[i]), r.err);
+        }
+        assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "Spark was not started");
+    }
+
     private void assertNothingStarted() {
         assertFalse(Files.exists(tmp.resolve("run")), "no run folder (no config.json, no metrics.jsonl) for a refused run");
         assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "Spark was not started");
