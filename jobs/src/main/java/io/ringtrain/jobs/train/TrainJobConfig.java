@@ -138,7 +138,7 @@ public class TrainJobConfig implements Serializable {
         require(trainsOnText() || numClasses >= 2, "numClasses", numClasses, "≥ 2");
         require(maxAttempts >= 1, "maxAttempts", maxAttempts, "≥ 1");
         require(accumulationSteps >= 1, "accumulationSteps", accumulationSteps, "≥ 1");
-        require(data != null && !data.isBlank(), "data", data, "a dataset path");
+        require(data != null && !data.isBlank(), "data", data, "a dataset path: pass --data");
         require(trainsOnText() || inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
         require(java.util.Set.of("idx", "image-folder", "parquet", "coco", "voc", "text", "text-pairs").contains(format), "format", format,
                 "idx, image-folder, parquet, coco, voc, text or text-pairs");

@@ -55,9 +55,16 @@ class RunLogTest {
         LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("org.apache.spark.executor.Executor").setLevel(Level.ERROR)
                 .setMessage(new SimpleMessage("Exception in task 0.0")).setThrown(new IllegalStateException("replica 1 died")).build();
 
+        LogEvent traceInMessage = Log4jLogEvent.newBuilder().setLoggerName("org.apache.spark.scheduler.TaskSetManager").setLevel(Level.WARN)
+                .setMessage(new SimpleMessage("Lost task 1.0 in stage 5.0 (TID 6): java.io.IOException: No space left on device\n\tat a.B.c(B.java:1)\r\n"))
+                .build();
+
         String printed = new String(config.getAppender("console").getLayout().toByteArray(event), StandardCharsets.UTF_8);
+        String lost = new String(config.getAppender("console").getLayout().toByteArray(traceInMessage), StandardCharsets.UTF_8);
 
         assertEquals(1, printed.lines().count(), printed);
         assertTrue(printed.contains("ERROR Executor: Exception in task 0.0"), printed);
+        assertEquals(1, lost.lines().count(), lost);
+        assertTrue(lost.strip().endsWith("WARN TaskSetManager: Lost task 1.0 in stage 5.0 (TID 6): java.io.IOException: No space left on device"), lost);
     }
 }
