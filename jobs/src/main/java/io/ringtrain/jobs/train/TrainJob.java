@@ -198,10 +198,11 @@ public final class TrainJob {
                 } catch (Exception e) { // SparkException is checked, thrown from Scala code
                     display.finish();
                     for (Throwable replica : replicaFailures.await(config.replicas)) e.addSuppressed(replica); // RootCause reads them all
-                    if (attempt >= config.maxAttempts || isConfigurationError(e)) {
+                    boolean badInput = isConfigurationError(e);
+                    if (attempt >= config.maxAttempts || badInput) {
                         run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
                         throw new TrainingFailedException("training failed after " + attempt + " attempt(s): " + rootMessage(e)
-                                + "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume", e);
+                                + (badInput ? "" : "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume"), e);
                     }
                     console.println("ringtrain: attempt " + attempt + " failed (" + rootMessage(e) + "); retrying from the latest checkpoint");
                     ClusterCheck.awaitSlots(sc, config.replicas, 120_000);
