@@ -22,7 +22,7 @@ final class ReplicaFailures extends SparkListener implements AutoCloseable {
     private final List<Throwable> failures = new ArrayList<>();
     private int ended;
 
-    private ReplicaFailures(SparkContext sc) {
+    ReplicaFailures(SparkContext sc) {
         this.sc = sc;
     }
 
