@@ -34,7 +34,7 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Configuration conf = new Configuration();
+        Configuration conf = DataPaths.beforeSpark();
         modelOptions.validate(conf);
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " is invalid: expected ≥ 1");
         if (out == null && modelOptions.runDir == null) throw new IllegalArgumentException("with --weights, say where the report goes: --out DIR");

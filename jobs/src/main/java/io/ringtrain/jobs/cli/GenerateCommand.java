@@ -42,7 +42,7 @@ final class GenerateCommand implements Callable<Integer> {
         if (!Double.isFinite(temperature) || temperature < 0) {
             throw new IllegalArgumentException("--temperature " + temperature + " is invalid: expected a finite number ≥ 0 (0: greedy)");
         }
-        Configuration conf = new Configuration();
+        Configuration conf = DataPaths.beforeSpark();
         SavedTextModel model = runDir != null ? SavedTextModel.fromRunFolder(runDir, conf) : SavedTextModel.fromFile(weights, conf);
         if (model.isLanguageModel()) {
             if (inputs != null) throw new IllegalArgumentException(model.name() + " is a language model: pass --prompt, not --input");

@@ -44,7 +44,7 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Configuration conf = new Configuration();
+        Configuration conf = DataPaths.beforeSpark();
         modelOptions.validate(conf);
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " is invalid: expected ≥ 1");
         String as = outFormat != null ? outFormat : out.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "parquet";

@@ -185,7 +185,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         TrainJobConfig c = toConfig();
         String master = training != null ? training.master : null;
-        checkBeforeSpark(c, master, new Configuration(), Runtime.getRuntime().availableProcessors());
+        checkBeforeSpark(c, master, DataPaths.beforeSpark(), Runtime.getRuntime().availableProcessors());
         RunLog.attach(c.runDir); // kept until the JVM exits: Spark logs its shutdown too
         SparkSession spark = SparkSessions.getOrCreate("ringtrain train", master, c.replicas);
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
