@@ -13,6 +13,8 @@ import java.util.List;
  * with the first task failure it processes, which is often a peer that only saw the failing replica
  * hang up ("closed the connection"); the other replicas' failures reach the driver only as task-end
  * events, which this listener collects so that {@link RootCause} can choose among all of them.
+ * It counts the result tasks of any job that ends while it listens: another job failing at the
+ * same moment in the same SparkContext would add its failure as a candidate.
  */
 final class ReplicaFailures extends SparkListener implements AutoCloseable {
     /** How long a failed attempt waits for the other replicas' tasks to end (killed ones end too). */
