@@ -13,7 +13,7 @@ public final class AugmentPreviewCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Fashion-MNIST/MNIST IDX images file (.gz), a COCO instances JSON, a Pascal VOC folder or a folder of PNG/JPEG images")
     Path data;
 
-    @Option(names = "--augment", description = "augmentation spec file (YAML or JSON), as train's --augment; default: a showcase pipeline for small grey images")
+    @Option(names = "--augment", description = "augmentation spec file (YAML or JSON; train's --augment also takes the spec text); default: a showcase pipeline for small grey images")
     Path augment;
 
     /** The flag's old name, kept so scripts still run. */
