@@ -5,7 +5,8 @@ RINGTRAIN_JAR="$RINGTRAIN_ROOT/deploy/target/ringtrain.jar"
 RINGTRAIN_LIB="$RINGTRAIN_ROOT/deploy/target/lib"
 # The Vector API module (SIMD kernels), and the opens Spark needs on Java 17+ outside spark-submit.
 RINGTRAIN_JAVA_FLAGS="--add-modules jdk.incubator.vector -Djdk.reflect.useDirectMethodHandle=false"
-# Spark logs warnings only (override with -Dlog4j2.configurationFile=... in RINGTRAIN_JAVA_OPTS)
+# Spark logs warnings only, one line each on the console, stack traces in the run folder's ringtrain.log
+# (override with -Dlog4j2.configurationFile=... in RINGTRAIN_JAVA_OPTS)
 RINGTRAIN_LOG_FLAGS="-Dlog4j2.configurationFile=classpath:ringtrain-log4j2.properties"
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
          java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do

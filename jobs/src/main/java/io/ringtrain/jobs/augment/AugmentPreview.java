@@ -33,7 +33,7 @@ import javax.imageio.ImageIO;
  * 30), or a folder of PNG/JPEG images (no boxes). Usage:
  * <pre>
  *   AugmentPreview --data data/fashion-mnist/t10k-images-idx3-ubyte.gz --out preview.png
- *                  [--spec augment.yaml] [--samples 6] [--augmentations 8] [--seed 0] [--cell 96]
+ *                  [--augment augment.yaml] [--samples 6] [--augmentations 8] [--seed 0] [--cell 96]
  * </pre>
  */
 public final class AugmentPreview {
@@ -77,35 +77,9 @@ public final class AugmentPreview {
     private AugmentPreview() {
     }
 
-    public static void main(String[] args) throws IOException {
-        Path data = null;
-        Path out = null;
-        Path spec = null;
-        int samples = 6;
-        int augmentations = 8;
-        long seed = 0;
-        int cell = 96;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--data" -> data = Path.of(value);
-                case "--out" -> out = Path.of(value);
-                case "--spec" -> spec = Path.of(value);
-                case "--samples" -> samples = Integer.parseInt(value);
-                case "--augmentations" -> augmentations = Integer.parseInt(value);
-                case "--seed" -> seed = Long.parseLong(value);
-                case "--cell" -> cell = Integer.parseInt(value);
-                default -> throw new IllegalArgumentException("unknown argument '" + args[i]
-                        + "'; usage: --data FILE_OR_DIR --out PNG [--spec YAML] [--samples N] [--augmentations K] [--seed S] [--cell PX]");
-            }
-            i++;
-        }
-        if (data == null || out == null) {
-            throw new IllegalArgumentException("--data and --out are required");
-        }
-        AugmentSpec pipeline = spec == null ? AugmentSpec.parse(DEFAULT_SPEC) : AugmentSpec.read(spec);
-        write(data, pipeline, samples, augmentations, seed, cell, out);
-        System.out.println("wrote " + out);
+    /** The same as {@code ringtrain augment-preview} (one parser: {@link AugmentPreviewCommand}). */
+    public static void main(String[] args) {
+        AugmentPreviewCommand.main(args);
     }
 
     /** Loads {@code samples} items from {@code data}, renders the grid and writes it as PNG. */

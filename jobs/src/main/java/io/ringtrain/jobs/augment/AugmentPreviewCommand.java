@@ -13,8 +13,12 @@ public final class AugmentPreviewCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, description = "Fashion-MNIST/MNIST IDX images file (.gz), a COCO instances JSON, a Pascal VOC folder or a folder of PNG/JPEG images")
     Path data;
 
-    @Option(names = "--spec", description = "augmentation spec (YAML or JSON); default: a showcase pipeline for small grey images")
-    Path spec;
+    @Option(names = "--augment", description = "augmentation spec file (YAML or JSON; train's --augment also takes the spec text); default: a showcase pipeline for small grey images")
+    Path augment;
+
+    /** The flag's old name, kept so scripts still run. */
+    @Option(names = "--spec", hidden = true)
+    Path oldSpec;
 
     @Option(names = "--out", required = true, description = "PNG file to write")
     Path out;
@@ -33,6 +37,8 @@ public final class AugmentPreviewCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (augment != null && oldSpec != null) throw new IllegalArgumentException("--spec is the old name of --augment: pass only --augment");
+        Path spec = augment != null ? augment : oldSpec;
         AugmentSpec pipeline = spec == null ? AugmentSpec.parse(AugmentPreview.DEFAULT_SPEC) : AugmentSpec.read(spec);
         AugmentPreview.write(data, pipeline, samples, augmentations, seed, cell, out);
         System.out.println("wrote " + out);
@@ -40,6 +46,9 @@ public final class AugmentPreviewCommand implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(new picocli.CommandLine(new AugmentPreviewCommand()).execute(args));
+        String[] command = new String[args.length + 1];
+        command[0] = "augment-preview";
+        System.arraycopy(args, 0, command, 1, args.length);
+        System.exit(io.ringtrain.jobs.cli.RingtrainCli.execute(command));
     }
 }

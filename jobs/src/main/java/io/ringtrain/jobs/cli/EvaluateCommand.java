@@ -34,8 +34,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Configuration conf = new Configuration();
+        Configuration conf = DataPaths.beforeSpark();
         modelOptions.validate(conf);
+        if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " is invalid: expected ≥ 1");
         if (out == null && modelOptions.runDir == null) throw new IllegalArgumentException("with --weights, say where the report goes: --out DIR");
         if (!java.util.Set.of("test", "train").contains(dataset.split)) throw new IllegalArgumentException("--split " + dataset.split + " is invalid: expected test or train");
         if (io.ringtrain.jobs.data.TextSources.isTextFormat(dataset.format)) return evaluateText(conf);

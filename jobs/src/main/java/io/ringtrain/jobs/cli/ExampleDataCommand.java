@@ -29,7 +29,16 @@ final class ExampleDataCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ExampleDataset.write(SparkSessions.getOrCreate("ringtrain example-data", master, 2), from, out, LocalDate.parse(firstDay), days, perDay, holdout);
+        LocalDate first;
+        try {
+            first = LocalDate.parse(firstDay);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--first-day " + firstDay + " is not a date: expected YYYY-MM-DD", e);
+        }
+        if (days < 1 || perDay < 1 || holdout < 1) {
+            throw new IllegalArgumentException("--days, --per-day and --holdout must be ≥ 1 (got " + days + ", " + perDay + ", " + holdout + ")");
+        }
+        ExampleDataset.write(SparkSessions.getOrCreate("ringtrain example-data", master, 2), from, out, first, days, perDay, holdout);
         System.out.println("wrote " + days + " day(s) × " + perDay + " images to " + out + "/daily and " + holdout + " to " + out + "/holdout");
         return 0;
     }

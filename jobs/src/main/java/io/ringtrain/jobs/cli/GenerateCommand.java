@@ -19,8 +19,11 @@ final class GenerateCommand implements Callable<Integer> {
     String weights;
     @Option(names = "--prompt", description = "language models: the text to continue (default a newline)")
     String prompt;
-    @Option(names = "--length", description = "language models: characters to generate (default 300)")
-    int length = 300;
+    @Option(names = "--sample-length", description = "language models: characters to generate (default 300)")
+    Integer sampleLength;
+    /** The flag's old name, kept so scripts still run; {@code train} calls it --sample-length. */
+    @Option(names = "--length", hidden = true)
+    Integer oldLength;
     @Option(names = "--temperature", description = "language models: 0 is greedy, 1 the model's distribution (default 0.8)")
     double temperature = 0.8;
     @Option(names = "--seed", description = "sampling seed (default 42)")
@@ -31,7 +34,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if ((runDir == null) == (weights == null)) throw new IllegalArgumentException("name the model with either --run-dir DIR or --weights FILE");
-        Configuration conf = new Configuration();
+        if (sampleLength != null && oldLength != null) {
+            throw new IllegalArgumentException("--length is the old name of --sample-length: pass only --sample-length");
+        }
+        int length = sampleLength != null ? sampleLength : oldLength != null ? oldLength : 300;
+        if (length < 0) throw new IllegalArgumentException("--sample-length " + length + " is invalid: expected ≥ 0");
+        if (!Double.isFinite(temperature) || temperature < 0) {
+            throw new IllegalArgumentException("--temperature " + temperature + " is invalid: expected a finite number ≥ 0 (0: greedy)");
+        }
+        Configuration conf = DataPaths.beforeSpark();
         SavedTextModel model = runDir != null ? SavedTextModel.fromRunFolder(runDir, conf) : SavedTextModel.fromFile(weights, conf);
         if (model.isLanguageModel()) {
             if (inputs != null) throw new IllegalArgumentException(model.name() + " is a language model: pass --prompt, not --input");

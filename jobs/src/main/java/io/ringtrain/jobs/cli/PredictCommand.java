@@ -52,8 +52,9 @@ final class PredictCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Configuration conf = new Configuration();
+        Configuration conf = DataPaths.beforeSpark();
         modelOptions.validate(conf);
+        if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " is invalid: expected ≥ 1");
         String as = outFormat != null ? outFormat : out.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "parquet";
         if (!as.equals("csv") && !as.equals("parquet")) throw new IllegalArgumentException("--out-format " + as + " is invalid: expected parquet or csv");
         dataset.validate(conf);

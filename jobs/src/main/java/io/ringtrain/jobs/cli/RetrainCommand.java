@@ -6,13 +6,13 @@ import io.ringtrain.jobs.retrain.RetrainOutcome;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
 /** {@code ringtrain retrain}: one scheduled retraining run (see {@link RetrainJob}). */
-@Command(name = "retrain", mixinStandardHelpOptions = true,
+@Command(name = "retrain", mixinStandardHelpOptions = true, abbreviateSynopsis = true,
         description = {"Retrains on the date partitions the policy picks (warm start from the champion), evaluates candidate and champion "
                 + "on a fixed holdout, registers the candidate as a new version and promotes it only when it is better by the margin. "
                 + "Rerunning for the same partitions is a no-op; an interrupted run resumes.",
@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
         exitCodeList = {"0:promoted, or noop (nothing new)", "10:rejected (champion kept)", "1:failed (champion kept; rerun to resume)",
                 "2:bad input or settings"})
 final class RetrainCommand implements Callable<Integer> {
-    @Mixin
+    @ArgGroup(validate = false, heading = "%nTraining:%n")
     TrainingOptions training = new TrainingOptions();
     @Option(names = "--dataset", required = true, description = "Parquet folder with date=YYYY-MM-DD partitions (columns image: PNG/JPEG bytes, label: int)")
     String dataset;
@@ -52,12 +52,14 @@ final class RetrainCommand implements Callable<Integer> {
         c.warmStart = !noWarmStart;
         RetrainOutcome outcome;
         try {
-            TrainJobConfig t = training.toConfig();
+            TrainingOptions options = training != null ? training : new TrainingOptions(); // null when no flag of the group is given
+            TrainJobConfig t = options.toConfig();
             if (imageColumn != null) t.imageColumn = imageColumn;
             if (labelColumn != null) t.labelColumn = labelColumn;
             c.train = t;
             c.validate();
-            SparkSession spark = SparkSessions.getOrCreate("ringtrain retrain", training.master, t.replicas);
+            SparkSessions.requireLocalCores(options.master, t.replicas, Runtime.getRuntime().availableProcessors());
+            SparkSession spark = SparkSessions.getOrCreate("ringtrain retrain", options.master, t.replicas);
             outcome = RetrainJob.run(spark, c, System.err);
         } catch (IllegalArgumentException e) {
             outcome = RetrainOutcome.failed(e.getMessage(), true);

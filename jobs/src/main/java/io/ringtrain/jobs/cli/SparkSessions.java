@@ -18,7 +18,22 @@ final class SparkSessions {
                 .config("spark.barrier.sync.timeout", "600")
                 .config("spark.ui.showConsoleProgress", "false");
         if (master != null) b.master(master);
-        else if (System.getProperty("spark.master") == null) b.master("local[" + defaultLocalCores + "]");
+        else if (!masterGivenElsewhere()) b.master("local[" + defaultLocalCores + "]");
         return b.getOrCreate();
+    }
+
+    /**
+     * Refuses, before Spark starts, to pick {@code local[replicas]} on its own when this machine has
+     * fewer cores than replicas: the replicas would share cores and crawl. A master the user named
+     * (--master, spark-submit, an active session) is theirs to choose.
+     */
+    static void requireLocalCores(String master, int replicas, int cores) {
+        if (master != null || masterGivenElsewhere() || replicas <= cores) return;
+        throw new IllegalArgumentException("--replicas " + replicas + " needs " + replicas + " task slots but this machine has " + cores
+                + " cores; pass --master (a cluster, or local[" + replicas + "] to share the cores) or lower --replicas to " + cores + " or fewer");
+    }
+
+    private static boolean masterGivenElsewhere() {
+        return System.getProperty("spark.master") != null || SparkSession.getActiveSession().isDefined();
     }
 }

@@ -2,116 +2,220 @@ package io.ringtrain.jobs.cli;
 
 import io.ringtrain.jobs.train.TrainJob;
 import io.ringtrain.jobs.train.TrainJobConfig;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.util.concurrent.Callable;
 
-/** {@code ringtrain train}: distributed training on Spark (see {@link TrainJob}). */
-@Command(name = "train", mixinStandardHelpOptions = true,
+/**
+ * {@code ringtrain train}: distributed training on Spark (see {@link TrainJob}). Every setting of a
+ * config file ({@link TrainJobConfig}) has a flag, its key in kebab case; the help lists them in
+ * sections. Every setting and every input path is checked here, before Spark starts.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, abbreviateSynopsis = true, sortOptions = false,
         description = "Trains a model with one replica per Spark barrier task; writes checkpoints, the model, metrics and an HTML report to the run folder. Rerun the same command to resume.")
 final class TrainCommand implements Callable<Integer> {
-    @Mixin
+    @ArgGroup(validate = false, heading = "%nTraining:%n", order = 1)
     TrainingOptions training = new TrainingOptions();
-    @Option(names = "--momentum", description = "SGD momentum (default 0.9)")
-    Double momentum;
-    @Option(names = "--weight-decay", description = "default 5e-4")
-    Double weightDecay;
-    @Option(names = "--schedule", description = "cosine (default), step or constant")
-    String schedule;
-    @Option(names = "--warmup-steps", description = "linear warm-up steps (default 0)")
-    Integer warmupSteps;
-    @Option(names = "--clip-grad-norm", description = "clip the global gradient L2 norm (default off)")
-    Double clipGradNorm;
-    @Option(names = "--accumulation-steps", description = "micro-batches per optimizer step (default 1)")
-    Integer accumulationSteps;
-    @Option(names = "--data", description = "training data: IDX folder, image folder, Parquet path, COCO JSON, VOC folder, or a text/TSV file (local or Hadoop URI)")
-    String data;
-    @Option(names = "--test-data", description = "test data (default: the IDX folder's test split; for text: the last --validation-fraction of --data)")
-    String testData;
-    @Option(names = "--format", description = "idx (default), image-folder, parquet, coco (instances JSON file), voc (Pascal VOC folder); text (char-level, "
-            + "for char-lstm/char-transformer) or text-pairs (source<TAB>target lines, for seq2seq-transformer)")
-    String format;
-    @Option(names = "--seq-len", description = "text: characters per training window; text-pairs: padded length (default 64)")
-    Integer seqLen;
-    @Option(names = "--stride", description = "text: characters between window starts (default: --seq-len)")
-    Integer stride;
-    @Option(names = "--validation-fraction", description = "text: share at the end of the file kept for validation (default 0.1)")
-    Double validationFraction;
-    @Option(names = "--hidden-size", description = "text models: hidden size / d_model (default 256)")
-    Integer hiddenSize;
-    @Option(names = "--num-layers", description = "text models: layers (default 2)")
-    Integer numLayers;
-    @Option(names = "--num-heads", description = "Transformer text models: attention heads (default 4)")
-    Integer numHeads;
-    @Option(names = "--sample-length", description = "language models: characters generated after training (default 300; 0: none)")
-    Integer sampleLength;
-    @Option(names = "--temperature", description = "language models: sampling temperature, 0 is greedy (default 0.8)")
-    Double temperature;
-    @Option(names = "--prompt", description = "language models: text the sample continues (default a newline)")
-    String prompt;
-    @Option(names = "--num-classes", description = "default 10")
-    Integer numClasses;
-    @Option(names = "--augment", description = "augmentation spec: a JSON/YAML file, or the spec text")
-    String augment;
-    @Option(names = "--sharding", description = "replicated (default), partitioned or streaming (Parquet shards in the run folder, streamed each epoch)")
-    String sharding;
-    @Option(names = "--shuffle-buffer", description = "streaming: records in each replica's shuffle buffer (default 1024)")
-    Integer shuffleBuffer;
-    @Option(names = "--on-bad-record", description = "fail (default) or skip: drop corrupt images, wrong-sized images and out-of-range labels, counted and reported")
-    String onBadRecord;
-    @Option(names = "--run-dir", description = "run folder: local path or Hadoop URI (default runs/latest)")
-    String runDir;
-    @Option(names = "--checkpoint-every", description = "optimizer steps between checkpoints (default: each epoch)")
-    Integer checkpointEvery;
-    @Option(names = "--max-attempts", description = "attempts of the barrier stage before giving up (default 3)")
-    Integer maxAttempts;
-    @Option(names = "--device", description = "cpu (default), cuda, cuda:N or auto: GEMMs on the GPU Spark assigned to each task; auto falls back to the CPU")
-    String device;
+    @ArgGroup(validate = false, heading = "%nOptimizer:%n", order = 2)
+    Optimizer optimizer = new Optimizer();
+    @ArgGroup(validate = false, heading = "%nData:%n", order = 3)
+    Data data = new Data();
+    @ArgGroup(validate = false, heading = "%nReplicas and the cluster:%n", order = 4)
+    Cluster cluster = new Cluster();
+    @ArgGroup(validate = false, heading = "%nRun folder:%n", order = 5)
+    Run run = new Run();
+    @ArgGroup(validate = false, heading = "%nText models (--format text or text-pairs):%n", order = 6)
+    Text text = new Text();
+
+    static final class Optimizer {
+        @Option(names = "--momentum", description = "SGD momentum (default 0.9)")
+        Double momentum;
+        @Option(names = "--nesterov", negatable = true, description = "SGD with Nesterov momentum (default false)")
+        Boolean nesterov;
+        @Option(names = "--weight-decay", description = "default 5e-4")
+        Double weightDecay;
+        @Option(names = "--schedule", description = "cosine (default), step or constant")
+        String schedule;
+        @Option(names = "--warmup-steps", description = "linear warm-up steps (default 0)")
+        Integer warmupSteps;
+        @Option(names = "--clip-grad-norm", description = "clip the global gradient L2 norm (default 0: off)")
+        Double clipGradNorm;
+        @Option(names = "--accumulation-steps", description = "micro-batches per optimizer step (default 1)")
+        Integer accumulationSteps;
+
+        void applyTo(TrainJobConfig c) {
+            if (momentum != null) c.momentum = momentum;
+            if (nesterov != null) c.nesterov = nesterov;
+            if (weightDecay != null) c.weightDecay = weightDecay;
+            if (schedule != null) c.schedule = schedule;
+            if (warmupSteps != null) c.warmupSteps = warmupSteps;
+            if (clipGradNorm != null) c.clipGradNorm = clipGradNorm;
+            if (accumulationSteps != null) c.accumulationSteps = accumulationSteps;
+        }
+    }
+
+    static final class Data {
+        @Option(names = "--data", description = "training data: IDX folder, image folder, Parquet path, COCO JSON, VOC folder, or a text/TSV file (local or Hadoop URI)")
+        String data;
+        @Option(names = "--test-data", description = "test data (default: the IDX or VOC folder's test split; for text: the last --validation-fraction of --data)")
+        String testData;
+        @Option(names = "--format", description = "idx (default), image-folder, parquet, coco (instances JSON file), voc (Pascal VOC folder); text (char-level, "
+                + "for char-lstm/char-transformer) or text-pairs (source<TAB>target lines, for seq2seq-transformer)")
+        String format;
+        @Option(names = "--image-column", description = "parquet: column of encoded PNG/JPEG bytes (default image)")
+        String imageColumn;
+        @Option(names = "--label-column", description = "parquet: integer label column (default label)")
+        String labelColumn;
+        @Option(names = "--num-classes", description = "default 10")
+        Integer numClasses;
+        @Option(names = "--input-shape", split = ",", paramLabel = "C,H,W", hideParamSyntax = true, description = "model input after augmentation (default 1,28,28)")
+        int[] inputShape;
+        @Option(names = "--class-names", split = ",", paramLabel = "NAME,...", hideParamSyntax = true,
+                description = "name of class 0, 1, ... (default: image-folder's sorted folder names; saved with the model)")
+        java.util.List<String> classNames;
+        @Option(names = "--mean", split = ",", paramLabel = "MEAN,...", hideParamSyntax = true, description = "per-channel mean of [0, 1] pixels (default: computed from the training data)")
+        float[] mean;
+        @Option(names = "--std", split = ",", paramLabel = "STD,...", hideParamSyntax = true, description = "per-channel std (with --mean)")
+        float[] std;
+        @Option(names = "--augment", description = "augmentation spec: a JSON/YAML file, or the spec text")
+        String augment;
+        @Option(names = "--on-bad-record", description = "fail (default) or skip: drop corrupt images, wrong-sized images and out-of-range labels, counted and reported")
+        String onBadRecord;
+
+        void applyTo(TrainJobConfig c) {
+            if (data != null) c.data = data;
+            if (testData != null) c.testData = testData;
+            if (format != null) c.format = format;
+            if (imageColumn != null) c.imageColumn = imageColumn;
+            if (labelColumn != null) c.labelColumn = labelColumn;
+            if (numClasses != null) c.numClasses = numClasses;
+            if (inputShape != null) c.inputShape = inputShape;
+            if (classNames != null) c.classNames = classNames;
+            if (mean != null) c.mean = mean;
+            if (std != null) c.std = std;
+            if (augment != null) c.augment = augment;
+            if (onBadRecord != null) c.onBadRecord = onBadRecord;
+        }
+    }
+
+    static final class Cluster {
+        @Option(names = "--sharding", description = "replicated (default), partitioned or streaming (Parquet shards in the run folder, streamed each epoch)")
+        String sharding;
+        @Option(names = "--shuffle-buffer", description = "streaming: records in each replica's shuffle buffer (default 1024)")
+        Integer shuffleBuffer;
+        @Option(names = "--device", description = "cpu (default), cuda, cuda:N or auto: GEMMs on the GPU Spark assigned to each task; auto falls back to the CPU")
+        String device;
+        @Option(names = "--max-attempts", description = "attempts of the barrier stage before giving up (default 3)")
+        Integer maxAttempts;
+        @Option(names = "--collective-timeout-seconds", description = "a dead or stalled peer fails every replica within this time (default 60)")
+        Integer collectiveTimeoutSeconds;
+
+        void applyTo(TrainJobConfig c) {
+            if (sharding != null) c.sharding = sharding;
+            if (shuffleBuffer != null) c.shuffleBuffer = shuffleBuffer;
+            if (device != null) c.device = device;
+            if (maxAttempts != null) c.maxAttempts = maxAttempts;
+            if (collectiveTimeoutSeconds != null) c.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
+        }
+    }
+
+    static final class Run {
+        @Option(names = "--run-dir", description = "run folder: local path or Hadoop URI (default runs/latest)")
+        String runDir;
+        @Option(names = {"--checkpoint-every", "--checkpoint-every-steps"}, description = "optimizer steps between checkpoints (default 0: each epoch)")
+        Integer checkpointEvery;
+        @Option(names = "--keep-checkpoints", description = "checkpoints kept in the run folder (default 3)")
+        Integer keepCheckpoints;
+        @Option(names = "--initial-weights", description = "warm start: a model.safetensors loaded before training (a checkpoint in the run folder still wins)")
+        String initialWeights;
+
+        void applyTo(TrainJobConfig c) {
+            if (runDir != null) c.runDir = runDir;
+            if (checkpointEvery != null) c.checkpointEverySteps = checkpointEvery;
+            if (keepCheckpoints != null) c.keepCheckpoints = keepCheckpoints;
+            if (initialWeights != null) c.initialWeights = initialWeights;
+        }
+    }
+
+    static final class Text {
+        @Option(names = "--seq-len", description = "text: characters per training window; text-pairs: padded length (default 64)")
+        Integer seqLen;
+        @Option(names = "--stride", description = "text: characters between window starts (default: --seq-len)")
+        Integer stride;
+        @Option(names = "--validation-fraction", description = "share at the end of the file kept for validation (default 0.1)")
+        Double validationFraction;
+        @Option(names = "--hidden-size", description = "hidden size / d_model (default 256)")
+        Integer hiddenSize;
+        @Option(names = "--num-layers", description = "layers (default 2)")
+        Integer numLayers;
+        @Option(names = "--num-heads", description = "Transformer models: attention heads (default 4)")
+        Integer numHeads;
+        @Option(names = "--sample-length", description = "language models: characters generated after training (default 300; 0: none)")
+        Integer sampleLength;
+        @Option(names = "--temperature", description = "language models: sampling temperature, 0 is greedy (default 0.8)")
+        Double temperature;
+        @Option(names = "--prompt", description = "language models: text the sample continues (default a newline)")
+        String prompt;
+
+        void applyTo(TrainJobConfig c) {
+            if (seqLen != null) c.seqLen = seqLen;
+            if (stride != null) c.stride = stride;
+            if (validationFraction != null) c.validationFraction = validationFraction;
+            if (hiddenSize != null) c.hiddenSize = hiddenSize;
+            if (numLayers != null) c.numLayers = numLayers;
+            if (numHeads != null) c.numHeads = numHeads;
+            if (sampleLength != null) c.sampleLength = sampleLength;
+            if (temperature != null) c.temperature = temperature;
+            if (prompt != null) c.prompt = prompt;
+        }
+    }
+
+    /** The config file's settings (or the defaults) with every given flag applied. Picocli leaves a group null when none of its flags is given. */
+    TrainJobConfig toConfig() {
+        TrainJobConfig c = (training != null ? training : new TrainingOptions()).toConfig();
+        if (optimizer != null) optimizer.applyTo(c);
+        if (data != null) data.applyTo(c);
+        if (cluster != null) cluster.applyTo(c);
+        if (run != null) run.applyTo(c);
+        if (text != null) text.applyTo(c);
+        return c;
+    }
 
     @Override
     public Integer call() {
-        TrainJobConfig c = training.toConfig();
-        if (momentum != null) c.momentum = momentum;
-        if (weightDecay != null) c.weightDecay = weightDecay;
-        if (schedule != null) c.schedule = schedule;
-        if (warmupSteps != null) c.warmupSteps = warmupSteps;
-        if (clipGradNorm != null) c.clipGradNorm = clipGradNorm;
-        if (accumulationSteps != null) c.accumulationSteps = accumulationSteps;
-        if (data != null) c.data = data;
-        if (testData != null) c.testData = testData;
-        if (format != null) c.format = format;
-        if (numClasses != null) c.numClasses = numClasses;
-        if (augment != null) c.augment = augment;
-        if (sharding != null) c.sharding = sharding;
-        if (shuffleBuffer != null) c.shuffleBuffer = shuffleBuffer;
-        if (onBadRecord != null) c.onBadRecord = onBadRecord;
-        if (runDir != null) c.runDir = runDir;
-        if (checkpointEvery != null) c.checkpointEverySteps = checkpointEvery;
-        if (maxAttempts != null) c.maxAttempts = maxAttempts;
-        if (device != null) c.device = device;
-        if (seqLen != null) c.seqLen = seqLen;
-        if (stride != null) c.stride = stride;
-        if (validationFraction != null) c.validationFraction = validationFraction;
-        if (hiddenSize != null) c.hiddenSize = hiddenSize;
-        if (numLayers != null) c.numLayers = numLayers;
-        if (numHeads != null) c.numHeads = numHeads;
-        if (sampleLength != null) c.sampleLength = sampleLength;
-        if (temperature != null) c.temperature = temperature;
-        if (prompt != null) c.prompt = prompt;
-        c.validate();
-        SparkSession spark = SparkSessions.getOrCreate("ringtrain train", training.master, c.replicas);
+        TrainJobConfig c = toConfig();
+        String master = training != null ? training.master : null;
+        checkBeforeSpark(c, master, DataPaths.beforeSpark(), Runtime.getRuntime().availableProcessors());
+        RunLog.attach(c.runDir); // kept until the JVM exits: Spark logs its shutdown too
+        SparkSession spark = SparkSessions.getOrCreate("ringtrain train", master, c.replicas);
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
-        if (c.trainsOnText()) {
-            System.out.printf(java.util.Locale.ROOT, "validation loss: %.4f nats/%s, token accuracy %.2f%%%n", summary.testLoss(),
-                    c.format.equals("text") ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy());
-            System.out.println("run folder: " + summary.runDir() + " (model.safetensors, vocab.json, sample.txt, metrics.jsonl, report.html)");
-        } else {
-            System.out.printf(java.util.Locale.ROOT, "test accuracy: %.2f%%%n", 100 * summary.testAccuracy());
-            System.out.println("run folder: " + summary.runDir() + " (model.safetensors, metrics.jsonl, report.html)");
-        }
+        System.out.print(result(c, summary));
         return 0;
+    }
+
+    /** What a finished run prints: the test (validation) result, or that there was no test set, and where the run folder is. */
+    static String result(TrainJobConfig c, TrainJob.Summary summary) {
+        String nl = System.lineSeparator();
+        if (c.trainsOnText()) {
+            return String.format(java.util.Locale.ROOT, "validation loss: %.4f nats/%s, token accuracy %.2f%%", summary.testLoss(),
+                    c.format.equals("text") ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy()) + nl
+                    + "run folder: " + summary.runDir() + " (model.safetensors, vocab.json, sample.txt, metrics.jsonl, report.html)" + nl;
+        }
+        String accuracy = Double.isNaN(summary.testAccuracy()) ? "test accuracy: none (no test set; pass --test-data to measure it)"
+                : String.format(java.util.Locale.ROOT, "test accuracy: %.2f%%", 100 * summary.testAccuracy());
+        return accuracy + nl + "run folder: " + summary.runDir() + " (model.safetensors, metrics.jsonl, report.html)" + nl;
+    }
+
+    /** Every setting, the input paths and the cores for a local master, checked before Spark starts and before anything is read or written. */
+    static void checkBeforeSpark(TrainJobConfig c, String master, Configuration conf, int cores) {
+        c.validate();
+        DataPaths.requireExists(c.data, "--data", conf);
+        if (c.testData != null) DataPaths.requireExists(c.testData, "--test-data", conf);
+        if (c.initialWeights != null) DataPaths.requireExists(c.initialWeights, "--initial-weights", conf);
+        SparkSessions.requireLocalCores(master, c.replicas, cores);
     }
 }

@@ -6,13 +6,14 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 
 /**
- * The training flags that {@code train} and {@code retrain} share (a picocli mixin): a config file
- * and the flags that override it. Unset flags leave the file's (or the default) value.
+ * The training flags that {@code train} and {@code retrain} share (a picocli argument group, shown
+ * as one section of their help): a config file and the flags that override it. Unset flags leave
+ * the file's (or the default) value.
  */
 final class TrainingOptions {
     @Option(names = "--config", description = "JSON or YAML file with the training settings (keys as the flags, camelCase); flags override it")
     Path config;
-    @Option(names = "--master", description = "Spark master when not under spark-submit (default local[replicas])")
+    @Option(names = "--master", description = "Spark master when not under spark-submit (default local[replicas], at most this machine's cores)")
     String master;
     @Option(names = "--model", description = "fmnist-cnn (default, 1×28×28 only), mlp, small-resnet (ResNet-8), lstm-classifier (reads rows), "
             + "transformer-classifier (ViT, patch side ≤ 7 dividing the image); text models: char-lstm, char-transformer (--format text), "
@@ -32,7 +33,7 @@ final class TrainingOptions {
     Long seed;
     @Option(names = "--sync-batch-norm", negatable = true, description = "BatchNorm statistics over all replicas (default true); --no-sync-batch-norm: per replica, faster")
     Boolean syncBatchNorm;
-    @Option(names = "--grad-compression", description = "gradients on the wire: none (default, float32) or bf16 (half the bytes)")
+    @Option(names = {"--grad-compression", "--gradient-compression"}, description = "gradients on the wire: none (default, float32) or bf16 (half the bytes)")
     String gradientCompression;
 
     /** The config file's settings (or the defaults) with the given flags applied. */

@@ -36,43 +36,50 @@ public final class ModelZoo {
 
     private ModelZoo() {}
 
-    /** A freshly initialised model, seeded so every replica builds the same one (rank 0's is broadcast anyway). */
-    public static Module create(String name, int[] inputShape, int numClasses, long seed) {
+    /**
+     * Fails, naming the setting, unless {@code name} is a built-in image model that takes images of
+     * {@code inputShape} and {@code numClasses} classes; checked on the driver before any data is read.
+     */
+    public static void requireFits(String name, int[] inputShape, int numClasses) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException(TEXT_NAMES.contains(name)
+                    ? name + " is a text model: train it with --format " + textFormatOf(name)
+                    : "unknown model '" + name + "'; built-in models: " + NAMES + ", text models: " + TEXT_NAMES);
+        }
         if (inputShape == null || inputShape.length != 3 || Arrays.stream(inputShape).anyMatch(s -> s < 1)) {
             throw new IllegalArgumentException("model '" + name + "' needs an input shape [channels, height, width] of positive sizes, got "
                     + Arrays.toString(inputShape));
         }
+        if (name.equals("fmnist-cnn") && (!Arrays.equals(inputShape, new int[] {1, 28, 28}) || numClasses != FmnistCnn.CLASSES)) {
+            throw new IllegalArgumentException("fmnist-cnn takes [1, 28, 28] images and 10 classes, but the job has inputShape "
+                    + Arrays.toString(inputShape) + " and " + numClasses + " classes; pick another model or resize the data");
+        }
+        if (name.equals("transformer-classifier")) transformerPatch(inputShape);
+    }
+
+    /** A freshly initialised model, seeded so every replica builds the same one (rank 0's is broadcast anyway). */
+    public static Module create(String name, int[] inputShape, int numClasses, long seed) {
+        requireFits(name, inputShape, numClasses);
         Init.manualSeed(seed);
-        switch (name) {
-            case "fmnist-cnn" -> {
-                if (!Arrays.equals(inputShape, new int[] {1, 28, 28}) || numClasses != FmnistCnn.CLASSES) {
-                    throw new IllegalArgumentException("fmnist-cnn takes [1, 28, 28] images and 10 classes, but the job has inputShape "
-                            + Arrays.toString(inputShape) + " and " + numClasses + " classes; pick another model or resize the data");
-                }
-                return new FmnistCnn();
-            }
+        return switch (name) {
+            case "fmnist-cnn" -> new FmnistCnn();
             case "mlp" -> {
                 int in = inputShape[0] * inputShape[1] * inputShape[2];
-                return new Sequential(new Flatten(), new Linear(in, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, numClasses));
+                yield new Sequential(new Flatten(), new Linear(in, 256), new ReLU(), new Linear(256, 128), new ReLU(), new Linear(128, numClasses));
             }
-            case "small-resnet" -> {
-                return new SmallResNet(inputShape, numClasses);
-            }
-            case "lstm-classifier" -> {
-                return new LstmImageClassifier(inputShape, numClasses);
-            }
-            case "transformer-classifier" -> {
-                int patch;
-                try {
-                    patch = TransformerImageClassifier.defaultPatchSize(inputShape);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("transformer-classifier cannot take inputShape " + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
-                }
-                return new TransformerImageClassifier(inputShape, numClasses, TransformerImageClassifier.Config.withPatch(patch));
-            }
-            default -> throw new IllegalArgumentException(TEXT_NAMES.contains(name)
-                    ? name + " is a text model: train it with --format " + textFormatOf(name)
-                    : "unknown model '" + name + "'; built-in models: " + NAMES + ", text models: " + TEXT_NAMES);
+            case "small-resnet" -> new SmallResNet(inputShape, numClasses);
+            case "lstm-classifier" -> new LstmImageClassifier(inputShape, numClasses);
+            case "transformer-classifier" ->
+                    new TransformerImageClassifier(inputShape, numClasses, TransformerImageClassifier.Config.withPatch(transformerPatch(inputShape)));
+            default -> throw new IllegalStateException("model '" + name + "' passed requireFits but has no constructor here");
+        };
+    }
+
+    private static int transformerPatch(int[] inputShape) {
+        try {
+            return TransformerImageClassifier.defaultPatchSize(inputShape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("transformer-classifier cannot take inputShape " + Arrays.toString(inputShape) + ": " + e.getMessage(), e);
         }
     }
 

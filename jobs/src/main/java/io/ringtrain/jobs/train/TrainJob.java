@@ -76,11 +76,12 @@ public final class TrainJob {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
             if (config.trainsOnText()) return runText(spark, config, console);
+            String augmentSpec = readAugmentSpec(spark, config.augment); // a bad spec fails before any data is read
             phase(console, "reading " + config.data + " (" + config.format + ")");
             TrainJobConfig effective = withClassNames(spark, config);
             Dataset<Row> train = load(spark, effective, effective.data, true);
             Dataset<Row> test = effective.testData != null ? load(spark, effective, effective.testData, false) : defaultTest(spark, effective);
-            return runLoaded(spark, effective, train, test, console);
+            return runLoaded(spark, effective, augmentSpec, train, test, console);
         });
     }
 
@@ -109,7 +110,8 @@ public final class TrainJob {
         return failingTyped(() -> {
             config.validate();
             ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
-            return runLoaded(spark, config, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
+            String augmentSpec = readAugmentSpec(spark, config.augment);
+            return runLoaded(spark, config, augmentSpec, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
         });
     }
 
@@ -129,9 +131,8 @@ public final class TrainJob {
     }
 
     /** Images: drops (skip) or rejects (fail) bad records, then trains. */
-    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console)
-            throws Exception {
-        String augmentSpec = readAugmentSpec(spark, config.augment);
+    private static Summary runLoaded(SparkSession spark, TrainJobConfig config, String augmentSpec, Dataset<Row> train, Dataset<Row> test,
+                                     PrintStream console) throws Exception {
         List<BadRecords.Filtered> filtered = new ArrayList<>();
         if (config.onBadRecord.equals("skip")) {
             phase(console, "checking every record (--on-bad-record skip drops the bad ones)");
@@ -197,8 +198,9 @@ public final class TrainJob {
         try (var job = JobDescription.open(sc, description); ProgressServer progress = new ProgressServer(driverHost, secret, line -> {
             metrics.add(line);
             display.accept(line);
-        }, () -> display.phase("replicas ready (data and model loaded); waiting for the first step"))) {
+        }, () -> display.phase("replicas ready (data and model loaded); waiting for the first step")); ReplicaFailures replicaFailures = ReplicaFailures.listen(sc)) {
             for (int attempt = 1; ; attempt++) {
+                replicaFailures.reset();
                 try {
                     display.phase("starting " + config.replicas + " replicas (a Spark barrier stage: each gets its records and builds the model)");
                     ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
@@ -214,10 +216,12 @@ public final class TrainJob {
                     return new Summary(summary, config.runDir, attempt);
                 } catch (Exception e) { // SparkException is checked, thrown from Scala code
                     display.finish();
-                    if (attempt >= config.maxAttempts || isConfigurationError(e)) {
+                    for (Throwable replica : replicaFailures.await(config.replicas)) e.addSuppressed(replica); // RootCause reads them all
+                    boolean badInput = isConfigurationError(e);
+                    if (attempt >= config.maxAttempts || badInput) {
                         run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
                         throw new TrainingFailedException("training failed after " + attempt + " attempt(s): " + rootMessage(e)
-                                + "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume", e);
+                                + (badInput ? "" : "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume"), e);
                     }
                     console.println("ringtrain: attempt " + attempt + " failed (" + rootMessage(e) + "); retrying from the latest checkpoint");
                     ClusterCheck.awaitSlots(sc, config.replicas, 120_000);
@@ -263,19 +267,11 @@ public final class TrainJob {
 
     /** Bad input and settings fail every attempt the same way: don't retry them. */
     private static boolean isConfigurationError(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof IllegalArgumentException) return true;
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("IllegalArgumentException")) return true;
-        }
-        return false;
+        return RootCause.isBadInput(e);
     }
 
     static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
-        String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return m.length() > 500 ? m.substring(0, 500) + "…" : m;
+        return RootCause.message(e);
     }
 
     static Dataset<Row> load(SparkSession spark, TrainJobConfig config, String path, boolean train) {

@@ -132,11 +132,20 @@ public class TrainJobConfig implements Serializable {
         require(replicas >= 1, "replicas", replicas, "≥ 1");
         require(epochs >= 1, "epochs", epochs, "≥ 1");
         require(batchSize >= 1, "batchSize", batchSize, "≥ 1");
-        require(lr > 0, "lr", lr, "> 0");
+        require(Double.isFinite(lr) && lr > 0, "lr", lr, "a finite number > 0");
+        require(Double.isFinite(momentum) && momentum >= 0, "momentum", momentum, "a finite number ≥ 0");
+        require(Double.isFinite(weightDecay) && weightDecay >= 0, "weightDecay", weightDecay, "a finite number ≥ 0");
+        require(!nesterov || optimizer.equals("sgd") && momentum > 0, "nesterov", nesterov,
+                "false unless optimizer is sgd with momentum > 0 (Nesterov momentum needs a momentum)");
+        require(warmupSteps >= 0, "warmupSteps", warmupSteps, "≥ 0");
+        require(Double.isFinite(clipGradNorm) && clipGradNorm >= 0, "clipGradNorm", clipGradNorm, "a finite number ≥ 0 (0: off)");
+        require(checkpointEverySteps >= 0, "checkpointEverySteps", checkpointEverySteps, "≥ 0 (0: each epoch)");
+        require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "≥ 1");
+        require(collectiveTimeoutSeconds >= 1, "collectiveTimeoutSeconds", collectiveTimeoutSeconds, "≥ 1");
         require(trainsOnText() || numClasses >= 2, "numClasses", numClasses, "≥ 2");
         require(maxAttempts >= 1, "maxAttempts", maxAttempts, "≥ 1");
         require(accumulationSteps >= 1, "accumulationSteps", accumulationSteps, "≥ 1");
-        require(data != null && !data.isBlank(), "data", data, "a dataset path");
+        require(data != null && !data.isBlank(), "data", data, "a dataset path: pass --data");
         require(trainsOnText() || inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
         require(java.util.Set.of("idx", "image-folder", "parquet", "coco", "voc", "text", "text-pairs").contains(format), "format", format,
                 "idx, image-folder, parquet, coco, voc, text or text-pairs");
@@ -150,10 +159,11 @@ public class TrainJobConfig implements Serializable {
             require(hiddenSize >= 1 && numLayers >= 1, "hiddenSize/numLayers", hiddenSize + "/" + numLayers, "≥ 1");
             require(numHeads >= 1 && hiddenSize % numHeads == 0, "numHeads", numHeads, "≥ 1 and dividing hiddenSize " + hiddenSize);
             require(sampleLength >= 0, "sampleLength", sampleLength, "≥ 0");
-            require(temperature >= 0, "temperature", temperature, "≥ 0 (0: greedy)");
+            require(Double.isFinite(temperature) && temperature >= 0, "temperature", temperature, "a finite number ≥ 0 (0: greedy)");
             require(augment == null, "augment", augment, "none: augmentation applies to images");
         } else {
             require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);
+            io.ringtrain.jobs.models.ModelZoo.requireFits(model, inputShape, numClasses);
         }
         require(java.util.Set.of("replicated", "partitioned", "streaming").contains(sharding), "sharding", sharding, "replicated, partitioned or streaming");
         require(!trainsOnText() || !sharding.equals("streaming"), "sharding", sharding, "replicated or partitioned for text (streaming reads image shards)");
@@ -176,6 +186,10 @@ public class TrainJobConfig implements Serializable {
         if (!trainsOnText() && (mean != null || std != null)) {
             require(mean != null && std != null && mean.length == inputShape[0] && std.length == inputShape[0], "mean/std",
                     java.util.Arrays.toString(mean) + "/" + java.util.Arrays.toString(std), "one value per input channel");
+            for (int ch = 0; ch < mean.length; ch++) {
+                require(Float.isFinite(mean[ch]) && Float.isFinite(std[ch]) && std[ch] > 0, "mean/std",
+                        java.util.Arrays.toString(mean) + "/" + java.util.Arrays.toString(std), "finite values, std > 0");
+            }
         }
     }
 

@@ -41,7 +41,7 @@ class TextCommandsIT {
                 "evaluate's test split is the training job's validation part (float32 sums in another order)");
         assertTrue(eval.out.contains("token accuracy"), eval.out);
 
-        Result generated = run("generate", "--run-dir", run, "--prompt", "ROME", "--length", "25", "--temperature", "0");
+        Result generated = run("generate", "--run-dir", run, "--prompt", "ROME", "--sample-length", "25", "--temperature", "0");
         assertEquals(0, generated.code, generated.err);
         String continuation = generated.out.substring(0, generated.out.length() - System.lineSeparator().length());
         assertTrue(continuation.startsWith("ROME") && continuation.length() == 4 + 25, "prompt + 25 characters: '" + continuation + "'");
@@ -59,7 +59,7 @@ class TextCommandsIT {
         String missing = tmp.resolve("none.txt").toString();
         Result noFile = run("train", "--master", "local[2]", "--model", "char-transformer", "--format", "text", "--data", missing, "--max-attempts", "1");
         assertEquals(2, noFile.code);
-        assertTrue(noFile.err.contains("text file " + missing + " does not exist"), noFile.err);
+        assertTrue(noFile.err.contains("--data " + missing + " does not exist"), noFile.err);
     }
 
     private record Result(int code, String out, String err) {}

@@ -34,4 +34,59 @@ class TrainJobConfigTest {
         config.classNames = java.util.List.of("cat", "dog", "bird");
         config.validate();
     }
+
+    private static TrainJobConfig valid() {
+        TrainJobConfig config = new TrainJobConfig();
+        config.data = "somewhere";
+        return config;
+    }
+
+    private static String refusal(TrainJobConfig config) {
+        return assertThrows(IllegalArgumentException.class, config::validate).getMessage();
+    }
+
+    @Test
+    void theModelAndWhetherItTakesTheInputShapeAreCheckedWithTheSettings() {
+        valid().validate();
+        TrainJobConfig unknown = valid();
+        unknown.model = "resnet50";
+        assertTrue(refusal(unknown).contains("unknown model 'resnet50'"), refusal(unknown));
+        TrainJobConfig colour = valid();
+        colour.inputShape = new int[] {3, 32, 32};
+        assertTrue(refusal(colour).contains("fmnist-cnn takes [1, 28, 28] images"), refusal(colour));
+        colour.model = "small-resnet";
+        colour.validate();
+    }
+
+    @Test
+    void nonFiniteNumbersAreRefusedNamingTheKey() {
+        TrainJobConfig lr = valid();
+        lr.lr = Double.POSITIVE_INFINITY;
+        assertTrue(refusal(lr).startsWith("training setting 'lr' = Infinity is invalid"), refusal(lr));
+        TrainJobConfig momentum = valid();
+        momentum.momentum = Double.NaN;
+        assertTrue(refusal(momentum).startsWith("training setting 'momentum' = NaN is invalid"), refusal(momentum));
+        TrainJobConfig std = valid();
+        std.mean = new float[] {0.3f};
+        std.std = new float[] {0f};
+        assertTrue(refusal(std).contains("'mean/std'") && refusal(std).contains("std > 0"), refusal(std));
+        TrainJobConfig temperature = valid();
+        temperature.model = "char-lstm";
+        temperature.format = "text";
+        temperature.temperature = Double.POSITIVE_INFINITY;
+        assertTrue(refusal(temperature).contains("'temperature' = Infinity"), refusal(temperature));
+    }
+
+    @Test
+    void nesterovNeedsSgdWithMomentumAsInPyTorch() {
+        TrainJobConfig adamw = valid();
+        adamw.nesterov = true;
+        adamw.validate();
+        adamw.optimizer = "adamw";
+        assertTrue(refusal(adamw).contains("'nesterov' = true"), refusal(adamw));
+        TrainJobConfig noMomentum = valid();
+        noMomentum.nesterov = true;
+        noMomentum.momentum = 0;
+        assertTrue(refusal(noMomentum).contains("momentum > 0"), refusal(noMomentum));
+    }
 }

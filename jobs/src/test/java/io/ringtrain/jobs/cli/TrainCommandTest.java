@@ -1,0 +1,266 @@
+package io.ringtrain.jobs.cli;
+
+import io.ringtrain.jobs.testing.TestData;
+import io.ringtrain.jobs.train.TrainJobConfig;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The train command line without Spark: bad settings and bad flag values fail with one line and
+ * exit code 2 before Spark starts and before the run folder exists; every config key has a flag.
+ */
+class TrainCommandTest {
+    @TempDir
+    Path tmp;
+
+    private String[] train(String... extra) {
+        List<String> args = new ArrayList<>(List.of("train", "--data", TestData.bundledSample().toString(), "--run-dir", tmp.resolve("run").toString()));
+        args.addAll(List.of(extra));
+        return args.toArray(new String[0]);
+    }
+
+    @Test
+    void anUnknownModelFailsWithOneLineAndExitTwoBeforeSparkOrTheRunFolder() {
+        Result r = run(train("--model", "resnet50"));
+
+        assertEquals(2, r.code, r.err);
+        assertEquals(1, r.err.lines().count(), "one line:\n" + r.err);
+        assertTrue(r.err.startsWith("ringtrain train: unknown model 'resnet50'"), r.err);
+        assertNothingStarted();
+    }
+
+    @Test
+    void nonFiniteOptimizerSettingsAreRefusedNamingTheSetting() {
+        for (String[] bad : new String[][] {{"--lr", "Infinity"}, {"--momentum", "NaN"}, {"--weight-decay", "-1"}, {"--clip-grad-norm", "Infinity"}}) {
+            Result r = run(train(bad));
+            String key = bad[0].equals("--lr") ? "'lr'" : bad[0].equals("--momentum") ? "'momentum'" : bad[0].equals("--weight-decay") ? "'weightDecay'" : "'clipGradNorm'";
+            assertEquals(2, r.code, String.join(" ", bad) + ": " + r.err);
+            assertEquals(1, r.err.lines().count(), r.err);
+            assertTrue(r.err.contains(key + " = " + bad[1]), r.err);
+        }
+        assertNothingStarted();
+    }
+
+    @Test
+    void aFlagValueThatDoesNotParseIsOneLinePointingAtHelpNotTheUsageText() {
+        Result r = run(train("--lr", "nan"));
+
+        assertEquals(2, r.code);
+        assertEquals(1, r.err.lines().count(), r.err);
+        assertTrue(r.err.contains("--lr") && r.err.contains("'nan'") && r.err.contains("see 'ringtrain train --help'"), r.err);
+        assertFalse(r.err.contains("Usage:"), r.err);
+    }
+
+    @Test
+    void aMistypedFlagIsNamedWithSuggestions() {
+        Result r = run(train("--learning-rate", "0.1"));
+
+        assertEquals(2, r.code);
+        assertTrue(r.err.startsWith("ringtrain train: Unknown option") && r.err.contains("'--learning-rate'"), r.err);
+        assertFalse(r.err.contains("Usage:"), r.err);
+    }
+
+    @Test
+    void aMissingDataFolderIsRefusedBeforeSparkStarts() {
+        String missing = tmp.resolve("no-such-data").toString();
+        Result r = run("train", "--data", missing, "--run-dir", tmp.resolve("run").toString());
+
+        assertEquals(2, r.code);
+        assertTrue(r.err.contains("--data " + missing + " does not exist"), r.err);
+        assertNothingStarted();
+    }
+
+    @Test
+    void moreReplicasThanCoresWithoutAMasterIsRefusedButANamedMasterIsTheUsersChoice() {
+        TrainJobConfig c = new TrainJobConfig();
+        c.data = TestData.bundledSample().toString();
+        c.replicas = 4;
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainCommand.checkBeforeSpark(c, null, new Configuration(), 2));
+        assertTrue(e.getMessage().contains("--replicas 4") && e.getMessage().contains("2 cores") && e.getMessage().contains("pass --master"), e.getMessage());
+        TrainCommand.checkBeforeSpark(c, "local[4]", new Configuration(), 2);
+        TrainCommand.checkBeforeSpark(c, null, new Configuration(), 4);
+    }
+
+    @Test
+    void theTraceIsPrintedOnlyWithVerbose() {
+        Result quiet = run(train("--model", "resnet50"));
+        Result verbose = run(train("--model", "resnet50", "--verbose"));
+
+        assertFalse(quiet.err.contains("\tat "), quiet.err);
+        assertEquals(2, verbose.code);
+        assertTrue(verbose.err.startsWith("ringtrain train: unknown model 'resnet50'") && verbose.err.contains("\tat io.ringtrain."), verbose.err);
+    }
+
+    @Test
+    void anErrorThrownByACommandIsOneLineWithExitCodeOne() {
+        @Command(name = "boom")
+        class Boom implements Callable<Integer> {
+            @Override
+            public Integer call() {
+                throw new OutOfMemoryError("Java heap space");
+            }
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cli = Failures.handledBy(new CommandLine(new Boom()));
+        cli.setErr(new PrintWriter(err, true));
+
+        assertEquals(1, cli.execute());
+        assertEquals("boom: OutOfMemoryError: Java heap space (--verbose shows the stack trace)", err.toString().strip());
+    }
+
+    @Test
+    void aConfigFileWithABadValueIsNamed() throws Exception {
+        Path config = Files.writeString(tmp.resolve("train.yaml"), "lr: fast\n");
+        Result r = run(train("--config", config.toString()));
+
+        assertEquals(2, r.code);
+        assertEquals(1, r.err.lines().count(), r.err);
+        assertTrue(r.err.contains("config file " + config + " is invalid"), r.err);
+    }
+
+    /** Each public field of TrainJobConfig, the config file's keys, has the flag --key-in-kebab-case. */
+    @Test
+    void everyConfigKeyHasAFlag() {
+        CommandLine.Model.CommandSpec spec = RingtrainCli.commandLine().getSubcommands().get("train").getCommandSpec();
+        List<String> missing = new ArrayList<>();
+        for (Field f : TrainJobConfig.class.getFields()) {
+            if (Modifier.isStatic(f.getModifiers())) continue;
+            String flag = "--" + f.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+            if (spec.findOption(flag) == null) missing.add(flag);
+        }
+        assertEquals(List.of(), missing);
+    }
+
+    @Test
+    void theFlagsAddedForParitySetTheirKeys() {
+        TrainCommand command = new TrainCommand();
+        new CommandLine(command).parseArgs("--nesterov", "--input-shape", "3,32,32", "--mean", "0.5,0.4,0.3", "--std", "0.2,0.2,0.2",
+                "--image-column", "png", "--label-column", "y", "--initial-weights", "w.safetensors", "--keep-checkpoints", "5",
+                "--collective-timeout-seconds", "30", "--lr", "0.1", "--class-names", "tshirt,trouser");
+        TrainJobConfig c = command.toConfig();
+
+        assertTrue(c.nesterov);
+        assertArrayEquals(new int[] {3, 32, 32}, c.inputShape);
+        assertArrayEquals(new float[] {0.5f, 0.4f, 0.3f}, c.mean);
+        assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f}, c.std);
+        assertEquals("png", c.imageColumn);
+        assertEquals("y", c.labelColumn);
+        assertEquals("w.safetensors", c.initialWeights);
+        assertEquals(5, c.keepCheckpoints);
+        assertEquals(30, c.collectiveTimeoutSeconds);
+        assertEquals(0.1, c.lr);
+        assertEquals(java.util.List.of("tshirt", "trouser"), c.classNames);
+    }
+
+    @Test
+    void withoutFlagsTheConfigFileStays() throws Exception {
+        Path config = Files.writeString(tmp.resolve("train.json"), "{\"lr\": 0.2, \"nesterov\": true, \"inputShape\": [3, 32, 32]}");
+        TrainCommand command = new TrainCommand();
+        new CommandLine(command).parseArgs("--config", config.toString());
+        TrainJobConfig c = command.toConfig();
+
+        assertEquals(0.2, c.lr);
+        assertTrue(c.nesterov);
+        assertArrayEquals(new int[] {3, 32, 32}, c.inputShape);
+    }
+
+    @Test
+    void helpListsTheFlagsInSections() {
+        Result r = run("train", "--help");
+
+        assertEquals(0, r.code);
+        int training = r.out.indexOf("Training:"), optimizer = r.out.indexOf("Optimizer:"), data = r.out.indexOf("Data:");
+        int text = r.out.indexOf("Text models");
+        assertTrue(training >= 0 && optimizer > training && data > optimizer && text > data, r.out);
+        assertTrue(r.out.indexOf("--momentum") > optimizer && r.out.indexOf("--momentum") < data, r.out);
+        assertTrue(r.out.indexOf("--seq-len") > text, r.out);
+    }
+
+    @Test
+    void oldFlagNamesStillWorkButAreHiddenAndClashWithTheNewOnes() {
+        assertFalse(run("generate", "--help").out.contains("--length"));
+        assertTrue(run("generate", "--help").out.contains("--sample-length"));
+        assertFalse(run("augment-preview", "--help").out.contains("--spec"));
+        assertTrue(run("augment-preview", "--help").out.contains("--augment"));
+
+        Result both = run("generate", "--run-dir", tmp.toString(), "--length", "5", "--sample-length", "6");
+        assertEquals(2, both.code);
+        assertTrue(both.err.contains("--length is the old name of --sample-length"), both.err);
+    }
+
+    @Test
+    void withoutATestSetNoAccuracyIsPrintedInsteadOfNaN() {
+        TrainJobConfig c = new TrainJobConfig();
+        String none = TrainCommand.result(c, new io.ringtrain.jobs.train.TrainJob.Summary("{\"optimizer_steps\": 4}", "runs/x", 1));
+        String measured = TrainCommand.result(c, new io.ringtrain.jobs.train.TrainJob.Summary("{\"test_accuracy\": 0.8125}", "runs/x", 1));
+
+        assertFalse(none.contains("NaN"), none);
+        assertTrue(none.startsWith("test accuracy: none (no test set; pass --test-data"), none);
+        assertTrue(measured.startsWith("test accuracy: 81.25%"), measured);
+    }
+
+    @Test
+    void retrainTakesTheSharedTrainingFlagsAsOneHelpSection() {
+        RetrainCommand retrain = new RetrainCommand();
+        new CommandLine(retrain).parseArgs("--dataset", "d", "--holdout", "h", "--registry", "r", "--epochs", "2", "--lr", "0.01");
+
+        assertEquals(2, retrain.training.toConfig().epochs);
+        assertEquals(0.01, retrain.training.toConfig().lr);
+        assertTrue(run("retrain", "--help").out.contains("Training:"));
+    }
+
+    @Test
+    void theOtherCommandsRefuseBadNumbersAndDatesBeforeSpark() {
+        String[][] cases = {
+                {"generate", "--run-dir", tmp.toString(), "--temperature", "NaN"},
+                {"generate", "--run-dir", tmp.toString(), "--sample-length", "-1"},
+                {"evaluate", "--run-dir", tmp.toString(), "--data", tmp.toString(), "--batch-size", "0"},
+                {"predict", "--run-dir", tmp.toString(), "--data", tmp.toString(), "--out", tmp.resolve("p").toString(), "--batch-size", "0"},
+                {"example-data", "--out", tmp.resolve("ex").toString(), "--first-day", "March 1st"}};
+        String[] named = {"--temperature NaN", "--sample-length -1", "--batch-size 0", "--batch-size 0", "--first-day March 1st"};
+        for (int i = 0; i < cases.length; i++) {
+            Result r = run(cases[i]);
+            assertEquals(2, r.code, String.join(" ", cases[i]) + ": " + r.err);
+            assertEquals(1, r.err.lines().count(), r.err);
+            assertTrue(r.err.contains(named[i]), r.err);
+        }
+        assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "Spark was not started");
+    }
+
+    private void assertNothingStarted() {
+        assertFalse(Files.exists(tmp.resolve("run")), "no run folder (no config.json, no metrics.jsonl) for a refused run");
+        assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "Spark was not started");
+    }
+
+    private record Result(int code, String out, String err) {}
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter(), err = new StringWriter();
+        CommandLine cli = RingtrainCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+}
