@@ -191,6 +191,7 @@ final class TrainCommand implements Callable<Integer> {
         String master = training != null ? training.master : null;
         checkBeforeSpark(c, master, DataPaths.beforeSpark(), Runtime.getRuntime().availableProcessors());
         RunLog.attach(c.runDir); // kept until the JVM exits: Spark logs its shutdown too
+        System.out.println("starting Spark" + (master != null ? " (" + master + ")" : "") + "…"); // a few seconds pass before the job's first phase line
         SparkSession spark = SparkSessions.getOrCreate("ringtrain train", master, c.replicas);
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
         System.out.print(result(c, summary));
