@@ -41,7 +41,7 @@ class TrainCommandTest {
 
     @Test
     void anUnknownModelFailsWithOneLineAndExitTwoBeforeSparkOrTheRunFolder() {
-        Result r = run(train("--model", "resnet50"));
+        CliRun r = run(train("--model", "resnet50"));
 
         assertEquals(2, r.code, r.err);
         assertEquals(1, r.err.lines().count(), "one line:\n" + r.err);
@@ -52,7 +52,7 @@ class TrainCommandTest {
     @Test
     void nonFiniteOptimizerSettingsAreRefusedNamingTheSetting() {
         for (String[] bad : new String[][] {{"--lr", "Infinity"}, {"--momentum", "NaN"}, {"--weight-decay", "-1"}, {"--clip-grad-norm", "Infinity"}}) {
-            Result r = run(train(bad));
+            CliRun r = run(train(bad));
             String key = bad[0].equals("--lr") ? "'lr'" : bad[0].equals("--momentum") ? "'momentum'" : bad[0].equals("--weight-decay") ? "'weightDecay'" : "'clipGradNorm'";
             assertEquals(2, r.code, String.join(" ", bad) + ": " + r.err);
             assertEquals(1, r.err.lines().count(), r.err);
@@ -63,7 +63,7 @@ class TrainCommandTest {
 
     @Test
     void aFlagValueThatDoesNotParseIsOneLinePointingAtHelpNotTheUsageText() {
-        Result r = run(train("--lr", "nan"));
+        CliRun r = run(train("--lr", "nan"));
 
         assertEquals(2, r.code);
         assertEquals(1, r.err.lines().count(), r.err);
@@ -73,7 +73,7 @@ class TrainCommandTest {
 
     @Test
     void aMistypedFlagIsNamedWithSuggestions() {
-        Result r = run(train("--learning-rate", "0.1"));
+        CliRun r = run(train("--learning-rate", "0.1"));
 
         assertEquals(2, r.code);
         assertTrue(r.err.startsWith("ringtrain train: Unknown option") && r.err.contains("'--learning-rate'"), r.err);
@@ -83,7 +83,7 @@ class TrainCommandTest {
     @Test
     void aMissingDataFolderIsRefusedBeforeSparkStarts() {
         String missing = tmp.resolve("no-such-data").toString();
-        Result r = run("train", "--data", missing, "--run-dir", tmp.resolve("run").toString());
+        CliRun r = run("train", "--data", missing, "--run-dir", tmp.resolve("run").toString());
 
         assertEquals(2, r.code);
         assertTrue(r.err.contains("--data " + missing + " does not exist"), r.err);
@@ -104,8 +104,8 @@ class TrainCommandTest {
 
     @Test
     void theTraceIsPrintedOnlyWithVerbose() {
-        Result quiet = run(train("--model", "resnet50"));
-        Result verbose = run(train("--model", "resnet50", "--verbose"));
+        CliRun quiet = run(train("--model", "resnet50"));
+        CliRun verbose = run(train("--model", "resnet50", "--verbose"));
 
         assertFalse(quiet.err.contains("\tat "), quiet.err);
         assertEquals(2, verbose.code);
@@ -132,7 +132,7 @@ class TrainCommandTest {
     @Test
     void aConfigFileWithABadValueIsNamed() throws Exception {
         Path config = Files.writeString(tmp.resolve("train.yaml"), "lr: fast\n");
-        Result r = run(train("--config", config.toString()));
+        CliRun r = run(train("--config", config.toString()));
 
         assertEquals(2, r.code);
         assertEquals(1, r.err.lines().count(), r.err);
@@ -187,7 +187,7 @@ class TrainCommandTest {
 
     @Test
     void helpListsTheFlagsInSections() {
-        Result r = run("train", "--help");
+        CliRun r = run("train", "--help");
 
         assertEquals(0, r.code);
         int training = r.out.indexOf("Training:"), optimizer = r.out.indexOf("Optimizer:"), data = r.out.indexOf("Data:");
@@ -204,7 +204,7 @@ class TrainCommandTest {
         assertFalse(run("augment-preview", "--help").out.contains("--spec"));
         assertTrue(run("augment-preview", "--help").out.contains("--augment"));
 
-        Result both = run("generate", "--run-dir", tmp.toString(), "--length", "5", "--sample-length", "6");
+        CliRun both = run("generate", "--run-dir", tmp.toString(), "--length", "5", "--sample-length", "6");
         assertEquals(2, both.code);
         assertTrue(both.err.contains("--length is the old name of --sample-length"), both.err);
     }
@@ -240,7 +240,7 @@ class TrainCommandTest {
                 {"example-data", "--out", tmp.resolve("ex").toString(), "--first-day", "March 1st"}};
         String[] named = {"--temperature NaN", "--sample-length -1", "--batch-size 0", "--batch-size 0", "--first-day March 1st"};
         for (int i = 0; i < cases.length; i++) {
-            Result r = run(cases[i]);
+            CliRun r = run(cases[i]);
             assertEquals(2, r.code, String.join(" ", cases[i]) + ": " + r.err);
             assertEquals(1, r.err.lines().count(), r.err);
             assertTrue(r.err.contains(named[i]), r.err);
@@ -253,14 +253,7 @@ class TrainCommandTest {
         assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "Spark was not started");
     }
 
-    private record Result(int code, String out, String err) {}
-
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter(), err = new StringWriter();
-        CommandLine cli = RingtrainCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        return new Result(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 }

@@ -15,7 +15,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The work EvaluateJob ships to every partition, without Spark. */
 class EvaluateJobTest {
@@ -25,11 +24,7 @@ class EvaluateJobTest {
     void theTaskClosureHoldsTheBroadcastHandleNotTheWeights() {
         FlatMapFunction<Iterator<Row>, ConfusionCounts> task = EvaluateJob.partitionCounts(new LocalBroadcast<>(MODEL), 64);
 
-        int size = LocalBroadcast.serializedSize(task);
-
-        int weights = MODEL.safetensorsBytes().length;
-        assertTrue(weights > 100_000, "the test needs weights far larger than a closure, has " + weights + " bytes");
-        assertTrue(size < 10_000, "the serialized task closure has " + size + " bytes; the weights (" + weights + " bytes) must travel as a broadcast");
+        LocalBroadcast.assertShipsOnlyTheHandle(task, MODEL);
     }
 
     @Test

@@ -27,6 +27,18 @@ public final class LocalBroadcast<T> extends Broadcast<T> {
     @Override
     public void doDestroy(boolean blocking) {}
 
+    /**
+     * Asserts that a task closure built around a {@code LocalBroadcast} of {@code model} leaves the
+     * weights out of its serialized form: the closure stays under 10 kB while the weights are over 100 kB.
+     */
+    public static void assertShipsOnlyTheHandle(Object closure, io.ringtrain.jobs.models.SavedModel model) {
+        int size = serializedSize(closure);
+        int weights = model.safetensorsBytes().length;
+        org.junit.jupiter.api.Assertions.assertTrue(weights > 100_000, "the test needs weights far larger than a closure, has " + weights + " bytes");
+        org.junit.jupiter.api.Assertions.assertTrue(size < 10_000,
+                "the serialized task closure has " + size + " bytes; the weights (" + weights + " bytes) must travel as a broadcast");
+    }
+
     /** The Java-serialized size of {@code closure}: what Spark ships in every task binary. */
     public static int serializedSize(Object closure) {
         var bytes = new java.io.ByteArrayOutputStream();
