@@ -19,12 +19,12 @@ class EvaluatePredictCommandTest {
     void helpOfEachSubCommandExitsZeroAndListsItsOptions() {
         for (String command : new String[] {"evaluate", "predict"}) {
             CliRun r = run(command, "--help");
-            assertEquals(0, r.code, command + " --help");
+            assertEquals(0, r.code(), command + " --help");
             for (String option : new String[] {"--run-dir", "--weights", "--model", "--data", "--format", "--master"}) {
-                assertTrue(r.out.contains(option), command + " --help lists " + option + ":\n" + r.out);
+                assertTrue(r.out().contains(option), command + " --help lists " + option + ":\n" + r.out());
             }
         }
-        assertTrue(run("predict", "--help").out.contains("--out"));
+        assertTrue(run("predict", "--help").out().contains("--out"));
     }
 
     @Test
@@ -35,8 +35,8 @@ class EvaluatePredictCommandTest {
                 {"evaluate", "--run-dir", runDir.toString(), "--data", missing},
                 {"predict", "--run-dir", runDir.toString(), "--data", missing, "--out", tmp.resolve("p.parquet").toString()}}) {
             CliRun r = run(args);
-            assertNotEquals(0, r.code, String.join(" ", args));
-            assertTrue(r.err.contains(missing) && r.err.contains("does not exist"), r.err);
+            assertNotEquals(0, r.code(), String.join(" ", args));
+            assertTrue(r.err().contains(missing) && r.err().contains("does not exist"), r.err());
         }
     }
 
@@ -44,19 +44,19 @@ class EvaluatePredictCommandTest {
     void aMissingRunFolderOrNoModelAtAllIsNamed() {
         String missing = tmp.resolve("no-run").toString();
         CliRun r = run("evaluate", "--run-dir", missing, "--data", tmp.toString());
-        assertNotEquals(0, r.code);
-        assertTrue(r.err.contains("--run-dir " + missing), r.err);
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--run-dir " + missing), r.err());
 
         CliRun none = run("predict", "--data", tmp.toString(), "--out", tmp.resolve("o").toString());
-        assertNotEquals(0, none.code);
-        assertTrue(none.err.contains("--run-dir") && none.err.contains("--weights"), none.err);
+        assertNotEquals(0, none.code());
+        assertTrue(none.err().contains("--run-dir") && none.err().contains("--weights"), none.err());
     }
 
     @Test
     void aMissingRequiredOptionIsAUsageError() {
         CliRun r = run("predict", "--run-dir", tmp.toString());
-        assertEquals(2, r.code);
-        assertTrue(r.err.contains("--data") && r.err.contains("--out"), r.err);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--data") && r.err().contains("--out"), r.err());
     }
 
     private static CliRun run(String... args) {

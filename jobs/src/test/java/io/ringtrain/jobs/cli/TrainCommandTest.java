@@ -43,9 +43,9 @@ class TrainCommandTest {
     void anUnknownModelFailsWithOneLineAndExitTwoBeforeSparkOrTheRunFolder() {
         CliRun r = run(train("--model", "resnet50"));
 
-        assertEquals(2, r.code, r.err);
-        assertEquals(1, r.err.lines().count(), "one line:\n" + r.err);
-        assertTrue(r.err.startsWith("ringtrain train: unknown model 'resnet50'"), r.err);
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
+        assertTrue(r.err().startsWith("ringtrain train: unknown model 'resnet50'"), r.err());
         assertNothingStarted();
     }
 
@@ -54,9 +54,9 @@ class TrainCommandTest {
         for (String[] bad : new String[][] {{"--lr", "Infinity"}, {"--momentum", "NaN"}, {"--weight-decay", "-1"}, {"--clip-grad-norm", "Infinity"}}) {
             CliRun r = run(train(bad));
             String key = bad[0].equals("--lr") ? "'lr'" : bad[0].equals("--momentum") ? "'momentum'" : bad[0].equals("--weight-decay") ? "'weightDecay'" : "'clipGradNorm'";
-            assertEquals(2, r.code, String.join(" ", bad) + ": " + r.err);
-            assertEquals(1, r.err.lines().count(), r.err);
-            assertTrue(r.err.contains(key + " = " + bad[1]), r.err);
+            assertEquals(2, r.code(), String.join(" ", bad) + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains(key + " = " + bad[1]), r.err());
         }
         assertNothingStarted();
     }
@@ -65,19 +65,19 @@ class TrainCommandTest {
     void aFlagValueThatDoesNotParseIsOneLinePointingAtHelpNotTheUsageText() {
         CliRun r = run(train("--lr", "nan"));
 
-        assertEquals(2, r.code);
-        assertEquals(1, r.err.lines().count(), r.err);
-        assertTrue(r.err.contains("--lr") && r.err.contains("'nan'") && r.err.contains("see 'ringtrain train --help'"), r.err);
-        assertFalse(r.err.contains("Usage:"), r.err);
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("--lr") && r.err().contains("'nan'") && r.err().contains("see 'ringtrain train --help'"), r.err());
+        assertFalse(r.err().contains("Usage:"), r.err());
     }
 
     @Test
     void aMistypedFlagIsNamedWithSuggestions() {
         CliRun r = run(train("--learning-rate", "0.1"));
 
-        assertEquals(2, r.code);
-        assertTrue(r.err.startsWith("ringtrain train: Unknown option") && r.err.contains("'--learning-rate'"), r.err);
-        assertFalse(r.err.contains("Usage:"), r.err);
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("ringtrain train: Unknown option") && r.err().contains("'--learning-rate'"), r.err());
+        assertFalse(r.err().contains("Usage:"), r.err());
     }
 
     @Test
@@ -85,8 +85,8 @@ class TrainCommandTest {
         String missing = tmp.resolve("no-such-data").toString();
         CliRun r = run("train", "--data", missing, "--run-dir", tmp.resolve("run").toString());
 
-        assertEquals(2, r.code);
-        assertTrue(r.err.contains("--data " + missing + " does not exist"), r.err);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--data " + missing + " does not exist"), r.err());
         assertNothingStarted();
     }
 
@@ -107,9 +107,9 @@ class TrainCommandTest {
         CliRun quiet = run(train("--model", "resnet50"));
         CliRun verbose = run(train("--model", "resnet50", "--verbose"));
 
-        assertFalse(quiet.err.contains("\tat "), quiet.err);
-        assertEquals(2, verbose.code);
-        assertTrue(verbose.err.startsWith("ringtrain train: unknown model 'resnet50'") && verbose.err.contains("\tat io.ringtrain."), verbose.err);
+        assertFalse(quiet.err().contains("\tat "), quiet.err());
+        assertEquals(2, verbose.code());
+        assertTrue(verbose.err().startsWith("ringtrain train: unknown model 'resnet50'") && verbose.err().contains("\tat io.ringtrain."), verbose.err());
     }
 
     @Test
@@ -134,9 +134,9 @@ class TrainCommandTest {
         Path config = Files.writeString(tmp.resolve("train.yaml"), "lr: fast\n");
         CliRun r = run(train("--config", config.toString()));
 
-        assertEquals(2, r.code);
-        assertEquals(1, r.err.lines().count(), r.err);
-        assertTrue(r.err.contains("config file " + config + " is invalid"), r.err);
+        assertEquals(2, r.code());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("config file " + config + " is invalid"), r.err());
     }
 
     /** Each public field of TrainJobConfig, the config file's keys, has the flag --key-in-kebab-case. */
@@ -189,24 +189,24 @@ class TrainCommandTest {
     void helpListsTheFlagsInSections() {
         CliRun r = run("train", "--help");
 
-        assertEquals(0, r.code);
-        int training = r.out.indexOf("Training:"), optimizer = r.out.indexOf("Optimizer:"), data = r.out.indexOf("Data:");
-        int text = r.out.indexOf("Text models");
-        assertTrue(training >= 0 && optimizer > training && data > optimizer && text > data, r.out);
-        assertTrue(r.out.indexOf("--momentum") > optimizer && r.out.indexOf("--momentum") < data, r.out);
-        assertTrue(r.out.indexOf("--seq-len") > text, r.out);
+        assertEquals(0, r.code());
+        int training = r.out().indexOf("Training:"), optimizer = r.out().indexOf("Optimizer:"), data = r.out().indexOf("Data:");
+        int text = r.out().indexOf("Text models");
+        assertTrue(training >= 0 && optimizer > training && data > optimizer && text > data, r.out());
+        assertTrue(r.out().indexOf("--momentum") > optimizer && r.out().indexOf("--momentum") < data, r.out());
+        assertTrue(r.out().indexOf("--seq-len") > text, r.out());
     }
 
     @Test
     void oldFlagNamesStillWorkButAreHiddenAndClashWithTheNewOnes() {
-        assertFalse(run("generate", "--help").out.contains("--length"));
-        assertTrue(run("generate", "--help").out.contains("--sample-length"));
-        assertFalse(run("augment-preview", "--help").out.contains("--spec"));
-        assertTrue(run("augment-preview", "--help").out.contains("--augment"));
+        assertFalse(run("generate", "--help").out().contains("--length"));
+        assertTrue(run("generate", "--help").out().contains("--sample-length"));
+        assertFalse(run("augment-preview", "--help").out().contains("--spec"));
+        assertTrue(run("augment-preview", "--help").out().contains("--augment"));
 
         CliRun both = run("generate", "--run-dir", tmp.toString(), "--length", "5", "--sample-length", "6");
-        assertEquals(2, both.code);
-        assertTrue(both.err.contains("--length is the old name of --sample-length"), both.err);
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("--length is the old name of --sample-length"), both.err());
     }
 
     @Test
@@ -227,7 +227,7 @@ class TrainCommandTest {
 
         assertEquals(2, retrain.training.toConfig().epochs);
         assertEquals(0.01, retrain.training.toConfig().lr);
-        assertTrue(run("retrain", "--help").out.contains("Training:"));
+        assertTrue(run("retrain", "--help").out().contains("Training:"));
     }
 
     @Test
@@ -241,9 +241,9 @@ class TrainCommandTest {
         String[] named = {"--temperature NaN", "--sample-length -1", "--batch-size 0", "--batch-size 0", "--first-day March 1st"};
         for (int i = 0; i < cases.length; i++) {
             CliRun r = run(cases[i]);
-            assertEquals(2, r.code, String.join(" ", cases[i]) + ": " + r.err);
-            assertEquals(1, r.err.lines().count(), r.err);
-            assertTrue(r.err.contains(named[i]), r.err);
+            assertEquals(2, r.code(), String.join(" ", cases[i]) + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().contains(named[i]), r.err());
         }
         assertTrue(SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty(), "Spark was not started");
     }
