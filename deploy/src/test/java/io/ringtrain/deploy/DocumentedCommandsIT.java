@@ -161,16 +161,16 @@ class DocumentedCommandsIT {
         Files.writeString(work.resolve("bad-spec.yaml"), "transforms:\n  - {type: horizontal_flop}\n");
         Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g");
         Map<String, String> cases = new LinkedHashMap<>();
-        cases.put("deploy/bin/ringtrain-local train --model resnet50 --run-dir runs/bad", "resnet50");
-        cases.put("deploy/bin/ringtrain-local train --lr nan --run-dir runs/bad", "--lr");
-        cases.put("deploy/bin/ringtrain-local train --lr Infinity --run-dir runs/bad", "--lr");
-        cases.put("deploy/bin/ringtrain-local train --momentum NaN --run-dir runs/bad", "--momentum");
-        cases.put("deploy/bin/ringtrain-local train --config missing.yaml --run-dir runs/bad", "missing.yaml");
-        cases.put("deploy/bin/ringtrain-local train --config typo.yaml --run-dir runs/bad", "epochz");
-        cases.put("deploy/bin/ringtrain-local train --augment bad-spec.yaml --run-dir runs/bad", "horizontal_flop");
+        cases.put("deploy/bin/ringtrain-local train --model resnet50 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet50");
+        cases.put("deploy/bin/ringtrain-local train --lr nan --data data/fashion-mnist-sample --run-dir runs/bad", "--lr");
+        cases.put("deploy/bin/ringtrain-local train --lr Infinity --data data/fashion-mnist-sample --run-dir runs/bad", "--lr");
+        cases.put("deploy/bin/ringtrain-local train --momentum NaN --data data/fashion-mnist-sample --run-dir runs/bad", "--momentum");
+        cases.put("deploy/bin/ringtrain-local train --config missing.yaml --data data/fashion-mnist-sample --run-dir runs/bad", "missing.yaml");
+        cases.put("deploy/bin/ringtrain-local train --config typo.yaml --data data/fashion-mnist-sample --run-dir runs/bad", "epochz");
+        cases.put("deploy/bin/ringtrain-local train --augment bad-spec.yaml --data data/fashion-mnist-sample --run-dir runs/bad", "horizontal_flop");
         cases.put("deploy/bin/ringtrain-local augment-preview --data data/fashion-mnist-sample/train-images-idx3-ubyte.gz --spec bad-spec.yaml --out p.png", "horizontal_flop");
         cases.put("deploy/bin/ringtrain-local predict --run-dir runs/none --data data/fashion-mnist-sample --out p.csv", "runs/none");
-        cases.put("deploy/bin/ringtrain --master local[1] -- train --model resnet50 --run-dir runs/bad", "resnet50");
+        cases.put("deploy/bin/ringtrain --master local[1] -- train --model resnet50 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet50");
         for (var c : cases.entrySet()) {
             Result r = bash(c.getKey(), work, env, 300);
             List<String> lines = r.userLines();
