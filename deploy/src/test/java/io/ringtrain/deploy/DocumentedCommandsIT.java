@@ -162,9 +162,9 @@ class DocumentedCommandsIT {
         Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g");
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("deploy/bin/ringtrain-local train --model resnet50 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet50");
-        cases.put("deploy/bin/ringtrain-local train --lr nan --data data/fashion-mnist-sample --run-dir runs/bad", "--lr");
-        cases.put("deploy/bin/ringtrain-local train --lr Infinity --data data/fashion-mnist-sample --run-dir runs/bad", "--lr");
-        cases.put("deploy/bin/ringtrain-local train --momentum NaN --data data/fashion-mnist-sample --run-dir runs/bad", "--momentum");
+        cases.put("deploy/bin/ringtrain-local train --lr nan --data data/fashion-mnist-sample --run-dir runs/bad", "lr");
+        cases.put("deploy/bin/ringtrain-local train --lr Infinity --data data/fashion-mnist-sample --run-dir runs/bad", "lr");
+        cases.put("deploy/bin/ringtrain-local train --momentum NaN --data data/fashion-mnist-sample --run-dir runs/bad", "momentum");
         cases.put("deploy/bin/ringtrain-local train --config missing.yaml --data data/fashion-mnist-sample --run-dir runs/bad", "missing.yaml");
         cases.put("deploy/bin/ringtrain-local train --config typo.yaml --data data/fashion-mnist-sample --run-dir runs/bad", "epochz");
         cases.put("deploy/bin/ringtrain-local train --augment bad-spec.yaml --data data/fashion-mnist-sample --run-dir runs/bad", "horizontal_flop");
