@@ -217,6 +217,7 @@ final class TrainCommand implements Callable<Integer> {
         DataPaths.requireExists(c.data, "--data", conf);
         if (c.testData != null) DataPaths.requireExists(c.testData, "--test-data", conf);
         if (c.initialWeights != null) DataPaths.requireExists(c.initialWeights, "--initial-weights", conf);
+        TrainJob.readAugmentSpec(conf, c.augment);
         SparkSessions.requireLocalCores(master, c.replicas, cores);
     }
 }

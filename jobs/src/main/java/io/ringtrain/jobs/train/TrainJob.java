@@ -387,11 +387,19 @@ public final class TrainJob {
     }
 
     static String readAugmentSpec(SparkSession spark, String spec) {
+        return readAugmentSpec(spark.sparkContext().hadoopConfiguration(), spec);
+    }
+
+    /**
+     * The augmentation spec's text ({@code spec} is a file, local or Hadoop URI, or the spec itself),
+     * checked for training: a bad spec fails here, with one line naming the item, before any data is read.
+     */
+    public static String readAugmentSpec(org.apache.hadoop.conf.Configuration hadoop, String spec) {
         if (spec == null || spec.isBlank()) return null;
         String text = spec;
         if (!spec.trim().startsWith("[") && !spec.trim().startsWith("{") && !spec.contains("\n")) {
             org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(spec); // spec text is no URI: only a file name is parsed as one
-            try (var in = p.getFileSystem(spark.sparkContext().hadoopConfiguration()).open(p)) {
+            try (var in = p.getFileSystem(hadoop).open(p)) {
                 text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot read the augmentation spec " + spec + ": " + e.getMessage(), e);

@@ -50,6 +50,18 @@ class TrainCommandTest {
     }
 
     @Test
+    void aBadAugmentationSpecFailsWithOneLineBeforeSparkOrTheRunFolder() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("bad-spec.yaml"), "transforms:\n  - {type: horizontal_flop}\n");
+        CliRun r = run(train("--augment", spec.toString()));
+
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
+        assertTrue(r.err().contains("horizontal_flop"), r.err());
+        assertFalse(r.out().contains("starting Spark"), "refused before Spark starts: " + r.out());
+        assertNothingStarted();
+    }
+
+    @Test
     void nonFiniteOptimizerSettingsAreRefusedNamingTheSetting() {
         for (String[] bad : new String[][] {{"--lr", "Infinity"}, {"--momentum", "NaN"}, {"--weight-decay", "-1"}, {"--clip-grad-norm", "Infinity"}}) {
             CliRun r = run(train(bad));

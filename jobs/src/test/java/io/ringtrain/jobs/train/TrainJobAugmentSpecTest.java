@@ -12,13 +12,13 @@ class TrainJobAugmentSpecTest {
     void aNormalizeStepIsRefusedSoNormalisationCannotBeAppliedTwice() {
         // the job's own normalisation (mean/std) is applied to every split; this step would come on top, to training data only
         String spec = "[{\"type\": \"horizontal_flip\"}, {\"type\": \"normalize\", \"mean\": [0.286], \"std\": [0.353]}]";
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainJob.readAugmentSpec(null, spec));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainJob.readAugmentSpec(new org.apache.hadoop.conf.Configuration(), spec));
         assertTrue(e.getMessage().contains("transforms[1] (normalize)") && e.getMessage().contains("'mean' and 'std'"), e.getMessage());
     }
 
     @Test
     void aSpecWithoutNormalizeIsPassedOnAsWritten() {
         String spec = "[{\"type\": \"horizontal_flip\"}]";
-        assertEquals(spec, TrainJob.readAugmentSpec(null, spec));
+        assertEquals(spec, TrainJob.readAugmentSpec(new org.apache.hadoop.conf.Configuration(), spec));
     }
 }
