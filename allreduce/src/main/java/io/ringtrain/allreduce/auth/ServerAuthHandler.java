@@ -30,8 +30,8 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
   private final PendingBinding binding;
   private final Duration handshakeTimeout;
   private final Rejections rejections;
-  private final PendingBinding.Waiter onBound;
-  private ChannelHandlerContext context;
+  /** Set once the HELLO waits for the binding; cancelled when the connection goes. */
+  private PendingBinding.Waiter onBound;
   private ScheduledFuture<?> deadline;
   private State state = State.AWAIT_HELLO;
   private int clientRank;
@@ -46,19 +46,6 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     this.binding = binding;
     this.handshakeTimeout = handshakeTimeout;
     this.rejections = rejections;
-    this.onBound = (b, error) -> {
-      ChannelHandlerContext ctx = context;
-      try {
-        ctx.executor().execute(() -> challenge(ctx, b, error));
-      } catch (RejectedExecutionException closing) {
-        // the I/O threads are shutting down, and close this connection with them
-      }
-    };
-  }
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    context = ctx;
   }
 
   @Override
@@ -101,6 +88,13 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     helloServerRank = frame.readInt();
     nonceC = Handshake.readBytes(frame, Handshake.NONCE_BYTES);
     state = State.AWAIT_BINDING;
+    onBound = (b, error) -> {
+      try {
+        ctx.executor().execute(() -> challenge(ctx, b, error));
+      } catch (RejectedExecutionException closing) {
+        // the I/O threads are shutting down, and close this connection with them
+      }
+    };
     if (!binding.await(onBound)) {
       reject(ctx, Reason.BUSY, "too many handshakes already wait for this rank's communicator");
     }
@@ -151,7 +145,6 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     // connection it took hears ACCEPT (written from the tail: the acceptor replaced this handler)
     state = State.DONE;
     if (!bound.acceptor().accept(clientRank, ctx.channel())) {
-      state = State.AWAIT_RESPONSE;
       reject(ctx, Reason.DUPLICATE, "rank " + clientRank + " proved the job secret but is already connected (a second process with that rank?)");
       return;
     }
@@ -194,6 +187,6 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
 
   private void stopWaiting() {
     if (deadline != null) deadline.cancel(false);
-    binding.cancel(onBound);
+    if (onBound != null) binding.cancel(onBound);
   }
 }
