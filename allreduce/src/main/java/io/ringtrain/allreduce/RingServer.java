@@ -6,6 +6,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.ringtrain.allreduce.auth.Handshake;
+import io.ringtrain.allreduce.auth.PendingBinding;
+import io.ringtrain.allreduce.auth.Rejections;
 import io.ringtrain.allreduce.auth.ServerAuthHandler;
 import io.ringtrain.allreduce.auth.ServerBinding;
 import io.ringtrain.allreduce.transport.FrameReadAllocator;
@@ -14,15 +16,14 @@ import io.ringtrain.allreduce.transport.Transport;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The listening half of a rank, bound before the ring is known so that a task can learn its port
  * (bind to port 0), publish {@code host:port} (Spark's barrier allGather, say), then build its
  * {@link RingCommunicator} with {@link RingCommunicator#connect}. Connections that arrive in
- * between wait, unanswered, until then (or until the handshake timeout).
+ * between wait, unanswered, until then (or until the handshake timeout); at most {@link
+ * #MAX_WAITING_HANDSHAKES} wait at once, and a HELLO beyond that is rejected.
  *
  * <p>The server binds to the address given, never to the wildcard unless that is what was
  * given. It owns the I/O threads the communicator uses.
@@ -30,10 +31,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class RingServer implements AutoCloseable {
   public static final int DEFAULT_IO_THREADS = 2;
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** Far more than the W−1 peers that may dial a rank before its communicator is built. */
+  public static final int MAX_WAITING_HANDSHAKES = 1024;
 
   private final EventLoopGroup ioThreads;
-  private final CompletableFuture<ServerBinding> binding = new CompletableFuture<>();
-  private final AtomicLong rejectedConnections = new AtomicLong();
+  private final PendingBinding binding = new PendingBinding(MAX_WAITING_HANDSHAKES);
+  private final Rejections rejections = new Rejections();
   private final RingTls tls;
   private Channel listener;
 
@@ -70,7 +73,7 @@ public final class RingServer implements AutoCloseable {
                     if (tls != null) ch.pipeline().addLast(PeerPipeline.TLS, tls.serverHandler(ch.alloc()));
                     ch.pipeline().addLast(PeerPipeline.FRAME, Handshake.newFrameDecoder());
                     ch.pipeline()
-                        .addLast(PeerPipeline.AUTH, new ServerAuthHandler(server.binding, handshakeTimeout, server.rejectedConnections));
+                        .addLast(PeerPipeline.AUTH, new ServerAuthHandler(server.binding, handshakeTimeout, server.rejections));
                   }
                 });
     try {
@@ -94,7 +97,7 @@ public final class RingServer implements AutoCloseable {
 
   /** Connections closed during the handshake (wrong secret, garbage, timeouts...) so far. */
   public long rejectedConnections() {
-    return rejectedConnections.get();
+    return rejections.count();
   }
 
   /** The TLS set-up of this server's connections, or null for plain TCP. */
@@ -115,7 +118,7 @@ public final class RingServer implements AutoCloseable {
 
   @Override
   public void close() {
-    binding.completeExceptionally(new IllegalStateException("server closed"));
+    binding.fail(new IllegalStateException("server closed"));
     listener.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
     ioThreads.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }

@@ -82,7 +82,7 @@ public final class ClientAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     done.completeExceptionally(
         new IllegalStateException(
             "rank " + serverRank + " at " + ctx.channel().remoteAddress()
-                + " closed the connection during the handshake (different job secret, generation or world size? see its log)"));
+                + " closed the connection during the handshake (different job secret, generation or world size, or is rank " + me.rank() + " already connected to it? see its log)"));
     ctx.fireChannelInactive();
   }
 }

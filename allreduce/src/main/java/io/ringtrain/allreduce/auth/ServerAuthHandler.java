@@ -3,31 +3,36 @@ package io.ringtrain.allreduce.auth;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.ringtrain.allreduce.auth.Rejections.Reason;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Server side of the {@link Handshake} for one accepted connection. Until the client has proved
  * the job secret nothing but handshake frames (at most {@link Handshake#MAX_FRAME_BYTES}) is
  * read. Any failure (bad magic, wrong secret, wrong generation or world size, a rank that should
  * not dial us, random bytes, an oversized or truncated frame, silence past the handshake timeout)
- * is logged with the remote address, counted, and closes only this connection.
+ * is counted and logged (rate-limited, by {@link Rejections}) and closes only this connection.
+ * The secret proved, the connection is handed to the {@link PeerAcceptor} first and ACCEPT is sent
+ * only if it took it, so a second connection for a live rank is refused, never accepted.
  *
  * <p>A HELLO may arrive before this rank's communicator exists (the server is bound first, so
- * that its port can be shared); the answer then waits for {@code binding}.
+ * that its port can be shared); the answer then waits for {@code binding}, which bounds how many
+ * wait. The handshake timer and the wait end with the connection.
  *
  * <p>Ownership: {@link SimpleChannelInboundHandler} releases each handshake frame after reading.
  */
 public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf> {
-  private static final System.Logger LOG = System.getLogger(ServerAuthHandler.class.getName());
-
   private enum State { AWAIT_HELLO, AWAIT_BINDING, AWAIT_RESPONSE, DONE, REJECTED }
 
-  private final CompletableFuture<ServerBinding> binding;
+  private final PendingBinding binding;
   private final Duration handshakeTimeout;
-  private final AtomicLong rejected;
+  private final Rejections rejections;
+  /** Set once the HELLO waits for the binding; cancelled when the connection goes. */
+  private PendingBinding.Waiter onBound;
+  private ScheduledFuture<?> deadline;
   private State state = State.AWAIT_HELLO;
   private int clientRank;
   private int helloGeneration;
@@ -37,19 +42,19 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
   private byte[] nonceS;
   private ServerBinding bound;
 
-  public ServerAuthHandler(CompletableFuture<ServerBinding> binding, Duration handshakeTimeout, AtomicLong rejected) {
+  public ServerAuthHandler(PendingBinding binding, Duration handshakeTimeout, Rejections rejections) {
     this.binding = binding;
     this.handshakeTimeout = handshakeTimeout;
-    this.rejected = rejected;
+    this.rejections = rejections;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    ctx.executor()
+    deadline = ctx.executor()
         .schedule(
             () -> {
               if (state != State.DONE && state != State.REJECTED) {
-                reject(ctx, "no complete handshake within " + handshakeTimeout.toMillis() + " ms");
+                reject(ctx, Reason.TIMEOUT, "no complete handshake within " + handshakeTimeout.toMillis() + " ms");
               }
             },
             handshakeTimeout.toNanos(),
@@ -62,19 +67,19 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     switch (state) {
       case AWAIT_HELLO -> readHello(ctx, frame);
       case AWAIT_RESPONSE -> readResponse(ctx, frame);
-      case AWAIT_BINDING -> reject(ctx, "sent a frame before the challenge");
+      case AWAIT_BINDING -> reject(ctx, Reason.MALFORMED, "sent a frame before the challenge");
       default -> { /* REJECTED or DONE: the channel is closing or no longer ours */ }
     }
   }
 
   private void readHello(ChannelHandlerContext ctx, ByteBuf frame) {
     if (frame.readableBytes() != Handshake.HELLO_BYTES || frame.readByte() != Handshake.HELLO || frame.readInt() != Handshake.MAGIC) {
-      reject(ctx, "the first frame is not a ringtrain HELLO");
+      reject(ctx, Reason.MALFORMED, "the first frame is not a ringtrain HELLO");
       return;
     }
     byte version = frame.readByte();
     if (version != Handshake.VERSION) {
-      reject(ctx, "protocol version " + version + ", this rank speaks " + Handshake.VERSION);
+      reject(ctx, Reason.MISMATCH, "protocol version " + version + ", this rank speaks " + Handshake.VERSION);
       return;
     }
     helloGeneration = frame.readInt();
@@ -83,13 +88,22 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     helloServerRank = frame.readInt();
     nonceC = Handshake.readBytes(frame, Handshake.NONCE_BYTES);
     state = State.AWAIT_BINDING;
-    binding.whenComplete((b, error) -> ctx.executor().execute(() -> challenge(ctx, b, error)));
+    onBound = (b, error) -> {
+      try {
+        ctx.executor().execute(() -> challenge(ctx, b, error));
+      } catch (RejectedExecutionException closing) {
+        // the I/O threads are shutting down, and close this connection with them
+      }
+    };
+    if (!binding.await(onBound)) {
+      reject(ctx, Reason.BUSY, "too many handshakes already wait for this rank's communicator");
+    }
   }
 
   private void challenge(ChannelHandlerContext ctx, ServerBinding b, Throwable error) {
     if (state != State.AWAIT_BINDING || !ctx.channel().isActive()) return;
     if (error != null) {
-      reject(ctx, "this server closed before its communicator was built");
+      reject(ctx, Reason.SERVER_CLOSED, "this server closed before its communicator was built");
       return;
     }
     bound = b;
@@ -105,7 +119,7 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
       problem = "rank " + clientRank + " may not dial rank " + me.rank() + " (higher ranks dial lower ones)";
     }
     if (problem != null) {
-      reject(ctx, problem);
+      reject(ctx, Reason.MISMATCH, problem);
       return;
     }
     nonceS = Handshake.nonce();
@@ -118,45 +132,61 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
 
   private void readResponse(ChannelHandlerContext ctx, ByteBuf frame) {
     if (frame.readableBytes() != Handshake.RESPONSE_BYTES || frame.readByte() != Handshake.RESPONSE) {
-      reject(ctx, "malformed RESPONSE");
+      reject(ctx, Reason.MALFORMED, "malformed RESPONSE");
       return;
     }
     RingIdentity me = bound.identity();
     byte[] expected = Handshake.mac(me.secret(), "ringtrain-client", me.generation(), me.worldSize(), clientRank, me.rank(), nonceC, nonceS);
     if (!Handshake.sameMac(expected, Handshake.readBytes(frame, Handshake.MAC_BYTES))) {
-      reject(ctx, "wrong job secret (HMAC mismatch) from a client claiming rank " + clientRank);
+      reject(ctx, Reason.WRONG_SECRET, "wrong job secret (HMAC mismatch) from a client claiming rank " + clientRank);
       return;
     }
+    // check, then accept: the acceptor refuses a rank that is already connected, and only a
+    // connection it took hears ACCEPT (written from the tail: the acceptor replaced this handler)
     state = State.DONE;
+    if (!bound.acceptor().accept(clientRank, ctx.channel())) {
+      reject(ctx, Reason.DUPLICATE, "rank " + clientRank + " proved the job secret but is already connected (a second process with that rank?)");
+      return;
+    }
+    stopWaiting();
     ByteBuf accept = Handshake.frame(ctx, 1);
     accept.writeByte(Handshake.ACCEPT);
-    ctx.writeAndFlush(accept);
-    if (!bound.acceptor().accept(clientRank, ctx.channel())) {
-      state = State.REJECTED;
-      rejected.incrementAndGet();
-      LOG.log(System.Logger.Level.WARNING, "closing a second connection from rank " + clientRank + " at " + ctx.channel().remoteAddress());
-      ctx.close();
-    }
+    ctx.channel().writeAndFlush(accept);
   }
 
-  private void reject(ChannelHandlerContext ctx, String reason) {
+  /** Counts and logs, then closes in a finally: a failing logger cannot keep a stranger connected. */
+  private void reject(ChannelHandlerContext ctx, Reason reason, String problem) {
     if (state == State.REJECTED) return;
     state = State.REJECTED;
-    rejected.incrementAndGet();
-    LOG.log(System.Logger.Level.WARNING, "rejected connection from " + ctx.channel().remoteAddress() + ": " + reason);
-    ctx.close();
+    try {
+      rejections.record(reason, "rejected connection from " + ctx.channel().remoteAddress() + ": " + problem);
+    } finally {
+      ctx.channel().close();
+    }
   }
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    reject(ctx, cause.toString());
+    reject(ctx, Reason.MALFORMED, cause.toString());
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    stopWaiting();
     if (state != State.DONE && state != State.REJECTED) {
-      reject(ctx, "closed before completing the handshake (state " + state + ")");
+      reject(ctx, Reason.MALFORMED, "closed before completing the handshake (state " + state + ")");
     }
     ctx.fireChannelInactive();
+  }
+
+  /** Replaced by the data handlers (authenticated) or gone with the channel: nothing of this handshake stays scheduled. */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    stopWaiting();
+  }
+
+  private void stopWaiting() {
+    if (deadline != null) deadline.cancel(false);
+    if (onBound != null) binding.cancel(onBound);
   }
 }

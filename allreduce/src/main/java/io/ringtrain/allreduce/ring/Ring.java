@@ -92,6 +92,11 @@ public final class Ring implements PeerEvents {
     fail(new CollectiveException("aborted by " + peer.describe() + ": " + reason));
   }
 
+  @Override
+  public void protocolErrorFrom(PeerLink peer, String problem) {
+    fail(new CollectiveException("protocol error: " + peer.describe() + " sent a frame rank " + rank() + " cannot read (" + problem + "); closing that connection"));
+  }
+
   /**
    * Closes every connection. No abort is sent: closing is not a failure, and an abort could
    * overtake a peer still reading this rank's last frames. Peers see the connection close after

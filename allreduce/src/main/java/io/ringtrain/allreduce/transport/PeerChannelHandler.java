@@ -2,12 +2,16 @@ package io.ringtrain.allreduce.transport;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * Last handler of an authenticated peer's pipeline: hands data frames to the {@link PeerLink}
  * inbox (the link then owns them), reports aborts, and marks the link closed when the connection
- * ends. Protocol errors (a corrupt or oversized frame) are logged and close the connection.
+ * ends. A protocol error (a corrupt or oversized frame) fails the ring with its cause, which
+ * every peer then hears in the abort, before the connection closes: otherwise the ranks would
+ * report only that this peer closed the connection. Other errors (a reset, say) are logged and
+ * close the connection, which the collective reports.
  */
 public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(PeerChannelHandler.class.getName());
@@ -39,7 +43,11 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.log(System.Logger.Level.WARNING, "closing the connection to " + link.describe() + ": " + cause);
+    if (cause instanceof DecoderException) {
+      events.protocolErrorFrom(link, cause.getMessage() != null ? cause.getMessage() : cause.toString());
+    } else {
+      LOG.log(System.Logger.Level.WARNING, "closing the connection to " + link.describe() + ": " + cause);
+    }
     ctx.close();
   }
 }

@@ -3,9 +3,14 @@ package io.ringtrain.allreduce.auth;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
+import io.ringtrain.allreduce.CollectiveException;
+import io.ringtrain.allreduce.CommunicatorConfig;
 import io.ringtrain.allreduce.LoopbackRing;
 import io.ringtrain.allreduce.ReduceOp;
+import io.ringtrain.allreduce.RingCommunicator;
+import io.ringtrain.allreduce.RingServer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -14,6 +19,8 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -78,17 +85,37 @@ class HandshakeAttackTest {
   }
 
   @Test
-  void theRightSecretPassesTheSameHandshake() throws IOException {
-    // control for the two tests above: with the job secret and generation, rank 0 accepts (and
-    // then closes the duplicate, since rank 2 is already connected)
+  void aClientWithTheRightSecretClaimingALiveRankIsClosedWithoutAnAccept() throws IOException {
+    // rank 2 is connected: the server checks for a duplicate before it accepts, so the impostor
+    // (who knows the secret) reads end of stream where ACCEPT would be
+    long rejectedBefore = ring.rank(0).rejectedConnections();
     int port = ring.rank(0).boundPort();
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(READ_LIMIT_MILLIS);
       DataInputStream in = new DataInputStream(socket.getInputStream());
       respond(new DataOutputStream(socket.getOutputStream()), in, LoopbackRing.SECRET, 0);
-      assertEquals(1, in.readInt());
-      assertEquals(Handshake.ACCEPT, in.readByte());
+      assertEquals(-1, in.read(), "the server answered a duplicate of a live rank");
     }
+    assertTrue(ring.rank(0).rejectedConnections() > rejectedBefore, "the server did not count a rejection");
+    assertRingStillWorks();
+  }
+
+  @Test
+  void anImpostorCommunicatorClaimingALiveRankFailsToConnect() {
+    List<String> peers = new ArrayList<>();
+    for (int r = 0; r < WORLD; r++) peers.add(InetAddress.getLoopbackAddress().getHostAddress() + ":" + ring.rank(r).boundPort());
+    RingServer impostorServer = RingServer.bind(InetAddress.getLoopbackAddress(), 0, 1, LoopbackRing.HANDSHAKE_TIMEOUT);
+    peers.set(2, InetAddress.getLoopbackAddress().getHostAddress() + ":" + impostorServer.boundPort());
+    CommunicatorConfig impostor =
+        CommunicatorConfig.builder().setPeers(peers).setRank(2).setSecret(LoopbackRing.SECRET).optConnectTimeout(Duration.ofSeconds(2)).build();
+    try {
+      RingCommunicator connected = RingCommunicator.connect(impostorServer, impostor);
+      connected.close();
+      fail("a second rank 2 connected to a live ring");
+    } catch (CollectiveException expected) {
+      assertTrue(expected.getMessage().contains("could not connect to rank 0"), expected.getMessage());
+    }
+    assertRingStillWorks();
   }
 
   /** Sends HELLO as rank 2 to rank 0, reads the challenge, answers with a MAC under {@code secret}. */
