@@ -8,10 +8,16 @@ RINGTRAIN_JAVA_FLAGS="--add-modules jdk.incubator.vector -Djdk.reflect.useDirect
 # Spark logs warnings only, one line each on the console, stack traces in the run folder's ringtrain.log
 # (override with -Dlog4j2.configurationFile=... in RINGTRAIN_JAVA_OPTS)
 RINGTRAIN_LOG_FLAGS="-Dlog4j2.configurationFile=classpath:ringtrain-log4j2.properties"
+# Only packages this JDK's java.base has: newer JDKs dropped sun.security.action, and the JVM warns
+# on every start about an --add-opens of a package it does not have.
+java_base="$(java --describe-module java.base 2>/dev/null || true)"
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util java.util.concurrent \
          java.util.concurrent.atomic sun.nio.ch sun.nio.cs sun.security.action sun.util.calendar; do
-  RINGTRAIN_JAVA_FLAGS="$RINGTRAIN_JAVA_FLAGS --add-opens=java.base/$p=ALL-UNNAMED"
+  if [[ -z "$java_base" ]] || grep -qE "^(qualified )?(exports|opens|contains) ${p//./\\.}( |$)" <<<"$java_base"; then
+    RINGTRAIN_JAVA_FLAGS="$RINGTRAIN_JAVA_FLAGS --add-opens=java.base/$p=ALL-UNNAMED"
+  fi
 done
+unset java_base
 
 # Builds the artifact when it is missing or older than the sources (RINGTRAIN_NO_BUILD=1: never build,
 # fail if it is missing; the tests and containers use that).
