@@ -4,7 +4,8 @@ RINGTRAIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 RINGTRAIN_JAR="$RINGTRAIN_ROOT/deploy/target/ringtrain.jar"
 RINGTRAIN_LIB="$RINGTRAIN_ROOT/deploy/target/lib"
 # The Vector API module (SIMD kernels), and the opens Spark needs on Java 17+ outside spark-submit.
-RINGTRAIN_JAVA_FLAGS="--add-modules jdk.incubator.vector -Djdk.reflect.useDirectMethodHandle=false"
+# --enable-native-access: Hadoop loads its native library, which JDK 22+ warns about on every start.
+RINGTRAIN_JAVA_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
 # Spark logs warnings only, one line each on the console, stack traces in the run folder's ringtrain.log
 # (override with -Dlog4j2.configurationFile=... in RINGTRAIN_JAVA_OPTS)
 RINGTRAIN_LOG_FLAGS="-Dlog4j2.configurationFile=classpath:ringtrain-log4j2.properties"
