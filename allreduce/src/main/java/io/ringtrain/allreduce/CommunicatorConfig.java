@@ -106,11 +106,23 @@ public final class CommunicatorConfig {
       return this;
     }
 
-    /** The job secret every rank proves it knows (HMAC-SHA256 key); 32 random bytes are plenty. */
+    /**
+     * The job secret every rank proves it knows (HMAC-SHA256 key); 32 random bytes are plenty.
+     * Under {@value #MIN_SECRET_BYTES} bytes logs one WARNING: a peer that records one
+     * handshake of its own can guess a short or chosen secret offline.
+     */
     public Builder setSecret(byte[] secret) {
       this.secret = Objects.requireNonNull(secret).clone();
+      if (secret.length < MIN_SECRET_BYTES) {
+        System.getLogger(CommunicatorConfig.class.getName()).log(System.Logger.Level.WARNING,
+            "the job secret is " + secret.length + " bytes, under " + MIN_SECRET_BYTES
+                + ": pass 32 random bytes (SecureRandom) to every rank, not a word or a short password");
+      }
       return this;
     }
+
+    /** Below this a secret is warned about (see {@link #setSecret}). */
+    public static final int MIN_SECRET_BYTES = 16;
 
     /**
      * Ring generation, default 0: raise it each time a ring is rebuilt (a restarted job or stage

@@ -7,19 +7,24 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Client side of the {@link Handshake}: a higher rank dialling a lower one. Completes {@code done}
- * with the channel once the server has proved the secret and accepted ours, after handing the
- * channel to the {@link PeerAcceptor}; fails it (and closes) otherwise.
+ * Client side of the {@link Handshake}: the initiator (a higher rank dialling a lower one, or rank
+ * 0 dialling the driver's progress port). Proves the key first (RESPONSE), then completes {@code
+ * done} with the channel once the server's ACCEPT proves the key too, after handing the channel to
+ * the {@link PeerAcceptor}; fails it (and closes) otherwise, with the server's reason when it sent
+ * one (REFUSED).
  *
  * <p>Ownership: {@link SimpleChannelInboundHandler} releases each handshake frame after reading.
  */
 public final class ClientAuthHandler extends SimpleChannelInboundHandler<ByteBuf> {
+  private enum State { AWAIT_CHALLENGE, AWAIT_ACCEPT, DONE }
+
   private final RingIdentity me;
   private final int serverRank;
   private final PeerAcceptor acceptor;
   private final CompletableFuture<Channel> done;
+  private State state = State.AWAIT_CHALLENGE;
   private byte[] nonceC;
-  private boolean challenged;
+  private byte[] nonceS;
 
   public ClientAuthHandler(RingIdentity me, int serverRank, PeerAcceptor acceptor, CompletableFuture<Channel> done) {
     this.me = me;
@@ -42,32 +47,37 @@ public final class ClientAuthHandler extends SimpleChannelInboundHandler<ByteBuf
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
     byte type = frame.readableBytes() > 0 ? frame.readByte() : 0;
-    if (!challenged && type == Handshake.CHALLENGE && frame.readableBytes() == Handshake.CHALLENGE_BYTES - 1) {
-      int claimedRank = frame.readInt();
-      byte[] nonceS = Handshake.readBytes(frame, Handshake.NONCE_BYTES);
-      byte[] macS = Handshake.readBytes(frame, Handshake.MAC_BYTES);
-      byte[] expected = Handshake.mac(me.secret(), "ringtrain-server", me.generation(), me.worldSize(), me.rank(), serverRank, nonceC, nonceS);
-      if (claimedRank != serverRank || !Handshake.sameMac(expected, macS)) {
-        fail(ctx, "rank " + serverRank + " at " + ctx.channel().remoteAddress() + " did not prove the job secret");
-        return;
-      }
-      challenged = true;
-      byte[] macC = Handshake.mac(me.secret(), "ringtrain-client", me.generation(), me.worldSize(), me.rank(), serverRank, nonceC, nonceS);
+    if (state == State.AWAIT_CHALLENGE && type == Handshake.CHALLENGE && frame.readableBytes() == Handshake.CHALLENGE_BYTES - 1) {
+      nonceS = Handshake.readBytes(frame, Handshake.NONCE_BYTES);
+      byte[] macC = mac(Handshake.CLIENT_SIDE);
       ByteBuf response = Handshake.frame(ctx, Handshake.RESPONSE_BYTES);
       response.writeByte(Handshake.RESPONSE).writeBytes(macC);
+      state = State.AWAIT_ACCEPT;
       ctx.writeAndFlush(response);
-    } else if (challenged && type == Handshake.ACCEPT) {
+    } else if (state == State.AWAIT_ACCEPT && type == Handshake.ACCEPT && frame.readableBytes() == Handshake.ACCEPT_BYTES - 1) {
+      if (!Handshake.sameMac(mac(Handshake.SERVER_SIDE), Handshake.readBytes(frame, Handshake.MAC_BYTES))) {
+        fail(ctx, "rank " + serverRank + " at " + ctx.channel().remoteAddress() + " did not prove the job secret (its ACCEPT is not ours: an impostor?)");
+        return;
+      }
+      state = State.DONE;
       if (acceptor.accept(serverRank, ctx.channel())) {
         done.complete(ctx.channel());
       } else {
         fail(ctx, "rank " + serverRank + " is already connected");
       }
+    } else if (state == State.AWAIT_ACCEPT && type == Handshake.REFUSED) {
+      fail(ctx, "rank " + serverRank + " at " + ctx.channel().remoteAddress() + " refused the connection: " + Handshake.readReason(frame));
     } else {
-      fail(ctx, "unexpected handshake frame (type " + type + ") from rank " + serverRank);
+      fail(ctx, "unexpected handshake frame (type " + type + ") from rank " + serverRank + " at " + ctx.channel().remoteAddress());
     }
   }
 
+  private byte[] mac(String side) {
+    return Handshake.mac(me.secret(), side, me.purpose(), me.generation(), me.worldSize(), me.rank(), serverRank, nonceC, nonceS);
+  }
+
   private void fail(ChannelHandlerContext ctx, String reason) {
+    state = State.DONE;
     done.completeExceptionally(new IllegalStateException(reason));
     ctx.close();
   }
@@ -82,7 +92,7 @@ public final class ClientAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     done.completeExceptionally(
         new IllegalStateException(
             "rank " + serverRank + " at " + ctx.channel().remoteAddress()
-                + " closed the connection during the handshake (different job secret, generation or world size, or is rank " + me.rank() + " already connected to it? see its log)"));
+                + " closed the connection during the handshake without a reason (a different job secret? see its log)"));
     ctx.fireChannelInactive();
   }
 }

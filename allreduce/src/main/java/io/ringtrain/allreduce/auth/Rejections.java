@@ -28,7 +28,7 @@ public final class Rejections {
     WRONG_SECRET,
     /** The secret was proved for a rank that is already connected. */
     DUPLICATE,
-    /** Too many handshakes already wait for this rank's communicator. */
+    /** Too many handshakes already wait for this rank's communicator, or too many connections are open at once. */
     BUSY,
     /** This server closed before its communicator was built. */
     SERVER_CLOSED

@@ -2,13 +2,20 @@ package io.ringtrain.allreduce.auth;
 
 /**
  * Who this end of a connection is: its rank in a ring of {@code worldSize} at {@code generation},
- * and the job secret both ends must prove they know.
+ * the key both ends must prove they know, and what the connection is for (a proof for one
+ * {@link Handshake.Purpose} is refused by the other).
  */
-public record RingIdentity(int rank, int worldSize, int generation, byte[] secret) {
+public record RingIdentity(int rank, int worldSize, int generation, byte[] secret, Handshake.Purpose purpose) {
   public RingIdentity {
     if (secret == null || secret.length == 0) {
       throw new IllegalArgumentException("the job secret is empty: pass the same random bytes (32 are plenty) to every rank");
     }
+    if (purpose == null) throw new IllegalArgumentException("the handshake purpose is null");
     secret = secret.clone();
+  }
+
+  /** A ring member ({@link Handshake.Purpose#RING}). */
+  public RingIdentity(int rank, int worldSize, int generation, byte[] secret) {
+    this(rank, worldSize, generation, secret, Handshake.Purpose.RING);
   }
 }

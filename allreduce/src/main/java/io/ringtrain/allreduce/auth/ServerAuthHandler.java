@@ -1,6 +1,7 @@
 package io.ringtrain.allreduce.auth;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -11,16 +12,21 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Server side of the {@link Handshake} for one accepted connection. Until the client has proved
- * the job secret nothing but handshake frames (at most {@link Handshake#MAX_FRAME_BYTES}) is
- * read. Any failure (bad magic, wrong secret, wrong generation or world size, a rank that should
- * not dial us, random bytes, an oversized or truncated frame, silence past the handshake timeout)
- * is counted and logged (rate-limited, by {@link Rejections}) and closes only this connection.
- * The secret proved, the connection is handed to the {@link PeerAcceptor} first and ACCEPT is sent
- * only if it took it, so a second connection for a live rank is refused, never accepted.
+ * the key nothing but handshake frames (at most {@link Handshake#MAX_FRAME_BYTES}) is read. Every
+ * well-formed HELLO gets the same CHALLENGE (a fresh nonce, nothing computed from the key, no
+ * check of generation, world size or ranks), so a stranger learns nothing about the key or the
+ * ring. Only once the RESPONSE proves the key over the HELLO's fields are those fields checked;
+ * a client that proved the key hears why it is refused (REFUSED), a stranger is just closed. Any
+ * failure (bad magic, wrong key, wrong generation or world size, a rank that should not dial us,
+ * random bytes, an oversized or truncated frame, silence or a trickle past the handshake deadline,
+ * which bytes do not extend) is counted and logged (rate-limited, by {@link Rejections}) and
+ * closes only this connection. The key proved, the connection is handed to the {@link
+ * PeerAcceptor} first and ACCEPT (with the server's proof) is sent only if it took it, so a
+ * second connection for a live rank is refused, never accepted.
  *
  * <p>A HELLO may arrive before this rank's communicator exists (the server is bound first, so
- * that its port can be shared); the answer then waits for {@code binding}, which bounds how many
- * wait. The handshake timer and the wait end with the connection.
+ * that its port can be shared); the CHALLENGE then waits for {@code binding}, which bounds how
+ * many wait. The handshake timer and the wait end with the connection.
  *
  * <p>Ownership: {@link SimpleChannelInboundHandler} releases each handshake frame after reading.
  */
@@ -79,7 +85,7 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     }
     byte version = frame.readByte();
     if (version != Handshake.VERSION) {
-      reject(ctx, Reason.MISMATCH, "protocol version " + version + ", this rank speaks " + Handshake.VERSION);
+      reject(ctx, Reason.MISMATCH, "handshake protocol version " + version + ", this server speaks " + Handshake.VERSION + " (mixed ringtrain versions?)");
       return;
     }
     helloGeneration = frame.readInt();
@@ -100,6 +106,7 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     }
   }
 
+  /** The same answer to every well-formed HELLO: a fresh nonce, nothing else. */
   private void challenge(ChannelHandlerContext ctx, ServerBinding b, Throwable error) {
     if (state != State.AWAIT_BINDING || !ctx.channel().isActive()) return;
     if (error != null) {
@@ -107,7 +114,26 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
       return;
     }
     bound = b;
-    RingIdentity me = b.identity();
+    nonceS = Handshake.nonce();
+    ByteBuf out = Handshake.frame(ctx, Handshake.CHALLENGE_BYTES);
+    out.writeByte(Handshake.CHALLENGE).writeBytes(nonceS);
+    state = State.AWAIT_RESPONSE;
+    ctx.writeAndFlush(out);
+  }
+
+  private void readResponse(ChannelHandlerContext ctx, ByteBuf frame) {
+    if (frame.readableBytes() != Handshake.RESPONSE_BYTES || frame.readByte() != Handshake.RESPONSE) {
+      reject(ctx, Reason.MALFORMED, "malformed RESPONSE");
+      return;
+    }
+    RingIdentity me = bound.identity();
+    byte[] expected = Handshake.mac(me.secret(), Handshake.CLIENT_SIDE, me.purpose(), helloGeneration, helloWorld, clientRank, helloServerRank, nonceC, nonceS);
+    if (!Handshake.sameMac(expected, Handshake.readBytes(frame, Handshake.MAC_BYTES))) {
+      reject(ctx, Reason.WRONG_SECRET, "did not prove the key of this " + me.purpose().name().toLowerCase(java.util.Locale.ROOT)
+          + " port (HMAC mismatch; another job's secret, or a peer meant for another port) from a client claiming rank " + clientRank);
+      return;
+    }
+    // the client knows the key: only now are its fields checked, and it may hear why it is refused
     String problem = null;
     if (helloGeneration != me.generation()) {
       problem = "ring generation " + helloGeneration + (helloGeneration < me.generation() ? " is earlier than" : " differs from") + " this ring's " + me.generation();
@@ -119,39 +145,35 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
       problem = "rank " + clientRank + " may not dial rank " + me.rank() + " (higher ranks dial lower ones)";
     }
     if (problem != null) {
-      reject(ctx, Reason.MISMATCH, problem);
-      return;
-    }
-    nonceS = Handshake.nonce();
-    byte[] macS = Handshake.mac(me.secret(), "ringtrain-server", me.generation(), me.worldSize(), clientRank, me.rank(), nonceC, nonceS);
-    ByteBuf out = Handshake.frame(ctx, Handshake.CHALLENGE_BYTES);
-    out.writeByte(Handshake.CHALLENGE).writeInt(me.rank()).writeBytes(nonceS).writeBytes(macS);
-    state = State.AWAIT_RESPONSE;
-    ctx.writeAndFlush(out);
-  }
-
-  private void readResponse(ChannelHandlerContext ctx, ByteBuf frame) {
-    if (frame.readableBytes() != Handshake.RESPONSE_BYTES || frame.readByte() != Handshake.RESPONSE) {
-      reject(ctx, Reason.MALFORMED, "malformed RESPONSE");
-      return;
-    }
-    RingIdentity me = bound.identity();
-    byte[] expected = Handshake.mac(me.secret(), "ringtrain-client", me.generation(), me.worldSize(), clientRank, me.rank(), nonceC, nonceS);
-    if (!Handshake.sameMac(expected, Handshake.readBytes(frame, Handshake.MAC_BYTES))) {
-      reject(ctx, Reason.WRONG_SECRET, "wrong job secret (HMAC mismatch) from a client claiming rank " + clientRank);
+      refuse(ctx, Reason.MISMATCH, problem);
       return;
     }
     // check, then accept: the acceptor refuses a rank that is already connected, and only a
     // connection it took hears ACCEPT (written from the tail: the acceptor replaced this handler)
     state = State.DONE;
     if (!bound.acceptor().accept(clientRank, ctx.channel())) {
-      reject(ctx, Reason.DUPLICATE, "rank " + clientRank + " proved the job secret but is already connected (a second process with that rank?)");
+      refuse(ctx, Reason.DUPLICATE, "rank " + clientRank + " proved the job secret but is already connected (a second process with that rank?)");
       return;
     }
     stopWaiting();
-    ByteBuf accept = Handshake.frame(ctx, 1);
-    accept.writeByte(Handshake.ACCEPT);
+    byte[] macS = Handshake.mac(me.secret(), Handshake.SERVER_SIDE, me.purpose(), helloGeneration, helloWorld, clientRank, helloServerRank, nonceC, nonceS);
+    ByteBuf accept = ctx.alloc().buffer(4 + Handshake.ACCEPT_BYTES);
+    accept.writeInt(Handshake.ACCEPT_BYTES).writeByte(Handshake.ACCEPT).writeBytes(macS);
     ctx.channel().writeAndFlush(accept);
+  }
+
+  /** As {@link #reject}, but the client proved the key: it hears the reason (REFUSED) before the close. */
+  private void refuse(ChannelHandlerContext ctx, Reason reason, String problem) {
+    if (state == State.REJECTED) return;
+    state = State.REJECTED;
+    try {
+      rejections.record(reason, "refused connection from " + ctx.channel().remoteAddress() + ": " + problem);
+    } finally {
+      byte[] text = Handshake.reasonBytes(problem);
+      ByteBuf refused = ctx.alloc().buffer(5 + text.length);
+      refused.writeInt(1 + text.length).writeByte(Handshake.REFUSED).writeBytes(text);
+      ctx.channel().writeAndFlush(refused).addListener(ChannelFutureListener.CLOSE);
+    }
   }
 
   /** Counts and logs, then closes in a finally: a failing logger cannot keep a stranger connected. */

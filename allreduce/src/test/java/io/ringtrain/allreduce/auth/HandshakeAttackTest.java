@@ -85,6 +85,22 @@ class HandshakeAttackTest {
   }
 
   @Test
+  void aClientThatProvedTheKeyHearsWhyItIsRefused() throws IOException {
+    assertRejected((out, in) -> {
+      respond(out, in, LoopbackRing.SECRET, -1);
+      assertRefused(in, "generation -1 is earlier");
+    });
+  }
+
+  @Test
+  void aStrangerOfAnEarlierGenerationHearsNoReason() throws IOException {
+    assertRejected((out, in) -> {
+      respond(out, in, "not-the-job-secret".getBytes(StandardCharsets.US_ASCII), -1);
+      assertEquals(-1, in.read(), "a stranger was told something after its wrong RESPONSE");
+    });
+  }
+
+  @Test
   void aClientWithTheRightSecretClaimingALiveRankIsClosedWithoutAnAccept() throws IOException {
     // rank 2 is connected: the server checks for a duplicate before it accepts, so the impostor
     // (who knows the secret) reads end of stream where ACCEPT would be
@@ -94,6 +110,7 @@ class HandshakeAttackTest {
       socket.setSoTimeout(READ_LIMIT_MILLIS);
       DataInputStream in = new DataInputStream(socket.getInputStream());
       respond(new DataOutputStream(socket.getOutputStream()), in, LoopbackRing.SECRET, 0);
+      assertRefused(in, "already connected");
       assertEquals(-1, in.read(), "the server answered a duplicate of a live rank");
     }
     assertTrue(ring.rank(0).rejectedConnections() > rejectedBefore, "the server did not count a rejection");
@@ -118,7 +135,10 @@ class HandshakeAttackTest {
     assertRingStillWorks();
   }
 
-  /** Sends HELLO as rank 2 to rank 0, reads the challenge, answers with a MAC under {@code secret}. */
+  /**
+   * Sends HELLO as rank 2 to rank 0 of {@code generation}, reads the challenge (the same whatever
+   * the generation), answers with a MAC under {@code secret}.
+   */
   private static void respond(DataOutputStream out, DataInputStream in, byte[] secret, int generation) throws IOException {
     byte[] nonceC = Handshake.nonce();
     out.writeInt(Handshake.HELLO_BYTES);
@@ -131,17 +151,23 @@ class HandshakeAttackTest {
     out.writeInt(0);
     out.write(nonceC);
     out.flush();
-    if (generation != 0) return; // the server refuses before challenging
     assertEquals(Handshake.CHALLENGE_BYTES, in.readInt());
     assertEquals(Handshake.CHALLENGE, in.readByte());
-    assertEquals(0, in.readInt());
     byte[] nonceS = in.readNBytes(Handshake.NONCE_BYTES);
-    in.readNBytes(Handshake.MAC_BYTES);
-    byte[] mac = Handshake.mac(secret, "ringtrain-client", 0, WORLD, 2, 0, nonceC, nonceS);
+    byte[] mac = Handshake.mac(secret, Handshake.CLIENT_SIDE, Handshake.Purpose.RING, generation, WORLD, 2, 0, nonceC, nonceS);
     out.writeInt(Handshake.RESPONSE_BYTES);
     out.writeByte(Handshake.RESPONSE);
     out.write(mac);
     out.flush();
+  }
+
+  /** Reads one frame and checks it is REFUSED with a reason containing {@code expected}. */
+  private static void assertRefused(DataInputStream in, String expected) throws IOException {
+    int length = in.readInt();
+    assertTrue(length > 1 && length <= Handshake.MAX_FRAME_BYTES, "frame length " + length);
+    assertEquals(Handshake.REFUSED, in.readByte());
+    String reason = new String(in.readNBytes(length - 1), StandardCharsets.UTF_8);
+    assertTrue(reason.contains(expected), reason);
   }
 
   private interface Attack {

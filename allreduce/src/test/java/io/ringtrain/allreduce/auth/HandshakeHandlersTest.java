@@ -61,7 +61,7 @@ class HandshakeHandlersTest {
   }
 
   @Test
-  void aClientWithAnotherSecretRefusesTheServerAndIsNeverAccepted() {
+  void aClientWithAnotherSecretIsClosedByTheServerAndNeitherSideAccepts() {
     AtomicInteger serverAccepted = new AtomicInteger(-1);
     AtomicInteger clientAccepted = new AtomicInteger(-1);
     Rejections rejected = new Rejections();
@@ -71,8 +71,9 @@ class HandshakeHandlersTest {
     shuttle(client, server);
     assertEquals(-1, serverAccepted.get());
     assertEquals(-1, clientAccepted.get());
-    assertTrue(done.isCompletedExceptionally(), "the client saw that the server does not know its secret");
-    assertFalse(client.isOpen());
+    assertFalse(done.isDone(), "the client heard something after its wrong proof");
+    assertFalse(server.isOpen(), "the server kept a client that did not prove the key");
+    assertEquals(1, rejected.count());
   }
 
   /** A HELLO as rank 1 to rank 0 of a ring of 2, generation 0. */
@@ -160,6 +161,123 @@ class HandshakeHandlersTest {
     shuttle(client, server);
     assertFalse(server.isOpen());
     assertEquals(1, rejected.count());
-    assertFalse(done.isDone(), "the client was told ACCEPT");
+    assertTrue(done.isCompletedExceptionally(), "the client was told ACCEPT");
+    assertTrue(failure(done).contains("already connected"), failure(done));
+  }
+
+  private static String failure(CompletableFuture<Channel> done) {
+    return done.handle((ch, e) -> String.valueOf(e)).join();
+  }
+
+  /** A HELLO to rank {@code serverRank} of a ring of {@code world} at {@code generation}, from {@code clientRank}. */
+  private static ByteBuf hello(int generation, int world, int clientRank, int serverRank) {
+    ByteBuf hello = io.netty.buffer.Unpooled.buffer(4 + Handshake.HELLO_BYTES);
+    hello.writeInt(Handshake.HELLO_BYTES).writeByte(Handshake.HELLO).writeInt(Handshake.MAGIC).writeByte(Handshake.VERSION);
+    hello.writeInt(generation).writeInt(world).writeInt(clientRank).writeInt(serverRank).writeBytes(Handshake.nonce());
+    return hello;
+  }
+
+  /** Everything the server wrote, as bytes. */
+  private static byte[] written(EmbeddedChannel server) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (ByteBuf out; (out = server.readOutbound()) != null; out.release()) {
+      byte[] chunk = new byte[out.readableBytes()];
+      out.readBytes(chunk);
+      bytes.writeBytes(chunk);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void everyWellFormedHelloHearsTheSameBareChallengeWhateverItsFieldsAndTheServersKey() {
+    ByteBuf[] hellos = {hello(0, 2, 1, 0), hello(-1, 2, 1, 0), hello(7, 2, 1, 0), hello(0, 5, 1, 0), hello(0, 2, 3, 0), hello(0, 2, 1, 4)};
+    byte[][] keys = {SECRET, "a-completely-different-key-0123".getBytes(StandardCharsets.US_ASCII)};
+    for (byte[] key : keys) {
+      for (ByteBuf hello : hellos) {
+        Rejections rejected = new Rejections();
+        EmbeddedChannel server = server(key, new AtomicInteger(-1), rejected);
+        server.writeInbound(hello.retainedDuplicate());
+        byte[] reply = written(server);
+        // length, type, then a nonce: nothing computed from the key, nothing that depends on the fields
+        assertEquals(4 + Handshake.CHALLENGE_BYTES, reply.length, "the reply's size depends on the HELLO or the key");
+        assertEquals(Handshake.CHALLENGE_BYTES, java.nio.ByteBuffer.wrap(reply).getInt());
+        assertEquals(Handshake.CHALLENGE, reply[4]);
+        assertTrue(server.isOpen(), "a stranger learned that its HELLO was wrong from the server closing");
+        assertEquals(0, rejected.count());
+      }
+    }
+    for (ByteBuf hello : hellos) hello.release();
+  }
+
+  @Test
+  void aFakeServerThatAnswersWithRandomBytesCannotMakeTheClientAccept() {
+    AtomicInteger clientAccepted = new AtomicInteger(-1);
+    CompletableFuture<Channel> done = new CompletableFuture<>();
+    EmbeddedChannel client = client(SECRET, done, clientAccepted);
+    assertEquals(4 + Handshake.HELLO_BYTES, written(client).length);
+    ByteBuf challenge = io.netty.buffer.Unpooled.buffer().writeInt(Handshake.CHALLENGE_BYTES).writeByte(Handshake.CHALLENGE).writeBytes(Handshake.nonce());
+    client.writeInbound(challenge);
+    assertEquals(4 + Handshake.RESPONSE_BYTES, written(client).length, "the client proved itself first");
+    ByteBuf garbageAccept = io.netty.buffer.Unpooled.buffer().writeInt(Handshake.ACCEPT_BYTES).writeByte(Handshake.ACCEPT).writeBytes(Handshake.nonce());
+    client.writeInbound(garbageAccept);
+    assertEquals(-1, clientAccepted.get(), "the client took a channel from a server that does not know the key");
+    assertTrue(done.isCompletedExceptionally());
+    assertTrue(failure(done).contains("did not prove the job secret"), failure(done));
+    assertFalse(client.isOpen());
+  }
+
+  @Test
+  void anAcceptBeforeTheChallengeIsRefusedByTheClient() {
+    AtomicInteger clientAccepted = new AtomicInteger(-1);
+    CompletableFuture<Channel> done = new CompletableFuture<>();
+    EmbeddedChannel client = client(SECRET, done, clientAccepted);
+    client.writeInbound(io.netty.buffer.Unpooled.buffer().writeInt(Handshake.ACCEPT_BYTES).writeByte(Handshake.ACCEPT).writeBytes(Handshake.nonce()));
+    assertEquals(-1, clientAccepted.get());
+    assertTrue(done.isCompletedExceptionally());
+  }
+
+  @Test
+  void aProgressChannelProofIsRefusedByARingServerAndTheOtherWayRound() {
+    for (Handshake.Purpose serverPurpose : Handshake.Purpose.values()) {
+      Handshake.Purpose clientPurpose = serverPurpose == Handshake.Purpose.RING ? Handshake.Purpose.PROGRESS : Handshake.Purpose.RING;
+      AtomicInteger serverAccepted = new AtomicInteger(-1);
+      PendingBinding binding = new PendingBinding(10);
+      binding.complete(new ServerBinding(new RingIdentity(0, 2, 0, SECRET, serverPurpose), (rank, ch) -> {
+        serverAccepted.set(rank);
+        return true;
+      }));
+      Rejections rejected = new Rejections();
+      EmbeddedChannel server = new EmbeddedChannel(Handshake.newFrameDecoder(), new ServerAuthHandler(binding, Duration.ofSeconds(5), rejected));
+      CompletableFuture<Channel> done = new CompletableFuture<>();
+      EmbeddedChannel client = new EmbeddedChannel(Handshake.newFrameDecoder(),
+          new ClientAuthHandler(new RingIdentity(1, 2, 0, SECRET, clientPurpose), 0, (rank, ch) -> true, done));
+      shuttle(client, server);
+      assertEquals(-1, serverAccepted.get(), "a " + clientPurpose + " proof was accepted by a " + serverPurpose + " server");
+      assertFalse(server.isOpen());
+      assertEquals(1, rejected.count());
+      assertFalse(done.isDone() && !done.isCompletedExceptionally(), "the client took the channel");
+    }
+  }
+
+  @Test
+  void aWeakSecretIsWarnedAboutOnceWhenConfigured() {
+    java.util.List<String> warnings = new java.util.ArrayList<>();
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger(io.ringtrain.allreduce.CommunicatorConfig.class.getName());
+    java.util.logging.Handler capture =
+        new java.util.logging.Handler() {
+          @Override public void publish(java.util.logging.LogRecord record) { warnings.add(record.getMessage()); }
+          @Override public void flush() {}
+          @Override public void close() {}
+        };
+    jul.addHandler(capture);
+    try {
+      io.ringtrain.allreduce.CommunicatorConfig.builder().setSecret("sunshine1".getBytes(StandardCharsets.US_ASCII));
+      assertEquals(1, warnings.size(), warnings.toString());
+      assertTrue(warnings.get(0).contains("9 bytes, under 16"), warnings.get(0));
+      io.ringtrain.allreduce.CommunicatorConfig.builder().setSecret(Handshake.nonce());
+      assertEquals(1, warnings.size(), "32 random bytes were warned about: " + warnings);
+    } finally {
+      jul.removeHandler(capture);
+    }
   }
 }
