@@ -14,10 +14,13 @@ import java.util.function.LongSupplier;
  * finished epoch with the evaluation. Samples/s and the ETA come from this display's own
  * {@link SmoothedRate}s (smoothing {@value #SMOOTHING} per interval of at least 1 s), not from the
  * average since the first step, which the slow first steps skew for the whole run; until the first
- * interval is measured they read "…" and "ETA ?".
+ * interval is measured they read "…" and "ETA ?". A step line whose {@code global_step} and
+ * {@code total_steps} are not whole numbers with 0 ≤ global_step ≤ total_steps draws nothing (it is
+ * still kept in metrics.jsonl), so no line can draw a bogus bar or size one by its numbers.
  */
 public final class ProgressDisplay {
     static final double SMOOTHING = 0.1;
+    static final int BAR_WIDTH = 24;
     private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
@@ -57,20 +60,22 @@ public final class ProgressDisplay {
         }
         if (n == null) return;
         if ("step".equals(n.path("type").asText())) {
+            long globalStep = count(n.path("global_step")), totalSteps = count(n.path("total_steps"));
+            if (globalStep < 0 || totalSteps < 1 || globalStep > totalSteps) return; // no bar from a line that cannot be one
             long now = nanoClock.getAsLong();
-            long globalStep = n.path("global_step").asLong(), totalSteps = n.path("total_steps").asLong();
             if (globalStep <= lastGlobalStep) restartRates(); // a retried attempt resumes from a checkpoint: measure it afresh
             lastGlobalStep = globalStep;
-            samplesSoFar += n.path("samples").asLong();
+            long samples = Math.max(0, count(n.path("samples")));
+            samplesSoFar = samples > Long.MAX_VALUE - samplesSoFar ? Long.MAX_VALUE : samplesSoFar + samples;
             samplesPerSecond.observe(now, samplesSoFar);
             stepsPerSecond.observe(now, globalStep);
             boolean last = globalStep == totalSteps;
             if (!last && drawn && now - lastDrawNanos < (terminal ? 200_000_000L : 2_000_000_000L)) return;
             drawn = true;
             lastDrawNanos = now;
-            double fraction = globalStep / (double) Math.max(1, totalSteps);
-            int filled = (int) Math.round(fraction * 24);
-            String bar = "[" + "=".repeat(Math.max(0, filled)) + " ".repeat(Math.max(0, 24 - filled)) + "]";
+            double fraction = globalStep / (double) totalSteps;
+            int filled = (int) Math.max(0, Math.min(BAR_WIDTH, Math.round(fraction * BAR_WIDTH)));
+            String bar = "[" + "=".repeat(filled) + " ".repeat(BAR_WIDTH - filled) + "]";
             double rate = samplesPerSecond.perSecond();
             double eta = globalStep >= totalSteps ? 0 : (totalSteps - globalStep) / stepsPerSecond.perSecond();
             String text = String.format(Locale.ROOT, "%s %3.0f%%  epoch %d  step %d/%d  loss %s  %s samples/s  ETA %s",
@@ -91,6 +96,11 @@ public final class ProgressDisplay {
             out.println(String.format(Locale.ROOT, "epoch %d done in %.1fs  train loss %.4f%s", n.path("epoch").asInt(),
                     n.path("seconds").asDouble(), n.path("train_loss").asDouble(), eval));
         }
+    }
+
+    /** A whole number that fits a long, else -1: the line is not rank 0's and draws nothing. */
+    private static long count(JsonNode field) {
+        return field.isIntegralNumber() && field.canConvertToLong() ? field.asLong() : -1;
     }
 
     /** One line saying what happens next (e.g. before the first step), below any bar. */

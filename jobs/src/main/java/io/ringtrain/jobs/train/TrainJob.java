@@ -16,6 +16,7 @@ import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.jobs.run.RunReport;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -184,7 +185,7 @@ public final class TrainJob {
         try (var job = JobDescription.open(sc, "ringtrain train: route the records to the " + config.replicas + " replicas (" + config.data + ")")) {
             input = routeToReplicas(train, test, config);
         }
-        byte[] secret = jobSecret(sc);
+        byte[] secret = jobSecret(sc.getConf(), console);
         String configJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
         run.writeText(hadoop, "config.json", configJson);
 
@@ -368,13 +369,35 @@ public final class TrainJob {
         return RowFactory.create(values);
     }
 
-    /** Spark's authentication secret when set (the cluster's own), else a fresh random one for this job. */
-    static byte[] jobSecret(SparkContext sc) {
-        String configured = sc.getConf().get("spark.authenticate.secret", null);
-        if (configured != null && !configured.isEmpty()) return configured.getBytes(StandardCharsets.UTF_8);
+    /**
+     * A fresh random 32-byte key for this job's ring and progress ports, shipped to the tasks in
+     * the task closure. {@code spark.authenticate.secret} is never used as that key (a word chosen
+     * by hand would be guessable offline from one recorded handshake); it guards Spark's RPC, which
+     * carries this key, so a weak one is warned about on {@code console}, once.
+     */
+    static byte[] jobSecret(SparkConf conf, PrintStream console) {
+        String warning = weakSparkSecretWarning(conf.get("spark.authenticate.secret", null));
+        if (warning != null) console.println(warning);
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         return secret;
+    }
+
+    static final int MIN_SPARK_SECRET_CHARS = 16;
+    static final int MIN_SPARK_SECRET_DISTINCT_CHARS = 8;
+
+    /**
+     * The warning for a {@code spark.authenticate.secret} that is set but weak: under {@value
+     * #MIN_SPARK_SECRET_CHARS} characters, or fewer than {@value #MIN_SPARK_SECRET_DISTINCT_CHARS}
+     * different characters (a repeated word); null when unset or not weak by that rule.
+     */
+    static String weakSparkSecretWarning(String sparkSecret) {
+        if (sparkSecret == null || sparkSecret.isEmpty()) return null;
+        long distinct = sparkSecret.codePoints().distinct().count();
+        if (sparkSecret.length() >= MIN_SPARK_SECRET_CHARS && distinct >= MIN_SPARK_SECRET_DISTINCT_CHARS) return null;
+        return "ringtrain: WARNING: spark.authenticate.secret is weak (" + sparkSecret.length() + " characters, " + distinct
+                + " different; want at least " + MIN_SPARK_SECRET_CHARS + " and " + MIN_SPARK_SECRET_DISTINCT_CHARS
+                + "): it guards the Spark RPC that carries this job's ring key to the tasks; set it to random bytes, e.g. $(openssl rand -base64 32)";
     }
 
     static InetAddress driverAddress(SparkContext sc) {

@@ -81,6 +81,19 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void anAbsurdGlobalStepDrawsNoBarAndAllocatesNothingBySize() {
+        display.accept(step(1_900_000_000L, 5, 1)); // past the total: once a 1.9-billion-character bar
+        display.accept(step(-3, 5, 1));
+        display.accept(step(3, 0, 1));
+        display.accept("{\"type\":\"step\",\"global_step\":1e300,\"total_steps\":5}");
+        display.accept("{\"type\":\"step\",\"global_step\":\"3\",\"total_steps\":5}");
+        assertEquals(List.of(), lines(), "a line that cannot be rank 0's drew a bar");
+        display.accept(step(Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE));
+        assertEquals(1, lines().size());
+        assertTrue(lines().get(0).startsWith("[" + "=".repeat(ProgressDisplay.BAR_WIDTH) + "] 100%"), lines().get(0));
+    }
+
+    @Test
     void aPhaseIsOneLineEndingTheBar() {
         display.accept(step(1, 5, 1));
         display.phase("replicas ready; waiting for the first step");
