@@ -32,20 +32,14 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>The engine is chosen here, not left to whatever Netty finds on the class path: {@link
  * Engine#OPENSSL} (BoringSSL from netty-tcnative, which this module and Spark both ship for
- * Linux and macOS on x86-64 and aarch64) where it loads, because it encrypts several times faster
- * than the JDK's engine and works on direct buffers; the JDK's engine otherwise. The two
+ * Linux and macOS on x86-64 and aarch64) where it loads, because it is the faster of the two
+ * (AES-GCM with the CPU's AES instructions, on direct buffers, without the heap copies the JDK's
+ * engine needs; docs/collectives.md has the figures); the JDK's engine otherwise. The two
  * interoperate, so ranks on different platforms still form one ring. The first completed
  * handshake of each {@code RingTls} logs, at INFO, the engine, protocol and cipher suite in use.
  */
 public final class RingTls {
   private static final System.Logger LOG = System.getLogger(RingTls.class.getName());
-
-  /**
-   * Plaintext per {@code SSLEngine.wrap} call. Netty's default is one 16 KiB record per call; the
-   * OpenSSL engine puts several records into one output buffer per call, so a 256 KiB segment
-   * costs a few wraps and writes instead of sixteen.
-   */
-  static final int WRAP_DATA_BYTES = Integer.getInteger("ringtrain.allreduce.tlsWrapBytes", 16 << 10);
 
   /** Which implementation of TLS encrypts the ring's connections. */
   public enum Engine {
@@ -136,8 +130,8 @@ public final class RingTls {
     return configure(client.newHandler(alloc));
   }
 
+  /** Netty's default record batching is kept: larger wrap sizes ({@code setWrapDataSize}) measured no faster. */
   private SslHandler configure(SslHandler handler) {
-    handler.setWrapDataSize(WRAP_DATA_BYTES);
     handler.handshakeFuture().addListener(done -> {
       if (done.isSuccess() && sessionLogged.compareAndSet(false, true)) logSession(handler.engine().getSession());
     });
