@@ -203,6 +203,11 @@ public final class RingCommunicator implements Communicator {
     return placed;
   }
 
+  /** The authenticated connection to {@code peer}, or null (tests inspect its pipeline). */
+  io.netty.channel.Channel channelTo(int peer) {
+    return ring.link(peer) == null ? null : ring.link(peer).channel();
+  }
+
   /** The port this rank listens on. */
   public int boundPort() {
     return server.boundPort();

@@ -1,9 +1,14 @@
 package io.ringtrain.allreduce;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -16,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Rings over TLS (mutual, certificates from a key store made by the JDK's keytool), over real
  * loopback sockets: collectives work, a plaintext client is turned away without disturbing the
- * ring, and a rank whose certificate the others do not trust cannot join.
+ * ring, a rank whose certificate the others do not trust cannot join, and the engine a live
+ * connection uses is the one {@link RingTls#engine()} reports (OpenSSL here; the JDK's as the fallback).
  */
 class TlsRingTest {
   private static final char[] PASSWORD = "ring-pass".toCharArray();
@@ -66,6 +73,42 @@ class TlsRingTest {
     } finally {
       ring.forEach(RingCommunicator::close);
     }
+  }
+
+  @Test
+  void aLiveConnectionUsesTheEngineRingTlsReports() throws Exception {
+    List<RingCommunicator> ring = start(List.of(jobTls, jobTls), Duration.ofSeconds(30));
+    try {
+      assertSumsOnEveryRank(ring);
+      assertEquals(jobTls.engine(), engineOf(ring.get(0).channelTo(1)), "rank 0's connection to rank 1");
+      assertEquals(jobTls.engine(), engineOf(ring.get(1).channelTo(0)), "rank 1's connection to rank 0");
+    } finally {
+      ring.forEach(RingCommunicator::close);
+    }
+  }
+
+  @Test
+  void theProductUsesOpenSslWhereItLoads() {
+    assertTrue(OpenSsl.isAvailable(), "netty-tcnative (a dependency of this module) did not load: " + OpenSsl.unavailabilityCause());
+    assertEquals(RingTls.Engine.OPENSSL, jobTls.engine());
+  }
+
+  @Test
+  void aRankOnTheJdkFallbackEngineJoinsARankOnOpenSsl() throws Exception {
+    RingTls jdk = RingTls.fromKeyStore(keys.resolve("job.p12"), PASSWORD, RingTls.Engine.JDK);
+    List<RingCommunicator> ring = start(List.of(jobTls, jdk), Duration.ofSeconds(30));
+    try {
+      assertSumsOnEveryRank(ring);
+      assertEquals(RingTls.Engine.OPENSSL, engineOf(ring.get(0).channelTo(1)));
+      assertEquals(RingTls.Engine.JDK, engineOf(ring.get(1).channelTo(0)));
+    } finally {
+      ring.forEach(RingCommunicator::close);
+    }
+  }
+
+  private static RingTls.Engine engineOf(Channel channel) {
+    SSLEngine engine = channel.pipeline().get(SslHandler.class).engine();
+    return engine instanceof ReferenceCountedOpenSslEngine ? RingTls.Engine.OPENSSL : RingTls.Engine.JDK;
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.ringtrain.allreduce.bench;
 
+import io.ringtrain.allreduce.RingTls;
 import io.ringtrain.allreduce.process.RankProcesses;
 import java.io.BufferedReader;
 import java.io.File;
@@ -50,7 +51,7 @@ public final class AllReduceBench {
   private static List<String> BUFFERS = List.of("heap", "direct");
 
   /** Heap and GC of the rank JVMs; {@code -Dringtrain.bench.segmentBytes=N} is passed on (segment-size scans). */
-  private static List<String> rankJvmFlags(String buffer) {
+  private static List<String> rankJvmFlags(String buffer, RingTls.Engine tls) {
     List<String> flags = new java.util.ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1"));
     String segment = System.getProperty("ringtrain.bench.segmentBytes");
     if (segment != null) flags.add("-Dringtrain.bench.segmentBytes=" + segment);
@@ -59,6 +60,10 @@ public final class AllReduceBench {
     String ioThreads = System.getProperty("ringtrain.bench.ioThreads");
     if (ioThreads != null) flags.add("-Dringtrain.bench.ioThreads=" + ioThreads);
     flags.add("-Dringtrain.bench.buffer=" + buffer);
+    if (tls != null) {
+      flags.add("-Dringtrain.bench.tlsKeyStore=" + tlsKeyStore);
+      flags.add("-Dringtrain.bench.tlsEngine=" + tls.name());
+    }
     return flags;
   }
 
@@ -66,9 +71,13 @@ public final class AllReduceBench {
     List<Integer> worlds = List.of(2, 4);
     boolean noReference = false;
     int rounds = 3;
+    List<Integer> tlsWorlds = List.of(2);
+    RingTls.Engine tlsEngine = RingTls.Engine.preferred();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--worlds" -> worlds = java.util.Arrays.stream(args[++i].split(",")).map(Integer::valueOf).toList();
+        case "--worlds" -> worlds = worlds(args[++i]);
+        case "--tls-worlds" -> tlsWorlds = worlds(args[++i]);
+        case "--tls-engine" -> tlsEngine = RingTls.Engine.valueOf(args[++i].toUpperCase(Locale.ROOT));
         case "--sizes" -> SIZES = BenchRankMain.ints(args[++i]);
         case "--iters" -> ITERS = BenchRankMain.ints(args[++i]);
         case "--warmup" -> WARMUP = BenchRankMain.ints(args[++i]);
@@ -76,19 +85,19 @@ public final class AllReduceBench {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--small-bytes" -> smallBufferBytes = Integer.parseInt(args[++i]);
         case "--buffers" -> BUFFERS = List.of(args[++i].split(","));
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --worlds 2,4 --sizes B,.. --iters N,.. --warmup N,.. --rounds N --small-bytes B --buffers heap,direct --no-reference");
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --worlds 2,4 --sizes B,.. --iters N,.. --warmup N,.. --rounds N --small-bytes B --buffers heap,direct --no-reference --tls-worlds 2 --tls-engine openssl|jdk");
       }
     }
     File root = new File(System.getProperty("ringtrain.root", "."));
     File logs = new File(root, "allreduce/target/bench-logs");
-    double tcpBytesPerSecond = noReference ? Double.NaN : tcpBound(logs);
+    double tcpBytesPerSecond = noReference || worlds.isEmpty() ? Double.NaN : tcpBound(logs);
     for (int world : worlds) {
       // rounds alternate ours and Gloo, so that a slow spell of the host (other tenants) lands in
       // one round of one side, and the median over rounds leaves it out
       Map<String, List<Map<Integer, Timing>>> oursByBuffer = new java.util.LinkedHashMap<>();
       List<Map<Integer, Timing>> gloo = new java.util.ArrayList<>();
       for (int round = 0; round < rounds; round++) {
-        for (String buffer : BUFFERS) oursByBuffer.computeIfAbsent(buffer, b -> new java.util.ArrayList<>()).add(ourMedians(world, buffer, logs));
+        for (String buffer : BUFFERS) oursByBuffer.computeIfAbsent(buffer, b -> new java.util.ArrayList<>()).add(ourMedians(world, buffer, null, SIZES, ITERS, WARMUP, logs));
         if (!noReference) gloo.add(glooMedians(world, root));
       }
       for (int size : SIZES) {
@@ -103,6 +112,67 @@ public final class AllReduceBench {
         }
       }
     }
+    if (!tlsWorlds.isEmpty()) tlsCost(tlsWorlds, tlsEngine, rounds, logs);
+  }
+
+  /**
+   * The {@code tls_cost} lines: the same ring on float arrays, plain TCP and TLS ({@code engine}),
+   * at the sizes of 16 MiB and up, in rounds that alternate the two. {@code ours} is the TLS time
+   * and {@code reference} the plaintext time (ms, each the median over the rounds); {@code
+   * tls_cost} = ours / reference (1.0: TLS is free), and {@code ratio} = reference / ours, so that
+   * higher is better as on every bench line.
+   */
+  private static void tlsCost(List<Integer> worlds, RingTls.Engine engine, int rounds, File logs) throws Exception {
+    List<Integer> large = new ArrayList<>();
+    for (int s = 0; s < SIZES.length; s++) if (SIZES[s] >= (16 << 20)) large.add(s);
+    if (large.isEmpty()) return;
+    int[] sizes = large.stream().mapToInt(s -> SIZES[s]).toArray();
+    int[] iters = large.stream().mapToInt(s -> ITERS[s]).toArray();
+    int[] warmup = large.stream().mapToInt(s -> WARMUP[s]).toArray();
+    tlsKeyStore = makeKeyStore(new File(logs, "tls"));
+    for (int world : worlds) {
+      List<Map<Integer, Timing>> plain = new ArrayList<>();
+      List<Map<Integer, Timing>> tls = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        plain.add(ourMedians(world, "heap", null, sizes, iters, warmup, logs));
+        tls.add(ourMedians(world, "heap", engine, sizes, iters, warmup, logs));
+      }
+      for (int size : sizes) {
+        Timing withTls = Timing.medianOf(tls, size);
+        Timing withoutTls = Timing.medianOf(plain, size);
+        double tlsMs = withTls.medianSeconds() * 1e3;
+        double plainMs = withoutTls.medianSeconds() * 1e3;
+        String params = String.format(Locale.ROOT, "{\"world\":%d,\"mib\":%s,\"tls\":true,\"engine\":\"%s\"}", world, mib(size), engine);
+        StringBuilder json = new StringBuilder();
+        json.append(String.format(Locale.ROOT, "{\"bench\":\"allreduce\",\"params\":%s,\"metric\":\"tls_cost\",\"ours\":%.4f,\"reference\":%.4f,\"ratio\":%.3f",
+            params, tlsMs, plainMs, plainMs / tlsMs));
+        json.append(String.format(Locale.ROOT, ",\"unit\":\"ms\",\"ratio_is\":\"plaintext time / TLS time (higher is better)\",\"tls_cost\":%.3f", tlsMs / plainMs));
+        json.append(",\"ours_rounds_ms\":").append(withTls.roundsJson()).append(",\"reference_rounds_ms\":").append(withoutTls.roundsJson());
+        json.append(",\"ours_cpu_ms\":").append(withTls.cpuJson()).append(",\"reference_cpu_ms\":").append(withoutTls.cpuJson());
+        System.out.println(json.append('}'));
+      }
+    }
+  }
+
+  /** The key store of the TLS rounds: an EC key pair and self-signed certificate made by the JDK's keytool. */
+  private static File makeKeyStore(File dir) throws Exception {
+    dir.mkdirs();
+    File store = new File(dir, "bench.p12");
+    store.delete();
+    Process keytool = new ProcessBuilder(new File(System.getProperty("java.home"), "bin/keytool").getPath(), "-genkeypair", "-alias", "ring",
+        "-keyalg", "EC", "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-dname", "CN=ringtrain bench", "-validity", "2",
+        "-storetype", "PKCS12", "-keystore", store.getPath(), "-storepass", BenchRankMain.TLS_PASSWORD, "-keypass", BenchRankMain.TLS_PASSWORD)
+        .redirectErrorStream(true).start();
+    String out = new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (keytool.waitFor() != 0) throw new IllegalStateException("keytool failed: " + out);
+    return store;
+  }
+
+  /** The TLS rounds' key store, once made. */
+  private static File tlsKeyStore;
+
+  private static List<Integer> worlds(String list) {
+    return list.equals("none") ? List.of() : java.util.Arrays.stream(list.split(",")).map(Integer::valueOf).toList();
   }
 
   /** One size's result on rank 0: median time, and its process's CPU per iteration (NaN: unknown). */
@@ -155,7 +225,7 @@ public final class AllReduceBench {
   private static double tcpBound(File logs) throws Exception {
     List<Double> rates = new ArrayList<>();
     for (int attempt = 0; attempt < 2; attempt++) {
-      try (RankProcesses pair = RankProcesses.start(2, TcpBoundMain.class, rankJvmFlags("heap"), r -> List.of(Integer.toString(r), "2048"), new File(logs, "tcp"), 60_000)) {
+      try (RankProcesses pair = RankProcesses.start(2, TcpBoundMain.class, rankJvmFlags("heap", null), r -> List.of(Integer.toString(r), "2048"), new File(logs, "tcp"), 60_000)) {
         for (RankProcesses.Line line; (line = pair.next(120_000)) != null; ) {
           if (line.text().startsWith("TCP ")) {
             String[] parts = line.text().split(" ");
@@ -169,13 +239,15 @@ public final class AllReduceBench {
     return rates.stream().mapToDouble(Double::doubleValue).max().orElseThrow();
   }
 
-  private static Map<Integer, Timing> ourMedians(int world, String buffer, File logs) throws Exception {
+  /** Rank 0's timings by size, plain TCP or over TLS with {@code tls} (null: plain). */
+  private static Map<Integer, Timing> ourMedians(int world, String buffer, RingTls.Engine tls, int[] sizes, int[] iters, int[] warmup, File logs)
+      throws Exception {
     Map<Integer, Timing> medians = new HashMap<>();
     try (RankProcesses ranks =
-        RankProcesses.start(world, BenchRankMain.class, rankJvmFlags(buffer),
-            r -> List.of(Integer.toString(r), Integer.toString(world), Integer.toString(smallBufferBytes), join(SIZES), join(ITERS), join(WARMUP)),
-            new File(logs, "w" + world + "-" + buffer), 60_000)) {
-      while (medians.size() < SIZES.length) {
+        RankProcesses.start(world, BenchRankMain.class, rankJvmFlags(buffer, tls),
+            r -> List.of(Integer.toString(r), Integer.toString(world), Integer.toString(smallBufferBytes), join(sizes), join(iters), join(warmup)),
+            new File(logs, "w" + world + "-" + buffer + (tls == null ? "" : "-tls")), 60_000)) {
+      while (medians.size() < sizes.length) {
         RankProcesses.Line line = ranks.next(180_000);
         if (line == null) throw new IllegalStateException("benchmark ranks stopped reporting; see " + logs);
         if (line.text().startsWith("RESULT ")) {

@@ -6,9 +6,11 @@ import io.ringtrain.allreduce.DirectFloats;
 import io.ringtrain.allreduce.ReduceOp;
 import io.ringtrain.allreduce.RingCommunicator;
 import io.ringtrain.allreduce.RingServer;
+import io.ringtrain.allreduce.RingTls;
 import io.ringtrain.allreduce.process.RankProcesses;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,7 +18,8 @@ import java.util.List;
  * One rank of the all-reduce benchmark. Arguments: {@code rank world smallBufferBytes sizes iters
  * warmup} (comma-separated lists, one entry per size in bytes; smallBufferBytes -1 keeps the
  * communicator's default); {@code -Dringtrain.bench.buffer=direct} reduces {@link DirectFloats}
- * instead of float arrays. For each size: {@code warmup}
+ * instead of float arrays, and {@code -Dringtrain.bench.tlsKeyStore} runs the ring over TLS (see
+ * {@link #tls()}). For each size: {@code warmup}
  * untimed all-reduces, then {@code iters} timed ones, each after a barrier so that every rank
  * starts together (the protocol of tools/bench/allreduce_gloo.py). Rank 0 prints {@code RESULT
  * bytes medianNanos userNanos systemNanos} per size: the median time, and the CPU its whole JVM
@@ -31,7 +34,8 @@ public final class BenchRankMain {
     int[] sizes = ints(args[3]);
     int[] iters = ints(args[4]);
     int[] warmup = ints(args[5]);
-    RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), 0, Integer.getInteger("ringtrain.bench.ioThreads", RingServer.DEFAULT_IO_THREADS), RingServer.DEFAULT_HANDSHAKE_TIMEOUT);
+    RingTls tls = tls();
+    RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), 0, Integer.getInteger("ringtrain.bench.ioThreads", RingServer.DEFAULT_IO_THREADS), RingServer.DEFAULT_HANDSHAKE_TIMEOUT, tls);
     System.out.println("PORT " + server.boundPort());
     System.out.flush();
     List<String> peers = RankProcesses.readPeers();
@@ -40,6 +44,7 @@ public final class BenchRankMain {
             .setPeers(peers)
             .setRank(rank)
             .setSecret("bench-secret".getBytes(StandardCharsets.US_ASCII));
+    if (tls != null) builder.optTls(tls);
     if (smallBufferBytes >= 0) builder.optSmallBufferBytes(smallBufferBytes); // else the default
     Integer segmentBytes = Integer.getInteger("ringtrain.bench.segmentBytes"); // for segment-size scans
     if (segmentBytes != null) builder.optSegmentBytes(segmentBytes);
@@ -91,6 +96,19 @@ public final class BenchRankMain {
       keepGoing = communicator.broadcast(rank == 0 ? decision : new byte[0], 0);
     }
   }
+
+  /**
+   * TLS from {@code -Dringtrain.bench.tlsKeyStore=path} (password {@link #TLS_PASSWORD}) with the
+   * engine {@code -Dringtrain.bench.tlsEngine=OPENSSL|JDK}; null (plain TCP) without a key store.
+   */
+  private static RingTls tls() {
+    String keyStore = System.getProperty("ringtrain.bench.tlsKeyStore");
+    if (keyStore == null) return null;
+    RingTls.Engine engine = RingTls.Engine.valueOf(System.getProperty("ringtrain.bench.tlsEngine", RingTls.Engine.preferred().name()));
+    return RingTls.fromKeyStore(Path.of(keyStore), TLS_PASSWORD.toCharArray(), engine);
+  }
+
+  static final String TLS_PASSWORD = "bench-pass";
 
   /** One all-reduce (SUM) of a buffer of {@code length} zeros, a float array or DirectFloats. */
   private static Runnable allReduce(Communicator communicator, int length, boolean direct) {
