@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,12 +80,12 @@ class FrameFuzzIT {
 
   @Test
   void everyRankRejectsCorruptFramesOrReturnsTheExactSumWithinTheTimeout() throws Exception {
-    Footprint warm = null;
+    JvmFootprint warm = null;
     for (int i = 0; i < CASES; i++) {
       runCase(FIRST_SEED + i);
-      if (i == 0) warm = Footprint.settled(null); // classes loaded, pools and caches warm
+      if (i == 0) warm = JvmFootprint.settled(null); // classes loaded, pools and caches warm
     }
-    Footprint after = Footprint.settled(warm);
+    JvmFootprint after = JvmFootprint.settled(warm);
     System.out.println("fuzz: " + CASES + " cases; footprint after the first " + warm + ", after all " + after);
     after.assertNear(warm);
   }
@@ -97,13 +96,10 @@ class FrameFuzzIT {
     FrameMutation.Kind kind = FrameMutation.Kind.values()[random.nextInt(FrameMutation.Kind.values().length)];
     FrameMutation mutation = new FrameMutation(kind, random.nextInt(collective.framesFromFuzzer), random.nextLong());
     String name = "seed " + seed + ": " + collective + ", " + kind;
-    List<RingCommunicator> ranks = new ArrayList<>();
-    List<FrameProxy> proxies = new ArrayList<>();
-    try {
-      connect(ranks, proxies);
-      proxies.get(collective.receiver).mutate(mutation);
+    try (ProxiedRing ring = start()) {
+      ring.proxy(collective.receiver).mutate(mutation);
       List<Future<float[]>> running = new ArrayList<>();
-      for (RingCommunicator rank : ranks) running.add(THREADS.submit(() -> allReduce(rank, collective)));
+      for (RingCommunicator rank : ring.ranks()) running.add(THREADS.submit(() -> allReduce(rank, collective)));
       long deadline = System.nanoTime() + TIMEOUT.toNanos() + TimeUnit.MILLISECONDS.toNanos(SLACK_MILLIS);
       float[] expected = new float[collective.length];
       for (int r = 0; r < WORLD; r++) for (int i = 0; i < expected.length; i++) expected[i] += input(r, i);
@@ -134,9 +130,6 @@ class FrameFuzzIT {
       String report = name + " (" + mutation.applied() + "), " + (System.nanoTime() - started) / 1_000_000 + " ms" + outcomes;
       System.out.println("fuzz " + report);
       if (!problems.isEmpty()) fail(name + " (rerun: -Dfuzz.seed=" + seed + " -Dfuzz.cases=1): " + problems + "\n" + report);
-    } finally {
-      for (RingCommunicator rank : ranks) rank.close();
-      for (FrameProxy proxy : proxies) proxy.close();
     }
   }
 
@@ -159,40 +152,10 @@ class FrameFuzzIT {
     return problems;
   }
 
-  /** Three real ranks; rank 2 dials ranks 0 and 1 through a proxy each (proxies.get(r) fronts rank r). */
-  private static void connect(List<RingCommunicator> ranks, List<FrameProxy> proxies) throws Exception {
-    InetAddress loopback = InetAddress.getLoopbackAddress();
-    List<RingServer> servers = new ArrayList<>();
-    List<String> peers = new ArrayList<>();
-    for (int r = 0; r < WORLD; r++) {
-      RingServer server = RingServer.bind(loopback, 0, 1, LoopbackRing.HANDSHAKE_TIMEOUT);
-      servers.add(server);
-      peers.add(loopback.getHostAddress() + ":" + server.boundPort());
-    }
-    List<String> fuzzerPeers = new ArrayList<>(peers);
-    for (int r = 0; r < FUZZER; r++) {
-      FrameProxy proxy = new FrameProxy(servers.get(r).boundPort());
-      proxies.add(proxy);
-      fuzzerPeers.set(r, proxy.address());
-    }
-    List<Future<RingCommunicator>> connecting = new ArrayList<>();
-    for (int r = 0; r < WORLD; r++) {
-      CommunicatorConfig config = CommunicatorConfig.builder()
-          .setPeers(r == FUZZER ? fuzzerPeers : peers).setRank(r).setSecret(LoopbackRing.SECRET)
-          .optTimeout(TIMEOUT).optConnectTimeout(Duration.ofSeconds(30))
-          .optSegmentBytes(SEGMENT_BYTES).optSmallBufferBytes(SMALL_BUFFER_BYTES).build();
-      RingServer server = servers.get(r);
-      connecting.add(THREADS.submit(() -> RingCommunicator.connect(server, config)));
-    }
-    RuntimeException failed = null;
-    for (Future<RingCommunicator> f : connecting) {
-      try {
-        ranks.add(f.get());
-      } catch (ExecutionException e) {
-        failed = new IllegalStateException("the clean ring did not connect", e.getCause());
-      }
-    }
-    if (failed != null) throw failed;
+  /** Three real ranks; rank 2 (the fuzzer) dials ranks 0 and 1 through a proxy each. */
+  private static ProxiedRing start() throws IOException, InterruptedException {
+    return ProxiedRing.start(WORLD, LoopbackRing.HANDSHAKE_TIMEOUT, THREADS,
+        b -> b.optTimeout(TIMEOUT).optSegmentBytes(SEGMENT_BYTES).optSmallBufferBytes(SMALL_BUFFER_BYTES));
   }
 
   /** Small integers, so that every order of summation gives the same float. */
@@ -216,64 +179,15 @@ class FrameFuzzIT {
 
   @Test
   void theProxyRelaysACleanRingUnchanged() throws Exception {
-    List<RingCommunicator> ranks = new ArrayList<>();
-    List<FrameProxy> proxies = new ArrayList<>();
-    try {
-      connect(ranks, proxies);
-      FrameMutation none = new FrameMutation(FrameMutation.Kind.DROP, Integer.MAX_VALUE, 0);
-      for (FrameProxy proxy : proxies) proxy.mutate(none);
+    try (ProxiedRing ring = start()) {
+      for (int r = 0; r < FUZZER; r++) ring.proxy(r).mutate(new FrameMutation(FrameMutation.Kind.DROP, Integer.MAX_VALUE, 0));
       List<Future<float[]>> running = new ArrayList<>();
-      for (RingCommunicator rank : ranks) running.add(THREADS.submit(() -> allReduce(rank, Collective.RING_FLOATS)));
+      for (RingCommunicator rank : ring.ranks()) running.add(THREADS.submit(() -> allReduce(rank, Collective.RING_FLOATS)));
       for (Future<float[]> f : running) {
         float[] result = f.get(30, TimeUnit.SECONDS);
         for (int i = 0; i < result.length; i++) assertEquals(input(0, i) + input(1, i) + input(2, i), result[i], "element " + i);
       }
-      assertTrue(proxies.get(0).recordings().get(0).fromClient().length > 0, "the proxy recorded no handshake");
-    } finally {
-      for (RingCommunicator rank : ranks) rank.close();
-      for (FrameProxy proxy : proxies) proxy.close();
-    }
-  }
-
-  /** Live threads, open descriptors and direct memory (JDK buffers and Netty's pools) of this JVM. */
-  record Footprint(int threads, int descriptors, long directBytes) {
-    static final int THREAD_SLACK = 8;
-    static final int DESCRIPTOR_SLACK = 16;
-    static final long DIRECT_SLACK_BYTES = 64L << 20;
-
-    static Footprint now() {
-      long direct = 0;
-      for (java.lang.management.BufferPoolMXBean pool : java.lang.management.ManagementFactory.getPlatformMXBeans(java.lang.management.BufferPoolMXBean.class)) {
-        if (pool.getName().equals("direct")) direct += pool.getMemoryUsed();
-      }
-      direct += io.netty.buffer.PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
-      String[] fds = new java.io.File("/proc/self/fd").list();
-      return new Footprint(java.lang.management.ManagementFactory.getThreadMXBean().getThreadCount(), fds == null ? 0 : fds.length, direct);
-    }
-
-    /**
-     * The footprint once closed rings' threads have ended: polled for up to 10 s until it is
-     * within the slack of {@code reference} (or, with none, until two readings agree).
-     */
-    static Footprint settled(Footprint reference) throws InterruptedException {
-      Footprint last = now();
-      for (int i = 0; i < 100; i++) {
-        Thread.sleep(100);
-        Footprint next = now();
-        if (reference == null ? next.equals(last) : next.isNear(reference)) return next;
-        last = next;
-      }
-      return last;
-    }
-
-    boolean isNear(Footprint reference) {
-      return threads <= reference.threads + THREAD_SLACK
-          && descriptors <= reference.descriptors + DESCRIPTOR_SLACK
-          && directBytes <= reference.directBytes + DIRECT_SLACK_BYTES;
-    }
-
-    void assertNear(Footprint reference) {
-      assertTrue(isNear(reference), "the JVM grew from " + reference + " to " + this);
+      assertTrue(ring.proxy(0).recordings().get(0).fromClient().length > 0, "the proxy recorded no handshake");
     }
   }
 }

@@ -35,8 +35,15 @@ final class FrameProxy implements AutoCloseable {
     Rewrite next(byte[] frameWithLength);
   }
 
-  /** The first bytes of one relayed connection, each direction. */
-  record Recording(byte[] fromClient, byte[] fromServer) {}
+  /**
+   * The first bytes of one relayed connection, each direction; {@code clientFirstFlight} of the
+   * client's came before the server's first byte (a handshake's opening message).
+   */
+  record Recording(byte[] fromClient, byte[] fromServer, int clientFirstFlight) {
+    byte[] firstFlight() {
+      return java.util.Arrays.copyOf(fromClient, clientFirstFlight);
+    }
+  }
 
   private final ServerSocket listener;
   private final InetSocketAddress target;
@@ -80,10 +87,14 @@ final class FrameProxy implements AutoCloseable {
         ByteArrayOutputStream fromClient = new ByteArrayOutputStream();
         ByteArrayOutputStream fromServer = new ByteArrayOutputStream();
         int index = recordings.size();
-        recordings.add(new Recording(new byte[0], new byte[0]));
+        recordings.add(new Recording(new byte[0], new byte[0], 0));
+        java.util.concurrent.atomic.AtomicInteger firstFlight = new java.util.concurrent.atomic.AtomicInteger(-1);
         Runnable record = () -> {
           synchronized (recordings) { // one update at a time, so a stale snapshot never lands last
-            recordings.set(index, new Recording(snapshot(fromClient), snapshot(fromServer)));
+            byte[] clientBytes = snapshot(fromClient);
+            byte[] serverBytes = snapshot(fromServer);
+            if (serverBytes.length > 0) firstFlight.compareAndSet(-1, clientBytes.length);
+            recordings.set(index, new Recording(clientBytes, serverBytes, firstFlight.get() < 0 ? clientBytes.length : firstFlight.get()));
           }
         };
         start("frame-proxy-up", () -> relayClient(client, server, fromClient, record));
