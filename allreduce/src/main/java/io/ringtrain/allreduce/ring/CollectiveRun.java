@@ -109,6 +109,14 @@ public final class CollectiveRun {
   }
 
   /**
+   * Fails the collective because {@code peer} sent {@code what}, which this rank cannot use (a
+   * length that does not fit the frames): the message names the peer, as {@link #receive}'s do.
+   */
+  CollectiveException protocolError(int peer, String what) {
+    return fail("protocol error: " + ring.link(peer).describe() + " sent " + what + " (" + phase + " step " + phaseStep + ")");
+  }
+
+  /**
    * Asks for the payload of frame ({@code step}, {@code segment}) from {@code peer} to be received
    * straight into {@code destination} (see {@link PeerLink#post}); {@link #receive} then returns
    * that frame {@link DataFrame#placed()}, unless it came another way.

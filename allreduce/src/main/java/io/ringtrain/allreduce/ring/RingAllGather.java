@@ -40,7 +40,7 @@ public final class RingAllGather {
           if (incoming == null) {
             long length = frame.header().count();
             if (length < 0 || length > Integer.MAX_VALUE - 8 || frame.payload().readableBytes() != Math.min(segmentBytes, length)) {
-              throw new IllegalStateException("protocol error: allGather block of " + length + " bytes announced with a first frame of " + frame.payload().readableBytes());
+              throw run.protocolError(prev, "an allGather block of " + length + " bytes whose first frame carries " + frame.payload().readableBytes());
             }
             incoming = new byte[(int) length];
             recvSegments = RingAllReduce.segments(incoming.length, segmentBytes);

@@ -52,12 +52,12 @@ public final class TreeBroadcast {
         DataFrame frame = run.receive(tree.parent, 0, i, expected);
         try {
           if (bytes == null) {
-            bytes = new byte[checkedLength(run, frame.header().count())];
-            segments = RingAllReduce.segments(bytes.length, segmentBytes);
-            int firstBytes = Math.min(segmentBytes, bytes.length);
-            if (frame.payload().readableBytes() != firstBytes) {
-              throw new IllegalStateException("protocol error: first broadcast frame carries " + frame.payload().readableBytes() + " bytes, expected " + firstBytes);
+            long length = frame.header().count();
+            if (length < 0 || length > Integer.MAX_VALUE - 8 || frame.payload().readableBytes() != Math.min(segmentBytes, length)) {
+              throw run.protocolError(tree.parent, "a broadcast of " + length + " bytes whose first frame carries " + frame.payload().readableBytes());
             }
+            bytes = new byte[(int) length];
+            segments = RingAllReduce.segments(bytes.length, segmentBytes);
           }
           frame.payload().getBytes(frame.payload().readerIndex(), bytes, i * segmentBytes, frame.payload().readableBytes());
         } finally {
@@ -71,13 +71,6 @@ public final class TreeBroadcast {
       }
     }
     return bytes;
-  }
-
-  private static int checkedLength(CollectiveRun run, long count) {
-    if (count < 0 || count > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("protocol error: broadcast of " + count + " bytes announced on rank " + run.rank());
-    }
-    return (int) count;
   }
 
   /** Sends one payload to every child: each send owns one reference, the last one the original. */

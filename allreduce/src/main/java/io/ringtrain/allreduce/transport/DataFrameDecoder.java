@@ -11,8 +11,9 @@ import java.util.List;
 
 /**
  * Turns one length-stripped frame into a {@link DataFrame} or an {@link AbortFrame}. A frame of
- * another generation (a peer of an earlier, restarted ring) or with an unknown type or field is
- * rejected with an exception, which closes the connection.
+ * another generation (a peer of an earlier, restarted ring), with an unknown type or field, or
+ * shorter than its header (empty included) is rejected with a {@link CorruptedFrameException}
+ * saying what was wrong, which fails the ring with that cause and closes the connection.
  *
  * <p>A frame comes whole (one buffer) or as a {@link SplitFrame} (header and payload read apart,
  * the payload perhaps straight into the collective's memory: the data frame is then {@link
@@ -52,8 +53,12 @@ public final class DataFrameDecoder extends MessageToMessageDecoder<Object> {
 
   /** {@code in} holds the header; the payload is what {@code payload} has left after it (the same buffer for a whole frame). */
   private void decode(ChannelHandlerContext ctx, ByteBuf in, ByteBuf payload, boolean placed, List<Object> out) {
+    if (!in.isReadable()) throw new CorruptedFrameException("empty frame (length 0) from " + ctx.channel().remoteAddress());
     byte type = in.readByte();
     if (type == WireFormat.ABORT) {
+      if (in.readableBytes() < 4) {
+        throw new CorruptedFrameException("abort frame of " + (in.readableBytes() + 1) + " bytes is shorter than its header (5 bytes)");
+      }
       in.readInt();
       out.add(new AbortFrame(in.toString(StandardCharsets.UTF_8)));
       return;

@@ -3,6 +3,7 @@ package io.ringtrain.allreduce.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 
 /**
@@ -22,8 +23,9 @@ import io.netty.handler.codec.TooLongFrameException;
  * SplitFrame}.
  *
  * <p>A length beyond {@code maxFrameBytes} (minus the length field) or below zero fails before
- * anything is allocated. Ownership: the incoming read buffers are released here (a slice passed on
- * holds its own reference); each frame passed on belongs to the next handler; a frame still incomplete when the channel closes is released.
+ * anything is allocated, with a message giving the length as sent (signed). Ownership: the
+ * incoming read buffers are released here (a slice passed on holds its own reference); each frame
+ * passed on belongs to the next handler; a frame still incomplete when the channel closes is released.
  */
 public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
   private final int maxFrameBytes;
@@ -83,8 +85,9 @@ public final class SizedFrameDecoder extends ChannelInboundHandlerAdapter {
             lengthBytesSeen++;
           }
           if (lengthBytesSeen < 4) return;
-          if (length < 0 || length > maxFrameBytes - 4) {
-            throw new TooLongFrameException("frame length " + (length & 0xffffffffL) + " exceeds the limit of " + (maxFrameBytes - 4) + " bytes");
+          if (length < 0) throw new CorruptedFrameException("frame length " + length + " is negative");
+          if (length > maxFrameBytes - 4) {
+            throw new TooLongFrameException("frame length " + length + " exceeds the limit of " + (maxFrameBytes - 4) + " bytes");
           }
           if (in.readableBytes() >= length) { // the whole frame is in this read: pass a slice, no copy
             ByteBuf complete = in.readRetainedSlice(length);

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
@@ -83,6 +84,23 @@ class DataFrameCodecTest {
     EmbeddedChannel receiver = receiver();
     ByteBuf claim = Unpooled.buffer().writeInt(Integer.MAX_VALUE).writeByte(WireFormat.DATA);
     assertThrows(TooLongFrameException.class, () -> receiver.writeInbound(claim));
+  }
+
+  @Test
+  void anEmptyFrameIsRejectedAsCorruptNamingItsLength() {
+    EmbeddedChannel receiver = receiver();
+    DecoderException rejected = assertThrows(DecoderException.class, () -> receiver.writeInbound(Unpooled.buffer().writeInt(0)));
+    assertInstanceOf(CorruptedFrameException.class, rejected, rejected.toString());
+    assertTrue(rejected.getMessage().contains("empty frame"), rejected.getMessage());
+  }
+
+  @Test
+  void anAbortFrameShorterThanItsHeaderIsRejectedAsCorrupt() {
+    EmbeddedChannel receiver = receiver();
+    ByteBuf wire = Unpooled.buffer().writeInt(3).writeByte(WireFormat.ABORT).writeShort(0);
+    DecoderException rejected = assertThrows(DecoderException.class, () -> receiver.writeInbound(wire));
+    assertInstanceOf(CorruptedFrameException.class, rejected, rejected.toString());
+    assertTrue(rejected.getMessage().contains("abort frame of 3 bytes"), rejected.getMessage());
   }
 
   @Test

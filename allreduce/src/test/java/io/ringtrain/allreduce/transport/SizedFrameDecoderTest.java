@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.TooLongFrameException;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -86,6 +87,15 @@ class SizedFrameDecoderTest {
     TooLongFrameException e = assertThrows(TooLongFrameException.class, () -> channel.writeInbound(claim));
     assertEquals(0, claim.refCnt(), "the read buffer is released");
     assertEquals(true, e.getMessage().contains("2147483647"), e.getMessage());
+  }
+
+  @Test
+  void aNegativeLengthIsReportedAsNegativeNotAsAHugeOne() {
+    EmbeddedChannel channel = new EmbeddedChannel(new SizedFrameDecoder(1024));
+    ByteBuf claim = Unpooled.buffer().writeInt(-126299381);
+    CorruptedFrameException e = assertThrows(CorruptedFrameException.class, () -> channel.writeInbound(claim));
+    assertEquals(0, claim.refCnt(), "the read buffer is released");
+    assertEquals(true, e.getMessage().contains("frame length -126299381 is negative"), e.getMessage());
   }
 
   @Test
