@@ -112,8 +112,8 @@ public final class Checkpoint {
      * returns the saved training state. Throws, changing nothing, when a name, shape or dtype differs.
      */
     public static TrainingState load(Path checkpoint, Module model, Optimizer optimizer) throws IOException {
-        verify(checkpoint);
         TrainingState state = readState(checkpoint);
+        verify(checkpoint);
         SafeTensors.Contents modelFile = SafeTensors.read(checkpoint.resolve(MODEL_FILE));
         checkMatches(checkpoint.resolve(MODEL_FILE), modelFile, model.stateDict(), model.stateDictDtypes());
         if (optimizer != null) {
