@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The training job on a real multi-JVM cluster: Spark's {@code local-cluster[2,1,1024]} runs a
  * standalone master and two workers, each executor in its own JVM (the
  * Spark home is target/spark-home, whose jars/ are the packaged artifact and its dependencies).
- * Then one executor JVM is killed mid-training: the barrier stage fails, the job retries and every
- * replica resumes from the latest checkpoint, ending where the uninterrupted run ends.
+ * Then one executor JVM is killed mid-training of a run in a relative folder: the barrier stage fails,
+ * the job retries and every replica resumes from the latest checkpoint in the driver's folder,
+ * ending where the uninterrupted run ends.
  */
 class LocalClusterTrainIT {
     private static SparkSession spark;
@@ -80,7 +81,8 @@ class LocalClusterTrainIT {
         assertEquals(1, straight.attempts());
         assertTrue(straight.testAccuracy() > 0.75, straight.json());
 
-        Path run = tmp.resolve("killed");
+        // relative, as the default runs/latest is: the executors' working directories are not the driver's
+        Path run = Path.of("target", "relative-run-" + System.nanoTime());
         AtomicLong killedPid = new AtomicLong(-1);
         Thread killer = new Thread(() -> killAnExecutorAfterTheFirstCheckpoint(run.resolve("checkpoints"), killedPid));
         killer.setDaemon(true);
@@ -90,7 +92,21 @@ class LocalClusterTrainIT {
         System.out.println("uninterrupted: " + straight.json() + "\nafter killing executor pid " + killedPid.get() + ": " + recovered.json());
         assertTrue(killedPid.get() > 0, "an executor JVM was killed");
         assertTrue(recovered.attempts() >= 2, "the job retried after losing an executor");
+        assertEquals(run.toAbsolutePath().toString(), recovered.runDir(), "the driver qualified the run folder");
+        assertTrue(Files.exists(run.resolve("model.safetensors")), "the executors wrote the model into the driver's run folder");
+        long firstStepOfTheRetry = firstGlobalStep(run.resolve("metrics.jsonl"), 2);
+        assertTrue(firstStepOfTheRetry > 25, "the retry resumed from the checkpoint (every 25 steps), not step 1: its first step is " + firstStepOfTheRetry);
         assertEquals(straight.testAccuracy(), recovered.testAccuracy(), 0.005, "resumed run ends within ±0.5% of the uninterrupted one");
+    }
+
+    /** The global step of the first step line of {@code attempt} in a metrics.jsonl. */
+    private static long firstGlobalStep(Path metrics, int attempt) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String line : Files.readAllLines(metrics)) {
+            var node = json.readTree(line);
+            if (node.path("type").asText().equals("step") && node.path("attempt").asInt() == attempt) return node.path("global_step").asLong();
+        }
+        throw new AssertionError("no step line of attempt " + attempt + " in " + metrics);
     }
 
     private static void killAnExecutorAfterTheFirstCheckpoint(Path checkpoints, AtomicLong killedPid) {

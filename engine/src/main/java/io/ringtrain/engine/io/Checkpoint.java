@@ -31,7 +31,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * Training checkpoints: one folder per saved step inside a checkpoint directory.
@@ -40,11 +42,13 @@ import java.util.stream.Stream;
  *       model.safetensors       the model's state dict (parameters and buffers, PyTorch names, F32);
  *                               its metadata repeats checkpoint.json's fields, so the file alone says where it came from
  *       optimizer.safetensors   "state.&lt;i&gt;.&lt;name&gt;" tensors; hyper-parameters as string metadata
- *       checkpoint.json         {"format":1, "epoch", "step", "schedule_position", "rng_state", "optimizer", "created", "extra"}
+ *       checkpoint.json         {"format":1, "epoch", "step", "schedule_position", "rng_state", "optimizer", "created", "extra",
+ *                                "files": {"model.safetensors": "size:crc32c", ...}}
  * </pre>
  * A folder is written under a hidden temporary name and renamed into place when complete, so a
  * crash leaves either no new checkpoint or a whole one ({@link #latest(Path)} never sees half of
- * one). One writer per directory (rank 0): {@link #save} removes temporary folders left by an
+ * one); the sizes and CRC32C checksums in checkpoint.json, renamed into place with the files, let
+ * {@link #latestIntact} skip a checkpoint damaged later (a truncated copy, a flipped byte). One writer per directory (rank 0): {@link #save} removes temporary folders left by an
  * earlier crashed save. Loading checks every name, shape and dtype against the model and optimizer
  * before changing either, and names the entry that differs.
  */
@@ -53,6 +57,8 @@ public final class Checkpoint {
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
     public static final String META_FILE = "checkpoint.json";
     public static final int FORMAT = 1;
+    /** checkpoint.json's map of tensor file name to "size:crc32c" (absent in checkpoints written before it was added). */
+    static final String FILES_FIELD = "files";
 
     private static final Pattern FOLDER = Pattern.compile("step-(\\d+)");
     private static final String TEMP_PREFIX = ".tmp-";
@@ -84,7 +90,7 @@ public final class Checkpoint {
                 OptimizerState optimizerState = optimizer.stateDict();
                 SafeTensors.write(temp.resolve(OPTIMIZER_FILE), optimizerState.tensors(), optimizerState.hyperParameters());
             }
-            writeJson(temp.resolve(META_FILE), meta, state.extra());
+            writeJson(temp.resolve(META_FILE), meta, state.extra(), checksums(temp));
             syncDirectory(temp);
             Path target = dir.resolve(name);
             Path old = null;
@@ -107,6 +113,7 @@ public final class Checkpoint {
      */
     public static TrainingState load(Path checkpoint, Module model, Optimizer optimizer) throws IOException {
         TrainingState state = readState(checkpoint);
+        verify(checkpoint);
         SafeTensors.Contents modelFile = SafeTensors.read(checkpoint.resolve(MODEL_FILE));
         checkMatches(checkpoint.resolve(MODEL_FILE), modelFile, model.stateDict(), model.stateDictDtypes());
         if (optimizer != null) {
@@ -131,11 +138,90 @@ public final class Checkpoint {
         return state;
     }
 
-    /** Loads the newest checkpoint in {@code dir}, if there is one. */
+    /** Loads the newest intact checkpoint in {@code dir}, if there is one; corrupt ones are skipped with a warning on stderr. */
     public static Optional<TrainingState> loadLatest(Path dir, Module model, Optimizer optimizer) throws IOException {
-        Optional<Path> latest = latest(dir);
-        if (latest.isEmpty()) return Optional.empty();
-        return Optional.of(load(latest.get(), model, optimizer));
+        return loadLatest(dir, model, optimizer, System.err::println);
+    }
+
+    /**
+     * Loads the newest intact checkpoint in {@code dir}: a newer one that fails its checksums (a
+     * truncated or damaged file) is reported to {@code warnings}, by file name, and skipped. Throws
+     * {@link CorruptCheckpointException} when every checkpoint is corrupt: resuming from none of
+     * them would silently start over.
+     */
+    public static Optional<TrainingState> loadLatest(Path dir, Module model, Optimizer optimizer, Consumer<String> warnings) throws IOException {
+        Optional<Path> intact = latestIntact(dir, warnings);
+        return intact.isEmpty() ? Optional.empty() : Optional.of(load(intact.get(), model, optimizer));
+    }
+
+    /** The newest checkpoint folder in {@code dir} whose files match their checksums; corrupt newer ones are reported to {@code warnings}. */
+    public static Optional<Path> latestIntact(Path dir, Consumer<String> warnings) throws IOException {
+        List<Path> all = list(dir);
+        CorruptCheckpointException newest = null;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            try {
+                verify(all.get(i));
+                return Optional.of(all.get(i));
+            } catch (CorruptCheckpointException e) {
+                if (newest == null) newest = e;
+                warnings.accept("WARNING: " + e.getMessage() + "; skipping it for " + (i > 0 ? "the previous checkpoint" : "an older one, but there is none"));
+            }
+        }
+        if (newest != null) {
+            throw new CorruptCheckpointException("every checkpoint in " + dir + " is corrupt (newest: " + newest.getMessage()
+                    + "); move the folder aside to start over, or resume from a copy of the run folder", newest);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Checks a checkpoint folder's files against the sizes and CRC32C checksums its checkpoint.json
+     * records, naming the first file that differs; a checkpoint written before checksums were
+     * recorded passes (its tensors are still checked against the model when loaded).
+     */
+    public static void verify(Path checkpoint) throws CorruptCheckpointException {
+        Path metaPath = checkpoint.resolve(META_FILE);
+        JsonNode files;
+        try {
+            files = JSON.readTree(metaPath.toFile()).path(FILES_FIELD);
+        } catch (IOException e) {
+            throw new CorruptCheckpointException("checkpoint file " + metaPath + " is unreadable (" + e.getMessage() + ")", e);
+        }
+        for (var it = files.fields(); it.hasNext(); ) {
+            var entry = it.next();
+            Path file = checkpoint.resolve(entry.getKey());
+            String expected = entry.getValue().asText();
+            String actual;
+            try {
+                actual = checksum(file);
+            } catch (IOException e) {
+                throw new CorruptCheckpointException("checkpoint file " + file + " is unreadable (" + e + ")", e);
+            }
+            if (!actual.equals(expected)) {
+                throw new CorruptCheckpointException("checkpoint file " + file + " is corrupt or truncated: its size and CRC32C are " + actual
+                        + " but " + META_FILE + " records " + expected, null);
+            }
+        }
+    }
+
+    /** Size and CRC32C of each tensor file in a checkpoint folder being written. */
+    private static Map<String, String> checksums(Path folder) throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String name : List.of(MODEL_FILE, OPTIMIZER_FILE)) {
+            if (Files.exists(folder.resolve(name))) out.put(name, checksum(folder.resolve(name)));
+        }
+        return out;
+    }
+
+    /** "bytes:crc32c-hex" of a file. */
+    private static String checksum(Path file) throws IOException {
+        CRC32C crc = new CRC32C();
+        long size = 0;
+        byte[] buf = new byte[1 << 16];
+        try (var in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; size += n) crc.update(buf, 0, n);
+        }
+        return size + ":" + String.format("%08x", crc.getValue());
     }
 
     /** The training state recorded in a checkpoint folder, without loading any tensor. */
@@ -240,7 +326,7 @@ public final class Checkpoint {
         return meta;
     }
 
-    private static void writeJson(Path file, Map<String, String> meta, Map<String, String> extra) throws IOException {
+    private static void writeJson(Path file, Map<String, String> meta, Map<String, String> extra, Map<String, String> checksums) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("epoch", Long.parseLong(meta.get("epoch")));
@@ -251,6 +337,8 @@ public final class Checkpoint {
         root.put("created", meta.get("created"));
         ObjectNode extraNode = root.putObject("extra");
         extra.forEach(extraNode::put);
+        ObjectNode files = root.putObject(FILES_FIELD);
+        checksums.forEach(files::put);
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             OutputStream out = Channels.newOutputStream(channel);
             out.write(JSON.writeValueAsBytes(root));

@@ -210,6 +210,7 @@ class CheckpointTest {
         // rewrite 1.bias as F64 (as a PyTorch model saved in double would hold it)
         Map<String, Tensor> state = m.stateDict();
         writeWithOneF64Entry(saved.resolve(Checkpoint.MODEL_FILE), state, "1.bias");
+        withoutChecksums(saved); // as a checkpoint written by another tool
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Checkpoint.load(saved, model(1, 8), null));
 
@@ -245,6 +246,7 @@ class CheckpointTest {
         Path saved = Checkpoint.save(dir, m, null, new TrainingState(0, 1, 1, ""));
         // as files were written before num_batches_tracked was saved as int64: every entry F32
         SafeTensors.write(saved.resolve(Checkpoint.MODEL_FILE), m.stateDict(), Map.of());
+        withoutChecksums(saved); // nor were checksums recorded then
         assertEquals("F32", SafeTensors.read(saved.resolve(Checkpoint.MODEL_FILE)).dtypes().get("1.num_batches_tracked"));
 
         Init.manualSeed(4);
@@ -286,6 +288,27 @@ class CheckpointTest {
         assertTrue(Checkpoint.latest(dir.resolve("absent")).isEmpty());
         IOException notACheckpoint = assertThrows(IOException.class, () -> Checkpoint.load(dir, m, null));
         assertTrue(notACheckpoint.getMessage().contains("is not a checkpoint folder"), notACheckpoint.getMessage());
+    }
+
+    /** checkpoint.json without the files' checksums, as checkpoints written before they were recorded. */
+    private static void withoutChecksums(Path checkpoint) throws IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var meta = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(checkpoint.resolve(Checkpoint.META_FILE).toFile());
+        meta.remove(Checkpoint.FILES_FIELD);
+        Files.write(checkpoint.resolve(Checkpoint.META_FILE), json.writeValueAsBytes(meta));
+    }
+
+    @Test
+    void aCheckpointWhoseFileDiffersFromItsChecksumIsRefusedNamingTheFile() throws IOException {
+        Module m = model(1, 8);
+        Path saved = Checkpoint.save(dir, m, null, new TrainingState(0, 1, 1, ""));
+        Path model = saved.resolve(Checkpoint.MODEL_FILE);
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length - 1] ^= 1;
+        Files.write(model, bytes);
+
+        CorruptCheckpointException e = assertThrows(CorruptCheckpointException.class, () -> Checkpoint.load(saved, model(1, 8), null));
+        assertTrue(e.getMessage().contains(model.toString()), e.getMessage());
     }
 
     /** A safetensors file like SafeTensors.write's, but with {@code f64Key} stored as F64. */

@@ -1,5 +1,6 @@
 package io.ringtrain.jobs.cli;
 
+import io.ringtrain.jobs.train.CapacityException;
 import io.ringtrain.jobs.train.RootCause;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -11,11 +12,13 @@ import java.io.PrintWriter;
  * The one place that decides what a failed command prints and returns: one line naming the root
  * cause (see {@link RootCause}), the stack trace only with {@code --verbose}; exit code 2 for bad
  * input (a bad flag value, an invalid setting, bad data: an IllegalArgumentException anywhere in
- * the cause chain), 1 for any other failure, {@code Error}s included.
+ * the cause chain), 75 (EX_TEMPFAIL, which schedulers retry) when the cluster lacks the task slots
+ * the job needs ({@link CapacityException}), 1 for any other failure, {@code Error}s included.
  */
 final class Failures {
     static final int FAILED = 1;
     static final int BAD_INPUT = 2;
+    static final int NO_CAPACITY = CapacityException.EXIT_CODE;
 
     private Failures() {}
 
@@ -30,13 +33,21 @@ final class Failures {
     /** A command's failure (picocli's execution exception handler, also handed Errors by {@link #catchingErrors}). */
     static int report(Throwable e, CommandLine command, ParseResult parsed) {
         Throwable failure = e instanceof CommandLine.ExecutionException && e.getCause() != null ? e.getCause() : e;
-        boolean badInput = RootCause.isBadInput(failure);
+        boolean noCapacity = lacksCapacity(failure);
+        boolean badInput = !noCapacity && RootCause.isBadInput(failure);
         PrintWriter err = command.getErr();
         err.println(command.getCommandSpec().qualifiedName() + ": " + RootCause.message(failure)
-                + (badInput || verbose(parsed) ? "" : " (--verbose shows the stack trace)"));
+                + (badInput || noCapacity || verbose(parsed) ? "" : " (--verbose shows the stack trace)"));
         if (verbose(parsed)) failure.printStackTrace(err);
         err.flush();
-        return badInput ? BAD_INPUT : FAILED;
+        return noCapacity ? NO_CAPACITY : badInput ? BAD_INPUT : FAILED;
+    }
+
+    private static boolean lacksCapacity(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof CapacityException) return true;
+        }
+        return false;
     }
 
     /** A flag that does not parse: its message and where the flags are listed, not the whole usage text. */

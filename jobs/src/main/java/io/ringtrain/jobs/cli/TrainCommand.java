@@ -113,6 +113,8 @@ final class TrainCommand implements Callable<Integer> {
         Integer maxAttempts;
         @Option(names = "--collective-timeout-seconds", description = "a dead or stalled peer fails every replica within this time (default 60)")
         Integer collectiveTimeoutSeconds;
+        @Option(names = "--slot-wait-seconds", description = "how long to wait for an executor slot per replica before failing with exit code 75 (default 120)")
+        Integer slotWaitSeconds;
 
         void applyTo(TrainJobConfig c) {
             if (sharding != null) c.sharding = sharding;
@@ -120,6 +122,7 @@ final class TrainCommand implements Callable<Integer> {
             if (device != null) c.device = device;
             if (maxAttempts != null) c.maxAttempts = maxAttempts;
             if (collectiveTimeoutSeconds != null) c.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
+            if (slotWaitSeconds != null) c.slotWaitSeconds = slotWaitSeconds;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.ringtrain.jobs.run;
 
 import io.ringtrain.engine.io.Checkpoint;
+import io.ringtrain.engine.io.CorruptCheckpointException;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.engine.optim.Optimizer;
 import io.ringtrain.trainer.checkpoint.CheckpointStore;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Checkpoints on any Hadoop file system in {@link Checkpoint}'s layout. Local folders go straight
@@ -88,16 +90,49 @@ public final class HadoopCheckpointStore implements CheckpointStore {
 
     @Override
     public Optional<Cursor> restoreLatest(Module model, Optimizer optimizer) throws IOException {
+        return newestIntact(System.err::println, local -> new FileCheckpointStore(local, Integer.MAX_VALUE).restoreLatest(model, optimizer));
+    }
+
+    @Override
+    public Optional<Cursor> latestCursor(Consumer<String> warnings) throws IOException {
+        return newestIntact(warnings, local -> new FileCheckpointStore(local, Integer.MAX_VALUE).latestCursor(warnings));
+    }
+
+    private interface LocalRead {
+        Optional<Cursor> read(java.nio.file.Path localCopy) throws IOException;
+    }
+
+    /**
+     * Copies the checkpoints to a local folder one at a time, newest first, until one passes its
+     * checksums, and reads that one; the corrupt ones are reported to {@code warnings}.
+     */
+    private Optional<Cursor> newestIntact(Consumer<String> warnings, LocalRead read) throws IOException {
         List<Path> all = list();
-        if (all.isEmpty()) return Optional.empty();
-        java.nio.file.Path local = Files.createTempDirectory("ringtrain-restore");
-        try {
-            Path latest = all.get(all.size() - 1);
-            FileUtil.copy(fs(), latest, local.resolve(latest.getName()).toFile(), false, conf);
-            return new FileCheckpointStore(local, Integer.MAX_VALUE).restoreLatest(model, optimizer);
-        } finally {
-            deleteLocal(local);
+        CorruptCheckpointException newest = null;
+        for (int i = all.size() - 1; i >= 0; i--) {
+            java.nio.file.Path local = Files.createTempDirectory("ringtrain-restore");
+            try {
+                Path candidate = all.get(i);
+                java.nio.file.Path copy = local.resolve(candidate.getName());
+                FileUtil.copy(fs(), candidate, copy.toFile(), false, conf);
+                try {
+                    Checkpoint.verify(copy);
+                } catch (CorruptCheckpointException e) {
+                    if (newest == null) newest = e;
+                    warnings.accept("WARNING: " + e.getMessage().replace(local.toString(), dir) + "; skipping it for "
+                            + (i > 0 ? "the previous checkpoint" : "an older one, but there is none"));
+                    continue;
+                }
+                return read.read(local);
+            } finally {
+                deleteLocal(local);
+            }
         }
+        if (newest != null) {
+            throw new CorruptCheckpointException("every checkpoint in " + dir + " is corrupt (newest: " + newest.getMessage()
+                    + "); move the folder aside to start over, or resume from a copy of the run folder", newest);
+        }
+        return Optional.empty();
     }
 
     private FileSystem fs() throws IOException {

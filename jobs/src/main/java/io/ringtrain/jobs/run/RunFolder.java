@@ -3,17 +3,22 @@ package io.ringtrain.jobs.run;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.io.SafeTensors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ClusterStorageCapacityExceededException;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSError;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
@@ -58,25 +63,75 @@ public final class RunFolder implements Serializable {
     }
 
     public void writeBytes(Configuration conf, String name, byte[] bytes) {
+        write(conf, name, out -> out.write(bytes));
+    }
+
+    /** What {@link #write} writes into the temporary file. */
+    @FunctionalInterface
+    public interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Writes {@code content} to a hidden temporary file beside {@code name} and renames it over
+     * {@code name} in one step (a reader sees the old file or the new one, never none). On any
+     * failure, an {@link Error} too (Hadoop's {@code FSError} when a local disk is full), the
+     * temporary file is removed and the old file is left as it was.
+     */
+    public void write(Configuration conf, String name, Content content) {
         Path target = path(name);
         Path tmp = new Path(target.getParent(), "." + target.getName() + ".tmp-" + System.nanoTime());
         FileSystem fs = fs(conf);
+        boolean done = false;
         try {
             fs.mkdirs(target.getParent());
             try (FSDataOutputStream out = fs.create(tmp, true)) {
-                out.write(bytes);
+                content.writeTo(out);
                 out.hsync();
             }
-            if (fs.exists(target)) fs.delete(target, false);
-            if (!fs.rename(tmp, target)) throw new IOException("rename " + tmp + " → " + target + " failed");
+            replace(fs, conf, tmp, target);
+            done = true;
             deleteStaleChecksum(fs, target);
         } catch (IOException e) {
-            try {
-                fs.delete(tmp, false);
-            } catch (IOException ignored) {
-                // best effort
+            throw new UncheckedIOException(writeFailure(target, e), e);
+        } catch (FSError e) { // the local file system's IOException, a full disk among them
+            throw new UncheckedIOException(writeFailure(target, e), new IOException(e.getCause()));
+        } finally {
+            if (!done) deleteQuietly(fs, tmp);
+        }
+    }
+
+    /**
+     * Renames {@code tmp} over {@code target} atomically where the file system can: a local folder by
+     * an atomic rename(2), HDFS by a rename with overwrite; object stores copy (they have no rename).
+     */
+    private static void replace(FileSystem fs, Configuration conf, Path tmp, Path target) throws IOException {
+        if (fs.getUri().getScheme().equals("file")) {
+            java.nio.file.Files.move(java.nio.file.Path.of(fs.makeQualified(tmp).toUri()), java.nio.file.Path.of(fs.makeQualified(target).toUri()),
+                    StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return;
+        }
+        FileContext.getFileContext(fs.getUri(), conf).rename(tmp, target, Options.Rename.OVERWRITE);
+    }
+
+    /** The failure in one line; a full disk or exhausted quota says so and what to do. */
+    static String writeFailure(Path target, Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (t instanceof ClusterStorageCapacityExceededException || message.contains("No space left on device")
+                    || message.toLowerCase(java.util.Locale.ROOT).contains("quota")) {
+                return "cannot write " + target + ": the disk is full (" + message + "); nothing was replaced and no partial file is left."
+                        + " Free space there or give --run-dir a folder with room, then rerun the same command to resume";
             }
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        return "cannot write " + target + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    private static void deleteQuietly(FileSystem fs, Path tmp) {
+        try {
+            fs.delete(tmp, false);
+        } catch (IOException | RuntimeException ignored) {
+            // best effort: the failure being reported matters more
         }
     }
 
@@ -92,13 +147,11 @@ public final class RunFolder implements Serializable {
 
     /** A safetensors file; {@code dtypes} gives each tensor's file dtype as {@link SafeTensors#write(java.io.OutputStream, Map, Map, Map)} takes it. */
     public void writeTensors(Configuration conf, String name, Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        try {
-            SafeTensors.write(buf, tensors, dtypes, metadata);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        writeBytes(conf, name, buf.toByteArray());
+        write(conf, name, out -> {
+            java.io.BufferedOutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+            SafeTensors.write(buffered, tensors, dtypes, metadata);
+            buffered.flush();
+        });
     }
 
     public SafeTensors.Contents readTensors(Configuration conf, String name) throws IOException {

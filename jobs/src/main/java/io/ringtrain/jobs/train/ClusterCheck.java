@@ -3,6 +3,9 @@ package io.ringtrain.jobs.train;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.function.IntSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,33 +19,54 @@ final class ClusterCheck {
 
     private ClusterCheck() {}
 
-    static void requireSlots(SparkContext sc, int replicas) {
+    static void requireSlots(SparkContext sc, int replicas, long waitMillis, PrintStream console) {
         SparkConf conf = sc.getConf();
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)
                 && conf.getInt("spark.dynamicAllocation.minExecutors", 0) != conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("barrier-mode training needs a fixed set of executors, but dynamic allocation is on; "
                     + "set spark.dynamicAllocation.enabled=false (or minExecutors = maxExecutors)");
         }
-        awaitSlots(sc, replicas, 60_000);
+        awaitSlots(sc, replicas, waitMillis, console);
     }
 
     /** Waits up to {@code millis} for executors to register, then fails naming the shortfall. */
-    static void awaitSlots(SparkContext sc, int replicas, long millis) {
-        long deadline = System.currentTimeMillis() + millis;
-        int slots = slots(sc);
-        while (slots < replicas && System.currentTimeMillis() < deadline && !sc.master().startsWith("local[") && !sc.master().equals("local")) {
+    static void awaitSlots(SparkContext sc, int replicas, long millis, PrintStream console) {
+        boolean fixed = sc.master().startsWith("local[") || sc.master().equals("local"); // a local master's slots never change
+        awaitSlots(() -> slots(sc), replicas, fixed ? 0 : millis, PROGRESS_EVERY_MILLIS, console, sc.master());
+    }
+
+    /** How often a wait for slots says where it stands. */
+    static final long PROGRESS_EVERY_MILLIS = 10_000;
+
+    /**
+     * Polls {@code slots} until it reaches {@code replicas} or {@code millis} pass, printing every
+     * {@code progressMillis} how many slots are still missing; throws a {@link CapacityException}
+     * naming the shortfall when they do not come.
+     */
+    static void awaitSlots(IntSupplier slots, int replicas, long millis, long progressMillis, PrintStream console, String master) {
+        long start = System.currentTimeMillis();
+        long nextProgress = start + progressMillis;
+        int offered = slots.getAsInt();
+        while (offered < replicas && System.currentTimeMillis() - start < millis) {
             try {
-                Thread.sleep(500);
+                Thread.sleep(Math.min(500, Math.max(1, millis / 10)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             }
-            slots = slots(sc);
+            offered = slots.getAsInt();
+            long now = System.currentTimeMillis();
+            if (offered < replicas && now >= nextProgress) {
+                console.printf(Locale.ROOT, "waiting for %d more executor slot%s (%d of %d registered), %d s of %d s%n", replicas - offered,
+                        replicas - offered == 1 ? "" : "s", offered, replicas, (now - start) / 1000, millis / 1000);
+                nextProgress = now + progressMillis;
+            }
         }
-        if (slots < replicas) {
-            throw new IllegalArgumentException("the job needs " + replicas + " tasks running at once (one per replica) but the cluster offers "
-                    + slots + " task slots (master " + sc.master() + "); lower --replicas to " + Math.max(slots, 1)
-                    + " or give the cluster more executors or cores");
+        if (offered < replicas) {
+            throw new CapacityException("the job needs " + replicas + " tasks running at once (one per replica) but the cluster offers "
+                    + offered + " task slots (master " + master + ") after waiting " + millis / 1000 + " s; rerun when the cluster has "
+                    + replicas + " free slots (exit code " + CapacityException.EXIT_CODE + ": a scheduler may retry), give it more executors or cores, "
+                    + "or lower --replicas in a new --run-dir");
         }
     }
 

@@ -60,6 +60,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
     static final int SPLIT_COLUMN = DatasetColumns.SCHEMA.length();
     /** The same for text models' rows (appended after {@link SequenceColumns#SCHEMA}). */
     static final int SEQUENCE_SPLIT_COLUMN = SequenceColumns.SCHEMA.length();
+    /** Cursor info key of the model's name, recorded in every checkpoint so a resume can check it. */
+    static final String CHECKPOINT_MODEL = "model";
 
     private final TrainJobConfig config;
     private final byte[] secret;
@@ -184,7 +186,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         Configuration hadoop = new Configuration();
         Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(setup.optimizer()).setSchedule(setup.schedule())
                 .setObjective(objective(config)).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
-                .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints));
+                .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints))
+                .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.model));
         ProgressClient progress = null;
         if (rank == 0) {
             progress = new ProgressClient(progressAddress, secret);

@@ -13,6 +13,7 @@ import io.ringtrain.jobs.data.VocAnnotations;
 import io.ringtrain.jobs.progress.ProgressDisplay;
 import io.ringtrain.jobs.progress.ProgressServer;
 import io.ringtrain.jobs.run.JobDescription;
+import io.ringtrain.jobs.run.MetricsLog;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.jobs.run.RunReport;
 import org.apache.spark.HashPartitioner;
@@ -33,8 +34,8 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Distributed training on Spark: one model replica per barrier task.
@@ -72,10 +73,13 @@ public final class TrainJob {
         }
     }
 
-    public static Summary run(SparkSession spark, TrainJobConfig config, PrintStream console) {
+    public static Summary run(SparkSession spark, TrainJobConfig requested, PrintStream console) {
         return failingTyped(() -> {
-            config.validate();
-            ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
+            requested.validate();
+            TrainJobConfig config = withQualifiedRunDir(spark, requested);
+            Optional<Summary> complete = checkResume(spark, config, console);
+            if (complete.isPresent()) return complete.get();
+            ClusterCheck.requireSlots(spark.sparkContext(), config.replicas, config.slotWaitSeconds * 1000L, console);
             if (config.trainsOnText()) return runText(spark, config, console);
             String augmentSpec = readAugmentSpec(spark, config.augment); // a bad spec fails before any data is read
             phase(console, "reading " + config.data + " (" + config.format + ")");
@@ -107,13 +111,53 @@ public final class TrainJob {
      * or the Spark ML estimator) instead of reading {@code config.data}, which then only names the data
      * in the model's provenance. {@code test} may be null (no evaluation during training).
      */
-    public static Summary run(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, PrintStream console) {
+    public static Summary run(SparkSession spark, TrainJobConfig requested, Dataset<Row> train, Dataset<Row> test, PrintStream console) {
         return failingTyped(() -> {
-            config.validate();
-            ClusterCheck.requireSlots(spark.sparkContext(), config.replicas);
+            requested.validate();
+            TrainJobConfig config = withQualifiedRunDir(spark, requested);
+            Optional<Summary> complete = checkResume(spark, config, console);
+            if (complete.isPresent()) return complete.get();
+            ClusterCheck.requireSlots(spark.sparkContext(), config.replicas, config.slotWaitSeconds * 1000L, console);
             String augmentSpec = readAugmentSpec(spark, config.augment);
             return runLoaded(spark, config, augmentSpec, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
         });
+    }
+
+    /**
+     * The config with its run folder qualified on the driver: an absolute local path, or a URI on
+     * the default file system. Executors run in their own working directories, where a relative
+     * folder ("runs/latest") would be a different one on each, and a retry would find no checkpoint.
+     */
+    static TrainJobConfig withQualifiedRunDir(SparkSession spark, TrainJobConfig config) throws IOException {
+        String qualified = qualifiedRunDir(config.runDir, spark.sparkContext().hadoopConfiguration());
+        if (qualified.equals(config.runDir)) return config;
+        TrainJobConfig effective = JSON.convertValue(config, TrainJobConfig.class);
+        effective.runDir = qualified;
+        return effective;
+    }
+
+    static String qualifiedRunDir(String runDir, org.apache.hadoop.conf.Configuration hadoop) throws IOException {
+        org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(runDir);
+        org.apache.hadoop.fs.Path qualified = path.getFileSystem(hadoop).makeQualified(path);
+        return qualified.toUri().getScheme().equals("file") ? qualified.toUri().getPath() : qualified.toString();
+    }
+
+    /**
+     * Before anything starts: refuses to resume the run folder's checkpoint under changed settings
+     * (see {@link ResumeCheck}), warns of corrupt checkpoints, and returns the run's summary,
+     * changing nothing, when the folder holds a finished run.
+     */
+    private static Optional<Summary> checkResume(SparkSession spark, TrainJobConfig config, PrintStream console) throws IOException {
+        var hadoop = spark.sparkContext().hadoopConfiguration();
+        Optional<io.ringtrain.trainer.checkpoint.Cursor> cursor = ResumeCheck.check(config, hadoop, console::println);
+        RunFolder run = new RunFolder(config.runDir);
+        if (cursor.isEmpty() || cursor.get().epoch() < config.epochs || !run.exists(hadoop, "summary.json")) {
+            cursor.ifPresent(c -> console.println("resuming " + config.runDir + " from its checkpoint at step " + c.globalStep()));
+            return Optional.empty();
+        }
+        console.println(config.runDir + " is already complete at step " + cursor.get().globalStep() + " (" + config.epochs
+                + " epochs); nothing was changed. Give a new --run-dir to train again, or more --epochs to continue it");
+        return Optional.of(new Summary(run.readText(hadoop, "summary.json"), config.runDir, 0));
     }
 
     private interface JobBody {
@@ -189,7 +233,7 @@ public final class TrainJob {
         String configJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
         run.writeText(hadoop, "config.json", configJson);
 
-        List<String> metrics = Collections.synchronizedList(new ArrayList<>());
+        MetricsLog metrics = MetricsLog.open(run, hadoop);
         for (BadRecords.Filtered f : filtered) {
             metrics.add(f.skipped().metricsLine());
             if (f.skipped().skipped() > 0) console.println(f.skipped().warning());
@@ -202,6 +246,7 @@ public final class TrainJob {
         }, () -> display.phase("replicas ready (data and model loaded); waiting for the first step")); ReplicaFailures replicaFailures = ReplicaFailures.listen(sc)) {
             for (int attempt = 1; ; attempt++) {
                 replicaFailures.reset();
+                metrics.attempt(attempt);
                 try {
                     display.phase("starting " + config.replicas + " replicas (a Spark barrier stage: each gets its records and builds the model)");
                     ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
@@ -212,20 +257,20 @@ public final class TrainJob {
                     if (results.size() != 1) throw new IllegalStateException("expected one summary from rank 0, got " + results.size());
                     String summary = withSkipped(results.get(0), filtered);
                     run.writeText(hadoop, "summary.json", summary);
-                    run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
-                    run.writeText(hadoop, "report.html", RunReport.html(description, metrics, summary, configJson));
+                    metrics.flush();
+                    run.writeText(hadoop, "report.html", RunReport.html(description, metrics.lines(), summary, configJson));
                     return new Summary(summary, config.runDir, attempt);
                 } catch (Exception e) { // SparkException is checked, thrown from Scala code
                     display.finish();
+                    metrics.flush();
                     for (Throwable replica : replicaFailures.await(config.replicas)) e.addSuppressed(replica); // RootCause reads them all
                     boolean badInput = isConfigurationError(e);
                     if (attempt >= config.maxAttempts || badInput) {
-                        run.writeText(hadoop, "metrics.jsonl", String.join("\n", metrics) + "\n");
                         throw new TrainingFailedException("training failed after " + attempt + " attempt(s): " + rootMessage(e)
                                 + (badInput ? "" : "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume"), e);
                     }
                     console.println("ringtrain: attempt " + attempt + " failed (" + rootMessage(e) + "); retrying from the latest checkpoint");
-                    ClusterCheck.awaitSlots(sc, config.replicas, 120_000);
+                    ClusterCheck.awaitSlots(sc, config.replicas, config.slotWaitSeconds * 1000L, console);
                 }
             }
         } catch (IOException e) {

@@ -87,6 +87,11 @@ public class TrainJobConfig implements Serializable {
     public int maxAttempts = 3;
     public int collectiveTimeoutSeconds = 60;
     /**
+     * How long the job waits for enough executor slots (one per replica), at the start and after a
+     * failed attempt, before it fails with exit code 75 (capacity, not bad input).
+     */
+    public int slotWaitSeconds = 120;
+    /**
      * Warm start: a model.safetensors (local path or Hadoop URI) loaded into every replica's model
      * before training; names and shapes must match the model. A checkpoint in the run folder still
      * wins (resume). None when null.
@@ -141,6 +146,7 @@ public class TrainJobConfig implements Serializable {
         require(Double.isFinite(clipGradNorm) && clipGradNorm >= 0, "clipGradNorm", clipGradNorm, "a finite number ≥ 0 (0: off)");
         require(checkpointEverySteps >= 0, "checkpointEverySteps", checkpointEverySteps, "≥ 0 (0: each epoch)");
         require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "≥ 1");
+        require(slotWaitSeconds >= 0, "slotWaitSeconds", slotWaitSeconds, "≥ 0");
         require(collectiveTimeoutSeconds >= 1, "collectiveTimeoutSeconds", collectiveTimeoutSeconds, "≥ 1");
         require(trainsOnText() || numClasses >= 2, "numClasses", numClasses, "≥ 2");
         require(maxAttempts >= 1, "maxAttempts", maxAttempts, "≥ 1");

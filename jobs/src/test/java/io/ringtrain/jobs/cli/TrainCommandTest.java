@@ -142,6 +142,25 @@ class TrainCommandTest {
     }
 
     @Test
+    void tooFewExecutorSlotsExitWithTheTemporaryFailureCodeNotAsBadInput() {
+        @Command(name = "short")
+        class Short implements Callable<Integer> {
+            @Override
+            public Integer call() {
+                throw new io.ringtrain.jobs.train.TrainingFailedException("training failed: no slots",
+                        new io.ringtrain.jobs.train.CapacityException("the job needs 3 tasks running at once but the cluster offers 1 task slots"));
+            }
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cli = Failures.handledBy(new CommandLine(new Short()));
+        cli.setErr(new PrintWriter(err, true));
+
+        assertEquals(75, cli.execute());
+        assertEquals(1, err.toString().strip().lines().count(), err.toString());
+        assertTrue(err.toString().contains("the cluster offers 1 task slots"), err.toString());
+    }
+
+    @Test
     void aConfigFileWithABadValueIsNamed() throws Exception {
         Path config = Files.writeString(tmp.resolve("train.yaml"), "lr: fast\n");
         CliRun r = run(train("--config", config.toString()));

@@ -58,4 +58,38 @@ class RunFolderTest {
             assertEquals("{\"new\":22}", new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
+
+    /** A 64 KiB tmpfs (the tests run as root on Linux; elsewhere the test is skipped) on which a larger write runs out of space midway. */
+    @Test
+    void aWriteThatRunsOutOfDiskLeavesNoTemporaryFileAndTheOldFileIntactAndSaysTheDiskIsFull() throws Exception {
+        Path small = Files.createDirectories(dir.resolve("small-disk"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", small.toString()).redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a small tmpfs here (needs root on Linux)");
+        try {
+            Configuration conf = new Configuration();
+            RunFolder run = new RunFolder(small.toString());
+            run.writeText(conf, "model.safetensors", "old model");
+
+            java.io.UncheckedIOException failure = org.junit.jupiter.api.Assertions.assertThrows(java.io.UncheckedIOException.class,
+                    () -> run.write(conf, "model.safetensors", out -> out.write(new byte[1 << 20])));
+
+            assertEquals(List.of("model.safetensors"), names(small));
+            assertEquals("old model", run.readText(conf, "model.safetensors"));
+            org.junit.jupiter.api.Assertions.assertTrue(failure.getMessage().contains("the disk is full"), failure.getMessage());
+        } finally {
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
+    }
+
+    @Test
+    void aFailingWriteOfAnyKindRemovesItsTemporaryFile() {
+        Configuration conf = new Configuration();
+        RunFolder run = new RunFolder(dir.toString());
+        run.writeText(conf, "summary.json", "{\"old\":1}");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> run.write(conf, "summary.json", out -> {
+            out.write(new byte[100]);
+            throw new IllegalStateException("the writer failed midway");
+        }));
+        org.junit.jupiter.api.Assertions.assertDoesNotThrow(() -> assertEquals(List.of("summary.json"), names(dir)));
+    }
 }

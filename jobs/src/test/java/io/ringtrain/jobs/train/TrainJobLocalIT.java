@@ -126,6 +126,46 @@ class TrainJobLocalIT extends LocalSparkTest {
                 "the report lists the hyperparameters");
     }
 
+    /**
+     * A run extended by a second epoch keeps every line the first wrote (the new ones numbered as
+     * the next attempt); rerunning the finished run changes nothing and says so; resuming it with
+     * another number of replicas is refused, naming the setting.
+     */
+    @Test
+    void aResumedRunKeepsItsMetricsAFinishedOneIsLeftAloneAndChangedSettingsAreRefused(@TempDir Path tmp) throws Exception {
+        Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 256, 64);
+        Path run = tmp.resolve("run");
+        TrainJob.run(spark, config(data, run), System.out);
+        String firstEpoch = Files.readString(run.resolve("metrics.jsonl"));
+        assertTrue(firstEpoch.lines().allMatch(l -> l.contains("\"attempt\":1") && l.contains("\"time\":\"")), firstEpoch);
+
+        TrainJobConfig twoEpochs = config(data, run);
+        twoEpochs.epochs = 2;
+        TrainJob.run(spark, twoEpochs, System.out);
+        String both = Files.readString(run.resolve("metrics.jsonl"));
+        assertTrue(both.startsWith(firstEpoch), "the first run's lines are kept:\n" + both);
+        assertTrue(both.substring(firstEpoch.length()).lines().allMatch(l -> l.contains("\"attempt\":2")), both);
+        assertTrue(both.contains("\"type\":\"epoch\",\"epoch\":2"), both);
+
+        byte[] metrics = Files.readAllBytes(run.resolve("metrics.jsonl")), report = Files.readAllBytes(run.resolve("report.html"));
+        byte[] model = Files.readAllBytes(run.resolve("model.safetensors"));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        TrainJob.Summary again = TrainJob.run(spark, twoEpochs, new PrintStream(console, true, StandardCharsets.UTF_8));
+        assertTrue(console.toString(StandardCharsets.UTF_8).contains("already complete at step " + 2 * (256 / (2 * 32))), console.toString(StandardCharsets.UTF_8));
+        assertEquals(0, again.attempts(), "nothing was started");
+        assertTrue(java.util.Arrays.equals(metrics, Files.readAllBytes(run.resolve("metrics.jsonl"))), "metrics.jsonl unchanged");
+        assertTrue(java.util.Arrays.equals(report, Files.readAllBytes(run.resolve("report.html"))), "report.html unchanged");
+        assertTrue(java.util.Arrays.equals(model, Files.readAllBytes(run.resolve("model.safetensors"))), "model unchanged");
+
+        TrainJobConfig fewer = config(data, run);
+        fewer.epochs = 3;
+        fewer.replicas = 1;
+        IllegalArgumentException refused = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TrainJob.run(spark, fewer, System.out));
+        assertTrue(refused.getMessage().contains("it was trained with --replicas 2, this run asks for 1"), refused.getMessage());
+        assertTrue(java.util.Arrays.equals(metrics, Files.readAllBytes(run.resolve("metrics.jsonl"))), "a refused resume writes nothing");
+    }
+
     static void assertRelativelyClose(String name, float[] expected, float[] actual) {
         double maxAbs = 1e-3;
         for (float v : expected) maxAbs = Math.max(maxAbs, Math.abs(v));

@@ -5,6 +5,7 @@ import io.ringtrain.engine.optim.Optimizer;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where rank 0 writes checkpoints and every rank reads the latest one on resume. The layout is the
@@ -14,8 +15,19 @@ import java.util.Optional;
 public interface CheckpointStore {
     void save(Module model, Optimizer optimizer, Cursor cursor) throws IOException;
 
-    /** Loads the latest checkpoint into {@code model} and {@code optimizer} and returns its cursor; empty if none. */
+    /**
+     * Loads the newest intact checkpoint into {@code model} and {@code optimizer} and returns its
+     * cursor; empty if none. A newer corrupt one is skipped with a warning naming its file (on
+     * stderr: the executor's log); when every one is corrupt it throws
+     * {@link io.ringtrain.engine.io.CorruptCheckpointException}.
+     */
     Optional<Cursor> restoreLatest(Module model, Optimizer optimizer) throws IOException;
+
+    /**
+     * The cursor of the newest intact checkpoint, without loading it into a model (e.g. to check a
+     * resume's settings before training starts); corrupt newer ones are reported to {@code warnings}.
+     */
+    Optional<Cursor> latestCursor(Consumer<String> warnings) throws IOException;
 
     /** Human-readable location (a folder or URI) for logs. */
     String location();

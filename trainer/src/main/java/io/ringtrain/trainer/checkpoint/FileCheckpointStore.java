@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Checkpoints in a local folder ({@link Checkpoint}'s layout), keeping the last {@code keepLast}. */
 public final class FileCheckpointStore implements CheckpointStore {
@@ -36,10 +37,15 @@ public final class FileCheckpointStore implements CheckpointStore {
         return Checkpoint.loadLatest(dir, model, optimizer).map(Cursor::fromEngineState);
     }
 
-    /** The cursor of the latest checkpoint, without loading tensors. */
-    public Optional<Cursor> latestCursor() throws IOException {
-        Optional<Path> latest = Checkpoint.latest(dir);
+    @Override
+    public Optional<Cursor> latestCursor(Consumer<String> warnings) throws IOException {
+        Optional<Path> latest = Checkpoint.latestIntact(dir, warnings);
         return latest.isEmpty() ? Optional.empty() : Optional.of(Cursor.fromEngineState(Checkpoint.readState(latest.get())));
+    }
+
+    /** The cursor of the newest intact checkpoint, without loading tensors; warnings go to stderr. */
+    public Optional<Cursor> latestCursor() throws IOException {
+        return latestCursor(System.err::println);
     }
 
     public List<Path> checkpoints() throws IOException {

@@ -1,12 +1,18 @@
 package io.ringtrain.trainer.loop;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.util.Locale;
 
-/** Writes one JSON object per step and per epoch ({@code "type":"step"|"epoch"}), flushed as it goes. */
+/**
+ * Writes one JSON object per step and per epoch ({@code "type":"step"|"epoch"}), flushed as it
+ * goes; a value that is not finite (or absent, such as an epoch's evaluation without test data) is null.
+ */
 public final class JsonLinesMetrics implements TrainingListener {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Writer out;
 
     public JsonLinesMetrics(Writer out) {
@@ -15,26 +21,35 @@ public final class JsonLinesMetrics implements TrainingListener {
 
     @Override
     public void onStep(StepReport r) {
-        write(String.format(Locale.ROOT,
-                "{\"type\":\"step\",\"epoch\":%d,\"step\":%d,\"global_step\":%d,\"total_steps\":%d,\"loss\":%s,\"lr\":%s,\"samples\":%d,\"samples_per_s\":%.1f,\"eta_s\":%.1f}",
-                r.epoch(), r.step(), r.globalStep(), r.totalSteps(), num(r.loss()), num(r.lr()), r.samples(), r.samplesPerSecond(), r.etaSeconds()));
+        ObjectNode line = JSON.createObjectNode().put("type", "step").put("epoch", r.epoch()).put("step", r.step())
+                .put("global_step", r.globalStep()).put("total_steps", r.totalSteps());
+        number(line, "loss", r.loss());
+        number(line, "lr", r.lr());
+        line.put("samples", r.samples());
+        number(line, "samples_per_s", Math.round(r.samplesPerSecond() * 10) / 10.0);
+        number(line, "eta_s", Math.round(r.etaSeconds() * 10) / 10.0);
+        write(line);
     }
 
     @Override
     public void onEpochEnd(EpochReport r) {
-        write(String.format(Locale.ROOT,
-                "{\"type\":\"epoch\",\"epoch\":%d,\"train_loss\":%s,\"train_samples\":%d,\"eval_loss\":%s,\"eval_accuracy\":%s,\"seconds\":%.2f}",
-                r.epoch(), num(r.trainLoss()), r.trainSamples(), r.evalLoss() == null ? "null" : num(r.evalLoss()),
-                r.evalAccuracy() == null ? "null" : num(r.evalAccuracy()), r.seconds()));
+        ObjectNode line = JSON.createObjectNode().put("type", "epoch").put("epoch", r.epoch());
+        number(line, "train_loss", r.trainLoss());
+        line.put("train_samples", r.trainSamples());
+        number(line, "eval_loss", r.evalLoss());
+        number(line, "eval_accuracy", r.evalAccuracy());
+        number(line, "seconds", Math.round(r.seconds() * 100) / 100.0);
+        write(line);
     }
 
-    private static String num(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : "null";
+    private static void number(ObjectNode line, String name, Double value) {
+        if (value == null || !Double.isFinite(value)) line.putNull(name);
+        else line.put(name, value);
     }
 
-    private void write(String line) {
+    private void write(ObjectNode line) {
         try {
-            out.write(line);
+            out.write(JSON.writeValueAsString(line));
             out.write('\n');
             out.flush();
         } catch (IOException e) {

@@ -9,6 +9,7 @@ import io.ringtrain.engine.nn.Module;
 import io.ringtrain.engine.optim.GradClip;
 import io.ringtrain.engine.optim.Optimizer;
 import io.ringtrain.engine.optim.schedule.LrSchedule;
+import io.ringtrain.engine.io.CorruptCheckpointException;
 import io.ringtrain.trainer.checkpoint.CheckpointStore;
 import io.ringtrain.trainer.checkpoint.Cursor;
 import io.ringtrain.trainer.data.Batch;
@@ -39,6 +40,10 @@ import java.util.Optional;
  * Evaluation data is sharded: each rank passes its own share (see {@link #evaluate}).
  */
 public final class Trainer {
+    /** Cursor info of a mid-epoch checkpoint: the epoch's train loss so far, so a resumed epoch reports the loss of all its steps. */
+    static final String EPOCH_LOSS_SUM = "epoch_loss_sum";
+    static final String EPOCH_LOSS_COUNT = "epoch_loss_count";
+
     private final Module model;
     private final Optimizer optimizer;
     private final LrSchedule schedule;
@@ -48,6 +53,7 @@ public final class Trainer {
     private final CheckpointStore checkpoints;
     private final List<TrainingListener> listeners;
     private final ReplicaOptions replicaOptions;
+    private final Map<String, String> checkpointInfo;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -59,6 +65,7 @@ public final class Trainer {
         this.config = Objects.requireNonNull(b.config, "config");
         this.checkpoints = b.checkpoints;
         this.listeners = List.copyOf(b.listeners);
+        this.checkpointInfo = Map.copyOf(b.checkpointInfo);
     }
 
     public static Builder builder() {
@@ -76,6 +83,7 @@ public final class Trainer {
         private CheckpointStore checkpoints;
         private ReplicaOptions replicaOptions = ReplicaOptions.DEFAULTS;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private Map<String, String> checkpointInfo = Map.of();
 
         public Builder setModel(Module m) { this.model = m; return this; }
         public Builder setOptimizer(Optimizer o) { this.optimizer = o; return this; }
@@ -85,6 +93,8 @@ public final class Trainer {
         public Builder setConfig(TrainerConfig c) { this.config = c; return this; }
         public Builder optCheckpoints(CheckpointStore s) { this.checkpoints = s; return this; }
         public Builder optListener(TrainingListener l) { this.listeners.add(l); return this; }
+        /** Settings recorded in every checkpoint's cursor beside the trainer's own (e.g. the model's name), so a resume can check them. */
+        public Builder optCheckpointInfo(Map<String, String> info) { this.checkpointInfo = Objects.requireNonNull(info, "checkpoint info"); return this; }
         /** Gradient buckets and wire compression of the data-parallel replicas (W > 1). */
         public Builder optReplicaOptions(ReplicaOptions o) { this.replicaOptions = Objects.requireNonNull(o, "replica options"); return this; }
         public Trainer build() { return new Trainer(this); }
@@ -111,12 +121,17 @@ public final class Trainer {
 
         int startEpoch = 0, startMicro = 0;
         long globalStep = 0;
+        double[] carried = {0, 0}; // the resumed epoch's loss sum and sample count before its checkpoint, over every rank
         Optional<Cursor> resumed = restoreLatest();
         if (resumed.isPresent()) {
             Cursor s = resumed.get();
             startEpoch = s.epoch();
             startMicro = s.microStep();
             globalStep = s.globalStep();
+            if (rank == 0 && startMicro > 0) { // rank 0 alone adds it, so the epoch's all-reduce counts it once
+                carried[0] = Double.parseDouble(s.info().getOrDefault(EPOCH_LOSS_SUM, "0"));
+                carried[1] = Double.parseDouble(s.info().getOrDefault(EPOCH_LOSS_COUNT, "0"));
+            }
         }
         DistributedReplica replica = world > 1 ? new DistributedReplica(model, comm, replicaOptions) : null;
         List<Tensor> params = model.parameters();
@@ -130,8 +145,9 @@ public final class Trainer {
                 long epochStart = System.nanoTime();
                 int[] perm = plan.order(epoch);
                 model.train();
-                double lossSum = 0;
-                long lossCount = 0;
+                boolean resumedEpoch = epoch == startEpoch;
+                double lossSum = resumedEpoch ? carried[0] : 0;
+                long lossCount = resumedEpoch ? (long) carried[1] : 0;
                 for (int micro = (epoch == startEpoch ? startMicro : 0); micro < microSteps; micro += k) {
                     int end = Math.min(micro + k, microSteps);
                     List<int[]> shares = new ArrayList<>();
@@ -177,7 +193,9 @@ public final class Trainer {
                         listeners.forEach(l -> l.onStep(report));
                     }
                     if (config.checkpointEverySteps() > 0 && globalStep % config.checkpointEverySteps() == 0 && nextMicro < microSteps) {
-                        saveCheckpoint(globalStep, epoch, nextMicro);
+                        double[] soFar = {lossSum, lossCount};
+                        if (checkpoints != null && world > 1) comm.allReduce(soFar, ReduceOp.SUM);
+                        saveCheckpoint(globalStep, epoch, nextMicro, soFar);
                     }
                 }
                 double[] totals = {lossSum, lossCount};
@@ -189,7 +207,7 @@ public final class Trainer {
                         (System.nanoTime() - epochStart) / 1e9);
                 reports.add(report);
                 if (rank == 0) listeners.forEach(l -> l.onEpochEnd(report));
-                saveCheckpoint(globalStep, epoch + 1, 0);
+                saveCheckpoint(globalStep, epoch + 1, 0, new double[] {0, 0});
             }
         } finally {
             if (replica != null) replica.detach();
@@ -232,17 +250,24 @@ public final class Trainer {
         if (checkpoints == null) return Optional.empty();
         try {
             return checkpoints.restoreLatest(model, optimizer);
+        } catch (CorruptCheckpointException e) { // the same on every attempt: not worth retrying
+            throw new IllegalArgumentException(e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the latest checkpoint from " + checkpoints.location(), e);
         }
     }
 
-    private void saveCheckpoint(long globalStep, int nextEpoch, int nextMicro) {
+    /** {@code epochLoss}: the loss sum and sample count of epoch {@code nextEpoch} so far, over every rank (zeros at an epoch's start). */
+    private void saveCheckpoint(long globalStep, int nextEpoch, int nextMicro, double[] epochLoss) {
         if (checkpoints == null || comm.rank() != 0) return;
-        Map<String, String> info = new LinkedHashMap<>();
+        Map<String, String> info = new LinkedHashMap<>(checkpointInfo);
         info.put("seed", Long.toString(config.seed()));
         info.put("world_size", Integer.toString(comm.worldSize()));
         info.put("per_rank_batch", Integer.toString(config.perRankBatch()));
+        if (nextMicro > 0) {
+            info.put(EPOCH_LOSS_SUM, Double.toString(epochLoss[0]));
+            info.put(EPOCH_LOSS_COUNT, Long.toString((long) epochLoss[1]));
+        }
         try {
             checkpoints.save(model, optimizer, new Cursor(globalStep, nextEpoch, nextMicro, info));
         } catch (IOException e) {

@@ -1,0 +1,68 @@
+package io.ringtrain.jobs.train;
+
+import io.ringtrain.engine.io.Checkpoint;
+import io.ringtrain.engine.io.TrainingState;
+import io.ringtrain.engine.nn.Linear;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResumeCheckTest {
+    private static final Map<String, String> RECORDED = Map.of("world_size", "2", "per_rank_batch", "32", "seed", "42", "model", "fmnist-cnn");
+
+    private static TrainJobConfig config(Path run) {
+        TrainJobConfig c = new TrainJobConfig();
+        c.runDir = run.toString();
+        c.replicas = 2;
+        c.batchSize = 32;
+        c.seed = 42;
+        c.model = "fmnist-cnn";
+        return c;
+    }
+
+    private static void checkpoint(Path run, long step, Map<String, String> info) throws Exception {
+        Checkpoint.save(run.resolve("checkpoints"), new Linear(2, 2), null, new TrainingState(0, step, step, "", info));
+    }
+
+    @Test
+    void resumingWithOtherReplicasBatchSeedOrModelIsRefusedNamingEachDifference(@TempDir Path run) throws Exception {
+        checkpoint(run, 7, RECORDED);
+        TrainJobConfig changed = config(run);
+        changed.replicas = 1;
+        changed.batchSize = 64;
+        changed.seed = 1;
+        changed.model = "resnet18-cifar";
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(changed, new Configuration(), w -> {}));
+
+        assertEquals(1, e.getMessage().lines().count());
+        for (String named : List.of("--replicas 2, this run asks for 1", "--batch-size 32, this run asks for 64", "--seed 42, this run asks for 1",
+                "--model fmnist-cnn, this run asks for resnet18-cifar", "new --run-dir", "step 7")) {
+            assertTrue(e.getMessage().contains(named), e.getMessage());
+        }
+        assertEquals(7, ResumeCheck.check(config(run), new Configuration(), w -> {}).orElseThrow().globalStep(), "the same settings resume");
+    }
+
+    @Test
+    void theDriverNamesACorruptNewestCheckpointAndResumesFromThePreviousOne(@TempDir Path run) throws Exception {
+        checkpoint(run, 5, RECORDED);
+        checkpoint(run, 9, RECORDED);
+        Path newest = run.resolve("checkpoints").resolve(Checkpoint.folderName(9)).resolve(Checkpoint.MODEL_FILE);
+        Files.write(newest, java.util.Arrays.copyOf(Files.readAllBytes(newest), 40)); // truncated
+
+        List<String> warnings = new ArrayList<>();
+        assertEquals(5, ResumeCheck.check(config(run), new Configuration(), warnings::add).orElseThrow().globalStep());
+        assertEquals(1, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).startsWith("WARNING: checkpoint file " + newest), warnings.get(0));
+    }
+}
