@@ -8,6 +8,10 @@ PIL's) writes the output image; `.contiguous()` costs nothing for results that a
 A round is `--seconds` of process CPU time; the first round of a metric and form is preceded by a
 warm-up. Metric names match the Java side.
 
+Run it with MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ set high (the Java benchmark sets
+both to 1 GiB): otherwise glibc returns large freed blocks to the system, and the page faults of
+getting them back can cost more than the op (gaussian_blur's buffers).
+
 `--serve` (what the Java benchmark uses, so that its rounds and ours alternate): reads one JSON
 request a line, {"metric": name, "form": "tensor" or "pil", "seconds": S}, and answers one line,
 {"metric": name, "form": form, "rate": images/s of one round, or null where there is no such case}.

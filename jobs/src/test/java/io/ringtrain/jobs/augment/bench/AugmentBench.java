@@ -244,6 +244,11 @@ public final class AugmentBench {
             Path script = root().resolve("tools/bench/augment_torchvision.py");
             ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().put("OMP_NUM_THREADS", "1");
+            // glibc keeps what torch frees, instead of returning large blocks to the system and
+            // page-faulting them in again on the next call: the reference's steady state, as the
+            // pre-touched heap is ours (page faults made its gaussian_blur figure swing by an order of magnitude between runs)
+            pb.environment().put("MALLOC_MMAP_THRESHOLD_", Integer.toString(1 << 30));
+            pb.environment().put("MALLOC_TRIM_THRESHOLD_", Integer.toString(1 << 30));
             try {
                 return new Reference(pb.start(), json);
             } catch (IOException e) {
