@@ -1,14 +1,27 @@
 #!/usr/bin/env python3
 """torchvision reference for `deploy/bin/bench augment`: images/s on one thread, 224x224 RGB.
 
-Prints one JSON line per metric: {"metric": name, "pil": images/s or null, "tensor": images/s or null}.
 The PIL form works on a PIL image; the tensor form on a uint8 CHW tensor (as decode_jpeg gives),
-converting to float only where the op needs it (normalize, noise). Each figure is the median of
-`--repeats` timed runs of `--seconds` of process CPU time each, after a warm-up. Metric names match the Java side.
+converting to float only where the op needs it (normalize, noise). Every tensor result is made
+contiguous: torchvision's `crop` on a tensor returns a view that copies nothing, where ours (and
+PIL's) writes the output image; `.contiguous()` costs nothing for results that are whole tensors.
+A round is `--seconds` of process CPU time; the first round of a metric and form is preceded by a
+warm-up. Metric names match the Java side.
+
+Run it with MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_ set high (the Java benchmark sets
+both to 1 GiB): otherwise glibc returns large freed blocks to the system, and the page faults of
+getting them back can cost more than the op (gaussian_blur's buffers).
+
+`--serve` (what the Java benchmark uses, so that its rounds and ours alternate): reads one JSON
+request a line, {"metric": name, "form": "tensor" or "pil", "seconds": S}, and answers one line,
+{"metric": name, "form": form, "rate": images/s of one round, or null where there is no such case}.
+Otherwise prints one line per metric: {"metric": name, "pil": median rate, "tensor": median rate},
+each the median of `--repeats` rounds.
 """
 import argparse
 import json
 import statistics
+import sys
 import time
 
 import torch
@@ -75,23 +88,47 @@ def cases():
     }
 
 
-def rate(fn, x, seconds, repeats):
-    # process CPU time, as the Java side uses, so that other load on the machine does not skew the ratio
-    end = time.process_time() + min(0.3, seconds)
-    while time.process_time() < end:  # warm-up
+def materialised(transform):
+    """The transform with its output materialised: a view (crop) becomes a copy, as every other output is."""
+    return lambda x: transform(x).contiguous()
+
+
+def one_round(fn, x, seconds):
+    """Images per CPU-second over one round of at least `seconds` of process CPU time (the Java side's clock)."""
+    n = 0
+    start = time.process_time()
+    while True:
         fn(x)
-    rates = []
-    for _ in range(repeats):
-        n = 0
-        start = time.process_time()
-        while True:
-            fn(x)
-            n += 1
-            elapsed = time.process_time() - start
-            if elapsed >= seconds:
-                break
-        rates.append(n / elapsed)
-    return statistics.median(rates)
+        n += 1
+        elapsed = time.process_time() - start
+        if elapsed >= seconds:
+            return n / elapsed
+
+
+class Reference:
+    """The cases and their inputs; warms a case up before its first round."""
+
+    def __init__(self):
+        g = torch.Generator().manual_seed(0)
+        self.inputs = {"tensor": torch.randint(0, 256, (3, 224, 224), dtype=torch.uint8, generator=g)}
+        self.inputs["pil"] = Image.fromarray(self.inputs["tensor"].permute(1, 2, 0).contiguous().numpy(), mode="RGB")
+        torch.manual_seed(0)
+        self.cases = {name: {"pil": pil_t, "tensor": materialised(tensor_t) if tensor_t else None}
+                      for name, (pil_t, tensor_t) in cases().items()}
+        self.warm = set()
+
+    def round(self, metric, form, seconds):
+        """One round's rate, or None where torchvision has no such case."""
+        fn = self.cases.get(metric, {}).get(form)
+        if fn is None:
+            return None
+        x = self.inputs[form]
+        if (metric, form) not in self.warm:
+            end = time.process_time() + min(0.3, seconds)
+            while time.process_time() < end:
+                fn(x)
+            self.warm.add((metric, form))
+        return one_round(fn, x, seconds)
 
 
 def main():
@@ -99,18 +136,23 @@ def main():
     ap.add_argument("--seconds", type=float, default=0.3)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--only", default="")
+    ap.add_argument("--serve", action="store_true")
     args = ap.parse_args()
-    g = torch.Generator().manual_seed(0)
-    tensor = torch.randint(0, 256, (3, 224, 224), dtype=torch.uint8, generator=g)
-    pil = Image.fromarray(tensor.permute(1, 2, 0).contiguous().numpy(), mode="RGB")
-    torch.manual_seed(0)
+    ref = Reference()
+    if args.serve:
+        for line in sys.stdin:
+            req = json.loads(line)
+            rate = ref.round(req["metric"], req["form"], float(req["seconds"]))
+            print(json.dumps({"metric": req["metric"], "form": req["form"], "rate": rate}), flush=True)
+        return
     only = set(filter(None, args.only.split(",")))
-    for name, (pil_t, tensor_t) in cases().items():
+    for name in ref.cases:
         if only and name not in only:
             continue
-        out = {"metric": name,
-               "pil": rate(pil_t, pil, args.seconds, args.repeats) if pil_t else None,
-               "tensor": rate(tensor_t, tensor, args.seconds, args.repeats) if tensor_t else None}
+        out = {"metric": name}
+        for form in ("pil", "tensor"):
+            rates = [ref.round(name, form, args.seconds) for _ in range(args.repeats)]
+            out[form] = None if rates[0] is None else statistics.median(rates)
         print(json.dumps(out), flush=True)
 
 

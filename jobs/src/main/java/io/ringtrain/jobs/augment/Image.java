@@ -11,31 +11,46 @@ import java.util.Arrays;
  * [0, 255]; this equals torchvision's float-tensor behaviour (clamp to [0, 1]) scaled by 255. Only
  * {@code Normalize} leaves that scale: it should be the last transform of a pipeline.
  *
- * <p>Immutable by convention: the array is owned by the image and never written after construction, so
- * an image can be shared between threads. Kernels read {@link #data()} directly for speed and must not
- * write it.
+ * <p>An image made from uint8 values ({@link #fromHwcBytes}, {@link #wrapChwUint8}) also keeps them as
+ * uint8 CHW planes ({@link #uint8()}), and the float values are made from them on the first call to
+ * {@link #data()}. Transforms that only move pixels (flips, crops, whole-pixel shifts with a grey-level
+ * fill) copy those planes instead, a quarter of the bytes, and their result is a uint8 image again; the
+ * values are the same either way.
+ *
+ * <p>Immutable by convention: the arrays are owned by the image and never written after construction, so
+ * an image can be shared between threads. Kernels read {@link #data()} and {@link #uint8()} directly for
+ * speed and must not write them.
  */
 public final class Image {
     private final int channels;
     private final int width;
     private final int height;
-    private final float[] data;
+    /** The values; for a uint8 image null until {@link #data()} first needs them (volatile: safe publication). */
+    private volatile float[] data;
+    /** The uint8 CHW planes, or null for an image whose values were float from the start. */
+    private final byte[] uint8;
 
     private Image(int channels, int width, int height, float[] data) {
+        this(channels, width, height, data, null);
+    }
+
+    private Image(int channels, int width, int height, float[] data, byte[] uint8) {
         if (channels != 1 && channels != 3) {
             throw new IllegalArgumentException("image must have 1 or 3 channels, got " + channels);
         }
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("image size must be positive, got " + width + "x" + height);
         }
-        if (data.length != channels * width * height) {
-            throw new IllegalArgumentException("image data has " + data.length + " values, expected channels*height*width = "
+        int length = data != null ? data.length : uint8.length;
+        if (length != channels * width * height) {
+            throw new IllegalArgumentException("image data has " + length + " values, expected channels*height*width = "
                     + channels + "*" + height + "*" + width);
         }
         this.channels = channels;
         this.width = width;
         this.height = height;
         this.data = data;
+        this.uint8 = uint8;
     }
 
     /** Takes ownership of {@code chw} (planar, channel-major); the caller must not write it afterwards. */
@@ -43,29 +58,32 @@ public final class Image {
         return new Image(channels, width, height, chw);
     }
 
+    /** A uint8 image that takes ownership of {@code chw} (planar, channel-major grey levels); the caller must not write it afterwards. */
+    public static Image wrapChwUint8(int channels, int width, int height, byte[] chw) {
+        return new Image(channels, width, height, null, chw);
+    }
+
     public static Image fromChw(int channels, int width, int height, float[] chw) {
         return new Image(channels, width, height, chw.clone());
     }
 
-    /** From interleaved uint8 HWC bytes (as decoded images and IDX files store them). */
+    /** From interleaved uint8 HWC bytes (as decoded images and IDX files store them): a uint8 image. */
     public static Image fromHwcBytes(byte[] hwc, int width, int height, int channels) {
         int plane = width * height;
-        float[] chw = new float[channels * plane];
+        byte[] chw = new byte[channels * plane];
         if (hwc.length != chw.length) {
             throw new IllegalArgumentException("HWC buffer has " + hwc.length + " bytes, expected " + chw.length);
         }
         if (channels == 1) {
-            for (int i = 0; i < plane; i++) {
-                chw[i] = hwc[i] & 0xFF;
-            }
+            System.arraycopy(hwc, 0, chw, 0, plane);
         } else {
             for (int i = 0, j = 0; i < plane; i++, j += 3) {
-                chw[i] = hwc[j] & 0xFF;
-                chw[plane + i] = hwc[j + 1] & 0xFF;
-                chw[2 * plane + i] = hwc[j + 2] & 0xFF;
+                chw[i] = hwc[j];
+                chw[plane + i] = hwc[j + 1];
+                chw[2 * plane + i] = hwc[j + 2];
             }
         }
-        return new Image(channels, width, height, chw);
+        return new Image(channels, width, height, null, chw);
     }
 
     /** A blank image filled with {@code value}. */
@@ -110,6 +128,16 @@ public final class Image {
     /** Rounds to the nearest grey level and clamps to 0..255. */
     public byte[] toHwcBytes() {
         int plane = width * height;
+        if (uint8 != null) {
+            byte[] hwc = new byte[uint8.length];
+            for (int c = 0; c < channels; c++) {
+                for (int i = 0; i < plane; i++) {
+                    hwc[i * channels + c] = uint8[c * plane + i];
+                }
+            }
+            return hwc;
+        }
+        float[] data = data();
         byte[] hwc = new byte[data.length];
         for (int c = 0; c < channels; c++) {
             for (int i = 0; i < plane; i++) {
@@ -122,6 +150,7 @@ public final class Image {
     public BufferedImage toBufferedImage() {
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int plane = width * height;
+        float[] data = data();
         int[] rgb = new int[plane];
         for (int i = 0; i < plane; i++) {
             int r = toUint8(data[i]);
@@ -154,13 +183,27 @@ public final class Image {
         return new ImageSize(width, height);
     }
 
-    /** The planar CHW values; read-only by contract. */
+    /** The planar CHW values; read-only by contract. For a uint8 image they are made on the first call. */
     public float[] data() {
-        return data;
+        float[] values = data;
+        if (values == null) {
+            values = new float[uint8.length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = uint8[i] & 0xFF;
+            }
+            data = values; // a racing thread computes the same values; either array may be kept
+        }
+        return values;
+    }
+
+    /** The uint8 CHW planes (read-only by contract), or null when this image's values were float from the start. */
+    public byte[] uint8() {
+        return uint8;
     }
 
     public float get(int c, int y, int x) {
-        return data[(c * height + y) * width + x];
+        int i = (c * height + y) * width + x;
+        return uint8 != null ? uint8[i] & 0xFF : data[i];
     }
 
     @Override

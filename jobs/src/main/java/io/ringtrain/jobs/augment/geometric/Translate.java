@@ -48,21 +48,53 @@ public final class Translate implements Transform<Translate.Shift> {
     @Override
     public Sample apply(Shift p, Sample sample) {
         Image img = sample.image();
+        Image out = img.uint8() != null && fill == (int) fill && fill >= 0 && fill <= 255
+                ? Image.wrapChwUint8(img.channels(), img.width(), img.height(), shifted(img, p, img.uint8(), new byte[img.uint8().length], (byte) (int) fill))
+                : Image.wrapChw(img.channels(), img.width(), img.height(), shifted(img, p, img.data(), new float[img.data().length], fill));
+        return new Sample(out, sample.boxes().mapAxisAligned(1, p.dx(), 1, p.dy(), img.size()));
+    }
+
+    /** The covered part of each row is one System.arraycopy; only the uncovered stripes are filled. */
+    private static byte[] shifted(Image img, Shift p, byte[] in, byte[] out, byte fill) {
         int w = img.width();
         int h = img.height();
-        float[] in = img.data();
-        float[] out = new float[in.length];
-        Arrays.fill(out, fill);
         int x0 = Math.max(0, p.dx());
-        int x1 = Math.min(w, w + p.dx());
+        int x1 = Math.max(x0, Math.min(w, w + p.dx()));
+        int y0 = Math.max(0, Math.min(h, p.dy()));
+        int y1 = Math.max(y0, Math.min(h, h + p.dy()));
         for (int c = 0; c < img.channels(); c++) {
             int plane = c * w * h;
-            for (int y = Math.max(0, p.dy()); y < Math.min(h, h + p.dy()); y++) {
-                if (x1 > x0) {
-                    System.arraycopy(in, plane + (y - p.dy()) * w + x0 - p.dx(), out, plane + y * w + x0, x1 - x0);
-                }
+            Arrays.fill(out, plane, plane + y0 * w, fill);
+            for (int y = y0; y < y1; y++) {
+                int row = plane + y * w;
+                Arrays.fill(out, row, row + x0, fill);
+                System.arraycopy(in, plane + (y - p.dy()) * w + x0 - p.dx(), out, row + x0, x1 - x0);
+                Arrays.fill(out, row + x1, row + w, fill);
             }
+            Arrays.fill(out, plane + y1 * w, plane + h * w, fill);
         }
-        return new Sample(Image.wrapChw(img.channels(), w, h, out), sample.boxes().mapAxisAligned(1, p.dx(), 1, p.dy(), img.size()));
+        return out;
+    }
+
+    /** {@link #shifted(Image, Shift, byte[], byte[], byte)} on float values. */
+    private static float[] shifted(Image img, Shift p, float[] in, float[] out, float fill) {
+        int w = img.width();
+        int h = img.height();
+        int x0 = Math.max(0, p.dx());
+        int x1 = Math.max(x0, Math.min(w, w + p.dx()));
+        int y0 = Math.max(0, Math.min(h, p.dy()));
+        int y1 = Math.max(y0, Math.min(h, h + p.dy()));
+        for (int c = 0; c < img.channels(); c++) {
+            int plane = c * w * h;
+            Arrays.fill(out, plane, plane + y0 * w, fill);
+            for (int y = y0; y < y1; y++) {
+                int row = plane + y * w;
+                Arrays.fill(out, row, row + x0, fill);
+                System.arraycopy(in, plane + (y - p.dy()) * w + x0 - p.dx(), out, row + x0, x1 - x0);
+                Arrays.fill(out, row + x1, row + w, fill);
+            }
+            Arrays.fill(out, plane + y1 * w, plane + h * w, fill);
+        }
+        return out;
     }
 }

@@ -26,9 +26,21 @@ public final class VerticalFlip implements Transform<Params.None> {
         return new Sample(flip(img), sample.boxes().mapAxisAligned(1, 0, -1, size.height(), size));
     }
 
+    /** Rows in reverse order, one System.arraycopy each (of the uint8 planes for a uint8 image). */
     public static Image flip(Image img) {
         int w = img.width();
         int h = img.height();
+        byte[] in8 = img.uint8();
+        if (in8 != null) {
+            byte[] out = new byte[in8.length];
+            for (int c = 0; c < img.channels(); c++) {
+                int plane = c * w * h;
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(in8, plane + (h - 1 - y) * w, out, plane + y * w, w);
+                }
+            }
+            return Image.wrapChwUint8(img.channels(), w, h, out);
+        }
         float[] in = img.data();
         float[] out = new float[in.length];
         for (int c = 0; c < img.channels(); c++) {

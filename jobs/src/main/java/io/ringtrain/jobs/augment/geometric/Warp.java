@@ -127,6 +127,16 @@ public final class Warp {
         int channels = src.channels();
         int inPlane = w * src.height();
         int outPlane = outW * outH;
+        if (cropW == outW && cropH == outH && src.uint8() != null) { // plain crop of a uint8 image: a copy per row of its planes
+            byte[] in8 = src.uint8();
+            byte[] out8 = new byte[channels * outPlane];
+            for (int c = 0; c < channels; c++) {
+                for (int y = 0; y < outH; y++) {
+                    System.arraycopy(in8, c * inPlane + (top + y) * w + left, out8, c * outPlane + y * outW, outW);
+                }
+            }
+            return Image.wrapChwUint8(channels, outW, outH, out8);
+        }
         float[] in = src.data();
         float[] out = new float[channels * outPlane];
         if (cropW == outW && cropH == outH) { // plain crop: a copy per row

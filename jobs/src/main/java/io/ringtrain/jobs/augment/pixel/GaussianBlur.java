@@ -103,6 +103,11 @@ public final class GaussianBlur implements Transform<GaussianBlur.Sigma> {
         for (int i = 0; i < rowOf.length; i++) {
             rowOf[i] = reflect(i - ry, h);
         }
+        int[] horizontalTaps = new int[kx];
+        for (int t = 0; t < kx; t++) {
+            horizontalTaps[t] = t;
+        }
+        int[] verticalTaps = new int[ky];
         for (int c = 0; c < img.channels(); c++) {
             int base = c * plane;
             for (int y = 0; y < h; y++) { // horizontal pass on a reflect-padded copy of the row
@@ -112,32 +117,35 @@ public final class GaussianBlur implements Transform<GaussianBlur.Sigma> {
                     padded[rx - 1 - i] = in[row + reflect(-1 - i, w)];
                     padded[rx + w + i] = in[row + reflect(w + i, w)];
                 }
-                int o = y * w;
-                // tap-outer loops over whole rows (the same sums, in the same order, as a per-pixel
-                // dot product) so that the JIT vectorises along x
-                float k0 = kernelX[0];
-                for (int x = 0; x < w; x++) {
-                    horizontal[o + x] = k0 * padded[x];
-                }
-                for (int t = 1; t < kx; t++) {
-                    float kt = kernelX[t];
-                    for (int x = 0; x < w; x++) {
-                        horizontal[o + x] += kt * padded[x + t];
-                    }
-                }
+                convolveRow(padded, horizontalTaps, kernelX, horizontal, y * w, w);
             }
-            for (int y = 0; y < h; y++) { // vertical pass, whole rows at a time
-                int o = base + y * w;
+            for (int y = 0; y < h; y++) { // vertical pass: tap t reads row y + t − ry, reflected
                 for (int t = 0; t < ky; t++) {
-                    float kt = kernelY[t];
-                    int src = rowOf[y + t] * w;
-                    for (int x = 0; x < w; x++) {
-                        out[o + x] += kt * horizontal[src + x];
-                    }
+                    verticalTaps[t] = rowOf[y + t] * w;
                 }
+                convolveRow(horizontal, verticalTaps, kernelY, out, base + y * w, w);
             }
         }
         return Image.wrapChw(img.channels(), w, h, out);
+    }
+
+    private static void convolveRow(float[] src, int[] tapStart, float[] kernel, float[] out, int o, int w) {
+        int done = ColorOps.VECTOR_API ? BlurVector.convolveRow(src, tapStart, kernel, out, o, w) : 0;
+        convolveRowScalar(src, tapStart, kernel, out, o, w, done);
+    }
+
+    /**
+     * The scalar reference: out[o + x] = Σₜ kernel[t]·src[tapStart[t] + x] for x in [from, w), summed
+     * from t = 0 up, as the Vector API form sums, so that both give the same floats.
+     */
+    static void convolveRowScalar(float[] src, int[] tapStart, float[] kernel, float[] out, int o, int w, int from) {
+        for (int x = from; x < w; x++) {
+            float acc = kernel[0] * src[tapStart[0] + x];
+            for (int t = 1; t < kernel.length; t++) {
+                acc += kernel[t] * src[tapStart[t] + x];
+            }
+            out[o + x] = acc;
+        }
     }
 
     /** Mirror index without repeating the edge: −1 → 1, n → n − 2 (folded again if still outside). */

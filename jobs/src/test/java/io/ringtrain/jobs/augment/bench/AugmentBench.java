@@ -28,14 +28,15 @@ import io.ringtrain.jobs.augment.pixel.HsvJitter;
 import io.ringtrain.jobs.augment.pixel.Normalize;
 import io.ringtrain.jobs.augment.pixel.SaltAndPepper;
 import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +46,13 @@ import java.util.SplittableRandom;
  * {@code deploy/bin/bench augment [--seconds S] [--repeats R] [--only a,b] [--no-reference]}: images/s on one thread
  * for each transform and for the typical pipeline (random resized crop 224 + flip + colour jitter +
  * normalise) on a 224×224 RGB image, against torchvision 0.14's PIL and tensor forms measured in the
- * same run by tools/bench/augment_torchvision.py (torch.set_num_threads(1)). Each figure is the median
- * of R runs of S CPU-seconds (process CPU time on both sides, so that a busy shared machine does not
- * skew the comparison) after a warm-up; every iteration draws fresh params (a new sample), as a
- * data loader would. The pipeline includes converting the uint8 HWC input into our float image, as
- * torchvision's includes ToTensor / ConvertImageDtype.
+ * same run by tools/bench/augment_torchvision.py (torch.set_num_threads(1)), which serves one round
+ * at a time so that our rounds and the reference's alternate. Each figure is the median of R rounds
+ * of S CPU-seconds (process CPU time on both sides, so that a busy shared machine does not skew the
+ * comparison) after a warm-up; every iteration draws fresh params (a new sample), as a data loader
+ * would. The input is a uint8 image, as decoded data arrives (torchvision's: a uint8 tensor). The
+ * pipeline includes converting the uint8 HWC input into our image, as torchvision's includes
+ * ToTensor / ConvertImageDtype.
  */
 public final class AugmentBench {
     private static final double[] MEAN = {0.485, 0.456, 0.406};
@@ -108,45 +111,72 @@ public final class AugmentBench {
         }
         Sample input = Sample.of(Image.fromHwcBytes(hwc, 224, 224, 3));
 
-        Map<String, Double> ours = new LinkedHashMap<>();
+        Map<String, Work> work = new LinkedHashMap<>();
         for (Map.Entry<String, Transform<?>> e : cases().entrySet()) {
-            if (wanted.isEmpty() || wanted.contains(e.getKey())) {
-                Transform<?> t = e.getValue();
-                ours.put(e.getKey(), rate(seed -> t.apply(input, SampleRandom.forSample(1, 0, seed)), seconds, repeats));
-            }
+            Transform<?> t = e.getValue();
+            work.put(e.getKey(), seed -> t.apply(input, SampleRandom.forSample(1, 0, seed)));
         }
-        if (wanted.isEmpty() || wanted.contains("pipeline")) {
-            Transform<?> p = pipeline();
-            ours.put("pipeline", rate(seed -> p.apply(Sample.of(Image.fromHwcBytes(hwc, 224, 224, 3)), SampleRandom.forSample(1, 0, seed)), seconds, repeats));
-        }
+        Transform<?> p = pipeline();
+        work.put("pipeline", seed -> p.apply(Sample.of(Image.fromHwcBytes(hwc, 224, 224, 3)), SampleRandom.forSample(1, 0, seed)));
 
-        Map<String, JsonNode> reference = withReference ? torchvision(seconds, repeats, only) : Map.of();
         ObjectMapper json = new ObjectMapper();
-        for (Map.Entry<String, Double> e : ours.entrySet()) {
-            JsonNode ref = reference.get(e.getKey());
-            for (String form : new String[] {"tensor", "pil"}) {
-                ObjectNode line = json.createObjectNode();
-                line.put("bench", "augment");
-                ObjectNode params = line.putObject("params");
-                params.put("image", "224x224x3");
-                params.put("threads", 1);
-                params.put("clock", "process-cpu-time");
-                params.put("reference", "torchvision-" + form);
-                params.put("java", System.getProperty("java.version"));
-                line.put("metric", e.getKey());
-                line.put("unit", "images/s");
-                line.put("ours", round(e.getValue()));
-                JsonNode r = ref == null ? null : ref.get(form);
-                if (r == null || r.isNull()) {
-                    line.putNull("reference");
-                    line.putNull("ratio");
-                } else {
-                    line.put("reference", round(r.asDouble()));
-                    line.put("ratio", Math.round(e.getValue() / r.asDouble() * 100) / 100.0);
+        try (Reference reference = withReference ? Reference.start(json) : null) {
+            for (Map.Entry<String, Work> e : work.entrySet()) {
+                if (!wanted.isEmpty() && !wanted.contains(e.getKey())) {
+                    continue;
                 }
-                System.out.println(json.writeValueAsString(line));
+                String metric = e.getKey();
+                warmUp(e.getValue(), seconds);
+                double[] ours = new double[repeats];
+                Map<String, double[]> theirs = Map.of("tensor", new double[repeats], "pil", new double[repeats]);
+                boolean[] hasReference = {reference != null, reference != null};
+                for (int r = 0; r < repeats; r++) {
+                    ours[r] = oneRound(e.getValue(), seconds);
+                    int f = 0;
+                    for (String form : FORMS) {
+                        Double rate = reference == null ? null : reference.round(metric, form, seconds);
+                        hasReference[f] &= rate != null;
+                        theirs.get(form)[r] = rate == null ? Double.NaN : rate;
+                        f++;
+                    }
+                }
+                for (int f = 0; f < FORMS.length; f++) {
+                    Double ref = hasReference[f] ? median(theirs.get(FORMS[f])) : null;
+                    System.out.println(json.writeValueAsString(line(json, metric, FORMS[f], median(ours), ref)));
+                }
             }
         }
+    }
+
+    private static final String[] FORMS = {"tensor", "pil"};
+
+    private static ObjectNode line(ObjectMapper json, String metric, String form, double ours, Double reference) {
+        ObjectNode line = json.createObjectNode();
+        line.put("bench", "augment");
+        ObjectNode params = line.putObject("params");
+        params.put("image", "224x224x3");
+        params.put("input", "uint8");
+        params.put("threads", 1);
+        params.put("clock", "process-cpu-time");
+        params.put("reference", "torchvision-" + form);
+        params.put("java", System.getProperty("java.version"));
+        line.put("metric", metric);
+        line.put("unit", "images/s");
+        line.put("ours", round(ours));
+        if (reference == null) {
+            line.putNull("reference");
+            line.putNull("ratio");
+        } else {
+            line.put("reference", round(reference));
+            line.put("ratio", Math.round(ours / reference * 100) / 100.0);
+        }
+        return line;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static double round(double v) {
@@ -160,73 +190,108 @@ public final class AugmentBench {
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
+    private static long seed;
+    private static long sink;
+
     /**
-     * Median images per CPU-second of {@code repeats} runs of {@code seconds} CPU-seconds each, after a
-     * warm-up. CPU time of the whole process (all its threads: JIT, GC) is the clock, not wall time,
-     * so that other work on a shared machine does not distort the figure; the Python reference uses
-     * time.process_time() the same way.
+     * Runs for at least 1 CPU-second of process CPU time (all threads: JIT, GC), so that C2 has
+     * compiled the kernels before the first round: compiling the Vector API kernels takes a good
+     * part of that, and 0.5 s left the pipeline figure 3-8x low.
      */
-    static double rate(Work work, double seconds, int repeats) {
-        long seed = 0;
-        long sink = 0;
-        // at least 1 CPU-second: C2 compiling the Vector API kernels takes a good part of that, and
-        // compiler threads count in process CPU time (0.5 s left the pipeline figure 3-8x low)
+    static void warmUp(Work work, double seconds) {
         long warmEnd = OS.getProcessCpuTime() + (long) (Math.max(seconds, 1.0) * 1e9);
         while (OS.getProcessCpuTime() < warmEnd) {
             sink += work.run(seed++).image().width();
         }
-        double[] rates = new double[repeats];
-        for (int r = 0; r < repeats; r++) {
-            long n = 0;
-            long start = OS.getProcessCpuTime();
-            long elapsed;
-            do {
-                sink += work.run(seed++).image().width();
-                n++;
-                elapsed = OS.getProcessCpuTime() - start;
-            } while (elapsed < seconds * 1e9);
-            rates[r] = n / (elapsed / 1e9);
-        }
+    }
+
+    /**
+     * Images per CPU-second over one round of at least {@code seconds} of process CPU time, not wall
+     * time, so that other work on a shared machine does not distort the figure; the Python reference
+     * uses time.process_time() the same way.
+     */
+    static double oneRound(Work work, double seconds) {
+        long n = 0;
+        long start = OS.getProcessCpuTime();
+        long elapsed;
+        do {
+            sink += work.run(seed++).image().width();
+            n++;
+            elapsed = OS.getProcessCpuTime() - start;
+        } while (elapsed < seconds * 1e9);
         if (sink == 42) {
             System.err.print("");
         }
-        Arrays.sort(rates);
-        return rates[repeats / 2];
+        return n / (elapsed / 1e9);
     }
 
-    private static Map<String, JsonNode> torchvision(double seconds, int repeats, String only) throws Exception {
-        Path script = root().resolve("tools/bench/augment_torchvision.py");
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--seconds", Double.toString(seconds),
-                "--repeats", Integer.toString(repeats)));
-        if (!only.isEmpty()) {
-            cmd.add("--only");
-            cmd.add(only);
+    /** tools/bench/augment_torchvision.py --serve: one reference round per request. */
+    private static final class Reference implements AutoCloseable {
+        private final Process process;
+        private final BufferedWriter requests;
+        private final BufferedReader answers;
+        private final ObjectMapper json;
+
+        private Reference(Process process, ObjectMapper json) {
+            this.process = process;
+            this.requests = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+            this.answers = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            this.json = json;
         }
-        Map<String, JsonNode> out = new HashMap<>();
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        Process p;
-        try {
-            p = pb.start();
-        } catch (java.io.IOException e) {
-            System.err.println("torchvision reference not run (" + e.getMessage() + "): install python3-torchvision; printing our figures only");
-            return out;
-        }
-        ObjectMapper json = new ObjectMapper();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                if (line.startsWith("{")) {
-                    JsonNode n = json.readTree(line);
-                    out.put(n.get("metric").asText(), n);
-                }
+
+        /** The running reference, or null (after one line on stderr) where Python cannot be started. */
+        static Reference start(ObjectMapper json) {
+            Path script = root().resolve("tools/bench/augment_torchvision.py");
+            ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), "--serve").redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().put("OMP_NUM_THREADS", "1");
+            // glibc keeps what torch frees, instead of returning large blocks to the system and
+            // page-faulting them in again on the next call: the reference's steady state, as the
+            // pre-touched heap is ours (page faults made its gaussian_blur figure swing by an order of magnitude between runs)
+            pb.environment().put("MALLOC_MMAP_THRESHOLD_", Integer.toString(1 << 30));
+            pb.environment().put("MALLOC_TRIM_THRESHOLD_", Integer.toString(1 << 30));
+            try {
+                return new Reference(pb.start(), json);
+            } catch (IOException e) {
+                System.err.println("torchvision reference not run (" + e.getMessage() + "): install python3-torchvision; printing our figures only");
+                return null;
             }
         }
-        int rc = p.waitFor();
-        if (rc != 0) {
-            System.err.println("torchvision reference exited with " + rc + "; its figures may be missing");
+
+        /** One round's images/s, or null where torchvision has no such case or the reference has stopped. */
+        Double round(String metric, String form, double seconds) throws IOException {
+            ObjectNode request = json.createObjectNode();
+            request.put("metric", metric);
+            request.put("form", form);
+            request.put("seconds", seconds);
+            requests.write(json.writeValueAsString(request));
+            requests.newLine();
+            requests.flush();
+            String answer;
+            while ((answer = answers.readLine()) != null && !answer.startsWith("{")) {
+                // torch may print warnings on stdout; only JSON lines are answers
+            }
+            if (answer == null) {
+                throw new IOException("torchvision reference exited with " + exitCode() + " before answering " + metric + "/" + form
+                        + "; run /usr/bin/python3 tools/bench/augment_torchvision.py to see why");
+            }
+            JsonNode rate = json.readTree(answer).get("rate");
+            return rate == null || rate.isNull() ? null : rate.asDouble();
         }
-        return out;
+
+        private String exitCode() {
+            try {
+                return Integer.toString(process.waitFor());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "unknown";
+            }
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            requests.close();
+            process.waitFor();
+        }
     }
 
     private static Path root() {

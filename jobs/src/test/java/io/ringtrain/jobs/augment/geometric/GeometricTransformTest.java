@@ -93,4 +93,54 @@ class GeometricTransformTest {
                 () -> new Jitter(new double[] {0, 0}, 0, 0, new double[] {0, 1}, new double[] {0, 0}, new double[] {0, 0}, Interpolation.BILINEAR, 0));
         assertTrue(e.getMessage().contains("jitter: scale"), e.getMessage());
     }
+
+    /** The same random grey levels twice: as a uint8 image (as decoded data arrives) and as a float image. */
+    private static Image[] uint8AndFloat(int channels, int w, int h) {
+        byte[] hwc = new byte[channels * w * h];
+        new java.util.Random(3).nextBytes(hwc);
+        Image uint8 = Image.fromHwcBytes(hwc, w, h, channels);
+        return new Image[] {uint8, Image.fromChw(channels, w, h, uint8.data().clone())};
+    }
+
+    @Test
+    void pixelMovingTransformsGiveAUint8ImageTheSameValuesAsAFloatImageAndKeepItUint8() {
+        // widths around the eight-byte steps of the uint8 horizontal flip
+        for (int w : new int[] {1, 7, 8, 9, 21, 224}) {
+            Image[] pair = uint8AndFloat(3, w, 11);
+            Image uint8 = Image.fromHwcBytes(pair[0].toHwcBytes(), w, 11, 3);
+            assertTrue(uint8.uint8() != null && pair[1].uint8() == null);
+            java.util.List<io.ringtrain.jobs.augment.Transform<?>> moves = java.util.List.of(new HorizontalFlip(), new VerticalFlip(),
+                    new RandomCrop(Math.max(1, w / 2), 5), new Translate(0.5, 0.5, 0), new Translate(1, 1, 255));
+            for (io.ringtrain.jobs.augment.Transform<?> t : moves) {
+                for (long seed = 0; seed < 20; seed++) {
+                    Image fromUint8 = t.apply(Sample.of(uint8), new SplittableRandom(seed)).image();
+                    Image fromFloat = t.apply(Sample.of(pair[1]), new SplittableRandom(seed)).image();
+                    assertTrue(fromUint8.uint8() != null, t.name() + " made a float image from a uint8 one");
+                    assertArrayEquals(fromFloat.data(), fromUint8.data(), t.name() + " width " + w + " seed " + seed);
+                }
+            }
+        }
+    }
+
+    @Test
+    void translateWithAFillThatIsNoGreyLevelGivesAFloatImageWithThatFill() {
+        Image[] pair = uint8AndFloat(1, 9, 7);
+        Translate t = new Translate(0, 0, 0.5f);
+        Image out = t.apply(new Translate.Shift(2, -3), Sample.of(pair[0])).image();
+        assertEquals(null, out.uint8());
+        assertArrayEquals(t.apply(new Translate.Shift(2, -3), Sample.of(pair[1])).image().data(), out.data());
+        assertEquals(0.5f, out.get(0, 0, 1));
+        assertEquals(0.5f, out.get(0, 6, 5));
+        assertEquals(pair[0].get(0, 3, 0), out.get(0, 0, 2));
+    }
+
+    @Test
+    void aUint8ImageConvertsBackToTheSameHwcBytes() {
+        byte[] hwc = new byte[3 * 5 * 4];
+        new java.util.Random(9).nextBytes(hwc);
+        Image img = Image.fromHwcBytes(hwc, 5, 4, 3);
+        assertArrayEquals(hwc, img.toHwcBytes());
+        assertEquals(hwc[(2 * 5 + 3) * 3 + 1] & 0xFF, img.get(1, 2, 3));
+        assertEquals(hwc[(2 * 5 + 3) * 3 + 1] & 0xFF, img.data()[(4 + 2) * 5 + 3]);
+    }
 }
