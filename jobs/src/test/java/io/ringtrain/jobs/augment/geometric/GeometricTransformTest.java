@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ringtrain.jobs.augment.Image;
 import io.ringtrain.jobs.augment.ImageSize;
+import io.ringtrain.jobs.augment.Params;
 import io.ringtrain.jobs.augment.Sample;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -142,5 +143,34 @@ class GeometricTransformTest {
         assertArrayEquals(hwc, img.toHwcBytes());
         assertEquals(hwc[(2 * 5 + 3) * 3 + 1] & 0xFF, img.get(1, 2, 3));
         assertEquals(hwc[(2 * 5 + 3) * 3 + 1] & 0xFF, img.data()[(4 + 2) * 5 + 3]);
+    }
+
+    @Test
+    void bilinearResizeGivesPyTorchsPerPixelFormulaExactlyWhenShrinkingAndEnlarging() {
+        Image img = ramp(37, 29);
+        for (int[] size : new int[][] {{20, 13}, {60, 50}, {37, 10}}) {
+            int outW = size[0];
+            int outH = size[1];
+            Image out = Resize.to(outW, outH, Interpolation.BILINEAR).apply(Params.None.INSTANCE, Sample.of(img)).image();
+            float scaleX = 37f / outW;
+            float scaleY = 29f / outH;
+            for (int y = 0; y < outH; y++) {
+                float sy = Math.max(0, scaleY * (y + 0.5f) - 0.5f);
+                int y0 = (int) sy;
+                int y1 = Math.min(y0 + 1, 28);
+                float h1 = sy - y0;
+                for (int x = 0; x < outW; x++) {
+                    float sx = Math.max(0, scaleX * (x + 0.5f) - 0.5f);
+                    int x0 = (int) sx;
+                    int x1 = Math.min(x0 + 1, 36);
+                    float w1 = sx - x0;
+                    float w0 = 1 - w1;
+                    // upsample_bilinear2d: h0·(w0·a + w1·b) + h1·(w0·c + w1·d)
+                    float expected = (1 - h1) * (w0 * img.get(0, y0, x0) + w1 * img.get(0, y0, x1))
+                            + h1 * (w0 * img.get(0, y1, x0) + w1 * img.get(0, y1, x1));
+                    assertEquals(expected, out.get(0, y, x), outW + "x" + outH + " at (" + x + ", " + y + ")");
+                }
+            }
+        }
     }
 }
