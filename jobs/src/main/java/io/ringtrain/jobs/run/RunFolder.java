@@ -92,10 +92,8 @@ public final class RunFolder implements Serializable {
             replace(fs, conf, tmp, target);
             done = true;
             deleteStaleChecksum(fs, target);
-        } catch (IOException e) {
-            throw new UncheckedIOException(writeFailure(target, e), e);
-        } catch (FSError e) { // the local file system's IOException, a full disk among them
-            throw new UncheckedIOException(writeFailure(target, e), new IOException(e.getCause()));
+        } catch (IOException | FSError e) { // FSError: the local file system's IOException, a full disk among them
+            throw writeFailure(target, e);
         } finally {
             if (!done) deleteQuietly(fs, tmp);
         }
@@ -114,17 +112,32 @@ public final class RunFolder implements Serializable {
         FileContext.getFileContext(fs.getUri(), conf).rename(tmp, target, Options.Rename.OVERWRITE);
     }
 
-    /** The failure in one line; a full disk or exhausted quota says so and what to do. */
-    static String writeFailure(Path target, Throwable e) {
+    /**
+     * The failure in one line. A full disk or an exhausted quota says so and what to do, as the
+     * deepest exception (the one {@code RootCause} reports), carrying the original's stack trace.
+     */
+    static UncheckedIOException writeFailure(Path target, Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String message = String.valueOf(t.getMessage());
             if (t instanceof ClusterStorageCapacityExceededException || message.contains("No space left on device")
                     || message.toLowerCase(java.util.Locale.ROOT).contains("quota")) {
-                return "cannot write " + target + ": the disk is full (" + message + "); nothing was replaced and no partial file is left."
-                        + " Free space there or give --run-dir a folder with room, then rerun the same command to resume";
+                String reason = message.replaceAll("(?:[a-z_$][\\w$]*\\.)+[A-Z][\\w$]*: ", ""); // "java.io.IOException: No space…" → "No space…"
+                DiskFullException full = new DiskFullException("cannot write " + target + ": the disk is full (" + reason
+                        + "); the old file is kept and no partial file is left. Free space there or give --run-dir a folder with room,"
+                        + " then rerun the same command to resume");
+                full.setStackTrace(e.getStackTrace());
+                return new UncheckedIOException(full.getMessage(), full);
             }
         }
-        return "cannot write " + target + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        String message = "cannot write " + target + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        return new UncheckedIOException(message, e instanceof IOException io ? io : new IOException(e));
+    }
+
+    /** The run folder's disk (or quota) is full. */
+    static final class DiskFullException extends IOException {
+        DiskFullException(String message) {
+            super(message);
+        }
     }
 
     private static void deleteQuietly(FileSystem fs, Path tmp) {

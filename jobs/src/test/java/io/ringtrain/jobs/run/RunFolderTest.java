@@ -75,7 +75,8 @@ class RunFolderTest {
 
             assertEquals(List.of("model.safetensors"), names(small));
             assertEquals("old model", run.readText(conf, "model.safetensors"));
-            org.junit.jupiter.api.Assertions.assertTrue(failure.getMessage().contains("the disk is full"), failure.getMessage());
+            String reported = io.ringtrain.jobs.train.RootCause.message(failure); // the one line the command prints
+            org.junit.jupiter.api.Assertions.assertTrue(reported.startsWith("cannot write ") && reported.contains("the disk is full"), reported);
         } finally {
             new ProcessBuilder("umount", small.toString()).start().waitFor();
         }
