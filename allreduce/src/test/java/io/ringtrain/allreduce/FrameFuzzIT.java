@@ -241,6 +241,40 @@ class FrameFuzzIT {
   }
 
   @Test
+  void aBlockLengthAnnouncedByAPeerIsNotAllocatedBeforeItsBytesCome() throws Exception {
+    long announced = 1_500_000_000L;
+    try (ProxiedRing ring = start()) {
+      ring.proxy(0).mutate(new FrameProxy.FrameMutator() {
+        boolean done;
+
+        @Override
+        public FrameProxy.Rewrite next(byte[] frame) {
+          if (!done && frame[FrameMutation.TYPE_AT] == io.ringtrain.allreduce.transport.WireFormat.DATA) {
+            java.nio.ByteBuffer.wrap(frame).putLong(FrameMutation.COUNT_AT, announced); // the first frame of rank 2's block
+            done = true;
+          }
+          return new FrameProxy.Rewrite(List.of(frame), false);
+        }
+      });
+      com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+      List<Future<Long>> allocated = new ArrayList<>();
+      for (RingCommunicator rank : ring.ranks()) {
+        allocated.add(THREADS.submit(() -> {
+          long before = threads.getCurrentThreadAllocatedBytes(); // a blocking collective runs on the caller's thread
+          try {
+            Collective.ALL_GATHER_BYTES.run(rank);
+          } catch (CollectiveException expected) {
+            assertTrue(rank.rank() != 0 || expected.getMessage().contains("rank 2 ("), expected.getMessage());
+          }
+          return threads.getCurrentThreadAllocatedBytes() - before;
+        }));
+      }
+      long rank0 = allocated.get(0).get(30, TimeUnit.SECONDS);
+      assertTrue(rank0 < 64L << 20, "rank 0 allocated " + rank0 + " bytes for a block announced as " + announced + " of which 5000 came");
+    }
+  }
+
+  @Test
   void theProxyRelaysACleanRingUnchanged() throws Exception {
     try (ProxiedRing ring = start()) {
       for (int r = 0; r < FUZZER; r++) ring.proxy(r).mutate(new FrameMutation(FrameMutation.Kind.DROP, Integer.MAX_VALUE, 0));

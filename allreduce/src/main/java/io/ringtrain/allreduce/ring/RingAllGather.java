@@ -11,7 +11,8 @@ import java.util.List;
  * W−1) rank r forwards block (r−s) mod W to rank r+1 and receives block (r−s−1) mod W from rank
  * r−1. A block's frames carry its length as the element count (the receiver learns it from the
  * first frame); blocks longer than a segment are split, sends interleaved with receives as in
- * {@link RingAllReduce}.
+ * {@link RingAllReduce}. A received block's array grows with the bytes that arrive, never ahead of
+ * them to the length announced, so a peer's count alone cannot make this rank allocate memory.
  */
 public final class RingAllGather {
   private RingAllGather() {}
@@ -32,9 +33,10 @@ public final class RingAllGather {
       int sent = 0;
       while (sent < Math.min(RingAllReduce.AHEAD, sendSegments)) send(run, next, s, outgoingHeader, outgoing, sent++);
       byte[] incoming = null;
+      int incomingLength = -1; // announced by the block's first frame
       int recvSegments = 1;
       for (int i = 0; i < recvSegments; i++) {
-        long expected = incoming == null ? -1 : Math.min(segmentBytes, incoming.length - (long) i * segmentBytes);
+        long expected = incoming == null ? -1 : Math.min(segmentBytes, incomingLength - (long) i * segmentBytes);
         DataFrame frame = run.receive(prev, s, i, expected);
         try {
           if (incoming == null) {
@@ -42,9 +44,11 @@ public final class RingAllGather {
             if (length < 0 || length > Integer.MAX_VALUE - 8 || frame.payload().readableBytes() != Math.min(segmentBytes, length)) {
               throw run.protocolError(prev, "an allGather block of " + length + " bytes whose first frame carries " + frame.payload().readableBytes());
             }
-            incoming = new byte[(int) length];
-            recvSegments = RingAllReduce.segments(incoming.length, segmentBytes);
+            incomingLength = (int) length;
+            incoming = new byte[0];
+            recvSegments = RingAllReduce.segments(incomingLength, segmentBytes);
           }
+          incoming = TreeBroadcast.room(incoming, i * segmentBytes + frame.payload().readableBytes(), incomingLength);
           frame.payload().getBytes(frame.payload().readerIndex(), incoming, i * segmentBytes, frame.payload().readableBytes());
         } finally {
           frame.release();

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.ringtrain.allreduce.transport.CollectiveHeader;
 import io.ringtrain.allreduce.transport.DataFrame;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,21 +45,24 @@ public final class TreeBroadcast {
     Tree tree = Tree.of(run.rank(), run.worldSize(), root);
     int segmentBytes = run.segmentBytes();
     byte[] bytes = tree.parent < 0 ? rootBytes : null;
-    int segments = bytes == null ? 1 : RingAllReduce.segments(bytes.length, segmentBytes);
+    int length = bytes == null ? -1 : bytes.length; // at the others, announced by the first frame
+    int segments = bytes == null ? 1 : RingAllReduce.segments(length, segmentBytes);
     run.enterStep("broadcast", 0);
     for (int i = 0; i < segments; i++) {
       if (tree.parent >= 0) {
-        long expected = bytes == null ? -1 : Math.min(segmentBytes, bytes.length - (long) i * segmentBytes);
+        long expected = bytes == null ? -1 : Math.min(segmentBytes, length - (long) i * segmentBytes);
         DataFrame frame = run.receive(tree.parent, 0, i, expected);
         try {
           if (bytes == null) {
-            long length = frame.header().count();
-            if (length < 0 || length > Integer.MAX_VALUE - 8 || frame.payload().readableBytes() != Math.min(segmentBytes, length)) {
-              throw run.protocolError(tree.parent, "a broadcast of " + length + " bytes whose first frame carries " + frame.payload().readableBytes());
+            long announced = frame.header().count();
+            if (announced < 0 || announced > Integer.MAX_VALUE - 8 || frame.payload().readableBytes() != Math.min(segmentBytes, announced)) {
+              throw run.protocolError(tree.parent, "a broadcast of " + announced + " bytes whose first frame carries " + frame.payload().readableBytes());
             }
-            bytes = new byte[(int) length];
-            segments = RingAllReduce.segments(bytes.length, segmentBytes);
+            length = (int) announced;
+            bytes = new byte[0];
+            segments = RingAllReduce.segments(length, segmentBytes);
           }
+          bytes = room(bytes, i * segmentBytes + frame.payload().readableBytes(), length);
           frame.payload().getBytes(frame.payload().readerIndex(), bytes, i * segmentBytes, frame.payload().readableBytes());
         } finally {
           frame.release();
@@ -66,11 +70,20 @@ public final class TreeBroadcast {
       }
       if (!tree.children.isEmpty()) {
         int from = i * segmentBytes;
-        int count = Math.min(segmentBytes, bytes.length - from);
-        sendToChildren(run, tree, run.header().withCount(bytes.length), i, run.allocate(count).writeBytes(bytes, from, count));
+        int count = Math.min(segmentBytes, length - from);
+        sendToChildren(run, tree, run.header().withCount(length), i, run.allocate(count).writeBytes(bytes, from, count));
       }
     }
     return bytes;
+  }
+
+  /**
+   * {@code bytes}, or a copy grown (doubling, capped at {@code length}) to hold at least {@code
+   * needed}: a received block grows with the bytes that came, not with the length a peer announced.
+   */
+  static byte[] room(byte[] bytes, int needed, int length) {
+    if (bytes.length >= needed) return bytes;
+    return Arrays.copyOf(bytes, (int) Math.min(length, Math.max(needed, 2L * bytes.length)));
   }
 
   /** Sends one payload to every child: each send owns one reference, the last one the original. */
