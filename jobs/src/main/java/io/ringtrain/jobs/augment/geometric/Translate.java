@@ -54,30 +54,24 @@ public final class Translate implements Transform<Translate.Shift> {
         return new Sample(out, sample.boxes().mapAxisAligned(1, p.dx(), 1, p.dy(), img.size()));
     }
 
-    /** The covered part of each row is one System.arraycopy; only the uncovered stripes are filled. */
-    private static byte[] shifted(Image img, Shift p, byte[] in, byte[] out, byte fill) {
-        int w = img.width();
-        int h = img.height();
-        int x0 = Math.max(0, p.dx());
-        int x1 = Math.max(x0, Math.min(w, w + p.dx()));
-        int y0 = Math.max(0, Math.min(h, p.dy()));
-        int y1 = Math.max(y0, Math.min(h, h + p.dy()));
-        for (int c = 0; c < img.channels(); c++) {
-            int plane = c * w * h;
-            Arrays.fill(out, plane, plane + y0 * w, fill);
-            for (int y = y0; y < y1; y++) {
-                int row = plane + y * w;
-                Arrays.fill(out, row, row + x0, fill);
-                System.arraycopy(in, plane + (y - p.dy()) * w + x0 - p.dx(), out, row + x0, x1 - x0);
-                Arrays.fill(out, row + x1, row + w, fill);
-            }
-            Arrays.fill(out, plane + y1 * w, plane + h * w, fill);
-        }
-        return out;
+    /** Fills {@code [from, to)} of the output array with the fill value. */
+    private interface RangeFill {
+        void fill(int from, int to);
     }
 
-    /** {@link #shifted(Image, Shift, byte[], byte[], byte)} on float values. */
+    private static byte[] shifted(Image img, Shift p, byte[] in, byte[] out, byte fill) {
+        return shifted(img, p, in, out, (from, to) -> Arrays.fill(out, from, to, fill));
+    }
+
     private static float[] shifted(Image img, Shift p, float[] in, float[] out, float fill) {
+        return shifted(img, p, in, out, (from, to) -> Arrays.fill(out, from, to, fill));
+    }
+
+    /**
+     * {@code in} shifted by {@code p} into {@code out} (both CHW arrays of one primitive type): the
+     * covered part of each row is one System.arraycopy; only the uncovered stripes are filled.
+     */
+    private static <A> A shifted(Image img, Shift p, A in, A out, RangeFill fill) {
         int w = img.width();
         int h = img.height();
         int x0 = Math.max(0, p.dx());
@@ -86,14 +80,14 @@ public final class Translate implements Transform<Translate.Shift> {
         int y1 = Math.max(y0, Math.min(h, h + p.dy()));
         for (int c = 0; c < img.channels(); c++) {
             int plane = c * w * h;
-            Arrays.fill(out, plane, plane + y0 * w, fill);
+            fill.fill(plane, plane + y0 * w);
             for (int y = y0; y < y1; y++) {
                 int row = plane + y * w;
-                Arrays.fill(out, row, row + x0, fill);
+                fill.fill(row, row + x0);
                 System.arraycopy(in, plane + (y - p.dy()) * w + x0 - p.dx(), out, row + x0, x1 - x0);
-                Arrays.fill(out, row + x1, row + w, fill);
+                fill.fill(row + x1, row + w);
             }
-            Arrays.fill(out, plane + y1 * w, plane + h * w, fill);
+            fill.fill(plane + y1 * w, plane + h * w);
         }
         return out;
     }

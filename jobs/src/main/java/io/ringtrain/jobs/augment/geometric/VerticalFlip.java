@@ -32,23 +32,22 @@ public final class VerticalFlip implements Transform<Params.None> {
         int h = img.height();
         byte[] in8 = img.uint8();
         if (in8 != null) {
-            byte[] out = new byte[in8.length];
-            for (int c = 0; c < img.channels(); c++) {
-                int plane = c * w * h;
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(in8, plane + (h - 1 - y) * w, out, plane + y * w, w);
-                }
-            }
-            return Image.wrapChwUint8(img.channels(), w, h, out);
+            return Image.wrapChwUint8(img.channels(), w, h, reversedRows(img, in8, new byte[in8.length]));
         }
         float[] in = img.data();
-        float[] out = new float[in.length];
+        return Image.wrapChw(img.channels(), w, h, reversedRows(img, in, new float[in.length]));
+    }
+
+    /** {@code in}'s rows in reverse order into {@code out}, both CHW arrays of one primitive type. */
+    private static <A> A reversedRows(Image img, A in, A out) {
+        int w = img.width();
+        int h = img.height();
         for (int c = 0; c < img.channels(); c++) {
             int plane = c * w * h;
             for (int y = 0; y < h; y++) {
                 System.arraycopy(in, plane + (h - 1 - y) * w, out, plane + y * w, w);
             }
         }
-        return Image.wrapChw(img.channels(), w, h, out);
+        return out;
     }
 }
