@@ -150,6 +150,20 @@ class GemmSimdTest {
         }
     }
 
+    /**
+     * Sizes that cross every block boundary with odd remainders: m past one row block (MC), k past
+     * two K blocks (KC), n past one column block (NC, the only test here wider than NC), for every
+     * transpose, on one thread and split over three.
+     */
+    @ParameterizedTest(name = "transA={0} transB={1}")
+    @CsvSource({"false,false", "false,true", "true,false", "true,true"})
+    void sizesCrossingTheRowKAndColumnBlocksMatchTheReference(boolean transA, boolean transB) {
+        int m = GemmSimd.MC + 3, n = GemmSimd.NC + GemmSimd.NR + 5, k = 2 * GemmSimd.KC + 1;
+        Problem problem = new Problem(transA, transB, m, n, k, -0.75f, 0.5f, 7);
+        assertWithinTolerance(problem, problem.simd(ONE_THREAD));
+        assertWithinTolerance(problem, problem.simd(THREE_THREADS));
+    }
+
     @Test
     void lastPanelExactlyOneVectorWideMatchesTheReference() {
         // n ≡ 16 (mod 32): the last panel runs the one-vector kernel on full tiles (AVX-512).
