@@ -20,6 +20,8 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = "%nTraining:%n", order = 1)
     TrainingOptions training = new TrainingOptions();
+    @ArgGroup(validate = false, heading = "%nYour own model (instead of --model):%n", order = 2)
+    OwnModel ownModel = new OwnModel();
     @ArgGroup(validate = false, heading = "%nOptimizer:%n", order = 2)
     Optimizer optimizer = new Optimizer();
     @ArgGroup(validate = false, heading = "%nData:%n", order = 3)
@@ -30,6 +32,36 @@ final class TrainCommand implements Callable<Integer> {
     Run run = new Run();
     @ArgGroup(validate = false, heading = "%nText models (--format text or text-pairs):%n", order = 6)
     Text text = new Text();
+
+    static final class OwnModel {
+        @Option(names = "--model-class", paramLabel = "CLASS", description = "your Module subclass, e.g. com.acme.MyNet, from the classpath or spark-submit --jars; "
+                + "it needs a public constructor (int[] inputShape, int numClasses) or a public no-argument constructor")
+        String modelClass;
+        @Option(names = "--model-spec", paramLabel = "FILE", description = "a YAML or JSON layer list (conv2d, batchnorm2d, relu, maxpool2d, flatten, linear, "
+                + "dropout, rows, lstm, encoder_layer, ...; see the README), or the list itself")
+        String modelSpec;
+
+        void applyTo(TrainJobConfig c) {
+            if (modelClass != null) c.modelClass = modelClass;
+            if (modelSpec != null) c.modelSpec = readSpec(modelSpec);
+        }
+
+        /** The layer list: the file's text when {@code spec} is a local file, else {@code spec} itself. */
+        static String readSpec(String spec) {
+            java.nio.file.Path file;
+            try {
+                file = java.nio.file.Path.of(spec);
+            } catch (java.nio.file.InvalidPathException e) {
+                return spec;
+            }
+            if (!java.nio.file.Files.isRegularFile(file)) return spec;
+            try {
+                return java.nio.file.Files.readString(file);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot read the model spec " + spec + ": " + e.getMessage(), e);
+            }
+        }
+    }
 
     static final class Optimizer {
         @Option(names = "--momentum", description = "SGD momentum (default 0.9)")
@@ -180,6 +212,10 @@ final class TrainCommand implements Callable<Integer> {
     /** The config file's settings (or the defaults) with every given flag applied. Picocli leaves a group null when none of its flags is given. */
     TrainJobConfig toConfig() {
         TrainJobConfig c = (training != null ? training : new TrainingOptions()).toConfig();
+        if (ownModel != null && (ownModel.modelClass != null || ownModel.modelSpec != null) && training != null && training.model != null) {
+            throw new IllegalArgumentException("--model names a built-in model and --model-class/--model-spec your own: pass one of them");
+        }
+        if (ownModel != null) ownModel.applyTo(c);
         if (optimizer != null) optimizer.applyTo(c);
         if (data != null) data.applyTo(c);
         if (cluster != null) cluster.applyTo(c);

@@ -19,12 +19,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A trained model as evaluation and prediction need it: the built-in model's name, its input shape
+ * A trained model as evaluation and prediction need it: how to build it ({@link ModelRecipe}: a
+ * built-in model, a user's class or a layer list), its input shape
  * [channels, height, width] and class count, the per-channel normalisation it was trained with, and
  * its weights (the safetensors file's bytes, so the whole thing ships to executors as is).
  *
  * <p>Each setting comes from, in order: what the caller passes explicitly, the weights' metadata
- * (written by the training job: {@code model}, {@code input_shape}, {@code num_classes},
+ * (written by the training job: the recipe's keys, {@code input_shape}, {@code num_classes},
  * {@code mean}, {@code std}, comma-separated, and {@code class_names}, a JSON array), the run
  * folder's {@code config.json}, and the training defaults ([1, 28, 28], 10 classes). A model without
  * stored normalisation has {@link #mean()} null: the caller computes it ({@code Normalization.compute})
@@ -37,7 +38,7 @@ public final class SavedModel implements Serializable {
     /** Metadata key of the class names: a JSON array of strings, entry k naming class k. */
     public static final String CLASS_NAMES = "class_names";
 
-    private final String name;
+    private final ModelRecipe recipe;
     private final int[] inputShape;
     private final int numClasses;
     private final float[] mean;
@@ -46,8 +47,8 @@ public final class SavedModel implements Serializable {
     private final byte[] safetensors;
     private final String source;
 
-    private SavedModel(String name, int[] inputShape, int numClasses, float[] mean, float[] std, List<String> classNames, byte[] safetensors, String source) {
-        this.name = name;
+    private SavedModel(ModelRecipe recipe, int[] inputShape, int numClasses, float[] mean, float[] std, List<String> classNames, byte[] safetensors, String source) {
+        this.recipe = recipe;
         this.inputShape = inputShape.clone();
         this.numClasses = numClasses;
         this.mean = mean;
@@ -86,17 +87,17 @@ public final class SavedModel implements Serializable {
     /** A model from a safetensors file's bytes; explicit settings override the metadata. */
     public static SavedModel fromBytes(byte[] bytes, String source, String name, int[] inputShape, Integer numClasses, JsonNode config) {
         Map<String, String> metadata = parse(bytes, source).metadata();
-        String model = name != null ? name : metadata.get("model");
-        if (model == null && config != null && config.hasNonNull("model")) model = config.get("model").asText();
-        if (model == null) {
+        ModelRecipe recipe = name != null ? ModelRecipe.builtIn(name) : recipeOf(metadata, config, source);
+        if (recipe == null) {
             throw new IllegalArgumentException(source + " does not say which model it holds (no 'model' in its metadata); pass --model NAME, one of "
                     + ModelZoo.NAMES);
         }
-        if (ModelZoo.isText(model)) {
+        String model = recipe.label();
+        if (recipe.isBuiltIn() && ModelZoo.isText(model)) {
             throw new IllegalArgumentException(source + " holds the text model '" + model + "'; evaluate it with --format "
                     + ModelZoo.textFormatOf(model) + " and sample from it with 'ringtrain generate'");
         }
-        if (!ModelZoo.NAMES.contains(model)) {
+        if (recipe.isBuiltIn() && !ModelZoo.NAMES.contains(model)) {
             throw new IllegalArgumentException(source + " holds model '" + model + "', which is not a built-in model " + ModelZoo.NAMES);
         }
         int[] shape = inputShape != null ? inputShape
@@ -122,7 +123,7 @@ public final class SavedModel implements Serializable {
             throw new IllegalArgumentException(source + " names " + names.size() + " classes " + names + " but the model has " + classes
                     + " outputs; pass the --num-classes it was trained with");
         }
-        SavedModel saved = new SavedModel(model, shape, classes, null, null, names, bytes, source);
+        SavedModel saved = new SavedModel(recipe, shape, classes, null, null, names, bytes, source);
         return mean == null ? saved : saved.withNormalization(mean, std);
     }
 
@@ -132,16 +133,16 @@ public final class SavedModel implements Serializable {
             throw new IllegalArgumentException("normalisation " + Arrays.toString(mean) + " / " + Arrays.toString(std) + " of " + source
                     + " does not have one mean and one std per input channel (" + inputShape[0] + ")");
         }
-        return new SavedModel(name, inputShape, numClasses, mean.clone(), std.clone(), classNames, safetensors, source);
+        return new SavedModel(recipe, inputShape, numClasses, mean.clone(), std.clone(), classNames, safetensors, source);
     }
 
     /** A fresh instance with the saved weights, in eval mode (BatchNorm uses its running statistics). */
     public Module instantiate() {
-        Module module = ModelZoo.create(name, inputShape, numClasses, 0);
+        Module module = recipe.create(inputShape, numClasses, 0);
         try {
             module.loadStateDict(parse(safetensors, source).tensors(), true);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the weights in " + source + " do not fit model '" + name + "' with input shape "
+            throw new IllegalArgumentException("the weights in " + source + " do not fit model '" + recipe.label() + "' with input shape "
                     + Arrays.toString(inputShape) + " and " + numClasses + " classes: " + e.getMessage()
                     + "; pass the model name, input shape and class count it was trained with", e);
         }
@@ -149,8 +150,14 @@ public final class SavedModel implements Serializable {
         return module;
     }
 
+    /** The built-in model's name, the user's class name, or "model-spec". */
     public String name() {
-        return name;
+        return recipe.label();
+    }
+
+    /** How this model is built (written back by {@link #toSafetensors}). */
+    public ModelRecipe recipe() {
+        return recipe;
     }
 
     public int[] inputShape() {
@@ -214,7 +221,8 @@ public final class SavedModel implements Serializable {
     public byte[] toSafetensors() {
         SafeTensors.Contents contents = parse(safetensors, source);
         Map<String, String> metadata = new java.util.LinkedHashMap<>(contents.metadata());
-        metadata.put("model", name);
+        metadata.keySet().removeAll(List.of(ModelRecipe.MODEL, ModelRecipe.MODEL_CLASS, ModelRecipe.MODEL_CONSTRUCTOR, ModelRecipe.MODEL_SPEC));
+        metadata.putAll(recipe.metadata());
         metadata.put("input_shape", join(inputShape));
         metadata.put("num_classes", Integer.toString(numClasses));
         if (mean != null) {
@@ -232,6 +240,19 @@ public final class SavedModel implements Serializable {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** The weights' recorded recipe, else the run folder's config.json's model settings; null when neither names one. */
+    private static ModelRecipe recipeOf(Map<String, String> metadata, JsonNode config, String source) {
+        try {
+            ModelRecipe recorded = ModelRecipe.fromMetadata(metadata);
+            if (recorded != null || config == null) return recorded;
+            if (config.hasNonNull("modelClass")) return ModelRecipe.ofClass(config.get("modelClass").asText());
+            if (config.hasNonNull("modelSpec")) return ModelRecipe.ofSpec(config.get("modelSpec").asText());
+            return config.hasNonNull("model") ? ModelRecipe.builtIn(config.get("model").asText()) : null;
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot rebuild the model of " + source + ": " + e.getMessage(), e);
+        }
     }
 
     private static String join(int[] values) {

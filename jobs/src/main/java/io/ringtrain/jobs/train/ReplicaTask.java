@@ -187,7 +187,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(setup.optimizer()).setSchedule(setup.schedule())
                 .setObjective(objective(config)).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
                 .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints))
-                .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.model));
+                .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.modelLabel()));
         ProgressClient progress = null;
         if (rank == 0) {
             progress = new ProgressClient(progressAddress, secret);
@@ -198,7 +198,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             TrainingResult result = trainer.fit(train, test, plan);
             if (rank != 0) return null;
             Map<String, String> provenance = new LinkedHashMap<>();
-            provenance.put("model", config.model);
+            if (vocabulary != null) provenance.put("model", config.model);
+            else provenance.putAll(config.modelRecipe().metadata()); // how evaluate and predict rebuild it
             provenance.put("data", config.data);
             provenance.put("replicas", Integer.toString(world));
             provenance.put("seed", Long.toString(config.seed));

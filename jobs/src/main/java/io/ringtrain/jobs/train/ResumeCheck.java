@@ -61,7 +61,7 @@ final class ResumeCheck {
         compare(out, recorded, "world_size", "--replicas", Integer.toString(config.replicas));
         compare(out, recorded, "per_rank_batch", "--batch-size", Integer.toString(config.batchSize));
         compare(out, recorded, "seed", "--seed", Long.toString(config.seed));
-        compare(out, recorded, ReplicaTask.CHECKPOINT_MODEL, "--model", config.model);
+        compare(out, recorded, ReplicaTask.CHECKPOINT_MODEL, "--model", config.modelLabel());
         return out;
     }
 

@@ -11,8 +11,18 @@ import java.io.Serializable;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public class TrainJobConfig implements Serializable {
+    /** The model trained when none is named. */
+    public static final String DEFAULT_MODEL = "fmnist-cnn";
     /** Built-in model name ({@link io.ringtrain.jobs.models.ModelZoo}): fmnist-cnn, mlp, small-resnet, lstm-classifier, transformer-classifier. */
-    public String model = "fmnist-cnn";
+    public String model = DEFAULT_MODEL;
+    /**
+     * A user's model class instead of a built-in one: {@link io.ringtrain.jobs.models.UserModelClass}
+     * states its contract. Loaded from the classpath (spark-submit --jars). At most one of modelClass
+     * and modelSpec, and then {@link #model} stays at its default.
+     */
+    public String modelClass;
+    /** A declarative layer list instead of a built-in model: YAML or JSON text ({@link io.ringtrain.jobs.models.ModelSpec}). */
+    public String modelSpec;
     /** Number of replicas = barrier tasks; the cluster must run this many tasks at once. */
     public int replicas = 2;
     public int epochs = 3;
@@ -123,6 +133,19 @@ public class TrainJobConfig implements Serializable {
     /** Text the generated sample continues; a newline when null (or the vocabulary's first character if it has no newline). */
     public String prompt;
 
+    /** The image model this config trains: {@link #modelClass}, {@link #modelSpec} or the built-in {@link #model}. */
+    public io.ringtrain.jobs.models.ModelRecipe modelRecipe() {
+        if (modelClass != null) return io.ringtrain.jobs.models.ModelRecipe.ofClass(modelClass);
+        if (modelSpec != null) return io.ringtrain.jobs.models.ModelRecipe.ofSpec(modelSpec);
+        return io.ringtrain.jobs.models.ModelRecipe.builtIn(model);
+    }
+
+    /** What run summaries, checkpoints and messages call the model: the built-in name, the user's class name, or "model-spec". */
+    public String modelLabel() {
+        if (modelClass != null) return modelClass;
+        return modelSpec != null ? io.ringtrain.jobs.models.ModelRecipe.SPEC_LABEL : model;
+    }
+
     public boolean trainsOnText() {
         return io.ringtrain.jobs.data.TextSources.isTextFormat(format);
     }
@@ -156,6 +179,7 @@ public class TrainJobConfig implements Serializable {
         require(java.util.Set.of("idx", "image-folder", "parquet", "coco", "voc", "text", "text-pairs").contains(format), "format", format,
                 "idx, image-folder, parquet, coco, voc, text or text-pairs");
         if (trainsOnText()) {
+            require(modelClass == null && modelSpec == null, "format", format, "an image format: modelClass and modelSpec build image classifiers");
             require(io.ringtrain.jobs.models.ModelZoo.isText(model), "model", model, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
             require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model).equals(format), "format", format,
                     io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for model " + model);
@@ -169,7 +193,14 @@ public class TrainJobConfig implements Serializable {
             require(augment == null, "augment", augment, "none: augmentation applies to images");
         } else {
             require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);
-            io.ringtrain.jobs.models.ModelZoo.requireFits(model, inputShape, numClasses);
+            if (modelClass == null && modelSpec == null) io.ringtrain.jobs.models.ModelZoo.requireFits(model, inputShape, numClasses);
+        }
+        if (modelClass != null || modelSpec != null) {
+            require(modelClass == null || modelSpec == null, "modelClass/modelSpec", modelClass + "/" + (modelSpec == null ? null : "(a layer list)"),
+                    "one of them: a model class or a layer list, not both");
+            require(model.equals(DEFAULT_MODEL), "model", model, "unset when modelClass or modelSpec names the model");
+            require(modelClass == null || !modelClass.isBlank(), "modelClass", modelClass, "a fully qualified class name");
+            modelRecipe().requireFits(inputShape, numClasses);
         }
         require(java.util.Set.of("replicated", "partitioned", "streaming").contains(sharding), "sharding", sharding, "replicated, partitioned or streaming");
         require(!trainsOnText() || !sharding.equals("streaming"), "sharding", sharding, "replicated or partitioned for text (streaming reads image shards)");

@@ -50,6 +50,36 @@ class TrainCommandTest {
     }
 
     @Test
+    void aMissingModelClassFailsWithOneLineNamingItAndTheContractBeforeSpark() {
+        CliRun r = run(train("--model-class", "com.acme.MyNet"));
+
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
+        assertTrue(r.err().contains("com.acme.MyNet") && r.err().contains("(int[] inputShape, int numClasses)"), r.err());
+        assertNothingStarted();
+    }
+
+    @Test
+    void aBuiltInModelAndAModelClassTogetherAreRefused() {
+        CliRun r = run(train("--model", "fmnist-cnn", "--model-class", io.ringtrain.jobs.models.usernets.TinyNet.class.getName()));
+
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--model") && r.err().contains("--model-class"), r.err());
+        assertNothingStarted();
+    }
+
+    @Test
+    void aModelSpecFileWithABadLayerFailsNamingTheLayerBeforeSpark() throws Exception {
+        Path spec = Files.writeString(tmp.resolve("net.yaml"), "layers:\n  - {type: flatten}\n  - {type: linear, out_features: ten}\n");
+        CliRun r = run(train("--model-spec", spec.toString()));
+
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
+        assertTrue(r.err().contains("model spec layer 1 (linear): parameter 'out_features' must be an integer"), r.err());
+        assertNothingStarted();
+    }
+
+    @Test
     void aBadAugmentationSpecFailsWithOneLineBeforeSparkOrTheRunFolder() throws Exception {
         Path spec = Files.writeString(tmp.resolve("bad-spec.yaml"), "transforms:\n  - {type: horizontal_flop}\n");
         CliRun r = run(train("--augment", spec.toString()));

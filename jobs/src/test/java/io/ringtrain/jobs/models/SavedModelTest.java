@@ -72,4 +72,49 @@ class SavedModelTest {
         assertEquals("F32", back.dtypes().get("bn1.running_mean"));
         saved.instantiate();
     }
+
+    private static byte[] userWeights(Map<String, String> recipe) throws IOException {
+        Module m = ModelRecipe.fromMetadata(recipe).create(new int[] {1, 4, 4}, 3, 1);
+        Map<String, String> metadata = new LinkedHashMap<>(recipe);
+        metadata.put("input_shape", "1,4,4");
+        metadata.put("num_classes", "3");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SafeTensors.write(out, m.stateDict(), m.stateDictDtypes(), metadata);
+        return out.toByteArray();
+    }
+
+    @Test
+    void aUsersClassIsRebuiltFromTheMetadataWithItsWeights() throws IOException {
+        Map<String, String> recipe = ModelRecipe.ofClass(io.ringtrain.jobs.models.usernets.TinyNet.class.getName()).metadata();
+        SavedModel saved = SavedModel.fromBytes(userWeights(recipe), "w", null, null, null, null);
+
+        Module m = saved.instantiate();
+        assertTrue(m instanceof io.ringtrain.jobs.models.usernets.TinyNet, m.getClass().getName());
+        assertEquals(io.ringtrain.jobs.models.usernets.TinyNet.class.getName(), saved.name());
+        SavedModel again = SavedModel.fromBytes(saved.toSafetensors(), "w2", null, null, null, null);
+        assertEquals(saved.recipe(), again.recipe(), "toSafetensors keeps the recipe");
+    }
+
+    @Test
+    void aSavedSpecIsRebuiltFromTheMetadata() throws IOException {
+        Map<String, String> recipe = ModelRecipe.ofSpec("[{type: flatten}, {type: linear, out_features: 3}]").metadata();
+
+        SavedModel saved = SavedModel.fromBytes(userWeights(recipe), "w", null, null, null, null);
+
+        assertEquals(ModelRecipe.SPEC_LABEL, saved.name());
+        assertEquals(3, saved.instantiate().forward(io.ringtrain.engine.Tensor.zeros(1, 1, 4, 4)).shape()[1]);
+    }
+
+    @Test
+    void aUsersClassMissingAtReloadIsNamedWithTheJarToAdd() throws IOException {
+        Map<String, String> recipe = new LinkedHashMap<>(ModelRecipe.ofClass(io.ringtrain.jobs.models.usernets.TinyNet.class.getName()).metadata());
+        byte[] bytes = userWeights(recipe);
+        Map<String, String> gone = new LinkedHashMap<>(SafeTensors.read(new ByteArrayInputStream(bytes), "w").metadata());
+        gone.put(ModelRecipe.MODEL_CLASS, "com.acme.GoneNet");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SafeTensors.write(out, SafeTensors.read(new ByteArrayInputStream(bytes), "w").tensors(), Map.of(), gone);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SavedModel.fromBytes(out.toByteArray(), "w", null, null, null, null));
+        assertTrue(e.getMessage().contains("com.acme.GoneNet") && e.getMessage().contains("add the jar"), e.getMessage());
+    }
 }
