@@ -1,0 +1,88 @@
+package io.ringtrain.jobs.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringtrain.jobs.models.ModelRecipe;
+import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.jobs.models.usernets.TinyNet;
+import io.ringtrain.jobs.testing.TestData;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A user's own model end to end on real Spark, through the command line: a Module subclass named by
+ * {@code --model-class} and a YAML layer list named by {@code --model-spec} each train one epoch on
+ * the bundled sample, then {@code evaluate} and {@code predict} rebuild them from the run folder alone.
+ * Both in one Spark session (the CLI reuses the active one).
+ */
+class OwnModelCommandsIT {
+    private record Result(int code, String out, String err) {}
+
+    @Test
+    void aModelClassAndAModelSpecTrainThenEvaluateAndPredictFromTheRunFolder(@TempDir Path tmp) throws Exception {
+        Path spec = Files.writeString(tmp.resolve("net.yaml"), """
+                layers:
+                  - {type: conv2d, out_channels: 4, kernel_size: 3, padding: 1}
+                  - {type: relu}
+                  - {type: maxpool2d, kernel_size: 2}
+                  - {type: flatten}
+                  - {type: linear, out_features: 10}
+                """);
+        for (List<String> model : List.of(List.of("--model-class", TinyNet.class.getName()), List.of("--model-spec", spec.toString()))) {
+            String run = tmp.resolve("run-" + model.get(0).substring(2)).toString();
+            List<String> args = new java.util.ArrayList<>(List.of("train", "--master", "local[2]", "--data", TestData.bundledSample().toString(),
+                    "--epochs", "1", "--batch-size", "64", "--max-attempts", "1", "--run-dir", run));
+            args.addAll(model);
+            Result train = run(args.toArray(new String[0]));
+            assertEquals(0, train.code, model + ": " + train.err);
+            assertTrue(train.out.contains("test accuracy: "), train.out);
+
+            SavedModel saved = SavedModel.fromRunFolder(run, new Configuration());
+            String expected = model.get(0).equals("--model-class") ? TinyNet.class.getName() : ModelRecipe.SPEC_LABEL;
+            assertEquals(expected, saved.name(), "the weights record the model");
+            assertTrue(saved.mean() != null, "and the normalisation");
+
+            Result eval = run("evaluate", "--master", "local[2]", "--run-dir", run, "--data", TestData.bundledSample().toString());
+            assertEquals(0, eval.code, model + ": " + eval.err);
+            double accuracy = new ObjectMapper().readTree(Path.of(run, "evaluation.json").toFile()).path("accuracy").asDouble();
+            double trained = new ObjectMapper().readTree(Path.of(run, "summary.json").toFile()).path("test_accuracy").asDouble();
+            assertEquals(trained, accuracy, 1e-9, model + ": evaluate rebuilds the model the job trained and tested");
+            assertTrue(accuracy > 0.5, model + ": one epoch learns something: " + accuracy);
+
+            String out = tmp.resolve("predictions-" + model.get(0).substring(2) + ".csv").toString();
+            Result predict = run("predict", "--master", "local[2]", "--run-dir", run, "--data", TestData.bundledSample().toString(), "--out", out);
+            assertEquals(0, predict.code, model + ": " + predict.err);
+            assertTrue(predict.out.contains("predictions: "), predict.out);
+        }
+    }
+
+    /** Runs a command line, capturing what it prints (commands print results on System.out). */
+    private static Result run(String... args) {
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream saved = System.out;
+        int code;
+        try (PrintStream capture = new PrintStream(out, true, StandardCharsets.UTF_8)) {
+            System.setOut(capture);
+            CommandLine cli = RingtrainCli.commandLine();
+            cli.setErr(new PrintWriter(err, true));
+            code = cli.execute(args);
+        } finally {
+            System.setOut(saved);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString());
+    }
+}
