@@ -31,7 +31,9 @@ import java.util.Date;
 /**
  * Distributed training as a Spark ML {@link Estimator}: {@link #fit} runs {@link TrainJob} (one
  * replica per barrier task) on the DataFrame and returns a {@link RingtrainClassificationModel}.
- * The training options are {@code Param}s with {@link TrainJobConfig}'s defaults. The DataFrame is
+ * The training options are {@code Param}s with {@link TrainJobConfig}'s defaults; the model is a
+ * built-in one ({@code model}) or the user's ({@code modelFactory}, a serialisable
+ * {@link io.ringtrain.jobs.models.ModelFactory}). The DataFrame is
  * either in the {@code DataSources} layout or holds encoded PNG/JPEG bytes in {@code featuresCol} and an
  * integer label in {@code labelCol}. The output columns and their types are Spark ML's (see
  * {@link RingtrainClassificationModel}), and every Param is a Spark {@code Param}, so
@@ -47,6 +49,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
 
     private final String uid;
     private final Param<String> model;
+    private final ModelFactoryParam modelFactory;
     private final IntParam replicas;
     private final IntParam epochs;
     private final IntParam batchSize;
@@ -82,6 +85,8 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         this.uid = uid;
         TrainJobConfig d = new TrainJobConfig();
         model = new Param<>(this, "model", "built-in model: " + String.join(", ", io.ringtrain.jobs.models.ModelZoo.NAMES));
+        modelFactory = new ModelFactoryParam(this, "modelFactory", "your model instead of a built-in one: a serialisable "
+                + "ModelFactory (int[] inputShape, int numClasses) -> Module, e.g. MyNet::new; unset by default");
         replicas = new IntParam(this, "replicas", "model replicas = barrier tasks; the cluster must run this many tasks at once");
         epochs = new IntParam(this, "epochs", "passes over the training data");
         batchSize = new IntParam(this, "batchSize", "samples per replica per step (the global batch is replicas × batchSize)");
@@ -144,6 +149,10 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     public TrainJobConfig toConfig(String runFolder) {
         TrainJobConfig c = new TrainJobConfig();
         c.model = getOrDefault(model);
+        if (isDefined(modelFactory)) {
+            if (isSet(model)) throw new IllegalArgumentException("RingtrainClassifier: set either model (a built-in one) or modelFactory (yours), not both");
+            c.modelFactory(getOrDefault(modelFactory));
+        }
         c.replicas = (Integer) getOrDefault(replicas);
         c.epochs = (Integer) getOrDefault(epochs);
         c.batchSize = (Integer) getOrDefault(batchSize);
@@ -248,6 +257,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     // ---------------------------------------------------------------- params: accessors and setters
 
     public Param<String> model() { return model; }
+    public Param<io.ringtrain.jobs.models.ModelFactory> modelFactory() { return modelFactory; }
     public IntParam replicas() { return replicas; }
     public IntParam epochs() { return epochs; }
     public IntParam batchSize() { return batchSize; }
@@ -279,6 +289,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     public String getRunDir() { return getOrDefault(runDir); }
 
     public RingtrainClassifier setModel(String v) { set(model, v); return this; }
+    public RingtrainClassifier setModelFactory(io.ringtrain.jobs.models.ModelFactory v) { set(modelFactory, v); return this; }
     public RingtrainClassifier setReplicas(int v) { set(replicas, v); return this; }
     public RingtrainClassifier setEpochs(int v) { set(epochs, v); return this; }
     public RingtrainClassifier setBatchSize(int v) { set(batchSize, v); return this; }

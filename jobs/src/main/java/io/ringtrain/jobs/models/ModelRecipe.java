@@ -11,35 +11,44 @@ import java.util.Map;
 
 /**
  * How to build an image classifier, and how a saved model records it: a built-in model by name
- * ({@link ModelZoo}), a user's class ({@link UserModelClass}) or a declarative layer list
- * ({@link ModelSpec}). Every recipe takes the input shape [channels, height, width] and the class
- * count; {@link #requireFits} checks on the driver, before any Spark work, that the model builds and
- * gives logits [N, numClasses].
+ * ({@link ModelZoo}), a user's class ({@link UserModelClass}), a declarative layer list
+ * ({@link ModelSpec}) or a serialisable {@link ModelFactory} (Java API, Spark ML). Every recipe
+ * takes the input shape [channels, height, width] and the class count; {@link #requireFits} checks
+ * on the driver, before any Spark work, that the model builds and gives logits [N, numClasses].
  *
- * <p>In a saved model's metadata: {@value #MODEL} names it (the built-in name, the class name, or
- * {@value #SPEC_LABEL}); a user's class adds {@value #MODEL_CLASS} and {@value #MODEL_CONSTRUCTOR}
- * (the constructor it was built with), a spec adds {@value #MODEL_SPEC} (the layer list as JSON).
+ * <p>In a saved model's metadata, {@value #MODEL} names it ({@link #label}); a user's class adds
+ * {@value #MODEL_CLASS} and {@value #MODEL_CONSTRUCTOR} (the constructor it was built with), a spec
+ * adds {@value #MODEL_SPEC} (the layer list as JSON), a factory adds {@value #MODEL_FACTORY} (its
+ * Java serialisation, Base64).
  */
 public final class ModelRecipe implements Serializable {
     public static final String MODEL = "model";
     public static final String MODEL_CLASS = "model_class";
     public static final String MODEL_CONSTRUCTOR = "model_constructor";
     public static final String MODEL_SPEC = "model_spec";
+    public static final String MODEL_FACTORY = "model_factory";
     /** What {@value #MODEL} says of a model built from a layer list. */
     public static final String SPEC_LABEL = "model-spec";
 
-    private enum Kind { BUILT_IN, CLASS, SPEC }
+    private enum Kind { BUILT_IN, CLASS, SPEC, FACTORY }
 
     private final Kind kind;
-    /** The built-in name, the class name, or the layer list's JSON. */
+    /** The built-in name, the class name, the layer list's JSON, or the factory's {@link ModelFactory#encode encoding}. */
     private final String value;
     /** The constructor signature a saved class model was built with; null: pick by the contract. */
     private final String constructor;
+    /** A factory's {@link ModelFactory#describe description}; null for the other kinds. */
+    private final String factoryLabel;
 
     private ModelRecipe(Kind kind, String value, String constructor) {
+        this(kind, value, constructor, null);
+    }
+
+    private ModelRecipe(Kind kind, String value, String constructor, String factoryLabel) {
         this.kind = kind;
         this.value = value;
         this.constructor = constructor;
+        this.factoryLabel = factoryLabel;
     }
 
     public static ModelRecipe builtIn(String name) {
@@ -56,6 +65,16 @@ public final class ModelRecipe implements Serializable {
         return new ModelRecipe(Kind.SPEC, ModelSpec.parse(specText).toJson(), null);
     }
 
+    /** A Java API or Spark ML model factory. */
+    public static ModelRecipe ofFactory(ModelFactory factory) {
+        return new ModelRecipe(Kind.FACTORY, ModelFactory.encode(factory), null, ModelFactory.describe(factory));
+    }
+
+    /** A factory as {@link ModelFactory#encode} wrote it; read back here, so a missing class fails naming it. */
+    public static ModelRecipe ofEncodedFactory(String encoded) {
+        return new ModelRecipe(Kind.FACTORY, encoded, null, ModelFactory.describe(ModelFactory.decode(encoded, "(saved)")));
+    }
+
     /**
      * The recipe a saved model's metadata records, or null when it names none. A user's class is
      * loaded here, so a missing class fails naming it and saying to add its jar.
@@ -68,12 +87,23 @@ public final class ModelRecipe implements Serializable {
             return new ModelRecipe(Kind.CLASS, className, signature);
         }
         if (metadata.containsKey(MODEL_SPEC)) return ofSpec(metadata.get(MODEL_SPEC));
+        if (metadata.containsKey(MODEL_FACTORY)) {
+            String label = metadata.getOrDefault(MODEL, "(unnamed)");
+            return new ModelRecipe(Kind.FACTORY, metadata.get(MODEL_FACTORY), null, ModelFactory.describe(ModelFactory.decode(metadata.get(MODEL_FACTORY), label)));
+        }
         return metadata.containsKey(MODEL) ? builtIn(metadata.get(MODEL)) : null;
     }
 
-    /** The built-in model's name, the class name, or {@value #SPEC_LABEL}: what messages, run summaries and checkpoints call it. */
+    /**
+     * The built-in model's name, the class name, {@value #SPEC_LABEL}, or the factory's description
+     * ({@code com.acme.MyNet::new}): what messages, run summaries and checkpoints call it.
+     */
     public String label() {
-        return kind == Kind.CLASS ? value : kind == Kind.SPEC ? SPEC_LABEL : value;
+        return switch (kind) {
+            case BUILT_IN, CLASS -> value;
+            case SPEC -> SPEC_LABEL;
+            case FACTORY -> factoryLabel;
+        };
     }
 
     public boolean isBuiltIn() {
@@ -113,6 +143,8 @@ public final class ModelRecipe implements Serializable {
             out.put(MODEL_CONSTRUCTOR, constructor != null ? constructor : UserModelClass.load(value).signature().signature());
         } else if (kind == Kind.SPEC) {
             out.put(MODEL_SPEC, value);
+        } else if (kind == Kind.FACTORY) {
+            out.put(MODEL_FACTORY, value);
         }
         return out;
     }
@@ -121,6 +153,17 @@ public final class ModelRecipe implements Serializable {
         return switch (kind) {
             case CLASS -> (constructor != null ? UserModelClass.load(value, constructor) : UserModelClass.load(value)).instantiate(inputShape, numClasses);
             case SPEC -> ModelSpec.parse(value).build(inputShape, numClasses);
+            case FACTORY -> {
+                ModelFactory factory = ModelFactory.decode(value, factoryLabel);
+                Module built;
+                try {
+                    built = factory.create(inputShape.clone(), numClasses);
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("model factory " + factoryLabel + " failed with " + e + "; " + expectation(), e);
+                }
+                if (built == null) throw new IllegalArgumentException("model factory " + factoryLabel + " returned null; " + expectation());
+                yield built;
+            }
             case BUILT_IN -> ModelZoo.create(value, inputShape, numClasses, 0);
         };
     }
@@ -142,12 +185,19 @@ public final class ModelRecipe implements Serializable {
     }
 
     private String describe() {
-        return kind == Kind.CLASS ? "model class " + value : "model spec";
+        return switch (kind) {
+            case CLASS -> "model class " + value;
+            case FACTORY -> "model factory " + factoryLabel;
+            default -> "model spec";
+        };
     }
 
     private String expectation() {
-        return kind == Kind.CLASS ? "it must be " + UserModelClass.CONTRACT + ", mapping [N, channels, height, width] to [N, numClasses]"
-                : "its last layer must give numClasses outputs";
+        return switch (kind) {
+            case CLASS -> "it must be " + UserModelClass.CONTRACT + ", mapping [N, channels, height, width] to [N, numClasses]";
+            case FACTORY -> "it must build a Module mapping [N, channels, height, width] to [N, numClasses]";
+            default -> "its last layer must give numClasses outputs";
+        };
     }
 
     @Override

@@ -249,6 +249,7 @@ public final class SavedModel implements Serializable {
             if (recorded != null || config == null) return recorded;
             if (config.hasNonNull("modelClass")) return ModelRecipe.ofClass(config.get("modelClass").asText());
             if (config.hasNonNull("modelSpec")) return ModelRecipe.ofSpec(config.get("modelSpec").asText());
+            if (config.hasNonNull("modelFactory")) return ModelRecipe.ofEncodedFactory(config.get("modelFactory").asText());
             return config.hasNonNull("model") ? ModelRecipe.builtIn(config.get("model").asText()) : null;
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot rebuild the model of " + source + ": " + e.getMessage(), e);

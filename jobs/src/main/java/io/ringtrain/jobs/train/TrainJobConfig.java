@@ -23,6 +23,26 @@ public class TrainJobConfig implements Serializable {
     public String modelClass;
     /** A declarative layer list instead of a built-in model: YAML or JSON text ({@link io.ringtrain.jobs.models.ModelSpec}). */
     public String modelSpec;
+    /**
+     * A Java API or Spark ML model factory instead of a built-in model, as
+     * {@link io.ringtrain.jobs.models.ModelFactory#encode} writes it. A bean property rather than a
+     * public field: it has no command-line flag (the command line names classes with modelClass).
+     */
+    private String modelFactory;
+
+    public String getModelFactory() {
+        return modelFactory;
+    }
+
+    public void setModelFactory(String encoded) {
+        this.modelFactory = encoded;
+    }
+
+    /** Trains the model {@code factory} builds. */
+    public TrainJobConfig modelFactory(io.ringtrain.jobs.models.ModelFactory factory) {
+        this.modelFactory = io.ringtrain.jobs.models.ModelFactory.encode(factory);
+        return this;
+    }
     /** Number of replicas = barrier tasks; the cluster must run this many tasks at once. */
     public int replicas = 2;
     public int epochs = 3;
@@ -133,17 +153,22 @@ public class TrainJobConfig implements Serializable {
     /** Text the generated sample continues; a newline when null (or the vocabulary's first character if it has no newline). */
     public String prompt;
 
-    /** The image model this config trains: {@link #modelClass}, {@link #modelSpec} or the built-in {@link #model}. */
+    /** The image model this config trains: {@link #modelClass}, {@link #modelSpec}, the model factory, or the built-in {@link #model}. */
     public io.ringtrain.jobs.models.ModelRecipe modelRecipe() {
         if (modelClass != null) return io.ringtrain.jobs.models.ModelRecipe.ofClass(modelClass);
         if (modelSpec != null) return io.ringtrain.jobs.models.ModelRecipe.ofSpec(modelSpec);
+        if (modelFactory != null) return io.ringtrain.jobs.models.ModelRecipe.ofEncodedFactory(modelFactory);
         return io.ringtrain.jobs.models.ModelRecipe.builtIn(model);
     }
 
-    /** What run summaries, checkpoints and messages call the model: the built-in name, the user's class name, or "model-spec". */
+    /** What run summaries, checkpoints and messages call the model ({@link io.ringtrain.jobs.models.ModelRecipe#label}). */
     public String modelLabel() {
-        if (modelClass != null) return modelClass;
-        return modelSpec != null ? io.ringtrain.jobs.models.ModelRecipe.SPEC_LABEL : model;
+        return ownsModel() ? modelRecipe().label() : model;
+    }
+
+    /** Whether the user brings the model (a class, a layer list or a factory) rather than naming a built-in one. */
+    boolean ownsModel() {
+        return modelClass != null || modelSpec != null || modelFactory != null;
     }
 
     public boolean trainsOnText() {
@@ -179,7 +204,7 @@ public class TrainJobConfig implements Serializable {
         require(java.util.Set.of("idx", "image-folder", "parquet", "coco", "voc", "text", "text-pairs").contains(format), "format", format,
                 "idx, image-folder, parquet, coco, voc, text or text-pairs");
         if (trainsOnText()) {
-            require(modelClass == null && modelSpec == null, "format", format, "an image format: modelClass and modelSpec build image classifiers");
+            require(!ownsModel(), "format", format, "an image format: modelClass, modelSpec and model factories build image classifiers");
             require(io.ringtrain.jobs.models.ModelZoo.isText(model), "model", model, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
             require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model).equals(format), "format", format,
                     io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for model " + model);
@@ -193,12 +218,13 @@ public class TrainJobConfig implements Serializable {
             require(augment == null, "augment", augment, "none: augmentation applies to images");
         } else {
             require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);
-            if (modelClass == null && modelSpec == null) io.ringtrain.jobs.models.ModelZoo.requireFits(model, inputShape, numClasses);
+            if (!ownsModel()) io.ringtrain.jobs.models.ModelZoo.requireFits(model, inputShape, numClasses);
         }
-        if (modelClass != null || modelSpec != null) {
-            require(modelClass == null || modelSpec == null, "modelClass/modelSpec", modelClass + "/" + (modelSpec == null ? null : "(a layer list)"),
-                    "one of them: a model class or a layer list, not both");
-            require(model.equals(DEFAULT_MODEL), "model", model, "unset when modelClass or modelSpec names the model");
+        if (ownsModel()) {
+            int given = (modelClass != null ? 1 : 0) + (modelSpec != null ? 1 : 0) + (modelFactory != null ? 1 : 0);
+            require(given == 1, "modelClass/modelSpec/modelFactory", (modelClass != null ? modelClass : "-") + "/" + (modelSpec != null ? "(a layer list)" : "-")
+                    + "/" + (modelFactory != null ? "(a factory)" : "-"), "one of them, not several");
+            require(model.equals(DEFAULT_MODEL), "model", model, "unset when modelClass, modelSpec or a model factory names the model");
             require(modelClass == null || !modelClass.isBlank(), "modelClass", modelClass, "a fully qualified class name");
             modelRecipe().requireFits(inputShape, numClasses);
         }

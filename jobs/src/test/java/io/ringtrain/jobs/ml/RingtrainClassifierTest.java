@@ -55,4 +55,22 @@ class RingtrainClassifierTest {
         assertEquals(0.05, classifier.toConfig("x").lr, 0.0);
         assertEquals(classifier.uid(), copy.uid());
     }
+
+    @Test
+    void theModelFactoryParamRoundTripsThroughItsJsonAndBecomesTheConfigsModel() {
+        RingtrainClassifier classifier = new RingtrainClassifier().setModelFactory(io.ringtrain.jobs.models.usernets.TinyNet::new);
+        String json = classifier.modelFactory().jsonEncode(classifier.getOrDefault(classifier.modelFactory()));
+
+        io.ringtrain.jobs.models.ModelFactory decoded = classifier.modelFactory().jsonDecode(json);
+        assertTrue(decoded.create(new int[] {1, 2, 2}, 3) instanceof io.ringtrain.jobs.models.usernets.TinyNet);
+        assertEquals(io.ringtrain.jobs.models.usernets.TinyNet.class.getName() + "::new", classifier.toConfig("run").modelLabel());
+    }
+
+    @Test
+    void aBuiltInModelAndAModelFactoryTogetherAreRefused() {
+        RingtrainClassifier both = new RingtrainClassifier().setModel("mlp").setModelFactory(io.ringtrain.jobs.models.usernets.TinyNet::new);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> both.toConfig("run"));
+        assertTrue(e.getMessage().contains("model") && e.getMessage().contains("modelFactory"), e.getMessage());
+    }
 }

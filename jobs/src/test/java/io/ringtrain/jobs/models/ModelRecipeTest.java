@@ -96,4 +96,53 @@ class ModelRecipeTest {
         assertTrue(recipe.isBuiltIn());
         assertEquals(Map.of("model", "mlp"), recipe.metadata());
     }
+
+    @Test
+    void aFactoryIsSavedAndRebuiltAndNamedByItsConstructorReference() {
+        ModelRecipe recipe = ModelRecipe.ofFactory(TinyNet::new);
+        Map<String, String> metadata = recipe.metadata();
+
+        assertEquals(TinyNet.class.getName() + "::new", metadata.get(ModelRecipe.MODEL));
+        ModelRecipe again = ModelRecipe.fromMetadata(metadata);
+        assertEquals(recipe, again);
+        assertInstanceOf(TinyNet.class, again.create(SHAPE, 3, 1));
+    }
+
+    @Test
+    void aLambdaFactoryKeepsWhatItCaptures() {
+        int hidden = 7;
+        ModelFactory factory = (shape, classes) -> new io.ringtrain.engine.nn.Sequential(new io.ringtrain.engine.nn.Flatten(),
+                new io.ringtrain.engine.nn.Linear(shape[0] * shape[1] * shape[2], hidden), new io.ringtrain.engine.nn.Linear(hidden, classes));
+
+        Module m = ModelRecipe.fromMetadata(ModelRecipe.ofFactory(factory).metadata()).create(SHAPE, 3, 1);
+
+        assertArrayEquals(new int[] {hidden, 16}, m.stateDict().get("1.weight").shape());
+    }
+
+    @Test
+    void aFactoryGivingOtherLogitsIsRefusedNamingIt() {
+        String message = failure(() -> ModelRecipe.ofFactory((shape, classes) -> new FixedNet()).requireFits(SHAPE, 10));
+
+        assertTrue(message.startsWith("model factory " + ModelRecipeTest.class.getName() + "::lambda$") && message.contains("numClasses 10"), message);
+    }
+
+    @Test
+    void aFactoryWhoseClassIsMissingAtReloadIsNamedWithTheJarToAdd() {
+        Map<String, String> metadata = ModelRecipe.ofFactory(TinyNet::new).metadata();
+        ClassLoader saved = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(new ClassLoader(saved) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.startsWith(ModelRecipeTest.class.getName())) throw new ClassNotFoundException(name); // the capturing class
+                return super.loadClass(name, resolve);
+            }
+        });
+        try {
+            String message = failure(() -> ModelRecipe.fromMetadata(metadata));
+
+            assertTrue(message.contains(ModelRecipeTest.class.getName()) && message.contains("add the jar"), message);
+        } finally {
+            Thread.currentThread().setContextClassLoader(saved);
+        }
+    }
 }

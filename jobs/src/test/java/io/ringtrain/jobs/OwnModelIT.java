@@ -1,11 +1,19 @@
-package io.ringtrain.jobs.cli;
+package io.ringtrain.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringtrain.jobs.api.RingTrain;
+import io.ringtrain.jobs.api.TrainedModel;
+import io.ringtrain.jobs.cli.RingtrainCli;
+import io.ringtrain.jobs.ml.RingtrainClassificationModel;
+import io.ringtrain.jobs.ml.RingtrainClassifier;
 import io.ringtrain.jobs.models.ModelRecipe;
 import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.jobs.models.usernets.TinyNet;
 import io.ringtrain.jobs.testing.TestData;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -23,12 +31,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * A user's own model end to end on real Spark, through the command line: a Module subclass named by
- * {@code --model-class} and a YAML layer list named by {@code --model-spec} each train one epoch on
- * the bundled sample, then {@code evaluate} and {@code predict} rebuild them from the run folder alone.
- * Both in one Spark session (the CLI reuses the active one).
+ * A user's own model end to end on real Spark, the three ways: the command line ({@code --model-class}
+ * and a YAML {@code --model-spec}), the Java API ({@link RingTrain}) and the Spark ML estimator
+ * ({@code modelFactory}). Each trains one epoch on the bundled sample, then the saved model is
+ * evaluated and predicted with, rebuilt from what it recorded. One Spark session throughout (the
+ * command line reuses the active one).
  */
-class OwnModelCommandsIT {
+class OwnModelIT {
     private record Result(int code, String out, String err) {}
 
     @Test
@@ -67,6 +76,34 @@ class OwnModelCommandsIT {
             assertEquals(0, predict.code, model + ": " + predict.err);
             assertTrue(predict.out.contains("predictions: "), predict.out);
         }
+    }
+
+    @Test
+    void aModelFactoryTrainsThroughTheJavaApiAndTheSparkMlEstimatorAndTheirModelsReload(@TempDir Path tmp) throws Exception {
+        SparkSession spark = SparkFixtures.localSpark("OwnModelIT");
+        Dataset<Row> train = SparkFixtures.sample(spark, true, 640, 2);
+        Dataset<Row> test = SparkFixtures.sample(spark, false, 200, 2);
+
+        TrainedModel trained = RingTrain.train(spark).model(TinyNet::new).data(train).testData(test)
+                .epochs(1).replicas(2).batchSize(16).runDir(tmp.resolve("api-run").toString()).quiet().fit();
+        assertEquals(TinyNet.class.getName() + "::new", trained.model().name());
+        assertTrue(trained.testAccuracy() > 0.3, "one epoch learns something: " + trained.testAccuracy());
+        Result eval = run("evaluate", "--run-dir", trained.runDir(), "--data", TestData.bundledSample().toString());
+        assertEquals(0, eval.code, eval.err);
+        Result predict = run("predict", "--run-dir", trained.runDir(), "--data", TestData.bundledSample().toString(),
+                "--out", tmp.resolve("api-predictions.csv").toString());
+        assertEquals(0, predict.code, predict.err);
+
+        RingtrainClassificationModel fitted = new RingtrainClassifier().setModelFactory(TinyNet::new).setReplicas(2).setEpochs(1).setBatchSize(16)
+                .setRunDir(tmp.resolve("ml-runs").toString()).setQuiet(true).fit(train);
+        assertEquals(TinyNet.class.getName() + "::new", fitted.savedModel().name());
+        String path = tmp.resolve("ml-model").toString();
+        fitted.write().save(path);
+        RingtrainClassificationModel loaded = RingtrainClassificationModel.load(path);
+        List<Row> before = fitted.transform(test).select("id", "prediction").orderBy("id").collectAsList();
+        List<Row> after = loaded.transform(test).select("id", "prediction").orderBy("id").collectAsList();
+        assertEquals(200, before.size());
+        assertEquals(before, after, "the reloaded model rebuilds the user's model with its weights");
     }
 
     /** Runs a command line, capturing what it prints (commands print results on System.out). */

@@ -1,0 +1,94 @@
+package io.ringtrain.jobs.models;
+
+import io.ringtrain.engine.nn.Module;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.util.Base64;
+
+/**
+ * A user's model for the Java API and the Spark ML estimator: builds a fresh model for images of
+ * {@code inputShape} [channels, height, width] and {@code numClasses} classes, giving logits
+ * [N, numClasses]. Serialisable, so a constructor reference ({@code MyNet::new}) or a lambda ships to
+ * the executors and is saved with the model; its class (and any class it captures) must be on the
+ * classpath where the model is trained or reloaded.
+ */
+@FunctionalInterface
+public interface ModelFactory extends Serializable {
+    Module create(int[] inputShape, int numClasses);
+
+    /** The factory as Java serialisation in Base64: what a config, an ML param and a saved model hold. */
+    static String encode(ModelFactory factory) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(factory);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("model factory " + describe(factory) + " captures " + e.getMessage()
+                    + ", which is not Serializable; capture only serialisable values (numbers, strings, arrays)", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("model factory " + describe(factory) + " cannot be serialised: " + e, e);
+        }
+        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
+    /** The factory {@link #encode} wrote; a class missing here is named, with the jar to add. */
+    static ModelFactory decode(String encoded, String label) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(encoded);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model factory " + label + " is not Base64 Java serialisation: " + e.getMessage(), e);
+        }
+        try (ObjectInputStream in = new ContextClassLoaderInput(new ByteArrayInputStream(bytes))) {
+            return (ModelFactory) in.readObject();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("model factory " + label + " needs class " + e.getMessage()
+                    + ", which is not on the classpath: add the jar that holds it (spark-submit --jars, or the classpath)", e);
+        } catch (IOException | ClassCastException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("model factory " + label + " cannot be read back: " + e, e);
+        }
+    }
+
+    /** {@code com.acme.MyNet::new} for a constructor reference, {@code com.acme.App::lambda$main$0} for a lambda, else the class name. */
+    static String describe(ModelFactory factory) {
+        try {
+            Method writeReplace = factory.getClass().getDeclaredMethod("writeReplace");
+            writeReplace.setAccessible(true);
+            if (writeReplace.invoke(factory) instanceof SerializedLambda lambda) {
+                String method = lambda.getImplMethodName().equals("<init>") ? "new" : lambda.getImplMethodName();
+                return lambda.getImplClass().replace('/', '.') + "::" + method;
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // not a serialisable lambda: its class names it
+        }
+        return factory.getClass().getName();
+    }
+
+    /** Resolves classes through the thread's context class loader, which on Spark executors holds the --jars. */
+    final class ContextClassLoaderInput extends ObjectInputStream {
+        ContextClassLoaderInput(InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            if (context == null) return super.resolveClass(desc);
+            try {
+                return Class.forName(desc.getName(), false, context);
+            } catch (ClassNotFoundException e) {
+                if (desc.getName().indexOf('.') < 0) return super.resolveClass(desc); // int, long, ...: no loader knows them by name
+                throw e;
+            }
+        }
+    }
+}
