@@ -49,7 +49,8 @@ class DocumentedCommandsIT {
             "coco/annotations", "needs a COCO download; DetectionDataIT reads a COCO fixture",
             "VOCdevkit", "needs a Pascal VOC download; DetectionDataIT reads a VOC fixture",
             "s3a://bucket", "reads the user's object store",
-            "photos.parquet", "reads the user's own Parquet file");
+            "photos.parquet", "reads the user's own Parquet file",
+            "examples/custom-model/target", "needs the example's jar, built after deploy; examples/custom-model's MyNetSparkSubmitIT runs these commands");
 
     /** Shorter runs of long trainings: {command text → {from → to}}; the same code path, fewer epochs. */
     private static final Map<String, Map<String, String>> SHORTENED = Map.of(
@@ -112,6 +113,8 @@ class DocumentedCommandsIT {
         assertTrue(Files.size(work.resolve("preview.png")) > 0, "README's augment-preview writes the PNG");
         assertTrue(Files.isRegularFile(work.resolve("runs/fmnist-augmented/model.safetensors")), "the YAML config's run folder");
         assertTrue(Files.isRegularFile(work.resolve("runs/shakespeare/vocab.json")), "the text model's vocabulary");
+        assertEquals("model-spec", SafeTensors.read(work.resolve("runs/small-cnn/model.safetensors")).metadata().get("model"),
+                "README's --model-spec run saves a model that records its layer list");
         assertEquals("v0001", Files.readString(work.resolve("tmp-deploy/fashion/registry/champion")).strip(),
                 "docs/deploy.md: the first retrain promotes v0001 and the rejected one leaves it champion");
         assertTrue(ran.stream().anyMatch(t -> t.startsWith("deploy/bin/ringtrain-cluster start")), "the local cluster section ran");
@@ -172,6 +175,8 @@ class DocumentedCommandsIT {
         cases.put("deploy/bin/ringtrain-local augment-preview --data data/fashion-mnist-sample/train-images-idx3-ubyte.gz --spec bad-spec.yaml --out p.png", "horizontal_flop");
         cases.put("deploy/bin/ringtrain-local predict --run-dir runs/none --data data/fashion-mnist-sample --out p.csv", "runs/none");
         cases.put("deploy/bin/ringtrain --master local[1] -- train --model resnet50 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet50");
+        cases.put("deploy/bin/ringtrain --master local[1] -- train --model-class com.acme.MissingNet --data data/fashion-mnist-sample --run-dir runs/bad",
+                "com.acme.MissingNet");
         for (var c : cases.entrySet()) {
             Result r = bash(c.getKey(), work, env, 300);
             List<String> lines = r.userLines();

@@ -52,6 +52,8 @@ class LaunchersIT {
             assertNotNull(jar.getEntry("io/ringtrain/jobs/retrain/RetrainJob.class"));
             assertNotNull(jar.getEntry("io/ringtrain/engine/Tensor.class"));
             assertNotNull(jar.getEntry("picocli/CommandLine.class"));
+            assertNotNull(jar.getEntry("com/fasterxml/jackson/dataformat/yaml/YAMLFactory.class"), "--model-spec, --augment and --config read YAML");
+            assertNotNull(jar.getEntry("org/yaml/snakeyaml/LoaderOptions.class"), "with the snakeyaml that jackson-dataformat-yaml was built against");
             assertEquals(null, jar.getEntry("org/apache/spark/SparkContext.class"), "Spark is provided by the cluster");
         }
         try (var lib = Files.list(root.resolve("deploy/target/lib"))) {
