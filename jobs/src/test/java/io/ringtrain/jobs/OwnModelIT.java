@@ -94,8 +94,13 @@ class OwnModelIT {
                 "--out", tmp.resolve("api-predictions.csv").toString());
         assertEquals(0, predict.code, predict.err);
 
-        RingtrainClassificationModel fitted = new RingtrainClassifier().setModelFactory(TinyNet::new).setReplicas(2).setEpochs(1).setBatchSize(16)
-                .setRunDir(tmp.resolve("ml-runs").toString()).setQuiet(true).fit(train);
+        RingtrainClassifier estimator = new RingtrainClassifier().setModelFactory(TinyNet::new).setReplicas(2).setEpochs(1).setBatchSize(16)
+                .setRunDir(tmp.resolve("ml-runs").toString()).setQuiet(true);
+        estimator.write().save(tmp.resolve("ml-estimator").toString());
+        RingtrainClassifier reloadedEstimator = RingtrainClassifier.load(tmp.resolve("ml-estimator").toString());
+        assertTrue(reloadedEstimator.getOrDefault(reloadedEstimator.modelFactory()).create(new int[] {1, 28, 28}, 10) instanceof TinyNet,
+                "the factory param survives ML persistence");
+        RingtrainClassificationModel fitted = reloadedEstimator.fit(train);
         assertEquals(TinyNet.class.getName() + "::new", fitted.savedModel().name());
         String path = tmp.resolve("ml-model").toString();
         fitted.write().save(path);
