@@ -54,7 +54,12 @@ final class TrainCommand implements Callable<Integer> {
             } catch (java.nio.file.InvalidPathException e) {
                 return spec;
             }
-            if (!java.nio.file.Files.isRegularFile(file)) return spec;
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                if (spec.matches("[^\\s\\[{:]+\\.(ya?ml|json)")) { // a file name, not a list: a typo must not read as a one-word spec
+                    throw new IllegalArgumentException("--model-spec " + spec + " does not exist; pass a YAML or JSON file with the layer list");
+                }
+                return spec;
+            }
             try {
                 return java.nio.file.Files.readString(file);
             } catch (java.io.IOException e) {

@@ -80,6 +80,15 @@ class TrainCommandTest {
     }
 
     @Test
+    void aModelSpecFileThatDoesNotExistIsNamedNotReadAsASpec() {
+        CliRun r = run(train("--model-spec", tmp.resolve("nett.yaml").toString()));
+
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("nett.yaml does not exist"), r.err());
+        assertNothingStarted();
+    }
+
+    @Test
     void aBadAugmentationSpecFailsWithOneLineBeforeSparkOrTheRunFolder() throws Exception {
         Path spec = Files.writeString(tmp.resolve("bad-spec.yaml"), "transforms:\n  - {type: horizontal_flop}\n");
         CliRun r = run(train("--augment", spec.toString()));
