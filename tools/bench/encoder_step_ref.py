@@ -6,7 +6,7 @@ Usage: encoder_step_ref.py --threads 2 --d-model 768 --heads 12 --ffn 3072 --bat
 The layer: nn.TransformerEncoderLayer(d, heads, ffn, dropout 0, activation "gelu" (exact erf),
 batch_first, post-LN), input [batch, seq, d]. A step is: gradients cleared, forward, loss = sum(y * w),
 backward. Protocol on stdin/stdout, one line each:
-  "warmup"   -> one step, then {"ready": true}
+  "warmup N" -> N untimed steps, then {"ready": true, "blas": the BLAS libraries loaded}
   "round N"  -> N timed steps, then {"steps_per_s": N / seconds, "peak_rss_growth_bytes": ..}
   "quit"     -> exit
 peak_rss_growth_bytes: the process's peak resident set (getrusage ru_maxrss) minus its resident set
@@ -64,7 +64,8 @@ def main():
         if not cmd or cmd[0] == "quit":
             break
         if cmd[0] == "warmup":
-            step()
+            for _ in range(int(cmd[1]) if len(cmd) > 1 else 1):
+                step()
             out = {"ready": True, "blas": blas_library()}
         elif cmd[0] == "round":
             n = int(cmd[1])

@@ -27,13 +27,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code deploy/bin/bench encoder-step [--seq 256,512] [--batch 8] [--steps 2] [--rounds 3] [--no-reference]}:
+ * {@code deploy/bin/bench encoder-step [--seq 256,512] [--batch 8] [--steps 2] [--rounds 3] [--warmup 3] [--no-reference]}:
  * one BERT-base encoder layer (d_model 768, 12 heads, FFN 3072, exact GELU, post-LN, dropout 0),
  * forward + loss Σ y·w + backward, ours against PyTorch's {@code nn.TransformerEncoderLayer} on the CPU
  * ({@code tools/bench/encoder_step_ref.py}, as many threads as ours: {@code -Dringtrain.threads},
  * default the cores). The reference lives in a child process driven round by round: each round
  * runs {@code steps} steps of the reference and then {@code steps} of ours, so a slow spell of the
- * machine hits both; each side's median round is reported. After one warm-up step each.
+ * machine hits both; each side's median round is reported. Each side first runs {@code warmup} untimed
+ * steps (ours needs a few for the JIT to compile the kernels; one step leaves the first rounds slow).
  *
  * <p>The reference's BLAS: Debian's python3-torch calls libblas.so.3, which is the netlib reference
  * BLAS unless OpenBLAS is installed. Against that the comparison says nothing about PyTorch, so the
@@ -59,7 +60,7 @@ public final class EncoderStepBench {
     private EncoderStepBench() {}
 
     public static void main(String[] args) throws Exception {
-        int batch = 8, steps = 2, rounds = 3;
+        int batch = 8, steps = 2, rounds = 3, warmup = 3;
         int[] seqs = {256, 512};
         boolean reference = true;
         for (int i = 0; i < args.length; i++) {
@@ -68,15 +69,16 @@ public final class EncoderStepBench {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--no-reference" -> reference = false;
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --seq 256,512 --batch N --steps N --rounds N --no-reference)");
+                default -> throw new IllegalArgumentException("unknown option " + args[i] + " (known: --seq 256,512 --batch N --steps N --rounds N --warmup N --no-reference)");
             }
         }
         int threads = Workers.threads();
-        for (int seq : seqs) measure(batch, seq, steps, rounds, threads, reference);
+        for (int seq : seqs) measure(batch, seq, steps, rounds, warmup, threads, reference);
     }
 
-    private static void measure(int batch, int seq, int steps, int rounds, int threads, boolean withReference) throws Exception {
+    private static void measure(int batch, int seq, int steps, int rounds, int warmup, int threads, boolean withReference) throws Exception {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("d_model", D_MODEL);
         params.put("heads", HEADS);
@@ -95,8 +97,8 @@ public final class EncoderStepBench {
             layer.forward(x).mul(w).sum().backward();
         };
         try (Reference ref = withReference ? Reference.start(threads, batch, seq) : null) {
-            step.run();
-            boolean comparable = ref == null || ref.warmUp();
+            for (int i = 0; i < warmup; i++) step.run();
+            boolean comparable = ref == null || ref.warmUp(warmup);
             double[] ours = new double[rounds], theirs = new double[rounds];
             long referencePeak = 0;
             for (int r = 0; r < rounds; r++) {
@@ -195,9 +197,9 @@ public final class EncoderStepBench {
             return new Reference(pb.start());
         }
 
-        /** One warm-up step; true when the reference runs on OpenBLAS (false: on the netlib BLAS, said on stderr). */
-        boolean warmUp() throws IOException {
-            String blas = request("warmup").path("blas").asText("unknown");
+        /** {@code steps} warm-up steps; true when the reference runs on OpenBLAS (false: on the netlib BLAS, said on stderr). */
+        boolean warmUp(int steps) throws IOException {
+            String blas = request("warmup " + steps).path("blas").asText("unknown");
             boolean openblas = blas.toLowerCase(Locale.ROOT).contains("openblas");
             System.err.println("reference BLAS: " + blas);
             if (!openblas) {
