@@ -245,6 +245,10 @@ final class TrainCommand implements Callable<Integer> {
     /** What a finished run prints: the test (validation) result, or that there was no test set, and where the run folder is. */
     static String result(TrainJobConfig c, TrainJob.Summary summary) {
         String nl = System.lineSeparator();
+        if (c.trainsOnText() && io.ringtrain.jobs.models.ModelZoo.isTextClassifier(c.model)) {
+            return String.format(java.util.Locale.ROOT, "validation loss: %.4f nats/text, accuracy %.2f%%", summary.testLoss(), 100 * summary.testAccuracy()) + nl
+                    + "run folder: " + summary.runDir() + " (model.safetensors, vocab.json, metrics.jsonl, report.html)" + nl;
+        }
         if (c.trainsOnText()) {
             return String.format(java.util.Locale.ROOT, "validation loss: %.4f nats/%s, token accuracy %.2f%%", summary.testLoss(),
                     c.format.equals("text") ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy()) + nl

@@ -17,7 +17,7 @@ final class TrainingOptions {
     String master;
     @Option(names = "--model", description = "fmnist-cnn (default, 1×28×28 only), mlp, small-resnet (ResNet-8), lstm-classifier (reads rows), "
             + "transformer-classifier (ViT, patch side ≤ 7 dividing the image); text models: char-lstm, char-transformer (--format text), "
-            + "seq2seq-transformer (--format text-pairs)")
+            + "seq2seq-transformer (--format text-pairs), bert-encoder (--format text-pairs as text<TAB>one-character label)")
     String model;
     @Option(names = "--replicas", description = "model replicas = barrier tasks (default 2)")
     Integer replicas;

@@ -33,6 +33,10 @@ public record TextEvaluation(String data, String split, long sequences, double l
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static TextEvaluation run(SparkSession spark, SavedTextModel model, String path, String split, int batchSize) {
+        if (io.ringtrain.jobs.models.ModelZoo.isTextClassifier(model.name())) {
+            throw new IllegalArgumentException(model.name() + " cannot be evaluated here yet (only language and seq2seq models); "
+                    + "its validation accuracy is in the training run's summary.json");
+        }
         String text = TextSources.readText(path, spark.sparkContext().hadoopConfiguration());
         List<SequenceRecord> records = TextSources.encodedWith(model.vocabulary(), model.format(), text, path, model.seqLen(), model.stride(),
                 model.validationFraction(), split);

@@ -6,6 +6,7 @@ import io.ringtrain.engine.nn.Linear;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.engine.nn.ReLU;
 import io.ringtrain.engine.nn.Sequential;
+import io.ringtrain.engine.models.BertEncoder;
 import io.ringtrain.engine.models.CausalTransformerLanguageModel;
 import io.ringtrain.engine.models.FmnistCnn;
 import io.ringtrain.engine.models.LstmImageClassifier;
@@ -32,7 +33,7 @@ import java.util.List;
 public final class ModelZoo {
     public static final List<String> NAMES = List.of("fmnist-cnn", "mlp", "small-resnet", "lstm-classifier", "transformer-classifier");
     /** Models over character sequences (formats text and text-pairs), built by {@link #createText}. */
-    public static final List<String> TEXT_NAMES = List.of("char-lstm", "char-transformer", "seq2seq-transformer");
+    public static final List<String> TEXT_NAMES = List.of("char-lstm", "char-transformer", "seq2seq-transformer", "bert-encoder");
 
     private ModelZoo() {}
 
@@ -87,16 +88,28 @@ public final class ModelZoo {
         return TEXT_NAMES.contains(name);
     }
 
-    /** The data format a text model trains on: text (language models) or text-pairs (seq2seq). */
+    /** The data format a text model trains on: text (language models) or text-pairs (seq2seq, and bert-encoder's text→label pairs). */
     public static String textFormatOf(String name) {
-        return name.equals("seq2seq-transformer") ? "text-pairs" : "text";
+        return name.equals("seq2seq-transformer") || isTextClassifier(name) ? "text-pairs" : "text";
+    }
+
+    /**
+     * Whether the text model classifies a whole sequence (bert-encoder): it reads a text-pairs line
+     * as {@code text<TAB>label} with a one-character label, and is trained with classification
+     * cross-entropy over its vocabulary (see {@link io.ringtrain.jobs.data.SequenceSamples#classification}).
+     */
+    public static boolean isTextClassifier(String name) {
+        return name.equals("bert-encoder");
     }
 
     /**
      * A freshly initialised text model over a vocabulary of {@code vocabSize} tokens:
      * char-lstm (embedding H, numLayers LSTM layers of H), char-transformer (d = H, numHeads heads,
      * numLayers causal pre-LN blocks, seqLen positions) or seq2seq-transformer (d = H, numHeads heads,
-     * numLayers encoder and decoder layers, feed-forward 2·H, PAD = 0, seqLen + 1 positions).
+     * numLayers encoder and decoder layers, feed-forward 2·H, PAD = 0, seqLen + 1 positions) or
+     * bert-encoder ({@link BertEncoder}: d = H, numHeads heads, numLayers post-LN layers, feed-forward 4·H
+     * as BERT's, dropout 0.1, PAD = 0, seqLen + 1 positions for [CLS] (BOS) + text, one class per token
+     * of the vocabulary).
      */
     public static Module createText(String name, int vocabSize, int seqLen, int hiddenSize, int numLayers, int numHeads, long seed) {
         Init.manualSeed(seed);
@@ -109,6 +122,8 @@ public final class ModelZoo {
                 }
                 yield new PackedSeq2SeqTransformer(vocabSize, hiddenSize, numHeads, numLayers, 2 * hiddenSize, 0, seqLen + 1);
             }
+            case "bert-encoder" -> new BertEncoder(new BertEncoder.Config(vocabSize, hiddenSize, numHeads, 4 * hiddenSize, numLayers, seqLen + 1, 2,
+                    0, 0.1f, 1e-12f), vocabSize);
             default -> throw new IllegalArgumentException("unknown text model '" + name + "'; text models: " + TEXT_NAMES);
         };
     }

@@ -84,7 +84,10 @@ public final class SavedTextModel implements Serializable {
 
     /** {@code length} characters continuing {@code prompt} (context: the training window length); 0 temperature is greedy. */
     public String generate(String prompt, int length, double temperature, long seed) {
-        if (!isLanguageModel()) throw new IllegalArgumentException(name + " is a seq2seq model: give it inputs to translate, not a prompt to continue");
+        if (!isLanguageModel()) {
+            throw new IllegalArgumentException(name + (ModelZoo.isTextClassifier(name) ? " classifies texts and generates none"
+                    : " is a seq2seq model: give it inputs to translate, not a prompt to continue"));
+        }
         int[] ids = vocabulary.encode(prompt, "the prompt");
         if (ids.length == 0) throw new IllegalArgumentException("the prompt is empty; give at least one character");
         return vocabulary.decode(TextGeneration.sample((LanguageModel) instantiate(), ids, length, seqLen(), temperature, seed));
@@ -93,6 +96,7 @@ public final class SavedTextModel implements Serializable {
     /** Greedy decoding of each input with the seq2seq model (up to seqLen − 1 characters each). */
     public List<String> translate(List<String> inputs) {
         if (isLanguageModel()) throw new IllegalArgumentException(name + " is a language model: give it a prompt to continue");
+        if (ModelZoo.isTextClassifier(name)) throw new IllegalArgumentException(name + " classifies texts and translates none");
         PackedSeq2SeqTransformer model = (PackedSeq2SeqTransformer) instantiate();
         List<String> out = new ArrayList<>(inputs.size());
         for (int from = 0; from < inputs.size(); from += 64) {

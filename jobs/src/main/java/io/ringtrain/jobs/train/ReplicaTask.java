@@ -18,6 +18,7 @@ import io.ringtrain.jobs.data.RecordSamples;
 import io.ringtrain.jobs.data.SequenceColumns;
 import io.ringtrain.jobs.data.SequenceRecord;
 import io.ringtrain.jobs.data.SequenceSamples;
+import io.ringtrain.jobs.models.ModelZoo;
 import io.ringtrain.jobs.data.StreamingSamples;
 import io.ringtrain.jobs.data.StreamingShards;
 import io.ringtrain.jobs.progress.ProgressClient;
@@ -149,6 +150,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         if (vocabulary != null) {
             List<SequenceRecord> records = new ArrayList<>(rows.size());
             for (Row row : rows) records.add(SequenceColumns.toRecord(row));
+            if (ModelZoo.isTextClassifier(config.model)) return SequenceSamples.classification(records, config.seqLen);
             return config.format.equals("text") ? SequenceSamples.languageModel(records, config.seqLen) : SequenceSamples.seq2seq(records, config.seqLen);
         }
         AugmentSpec spec = !train || augmentSpec == null ? null : AugmentSpec.parse(augmentSpec);
@@ -162,9 +164,9 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         return new RecordSamples(records, config.inputShape, mean, std, augmentation);
     }
 
-    /** What the model is trained on: per-token cross-entropy for text models (PAD ignored for seq2seq), else classification. */
+    /** What the model is trained on: per-token cross-entropy for text models (PAD ignored for seq2seq), else classification (images, bert-encoder). */
     static Objective objective(TrainJobConfig config) {
-        if (!config.trainsOnText()) return new ClassificationObjective();
+        if (!config.trainsOnText() || ModelZoo.isTextClassifier(config.model)) return new ClassificationObjective();
         return new TokenCrossEntropyObjective(config.format.equals("text-pairs") ? CharVocabulary.PAD : -1);
     }
 

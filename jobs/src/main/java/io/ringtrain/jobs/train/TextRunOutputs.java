@@ -24,7 +24,8 @@ import java.util.Map;
  * What a text run records beside the weights and shows when it ends: the vocabulary
  * ({@code vocab.json}), the settings that rebuild the model (in the weights' metadata), and a look
  * at the model: a generated sample for language models, greedy translations of validation pairs
- * (with their exact-match rate) for seq2seq, printed and written to {@code sample.txt}.
+ * (with their exact-match rate) for seq2seq, printed and written to {@code sample.txt}. A sequence
+ * classifier (bert-encoder) has neither: its validation accuracy is the run's result.
  */
 final class TextRunOutputs {
     static final String VOCABULARY_FILE = "vocab.json";
@@ -54,6 +55,7 @@ final class TextRunOutputs {
                                           PrintStream console) throws IOException {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         RunFolder run = new RunFolder(config.runDir);
+        if (io.ringtrain.jobs.models.ModelZoo.isTextClassifier(config.model)) return trained;
         SavedTextModel model = SavedTextModel.fromRunFolder(config.runDir, hadoop);
         ObjectNode summary = (ObjectNode) JSON.readTree(trained.json());
         String sample;

@@ -106,6 +106,28 @@ class TextSourcesTest {
     }
 
     @Test
+    void labelledPairsBecomeClsPlusPaddedTextInputsWithTheLabelTokenAsScalarTarget() {
+        String tsv = "ab\tc\nbca\ta\n";
+        CharVocabulary v = CharVocabulary.of("abc", true); // PAD 0, BOS 1, EOS 2, a=3, b=4, c=5
+        List<SequenceRecord> records = TextSources.encodedWith(v, "text-pairs", tsv, "labels.tsv", 4, 4, 0.5, "all");
+        SequenceSamples samples = SequenceSamples.classification(records, 4);
+        Batch b = Batch.gather(samples, new int[] {0, 1}, 0);
+        assertArrayEquals(new int[] {2, 5}, b.inputs().shape(), "[CLS] + seqLen positions");
+        assertArrayEquals(new float[] {1, 3, 4, 0, 0, /* second */ 1, 4, 5, 3, 0}, b.inputs().toArray());
+        assertArrayEquals(new int[] {2}, b.targets().shape());
+        assertArrayEquals(new float[] {5, 3}, b.targets().toArray(), "the label's token id");
+        assertEquals(3f, samples.target(1));
+    }
+
+    @Test
+    void aLabelOfOtherThanOneCharacterIsNamedByFileAndLine() {
+        CharVocabulary v = CharVocabulary.of("abc", true);
+        List<SequenceRecord> records = TextSources.encodedWith(v, "text-pairs", "ab\tc\nbca\tab\n", "labels.tsv", 4, 4, 0.5, "all");
+        var e = assertThrows(IllegalArgumentException.class, () -> SequenceSamples.classification(records, 4));
+        assertTrue(e.getMessage().startsWith("pair labels.tsv:2 has a label of 2 characters"), e.getMessage());
+    }
+
+    @Test
     void aMalformedTsvLineIsNamedByFileAndLine() {
         var e = assertThrows(IllegalArgumentException.class, () -> TextSources.parsePairs("ab\tba\nno tab here\n", "data/rev.tsv"));
         assertTrue(e.getMessage().startsWith("data/rev.tsv:2 is not 'source<TAB>target': it has no tab"), e.getMessage());

@@ -25,6 +25,18 @@ class ModelZooTest {
     }
 
     @Test
+    void bertEncoderIsATextPairsClassifierOverItsVocabularyWithClsPlusSeqLenPositions() {
+        assertEquals("text-pairs", ModelZoo.textFormatOf("bert-encoder"));
+        assertTrue(ModelZoo.isTextClassifier("bert-encoder") && !ModelZoo.isTextClassifier("seq2seq-transformer"));
+        Module m = ModelZoo.createText("bert-encoder", 9, 6, 16, 2, 4, 1);
+        assertTrue(m instanceof io.ringtrain.engine.models.BertEncoder);
+        Tensor ids = Tensor.of(new float[] {1, 3, 4, 5, 0, 0, 0, /* second */ 1, 8, 8, 8, 8, 8, 8}, 2, 7); // BOS + 6 positions
+        assertArrayEquals(new int[] {2, 9}, m.forward(ids).shape(), "one logit per vocabulary token");
+        assertEquals(7, m.namedParameters().get("embeddings.position_embeddings.weight").size(0));
+        assertEquals(64, m.namedParameters().get("encoder.layers.1.linear1.weight").size(0), "feed-forward 4·hidden");
+    }
+
+    @Test
     void theImageModelsTakeColourImagesOfOtherSizes() {
         for (String name : List.of("mlp", "small-resnet", "lstm-classifier", "transformer-classifier")) {
             Module m = ModelZoo.create(name, new int[] {3, 32, 32}, 5, 1);
