@@ -150,36 +150,12 @@ public final class AllReduceBench {
         json.append(",\"ours_rounds_ms\":").append(withTls.roundsJson()).append(",\"reference_rounds_ms\":").append(withoutTls.roundsJson());
         json.append(",\"ours_cpu_ms\":").append(withTls.cpuJson()).append(",\"reference_cpu_ms\":").append(withoutTls.cpuJson());
         System.out.println(json.append('}'));
-        floorLine(params, world, size, engine, withoutTls);
       }
     }
   }
 
-  /**
-   * The {@code tls_cost_floor} line of one size: the least {@code tls_cost} can be on a host whose
-   * cores the plaintext ring already keeps busy. Each rank then pays the TLS engine's own work for
-   * what it sends and receives, 2(W−1)/W of the buffer each way ({@link TlsEngineCost}: cipher and
-   * the engine's copies, nothing of Netty or the kernel), on top of the CPU the plaintext ring used
-   * ({@code reference_cpu_ms}, user + system), and the wall time grows by as much. {@code ours} is
-   * that engine time and {@code reference} the plaintext CPU, in ms a rank per all-reduce; {@code
-   * tls_cost_floor} = (reference + ours) / reference, and {@code ratio} its inverse (the best {@code
-   * tls_cost} ratio possible).
-   */
-  private static void floorLine(String params, int world, int size, RingTls.Engine engine, Timing plain) throws Exception {
-    double plainCpuMs = plain.userMillis() + plain.systemMillis();
-    if (Double.isNaN(plainCpuMs)) return; // no /proc: no CPU figures to add to
-    RingTls tls = RingTls.fromKeyStore(tlsKeyStore.toPath(), BenchRankMain.TLS_PASSWORD.toCharArray(), engine);
-    int bytesEachWay = (int) (2L * (world - 1) * size / world);
-    double engineMs = TlsEngineCost.wrapAndUnwrapMillis(tls, bytesEachWay, 5);
-    double floor = (plainCpuMs + engineMs) / plainCpuMs;
-    System.out.println(String.format(Locale.ROOT,
-        "{\"bench\":\"allreduce\",\"params\":%s,\"metric\":\"tls_cost_floor\",\"ours\":%.4f,\"reference\":%.4f,\"ratio\":%.3f,\"unit\":\"ms\","
-            + "\"ratio_is\":\"plaintext CPU / (plaintext CPU + TLS engine time), a rank per all-reduce (higher is better)\",\"tls_cost_floor\":%.3f}",
-        params, engineMs, plainCpuMs, 1 / floor, floor));
-  }
-
   /** The key store of the TLS rounds: an EC key pair and self-signed certificate made by the JDK's keytool. */
-  static File makeKeyStore(File dir) throws Exception {
+  private static File makeKeyStore(File dir) throws Exception {
     dir.mkdirs();
     File store = new File(dir, "bench.p12");
     store.delete();
