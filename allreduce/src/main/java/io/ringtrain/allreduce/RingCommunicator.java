@@ -52,6 +52,8 @@ import java.util.function.Function;
  * #connect}.
  */
 public final class RingCommunicator implements Communicator {
+  /** The operation a {@link CollectiveFailure} names while the ring is being built. */
+  static final String CONNECT = "connect";
   private final CommunicatorConfig config;
   private final RingServer server;
   private final Ring ring;
@@ -120,7 +122,8 @@ public final class RingCommunicator implements Communicator {
         throw new CollectiveException(
             "rank " + config.rank() + " has no authenticated connection from ranks " + ring.unconnectedRanks()
                 + " after " + config.connectTimeout().toMillis() + " ms: check that they started with the same peers list, "
-                + "job secret and generation, and that " + config.peers().get(config.rank()) + " is reachable from them");
+                + "job secret and generation, and that " + config.peers().get(config.rank()) + " is reachable from them",
+            new CollectiveFailure(ring.unconnectedRanks().isEmpty() ? -1 : ring.unconnectedRanks().get(0), CONNECT, -1, CollectiveFailure.Reason.TIMEOUT));
       }
       return communicator;
     } catch (InterruptedException e) {
@@ -180,7 +183,8 @@ public final class RingCommunicator implements Communicator {
     }
     throw new CollectiveException(
         "rank " + config.rank() + " could not connect to rank " + peer + " at " + target + " within "
-            + config.connectTimeout().toMillis() + " ms; last error: " + lastError);
+            + config.connectTimeout().toMillis() + " ms; last error: " + lastError,
+        new CollectiveFailure(peer, CONNECT, -1, CollectiveFailure.Reason.TIMEOUT));
   }
 
   @Override public int rank() { return config.rank(); }
@@ -326,7 +330,8 @@ public final class RingCommunicator implements Communicator {
     synchronized (this) {
       header = new CollectiveHeader(config.generation(), nextSequence, kind, op, type, count, countChecked);
       if (closed) {
-        result.completeExceptionally(new CollectiveException(header + " on rank " + rank() + ": the communicator is closed"));
+        result.completeExceptionally(new CollectiveException(header + " on rank " + rank() + ": the communicator is closed",
+            new CollectiveFailure(rank(), header.kind().operation(), header.sequence(), CollectiveFailure.Reason.LOCAL_ERROR)));
         return result;
       }
       nextSequence++;
@@ -348,7 +353,8 @@ public final class RingCommunicator implements Communicator {
           });
         } catch (RejectedExecutionException e) {
           queued--;
-          result.completeExceptionally(new CollectiveException(header + " on rank " + rank() + ": the communicator is closed"));
+          result.completeExceptionally(new CollectiveException(header + " on rank " + rank() + ": the communicator is closed",
+            new CollectiveFailure(rank(), header.kind().operation(), header.sequence(), CollectiveFailure.Reason.LOCAL_ERROR)));
         }
         return result;
       }
@@ -375,7 +381,8 @@ public final class RingCommunicator implements Communicator {
       ring.fail(e);
       result.completeExceptionally(e);
     } catch (Throwable t) {
-      CollectiveException failure = new CollectiveException(header + " on rank " + rank() + " failed: " + t, t);
+      CollectiveException failure =
+          new CollectiveException(header + " on rank " + rank() + " failed: " + t, run.failureOf(rank(), CollectiveFailure.Reason.LOCAL_ERROR), t);
       ring.fail(failure);
       result.completeExceptionally(failure);
     }
