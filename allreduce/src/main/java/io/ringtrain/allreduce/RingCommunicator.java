@@ -60,6 +60,7 @@ public final class RingCommunicator implements Communicator {
   private final ExecutorService collectiveThread;
   /** Held while a collective runs, on whichever thread runs it. */
   private final java.util.concurrent.locks.ReentrantLock running = new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.atomic.AtomicLong blockedNanos = new java.util.concurrent.atomic.AtomicLong();
   private long nextSequence;
   private int queued; // submitted to the collective thread and not finished
   private boolean closed;
@@ -219,22 +220,22 @@ public final class RingCommunicator implements Communicator {
 
   @Override
   public void allReduce(float[] buf, ReduceOp op) {
-    await(allReduce(ElementBuffers.of(buf, ring), op, true));
+    blocking(() -> allReduce(ElementBuffers.of(buf, ring), op, true));
   }
 
   @Override
   public void allReduce(double[] buf, ReduceOp op) {
-    await(allReduce(ElementBuffers.of(buf, ring), op, true));
+    blocking(() -> allReduce(ElementBuffers.of(buf, ring), op, true));
   }
 
   @Override
   public void allReduce(FloatBuffer buf, ReduceOp op) {
-    await(allReduce(ElementBuffers.of(buf, ring), op, true));
+    blocking(() -> allReduce(ElementBuffers.of(buf, ring), op, true));
   }
 
   @Override
   public void allReduce(DirectFloats buf, ReduceOp op) {
-    await(allReduce(ElementBuffers.of(buf, ring), op, true));
+    blocking(() -> allReduce(ElementBuffers.of(buf, ring), op, true));
   }
 
   @Override
@@ -272,7 +273,7 @@ public final class RingCommunicator implements Communicator {
   public void broadcast(float[] buf, int root) {
     checkRoot(root);
     ElementBuffer buffer = ElementBuffers.of(buf, ring);
-    await(submit(CollectiveKind.BROADCAST, null, buffer.type(), buf.length, true, true, run -> {
+    blocking(() -> submit(CollectiveKind.BROADCAST, null, buffer.type(), buf.length, true, true, run -> {
       TreeBroadcast.run(run, buffer, root);
       return null;
     }));
@@ -282,7 +283,7 @@ public final class RingCommunicator implements Communicator {
   public void broadcast(double[] buf, int root) {
     checkRoot(root);
     ElementBuffer buffer = ElementBuffers.of(buf, ring);
-    await(submit(CollectiveKind.BROADCAST, null, buffer.type(), buf.length, true, true, run -> {
+    blocking(() -> submit(CollectiveKind.BROADCAST, null, buffer.type(), buf.length, true, true, run -> {
       TreeBroadcast.run(run, buffer, root);
       return null;
     }));
@@ -293,18 +294,18 @@ public final class RingCommunicator implements Communicator {
     checkRoot(root);
     if (root == rank() && bytes == null) throw new IllegalArgumentException("rank " + root + " is the broadcast root but passed no bytes");
     long count = root == rank() ? bytes.length : -1;
-    return await(submit(CollectiveKind.BROADCAST, null, ElementType.BYTES, count, false, true, run -> TreeBroadcast.runBytes(run, bytes, root)));
+    return blocking(() -> submit(CollectiveKind.BROADCAST, null, ElementType.BYTES, count, false, true, run -> TreeBroadcast.runBytes(run, bytes, root)));
   }
 
   @Override
   public List<byte[]> allGather(byte[] mine) {
     if (mine == null) throw new IllegalArgumentException("allGather needs this rank's bytes (an empty array is fine), not null");
-    return await(submit(CollectiveKind.ALL_GATHER, null, ElementType.BYTES, mine.length, false, true, run -> RingAllGather.run(run, mine)));
+    return blocking(() -> submit(CollectiveKind.ALL_GATHER, null, ElementType.BYTES, mine.length, false, true, run -> RingAllGather.run(run, mine)));
   }
 
   @Override
   public void barrier() {
-    await(submit(CollectiveKind.BARRIER, null, ElementType.NONE, 0, true, true, run -> {
+    blocking(() -> submit(CollectiveKind.BARRIER, null, ElementType.NONE, 0, true, true, run -> {
       DisseminationBarrier.run(run);
       return null;
     }));
@@ -386,6 +387,21 @@ public final class RingCommunicator implements Communicator {
       ring.fail(failure);
       result.completeExceptionally(failure);
     }
+  }
+
+  /** Runs a blocking collective, counting the time the caller spends in it ({@link #blockedNanos}). */
+  private <T> T blocking(java.util.function.Supplier<CompletableFuture<T>> collective) {
+    long start = System.nanoTime();
+    try {
+      return await(collective.get());
+    } finally {
+      blockedNanos.addAndGet(System.nanoTime() - start);
+    }
+  }
+
+  @Override
+  public long blockedNanos() {
+    return blockedNanos.get();
   }
 
   private static <T> T await(CompletableFuture<T> future) {
