@@ -65,6 +65,15 @@ public interface Communicator extends AutoCloseable {
   /** Returns once every rank has entered the barrier. */
   void barrier();
 
+  /**
+   * Total time callers have spent inside this communicator's blocking collectives, waiting for
+   * peers included, in nanoseconds since it was built; a caller subtracts it from a step's wall
+   * time to get the time it computed. 0 where not measured.
+   */
+  default long blockedNanos() {
+    return 0;
+  }
+
   /** Closes the connections; collectives still queued fail. Idempotent. */
   @Override
   void close();

@@ -52,12 +52,15 @@ import java.util.function.Function;
  * #connect}.
  */
 public final class RingCommunicator implements Communicator {
+  /** The operation a {@link CollectiveFailure} names while the ring is being built. */
+  static final String CONNECT = "connect";
   private final CommunicatorConfig config;
   private final RingServer server;
   private final Ring ring;
   private final ExecutorService collectiveThread;
   /** Held while a collective runs, on whichever thread runs it. */
   private final java.util.concurrent.locks.ReentrantLock running = new java.util.concurrent.locks.ReentrantLock();
+  private final java.util.concurrent.atomic.AtomicLong blockedNanos = new java.util.concurrent.atomic.AtomicLong();
   private long nextSequence;
   private int queued; // submitted to the collective thread and not finished
   private boolean closed;
@@ -120,7 +123,8 @@ public final class RingCommunicator implements Communicator {
         throw new CollectiveException(
             "rank " + config.rank() + " has no authenticated connection from ranks " + ring.unconnectedRanks()
                 + " after " + config.connectTimeout().toMillis() + " ms: check that they started with the same peers list, "
-                + "job secret and generation, and that " + config.peers().get(config.rank()) + " is reachable from them");
+                + "job secret and generation, and that " + config.peers().get(config.rank()) + " is reachable from them",
+            new CollectiveFailure(ring.unconnectedRanks().isEmpty() ? -1 : ring.unconnectedRanks().get(0), CONNECT, -1, CollectiveFailure.Reason.TIMEOUT));
       }
       return communicator;
     } catch (InterruptedException e) {
@@ -180,7 +184,8 @@ public final class RingCommunicator implements Communicator {
     }
     throw new CollectiveException(
         "rank " + config.rank() + " could not connect to rank " + peer + " at " + target + " within "
-            + config.connectTimeout().toMillis() + " ms; last error: " + lastError);
+            + config.connectTimeout().toMillis() + " ms; last error: " + lastError,
+        new CollectiveFailure(peer, CONNECT, -1, CollectiveFailure.Reason.TIMEOUT));
   }
 
   @Override public int rank() { return config.rank(); }
@@ -215,22 +220,22 @@ public final class RingCommunicator implements Communicator {
 
   @Override
   public void allReduce(float[] buf, ReduceOp op) {
-    await(allReduce(ElementBuffers.of(buf, ring), op, true));
+    blocking(() -> allReduce(ElementBuffers.of(buf, ring), op, true));
   }
 
   @Override
   public void allReduce(double[] buf, ReduceOp op) {
-    await(allReduce(ElementBuffers.of(buf, ring), op, true));
+    blocking(() -> allReduce(ElementBuffers.of(buf, ring), op, true));
   }
 
   @Override
   public void allReduce(FloatBuffer buf, ReduceOp op) {
-    await(allReduce(ElementBuffers.of(buf, ring), op, true));
+    blocking(() -> allReduce(ElementBuffers.of(buf, ring), op, true));
   }
 
   @Override
   public void allReduce(DirectFloats buf, ReduceOp op) {
-    await(allReduce(ElementBuffers.of(buf, ring), op, true));
+    blocking(() -> allReduce(ElementBuffers.of(buf, ring), op, true));
   }
 
   @Override
@@ -268,7 +273,7 @@ public final class RingCommunicator implements Communicator {
   public void broadcast(float[] buf, int root) {
     checkRoot(root);
     ElementBuffer buffer = ElementBuffers.of(buf, ring);
-    await(submit(CollectiveKind.BROADCAST, null, buffer.type(), buf.length, true, true, run -> {
+    blocking(() -> submit(CollectiveKind.BROADCAST, null, buffer.type(), buf.length, true, true, run -> {
       TreeBroadcast.run(run, buffer, root);
       return null;
     }));
@@ -278,7 +283,7 @@ public final class RingCommunicator implements Communicator {
   public void broadcast(double[] buf, int root) {
     checkRoot(root);
     ElementBuffer buffer = ElementBuffers.of(buf, ring);
-    await(submit(CollectiveKind.BROADCAST, null, buffer.type(), buf.length, true, true, run -> {
+    blocking(() -> submit(CollectiveKind.BROADCAST, null, buffer.type(), buf.length, true, true, run -> {
       TreeBroadcast.run(run, buffer, root);
       return null;
     }));
@@ -289,18 +294,18 @@ public final class RingCommunicator implements Communicator {
     checkRoot(root);
     if (root == rank() && bytes == null) throw new IllegalArgumentException("rank " + root + " is the broadcast root but passed no bytes");
     long count = root == rank() ? bytes.length : -1;
-    return await(submit(CollectiveKind.BROADCAST, null, ElementType.BYTES, count, false, true, run -> TreeBroadcast.runBytes(run, bytes, root)));
+    return blocking(() -> submit(CollectiveKind.BROADCAST, null, ElementType.BYTES, count, false, true, run -> TreeBroadcast.runBytes(run, bytes, root)));
   }
 
   @Override
   public List<byte[]> allGather(byte[] mine) {
     if (mine == null) throw new IllegalArgumentException("allGather needs this rank's bytes (an empty array is fine), not null");
-    return await(submit(CollectiveKind.ALL_GATHER, null, ElementType.BYTES, mine.length, false, true, run -> RingAllGather.run(run, mine)));
+    return blocking(() -> submit(CollectiveKind.ALL_GATHER, null, ElementType.BYTES, mine.length, false, true, run -> RingAllGather.run(run, mine)));
   }
 
   @Override
   public void barrier() {
-    await(submit(CollectiveKind.BARRIER, null, ElementType.NONE, 0, true, true, run -> {
+    blocking(() -> submit(CollectiveKind.BARRIER, null, ElementType.NONE, 0, true, true, run -> {
       DisseminationBarrier.run(run);
       return null;
     }));
@@ -326,7 +331,8 @@ public final class RingCommunicator implements Communicator {
     synchronized (this) {
       header = new CollectiveHeader(config.generation(), nextSequence, kind, op, type, count, countChecked);
       if (closed) {
-        result.completeExceptionally(new CollectiveException(header + " on rank " + rank() + ": the communicator is closed"));
+        result.completeExceptionally(new CollectiveException(header + " on rank " + rank() + ": the communicator is closed",
+            new CollectiveFailure(rank(), header.kind().operation(), header.sequence(), CollectiveFailure.Reason.LOCAL_ERROR)));
         return result;
       }
       nextSequence++;
@@ -348,7 +354,8 @@ public final class RingCommunicator implements Communicator {
           });
         } catch (RejectedExecutionException e) {
           queued--;
-          result.completeExceptionally(new CollectiveException(header + " on rank " + rank() + ": the communicator is closed"));
+          result.completeExceptionally(new CollectiveException(header + " on rank " + rank() + ": the communicator is closed",
+            new CollectiveFailure(rank(), header.kind().operation(), header.sequence(), CollectiveFailure.Reason.LOCAL_ERROR)));
         }
         return result;
       }
@@ -375,10 +382,26 @@ public final class RingCommunicator implements Communicator {
       ring.fail(e);
       result.completeExceptionally(e);
     } catch (Throwable t) {
-      CollectiveException failure = new CollectiveException(header + " on rank " + rank() + " failed: " + t, t);
+      CollectiveException failure =
+          new CollectiveException(header + " on rank " + rank() + " failed: " + t, run.failureOf(rank(), CollectiveFailure.Reason.LOCAL_ERROR), t);
       ring.fail(failure);
       result.completeExceptionally(failure);
     }
+  }
+
+  /** Runs a blocking collective, counting the time the caller spends in it ({@link #blockedNanos}). */
+  private <T> T blocking(java.util.function.Supplier<CompletableFuture<T>> collective) {
+    long start = System.nanoTime();
+    try {
+      return await(collective.get());
+    } finally {
+      blockedNanos.addAndGet(System.nanoTime() - start);
+    }
+  }
+
+  @Override
+  public long blockedNanos() {
+    return blockedNanos.get();
   }
 
   private static <T> T await(CompletableFuture<T> future) {

@@ -75,4 +75,56 @@ class FailureTest {
       assertEquals(world, ring.worldSize());
     }
   }
+
+  @Test
+  void aPeerThatClosesInsteadOfJoiningIsNamedWithTheOperationAndSequenceOnEverySurvivor() {
+    int world = 3;
+    try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSmallBufferBytes(0))) {
+      ring.onEveryRank(c -> {
+        c.barrier(); // collective #0
+        return null;
+      });
+      List<Throwable> failures = ring.failuresOnEveryRank(c -> {
+        if (c.rank() == 2) c.close(); // rank 2 goes away where the others run allReduce #1
+        else c.allReduce(new float[100_000], ReduceOp.SUM);
+        return null;
+      });
+      for (int r = 0; r < 2; r++) {
+        CollectiveException failure = assertInstanceOf(CollectiveException.class, failures.get(r), "rank " + r + " did not fail");
+        assertEquals(new CollectiveFailure(2, "allReduce", 1, CollectiveFailure.Reason.CONNECTION_CLOSED), failure.failure(),
+            "rank " + r + ": " + failure.getMessage());
+      }
+    }
+  }
+
+  @Test
+  void aPeerThatStallsPastTheTimeoutIsNamedWithTheOperationAndSequence() {
+    try (LoopbackRing ring = LoopbackRing.start(2, b -> b.optTimeout(Duration.ofMillis(800)))) {
+      List<Throwable> failures = ring.failuresOnEveryRank(c -> {
+        if (c.rank() == 0) c.allReduce(new float[16], ReduceOp.SUM); // rank 1 stalls: it never calls allReduce #0
+        return null;
+      });
+      CollectiveException failure = assertInstanceOf(CollectiveException.class, failures.get(0));
+      assertEquals(new CollectiveFailure(1, "allReduce", 0, CollectiveFailure.Reason.TIMEOUT), failure.failure(), failure.getMessage());
+      assertTrue(failure.failure().describe().equals("rank 1 (allReduce #0, timed out)"), failure.failure().describe());
+    }
+  }
+
+  @Test
+  void aRankToldOfAFailureByAnAbortBlamesTheRankTheAborterBlamed() {
+    int world = 4;
+    try (LoopbackRing ring = LoopbackRing.start(world)) {
+      List<Throwable> failures = ring.failuresOnEveryRank(c -> {
+        // rank 3 sends a frame of another collective to its peers; ranks that never talk to it hear of it by abort
+        c.allReduce(new float[8], c.rank() == 3 ? ReduceOp.MAX : ReduceOp.SUM);
+        return null;
+      });
+      for (int r = 0; r < 3; r++) {
+        CollectiveException failure = assertInstanceOf(CollectiveException.class, failures.get(r), "rank " + r + " did not fail");
+        assertNotNull(failure.failure(), failure.getMessage());
+        assertEquals("allReduce", failure.failure().operation(), failure.getMessage());
+        assertEquals(0, failure.failure().sequence(), failure.getMessage());
+      }
+    }
+  }
 }

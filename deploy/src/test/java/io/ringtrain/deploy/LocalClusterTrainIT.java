@@ -14,9 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,7 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Spark home is target/spark-home, whose jars/ are the packaged artifact and its dependencies).
  * Then one executor JVM is killed mid-training of a run in a relative folder: the barrier stage fails,
  * the job retries and every replica resumes from the latest checkpoint in the driver's folder,
- * ending where the uninterrupted run ends.
+ * ending where the uninterrupted run ends, and the run's metrics.jsonl and summary.json name the
+ * killed replica: its rank, executor id and host.
  */
 class LocalClusterTrainIT {
     private static SparkSession spark;
@@ -84,7 +87,8 @@ class LocalClusterTrainIT {
         // relative, as the default runs/latest is: the executors' working directories are not the driver's
         Path run = Path.of("target", "relative-run-" + System.nanoTime());
         AtomicLong killedPid = new AtomicLong(-1);
-        Thread killer = new Thread(() -> killAnExecutorAfterTheFirstCheckpoint(run.resolve("checkpoints"), killedPid));
+        AtomicReference<String> killedExecutorId = new AtomicReference<>();
+        Thread killer = new Thread(() -> killAnExecutorAfterTheFirstCheckpoint(run.resolve("checkpoints"), killedPid, killedExecutorId));
         killer.setDaemon(true);
         killer.start();
         TrainJob.Summary recovered = TrainJob.run(spark, config(run), System.out);
@@ -97,6 +101,17 @@ class LocalClusterTrainIT {
         long firstStepOfTheRetry = firstGlobalStep(run.resolve("metrics.jsonl"), 2);
         assertTrue(firstStepOfTheRetry > 25, "the retry resumed from the checkpoint (every 25 steps), not step 1: its first step is " + firstStepOfTheRetry);
         assertEquals(straight.testAccuracy(), recovered.testAccuracy(), 0.005, "resumed run ends within ±0.5% of the uninterrupted one");
+
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var culprit = json.readTree(recovered.json()).path("failures").path(0);
+        assertEquals(killedExecutorId.get(), culprit.path("executor_id").asText(), "summary.json names the killed executor: " + recovered.json());
+        assertTrue(culprit.path("rank").asInt(-1) == 0 || culprit.path("rank").asInt(-1) == 1, recovered.json());
+        assertFalse(culprit.path("host").asText("").isEmpty(), "and its host: " + recovered.json());
+        assertEquals(recovered.json(), Files.readString(run.resolve("summary.json")));
+        String failureLine = Files.readAllLines(run.resolve("metrics.jsonl")).stream().filter(l -> l.contains("\"type\":\"failure\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no failure line in metrics.jsonl"));
+        assertEquals(culprit, json.readTree(failureLine).path("culprit"), failureLine);
+        assertEquals(1, json.readTree(failureLine).path("attempt").asInt(), failureLine);
     }
 
     /** The global step of the first step line of {@code attempt} in a metrics.jsonl. */
@@ -109,7 +124,7 @@ class LocalClusterTrainIT {
         throw new AssertionError("no step line of attempt " + attempt + " in " + metrics);
     }
 
-    private static void killAnExecutorAfterTheFirstCheckpoint(Path checkpoints, AtomicLong killedPid) {
+    private static void killAnExecutorAfterTheFirstCheckpoint(Path checkpoints, AtomicLong killedPid, AtomicReference<String> killedExecutorId) {
         long deadline = System.currentTimeMillis() + 300_000;
         try {
             while (System.currentTimeMillis() < deadline) {
@@ -124,6 +139,8 @@ class LocalClusterTrainIT {
                     .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false)).toList();
             if (!executors.isEmpty()) {
                 ProcessHandle victim = executors.get(executors.size() - 1);
+                java.util.regex.Matcher id = java.util.regex.Pattern.compile("--executor-id (\\S+)").matcher(victim.info().commandLine().orElse(""));
+                if (id.find()) killedExecutorId.set(id.group(1));
                 victim.destroyForcibly();
                 killedPid.set(victim.pid());
             }

@@ -3,6 +3,8 @@ package io.ringtrain.allreduce.ring;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.ringtrain.allreduce.CollectiveException;
+import io.ringtrain.allreduce.CollectiveFailure;
+import io.ringtrain.allreduce.CollectiveFailure.Reason;
 import io.ringtrain.allreduce.StepListener;
 import io.ringtrain.allreduce.transport.CollectiveHeader;
 import io.ringtrain.allreduce.transport.DataFrame;
@@ -15,7 +17,7 @@ import java.util.concurrent.TimeoutException;
  * Every wait is bounded by the ring's timeout, and every frame received is checked against this
  * collective's header before its data is used. Any failure is recorded on the {@link Ring} (which
  * aborts the peers) and thrown as a {@link CollectiveException} naming the collective, its
- * sequence number and the peer.
+ * sequence number and the peer, in its message and as a {@link CollectiveFailure}.
  */
 public final class CollectiveRun {
   private final Ring ring;
@@ -59,13 +61,13 @@ public final class CollectiveRun {
     try {
       link.send(frame, System.nanoTime() + timeoutNanos, this::failureIfAny);
     } catch (TimeoutException e) {
-      throw fail(
+      throw fail(peer, Reason.TIMEOUT,
           "could not send to " + link.describe() + " for " + millis() + " ms (" + where(step, segment)
               + "): the peer is stalled (not reading) or its network is down");
     } catch (CollectiveException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw fail(e.getMessage() + " (" + where(step, segment) + ")");
+      throw fail(peer, Reason.CONNECTION_CLOSED, e.getMessage() + " (" + where(step, segment) + ")");
     }
   }
 
@@ -79,12 +81,12 @@ public final class CollectiveRun {
     try {
       received = link.take(System.nanoTime() + timeoutNanos, this::failureIfAny);
     } catch (TimeoutException e) {
-      throw fail(
+      throw fail(peer, Reason.TIMEOUT,
           "no data from " + link.describe() + " for " + millis() + " ms (" + where(step, segment)
               + "): the peer is dead or stalled");
     }
     if (received == PeerLink.CLOSED) {
-      throw fail(link.describe() + " closed the connection (" + where(step, segment) + "): it died or closed its communicator early");
+      throw fail(peer, Reason.CONNECTION_CLOSED, link.describe() + " closed the connection (" + where(step, segment) + "): it died or closed its communicator early");
     }
     DataFrame frame = (DataFrame) received;
     String problem = null;
@@ -103,7 +105,7 @@ public final class CollectiveRun {
     }
     if (problem != null) {
       frame.release();
-      throw fail(problem);
+      throw fail(peer, Reason.PROTOCOL_ERROR, problem);
     }
     return frame;
   }
@@ -113,7 +115,7 @@ public final class CollectiveRun {
    * length that does not fit the frames): the message names the peer, as {@link #receive}'s do.
    */
   CollectiveException protocolError(int peer, String what) {
-    return fail("protocol error: " + ring.link(peer).describe() + " sent " + what + " (" + phase + " step " + phaseStep + ")");
+    return fail(peer, Reason.PROTOCOL_ERROR, "protocol error: " + ring.link(peer).describe() + " sent " + what + " (" + phase + " step " + phaseStep + ")");
   }
 
   /**
@@ -138,11 +140,11 @@ public final class CollectiveRun {
       if (link == null) continue;
       try {
         if (!link.awaitWritten(deadline, this::failureIfAny)) {
-          throw fail("frames to " + link.describe() + " were not written within " + millis() + " ms: the peer is stalled (not reading)");
+          throw fail(peer, Reason.TIMEOUT, "frames to " + link.describe() + " were not written within " + millis() + " ms: the peer is stalled (not reading)");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw fail("interrupted while waiting for frames to " + link.describe() + " to be written");
+        throw fail(rank(), Reason.LOCAL_ERROR, "interrupted while waiting for frames to " + link.describe() + " to be written");
       }
     }
   }
@@ -155,9 +157,9 @@ public final class CollectiveRun {
     return timeoutNanos / 1_000_000;
   }
 
-  private CollectiveException fail(String problem) {
+  private CollectiveException fail(int culprit, Reason reason, String problem) {
     String message = problem.startsWith(header.toString()) ? problem : header + " on rank " + rank() + ": " + problem;
-    CollectiveException failure = new CollectiveException(message);
+    CollectiveException failure = new CollectiveException(message, failureOf(culprit, reason));
     ring.fail(failure);
     return failure;
   }
@@ -167,5 +169,10 @@ public final class CollectiveRun {
     CollectiveException failed = ring.failure();
     if (failed == null) return null;
     return new CollectiveException(header + " on rank " + rank() + " failed: " + failed.getMessage(), failed);
+  }
+
+  /** This collective's failure, blaming {@code culprit}. */
+  public CollectiveFailure failureOf(int culprit, Reason reason) {
+    return new CollectiveFailure(culprit, header.kind().operation(), header.sequence(), reason);
   }
 }

@@ -1,6 +1,7 @@
 package io.ringtrain.allreduce.ring;
 
 import io.ringtrain.allreduce.CollectiveException;
+import io.ringtrain.allreduce.CollectiveFailure;
 import io.ringtrain.allreduce.CommunicatorConfig;
 import io.ringtrain.allreduce.reduce.ReduceKernel;
 import io.ringtrain.allreduce.reduce.ReduceKernels;
@@ -82,19 +83,22 @@ public final class Ring implements PeerEvents {
     if (!closing) LOG.log(System.Logger.Level.WARNING, "rank " + rank() + ": " + cause.getMessage());
     for (PeerLink link : links) {
       if (link == null) continue;
-      link.sendNow(new AbortFrame("rank " + rank() + ": " + cause.getMessage()));
+      link.sendNow(new AbortFrame(cause.failure(), "rank " + rank() + ": " + cause.getMessage()));
       link.wake();
     }
   }
 
   @Override
-  public void abortedBy(PeerLink peer, String reason) {
-    fail(new CollectiveException("aborted by " + peer.describe() + ": " + reason));
+  public void abortedBy(PeerLink peer, AbortFrame abort) {
+    CollectiveFailure blamed = abort.failure() != null ? abort.failure()
+        : new CollectiveFailure(peer.rank(), "unknown", -1, CollectiveFailure.Reason.LOCAL_ERROR);
+    fail(new CollectiveException("aborted by " + peer.describe() + ": " + abort.reason(), blamed));
   }
 
   @Override
   public void protocolErrorFrom(PeerLink peer, String problem) {
-    fail(new CollectiveException("protocol error: " + peer.describe() + " sent a frame rank " + rank() + " cannot read (" + problem + "); closing that connection"));
+    fail(new CollectiveException("protocol error: " + peer.describe() + " sent a frame rank " + rank() + " cannot read (" + problem + "); closing that connection",
+        new CollectiveFailure(peer.rank(), "unknown", -1, CollectiveFailure.Reason.PROTOCOL_ERROR)));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.MessageToMessageDecoder;
+import io.ringtrain.allreduce.CollectiveFailure;
 import io.ringtrain.allreduce.ReduceOp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -56,11 +57,22 @@ public final class DataFrameDecoder extends MessageToMessageDecoder<Object> {
     if (!in.isReadable()) throw new CorruptedFrameException("empty frame (length 0) from " + ctx.channel().remoteAddress());
     byte type = in.readByte();
     if (type == WireFormat.ABORT) {
-      if (in.readableBytes() < 4) {
-        throw new CorruptedFrameException("abort frame of " + (in.readableBytes() + 1) + " bytes is shorter than its header (5 bytes)");
+      if (in.readableBytes() < WireFormat.ABORT_HEADER_BYTES - 1) {
+        throw new CorruptedFrameException("abort frame of " + (in.readableBytes() + 1) + " bytes is shorter than its header ("
+            + WireFormat.ABORT_HEADER_BYTES + " bytes)");
       }
-      in.readInt();
-      out.add(new AbortFrame(in.toString(StandardCharsets.UTF_8)));
+      int culprit = in.readInt();
+      long sequence = in.readLong();
+      int reason = in.readByte();
+      int operationBytes = in.readUnsignedShort();
+      if (in.readableBytes() < operationBytes) {
+        throw new CorruptedFrameException("abort frame names an operation of " + operationBytes + " bytes but only " + in.readableBytes() + " follow");
+      }
+      String operation = in.readCharSequence(operationBytes, StandardCharsets.UTF_8).toString();
+      CollectiveFailure.Reason[] reasons = CollectiveFailure.Reason.values();
+      CollectiveFailure failure = reason < 0 || reason >= reasons.length || operation.isBlank() ? null
+          : new CollectiveFailure(culprit, operation, sequence, reasons[reason]);
+      out.add(new AbortFrame(failure, in.toString(StandardCharsets.UTF_8)));
       return;
     }
     if (type != WireFormat.DATA) {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
+import io.ringtrain.allreduce.CollectiveFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -46,10 +47,18 @@ public final class DataFrameEncoder extends MessageToMessageEncoder<Object> {
       AbortFrame abort = (AbortFrame) msg;
       byte[] reason = abort.reason().getBytes(StandardCharsets.UTF_8);
       int reasonBytes = Math.min(reason.length, WireFormat.MAX_ABORT_REASON_BYTES);
-      ByteBuf buf = ctx.alloc().buffer(4 + 1 + 4 + reasonBytes);
-      buf.writeInt(1 + 4 + reasonBytes);
+      CollectiveFailure failure = abort.failure();
+      byte[] operation = failure == null ? new byte[0] : failure.operation().getBytes(StandardCharsets.UTF_8);
+      int operationBytes = Math.min(operation.length, 64);
+      int frameBytes = WireFormat.ABORT_HEADER_BYTES + operationBytes + reasonBytes;
+      ByteBuf buf = ctx.alloc().buffer(4 + frameBytes);
+      buf.writeInt(frameBytes);
       buf.writeByte(WireFormat.ABORT);
-      buf.writeInt(0);
+      buf.writeInt(failure == null ? -1 : failure.culprit());
+      buf.writeLong(failure == null ? -1 : failure.sequence());
+      buf.writeByte(failure == null ? -1 : failure.reason().ordinal());
+      buf.writeShort(operationBytes);
+      buf.writeBytes(operation, 0, operationBytes);
       buf.writeBytes(reason, 0, reasonBytes);
       out.add(buf);
     }

@@ -28,7 +28,7 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
     if (msg instanceof DataFrame frame) {
       link.deliver(frame);
     } else if (msg instanceof AbortFrame abort) {
-      events.abortedBy(link, abort.reason());
+      events.abortedBy(link, abort);
     } else {
       ReferenceCountUtil.release(msg);
     }

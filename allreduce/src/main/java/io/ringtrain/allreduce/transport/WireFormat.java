@@ -7,7 +7,8 @@ package io.ringtrain.allreduce.transport;
  * <pre>
  * DATA  (1): int generation, long sequence, byte kind, byte op (-1: none), byte elementType,
  *            long count, int step, int segment, then the payload (little-endian elements)
- * ABORT (2): int reserved (0), then the reason in UTF-8
+ * ABORT (2): int culprit rank (-1: none named), long sequence, byte reason (ordinal, -1: none),
+ *            short operation length, the operation in UTF-8, then the reason text in UTF-8
  * </pre>
  *
  * Multi-byte header fields are big-endian (Netty's default); payload elements are little-endian
@@ -23,6 +24,8 @@ public final class WireFormat {
   static final int SEQUENCE_AT = 5;
   static final int STEP_AT = 24;
   static final int SEGMENT_AT = 28;
+  /** Bytes of an ABORT frame before its operation name, counting the type byte. */
+  static final int ABORT_HEADER_BYTES = 1 + 4 + 8 + 1 + 2;
   /** Longest abort reason sent; longer ones are cut. */
   public static final int MAX_ABORT_REASON_BYTES = 4096;
 
@@ -33,6 +36,6 @@ public final class WireFormat {
    * (as {@link io.netty.handler.codec.LengthFieldBasedFrameDecoder}'s limit does).
    */
   public static int maxFrameBytes(int segmentBytes) {
-    return 4 + DATA_HEADER_BYTES + Math.max(segmentBytes, MAX_ABORT_REASON_BYTES + 8);
+    return 4 + DATA_HEADER_BYTES + Math.max(segmentBytes, MAX_ABORT_REASON_BYTES + ABORT_HEADER_BYTES + 64);
   }
 }

@@ -15,6 +15,7 @@ import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.ringtrain.allreduce.CollectiveFailure;
 import io.ringtrain.allreduce.ReduceOp;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +69,16 @@ class DataFrameCodecTest {
     receiver.writeInbound(encode(new AbortFrame("rank 2: timed out")));
     AbortFrame abort = receiver.readInbound();
     assertEquals("rank 2: timed out", abort.reason());
+  }
+
+  @Test
+  void anAbortFrameCarriesWhomItsSenderBlamed() {
+    EmbeddedChannel receiver = receiver();
+    CollectiveFailure blamed = new CollectiveFailure(2, "allReduce", 17, CollectiveFailure.Reason.TIMEOUT);
+    receiver.writeInbound(encode(new AbortFrame(blamed, "rank 1: no data from rank 2")));
+    AbortFrame abort = receiver.readInbound();
+    assertEquals(blamed, abort.failure());
+    assertEquals("rank 1: no data from rank 2", abort.reason());
   }
 
   @Test

@@ -152,6 +152,10 @@ final class TrainCommand implements Callable<Integer> {
         Integer collectiveTimeoutSeconds;
         @Option(names = "--slot-wait-seconds", description = "how long to wait for an executor slot per replica before failing with exit code 75 (default 120)")
         Integer slotWaitSeconds;
+        @Option(names = "--straggler-margin", description = "a rank computing this fraction slower than the median rank is a straggler (default 0.2)")
+        Double stragglerMargin;
+        @Option(names = "--straggler-steps", description = "consecutive steps a rank must be slower by the margin before it is reported (default 5)")
+        Integer stragglerSteps;
 
         void applyTo(TrainJobConfig c) {
             if (sharding != null) c.sharding = sharding;
@@ -160,6 +164,8 @@ final class TrainCommand implements Callable<Integer> {
             if (maxAttempts != null) c.maxAttempts = maxAttempts;
             if (collectiveTimeoutSeconds != null) c.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
             if (slotWaitSeconds != null) c.slotWaitSeconds = slotWaitSeconds;
+            if (stragglerMargin != null) c.stragglerMargin = stragglerMargin;
+            if (stragglerSteps != null) c.stragglerSteps = stragglerSteps;
         }
     }
 

@@ -82,6 +82,7 @@ public final class ProgressDisplay {
                     bar, 100 * fraction, n.path("epoch").asInt(), globalStep, totalSteps,
                     n.path("loss").isNumber() ? String.format(Locale.ROOT, "%.4f", n.path("loss").asDouble()) : "-",
                     Double.isNaN(rate) ? "…" : String.format(Locale.ROOT, "%,.0f", rate), ConsoleProgress.duration(eta));
+            text += straggler(n.path("straggler"));
             if (terminal) {
                 out.print("\r" + text);
                 barShown = true;
@@ -96,6 +97,16 @@ public final class ProgressDisplay {
             out.println(String.format(Locale.ROOT, "epoch %d done in %.1fs  train loss %.4f%s", n.path("epoch").asInt(),
                     n.path("seconds").asDouble(), n.path("train_loss").asDouble(), eval));
         }
+    }
+
+    /** {@code "  straggler rank 2 (10.0.0.3) 1.8× the median compute for 7 steps"}, or "" when the step names none. */
+    private static String straggler(JsonNode s) {
+        if (!s.isObject() || !s.path("rank").isIntegralNumber()) return "";
+        String host = s.path("host").isTextual() ? " (" + s.path("host").asText() + ")" : "";
+        double compute = s.path("compute_ms").asDouble(Double.NaN), median = s.path("median_ms").asDouble(Double.NaN);
+        String ratio = median > 0 && Double.isFinite(compute) ? String.format(Locale.ROOT, " %.1f× the median compute", compute / median) : "";
+        String steps = s.path("steps").isIntegralNumber() ? " for " + s.path("steps").asLong() + " steps" : "";
+        return "  straggler rank " + s.path("rank").asLong() + host + ratio + steps;
     }
 
     /** A whole number that fits a long, else -1: the line is not rank 0's and draws nothing. */

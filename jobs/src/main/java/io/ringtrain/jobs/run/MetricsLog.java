@@ -14,9 +14,11 @@ import java.util.List;
  * A run's metrics.jsonl across attempts and resumes. The lines the file already holds are kept;
  * each new line gets {@code "attempt"} (numbered on from the highest attempt already in the file,
  * so an executor retry or a resumed run never repeats a step line under the same attempt) and
- * {@code "time"} (ISO-8601, UTC). The whole file is rewritten atomically through {@link RunFolder}
+ * {@code "time"} (ISO-8601, UTC). New lines are appended to the file, never rewriting what it holds,
  * at most once per {@link #WRITE_EVERY_MILLIS}, at every epoch line and on {@link #flush()}, so a
- * driver crash loses at most the last second of lines.
+ * driver crash loses at most the last second of lines. A line torn by a crash in the middle of an
+ * append is dropped, once, when the file is opened again. Where the file system cannot append
+ * (object stores), the whole file is rewritten atomically through {@link RunFolder} instead.
  */
 public final class MetricsLog {
     public static final String FILE = "metrics.jsonl";
@@ -26,14 +28,18 @@ public final class MetricsLog {
     private final RunFolder run;
     private final Configuration conf;
     private final List<String> lines;
+    /** How many of {@link #lines} the file holds; the rest wait for the next append. */
+    private int written;
     private final int attemptsBefore;
     private int attempt;
     private long lastWrite;
+    private boolean appendable = true;
 
     private MetricsLog(RunFolder run, Configuration conf, List<String> earlier) {
         this.run = run;
         this.conf = conf;
         this.lines = new ArrayList<>(earlier);
+        this.written = earlier.size();
         int highest = 0;
         for (String line : earlier) highest = Math.max(highest, attemptOf(line));
         this.attemptsBefore = highest;
@@ -44,17 +50,24 @@ public final class MetricsLog {
     public static MetricsLog open(RunFolder run, Configuration conf) {
         List<String> earlier = new ArrayList<>();
         if (run.exists(conf, FILE)) {
+            String text;
             try {
-                for (String line : run.readText(conf, FILE).split("\n")) {
-                    if (!line.isBlank()) earlier.add(line);
-                }
+                text = run.readText(conf, FILE);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException("cannot read " + run.path(FILE) + " to keep its lines: " + e.getMessage(), e);
+            }
+            for (String line : text.split("\n")) {
+                if (!line.isBlank()) earlier.add(line);
+            }
+            if (!text.isEmpty() && !text.endsWith("\n")) { // a crash during an append: appending after it would glue two lines
+                earlier.remove(earlier.size() - 1);
+                MetricsLog log = new MetricsLog(run, conf, earlier);
+                log.rewrite();
+                return log;
             }
         }
         return new MetricsLog(run, conf, earlier);
     }
-
     /** This job's {@code n}-th attempt (from 1) is recorded as the attempt after the last one in the file. */
     public synchronized void attempt(int n) {
         attempt = attemptsBefore + n;
@@ -75,12 +88,32 @@ public final class MetricsLog {
         if (epochLine || System.currentTimeMillis() - lastWrite >= WRITE_EVERY_MILLIS) flush();
     }
 
-    /** Writes every line now (atomically: a reader sees the old file or the new one). */
+    /** Appends the lines not written yet. */
     public synchronized void flush() {
+        lastWrite = System.currentTimeMillis();
+        if (written == lines.size()) return;
+        if (appendable) {
+            try {
+                run.appendText(conf, FILE, joined(lines.subList(written, lines.size())));
+                written = lines.size();
+                return;
+            } catch (UnsupportedOperationException e) {
+                appendable = false;
+            }
+        }
+        rewrite();
+    }
+
+    /** Writes every line, replacing the file atomically (a reader sees the old file or the new one). */
+    private void rewrite() {
+        run.writeText(conf, FILE, joined(lines));
+        written = lines.size();
+    }
+
+    private static String joined(List<String> lines) {
         StringBuilder text = new StringBuilder();
         for (String line : lines) text.append(line).append('\n');
-        run.writeText(conf, FILE, text.toString());
-        lastWrite = System.currentTimeMillis();
+        return text.toString();
     }
 
     /** Every line, the earlier runs' first. */

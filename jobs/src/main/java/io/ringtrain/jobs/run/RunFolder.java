@@ -158,6 +158,30 @@ public final class RunFolder implements Serializable {
         }
     }
 
+    /**
+     * Appends {@code text} to {@code name} (created when missing) and syncs it, leaving the bytes
+     * already there untouched: for logs whose history must survive whatever happens after it was
+     * written. Throws {@link UnsupportedOperationException} where the file system cannot append
+     * (most object stores); the caller then rewrites the file with {@link #writeText}.
+     */
+    public void appendText(Configuration conf, String name, String text) {
+        Path target = path(name);
+        FileSystem fs = fs(conf);
+        try {
+            boolean exists = fs.exists(target);
+            if (!exists) fs.mkdirs(target.getParent());
+            try (FSDataOutputStream out = exists ? fs.append(target) : fs.create(target, false)) {
+                out.write(text.getBytes(StandardCharsets.UTF_8));
+                out.hsync();
+            }
+        } catch (UnsupportedOperationException e) {
+            throw e;
+        } catch (IOException | FSError e) {
+            if (String.valueOf(e.getMessage()).contains("Not supported")) throw new UnsupportedOperationException(e.getMessage(), e);
+            throw writeFailure(target, e);
+        }
+    }
+
     /** A safetensors file; {@code dtypes} gives each tensor's file dtype as {@link SafeTensors#write(java.io.OutputStream, Map, Map, Map)} takes it. */
     public void writeTensors(Configuration conf, String name, Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) {
         write(conf, name, out -> {

@@ -31,6 +31,7 @@ import io.ringtrain.trainer.data.ShardPlan;
 import io.ringtrain.trainer.data.StreamPlan;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.loop.Objective;
+import io.ringtrain.trainer.loop.StragglerWatch;
 import io.ringtrain.trainer.loop.TokenCrossEntropyObjective;
 import io.ringtrain.trainer.loop.Trainer;
 import io.ringtrain.trainer.loop.TrainingResult;
@@ -130,7 +131,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             int generation = attempt * 1000 + ctx.stageAttemptNumber();
             try (Communicator comm = RingCommunicator.connect(server, ringConfig(gradientPeers, rank, generation));
                  Communicator statsComm = RingCommunicator.connect(statsServer, ringConfig(statsPeers, rank, generation))) {
-                result = train(comm, statsComm, train, test, ctx);
+                result = train(comm, statsComm, train, test, ctx, hostsByRank(ctx));
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("replica " + rank + " cannot bind its collective server on " + host, e);
@@ -170,7 +171,17 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         return new TokenCrossEntropyObjective(config.format.equals("text-pairs") ? CharVocabulary.PAD : -1);
     }
 
-    private String train(Communicator comm, Communicator statsComm, Samples train, Samples test, BarrierTaskContext ctx) {
+    /** Each rank's host, from the barrier's task infos (a task's index is its rank). */
+    private static List<String> hostsByRank(BarrierTaskContext ctx) {
+        List<String> hosts = new ArrayList<>();
+        for (org.apache.spark.BarrierTaskInfo info : ctx.getTaskInfos()) {
+            String address = info.address();
+            hosts.add(address.contains(":") ? address.substring(0, address.lastIndexOf(':')) : address);
+        }
+        return hosts;
+    }
+
+    private String train(Communicator comm, Communicator statsComm, Samples train, Samples test, BarrierTaskContext ctx, List<String> hosts) {
         int rank = comm.rank(), world = comm.worldSize();
         BatchPlan plan;
         if (shards != null) {
@@ -189,7 +200,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(setup.optimizer()).setSchedule(setup.schedule())
                 .setObjective(objective(config)).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
                 .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints))
-                .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.modelLabel()));
+                .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.modelLabel()))
+                .optStragglerWatch(new StragglerWatch(config.stragglerMargin, config.stragglerSteps)).optRankHosts(hosts);
         ProgressClient progress = null;
         if (rank == 0) {
             progress = new ProgressClient(progressAddress, secret);

@@ -151,7 +151,8 @@ public final class TrainJob {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         Optional<io.ringtrain.trainer.checkpoint.Cursor> cursor = ResumeCheck.check(config, hadoop, console::println);
         RunFolder run = new RunFolder(config.runDir);
-        if (cursor.isEmpty() || cursor.get().epoch() < config.epochs || !run.exists(hadoop, "summary.json")) {
+        if (cursor.isEmpty() || cursor.get().epoch() < config.epochs || !run.exists(hadoop, "summary.json")
+                || Culprit.isFailedSummary(run.readText(hadoop, "summary.json"))) {
             cursor.ifPresent(c -> console.println("resuming " + config.runDir + " from its checkpoint at step " + c.globalStep()));
             return Optional.empty();
         }
@@ -244,10 +245,14 @@ public final class TrainJob {
             metrics.add(line);
             display.accept(line);
         }, () -> display.phase("replicas ready (data and model loaded); waiting for the first step")); ReplicaFailures replicaFailures = ReplicaFailures.listen(sc)) {
+            List<Culprit> culprits = new ArrayList<>(); // one per failed attempt that named one
             for (int attempt = 1; ; attempt++) {
                 replicaFailures.reset();
                 metrics.attempt(attempt);
-                try {
+                // a retry's description in the Spark UI names whom the previous attempt was blamed on
+                String attemptDescription = culprits.isEmpty() ? description
+                        : description + " attempt " + attempt + ", after " + culprits.get(culprits.size() - 1).describe();
+                try (var attemptJob = JobDescription.open(sc, attemptDescription)) {
                     display.phase("starting " + config.replicas + " replicas (a Spark barrier stage: each gets its records and builds the model)");
                     ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
                     task.streamFrom(shards);
@@ -255,7 +260,7 @@ public final class TrainJob {
                     List<String> results = new JavaRDD<>(out, scala.reflect.ClassTag$.MODULE$.apply(String.class)).collect();
                     display.finish();
                     if (results.size() != 1) throw new IllegalStateException("expected one summary from rank 0, got " + results.size());
-                    String summary = withSkipped(results.get(0), filtered);
+                    String summary = Culprit.summaryWith(withSkipped(results.get(0), filtered), culprits, null, attempt);
                     run.writeText(hadoop, "summary.json", summary);
                     metrics.flush();
                     run.writeText(hadoop, "report.html", RunReport.html(description, metrics.lines(), summary, configJson));
@@ -264,12 +269,26 @@ public final class TrainJob {
                     display.finish();
                     metrics.flush();
                     for (Throwable replica : replicaFailures.await(config.replicas)) e.addSuppressed(replica); // RootCause reads them all
+                    Optional<Culprit> culprit = Culprit.of(e, replicaFailures);
+                    culprit.ifPresent(c -> {
+                        culprits.add(c);
+                        metrics.add(c.metricsLine());
+                        metrics.flush();
+                    });
+                    String why = rootMessage(e) + culprit.map(c -> "; culprit: " + c.describe()).orElse("");
                     boolean badInput = isConfigurationError(e);
                     if (attempt >= config.maxAttempts || badInput) {
-                        throw new TrainingFailedException("training failed after " + attempt + " attempt(s): " + rootMessage(e)
-                                + (badInput ? "" : "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume"), e);
+                        String message = "training failed after " + attempt + " attempt(s): " + why
+                                + (badInput ? "" : "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume");
+                        TrainingFailedException failed = new TrainingFailedException(message, e);
+                        try {
+                            run.writeText(hadoop, "summary.json", Culprit.summaryWith("{}", culprits, message, attempt));
+                        } catch (RuntimeException notWritten) { // the training failure is the one to report
+                            failed.addSuppressed(notWritten);
+                        }
+                        throw failed;
                     }
-                    console.println("ringtrain: attempt " + attempt + " failed (" + rootMessage(e) + "); retrying from the latest checkpoint");
+                    console.println("ringtrain: attempt " + attempt + " failed (" + why + "); retrying from the latest checkpoint");
                     ClusterCheck.awaitSlots(sc, config.replicas, config.slotWaitSeconds * 1000L, console);
                 }
             }

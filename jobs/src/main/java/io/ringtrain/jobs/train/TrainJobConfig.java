@@ -116,6 +116,10 @@ public class TrainJobConfig implements Serializable {
     /** Attempts of the barrier stage; later attempts resume from the latest checkpoint. */
     public int maxAttempts = 3;
     public int collectiveTimeoutSeconds = 60;
+    /** A rank whose compute time per step exceeds the median rank's by this fraction (0.2: 20%) is a straggler... */
+    public double stragglerMargin = io.ringtrain.trainer.loop.StragglerWatch.DEFAULT_MARGIN;
+    /** ...once it has been so for this many consecutive steps; reported in the progress line and metrics.jsonl. */
+    public int stragglerSteps = io.ringtrain.trainer.loop.StragglerWatch.DEFAULT_STEPS;
     /**
      * How long the job waits for enough executor slots (one per replica), at the start and after a
      * failed attempt, before it fails with exit code 75 (capacity, not bad input).
@@ -196,6 +200,8 @@ public class TrainJobConfig implements Serializable {
         require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "≥ 1");
         require(slotWaitSeconds >= 0, "slotWaitSeconds", slotWaitSeconds, "≥ 0");
         require(collectiveTimeoutSeconds >= 1, "collectiveTimeoutSeconds", collectiveTimeoutSeconds, "≥ 1");
+        require(Double.isFinite(stragglerMargin) && stragglerMargin > 0, "stragglerMargin", stragglerMargin, "a finite number > 0 (0.2: 20% slower than the median rank)");
+        require(stragglerSteps >= 1, "stragglerSteps", stragglerSteps, "≥ 1");
         require(trainsOnText() || numClasses >= 2, "numClasses", numClasses, "≥ 2");
         require(maxAttempts >= 1, "maxAttempts", maxAttempts, "≥ 1");
         require(accumulationSteps >= 1, "accumulationSteps", accumulationSteps, "≥ 1");

@@ -41,6 +41,14 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void aStepNamingAStragglerShowsItsRankHostAndHowMuchSlowerItIs() {
+        String line = step(7, 100, 64).replace("}", ",\"straggler\":{\"rank\":2,\"host\":\"10.0.0.3\",\"compute_ms\":180.0,"
+                + "\"median_ms\":100.0,\"steps\":7}}");
+        display.accept(line);
+        assertTrue(lines().get(0).endsWith("ETA ?  straggler rank 2 (10.0.0.3) 1.8× the median compute for 7 steps"), lines().get(0));
+    }
+
+    @Test
     void theEtaFollowsASpeedUpByTheSmoothingShareNotByTheAverageSinceTheStart() {
         display.accept(step(1, 1000, 100));
         now += 10 * SECOND; // a slow first interval: 0.1 steps/s

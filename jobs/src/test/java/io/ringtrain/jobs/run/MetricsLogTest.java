@@ -37,6 +37,44 @@ class MetricsLogTest {
         assertTrue(lines.stream().allMatch(l -> l.contains("\"time\":\"")), after);
     }
 
+    @Test
+    void newLinesAreAppendedWithoutRewritingALargeHistory(@TempDir Path dir) throws Exception {
+        Configuration conf = new Configuration();
+        Path file = dir.resolve(MetricsLog.FILE);
+        StringBuilder history = new StringBuilder();
+        for (int step = 1; step <= 20_000; step++) {
+            history.append("{\"type\":\"step\",\"global_step\":").append(step).append(",\"attempt\":1}\n");
+        }
+        Files.writeString(file, history);
+        Object inodeBefore = Files.getAttribute(file, "unix:ino");
+
+        MetricsLog resumed = MetricsLog.open(new RunFolder(dir.toString()), conf);
+        resumed.add("{\"type\":\"step\",\"global_step\":20001}");
+        resumed.add("{\"type\":\"epoch\",\"epoch\":1}");
+        resumed.flush();
+
+        assertEquals(inodeBefore, Files.getAttribute(file, "unix:ino"), "the file was replaced, not appended to");
+        String after = Files.readString(file);
+        assertTrue(after.startsWith(history.toString()), "the history changed");
+        List<String> added = after.substring(history.length()).lines().toList();
+        assertEquals(2, added.size(), after.substring(history.length()));
+        assertTrue(added.stream().allMatch(l -> attempt(l) == 2 && l.contains("\"time\":\"")), added.toString());
+    }
+
+    @Test
+    void aLineTornByACrashIsDroppedBeforeNewLinesAreAppended(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve(MetricsLog.FILE);
+        Files.writeString(file, "{\"type\":\"step\",\"global_step\":1,\"attempt\":1}\n{\"type\":\"step\",\"glo");
+
+        MetricsLog resumed = MetricsLog.open(new RunFolder(dir.toString()), new Configuration());
+        resumed.add("{\"type\":\"step\",\"global_step\":2}");
+        resumed.flush();
+
+        List<String> lines = Files.readString(file).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertEquals(List.of(1, 2), lines.stream().map(l -> attempt(l)).toList());
+    }
+
     private static int attempt(String line) {
         try {
             return JSON.readTree(line).path("attempt").asInt();

@@ -9,7 +9,7 @@ import java.io.Writer;
 
 /**
  * Writes one JSON object per step and per epoch ({@code "type":"step"|"epoch"}), flushed as it
- * goes; a value that is not finite (or absent, such as an epoch's evaluation without test data) is null.
+ * goes (a step line with a straggler has {@code "straggler":{"rank","host","compute_ms","median_ms","steps"}}); a value that is not finite (or absent, such as an epoch's evaluation without test data) is null.
  */
 public final class JsonLinesMetrics implements TrainingListener {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -28,6 +28,12 @@ public final class JsonLinesMetrics implements TrainingListener {
         line.put("samples", r.samples());
         number(line, "samples_per_s", Math.round(r.samplesPerSecond() * 10) / 10.0);
         number(line, "eta_s", Math.round(r.etaSeconds() * 10) / 10.0);
+        if (r.straggler() != null) {
+            TrainingListener.Straggler s = r.straggler();
+            line.putObject("straggler").put("rank", s.rank()).put("host", s.host())
+                    .put("compute_ms", Math.round(s.computeMillis() * 10) / 10.0).put("median_ms", Math.round(s.medianMillis() * 10) / 10.0)
+                    .put("steps", s.steps());
+        }
         write(line);
     }
 

@@ -54,6 +54,8 @@ public final class Trainer {
     private final List<TrainingListener> listeners;
     private final ReplicaOptions replicaOptions;
     private final Map<String, String> checkpointInfo;
+    private final StragglerWatch stragglers;
+    private final List<String> rankHosts;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -66,6 +68,8 @@ public final class Trainer {
         this.checkpoints = b.checkpoints;
         this.listeners = List.copyOf(b.listeners);
         this.checkpointInfo = Map.copyOf(b.checkpointInfo);
+        this.stragglers = b.stragglers;
+        this.rankHosts = b.rankHosts;
     }
 
     public static Builder builder() {
@@ -84,6 +88,8 @@ public final class Trainer {
         private ReplicaOptions replicaOptions = ReplicaOptions.DEFAULTS;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private Map<String, String> checkpointInfo = Map.of();
+        private StragglerWatch stragglers = new StragglerWatch(StragglerWatch.DEFAULT_MARGIN, StragglerWatch.DEFAULT_STEPS);
+        private List<String> rankHosts = List.of();
 
         public Builder setModel(Module m) { this.model = m; return this; }
         public Builder setOptimizer(Optimizer o) { this.optimizer = o; return this; }
@@ -97,6 +103,10 @@ public final class Trainer {
         public Builder optCheckpointInfo(Map<String, String> info) { this.checkpointInfo = Objects.requireNonNull(info, "checkpoint info"); return this; }
         /** Gradient buckets and wire compression of the data-parallel replicas (W > 1). */
         public Builder optReplicaOptions(ReplicaOptions o) { this.replicaOptions = Objects.requireNonNull(o, "replica options"); return this; }
+        /** When rank 0 reports a straggler (default: 20% slower than the median rank for 5 steps). */
+        public Builder optStragglerWatch(StragglerWatch w) { this.stragglers = Objects.requireNonNull(w, "straggler watch"); return this; }
+        /** The ranks' hosts, by rank, for straggler reports. */
+        public Builder optRankHosts(List<String> hosts) { this.rankHosts = List.copyOf(hosts); return this; }
         public Trainer build() { return new Trainer(this); }
     }
 
@@ -189,7 +199,8 @@ public final class Trainer {
                         TrainingListener.StepReport report = new TrainingListener.StepReport(epoch + 1, config.epochs(),
                                 (micro / k) + 1, (int) stepsPerEpoch, globalStep, totalSteps,
                                 local == 0 ? Double.NaN : stepLoss / local, schedule.lrAt(globalStep - 1),
-                                global, samplesSeen / elapsed, perStep * (totalSteps - globalStep));
+                                global, samplesSeen / elapsed, perStep * (totalSteps - globalStep),
+                                replica == null ? null : stragglers.observe(replica.computeMillisByRank(), rankHosts));
                         listeners.forEach(l -> l.onStep(report));
                     }
                     if (config.checkpointEverySteps() > 0 && globalStep % config.checkpointEverySteps() == 0 && nextMicro < microSteps) {

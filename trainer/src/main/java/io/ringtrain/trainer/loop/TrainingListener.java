@@ -12,10 +12,24 @@ public interface TrainingListener {
      * One optimizer step. {@code loss} is rank 0's local mean loss of the step (cheap: no extra
      * collective); {@code samples} is the step's global batch (every rank's samples), which lets a
      * listener measure throughput over its own window; {@code samplesPerSecond} is the average since
-     * this run (or resume) started and counts every rank's samples.
+     * this run (or resume) started and counts every rank's samples. {@code straggler}: the rank that
+     * has been slowest by the configured margin for the configured number of steps, or null.
      */
     record StepReport(int epoch, int epochs, int step, int stepsPerEpoch, long globalStep, long totalSteps,
-                      double loss, double lr, long samples, double samplesPerSecond, double etaSeconds) {}
+                      double loss, double lr, long samples, double samplesPerSecond, double etaSeconds, Straggler straggler) {
+        /** A step with no straggler. */
+        public StepReport(int epoch, int epochs, int step, int stepsPerEpoch, long globalStep, long totalSteps,
+                          double loss, double lr, long samples, double samplesPerSecond, double etaSeconds) {
+            this(epoch, epochs, step, stepsPerEpoch, globalStep, totalSteps, loss, lr, samples, samplesPerSecond, etaSeconds, null);
+        }
+    }
+
+    /**
+     * A rank slower than the median rank (see {@link StragglerWatch}): its compute time in the last
+     * step, the median rank's, and for how many consecutive steps it has been slowest by the margin.
+     * {@code host}: null when not known.
+     */
+    record Straggler(int rank, String host, double computeMillis, double medianMillis, int steps) {}
 
     /** End of an epoch: the training loss averaged over every sample of every rank, and evaluation if run. */
     record EpochReport(int epoch, int epochs, double trainLoss, long trainSamples, Double evalLoss, Double evalAccuracy,

@@ -28,6 +28,11 @@ import java.util.concurrent.CompletionException;
  * returns the global sample count N, and each rank backpropagates its summed loss
  * divided by N; the buckets are then all-reduced with SUM. With the loss in global units, SyncBatchNorm's backward sums are global too.
  *
+ * <p>Each synchronised step also tells every rank how long each rank computed: from {@link
+ * #beginStep} to the end of its backward, less the time spent blocked in collectives (SyncBatchNorm's
+ * statistics, on whichever ring its layers use). The times ride in the last gradient bucket, so they
+ * cost no collective of their own ({@link #computeMillisByRank()}).
+ *
  * <p>Use per step: {@code N = beginStep(n)}, forward, {@code lossSum.mul(1f / N).backward()},
  * {@link #finishGradients()}, then clip and step the optimizer. Inside {@link #noSync()} backward
  * only accumulates (gradient accumulation); the next synchronised backward carries the sum.
@@ -42,6 +47,12 @@ public final class DistributedReplica {
     private long globalSamples;
     private long commNanos;
     private long exposedNanos;
+    private long computeStartNanos;
+    private long blockedAtStartNanos;
+    /** The communicators whose blocking collectives a step's compute time leaves out: this ring and SyncBatchNorm's. */
+    private final List<Communicator> blockingRings;
+    private final float[] computeMillis;
+    private boolean computeMeasured;
 
     public DistributedReplica(Module model, Communicator comm) {
         this(model, comm, ReplicaOptions.DEFAULTS);
@@ -52,7 +63,9 @@ public final class DistributedReplica {
         this.comm = comm;
         checkSameModelOnEveryRank();
         broadcastState();
-        this.buckets = assignBuckets(model.parameters(), options);
+        this.buckets = assignBuckets(model.parameters(), options, comm.worldSize());
+        this.computeMillis = new float[comm.worldSize()];
+        this.blockingRings = blockingRings(model, comm);
         for (GradBucket b : buckets) {
             b.reset();
             for (Tensor p : b.params) {
@@ -122,7 +135,34 @@ public final class DistributedReplica {
         }
     }
 
+    private static List<Communicator> blockingRings(Module model, Communicator comm) {
+        List<Communicator> rings = new ArrayList<>(List.of(comm));
+        for (Module m : model.namedModules().values()) {
+            if (m instanceof io.ringtrain.engine.nn.BatchNorm bn && bn.crossReplica() instanceof SyncBatchNorm sync
+                    && rings.stream().noneMatch(r -> r == sync.communicator())) {
+                rings.add(sync.communicator());
+            }
+        }
+        return rings;
+    }
+
+    private long blockedNanos() {
+        long blocked = 0;
+        for (Communicator ring : blockingRings) blocked += ring.blockedNanos();
+        return blocked;
+    }
+
+    private void startComputeClock() {
+        computeStartNanos = System.nanoTime();
+        blockedAtStartNanos = blockedNanos();
+    }
+
     static List<GradBucket> assignBuckets(List<Tensor> params, ReplicaOptions options) {
+        return assignBuckets(params, options, 0);
+    }
+
+    /** {@code timingSlots}: floats the last bucket carries after its gradients (see {@link GradBucket}). */
+    static List<GradBucket> assignBuckets(List<Tensor> params, ReplicaOptions options, int timingSlots) {
         List<Tensor> reversed = new ArrayList<>(params);
         Collections.reverse(reversed);
         List<GradBucket> out = new ArrayList<>();
@@ -142,7 +182,7 @@ public final class DistributedReplica {
             current.add(p);
             bytes += 4L * p.numel();
         }
-        if (!current.isEmpty()) out.add(new GradBucket(out.size(), current, options.gradientCompression()));
+        if (!current.isEmpty()) out.add(new GradBucket(out.size(), current, options.gradientCompression(), timingSlots));
         return out;
     }
 
@@ -156,6 +196,7 @@ public final class DistributedReplica {
         comm.allReduce(count, ReduceOp.SUM);
         globalSamples = (long) count[0];
         if (globalSamples == 0) throw new IllegalStateException("no rank has any sample in this step");
+        startComputeClock();
         return globalSamples;
     }
 
@@ -168,6 +209,7 @@ public final class DistributedReplica {
             throw new IllegalArgumentException("global sample count " + knownGlobalSamples + " is impossible for a rank with " + localSamples + " samples");
         }
         globalSamples = knownGlobalSamples;
+        startComputeClock();
         return globalSamples;
     }
 
@@ -200,6 +242,10 @@ public final class DistributedReplica {
 
     private void launch(GradBucket b) {
         b.pack();
+        if (b.timingSlots() > 0) {
+            long computed = System.nanoTime() - computeStartNanos - (blockedNanos() - blockedAtStartNanos);
+            b.setTimingSlot(comm.rank(), Math.max(0, computed) / 1e6f);
+        }
         b.launchedAtNanos = System.nanoTime();
         b.inFlight = b.allReduce(comm);
     }
@@ -219,6 +265,8 @@ public final class DistributedReplica {
                 b.inFlight.join();
                 lastDone = System.nanoTime();
                 b.unpack();
+                for (int r = 0; r < b.timingSlots(); r++) computeMillis[r] = b.timingSlot(r);
+                if (b.timingSlots() > 0) computeMeasured = true;
             }
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
@@ -228,6 +276,16 @@ public final class DistributedReplica {
         }
         commNanos += lastDone - firstLaunch;
         exposedNanos += lastDone - waitStart;
+    }
+
+    /**
+     * How long each rank computed in the last synchronised step, in milliseconds, indexed by rank:
+     * from {@link #beginStep} to the launch of its last gradient bucket (data loading, forward and
+     * backward), less the time blocked in collectives meanwhile (waiting for other ranks). Null before the first step. Under
+     * bfloat16 wire compression the times are rounded to 8 significant bits.
+     */
+    public float[] computeMillisByRank() {
+        return computeMeasured ? computeMillis.clone() : null;
     }
 
     /**

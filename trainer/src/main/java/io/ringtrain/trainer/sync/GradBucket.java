@@ -15,6 +15,10 @@ import java.util.concurrent.CompletableFuture;
  * buffer when all are ready, reduced, then copied back. The flat buffer is native memory
  * ({@link DirectFloats}), which the ring sends without copying it again; under bfloat16
  * compression, which rounds in place before sending, it is a float array.
+ *
+ * <p>The last bucket may carry {@code timingSlots} floats after the gradients, one per rank: each
+ * rank writes its own slot and leaves the others zero, so the sum gives every rank every rank's
+ * value without a collective of its own (see {@link DistributedReplica#computeMillisByRank()}).
  */
 final class GradBucket {
     final int index;
@@ -22,6 +26,7 @@ final class GradBucket {
     /** Start of each parameter's gradient inside the flat buffer. */
     final int[] offsets;
     private final int total;
+    private final int timingSlots;
     private final Compression compression;
     private final DirectFloats direct; // without compression
     private final float[] array; // with compression
@@ -30,7 +35,12 @@ final class GradBucket {
     long launchedAtNanos;
 
     GradBucket(int index, List<Tensor> params, Compression compression) {
+        this(index, params, compression, 0);
+    }
+
+    GradBucket(int index, List<Tensor> params, Compression compression, int timingSlots) {
         this.index = index;
+        this.timingSlots = timingSlots;
         this.params = params;
         this.offsets = new int[params.size()];
         int total = 0;
@@ -40,8 +50,8 @@ final class GradBucket {
         }
         this.total = total;
         this.compression = compression;
-        this.direct = compression == Compression.NONE ? DirectFloats.allocate(total) : null;
-        this.array = compression == Compression.NONE ? null : new float[total];
+        this.direct = compression == Compression.NONE ? DirectFloats.allocate(total + timingSlots) : null;
+        this.array = compression == Compression.NONE ? null : new float[total + timingSlots];
     }
 
     void reset() {
@@ -59,6 +69,22 @@ final class GradBucket {
             if (flat != null) flat.put(offsets[i], g, 0, n);
             else System.arraycopy(g, 0, array, offsets[i], n);
         }
+        for (int slot = 0; slot < timingSlots; slot++) setTimingSlot(slot, 0f);
+    }
+
+    int timingSlots() {
+        return timingSlots;
+    }
+
+    /** Writes this rank's value into its slot (after {@link #pack}). */
+    void setTimingSlot(int slot, float value) {
+        if (direct != null) direct.floats().put(total + slot, value);
+        else array[total + slot] = value;
+    }
+
+    /** A slot's value, summed over every rank once the all-reduce is done. */
+    float timingSlot(int slot) {
+        return direct != null ? direct.floats().get(total + slot) : array[total + slot];
     }
 
     /** Starts the sum over every replica. */

@@ -38,6 +38,11 @@ public final class SyncBatchNorm implements BatchNorm.CrossReplica {
         this.comm = comm;
     }
 
+    /** The ring this layer's statistics travel on. */
+    public Communicator communicator() {
+        return comm;
+    }
+
     /** Makes every BatchNorm layer of {@code model} synchronise over {@code comm}; returns how many. */
     public static int convert(Module model, Communicator comm) {
         int converted = 0;
