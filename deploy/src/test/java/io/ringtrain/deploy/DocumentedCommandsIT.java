@@ -49,7 +49,8 @@ class DocumentedCommandsIT {
             "coco/annotations", "needs a COCO download; DetectionDataIT reads a COCO fixture",
             "VOCdevkit", "needs a Pascal VOC download; DetectionDataIT reads a VOC fixture",
             "s3a://bucket", "reads the user's object store",
-            "photos.parquet", "reads the user's own Parquet file");
+            "photos.parquet", "reads the user's own Parquet file",
+            "deploy/bin/ringtrain-hosts ", "needs root and network namespaces; MultiHostIT runs these commands where the machine allows");
 
     /** Shorter runs of long trainings: {command text → {from → to}}; the same code path, fewer epochs. */
     private static final Map<String, Map<String, String>> SHORTENED = Map.of(
