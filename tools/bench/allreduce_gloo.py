@@ -8,6 +8,9 @@ each after a barrier, the same protocol as the Java benchmark. Rank 0 prints one
 its process (every thread, Gloo's included) used per timed iteration in user space and in the kernel.
 
 Usage: /usr/bin/python3 tools/bench/allreduce_gloo.py --world 4 --sizes 4096,1048576 --iters 200,50 --warmup 50,5
+
+With --rank R --init tcp://ADDRESS:PORT it runs that one rank only, rank 0 listening at ADDRESS (the
+multi-host benchmark starts one such process in each host, GLOO_SOCKET_IFNAME naming the host's interface).
 """
 import argparse
 import json
@@ -28,9 +31,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def run(rank, world, port, sizes, iters, warmup):
+def run(rank, world, init_method, sizes, iters, warmup):
     torch.set_num_threads(1)
-    dist.init_process_group("gloo", init_method=f"tcp://127.0.0.1:{port}", rank=rank, world_size=world)
+    dist.init_process_group("gloo", init_method=init_method, rank=rank, world_size=world)
     for size, n_iter, n_warm in zip(sizes, iters, warmup):
         t = torch.zeros(size // 4, dtype=torch.float32)
         for _ in range(n_warm):
@@ -56,12 +59,17 @@ def main():
     parser.add_argument("--sizes", required=True)
     parser.add_argument("--iters", required=True)
     parser.add_argument("--warmup", required=True)
+    parser.add_argument("--rank", type=int, help="run this rank only (with --init)")
+    parser.add_argument("--init", help="tcp://ADDRESS:PORT of rank 0 (with --rank)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     iters = [int(s) for s in args.iters.split(",")]
     warmup = [int(s) for s in args.warmup.split(",")]
     os.environ.setdefault("GLOO_SOCKET_IFNAME", "lo")
-    mp.spawn(run, args=(args.world, free_port(), sizes, iters, warmup), nprocs=args.world, join=True)
+    if args.rank is not None:
+        run(args.rank, args.world, args.init, sizes, iters, warmup)
+        return
+    mp.spawn(run, args=(args.world, f"tcp://127.0.0.1:{free_port()}", sizes, iters, warmup), nprocs=args.world, join=True)
 
 
 if __name__ == "__main__":

@@ -50,7 +50,8 @@ class DocumentedCommandsIT {
             "VOCdevkit", "needs a Pascal VOC download; DetectionDataIT reads a VOC fixture",
             "s3a://bucket", "reads the user's object store",
             "photos.parquet", "reads the user's own Parquet file",
-            "examples/custom-model/target", "needs the example's jar, built after deploy; examples/custom-model's MyNetSparkSubmitIT runs these commands");
+            "examples/custom-model/target", "needs the example's jar, built after deploy; examples/custom-model's MyNetSparkSubmitIT runs these commands",
+            "deploy/bin/ringtrain-hosts ", "needs root and network namespaces; MultiHostIT runs these commands where the machine allows");
 
     /** Shorter runs of long trainings: {command text → {from → to}}; the same code path, fewer epochs. */
     private static final Map<String, Map<String, String>> SHORTENED = Map.of(

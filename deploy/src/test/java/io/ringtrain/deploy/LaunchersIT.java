@@ -63,7 +63,7 @@ class LaunchersIT {
 
     @Test
     void everyLauncherAnswersHelp() throws Exception {
-        for (String script : List.of("ringtrain", "ringtrain-local", "ringtrain-cluster", "bench")) {
+        for (String script : List.of("ringtrain", "ringtrain-local", "ringtrain-cluster", "ringtrain-hosts", "bench")) {
             Result r = run(List.of("deploy/bin/" + script, "--help"), 60);
             assertEquals(0, r.status(), script + " --help: " + r.output());
             assertTrue(r.output().toLowerCase().contains("usage") || r.output().contains("deploy/bin/" + script), script + " --help printed: " + r.output());
@@ -108,7 +108,7 @@ class LaunchersIT {
     }
 
     /** Writes the first n records of an IDX file (gzip), with the count in the header changed to n. */
-    private static void copyIdxPrefix(Path from, Path to, int n) throws IOException {
+    static void copyIdxPrefix(Path from, Path to, int n) throws IOException {
         try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(from)));
              DataOutputStream out = new DataOutputStream(new GZIPOutputStream(Files.newOutputStream(to)))) {
             int magic = in.readInt();

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * One rank of the all-reduce benchmark. Arguments: {@code rank world smallBufferBytes sizes iters
- * warmup} (comma-separated lists, one entry per size in bytes; smallBufferBytes -1 keeps the
- * communicator's default); {@code -Dringtrain.bench.buffer=direct} reduces {@link DirectFloats}
+ * warmup [bindAddress]} (comma-separated lists, one entry per size in bytes; smallBufferBytes -1 keeps the
+ * communicator's default; the server listens on loopback unless bindAddress is given); {@code -Dringtrain.bench.buffer=direct} reduces {@link DirectFloats}
  * instead of float arrays, and {@code -Dringtrain.bench.tlsKeyStore} runs the ring over TLS (see
  * {@link #tls()}). For each size: {@code warmup}
  * untimed all-reduces, then {@code iters} timed ones, each after a barrier so that every rank
@@ -35,7 +35,8 @@ public final class BenchRankMain {
     int[] iters = ints(args[4]);
     int[] warmup = ints(args[5]);
     RingTls tls = tls();
-    RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), 0, Integer.getInteger("ringtrain.bench.ioThreads", RingServer.DEFAULT_IO_THREADS), RingServer.DEFAULT_HANDSHAKE_TIMEOUT, tls);
+    InetAddress bindAddress = args.length > 6 ? InetAddress.getByName(args[6]) : InetAddress.getLoopbackAddress();
+    RingServer server = RingServer.bind(bindAddress, 0, Integer.getInteger("ringtrain.bench.ioThreads", RingServer.DEFAULT_IO_THREADS), RingServer.DEFAULT_HANDSHAKE_TIMEOUT, tls);
     System.out.println("PORT " + server.boundPort());
     System.out.flush();
     List<String> peers = RankProcesses.readPeers();

@@ -34,12 +34,24 @@ public final class RankProcesses implements AutoCloseable {
   public static RankProcesses start(
       int world, Class<?> mainClass, List<String> jvmFlags, java.util.function.IntFunction<List<String>> argsOf, File logDir, long startMillis)
       throws IOException, InterruptedException {
+    return start(world, mainClass, jvmFlags, argsOf, logDir, startMillis, r -> List.of(), r -> "127.0.0.1");
+  }
+
+  /**
+   * As {@link #start(int, Class, List, java.util.function.IntFunction, File, long)}, each rank's JVM
+   * started through {@code launcherOf.apply(rank)} (for example {@code ip netns exec host1}) and
+   * announced to its peers at {@code hostOf.apply(rank)}, the address it binds to.
+   */
+  public static RankProcesses start(
+      int world, Class<?> mainClass, List<String> jvmFlags, java.util.function.IntFunction<List<String>> argsOf, File logDir, long startMillis,
+      java.util.function.IntFunction<List<String>> launcherOf, java.util.function.IntFunction<String> hostOf)
+      throws IOException, InterruptedException {
     RankProcesses ranks = new RankProcesses();
     logDir.mkdirs();
     String java = System.getProperty("java.home") + File.separator + "bin" + File.separator + "java";
     try {
       for (int r = 0; r < world; r++) {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(launcherOf.apply(r));
         command.add(java);
         command.add("--add-modules");
         command.add("jdk.incubator.vector");
@@ -62,7 +74,7 @@ public final class RankProcesses implements AutoCloseable {
         Line line = ranks.lines.poll(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
         if (line == null) throw new IllegalStateException("rank JVMs did not report their ports within " + startMillis + " ms; see " + logDir);
         if (line.text().startsWith("PORT ")) {
-          peers[line.rank()] = "127.0.0.1:" + line.text().substring(5).trim();
+          peers[line.rank()] = hostOf.apply(line.rank()) + ":" + line.text().substring(5).trim();
           seen++;
         }
       }
