@@ -258,7 +258,7 @@ public final class Tensor {
     public void accumulateGrad(float[] g) {
         if (!requiresGrad) return;
         if (grad == null) {
-            grad = g.clone();
+            grad = GradientPool.copyOf(g);
         } else {
             for (int i = 0; i < grad.length; i++) grad[i] += g[i];
         }
@@ -322,8 +322,10 @@ public final class Tensor {
         for (int i = order.size() - 1; i >= 0; i--) {
             Tensor node = order.get(i);
             if (node.backwardFn != null) {
-                if (node.grad != null) node.backwardFn.apply(node.grad);
+                float[] g = node.grad;
+                if (g != null) node.backwardFn.apply(g);
                 // Free the graph as we go, as PyTorch does without retain_graph.
+                if (g != null && !heldAsGradient(g, node.inputs)) GradientPool.putBack(g);
                 node.grad = null;
                 node.backwardFn = null;
                 node.inputs = null;
@@ -331,6 +333,12 @@ public final class Tensor {
                 for (Consumer<Tensor> hook : node.gradReadyHooks) hook.accept(node);
             }
         }
+    }
+
+    /** Whether a backward function handed {@code g} on: one of its inputs now has that very array as its gradient. */
+    private static boolean heldAsGradient(float[] g, Tensor[] inputs) {
+        for (Tensor in : inputs) if (in != null && in.grad == g) return true;
+        return false;
     }
 
     private List<Tensor> topologicalOrder() {
@@ -934,7 +942,7 @@ public final class Tensor {
         return fromOp(out, outShape, "matmul", g -> {
             if (self.requiresGrad) {
                 // dA = g · Bᵀ, summed over broadcast batch entries
-                float[] ga = new float[batches * m * k];
+                float[] ga = GradientPool.take(batches * m * k); // every element written: beta = 0
                 for (int i = 0; i < batches; i++) {
                     Gemm.sgemm(false, !lb.transposed, m, k, n, 1f, g, i * m * n, n, b.data, bOffsets[i], lb.ld, 0f, ga, i * m * k, k);
                 }
@@ -942,7 +950,7 @@ public final class Tensor {
             }
             if (other.requiresGrad) {
                 // dB = Aᵀ · g
-                float[] gb = new float[batches * k * n];
+                float[] gb = GradientPool.take(batches * k * n); // every element written: beta = 0
                 for (int i = 0; i < batches; i++) {
                     Gemm.sgemm(!la.transposed, false, k, n, m, 1f, a.data, aOffsets[i], la.ld, g, i * m * n, n, 0f, gb, i * k * n, n);
                 }

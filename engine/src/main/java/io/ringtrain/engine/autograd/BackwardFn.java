@@ -9,7 +9,9 @@ package io.ringtrain.engine.autograd;
  * tensor shares (every gradient array enters the graph as a copy or as a fresh array handed over),
  * and backward drops it after this call. So an element-wise operation may write the input's
  * gradient over it, and one input may take it with {@code accumulateGradOwned}, once, after
- * everything else has read it.
+ * everything else has read it. It must not keep {@code gradOut} past the call in any other way:
+ * once the call returns and no input holds it as its gradient, backward reuses the array
+ * ({@link io.ringtrain.engine.GradientPool}).
  */
 @FunctionalInterface
 public interface BackwardFn {

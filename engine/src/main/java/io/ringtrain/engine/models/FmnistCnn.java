@@ -32,15 +32,19 @@ public class FmnistCnn extends Module {
     private final Linear fc1;
     private final Linear fc2;
     private final ReLU relu = new ReLU(true); // in place, as torchvision's models: each ReLU follows BatchNorm or Linear
-    private final MaxPool2d pool = new MaxPool2d(2);
+    private final MaxPool2d pool1 = new MaxPool2d(2).recycleOutput();
+    private final MaxPool2d pool2 = new MaxPool2d(2).recycleOutput();
     private final Flatten flatten = new Flatten();
 
     /** Initialised from {@link io.ringtrain.engine.nn.Init}'s generator (seed it first for a reproducible model). */
     public FmnistCnn() {
-        conv1 = registerModule("conv1", new Conv2d(1, 32, 3, 1, 1));
+        // The inner layers' outputs never leave forward: they reuse their arrays each step.
+        conv1 = registerModule("conv1", new Conv2d(1, 32, 3, 1, 1).recycleOutput());
         bn1 = registerModule("bn1", new BatchNorm2d(32));
-        conv2 = registerModule("conv2", new Conv2d(32, 64, 3, 1, 1));
+        conv2 = registerModule("conv2", new Conv2d(32, 64, 3, 1, 1).recycleOutput());
         bn2 = registerModule("bn2", new BatchNorm2d(64));
+        bn1.recycleOutput();
+        bn2.recycleOutput();
         fc1 = registerModule("fc1", new Linear(64 * 7 * 7, 128));
         fc2 = registerModule("fc2", new Linear(128, CLASSES));
     }
@@ -52,8 +56,8 @@ public class FmnistCnn extends Module {
         if (s.length != 4 || s[1] != 1 || s[2] != IMAGE_SIZE || s[3] != IMAGE_SIZE) {
             throw new IllegalArgumentException("FmnistCnn expects images [N, 1, 28, 28], got shape " + Shape.str(s));
         }
-        Tensor x = pool.forward(relu.forward(bn1.forward(conv1.forward(images))));
-        x = pool.forward(relu.forward(bn2.forward(conv2.forward(x))));
+        Tensor x = pool1.forward(relu.forward(bn1.forward(conv1.forward(images))));
+        x = pool2.forward(relu.forward(bn2.forward(conv2.forward(x))));
         x = relu.forward(fc1.forward(flatten.forward(x)));
         return fc2.forward(x);
     }

@@ -64,6 +64,8 @@ public class BatchNorm extends Module {
     }
 
     private CrossReplica crossReplica;
+    private final SpareArray<float[]> output = SpareArray.floats();
+    private boolean recycleOutput;
 
     /** Synchronises this layer's statistics across replicas (null: local, the default). */
     public void setCrossReplica(CrossReplica crossReplica) {
@@ -136,7 +138,8 @@ public class BatchNorm extends Module {
             scale[c] = wc * invstd[c];
             shift[c] = (b == null ? 0f : b[c]) - mean[c] * scale[c];
         }
-        float[] y = new float[x.length];
+        boolean lendOutput = recycleOutput && GradMode.isEnabled() && (input.requiresGrad() || anyParameterRequiresGrad());
+        float[] y = lendOutput ? output.take(x.length) : new float[x.length]; // forward writes every element
         BatchNormKernels.forward(x, batch, channels, spatial, scale, shift, y);
         if (!GradMode.isEnabled()) return Tensor.of(y, s);
         Tensor in = input;
@@ -152,6 +155,7 @@ public class BatchNorm extends Module {
                 weight.accumulateGradOwned(dw);
             }
             if (bias != null && bias.requiresGrad()) bias.accumulateGradOwned(sumDy.clone());
+            if (lendOutput) output.giveBack(y);
             if (!in.requiresGrad()) return;
             float[] dyScale = new float[channels], xmuScale = new float[channels], constant = new float[channels];
             if (useBatchStats) {
@@ -169,6 +173,21 @@ public class BatchNorm extends Module {
             BatchNormKernels.backwardInput(dy, x, batchF, channels, spatialF, meanUsed, dyScale, xmuScale, constant, dx);
             in.accumulateGradOwned(dx);
         }, input, weight, bias);
+    }
+
+    private boolean anyParameterRequiresGrad() {
+        return (weight != null && weight.requiresGrad()) || (bias != null && bias.requiresGrad());
+    }
+
+    /**
+     * Reuse the output array from step to step: a recorded forward's output is lent from a spare
+     * that this layer's backward takes back ({@link SpareArray}). Only for a layer whose owner reads
+     * its output in the same step and never keeps it (a model's inner layers): a kept output
+     * would change under the caller at the next forward. Unrecorded forwards allocate as usual.
+     */
+    public BatchNorm recycleOutput() {
+        this.recycleOutput = true;
+        return this;
     }
 
     /**

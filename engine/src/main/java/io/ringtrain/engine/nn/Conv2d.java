@@ -1,5 +1,6 @@
 package io.ringtrain.engine.nn;
 
+import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
@@ -23,6 +24,8 @@ public class Conv2d extends Module {
     private final Tensor weight;
     private final Tensor bias;
     private final Conv2dKernels.Workspace workspace = new Conv2dKernels.Workspace();
+    private final SpareArray<float[]> output = SpareArray.floats();
+    private boolean recycleOutput;
 
     /** Square kernel, stride 1, no padding, no dilation, one group, with bias. */
     public Conv2d(int inChannels, int outChannels, int kernelSize) {
@@ -83,7 +86,8 @@ public class Conv2d extends Module {
         float[] b = bias == null ? null : bias.data();
         boolean recording = GradMode.isEnabled() && (input.requiresGrad() || weight.requiresGrad() || (bias != null && bias.requiresGrad()));
         float[] cols = workspace.takeCols(geo.colsSize());
-        float[] y = new float[geo.outputSize()];
+        boolean lendOutput = recycleOutput && recording;
+        float[] y = lendOutput ? output.take(geo.outputSize()) : new float[geo.outputSize()]; // forward writes every element
         Conv2dKernels.forward(geo, x, w, b, cols, y);
         int[] outShape = {geo.batch(), outChannels, geo.outH(), geo.outW()};
         if (!recording) {
@@ -92,15 +96,27 @@ public class Conv2d extends Module {
         }
         Tensor in = input;
         return Tensor.fromOp(y, outShape, "conv2d", dy -> {
-            float[] dx = in.requiresGrad() ? new float[x.length] : null;
+            float[] dx = in.requiresGrad() ? GradientPool.take(x.length) : null; // backward writes every element
             float[] dw = weight.requiresGrad() ? new float[w.length] : null;
             float[] db = bias != null && bias.requiresGrad() ? new float[outChannels] : null;
             Conv2dKernels.backward(geo, dy, w, cols, x, dx, dw, db, workspace);
             workspace.returnCols(cols);
+            if (lendOutput) output.giveBack(y);
             if (dx != null) in.accumulateGradOwned(dx);
             if (dw != null) weight.accumulateGradOwned(dw);
             if (db != null) bias.accumulateGradOwned(db);
         }, input, weight, bias);
+    }
+
+    /**
+     * Reuse the output array from step to step: a recorded forward's output is lent from a spare
+     * that this layer's backward takes back ({@link SpareArray}). Only for a layer whose owner reads
+     * its output in the same step and never keeps it (a model's inner layers): a kept output
+     * would change under the caller at the next forward. Unrecorded forwards allocate as usual.
+     */
+    public Conv2d recycleOutput() {
+        this.recycleOutput = true;
+        return this;
     }
 
     public Tensor weight() {

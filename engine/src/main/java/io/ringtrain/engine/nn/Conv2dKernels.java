@@ -65,20 +65,18 @@ final class Conv2dKernels {
      * and the per-thread dcols / partial dW buffers that backward uses and drops.
      */
     static final class Workspace {
-        private float[] spareCols;
+        private final SpareArray<float[]> cols = SpareArray.floats();
         // One slot per Workers chunk; a chunk's slot is only touched by the thread running that chunk.
         private final float[][] dcols = new float[Workers.threads()][];
         private final float[][] partialDw = new float[Workers.threads()][];
         private final float[][] dyT = new float[Workers.threads()][];
 
-        synchronized float[] takeCols(int size) {
-            float[] c = spareCols;
-            spareCols = null;
-            return c != null && c.length == size ? c : new float[size];
+        float[] takeCols(int size) {
+            return cols.take(size);
         }
 
-        synchronized void returnCols(float[] cols) {
-            spareCols = cols;
+        void returnCols(float[] used) {
+            cols.giveBack(used);
         }
 
         float[] dcols(int chunk, int size) {

@@ -1,5 +1,6 @@
 package io.ringtrain.engine.nn;
 
+import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
 
@@ -10,6 +11,9 @@ import io.ringtrain.engine.autograd.GradMode;
  */
 public class MaxPool2d extends Module {
     private final int kh, kw, sh, sw, ph, pw, dh, dw;
+    private final SpareArray<float[]> output = SpareArray.floats();
+    private final SpareArray<int[]> argmaxes = SpareArray.ints();
+    private boolean recycleOutput;
 
     /** Square window, stride = kernel, no padding. */
     public MaxPool2d(int kernelSize) {
@@ -41,17 +45,35 @@ public class MaxPool2d extends Module {
         int oh = PoolKernels.outSize(h, kh, sh, ph, dh), ow = PoolKernels.outSize(w, kw, sw, pw, dw);
         Pooling.checkOutput(s, oh, ow, this);
         float[] x = input.contiguous().data();
-        float[] y = new float[planes * oh * ow];
-        int[] argmax = new int[y.length];
+        boolean lendOutput = recycleOutput && GradMode.isEnabled() && input.requiresGrad();
+        int size = planes * oh * ow;
+        // maxForward writes every element of both
+        float[] y = lendOutput ? output.take(size) : new float[size];
+        int[] argmax = lendOutput ? argmaxes.take(size) : new int[size];
         PoolKernels.maxForward(x, planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, y, argmax);
         int[] outShape = {s[0], s[1], oh, ow};
         if (!GradMode.isEnabled()) return Tensor.of(y, outShape);
         Tensor in = input;
         return Tensor.fromOp(y, outShape, "max_pool2d", dy -> {
-            float[] dx = new float[x.length];
+            float[] dx = GradientPool.takeZeroed(x.length); // maxBackward adds into it
             PoolKernels.maxBackward(dy, argmax, planes, h, w, oh, ow, dx);
+            if (lendOutput) {
+                output.giveBack(y);
+                argmaxes.giveBack(argmax);
+            }
             in.accumulateGradOwned(dx);
         }, input);
+    }
+
+    /**
+     * Reuse the output and argmax arrays from step to step: a recorded forward's are lent from
+     * spares that this layer's backward takes back ({@link SpareArray}). Only for a layer whose owner
+     * reads its output in the same step and never keeps it (a model's inner layers): a kept output
+     * would change under the caller at the next forward. Unrecorded forwards allocate as usual.
+     */
+    public MaxPool2d recycleOutput() {
+        this.recycleOutput = true;
+        return this;
     }
 
     @Override
