@@ -73,7 +73,14 @@ def main():
     else:
         enum = {"resnet18": torchvision.models.ResNet18_Weights, "resnet50": torchvision.models.ResNet50_Weights}[args.arch]
         state = enum.IMAGENET1K_V1.get_state_dict(progress=True)
-    model.load_state_dict(state, strict=True)  # refuses a file of another architecture, naming the keys
+    try:
+        model.load_state_dict(state, strict=True)
+    except (RuntimeError, AttributeError) as e:
+        lines = str(e).strip().splitlines()
+        detail = lines[1].strip() if len(lines) > 1 else lines[0]
+        print("--weights %s is not a torchvision %s state dict (%s); pass the --arch it was saved from"
+              % (args.weights or "IMAGENET1K_V1", args.arch, detail if len(detail) <= 120 else detail[:120] + "..."), file=sys.stderr)
+        sys.exit(2)
     if args.classes is not None:
         torch.manual_seed(args.seed)
         model.fc = torch.nn.Linear(model.fc.in_features, args.classes)
