@@ -47,7 +47,7 @@ import java.util.SplittableRandom;
  * pool's peak, which counts garbage not yet collected and so depends on -Xmx (the bench's, from
  * deploy/bin/bench); the process's peak RSS growth goes to stderr beside it.
  *
- * <p>Options: {@code --steps 3 --rounds 3 --warmup 2 --no-reference}. Prints one JSON line per measurement.
+ * <p>Options: {@code --steps 3 --rounds 3 --warmup 2 --input 32|224 (one case only) --no-reference}. Prints one JSON line per measurement.
  */
 public final class ResNetStepBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,21 +58,27 @@ public final class ResNetStepBench {
     public static void main(String[] args) throws Exception {
         int steps = 3, rounds = 3, warmup = 2;
         boolean reference = true;
+        String only = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
+                case "--input" -> only = args[++i];
                 case "--steps" -> steps = Integer.parseInt(args[++i]);
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--no-reference" -> reference = false;
                 default -> {
-                    System.err.println("unknown option " + args[i] + " (known: --steps N --rounds N --warmup N --no-reference)");
+                    System.err.println("unknown option " + args[i] + " (known: --steps N --rounds N --warmup N --input 32|224 --no-reference)");
                     System.exit(2);
                 }
             }
         }
+        if (only != null && !only.equals("32") && !only.equals("224")) {
+            System.err.println("--input " + only + ": the bench has the inputs 32 (3x32x32, batch 32) and 224 (3x224x224, batch 16)");
+            System.exit(2);
+        }
         int threads = Workers.threads();
-        run(32, 32, steps, rounds, warmup, threads, reference, false);
-        run(224, 16, steps, rounds, warmup, threads, reference, true);
+        if (only == null || only.equals("32")) run(32, 32, steps, rounds, warmup, threads, reference, false);
+        if (only == null || only.equals("224")) run(224, 16, steps, rounds, warmup, threads, reference, true);
     }
 
     private static void run(int size, int batch, int steps, int rounds, int warmup, int threads, boolean withReference, boolean memory)
