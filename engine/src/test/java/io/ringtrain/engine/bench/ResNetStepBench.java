@@ -37,7 +37,8 @@ import java.util.SplittableRandom;
  *
  * <p>The reference runs as a child process that waits on its stdin between rounds, so the two sides
  * never share the CPUs and their rounds interleave (ours, then its, {@code rounds} times), so a slow
- * spell of the machine hits both. Each round times {@code steps} steps after {@code warmup} steps;
+ * spell of the machine hits both. Each round times {@code steps} steps after {@code warmup} steps
+ * (5: with 2, our rounds still sped up one after another as the JIT compiled, 15 → 20 → 24 samples/s at 32×32);
  * the median round is reported, in samples/s (ratio = ours / reference).
  *
  * <p>For 224×224 also {@code peak_memory_bytes}, ratio = reference / ours (higher is better):
@@ -47,7 +48,7 @@ import java.util.SplittableRandom;
  * pool's peak, which counts garbage not yet collected and so depends on -Xmx (the bench's, from
  * deploy/bin/bench); the process's peak RSS growth goes to stderr beside it.
  *
- * <p>Options: {@code --steps 3 --rounds 3 --warmup 2 --input 32|224 (one case only) --no-reference}. Prints one JSON line per measurement.
+ * <p>Options: {@code --steps 3 --rounds 3 --warmup 5 --input 32|224 (one case only) --no-reference}. Prints one JSON line per measurement.
  */
 public final class ResNetStepBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +57,7 @@ public final class ResNetStepBench {
     private ResNetStepBench() {}
 
     public static void main(String[] args) throws Exception {
-        int steps = 3, rounds = 3, warmup = 2;
+        int steps = 3, rounds = 3, warmup = 5;
         boolean reference = true;
         String only = null;
         for (int i = 0; i < args.length; i++) {
