@@ -3,9 +3,6 @@ package io.ringtrain.engine.models;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.nn.BatchNorm2d;
 import io.ringtrain.engine.nn.Conv2d;
-import io.ringtrain.engine.nn.Init;
-import io.ringtrain.engine.nn.Module;
-import io.ringtrain.engine.nn.Sequential;
 
 /**
  * The two-convolution residual block of ResNet-18/34 and the CIFAR ResNets (He et al. 2016), as
@@ -18,37 +15,29 @@ import io.ringtrain.engine.nn.Sequential;
  * [N, in, H, W] → [N, planes, ⌈H/s⌉, ⌈W/s⌉]. Names {@code conv1.weight}, {@code bn1.running_mean},
  * {@code downsample.0.weight}, {@code downsample.1.weight}, ... as torchvision. Convolutions start
  * Kaiming-normal (fan-out, ReLU gain), as torchvision's ResNet, so deep stacks keep their scale.
+ * The block of {@link ResNet#resnet18} and of {@link SmallResNet}.
  */
-public class BasicBlock extends Module {
+public class BasicBlock extends ResidualBlock {
+    /** Output channels per {@code planes}: 1. */
+    public static final int EXPANSION = 1;
+
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
     private final Conv2d conv2;
     private final BatchNorm2d bn2;
-    private final Sequential downsample;
 
     public BasicBlock(int inPlanes, int planes, int stride) {
         conv1 = registerModule("conv1", heNormal(new Conv2d(inPlanes, planes, 3, stride, 1, 1, 1, false)));
         bn1 = registerModule("bn1", new BatchNorm2d(planes));
         conv2 = registerModule("conv2", heNormal(new Conv2d(planes, planes, 3, 1, 1, 1, 1, false)));
         bn2 = registerModule("bn2", new BatchNorm2d(planes));
-        downsample = stride != 1 || inPlanes != planes
-                ? registerModule("downsample", new Sequential(heNormal(new Conv2d(inPlanes, planes, 1, stride, 0, 1, 1, false)), new BatchNorm2d(planes)))
-                : null;
+        registerShortcut(inPlanes, planes * EXPANSION, stride);
     }
 
     @Override
     public Tensor forward(Tensor x) {
         Tensor out = bn1.forward(conv1.forward(x)).relu();
         out = bn2.forward(conv2.forward(out));
-        Tensor shortcut = downsample == null ? x : downsample.forward(x);
-        return out.add(shortcut).relu();
-    }
-
-    /** Kaiming-normal with fan-out and ReLU gain: std = √(2 / (out·kh·kw)), torchvision's ResNet init. */
-    static Conv2d heNormal(Conv2d conv) {
-        int[] s = conv.weight().shape();
-        int fanOut = s[0] * s[2] * s[3];
-        conv.weight().copyFrom(Init.normal((float) Math.sqrt(2.0 / fanOut), s));
-        return conv;
+        return out.add(shortcut(x)).relu();
     }
 }

@@ -53,7 +53,7 @@ public class SmallResNet extends Module {
         }
         this.inputShape = inputShape.clone();
         this.blocksPerStage = blocksPerStage;
-        conv1 = registerModule("conv1", BasicBlock.heNormal(new Conv2d(inputShape[0], WIDTHS[0], 3, 1, 1, 1, 1, false)));
+        conv1 = registerModule("conv1", ResidualBlock.heNormal(new Conv2d(inputShape[0], WIDTHS[0], 3, 1, 1, 1, 1, false)));
         bn1 = registerModule("bn1", new BatchNorm2d(WIDTHS[0]));
         int in = WIDTHS[0];
         for (int s = 0; s < WIDTHS.length; s++) {

@@ -16,7 +16,7 @@ final class TrainingOptions {
     @Option(names = "--master", description = "Spark master when not under spark-submit (default local[replicas], at most this machine's cores)")
     String master;
     @Option(names = "--model", description = "fmnist-cnn (default, 1×28×28 only), mlp, small-resnet (ResNet-8), lstm-classifier (reads rows), "
-            + "transformer-classifier (ViT, patch side ≤ 7 dividing the image); text models: char-lstm, char-transformer (--format text), "
+            + "transformer-classifier (ViT, patch side ≤ 7 dividing the image), resnet18, resnet50 (torchvision's; cifar stem up to 64 px, ImageNet stem above); text models: char-lstm, char-transformer (--format text), "
             + "seq2seq-transformer (--format text-pairs), bert-encoder (--format text-pairs as text<TAB>one-character label)")
     String model;
     @Option(names = "--replicas", description = "model replicas = barrier tasks (default 2)")

@@ -10,6 +10,7 @@ import io.ringtrain.engine.models.BertEncoder;
 import io.ringtrain.engine.models.CausalTransformerLanguageModel;
 import io.ringtrain.engine.models.FmnistCnn;
 import io.ringtrain.engine.models.LstmImageClassifier;
+import io.ringtrain.engine.models.ResNet;
 import io.ringtrain.engine.models.SmallResNet;
 import io.ringtrain.engine.models.TransformerImageClassifier;
 import io.ringtrain.engine.models.LstmLanguageModel;
@@ -28,10 +29,16 @@ import java.util.List;
  *   <li>{@code lstm-classifier}: {@link LstmImageClassifier}, one row per step, hidden 128, one layer, any shape (82k at 28×28)</li>
  *   <li>{@code transformer-classifier}: {@link TransformerImageClassifier}, a ViT with d 64, 4 heads, FFN 128, 2 layers and
  *       the largest patch side ≤ 7 dividing height and width (7 for 28×28, 4 for 32×32)</li>
+ *   <li>{@code resnet18}, {@code resnet50}: torchvision's {@link ResNet} (11.2M / 23.5M parameters at 10 classes), any
+ *       channel count; the stem follows the image size ({@link #resnetStem}): torchvision's ImageNet stem (7×7 stride 2 and
+ *       max-pool) for images larger than {@value #CIFAR_STEM_MAX_SIDE} pixels on the shorter side, the cifar stem (3×3
+ *       stride 1, no max-pool) up to that, where the ImageNet stem would leave layer4 a single pixel or less</li>
  * </ul>
  */
 public final class ModelZoo {
-    public static final List<String> NAMES = List.of("fmnist-cnn", "mlp", "small-resnet", "lstm-classifier", "transformer-classifier");
+    public static final List<String> NAMES = List.of("fmnist-cnn", "mlp", "small-resnet", "lstm-classifier", "transformer-classifier", "resnet18", "resnet50");
+    /** The largest shorter image side that {@code resnet18}/{@code resnet50} meet with the cifar stem. */
+    public static final int CIFAR_STEM_MAX_SIDE = 64;
     /** Models over character sequences (formats text and text-pairs), built by {@link #createText}. */
     public static final List<String> TEXT_NAMES = List.of("char-lstm", "char-transformer", "seq2seq-transformer", "bert-encoder");
 
@@ -72,8 +79,20 @@ public final class ModelZoo {
             case "lstm-classifier" -> new LstmImageClassifier(inputShape, numClasses);
             case "transformer-classifier" ->
                     new TransformerImageClassifier(inputShape, numClasses, TransformerImageClassifier.Config.withPatch(transformerPatch(inputShape)));
+            case "resnet18" -> ResNet.resnet18(inputShape[0], numClasses, resnetStem(inputShape));
+            case "resnet50" -> ResNet.resnet50(inputShape[0], numClasses, resnetStem(inputShape));
             default -> throw new IllegalStateException("model '" + name + "' passed requireFits but has no constructor here");
         };
+    }
+
+    /**
+     * The stem {@code resnet18}/{@code resnet50} get for images [C, H, W]: CIFAR up to
+     * {@value #CIFAR_STEM_MAX_SIDE} pixels on the shorter side (32×32 and 28×28 images keep their
+     * resolution into layer1), torchvision's ImageNet stem above (224×224 images, and the layout of
+     * torchvision's pretrained weights).
+     */
+    public static ResNet.Stem resnetStem(int[] inputShape) {
+        return Math.min(inputShape[1], inputShape[2]) <= CIFAR_STEM_MAX_SIDE ? ResNet.Stem.CIFAR : ResNet.Stem.IMAGENET;
     }
 
     private static int transformerPatch(int[] inputShape) {

@@ -67,6 +67,20 @@ class ModelZooTest {
         assertTrue(resnet.namedModules().get("layer2.0.downsample.1") instanceof BatchNorm);
     }
 
+    /** Small images keep their resolution (cifar stem: 3×3 conv1, no max-pool); large ones get torchvision's ImageNet stem, the layout of its weights. */
+    @Test
+    void theResNetsPickTheirStemByImageSize() {
+        Module small = ModelZoo.create("resnet18", new int[] {1, 28, 28}, 10, 1);
+        assertArrayEquals(new int[] {64, 1, 3, 3}, small.stateDict().get("conv1.weight").shape());
+        assertEquals(11_172_810L, small.parameterCount(), "docs/models.md's count for 1×28×28 and 10 classes");
+        assertEquals(23_519_690L, ModelZoo.create("resnet50", new int[] {1, 28, 28}, 10, 1).parameterCount());
+        Module edge = ModelZoo.create("resnet18", new int[] {3, 64, 200}, 10, 1);
+        assertArrayEquals(new int[] {64, 3, 3, 3}, edge.stateDict().get("conv1.weight").shape(), "64 on the shorter side is still small");
+        Module large = ModelZoo.create("resnet50", new int[] {3, 65, 224}, 7, 1);
+        assertArrayEquals(new int[] {64, 3, 7, 7}, large.stateDict().get("conv1.weight").shape());
+        assertArrayEquals(new int[] {7, 2048}, large.stateDict().get("fc.weight").shape());
+    }
+
     @Test
     void aShapeAModelCannotTakeIsRefusedWithTheReason() {
         var vit = assertThrows(IllegalArgumentException.class, () -> ModelZoo.create("transformer-classifier", new int[] {1, 29, 29}, 10, 1));

@@ -1,0 +1,239 @@
+package io.ringtrain.engine.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.loss.CrossEntropyLoss;
+import io.ringtrain.engine.models.ResNet;
+import io.ringtrain.engine.nn.Init;
+import io.ringtrain.engine.nn.Workers;
+import io.ringtrain.engine.optim.SGD;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * {@code deploy/bin/bench resnet-step}: training throughput of torchvision's ResNet-18 (forward +
+ * cross-entropy + backward + SGD with momentum 0.9 and weight decay 5e-4), ours against PyTorch CPU
+ * ({@code tools/bench/resnet_step_ref.py}, {@code torch.set_num_threads} = our thread count), on
+ * [32, 3, 32, 32] (cifar stem) and [16, 3, 224, 224] (ImageNet stem), 10 classes, one random batch.
+ *
+ * <p>The reference runs as a child process that waits on its stdin between rounds, so the two sides
+ * never share the CPUs and their rounds interleave (ours, then its, {@code rounds} times), so a slow
+ * spell of the machine hits both. Each round times {@code steps} steps after {@code warmup} steps
+ * (5: with 2, our rounds still sped up one after another as the JIT compiled, 15 → 20 → 24 samples/s at 32×32);
+ * the median round is reported, in samples/s (ratio = ours / reference).
+ *
+ * <p>For 224×224 also {@code peak_memory_bytes}, ratio = reference / ours (higher is better):
+ * the reference's peak resident set (getrusage) minus its resident set before the model was built;
+ * ours, the peak heap in use plus direct and mapped buffers in use over warm-up and rounds, minus what
+ * was in use (after a full GC) before the model was built. The heap peak is the sum of each heap
+ * pool's peak, which counts garbage not yet collected and so depends on -Xmx (the bench's, from
+ * deploy/bin/bench); the process's peak RSS growth goes to stderr beside it.
+ *
+ * <p>Options: {@code --steps 3 --rounds 3 --warmup 5 --input 32|224 (one case only) --no-reference}. Prints one JSON line per measurement.
+ */
+public final class ResNetStepBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CLASSES = 10;
+
+    private ResNetStepBench() {}
+
+    public static void main(String[] args) throws Exception {
+        int steps = 3, rounds = 3, warmup = 5;
+        boolean reference = true;
+        String only = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--input" -> only = args[++i];
+                case "--steps" -> steps = Integer.parseInt(args[++i]);
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+                case "--no-reference" -> reference = false;
+                default -> {
+                    System.err.println("unknown option " + args[i] + " (known: --steps N --rounds N --warmup N --input 32|224 --no-reference)");
+                    System.exit(2);
+                }
+            }
+        }
+        if (only != null && !only.equals("32") && !only.equals("224")) {
+            System.err.println("--input " + only + ": the bench has the inputs 32 (3x32x32, batch 32) and 224 (3x224x224, batch 16)");
+            System.exit(2);
+        }
+        int threads = Workers.threads();
+        if (only == null || only.equals("32")) run(32, 32, steps, rounds, warmup, threads, reference, false);
+        if (only == null || only.equals("224")) run(224, 16, steps, rounds, warmup, threads, reference, true);
+    }
+
+    private static void run(int size, int batch, int steps, int rounds, int warmup, int threads, boolean withReference, boolean memory)
+            throws IOException, InterruptedException {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("model", "resnet18");
+        params.put("input", "3x" + size + "x" + size);
+        params.put("batch", batch);
+        params.put("threads", threads);
+        Reference ref = withReference ? new Reference(size, batch, steps, warmup, threads) : null;
+        try {
+            double[] ours = new double[rounds], theirs = new double[rounds];
+            long before = inUseAfterGc();
+            long rssBefore = rss("VmRSS");
+            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+            Step step = new Step(size, batch);
+            for (int i = 0; i < warmup; i++) step.run();
+            for (int r = 0; r < rounds; r++) {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < steps; i++) step.run();
+                ours[r] = (double) steps * batch / ((System.nanoTime() - t0) / 1e9);
+                System.err.printf(Locale.ROOT, "%s ours round %d: %.2f samples/s%n", params.get("input"), r + 1, ours[r]);
+                if (ref != null) {
+                    theirs[r] = ref.command("round").get("samples_per_s").asDouble();
+                    System.err.printf(Locale.ROOT, "%s reference round %d: %.2f samples/s%n", params.get("input"), r + 1, theirs[r]);
+                }
+            }
+            double oursRate = median(ours);
+            Double refRate = ref == null ? null : median(theirs);
+            print(params, "samples_per_s", oursRate, refRate, refRate == null ? null : oursRate / refRate);
+            if (memory) {
+                long oursPeak = peakInUse() - before;
+                System.err.printf(Locale.ROOT, "%s ours: peak RSS growth %d bytes (heap + native in use: %d)%n",
+                        params.get("input"), rss("VmHWM") - rssBefore, oursPeak);
+                Long refPeak = ref == null ? null : ref.command("memory").get("peak_rss_growth_bytes").asLong();
+                print(params, "peak_memory_bytes", oursPeak, refPeak, refPeak == null ? null : (double) refPeak / oursPeak);
+            }
+        } finally {
+            if (ref != null) ref.close();
+        }
+    }
+
+    /** One ResNet-18 training step on a fixed random batch, as the reference's. */
+    private static final class Step {
+        private final ResNet model;
+        private final SGD optimizer;
+        private final CrossEntropyLoss criterion = new CrossEntropyLoss();
+        private final Tensor x;
+        private final int[] y;
+
+        Step(int size, int batch) {
+            Init.manualSeed(0);
+            model = ResNet.resnet18(3, CLASSES, size <= 64 ? ResNet.Stem.CIFAR : ResNet.Stem.IMAGENET);
+            model.train();
+            optimizer = new SGD(model.parameters(), 0.01).momentum(0.9).weightDecay(5e-4);
+            SplittableRandom rng = new SplittableRandom(1);
+            x = Tensor.randn(rng, batch, 3, size, size);
+            y = new int[batch];
+            for (int i = 0; i < batch; i++) y[i] = rng.nextInt(CLASSES);
+        }
+
+        void run() {
+            optimizer.zeroGrad();
+            criterion.forward(model.forward(x), y).backward();
+            optimizer.step();
+        }
+    }
+
+    /** The reference process, idle on its stdin between commands. */
+    private static final class Reference implements AutoCloseable {
+        private final Process process;
+        private final Writer in;
+        private final BufferedReader out;
+
+        Reference(int size, int batch, int steps, int warmup, int threads) throws IOException {
+            Path script = Path.of(System.getProperty("ringtrain.root", ".")).resolve("tools/bench/resnet_step_ref.py");
+            if (!Files.isRegularFile(script)) throw new IOException("reference script " + script + " not found; run from the project root or set -Dringtrain.root");
+            List<String> cmd = new ArrayList<>(List.of(System.getenv().getOrDefault("RINGTRAIN_PYTHON", "/usr/bin/python3"), script.toString(),
+                    "--threads", Integer.toString(threads), "--batch", Integer.toString(batch), "--size", Integer.toString(size),
+                    "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup)));
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().remove("OPENBLAS_CORETYPE");
+            pb.environment().remove("OPENBLAS_L2_SIZE");
+            process = pb.start();
+            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+            out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            JsonNode ready = readLine();
+            if (!ready.path("ready").asBoolean()) throw new IOException("reference did not start: " + ready);
+        }
+
+        JsonNode command(String command) throws IOException {
+            in.write(command + "\n");
+            in.flush();
+            return readLine();
+        }
+
+        private JsonNode readLine() throws IOException {
+            String line = out.readLine();
+            if (line == null) throw new IOException("the reference process ended early (exit " + (process.isAlive() ? "?" : process.exitValue()) + "); see its stderr above");
+            return JSON.readTree(line);
+        }
+
+        @Override
+        public void close() throws IOException, InterruptedException {
+            in.close();
+            process.waitFor();
+        }
+    }
+
+    private static long inUseAfterGc() {
+        System.gc();
+        return heapAndBuffersInUse(false);
+    }
+
+    private static long peakInUse() {
+        return heapAndBuffersInUse(true);
+    }
+
+    /** Heap pools' used (or peak used) plus direct and mapped buffers in use. */
+    private static long heapAndBuffersInUse(boolean peak) {
+        long sum = 0;
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) sum += (peak ? pool.getPeakUsage() : pool.getUsage()).getUsed();
+        }
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) sum += pool.getMemoryUsed();
+        return sum;
+    }
+
+    /** A VmRSS / VmHWM figure of /proc/self/status in bytes (0 where there is none). */
+    private static long rss(String field) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static double median(double[] values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    private static void print(Map<String, Object> params, String metric, Object ours, Object reference, Double ratio) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("bench", "resnet-step");
+        line.put("params", params);
+        line.put("metric", metric);
+        line.put("ours", ours);
+        line.put("reference", reference);
+        line.put("ratio", ratio);
+        System.out.println(JSON.writeValueAsString(line));
+    }
+}
