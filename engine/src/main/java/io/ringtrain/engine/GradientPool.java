@@ -2,7 +2,8 @@ package io.ringtrain.engine;
 
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -20,15 +21,18 @@ import java.util.Map;
  *   <li>A leaf's gradient is never put back: optimizers, the all-reduce and the caller keep it.</li>
  * </ul>
  * Per thread because backward runs on the caller's thread and replicas run on their own threads;
- * a pool holds at most {@value #PER_LENGTH} arrays per length and {@value #MAX_BYTES} bytes,
- * beyond which arrays are left to the garbage collector.
+ * a pool holds at most {@value #PER_LENGTH} arrays per length and {@value #MAX_BYTES} bytes.
+ * When an array does not fit, the arrays of the lengths used least recently are dropped first (to
+ * the garbage collector), so a thread that moves on to another model (a test suite, evaluation after
+ * training) reuses the new model's arrays instead of keeping the old one's.
  */
 public final class GradientPool {
     static final int PER_LENGTH = 4;
     static final long MAX_BYTES = 512L << 20;
     private static final ThreadLocal<GradientPool> OF_THREAD = ThreadLocal.withInitial(GradientPool::new);
 
-    private final Map<Integer, ArrayDeque<float[]>> free = new HashMap<>();
+    /** Free arrays by length, in access order: the first entry is the length used least recently. */
+    private final Map<Integer, ArrayDeque<float[]>> free = new LinkedHashMap<>(16, 0.75f, true);
     private long bytes;
 
     private GradientPool() {}
@@ -61,11 +65,28 @@ public final class GradientPool {
     static void putBack(float[] array) {
         GradientPool pool = OF_THREAD.get();
         long size = 4L * array.length;
-        if (array.length == 0 || pool.bytes + size > MAX_BYTES) return;
+        if (array.length == 0 || size > MAX_BYTES) return;
         ArrayDeque<float[]> same = pool.free.computeIfAbsent(array.length, n -> new ArrayDeque<>(PER_LENGTH));
         if (same.size() >= PER_LENGTH) return;
         for (float[] f : same) if (f == array) return; // never twice: two takers would share it
+        if (pool.bytes + size > MAX_BYTES) pool.dropLeastRecentlyUsed(array.length, size);
+        if (pool.bytes + size > MAX_BYTES) return;
         same.addFirst(array);
         pool.bytes += size;
+    }
+
+    /** Drops whole lengths, least recently used first and never {@code keepLength}, until {@code needed} bytes fit. */
+    private void dropLeastRecentlyUsed(int keepLength, long needed) {
+        for (Iterator<Map.Entry<Integer, ArrayDeque<float[]>>> it = free.entrySet().iterator(); it.hasNext() && bytes + needed > MAX_BYTES; ) {
+            Map.Entry<Integer, ArrayDeque<float[]>> entry = it.next();
+            if (entry.getKey() == keepLength) continue;
+            bytes -= 4L * entry.getKey() * entry.getValue().size();
+            it.remove();
+        }
+    }
+
+    /** Bytes held free by the calling thread's pool (for tests). */
+    static long heldBytes() {
+        return OF_THREAD.get().bytes;
     }
 }
