@@ -106,7 +106,7 @@ def bus_gbit(world, n, seconds):
 def crossover_bytes(alpha, kappa, efficiency, world, link_gbit):
     """Largest power-of-two buffer at which recursive doubling is still faster than the ring."""
     best = None
-    for k in range(10, 31):
+    for k in range(0, 31):
         n = 1 << k
         rd = predict(alpha, kappa, efficiency, world, n, link_gbit, algorithm=doubling_terms)
         ring = predict(alpha, kappa, efficiency, world, n, link_gbit, algorithm=ring_terms)
@@ -122,7 +122,7 @@ MODELS = [
     ("resnet50", 25_557_032, 4200.0, "estimated: ResNet-18's step x 2.3 (4.1 / 1.8 GFLOPs)"),
 ]
 HIDDEN = 0.98                    # share of the all-reduce time hidden behind backward (dp-step, W = 2)
-BACKWARD_SHARE = 2.0 / 3.0       # backward's share of a step's compute, the window the buckets hide in
+BACKWARD_SHARE = 0.67            # backward's share of a step's compute, the window the buckets hide in
 BUCKET_BYTES, FIRST_BUCKET_BYTES = 25 * MIB, 1 * MIB
 
 
