@@ -194,7 +194,7 @@ def main():
             for world in (8, 32, 128, 256):
                 comm = step_comm_seconds(alpha, kappa, efficiency, world, 4 * params, link)
                 eff = scaling_efficiency(compute_ms / 1e3, comm)
-                cells.append(f"{eff:.2f} ({comm * 1e3:.0f} ms)")
+                cells.append(f"{eff:.3f} ({comm * 1e3:.0f} ms)")
             print(f"| {name} | {4 * params / MIB:.1f} MiB | {compute_ms:g} | {link} Gbit/s | " + " | ".join(cells) + " |")
     for name, _, _, source in MODELS:
         print(f"- {name}: {source}")
