@@ -42,8 +42,8 @@ public final class Planner {
       throw new IllegalArgumentException("--step-ms " + computeSeconds * 1e3 + " must be a positive number of milliseconds");
     }
     double comm = stepAllReduceSeconds(world, link, gradientBytes, DEFAULT_BUCKET_BYTES, CostModel.DEFAULT_SMALL_BUFFER_BYTES);
-    long segment = segmentBytes(world, link);
-    long small = world <= 1 ? CostModel.DEFAULT_SMALL_BUFFER_BYTES : Math.min(Math.max(model.crossoverBytes(world, link), 4096), segment);
+    long segment = segmentBytes(link);
+    long small = world <= 1 ? CostModel.DEFAULT_SMALL_BUFFER_BYTES : Math.min(model.crossoverBytes(world, link), segment);
     long bucket = bucketBytes(world, link, gradientBytes);
     double recommended = stepAllReduceSeconds(world, link, gradientBytes, bucket, small);
     double step = computeSeconds + exposedSeconds(comm, computeSeconds);
@@ -75,7 +75,7 @@ public final class Planner {
    * The smallest power of two from the default (512 KiB, the best measured on loopback) up to
    * 4 MiB whose transfer time makes one message's cost at most a tenth of it.
    */
-  long segmentBytes(int world, LinkRate link) {
+  long segmentBytes(LinkRate link) {
     long segment = CostModel.DEFAULT_SEGMENT_BYTES;
     double needed = model.alphaSeconds() / (LATENCY_SHARE * model.perByteSeconds(link, 1));
     while (segment < needed && segment < MAX_SEGMENT_BYTES) segment <<= 1;

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +26,8 @@ class PlanCommandTest {
     Outcome o = run("--workers", "8", "--link", "25gbit", "--model", "resnet50");
     assertEquals(0, o.status(), o.err());
     Planner.Plan plan = new Planner(CostModel.FITTED).plan(8, new LinkRate(25), 4L * KnownModel.RESNET50.parameters(), 4.2);
-    assertTrue(o.out().contains(String.format("all-reduce per step:  %.2f ms", plan.allReduceSeconds() * 1e3)), o.out());
-    assertTrue(o.out().contains(String.format("scaling efficiency:   %.3f", plan.scalingEfficiency())), o.out());
+    assertTrue(o.out().contains(String.format(Locale.ROOT, "all-reduce per step:  %.2f ms", plan.allReduceSeconds() * 1e3)), o.out());
+    assertTrue(o.out().contains(String.format(Locale.ROOT, "scaling efficiency:   %.3f", plan.scalingEfficiency())), o.out());
     assertTrue(o.out().contains("buckets 25 MiB") && o.out().contains("segments 1 MiB"), o.out());
     assertTrue(o.out().contains("estimated"), "ResNet-50's step time is an estimate and says so: " + o.out());
   }
