@@ -11,7 +11,7 @@ import java.util.Map;
  * model. Bad input is one line naming it, exit status 2.
  */
 public final class PlanCommand {
-  static final String USAGE = "usage: ringtrain-plan --workers W --link RATE (--model " + KnownModel.names()
+  static final String USAGE = "usage: ringtrain-plan --workers W --link RATE (--model " + KnownModel.names().replace(", ", "|")
       + " | --params N --step-ms T) [--step-ms T]\n"
       + "  W executors, one a host; RATE each host's link, e.g. 25gbit or 500mbit; T one replica's compute per step in ms";
   private static final List<String> OPTIONS = List.of("--workers", "--link", "--model", "--params", "--step-ms");
