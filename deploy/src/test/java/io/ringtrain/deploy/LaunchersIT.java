@@ -63,7 +63,7 @@ class LaunchersIT {
 
     @Test
     void everyLauncherAnswersHelp() throws Exception {
-        for (String script : List.of("ringtrain", "ringtrain-local", "ringtrain-cluster", "ringtrain-hosts", "bench")) {
+        for (String script : List.of("ringtrain", "ringtrain-local", "ringtrain-cluster", "ringtrain-hosts", "ringtrain-plan", "bench")) {
             Result r = run(List.of("deploy/bin/" + script, "--help"), 60);
             assertEquals(0, r.status(), script + " --help: " + r.output());
             assertTrue(r.output().toLowerCase().contains("usage") || r.output().contains("deploy/bin/" + script), script + " --help printed: " + r.output());
