@@ -166,7 +166,7 @@ class DocumentedCommandsIT {
         // SPARK_LOCAL_IP: spark-submit warns when the host name resolves to loopback, as on some test machines
         Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g", "SPARK_LOCAL_IP", "127.0.0.1");
         Map<String, String> cases = new LinkedHashMap<>();
-        cases.put("deploy/bin/ringtrain-local train --model resnet50 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet50");
+        cases.put("deploy/bin/ringtrain-local train --model resnet51 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet51");
         cases.put("deploy/bin/ringtrain-local train --lr nan --data data/fashion-mnist-sample --run-dir runs/bad", "lr");
         cases.put("deploy/bin/ringtrain-local train --lr Infinity --data data/fashion-mnist-sample --run-dir runs/bad", "lr");
         cases.put("deploy/bin/ringtrain-local train --momentum NaN --data data/fashion-mnist-sample --run-dir runs/bad", "momentum");
@@ -175,7 +175,7 @@ class DocumentedCommandsIT {
         cases.put("deploy/bin/ringtrain-local train --augment bad-spec.yaml --data data/fashion-mnist-sample --run-dir runs/bad", "horizontal_flop");
         cases.put("deploy/bin/ringtrain-local augment-preview --data data/fashion-mnist-sample/train-images-idx3-ubyte.gz --spec bad-spec.yaml --out p.png", "horizontal_flop");
         cases.put("deploy/bin/ringtrain-local predict --run-dir runs/none --data data/fashion-mnist-sample --out p.csv", "runs/none");
-        cases.put("deploy/bin/ringtrain --master local[1] -- train --model resnet50 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet50");
+        cases.put("deploy/bin/ringtrain --master local[1] -- train --model resnet51 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet51");
         cases.put("deploy/bin/ringtrain --master local[1] -- train --model-class com.acme.MissingNet --data data/fashion-mnist-sample --run-dir runs/bad",
                 "com.acme.MissingNet");
         for (var c : cases.entrySet()) {

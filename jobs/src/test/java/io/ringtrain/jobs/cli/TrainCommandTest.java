@@ -41,11 +41,11 @@ class TrainCommandTest {
 
     @Test
     void anUnknownModelFailsWithOneLineAndExitTwoBeforeSparkOrTheRunFolder() {
-        CliRun r = run(train("--model", "resnet50"));
+        CliRun r = run(train("--model", "resnet51"));
 
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
-        assertTrue(r.err().startsWith("ringtrain train: unknown model 'resnet50'"), r.err());
+        assertTrue(r.err().startsWith("ringtrain train: unknown model 'resnet51'"), r.err());
         assertNothingStarted();
     }
 
@@ -155,12 +155,12 @@ class TrainCommandTest {
 
     @Test
     void theTraceIsPrintedOnlyWithVerbose() {
-        CliRun quiet = run(train("--model", "resnet50"));
-        CliRun verbose = run(train("--model", "resnet50", "--verbose"));
+        CliRun quiet = run(train("--model", "resnet51"));
+        CliRun verbose = run(train("--model", "resnet51", "--verbose"));
 
         assertFalse(quiet.err().contains("\tat "), quiet.err());
         assertEquals(2, verbose.code());
-        assertTrue(verbose.err().startsWith("ringtrain train: unknown model 'resnet50'") && verbose.err().contains("\tat io.ringtrain."), verbose.err());
+        assertTrue(verbose.err().startsWith("ringtrain train: unknown model 'resnet51'") && verbose.err().contains("\tat io.ringtrain."), verbose.err());
     }
 
     @Test

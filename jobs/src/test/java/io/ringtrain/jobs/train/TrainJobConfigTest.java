@@ -50,8 +50,8 @@ class TrainJobConfigTest {
     void theModelAndWhetherItTakesTheInputShapeAreCheckedWithTheSettings() {
         valid().validate();
         TrainJobConfig unknown = valid();
-        unknown.model = "resnet50";
-        assertTrue(refusal(unknown).contains("unknown model 'resnet50'"), refusal(unknown));
+        unknown.model = "resnet51";
+        assertTrue(refusal(unknown).contains("unknown model 'resnet51'"), refusal(unknown));
         TrainJobConfig colour = valid();
         colour.inputShape = new int[] {3, 32, 32};
         assertTrue(refusal(colour).contains("fmnist-cnn takes [1, 28, 28] images"), refusal(colour));
