@@ -114,7 +114,7 @@ public final class EncoderStepBench {
                         ref == null ? "-" : String.format(Locale.ROOT, "%.3f", theirs[r]), threads);
             }
             long oursPeak = peakLiveDuring(step) - baseline;
-            report(params, "steps_per_s", median(ours), ref == null ? null : median(theirs), false, comparable);
+            report(params, "steps_per_s", BenchLine.median(ours), ref == null ? null : BenchLine.median(theirs), false, comparable);
             report(params, "peak_memory_bytes", oursPeak, ref == null ? null : (double) referencePeak, true, comparable);
         }
     }
@@ -142,23 +142,11 @@ public final class EncoderStepBench {
         return bytes;
     }
 
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
     /** {@code comparable}: false when the reference ran on the netlib BLAS; the ratio is then null. */
     private static void report(Map<String, Object> params, String metric, double ours, Double reference, boolean lowerIsBetter,
                                boolean comparable) throws IOException {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("bench", "encoder-step");
-        line.put("params", params);
-        line.put("metric", metric);
-        line.put("ours", ours);
-        line.put("reference", reference);
-        line.put("ratio", reference == null || !comparable ? null : lowerIsBetter ? reference / ours : ours / reference);
-        System.out.println(new ObjectMapper().writeValueAsString(line));
+        BenchLine.print("encoder-step", params, metric, ours, reference,
+                reference == null || !comparable ? null : lowerIsBetter ? reference / ours : ours / reference);
     }
 
     /** The PyTorch child process of tools/bench/encoder_step_ref.py, one command line per request. */

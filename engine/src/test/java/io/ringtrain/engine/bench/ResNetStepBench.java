@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -107,15 +106,15 @@ public final class ResNetStepBench {
                     System.err.printf(Locale.ROOT, "%s reference round %d: %.2f samples/s%n", params.get("input"), r + 1, theirs[r]);
                 }
             }
-            double oursRate = median(ours);
-            Double refRate = ref == null ? null : median(theirs);
-            print(params, "samples_per_s", oursRate, refRate, refRate == null ? null : oursRate / refRate);
+            double oursRate = BenchLine.median(ours);
+            Double refRate = ref == null ? null : BenchLine.median(theirs);
+            BenchLine.print("resnet-step", params, "samples_per_s", oursRate, refRate, refRate == null ? null : oursRate / refRate);
             if (memory) {
                 long oursPeak = peakInUse() - before;
                 System.err.printf(Locale.ROOT, "%s ours: peak RSS growth %d bytes (heap + native in use: %d)%n",
                         params.get("input"), rss("VmHWM") - rssBefore, oursPeak);
                 Long refPeak = ref == null ? null : ref.command("memory").get("peak_rss_growth_bytes").asLong();
-                print(params, "peak_memory_bytes", oursPeak, refPeak, refPeak == null ? null : (double) refPeak / oursPeak);
+                BenchLine.print("resnet-step", params, "peak_memory_bytes", oursPeak, refPeak, refPeak == null ? null : (double) refPeak / oursPeak);
             }
         } finally {
             if (ref != null) ref.close();
@@ -218,22 +217,5 @@ public final class ResNetStepBench {
             return 0;
         }
         return 0;
-    }
-
-    private static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static void print(Map<String, Object> params, String metric, Object ours, Object reference, Double ratio) throws IOException {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put("bench", "resnet-step");
-        line.put("params", params);
-        line.put("metric", metric);
-        line.put("ours", ours);
-        line.put("reference", reference);
-        line.put("ratio", ratio);
-        System.out.println(JSON.writeValueAsString(line));
     }
 }
