@@ -2,7 +2,7 @@ package io.ringtrain.engine;
 
 import io.ringtrain.engine.autograd.BackwardFn;
 import io.ringtrain.engine.autograd.GradMode;
-import io.ringtrain.engine.cpu.Gemm;
+import io.ringtrain.engine.backend.Placement;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -935,7 +935,7 @@ public final class Tensor {
         int[] aOffsets = batchOffsets(a, batch), bOffsets = batchOffsets(b, batch);
         MatrixLayout la = MatrixLayout.of(a), lb = MatrixLayout.of(b);
         for (int i = 0; i < batches; i++) {
-            Gemm.sgemm(la.transposed, lb.transposed, m, n, k, 1f, a.data, aOffsets[i], la.ld,
+            Placement.backend().sgemm(la.transposed, lb.transposed, m, n, k, 1f, a.data, aOffsets[i], la.ld,
                     b.data, bOffsets[i], lb.ld, 0f, out, i * m * n, n);
         }
         Tensor self = this;
@@ -944,7 +944,7 @@ public final class Tensor {
                 // dA = g · Bᵀ, summed over broadcast batch entries
                 float[] ga = GradientPool.take(batches * m * k); // every element written: beta = 0
                 for (int i = 0; i < batches; i++) {
-                    Gemm.sgemm(false, !lb.transposed, m, k, n, 1f, g, i * m * n, n, b.data, bOffsets[i], lb.ld, 0f, ga, i * m * k, k);
+                    Placement.backend().sgemm(false, !lb.transposed, m, k, n, 1f, g, i * m * n, n, b.data, bOffsets[i], lb.ld, 0f, ga, i * m * k, k);
                 }
                 self.accumulateGradOwned(sumToShape(ga, withMatrix(batch, m, k), self.shape));
             }
@@ -952,7 +952,7 @@ public final class Tensor {
                 // dB = Aᵀ · g
                 float[] gb = GradientPool.take(batches * k * n); // every element written: beta = 0
                 for (int i = 0; i < batches; i++) {
-                    Gemm.sgemm(!la.transposed, false, k, n, m, 1f, a.data, aOffsets[i], la.ld, g, i * m * n, n, 0f, gb, i * k * n, n);
+                    Placement.backend().sgemm(!la.transposed, false, k, n, m, 1f, a.data, aOffsets[i], la.ld, g, i * m * n, n, 0f, gb, i * k * n, n);
                 }
                 other.accumulateGradOwned(sumToShape(gb, withMatrix(batch, k, n), other.shape));
             }

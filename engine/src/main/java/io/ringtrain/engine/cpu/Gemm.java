@@ -11,35 +11,11 @@ package io.ringtrain.engine.cpu;
  * result does not depend on the number of threads. beta = 0 overwrites C (NaN in C does not
  * survive); C must not overlap A or B.
  *
- * <p>An installed {@link GemmOffload} (e.g. the CUDA one, {@code engine.cuda.EngineDevice}) sees every
- * call first, after the argument checks, and may compute it elsewhere; when it declines, the CPU does.
+ * <p>This is the CPU's GEMM. Layers do not call it directly: they call their replica's backend
+ * ({@code engine.backend.Placement.backend().sgemm}), which is this on the CPU and may be a device.
  */
 public final class Gemm {
     private Gemm() {}
-
-    /**
-     * Computes a GEMM somewhere other than the CPU kernels, on the same host arrays and with the same
-     * contract as {@link Gemm#sgemm}. Returns false, having written nothing, to let the CPU compute it
-     * (too small to be worth a transfer, for instance). Must be safe to call from several threads.
-     */
-    public interface GemmOffload {
-        boolean offload(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                        float beta, float[] c, int cOff, int ldc);
-    }
-
-    // volatile: installed once by the main thread, read by pool workers.
-    private static volatile GemmOffload offload;
-
-    /** Installs {@code o} for every later {@link #sgemm} call; null removes it (CPU only, the default). */
-    public static void setOffload(GemmOffload o) {
-        offload = o;
-    }
-
-    /** The installed offload, or null. */
-    public static GemmOffload offload() {
-        return offload;
-    }
 
     public static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
@@ -52,16 +28,17 @@ public final class Gemm {
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
         checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        GemmOffload o = offload;
-        if (o != null && o.offload(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc)) return;
         CpuKernels.active().sgemm(pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb,
                 beta, c, cOff, ldc);
     }
 
-    /** Checks sizes, leading dimensions and that every element touched lies inside its array. */
-    static void checkArguments(boolean transA, boolean transB, int m, int n, int k,
-                               float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                               float[] c, int cOff, int ldc) {
+    /**
+     * Checks sizes, leading dimensions and that every element touched lies inside its array; throws
+     * {@link IllegalArgumentException} naming the operand. Device backends call it before they copy.
+     */
+    public static void checkArguments(boolean transA, boolean transB, int m, int n, int k,
+                                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc) {
         if (m < 0 || n < 0 || k < 0) {
             throw new IllegalArgumentException("sgemm sizes m=" + m + ", n=" + n + ", k=" + k + " must be >= 0");
         }

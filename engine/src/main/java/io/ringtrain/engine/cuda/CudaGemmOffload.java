@@ -1,11 +1,13 @@
 package io.ringtrain.engine.cuda;
 
+import io.ringtrain.engine.backend.Backend;
 import io.ringtrain.engine.cpu.Gemm;
 
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Sends the engine's large GEMMs ({@link Gemm#sgemm}) to cuBLAS: the host spans of A, B (and C when it
+ * The CUDA backend of a replica ({@link Backend}, bound with {@code engine.backend.Placement}): sends its
+ * large GEMMs to cuBLAS: the host spans of A, B (and C when it
  * is read) are copied to the device, multiplied there and C is copied back, all inside the call, so the
  * calling layer sees an ordinary host GEMM. Device buffers come from the device's caching allocator
  * ({@link DeviceAllocator}), so a training loop that repeats the same shapes does not cudaMalloc after
@@ -14,10 +16,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Problems with m·n·k below {@code minWork} stay on the CPU: a transfer costs about as much as
  * computing ~2²¹ multiply-adds on the host, so smaller ones are not worth the round trip. Only GEMMs move;
  * every other op of a model still runs on the CPU (this is an offload, not a device-resident backend).
+ * Each replica gets its own instance (and counters); replicas on one GPU share its {@link CudaDevice}.
  * Thread-safe: conv2d calls GEMMs from several pool workers; cuBLAS launches are serialised by
  * {@link CudaBlas}, the copies are not.
  */
-public final class CudaGemmOffload implements Gemm.GemmOffload {
+public final class CudaGemmOffload implements Backend {
     /** Default {@code minWork}: 2²¹ multiply-adds (e.g. 128×128×128). */
     public static final long DEFAULT_MIN_WORK = 1L << 21;
 
@@ -36,18 +39,25 @@ public final class CudaGemmOffload implements Gemm.GemmOffload {
     }
 
     @Override
-    public boolean offload(boolean transA, boolean transB, int m, int n, int k, float alpha,
-                           float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                           float beta, float[] c, int cOff, int ldc) {
+    public String name() {
+        return "GEMM offload to " + blas.device() + " (" + precision + ", m·n·k ≥ " + minWork + ")";
+    }
+
+    /** On the GPU when m·n·k ≥ {@code minWork}, else on the CPU kernels; bad arguments are refused before any copy. */
+    @Override
+    public void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
         long work = (long) m * n * k;
         if (work < minWork) {
             keptOnCpu.incrementAndGet();
-            return false;
+            Gemm.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+            return;
         }
+        Gemm.checkArguments(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         blas.sgemm(precision, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         offloaded.incrementAndGet();
         offloadedWork.addAndGet(work);
-        return true;
     }
 
     public CudaDevice device() {

@@ -1,18 +1,20 @@
 package io.ringtrain.engine.cuda;
 
-import io.ringtrain.engine.cpu.Gemm;
+import io.ringtrain.engine.backend.Backend;
+import io.ringtrain.engine.backend.CpuBackend;
+import io.ringtrain.engine.backend.Placement;
 
 import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
- * Puts a {@code --device} choice into effect for the engine. Today that means the GEMM offload:
- * {@code cpu} removes any offload, {@code cuda[:N]} installs a {@link CudaGemmOffload} on that GPU (and
- * fails naming the reason when CUDA is unusable), {@code auto} installs it when a GPU is usable and
- * otherwise stays on the CPU with one notice line. Model code is unchanged: every layer whose work is
- * {@link Gemm#sgemm} (Linear, Conv2d's im2col GEMMs, attention's batched matmuls, LSTM projections)
- * then runs those GEMMs on the GPU; element-wise ops, normalisation, pooling, softmax and the optimizer
- * stay on the CPU.
+ * Turns a {@code --device} choice into the {@link Backend} a replica runs on; the replica binds it with
+ * {@link Placement#bind}. Today a device backend means the GEMM offload: {@code cpu} gives the CPU backend,
+ * {@code cuda[:N]} a {@link CudaGemmOffload} on that GPU (and fails naming the reason when CUDA is unusable),
+ * {@code auto} the offload when a GPU is usable and otherwise the CPU with one notice line. Model code is
+ * unchanged: every layer that hands its GEMMs to its backend (Linear, Conv2d's im2col GEMMs, attention's
+ * batched matmuls, LSTM projections) then runs those GEMMs on the GPU; element-wise ops, normalisation,
+ * pooling, softmax and the optimizer stay on the CPU.
  *
  * <p>System properties for runs without a CLI (tests, benchmarks): {@code ringtrain.device}
  * ({@code cpu|cuda|cuda:N|auto}), {@code ringtrain.gemm.precision} ({@code fp32} default, {@code tf32},
@@ -25,28 +27,29 @@ public final class EngineDevice {
 
     private EngineDevice() {}
 
-    /** {@link #use(DeviceChoice, MatmulPrecision, long)} with FP32 and the default threshold. */
-    public static Device use(DeviceChoice choice) {
-        return use(choice, MatmulPrecision.FP32, CudaGemmOffload.DEFAULT_MIN_WORK);
+    /** {@link #backend(DeviceChoice, MatmulPrecision, long)} with FP32 and the default threshold. */
+    public static Backend backend(DeviceChoice choice) {
+        return backend(choice, MatmulPrecision.FP32, CudaGemmOffload.DEFAULT_MIN_WORK);
     }
 
-    public static Device use(DeviceChoice choice, MatmulPrecision precision, long minWork) {
-        return use(choice, precision, minWork, CudaRuntime.availability(), System.err::println);
+    /** {@code cpu} never probes CUDA (no native library is loaded); the other choices do. */
+    public static Backend backend(DeviceChoice choice, MatmulPrecision precision, long minWork) {
+        if (choice.kind() == DeviceChoice.Kind.CPU) return CpuBackend.INSTANCE;
+        return backend(choice, precision, minWork, CudaRuntime.availability(), System.err::println);
     }
 
-    /** Resolves {@code choice} against {@code cuda} (see {@link DeviceChoice#resolve}) and installs or removes the offload. */
-    static Device use(DeviceChoice choice, MatmulPrecision precision, long minWork,
-                      CudaRuntime.Availability cuda, Consumer<String> notices) {
+    /** Resolves {@code choice} against {@code cuda} (see {@link DeviceChoice#resolve}); a new offload for each CUDA choice. */
+    static Backend backend(DeviceChoice choice, MatmulPrecision precision, long minWork,
+                           CudaRuntime.Availability cuda, Consumer<String> notices) {
         Device device = choice.resolve(cuda, notices);
-        Gemm.setOffload(device.isCuda() ? new CudaGemmOffload(CudaDevice.get(device), precision, minWork) : null);
-        return device;
+        return device.isCuda() ? new CudaGemmOffload(CudaDevice.get(device), precision, minWork) : CpuBackend.INSTANCE;
     }
 
     /**
-     * Applies {@code -Dringtrain.device=...} (with the precision and threshold properties) when it is set;
-     * returns the device, or null when the property is absent (then nothing changes).
+     * The backend {@code -Dringtrain.device=...} (with the precision and threshold properties) names, or null
+     * when the property is absent. For harnesses without a replica, which make it {@link Placement#setProcessDefault}.
      */
-    public static Device useFromSystemProperties() {
+    public static Backend backendFromSystemProperties() {
         String device = System.getProperty(DEVICE_PROPERTY);
         if (device == null || device.isBlank()) return null;
         String precision = System.getProperty(PRECISION_PROPERTY, "fp32").trim().toUpperCase(Locale.ROOT);
@@ -63,11 +66,6 @@ public final class EngineDevice {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("-D" + MIN_WORK_PROPERTY + "=" + minWork + " is not a whole number of multiply-adds");
         }
-        return use(DeviceChoice.parse(device), p, w);
-    }
-
-    /** The installed CUDA offload, or null when GEMMs run on the CPU. */
-    public static CudaGemmOffload installedOffload() {
-        return Gemm.offload() instanceof CudaGemmOffload o ? o : null;
+        return backend(DeviceChoice.parse(device), p, w);
     }
 }

@@ -1,6 +1,6 @@
 package io.ringtrain.engine.nn;
 
-import io.ringtrain.engine.cpu.Gemm;
+import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cpu.Im2col;
 import io.ringtrain.engine.cpu.Transpose;
 
@@ -114,7 +114,7 @@ final class Conv2dKernels {
                 }
                 int yOff = n * o * l;
                 for (int grp = 0; grp < g.groups(); grp++) {
-                    Gemm.sgemm(false, false, og, l, kg, 1f, w, grp * og * kg, kg, src, srcOff + grp * kg * l, l,
+                    Placement.backend().sgemm(false, false, og, l, kg, 1f, w, grp * og * kg, kg, src, srcOff + grp * kg * l, l,
                             0f, y, yOff + grp * og * l, l);
                 }
                 if (b != null) {
@@ -159,13 +159,13 @@ final class Conv2dKernels {
                     int dyg = dyOff + grp * og * l;
                     if (myDwT != null) {
                         Transpose.transpose(dy, dyg, og, l, dyT, 0);
-                        Gemm.sgemm(false, false, kg, og, l, 1f, src, srcOff + grp * kg * l, l, dyT, 0, og,
+                        Placement.backend().sgemm(false, false, kg, og, l, 1f, src, srcOff + grp * kg * l, l, dyT, 0, og,
                                 1f, myDwT, grp * kg * og, og);
                     }
                     if (dx != null) {
                         float[] target = pointwise ? dx : dcols;
                         int targetOff = pointwise ? n * c * hw + grp * kg * l : grp * kg * l;
-                        Gemm.sgemm(false, false, kg, l, og, 1f, wT, grp * kg * og, og, dy, dyg, l,
+                        Placement.backend().sgemm(false, false, kg, l, og, 1f, wT, grp * kg * og, og, dy, dyg, l,
                                 0f, target, targetOff, l);
                     }
                 }

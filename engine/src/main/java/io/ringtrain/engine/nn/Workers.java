@@ -1,5 +1,7 @@
 package io.ringtrain.engine.nn;
 
+import io.ringtrain.engine.backend.Backend;
+import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cpu.CpuPool;
 
 /**
@@ -13,6 +15,9 @@ import io.ringtrain.engine.cpu.CpuPool;
  * the {@code chunk} argument) — e.g. the per-thread partial weight gradient of {@link Conv2d}.
  * Results depend on the number of threads only where partial sums are added (Conv2d's weight
  * gradient), and then only by float rounding.
+ *
+ * <p>Every range runs on the caller's backend ({@link Placement}): the pool threads are shared by all
+ * replicas of the JVM, so each range binds the caller's backend for its duration and unbinds it after.
  */
 public final class Workers {
     /** Ranges smaller than this many units of work run on the calling thread alone. */
@@ -42,7 +47,12 @@ public final class Workers {
             if (count > 0) task.run(0, 0, count);
             return;
         }
-        CpuPool.shared().forEach(chunks, c -> task.run(c, bound(count, chunks, c), bound(count, chunks, c + 1)));
+        Backend callers = Placement.backend();
+        CpuPool.shared().forEach(chunks, c -> {
+            try (Placement.Binding placed = Placement.bind(callers)) {
+                task.run(c, bound(count, chunks, c), bound(count, chunks, c + 1));
+            }
+        });
     }
 
     private static int bound(int count, int chunks, int c) {

@@ -1,12 +1,11 @@
 package io.ringtrain.engine.cuda;
 
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.engine.cpu.Gemm;
+import io.ringtrain.engine.backend.CpuBackend;
+import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cpu.GemmReference;
 import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.Linear;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.SplittableRandom;
@@ -15,28 +14,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The GEMM offload on a GPU: {@link Gemm#sgemm} with {@link CudaGemmOffload} installed gives the CPU's
+ * The GEMM offload on a GPU: {@link CudaGemmOffload} as a replica's backend gives the CPU's
  * result (FP32: norm-wise relative error ≤ 1e-5·√(k/64) against the scalar reference, the bound of
  * {@code CudaBlasGpuTest}), and a Linear layer's forward/backward run their GEMMs on the GPU unchanged.
  */
 class CudaGemmOffloadGpuTest {
-    private Gemm.GemmOffload before;
-
-    @BeforeEach
-    void save() {
-        before = Gemm.offload();
-    }
-
-    @AfterEach
-    void restore() {
-        Gemm.setOffload(before);
-    }
-
     @Test
     void largeGemmsRunOnTheGpuAndMatchTheReference() {
         CudaDevice gpu = GpuAssumptions.requireGpu();
         CudaGemmOffload offload = new CudaGemmOffload(gpu, MatmulPrecision.FP32, 1L << 15);
-        Gemm.setOffload(offload);
         SplittableRandom rng = new SplittableRandom(3);
         int m = 67, n = 45, k = 130;   // 391 950 multiply-adds ≥ 2^15
         for (boolean ta : new boolean[] {false, true}) {
@@ -45,7 +31,7 @@ class CudaGemmOffloadGpuTest {
                 float[] a = random(rng, (ta ? k : m) * lda + 5), b = random(rng, (tb ? n : k) * ldb + 2);
                 float[] c = random(rng, m * ldc + 1), expected = c.clone();
                 long calls = offload.offloadedCalls();
-                Gemm.sgemm(ta, tb, m, n, k, 0.5f, a, 5, lda, b, 2, ldb, 0.25f, c, 1, ldc);
+                offload.sgemm(ta, tb, m, n, k, 0.5f, a, 5, lda, b, 2, ldb, 0.25f, c, 1, ldc);
                 GemmReference.sgemm(ta, tb, m, n, k, 0.5f, a, 5, lda, b, 2, ldb, 0.25f, expected, 1, ldc);
                 assertEquals(calls + 1, offload.offloadedCalls(), "the GEMM went to the GPU");
                 double err = relativeError(c, expected);
@@ -63,9 +49,8 @@ class CudaGemmOffloadGpuTest {
     void smallGemmsStayOnTheCpu() {
         CudaDevice gpu = GpuAssumptions.requireGpu();
         CudaGemmOffload offload = new CudaGemmOffload(gpu, MatmulPrecision.FP32, 1L << 21);
-        Gemm.setOffload(offload);
         float[] c = new float[4];
-        Gemm.sgemm(false, false, 2, 2, 2, 1f, new float[] {1, 2, 3, 4}, 0, 2, new float[] {1, 0, 0, 1}, 0, 2, 0f, c, 0, 2);
+        offload.sgemm(false, false, 2, 2, 2, 1f, new float[] {1, 2, 3, 4}, 0, 2, new float[] {1, 0, 0, 1}, 0, 2, 0f, c, 0, 2);
         assertEquals(0, offload.offloadedCalls());
         assertEquals(1, offload.cpuCalls());
         assertEquals(4f, c[3], 0f);
@@ -78,11 +63,15 @@ class CudaGemmOffloadGpuTest {
         Tensor x = Tensor.randn(rng, 128, 256);
         Init.manualSeed(1);
         Linear layer = new Linear(256, 192, true);
-        Gemm.setOffload(null);   // the reference on the CPU, also in a run that installed an offload for the session
-        float[][] cpu = forwardBackward(layer, x);
-        EngineDevice.use(DeviceChoice.CUDA, MatmulPrecision.FP32, 1);
-        CudaGemmOffload offload = EngineDevice.installedOffload();
-        float[][] gpu = forwardBackward(layer, x);
+        float[][] cpu, gpu;
+        // the reference on the CPU, also in a run whose session default is an offload
+        try (Placement.Binding placed = Placement.bind(CpuBackend.INSTANCE)) {
+            cpu = forwardBackward(layer, x);
+        }
+        CudaGemmOffload offload = (CudaGemmOffload) EngineDevice.backend(DeviceChoice.CUDA, MatmulPrecision.FP32, 1);
+        try (Placement.Binding placed = Placement.bind(offload)) {
+            gpu = forwardBackward(layer, x);
+        }
         assertEquals(3, offload.offloadedCalls(), "forward y = x·Wᵀ, backward dW and dx");
         for (int i = 0; i < cpu.length; i++) {
             double err = relativeError(gpu[i], toDouble(cpu[i]));

@@ -1,8 +1,8 @@
 package io.ringtrain.engine.cuda;
 
-import io.ringtrain.engine.cpu.Gemm;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.ringtrain.engine.backend.Backend;
+import io.ringtrain.engine.backend.CpuBackend;
+import io.ringtrain.engine.backend.Placement;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -14,55 +14,40 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@link EngineDevice} without a GPU: which choices install, remove or refuse the GEMM offload. */
+/** {@link EngineDevice} without a GPU: which backend each choice gives, or why it refuses; none touches the process. */
 class EngineDeviceTest {
     private static final CudaRuntime.Availability NO_GPU = CudaRuntime.Availability.unusable("libcuda.so.1: not found (test)");
-    private static final Gemm.GemmOffload MARKER = (ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc) -> false;
 
-    private Gemm.GemmOffload before;
     private final List<String> notices = new ArrayList<>();
 
-    @BeforeEach
-    void installMarker() {
-        before = Gemm.offload();   // a run with -Dringtrain.device=cuda has one; put back afterwards
-        Gemm.setOffload(MARKER);
-    }
-
-    @AfterEach
-    void restore() {
-        Gemm.setOffload(before);
-    }
-
     @Test
-    void cpuRemovesAnyOffloadSilently() {
-        assertEquals(Device.CPU, EngineDevice.use(DeviceChoice.CPU, MatmulPrecision.FP32, 1, NO_GPU, notices::add));
-        assertNull(Gemm.offload());
+    void cpuGivesTheCpuBackendSilently() {
+        Backend before = Placement.processDefault();
+        assertSame(CpuBackend.INSTANCE, EngineDevice.backend(DeviceChoice.CPU, MatmulPrecision.FP32, 1, NO_GPU, notices::add));
         assertEquals(List.of(), notices);
+        assertSame(before, Placement.processDefault(), "choosing a backend installs nothing");
     }
 
     @Test
     void autoWithoutGpuRunsOnTheCpuWithOneNoticeNamingTheReason() {
-        assertEquals(Device.CPU, EngineDevice.use(DeviceChoice.AUTO, MatmulPrecision.FP32, 1, NO_GPU, notices::add));
-        assertNull(Gemm.offload());
+        assertSame(CpuBackend.INSTANCE, EngineDevice.backend(DeviceChoice.AUTO, MatmulPrecision.FP32, 1, NO_GPU, notices::add));
         assertEquals(1, notices.size(), notices.toString());
         assertTrue(notices.get(0).contains("libcuda.so.1: not found (test)"), notices.get(0));
     }
 
     @Test
-    void cudaWithoutGpuFailsNamingTheReasonAndLeavesTheOffloadAlone() {
+    void cudaWithoutGpuFailsNamingTheReason() {
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> EngineDevice.use(DeviceChoice.CUDA, MatmulPrecision.FP32, 1, NO_GPU, notices::add));
+                () -> EngineDevice.backend(DeviceChoice.CUDA, MatmulPrecision.FP32, 1, NO_GPU, notices::add));
         assertTrue(e.getMessage().contains("libcuda.so.1: not found (test)"), e.getMessage());
-        assertSame(MARKER, Gemm.offload());
     }
 
     @Test
-    void withoutTheSystemPropertyNothingChanges() {
+    void withoutTheSystemPropertyThereIsNoBackend() {
         String saved = System.getProperty(EngineDevice.DEVICE_PROPERTY);
         System.clearProperty(EngineDevice.DEVICE_PROPERTY);
         try {
-            assertNull(EngineDevice.useFromSystemProperties());
-            assertSame(MARKER, Gemm.offload());
+            assertNull(EngineDevice.backendFromSystemProperties());
         } finally {
             if (saved != null) System.setProperty(EngineDevice.DEVICE_PROPERTY, saved);
         }

@@ -4,7 +4,8 @@ import io.ringtrain.allreduce.Communicator;
 import io.ringtrain.allreduce.CommunicatorConfig;
 import io.ringtrain.allreduce.RingCommunicator;
 import io.ringtrain.allreduce.RingServer;
-import io.ringtrain.engine.cuda.DeviceChoice;
+import io.ringtrain.engine.backend.Backend;
+import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cuda.EngineDevice;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.jobs.augment.Augmentation;
@@ -115,13 +116,12 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         String host = ctx.getTaskInfos()[rank].address();
         host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         String result;
-        boolean onGpu = !config.device.trim().equalsIgnoreCase("cpu");
-        if (onGpu) {
-            scala.Option<org.apache.spark.resource.ResourceInformation> gpus = ctx.resources().get("gpu");
-            EngineDevice.use(TaskDevice.choose(config.device, gpus.isDefined() ? gpus.get().addresses() : null));
-        }
+        scala.Option<org.apache.spark.resource.ResourceInformation> gpus = ctx.resources().get("gpu");
+        Backend backend = EngineDevice.backend(TaskDevice.choose(config.device, gpus.isDefined() ? gpus.get().addresses() : null));
+        // This replica's work runs on its own backend (bound to this task's thread), whatever other tasks of the executor use.
         // Two rings: one for gradients (and counts, metrics), one for SyncBatchNorm's statistics.
-        try (RingServer server = RingServer.bind(InetAddress.getByName(host), 0);
+        try (Placement.Binding placed = Placement.bind(backend);
+             RingServer server = RingServer.bind(InetAddress.getByName(host), 0);
              RingServer statsServer = RingServer.bind(InetAddress.getByName(host), 0)) {
             List<String> gradientPeers = new ArrayList<>(), statsPeers = new ArrayList<>();
             for (String published : ctx.allGather(host + ":" + server.boundPort() + "," + host + ":" + statsServer.boundPort())) {
@@ -135,8 +135,6 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("replica " + rank + " cannot bind its collective server on " + host, e);
-        } finally {
-            if (onGpu) EngineDevice.use(DeviceChoice.CPU); // the executor JVM outlives the task
         }
         return scala.jdk.javaapi.CollectionConverters.asScala(result == null ? List.<String>of().iterator() : List.of(result).iterator());
     }

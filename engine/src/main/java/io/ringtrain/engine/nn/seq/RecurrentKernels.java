@@ -1,6 +1,6 @@
 package io.ringtrain.engine.nn.seq;
 
-import io.ringtrain.engine.cpu.Gemm;
+import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cpu.Transpose;
 
 /**
@@ -69,7 +69,7 @@ final class RecurrentKernels {
         tr.whh = whh;
         // xproj [T·B, GH] = x [T·B, I] · W_ihᵀ [I, GH] + b_ih; W is transposed once so GEMM streams rows.
         float[] xproj = new float[T * B * GH];
-        Gemm.sgemm(false, false, T * B, GH, I, 1f, x, 0, I, Transpose.transpose(wih, GH, I), 0, GH, 0f, xproj, 0, GH);
+        Placement.backend().sgemm(false, false, T * B, GH, I, 1f, x, 0, I, Transpose.transpose(wih, GH, I), 0, GH, 0f, xproj, 0, GH);
         for (int r = 0; r < T * B; r++) for (int j = 0; j < GH; j++) xproj[r * GH + j] += bih[j];
         float[] whhT = Transpose.transpose(whh, GH, H);
         float[] packed = new float[T * B * H + 2 * B * H];
@@ -88,7 +88,7 @@ final class RecurrentKernels {
             System.arraycopy(h, 0, tr.hPrev, t * B * H, B * H);
             if (cell == Cell.LSTM) System.arraycopy(c, 0, tr.cPrev, t * B * H, B * H);
             // hproj [B, GH] = h [B, H] · W_hhᵀ [H, GH] + b_hh
-            Gemm.sgemm(false, false, B, GH, H, 1f, h, 0, H, whhT, 0, GH, 0f, hproj, 0, GH);
+            Placement.backend().sgemm(false, false, B, GH, H, 1f, h, 0, H, whhT, 0, GH, 0f, hproj, 0, GH);
             for (int b = 0; b < B; b++) {
                 if (t >= len[b]) continue;
                 int xg = (t * B + b) * GH, hg = b * GH, hb = b * H, out = (t * B + b) * H;
@@ -201,17 +201,17 @@ final class RecurrentKernels {
                 }
             }
             // dh_prev [B, H] += dhproj_t [B, GH] · W_hh [GH, H]  (zero rows for inactive batch entries)
-            Gemm.sgemm(false, false, B, H, GH, 1f, dhproj, t * B * GH, GH, tr.whh, 0, H, 1f, dh, 0, H);
+            Placement.backend().sgemm(false, false, B, H, GH, 1f, dhproj, t * B * GH, GH, tr.whh, 0, H, 1f, dh, 0, H);
         }
         if (dh0 != null) System.arraycopy(dh, 0, dh0, 0, B * H);
         if (dc0 != null && cell == Cell.LSTM) System.arraycopy(dc, 0, dc0, 0, B * H);
         int rows = T * B;
         // dW_hh [GH, H] += dhprojᵀ [GH, T·B] · h_prev [T·B, H];  dW_ih [GH, I] += dxprojᵀ · x
-        if (dwhh != null) Gemm.sgemm(true, false, GH, H, rows, 1f, dhproj, 0, GH, tr.hPrev, 0, H, 1f, dwhh, 0, H);
-        if (dwih != null) Gemm.sgemm(true, false, GH, I, rows, 1f, dxproj, 0, GH, tr.x, 0, I, 1f, dwih, 0, I);
+        if (dwhh != null) Placement.backend().sgemm(true, false, GH, H, rows, 1f, dhproj, 0, GH, tr.hPrev, 0, H, 1f, dwhh, 0, H);
+        if (dwih != null) Placement.backend().sgemm(true, false, GH, I, rows, 1f, dxproj, 0, GH, tr.x, 0, I, 1f, dwih, 0, I);
         if (dbih != null) for (int r = 0; r < rows; r++) for (int j = 0; j < GH; j++) dbih[j] += dxproj[r * GH + j];
         if (dbhh != null) for (int r = 0; r < rows; r++) for (int j = 0; j < GH; j++) dbhh[j] += dhproj[r * GH + j];
         // dx [T·B, I] = dxproj [T·B, GH] · W_ih [GH, I]
-        if (dx != null) Gemm.sgemm(false, false, rows, I, GH, 1f, dxproj, 0, GH, tr.wih, 0, I, 0f, dx, 0, I);
+        if (dx != null) Placement.backend().sgemm(false, false, rows, I, GH, 1f, dxproj, 0, GH, tr.wih, 0, I, 0f, dx, 0, I);
     }
 }

@@ -3,6 +3,8 @@ package io.ringtrain.engine.cuda.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.backend.Backend;
+import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cuda.CudaGemmOffload;
 import io.ringtrain.engine.cuda.DeviceChoice;
 import io.ringtrain.engine.cuda.EngineDevice;
@@ -43,22 +45,20 @@ final class ModelSteps {
         for (String model : models) {
             JsonNode ref = reference.get(model);
             for (String engine : engines) {
-                if (engine.equals("cpu")) {
-                    EngineDevice.use(DeviceChoice.CPU);
-                } else {
-                    EngineDevice.use(DeviceChoice.CUDA, MatmulPrecision.FP32, CudaGemmOffload.DEFAULT_MIN_WORK);
+                Backend backend = engine.equals("cpu") ? EngineDevice.backend(DeviceChoice.CPU)
+                        : EngineDevice.backend(DeviceChoice.CUDA, MatmulPrecision.FP32, CudaGemmOffload.DEFAULT_MIN_WORK);
+                double perS;
+                try (Placement.Binding placed = Placement.bind(backend)) {
+                    perS = switch (model) {
+                        case "fmnist_cnn" -> cnnSamplesPerS(steps);
+                        case "encoder_layer" -> encoderStepsPerS(stepReps);
+                        default -> throw new IllegalArgumentException("gpu-step: unknown model " + model + " (fmnist_cnn, encoder_layer)");
+                    };
                 }
-                double perS = switch (model) {
-                    case "fmnist_cnn" -> cnnSamplesPerS(steps);
-                    case "encoder_layer" -> encoderStepsPerS(stepReps);
-                    default -> throw new IllegalArgumentException("gpu-step: unknown model " + model + " (fmnist_cnn, encoder_layer)");
-                };
-                CudaGemmOffload offload = EngineDevice.installedOffload();
-                if (offload != null) System.err.println("gpu-step: " + model + ": " + offload);
+                if (backend instanceof CudaGemmOffload) System.err.println("gpu-step: " + model + ": " + backend);
                 report(gpuName, model, engine, steps, stepReps, perS, ref);
             }
         }
-        EngineDevice.use(DeviceChoice.CPU);
     }
 
     /** Samples/s of fmnist-cnn training steps: median of 3 rounds of {@code steps} after 5 warm-ups. */
