@@ -21,7 +21,7 @@ import java.util.List;
  * The kernels of {@code kernels.cu} (a resource in the jar), compiled by NVRTC for this device's
  * architecture when first used, and launched on the default stream. Launches are asynchronous;
  * a copy to the host or {@link CudaDevice#synchronize()} waits for them. Scalar references:
- * {@link KernelReference}.
+ * {@code KernelReference} (engine test sources).
  */
 public final class CudaKernels {
     static final String SOURCE_RESOURCE = "kernels.cu";
@@ -78,7 +78,7 @@ public final class CudaKernels {
         launch(reluBackward, blocks(n), THREADS, x, dy, dx, n);
     }
 
-    /** One torch.optim.SGD step in place on {@code param} and {@code momentumBuf}; see {@link KernelReference#sgdMomentumUpdate}. */
+    /** One torch.optim.SGD step in place on {@code param} and {@code momentumBuf}; see {@code KernelReference.sgdMomentumUpdate} (engine test sources). */
     public void sgdMomentumUpdate(DeviceBuffer param, DeviceBuffer grad, DeviceBuffer momentumBuf, int n,
                                   float lr, float momentum, float dampening, float weightDecay,
                                   boolean nesterov, boolean firstStep) {
