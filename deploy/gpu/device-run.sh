@@ -43,7 +43,7 @@ flags=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED --s
 cp=".gpu/test-classes:$(ls .gpu/lib/*.jar | grep -v junit-platform-console-standalone | tr '\n' ':')"
 
 # One JUnit session for every engine unit test (the *IT classes are not selected): with
-# -Dringtrain.device=cuda the DeviceSessionListener installs the GEMM offload for the whole session, and
+# -Dringtrain.device=cuda the DeviceSessionListener makes the GEMM offload the session's default backend, and
 # offloadMinWork=1 sends every non-empty GEMM to cuBLAS (FP32, so the CPU tolerances apply unchanged).
 # The *GpuTest classes run in the same session. IdxReaderTest is excluded: it reads the full
 # data/fashion-mnist and exercises no GPU code.

@@ -33,7 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Device placement per replica: bound per thread, carried into the pool, never shared between replicas. */
 class PlacementTest {
@@ -58,16 +57,23 @@ class PlacementTest {
     }
 
     @Test
-    void withoutABindingTheEngineRunsOnTheCpuKernelsBitForBit() {
-        assumeTrue(System.getProperty("ringtrain.device") == null, "a -Dringtrain.device session sets another default");
-        assertSame(CpuBackend.INSTANCE, Placement.backend());
+    void aThreadWithoutABindingRunsOnTheProcessDefaultWhichIsTheCpu() {
+        assertSame(Placement.processDefault(), Placement.backend());
+        // A session run with -Dringtrain.device (DeviceSessionListener) sets another default on purpose.
+        if (System.getProperty("ringtrain.device") == null) assertSame(CpuBackend.INSTANCE, Placement.processDefault());
+    }
+
+    @Test
+    void theCpuBackendIsTheCpuKernelsBitForBit() {
         SplittableRandom rng = new SplittableRandom(11);
         int m = 70, n = 90, k = 110;
         float[] a = random(rng, m * k), b = random(rng, k * n);
-        float[] viaPlacement = random(new SplittableRandom(12), m * n), viaKernels = viaPlacement.clone();
-        Placement.backend().sgemm(false, true, m, n, k, 0.5f, a, 0, k, b, 0, k, 0.25f, viaPlacement, 0, n);
+        float[] viaBackend = random(new SplittableRandom(12), m * n), viaKernels = viaBackend.clone();
+        try (Placement.Binding placed = Placement.bind(CpuBackend.INSTANCE)) {
+            Placement.backend().sgemm(false, true, m, n, k, 0.5f, a, 0, k, b, 0, k, 0.25f, viaBackend, 0, n);
+        }
         CpuKernels.active().sgemm(CpuPool.shared(), false, true, m, n, k, 0.5f, a, 0, k, b, 0, k, 0.25f, viaKernels, 0, n);
-        assertArrayEquals(viaKernels, viaPlacement, 0f);
+        assertArrayEquals(viaKernels, viaBackend, 0f);
     }
 
     @Test

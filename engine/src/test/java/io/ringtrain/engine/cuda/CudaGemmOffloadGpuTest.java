@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -54,6 +55,17 @@ class CudaGemmOffloadGpuTest {
         assertEquals(0, offload.offloadedCalls());
         assertEquals(1, offload.cpuCalls());
         assertEquals(4f, c[3], 0f);
+    }
+
+    @Test
+    void badArgumentsAreRefusedBeforeAnyCopy() {
+        CudaDevice gpu = GpuAssumptions.requireGpu();
+        CudaGemmOffload offload = new CudaGemmOffload(gpu, MatmulPrecision.FP32, 1);
+        float[] a = new float[6], b = new float[6];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> offload.sgemm(false, false, 2, 2, 3, 1f, a, 0, 3, b, 0, 2, 0f, new float[3], 0, 2));
+        assertTrue(e.getMessage().contains("C"), e.getMessage());
+        assertEquals(0, offload.offloadedCalls());
     }
 
     @Test

@@ -28,7 +28,7 @@ import java.util.TreeSet;
  * Prints the training and validation loss curve in nats per character.
  *
  * <pre>
- * java --add-modules jdk.incubator.vector -cp engine/target/classes io.ringtrain.engine.examples.CharLm \
+ * java --add-modules jdk.incubator.vector -cp engine/target/classes:engine/target/test-classes io.ringtrain.engine.examples.CharLm \
  *      --model lstm --steps 3000 [--batch 32] [--seq 64] [--hidden 256] [--layers 2] [--lr 2e-3] [--eval-every 100]
  *      [--eval-windows 32] [--seed 1] [--max-seconds S]   (stops early after S seconds)
  *      [--data data/tinyshakespeare/input.txt]   (the text, relative to the working directory)

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * Tokens: 0 = PAD, 1 = BOS, 2 = EOS, 3.. = the integers. Source = the sequence; target = BOS +
  * reversed + EOS (decoder input without the last token, labels without BOS).
  *
- * <p>Run: {@code java --add-modules jdk.incubator.vector -cp engine/target/classes
+ * <p>Run: {@code java --add-modules jdk.incubator.vector -cp engine/target/classes:engine/target/test-classes
  * io.ringtrain.engine.examples.Seq2SeqReversal [--steps 5000] [--d-model 32] [--ffn 64] [--layers 2] [--batch 32] [--lr 2e-3] [--held-out 1000]}
  */
 public final class Seq2SeqReversal {

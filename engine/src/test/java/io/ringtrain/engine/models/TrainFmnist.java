@@ -26,7 +26,7 @@ import java.util.Map;
  * augmentation, fixed seed.
  *
  * <pre>
- *   java --add-modules jdk.incubator.vector -cp engine/target/classes:... io.ringtrain.engine.models.TrainFmnist \
+ *   java --add-modules jdk.incubator.vector -cp engine/target/classes:engine/target/test-classes:... io.ringtrain.engine.models.TrainFmnist \
  *        [--epochs 3] [--batch 64] [--lr 0.05] [--seed 0] [--train-limit N] [--test-limit N] (FOLDER | TRAIN_IMAGES TRAIN_LABELS TEST_IMAGES TEST_LABELS)
  * </pre>
  * Prints progress lines (epoch, step, loss, samples/s, ETA) and ends with {@code test accuracy: XX.XX%}.
