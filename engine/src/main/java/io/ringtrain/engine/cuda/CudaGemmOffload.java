@@ -6,10 +6,10 @@ import io.ringtrain.engine.cpu.Gemm;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The CUDA backend of a replica ({@link Backend}, bound with {@code engine.backend.Placement}): sends its
- * large GEMMs to cuBLAS: the host spans of A, B (and C when it
- * is read) are copied to the device, multiplied there and C is copied back, all inside the call, so the
- * calling layer sees an ordinary host GEMM. Device buffers come from the device's caching allocator
+ * The CUDA backend of a replica ({@link Backend}, bound with {@code engine.backend.Placement}). Its large
+ * GEMMs go to cuBLAS: the host spans of A, B (and C when it is read) are copied to the device,
+ * multiplied there and C is copied back, all inside the call, so the calling layer sees an ordinary
+ * host GEMM. Device buffers come from the device's caching allocator
  * ({@link DeviceAllocator}), so a training loop that repeats the same shapes does not cudaMalloc after
  * its first step.
  *
