@@ -46,7 +46,6 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -219,11 +218,9 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                     text ? TextRunOutputs.modelSettings(config, vocabulary) : Map.of(),
                     TrainJob.codeVersion(), result.finalEval() == null ? null : result.finalEval().accuracy());
             run.writeTensors(hadoop, "model.safetensors", model.stateDict(), model.stateDictDtypes(), provenance.toMetadata());
-            return String.format(Locale.ROOT,
-                    "{\"optimizer_steps\":%d,\"seconds\":%.2f,\"test_accuracy\":%s,\"test_loss\":%s,\"hidden_comm_share\":%.3f,\"replicas\":%d}",
-                    result.optimizerSteps(), result.seconds(),
-                    result.finalEval() == null ? "null" : Double.toString(result.finalEval().accuracy()),
-                    result.finalEval() == null ? "null" : Double.toString(result.finalEval().loss()), result.hiddenCommShare(), world);
+            return new ReplicaSummary(result.optimizerSteps(), result.seconds(),
+                    result.finalEval() == null ? null : result.finalEval().accuracy(),
+                    result.finalEval() == null ? null : result.finalEval().loss(), result.hiddenCommShare(), world).toJson();
         } finally {
             if (progress != null) progress.close();
             if (train instanceof StreamingSamples streaming) streaming.close();
