@@ -88,13 +88,9 @@ public final class AugmentPreview {
         }
         List<Item> items = load(data, samples, spec.boxFilter());
         BufferedImage grid = render(items, new Augmentation(spec.pipeline(), seed), augmentations, cell);
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(grid, "png", out.toFile())) {
-            throw new IOException("no PNG writer available to write " + out);
-        }
+        io.ringtrain.engine.io.AtomicFiles.write(out, png -> { // ImageIO's stream caches and flushes into png itself
+            if (!ImageIO.write(grid, "png", png)) throw new IOException("no PNG writer available to write " + out);
+        });
         return grid;
     }
 
