@@ -12,14 +12,11 @@ import io.ringtrain.engine.optim.OptimizerState;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +59,6 @@ public final class Checkpoint {
 
     private static final Pattern FOLDER = Pattern.compile("step-(\\d+)");
     private static final String TEMP_PREFIX = ".tmp-";
-    private static final String OLD_PREFIX = ".old-";
     private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -91,19 +87,11 @@ public final class Checkpoint {
                 SafeTensors.write(temp.resolve(OPTIMIZER_FILE), optimizerState.tensors(), optimizerState.hyperParameters());
             }
             writeJson(temp.resolve(META_FILE), meta, state.extra(), checksums(temp));
-            syncDirectory(temp);
             Path target = dir.resolve(name);
-            Path old = null;
-            if (Files.exists(target)) {
-                old = dir.resolve(OLD_PREFIX + name + "-" + System.nanoTime());
-                move(target, old);
-            }
-            move(temp, target);
-            syncDirectory(dir);
-            if (old != null) deleteRecursively(old);
+            AtomicFiles.replaceFolder(temp, target);
             return target;
         } finally {
-            if (Files.exists(temp)) deleteRecursively(temp);
+            AtomicFiles.deleteRecursively(temp);
         }
     }
 
@@ -267,7 +255,7 @@ public final class Checkpoint {
         if (k < 1) throw new IllegalArgumentException("keepLast needs k >= 1 (keeping no checkpoint would delete the one just written), got " + k);
         List<Path> all = list(dir);
         List<Path> doomed = new ArrayList<>(all.subList(0, Math.max(0, all.size() - k)));
-        for (Path p : doomed) deleteRecursively(p);
+        for (Path p : doomed) AtomicFiles.deleteRecursively(p);
         return doomed;
     }
 
@@ -347,46 +335,15 @@ public final class Checkpoint {
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to);
-        }
-    }
-
-    /** Makes a rename durable (POSIX: fsync the directory); a no-op where the platform cannot open directories. */
-    private static void syncDirectory(Path dir) {
-        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            // Windows and some file systems cannot fsync a directory; the rename is still atomic.
-        }
-    }
-
     /** Temporary and replaced folders left behind by a save that crashed. */
     private static void removeLeftovers(Path dir) throws IOException {
         List<Path> leftovers;
         try (Stream<Path> entries = Files.list(dir)) {
             leftovers = entries.filter(p -> {
                 String n = p.getFileName().toString();
-                return (n.startsWith(TEMP_PREFIX + "step-") || n.startsWith(OLD_PREFIX + "step-")) && Files.isDirectory(p);
+                return (n.startsWith(TEMP_PREFIX + "step-") || n.startsWith(AtomicFiles.OLD_PREFIX + "step-")) && Files.isDirectory(p);
             }).toList();
         }
-        for (Path p : leftovers) deleteRecursively(p);
-    }
-
-    private static void deleteRecursively(Path root) throws IOException {
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete " + p, e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        for (Path p : leftovers) AtomicFiles.deleteRecursively(p);
     }
 }

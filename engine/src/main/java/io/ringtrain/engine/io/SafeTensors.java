@@ -12,10 +12,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,7 +29,6 @@ import java.util.Map;
 public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long MAX_HEADER = 100L << 20;
-    private static final java.security.SecureRandom TEMP_NAMES = new java.security.SecureRandom();
 
     private SafeTensors() {}
 
@@ -103,8 +100,8 @@ public final class SafeTensors {
     }
 
     /**
-     * Writes atomically: a temporary file in the same folder, flushed to disk, then renamed over
-     * {@code file}, so a crash leaves either the old file or the new one, never half of one.
+     * Writes atomically through {@link AtomicFiles#write}, so a crash leaves either the old file or
+     * the new one, never half of one.
      */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         write(file, tensors, Map.of(), metadata);
@@ -112,25 +109,7 @@ public final class SafeTensors {
 
     /** {@link #write(Path, Map, Map)} with each tensor's dtype as in {@link #write(OutputStream, Map, Map, Map)}. */
     public static void write(Path file, Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // Files.createFile (not createTempFile, which makes the file owner-only) keeps the umask's
-        // permissions, so other users (a Spark driver, a notebook) can read the weights.
-        Path tmp = Files.createFile(dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(TEMP_NAMES.nextLong(), 36) + ".tmp"));
-        try {
-            try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE);
-                 OutputStream out = java.nio.channels.Channels.newOutputStream(channel)) {
-                write(new java.io.BufferedOutputStream(out, 1 << 16), tensors, dtypes, metadata);
-                channel.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(file, out -> write(new java.io.BufferedOutputStream(out, 1 << 16), tensors, dtypes, metadata));
     }
 
     public static Contents read(Path file) throws IOException {

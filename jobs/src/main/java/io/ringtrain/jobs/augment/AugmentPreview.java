@@ -10,7 +10,6 @@ import java.awt.Font;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 import javax.imageio.ImageIO;
 
 /**
@@ -90,13 +88,9 @@ public final class AugmentPreview {
         }
         List<Item> items = load(data, samples, spec.boxFilter());
         BufferedImage grid = render(items, new Augmentation(spec.pipeline(), seed), augmentations, cell);
-        Path parent = out.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        if (!ImageIO.write(grid, "png", out.toFile())) {
-            throw new IOException("no PNG writer available to write " + out);
-        }
+        io.ringtrain.engine.io.AtomicFiles.write(out, png -> { // ImageIO's stream caches and flushes into png itself
+            if (!ImageIO.write(grid, "png", png)) throw new IOException("no PNG writer available to write " + out);
+        });
         return grid;
     }
 
@@ -232,51 +226,38 @@ public final class AugmentPreview {
     private static List<Item> loadIdx(Path imagesFile, int count, BoxFilter filter) throws IOException {
         List<Item> items = new ArrayList<>();
         int[] labels = readIdxLabels(imagesFile, count);
-        try (DataInputStream in = new DataInputStream(open(imagesFile))) {
-            int magic = in.readInt();
-            if (magic != 2051) {
-                throw new IOException(imagesFile + " is not an IDX image file (magic " + magic + ", expected 2051)");
-            }
-            int n = in.readInt();
-            int rows = in.readInt();
-            int cols = in.readInt();
-            byte[] pixels = new byte[rows * cols];
-            for (int i = 0; i < Math.min(n, count); i++) {
-                in.readFully(pixels);
-                Image img = Image.fromHwcBytes(pixels, cols, rows, 1);
-                double[] box = objectBox(pixels, cols, rows);
-                int label = labels == null ? 0 : labels[i];
-                String name = labels == null ? "object" : (label < FASHION_MNIST_CLASSES.length ? FASHION_MNIST_CLASSES[label] : Integer.toString(label));
-                Boxes boxes = box == null ? Boxes.none()
-                        : Boxes.of(BoxFormat.PASCAL_VOC, img.size(), new double[][] {box}, new int[] {label}, filter);
-                items.add(new Item(new Sample(img, boxes), name));
-            }
+        io.ringtrain.jobs.data.IdxReader.IdxArray images;
+        try (InputStream in = Files.newInputStream(imagesFile)) {
+            images = io.ringtrain.jobs.data.IdxReader.readFirstImages(in, imagesFile.toString(), count);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        int rows = images.dims()[1];
+        int cols = images.dims()[2];
+        for (int i = 0; i < images.count(); i++) {
+            byte[] pixels = java.util.Arrays.copyOfRange(images.values(), i * rows * cols, (i + 1) * rows * cols);
+            Image img = Image.fromHwcBytes(pixels, cols, rows, 1);
+            double[] box = objectBox(pixels, cols, rows);
+            int label = labels == null ? 0 : labels[i];
+            String name = labels == null ? "object" : (label < FASHION_MNIST_CLASSES.length ? FASHION_MNIST_CLASSES[label] : Integer.toString(label));
+            Boxes boxes = box == null ? Boxes.none()
+                    : Boxes.of(BoxFormat.PASCAL_VOC, img.size(), new double[][] {box}, new int[] {label}, filter);
+            items.add(new Item(new Sample(img, boxes), name));
         }
         return items;
     }
 
-    /** The labels file beside an images file ({@code X-images-idx3-ubyte.gz} → {@code X-labels-idx1-ubyte.gz}), or null. */
+    /** The labels file beside an images file ({@code X-images-idx3-ubyte.gz} → {@code X-labels-idx1-ubyte.gz}), or null when there is none that reads as labels. */
     private static int[] readIdxLabels(Path imagesFile, int count) throws IOException {
         Path labelsFile = imagesFile.resolveSibling(imagesFile.getFileName().toString().replace("images-idx3", "labels-idx1"));
         if (labelsFile.equals(imagesFile) || !Files.exists(labelsFile)) {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(open(labelsFile))) {
-            if (in.readInt() != 2049) {
-                return null;
-            }
-            int n = Math.min(in.readInt(), count);
-            int[] labels = new int[n];
-            for (int i = 0; i < n; i++) {
-                labels[i] = in.readUnsignedByte();
-            }
-            return labels;
+        try (InputStream in = Files.newInputStream(labelsFile)) {
+            return io.ringtrain.jobs.data.IdxReader.readFirstLabels(in, labelsFile.toString(), count);
+        } catch (IllegalArgumentException e) {
+            return null; // a preview without class names rather than none
         }
-    }
-
-    private static InputStream open(Path p) throws IOException {
-        InputStream raw = new java.io.BufferedInputStream(Files.newInputStream(p));
-        return p.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
     }
 
     /** The tight box around the pixels brighter than 30, in pascal_voc; null for a blank image. */

@@ -58,10 +58,10 @@ public final class BadRecords {
 
         /** The counts as one JSON object line for metrics.jsonl. */
         public String metricsLine() {
-            StringBuilder sb = new StringBuilder("{\"type\":\"skipped_records\",\"split\":\"").append(split).append("\",\"total\":").append(total)
-                    .append(",\"skipped\":").append(skipped());
-            counts.forEach((k, v) -> sb.append(",\"").append(k).append("\":").append(v));
-            return sb.append('}').toString();
+            var line = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                    .put("type", "skipped_records").put("split", split).put("total", total).put("skipped", skipped());
+            counts.forEach(line::put);
+            return line.toString();
         }
     }
 

@@ -10,13 +10,12 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.api.java.UDF1;
 import org.apache.spark.sql.types.DataTypes;
 
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 import static org.apache.spark.sql.functions.callUDF;
 import static org.apache.spark.sql.functions.col;
@@ -53,23 +52,15 @@ public final class DataSources {
     /** IDX images (magic 0x803, uint8 N×H×W) and labels (0x801, uint8 N); ids start at {@code firstId}. */
     public static Dataset<Row> idx(SparkSession spark, String imagesPath, String labelsPath, long firstId) {
         var conf = spark.sparkContext().hadoopConfiguration();
-        try (DataInputStream images = open(imagesPath, conf); DataInputStream labels = open(labelsPath, conf)) {
-            int imageMagic = images.readInt();
-            if (imageMagic != 0x803) throw new IllegalArgumentException(imagesPath + " is not an IDX image file: magic " + Integer.toHexString(imageMagic) + ", expected 803");
-            int n = images.readInt(), h = images.readInt(), w = images.readInt();
-            int labelMagic = labels.readInt();
-            if (labelMagic != 0x801) throw new IllegalArgumentException(labelsPath + " is not an IDX label file: magic " + Integer.toHexString(labelMagic) + ", expected 801");
-            int nLabels = labels.readInt();
-            if (nLabels != n) throw new IllegalArgumentException(imagesPath + " holds " + n + " images but " + labelsPath + " holds " + nLabels + " labels");
+        try (InputStream imagesIn = open(imagesPath, conf); InputStream labelsIn = open(labelsPath, conf)) {
+            IdxReader.IdxArray images = IdxReader.readImages(imagesIn, imagesPath);
+            int[] labels = IdxReader.readLabels(labelsIn, labelsPath);
+            int n = images.count(), h = images.dims()[1], w = images.dims()[2];
+            if (labels.length != n) throw new IllegalArgumentException(imagesPath + " holds " + n + " images but " + labelsPath + " holds " + labels.length + " labels");
             List<Row> rows = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                byte[] pixels = new byte[h * w];
-                try {
-                    images.readFully(pixels);
-                } catch (java.io.EOFException e) {
-                    throw new IllegalArgumentException(imagesPath + " is truncated: image " + i + " of " + n + " is incomplete");
-                }
-                rows.add(DatasetColumns.toRow(new ImageRecord(firstId + i, labels.readUnsignedByte(), h, w, 1, false, pixels, null)));
+                byte[] pixels = Arrays.copyOfRange(images.values(), i * h * w, (i + 1) * h * w);
+                rows.add(DatasetColumns.toRow(new ImageRecord(firstId + i, labels[i], h, w, 1, false, pixels, null)));
             }
             // Spread the rows over several partitions so no single task carries the whole file.
             int slices = Math.max(spark.sparkContext().defaultParallelism(), n / 1000 + 1); // under 1 MB a task
@@ -80,13 +71,11 @@ public final class DataSources {
         }
     }
 
-    private static DataInputStream open(String path, org.apache.hadoop.conf.Configuration conf) throws IOException {
+    private static InputStream open(String path, org.apache.hadoop.conf.Configuration conf) throws IOException {
         Path p = new Path(path);
         FileSystem fs = p.getFileSystem(conf);
         if (!fs.exists(p)) throw new IllegalArgumentException("data file " + path + " does not exist");
-        InputStream in = new java.io.BufferedInputStream(fs.open(p), 1 << 16);
-        if (path.endsWith(".gz")) in = new GZIPInputStream(in, 1 << 16);
-        return new DataInputStream(in);
+        return fs.open(p);
     }
 
     /**

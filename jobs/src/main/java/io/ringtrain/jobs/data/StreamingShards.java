@@ -1,6 +1,6 @@
 package io.ringtrain.jobs.data;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
@@ -102,9 +102,7 @@ public final class StreamingShards {
         spark.createDataFrame(rows, DatasetColumns.SCHEMA).write().option("parquet.block.size", ROW_GROUP_BYTES).mode("overwrite")
                 .parquet(new Path(folder, "data").toString());
         Layout written = new Layout(folder, replicas, (int) perShardLong, total);
-        String manifest = String.format(Locale.ROOT, "{\"replicas\":%d,\"per_shard\":%d,\"records\":%d,\"repeated\":%d,\"fingerprint\":%s}\n",
-                replicas, perShardLong, total, pad, quote(fingerprint));
-        run.writeText(hadoop, "shards/manifest.json", manifest);
+        run.writeText(hadoop, "shards/manifest.json", new Manifest(replicas, perShardLong, total, pad, fingerprint).toJson());
         console.println("ringtrain: wrote " + replicas + " streaming shards of " + perShardLong + " records to " + folder
                 + (pad > 0 ? " (" + pad + (pad == 1 ? " record" : " records") + " repeated to make them equal)" : ""));
         return written;
@@ -115,22 +113,29 @@ public final class StreamingShards {
         try {
             FileSystem fs = run.fs(hadoop);
             if (!fs.exists(manifest)) return null;
-            JsonNode m;
+            Manifest m;
             try (var in = fs.open(manifest)) {
-                m = JSON.readTree(in);
+                m = JSON.readValue((java.io.InputStream) in, Manifest.class);
             }
-            if (m.path("replicas").asInt() != replicas || !fingerprint.equals(m.path("fingerprint").asText())) return null;
-            return new Layout(folder, replicas, m.path("per_shard").asInt(), m.path("records").asLong());
+            if (m.replicas() != replicas || !fingerprint.equals(m.fingerprint())) return null;
+            return new Layout(folder, replicas, Math.toIntExact(m.perShard()), m.records());
         } catch (IOException e) {
             return null; // an unreadable manifest: write the shards again
         }
     }
 
-    private static String quote(String s) {
-        try {
-            return JSON.writeValueAsString(s);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /**
+     * shards/manifest.json: the replica count, records per shard, records in all, records repeated
+     * to make the shards equal, and the fingerprint of the data they were written from.
+     */
+    record Manifest(@JsonProperty("replicas") int replicas, @JsonProperty("per_shard") long perShard, @JsonProperty("records") long records,
+                    @JsonProperty("repeated") long repeated, @JsonProperty("fingerprint") String fingerprint) {
+        String toJson() {
+            try {
+                return JSON.writeValueAsString(this) + "\n";
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

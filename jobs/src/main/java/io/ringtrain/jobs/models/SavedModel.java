@@ -100,23 +100,21 @@ public final class SavedModel implements Serializable {
         if (recipe.isBuiltIn() && !ModelZoo.NAMES.contains(model)) {
             throw new IllegalArgumentException(source + " holds model '" + model + "', which is not a built-in model " + ModelZoo.NAMES);
         }
+        ModelProvenance.ImageInput recorded = ModelProvenance.fromMetadata(metadata, source).image();
         int[] shape = inputShape != null ? inputShape
-                : metadata.containsKey("input_shape") ? parseInts(metadata.get("input_shape"), "input_shape", source)
+                : recorded.inputShape() != null ? recorded.inputShape()
                 : config != null && config.has("inputShape") ? JSON.convertValue(config.get("inputShape"), int[].class)
                 : new int[] {1, 28, 28};
         int classes = numClasses != null ? numClasses
-                : metadata.containsKey("num_classes") ? Integer.parseInt(metadata.get("num_classes").trim())
+                : recorded.numClasses() != null ? recorded.numClasses()
                 : config != null && config.has("numClasses") ? config.get("numClasses").asInt()
                 : 10;
-        float[] mean = null, std = null;
-        if (metadata.containsKey("mean") && metadata.containsKey("std")) {
-            mean = parseFloats(metadata.get("mean"), "mean", source);
-            std = parseFloats(metadata.get("std"), "std", source);
-        } else if (config != null && config.hasNonNull("mean") && config.hasNonNull("std")) {
+        float[] mean = recorded.mean(), std = recorded.std();
+        if (mean == null && config != null && config.hasNonNull("mean") && config.hasNonNull("std")) {
             mean = JSON.convertValue(config.get("mean"), float[].class);
             std = JSON.convertValue(config.get("std"), float[].class);
         }
-        List<String> names = metadata.containsKey(CLASS_NAMES) ? parseClassNames(metadata.get(CLASS_NAMES), source)
+        List<String> names = recorded.classNames() != null ? recorded.classNames()
                 : config != null && config.hasNonNull("classNames") ? List.of(JSON.convertValue(config.get("classNames"), String[].class))
                 : null;
         if (names != null && names.size() > classes) {
@@ -196,14 +194,6 @@ public final class SavedModel implements Serializable {
         }
     }
 
-    private static List<String> parseClassNames(String text, String source) {
-        try {
-            return List.of(JSON.readValue(text, String[].class));
-        } catch (IOException | NullPointerException e) {
-            throw new IllegalArgumentException("metadata '" + CLASS_NAMES + "' = '" + text + "' of " + source + " is not a JSON array of class names");
-        }
-    }
-
     /** Where the weights came from (a path), for messages and reports. */
     public String source() {
         return source;
@@ -223,13 +213,8 @@ public final class SavedModel implements Serializable {
         Map<String, String> metadata = new java.util.LinkedHashMap<>(contents.metadata());
         metadata.keySet().removeAll(List.of(ModelRecipe.MODEL, ModelRecipe.MODEL_CLASS, ModelRecipe.MODEL_CONSTRUCTOR, ModelRecipe.MODEL_SPEC));
         metadata.putAll(recipe.metadata());
-        metadata.put("input_shape", join(inputShape));
-        metadata.put("num_classes", Integer.toString(numClasses));
-        if (mean != null) {
-            metadata.put("mean", join(mean));
-            metadata.put("std", join(std));
-        }
-        if (classNames != null) metadata.put(CLASS_NAMES, encodeClassNames(classNames));
+        metadata.putAll(new ModelProvenance(Map.of(), null, new ModelProvenance.ImageInput(inputShape, numClasses, mean, std, classNames), Map.of(),
+                null, null).toMetadata());
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(safetensors.length + 256);
         try {
             // int64 entries (num_batches_tracked) stay int64; every other dtype is float32 once read
@@ -254,18 +239,6 @@ public final class SavedModel implements Serializable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot rebuild the model of " + source + ": " + e.getMessage(), e);
         }
-    }
-
-    private static String join(int[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (int v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
-        return sb.toString();
-    }
-
-    private static String join(float[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (float v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
-        return sb.toString();
     }
 
     public Map<String, String> metadata() {
@@ -293,22 +266,4 @@ public final class SavedModel implements Serializable {
         }
     }
 
-    private static int[] parseInts(String text, String key, String source) {
-        try {
-            return Arrays.stream(text.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("metadata '" + key + "' = '" + text + "' of " + source + " is not a comma-separated list of integers");
-        }
-    }
-
-    private static float[] parseFloats(String text, String key, String source) {
-        try {
-            String[] parts = text.split(",");
-            float[] out = new float[parts.length];
-            for (int i = 0; i < parts.length; i++) out[i] = Float.parseFloat(parts[i].trim());
-            return out;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("metadata '" + key + "' = '" + text + "' of " + source + " is not a comma-separated list of numbers");
-        }
-    }
 }

@@ -2,20 +2,16 @@ package io.ringtrain.jobs.retrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringtrain.jobs.run.AtomicWrites;
 import io.ringtrain.jobs.run.RunFolder;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -132,55 +128,40 @@ public final class ModelRegistry {
     }
 
     /**
-     * Writes a version folder: the files go to a hidden folder that is then renamed to
-     * {@code models/VERSION} (a directory rename: atomic on HDFS and local file systems).
+     * Writes a version folder through {@link AtomicWrites#publishFolder}: the files go to a hidden
+     * folder that is then renamed to {@code models/VERSION}.
      */
     public void writeVersion(String version, Map<String, byte[]> files) {
         Path target = versionPath(version);
-        Path tmp = new Path(target.getParent(), "." + version + ".tmp-" + System.nanoTime());
         try {
             if (fs.exists(target)) throw new IllegalStateException("registry " + root + " already has " + version + "; is another retraining run writing to it?");
-            fs.mkdirs(tmp);
-            for (var e : files.entrySet()) {
-                try (var out = fs.create(new Path(tmp, e.getKey()), false)) {
-                    out.write(e.getValue());
-                    out.hsync();
+            AtomicWrites.publishFolder(fs, target, false, (fileSystem, staged) -> {
+                for (var e : files.entrySet()) {
+                    try (var out = fileSystem.create(new Path(staged, e.getKey()), false)) {
+                        out.write(e.getValue());
+                        out.hsync();
+                    }
                 }
-            }
-            if (!fs.rename(tmp, target)) throw new IOException("rename " + tmp + " → " + target + " failed");
+            });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write version " + version + " to registry " + root + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * Points {@code champion} at {@code version} atomically: the new pointer is written to a hidden
-     * temporary file and renamed over the old one (POSIX rename(2) locally, rename with OVERWRITE on
-     * HDFS), so a reader sees the old or the new champion, never neither.
+     * Points {@code champion} at {@code version} atomically through {@link AtomicWrites#write}, so a
+     * reader sees the old or the new champion, never neither.
      */
     public void setChampion(String version) {
         if (!VERSION.matcher(version).matches()) throw new IllegalArgumentException("not a version name: " + version);
-        Path pointer = new Path(root, "champion");
-        Path tmp = new Path(root, ".champion.tmp-" + System.nanoTime());
         byte[] text = (version + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            fs.mkdirs(new Path(root));
-            if ("file".equals(fs.getScheme())) {
-                // through java.nio: Hadoop's local file system would add .crc side files that a plain rename leaves stale
-                java.nio.file.Path localTmp = java.nio.file.Path.of(fs.makeQualified(tmp).toUri());
-                Files.write(localTmp, text, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            AtomicWrites.write(conf, new Path(root, "champion"), out -> {
+                out.write(text);
                 FaultInjection.at("promote");
-                Files.move(localTmp, java.nio.file.Path.of(fs.makeQualified(pointer).toUri()), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                try (var out = fs.create(tmp, false)) {
-                    out.write(text);
-                    out.hsync();
-                }
-                FaultInjection.at("promote");
-                FileContext.getFileContext(fs.getUri(), conf).rename(tmp, pointer, Options.Rename.OVERWRITE);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot point the champion of registry " + root + " at " + version + ": " + e.getMessage(), e);
+            });
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("cannot point the champion of registry " + root + " at " + version + ": " + e.getMessage(), e.getCause());
         }
     }
 
@@ -218,7 +199,7 @@ public final class ModelRegistry {
                 if (!fs.exists(dir)) continue;
                 for (FileStatus s : fs.listStatus(dir)) {
                     String name = s.getPath().getName();
-                    if (name.startsWith(".") && name.contains(".tmp-")) fs.delete(s.getPath(), true);
+                    if (AtomicWrites.isTemporaryName(name)) fs.delete(s.getPath(), true);
                 }
             }
         } catch (IOException e) {

@@ -100,8 +100,8 @@ public final class RetrainJob {
                 return record(registry, runKey, "promoted", "promoted by the interrupted run; recorded now", version, metrics, champion, partitions, 0);
             }
             if (!java.util.Objects.equals(judgedAgainst, champion.orElse(null))) {
-                metrics = decide(metrics.deepCopy(), champion, championSpec == null ? null : ModelEvaluation.evaluate(holdout, championSpec, championWeights),
-                        championSpec == null ? null : ModelEvaluation.evaluate(newest, championSpec, championWeights), config.margin);
+                metrics = decide(metrics.deepCopy(), champion, championSpec == null ? null : ModelEvaluation.evaluate(holdout, championSpec, championWeights, "holdout"),
+                        championSpec == null ? null : ModelEvaluation.evaluate(newest, championSpec, championWeights, "newest partition"), config.margin);
             }
         } else {
             TrainJobConfig train = JSON.convertValue(base, TrainJobConfig.class);
@@ -129,11 +129,11 @@ public final class RetrainJob {
             byte[] weights = readBytes(run, hadoop, "model.safetensors");
             ModelEvaluation.ModelSpec spec = new ModelEvaluation.ModelSpec(train.model, train.inputShape, train.numClasses, train.mean, train.std);
             ObjectNode m = JSON.createObjectNode();
-            m.set("holdout", evalJson(ModelEvaluation.evaluate(holdout, spec, weights)));
-            m.set("newest_partition", evalJson(ModelEvaluation.evaluate(newest, spec, weights)).put("date", partitions.get(partitions.size() - 1)));
+            m.set("holdout", evalJson(ModelEvaluation.evaluate(holdout, spec, weights, "holdout")));
+            m.set("newest_partition", evalJson(ModelEvaluation.evaluate(newest, spec, weights, "newest partition")).put("date", partitions.get(partitions.size() - 1)));
             m.set("training", parseJson(summary.json()));
-            metrics = decide(m, champion, championSpec == null ? null : ModelEvaluation.evaluate(holdout, championSpec, championWeights),
-                    championSpec == null ? null : ModelEvaluation.evaluate(newest, championSpec, championWeights), config.margin);
+            metrics = decide(m, champion, championSpec == null ? null : ModelEvaluation.evaluate(holdout, championSpec, championWeights, "holdout"),
+                    championSpec == null ? null : ModelEvaluation.evaluate(newest, championSpec, championWeights, "newest partition"), config.margin);
             version = registry.nextVersion();
             long trainCount, holdoutCount;
             try (var job = JobDescription.open(spark.sparkContext(), "ringtrain retrain: count the training and holdout records (model card)")) {

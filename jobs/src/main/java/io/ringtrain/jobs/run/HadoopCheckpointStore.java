@@ -1,5 +1,6 @@
 package io.ringtrain.jobs.run;
 
+import io.ringtrain.engine.io.AtomicFiles;
 import io.ringtrain.engine.io.Checkpoint;
 import io.ringtrain.engine.io.CorruptCheckpointException;
 import io.ringtrain.engine.nn.Module;
@@ -27,8 +28,8 @@ import java.util.function.Consumer;
 /**
  * Checkpoints on any Hadoop file system in {@link Checkpoint}'s layout. Local folders go straight
  * to {@link FileCheckpointStore}. Elsewhere a checkpoint is written to a local temporary folder by
- * {@link Checkpoint} (which validates it), copied to a hidden folder beside the others and renamed
- * into place (atomic on HDFS); restoring copies the newest folder back and loads it with the
+ * {@link Checkpoint} (which validates it) and published beside the others through
+ * {@link AtomicWrites#publishFolder}; restoring copies the newest folder back and loads it with the
  * same checks.
  */
 public final class HadoopCheckpointStore implements CheckpointStore {
@@ -75,16 +76,15 @@ public final class HadoopCheckpointStore implements CheckpointStore {
             new FileCheckpointStore(local, 1).save(model, optimizer, cursor);
             java.nio.file.Path written = Checkpoint.latest(local).orElseThrow();
             FileSystem fs = fs();
-            Path target = new Path(dir, written.getFileName().toString());
-            Path tmp = new Path(dir, "." + written.getFileName() + "-" + System.nanoTime());
-            fs.mkdirs(new Path(dir));
-            FileUtil.copy(written.toFile(), fs, tmp, false, conf);
-            if (fs.exists(target)) fs.delete(target, true);
-            if (!fs.rename(tmp, target)) throw new IOException("cannot rename checkpoint " + tmp + " to " + target);
+            AtomicWrites.publishFolder(fs, new Path(dir, written.getFileName().toString()), true, (fileSystem, staged) -> {
+                try (var files = Files.list(written)) {
+                    for (java.nio.file.Path f : files.toList()) FileUtil.copy(f.toFile(), fileSystem, new Path(staged, f.getFileName().toString()), false, conf);
+                }
+            });
             List<Path> all = list();
             for (int i = 0; i < all.size() - keepLast; i++) fs.delete(all.get(i), true);
         } finally {
-            deleteLocal(local);
+            AtomicFiles.deleteRecursively(local);
         }
     }
 
@@ -125,7 +125,7 @@ public final class HadoopCheckpointStore implements CheckpointStore {
                 }
                 return read.read(local);
             } finally {
-                deleteLocal(local);
+                AtomicFiles.deleteRecursively(local);
             }
         }
         if (newest != null) {
@@ -149,11 +149,5 @@ public final class HadoopCheckpointStore implements CheckpointStore {
         }
         out.sort(Comparator.comparing(Path::getName));
         return out;
-    }
-
-    private static void deleteLocal(java.nio.file.Path root) throws IOException {
-        try (var s = Files.walk(root)) {
-            for (java.nio.file.Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
     }
 }

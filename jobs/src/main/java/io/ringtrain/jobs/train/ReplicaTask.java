@@ -10,7 +10,8 @@ import io.ringtrain.engine.cuda.EngineDevice;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.jobs.augment.Augmentation;
 import io.ringtrain.jobs.augment.spec.AugmentSpec;
-import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.jobs.models.ModelProvenance;
+import io.ringtrain.jobs.models.ModelRecipe;
 import io.ringtrain.jobs.data.CharVocabulary;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.data.ImageRecord;
@@ -45,9 +46,7 @@ import java.io.Serializable;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -209,46 +208,20 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             Trainer trainer = builder.build();
             TrainingResult result = trainer.fit(train, test, plan);
             if (rank != 0) return null;
-            Map<String, String> provenance = new LinkedHashMap<>();
-            if (vocabulary != null) provenance.put("model", config.model);
-            else provenance.putAll(config.modelRecipe().metadata()); // how evaluate and predict rebuild it
-            provenance.put("data", config.data);
-            provenance.put("replicas", Integer.toString(world));
-            provenance.put("seed", Long.toString(config.seed));
-            provenance.put("epochs", Integer.toString(config.epochs));
-            if (vocabulary != null) {
-                provenance.putAll(TextRunOutputs.modelSettings(config, vocabulary));
-            } else {
-                provenance.put("input_shape", join(config.inputShape));
-                provenance.put("num_classes", Integer.toString(config.numClasses));
-                provenance.put("mean", join(mean));
-                provenance.put("std", join(std));
-                if (config.classNames != null) provenance.put(SavedModel.CLASS_NAMES, SavedModel.encodeClassNames(config.classNames));
-            }
-            provenance.put("code_version", TrainJob.codeVersion());
-            if (result.finalEval() != null) provenance.put("test_accuracy", Double.toString(result.finalEval().accuracy()));
-            run.writeTensors(hadoop, "model.safetensors", model.stateDict(), model.stateDictDtypes(), provenance);
-            return String.format(Locale.ROOT,
-                    "{\"optimizer_steps\":%d,\"seconds\":%.2f,\"test_accuracy\":%s,\"test_loss\":%s,\"hidden_comm_share\":%.3f,\"replicas\":%d}",
-                    result.optimizerSteps(), result.seconds(),
-                    result.finalEval() == null ? "null" : Double.toString(result.finalEval().accuracy()),
-                    result.finalEval() == null ? "null" : Double.toString(result.finalEval().loss()), result.hiddenCommShare(), world);
+            boolean text = vocabulary != null;
+            ModelProvenance provenance = new ModelProvenance(
+                    text ? Map.of(ModelRecipe.MODEL, config.model) : config.modelRecipe().metadata(), // how evaluate and predict rebuild it
+                    new ModelProvenance.Training(config.data, world, config.seed, config.epochs),
+                    text ? null : new ModelProvenance.ImageInput(config.inputShape, config.numClasses, mean, std, config.classNames),
+                    text ? TextRunOutputs.modelSettings(config, vocabulary) : Map.of(),
+                    TrainJob.codeVersion(), result.finalEval() == null ? null : result.finalEval().accuracy());
+            run.writeTensors(hadoop, "model.safetensors", model.stateDict(), model.stateDictDtypes(), provenance.toMetadata());
+            return new ReplicaSummary(result.optimizerSteps(), result.seconds(),
+                    result.finalEval() == null ? null : result.finalEval().accuracy(),
+                    result.finalEval() == null ? null : result.finalEval().loss(), result.hiddenCommShare(), world).toJson();
         } finally {
             if (progress != null) progress.close();
             if (train instanceof StreamingSamples streaming) streaming.close();
         }
-    }
-
-    /** Comma-separated values, as stored in the model's metadata. */
-    static String join(float[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (float v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
-        return sb.toString();
-    }
-
-    static String join(int[] values) {
-        StringBuilder sb = new StringBuilder();
-        for (int v : values) sb.append(sb.length() == 0 ? "" : ",").append(v);
-        return sb.toString();
     }
 }

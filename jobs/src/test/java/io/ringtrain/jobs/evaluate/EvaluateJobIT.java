@@ -132,6 +132,19 @@ class EvaluateJobIT {
     }
 
     @Test
+    void retrainingScoresAVersionWithExactlyTheFiguresOfEvaluate() {
+        Evaluation e = EvaluateJob.run(spark, saved, test, "test", 128, quiet()); // retraining's batch size: the same batches, the same logits
+        var spec = new io.ringtrain.jobs.retrain.ModelEvaluation.ModelSpec(saved.name(), saved.inputShape(), saved.numClasses(), saved.mean(), saved.std());
+
+        io.ringtrain.trainer.loop.EvalResult retrain = io.ringtrain.jobs.retrain.ModelEvaluation.evaluate(test, spec, saved.safetensorsBytes(), "test");
+
+        // one evaluation path: the same sums in the same order, so equal to the last bit
+        assertEquals(e.count(), retrain.count());
+        assertEquals(e.accuracy(), retrain.accuracy(), 0.0);
+        assertEquals(e.meanLoss(), retrain.loss(), 0.0);
+    }
+
+    @Test
     void theModelStoresTheNormalisationItWasTrainedWith() {
         float[][] stats = Normalization.compute(train, 1);
         assertArrayEquals(stats[0], saved.mean(), 0f);
