@@ -1,0 +1,106 @@
+package io.ringtrain.deploy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hosts made by {@code deploy/bin/ringtrain-hosts start N --no-spark} for a test: network namespaces
+ * {@code NAME-h0..}, host I at {@code PREFIX.(I+1)}, each with its egress shaped to one rate. {@link
+ * #close()} runs {@code stop}, which removes every namespace, link and process the script made;
+ * {@link #start} runs it first too, for what an interrupted run left in the same state folder.
+ */
+final class NamespaceHosts implements AutoCloseable {
+    /** The interface of each host's end of its veth pair, as ringtrain-hosts names it. */
+    static final String INTERFACE = "eth0";
+
+    private final Path root;
+    private final String name;
+    private final String subnetPrefix;
+    private final Path dir;
+
+    private NamespaceHosts(Path root, String name, String subnetPrefix, Path dir) {
+        this.root = root;
+        this.name = name;
+        this.subnetPrefix = subnetPrefix;
+        this.dir = dir;
+    }
+
+    /** Root, and an {@code ip netns} that answers: what ringtrain-hosts needs. */
+    static boolean allowed() {
+        try {
+            Process id = new ProcessBuilder("id", "-u").redirectErrorStream(true).start();
+            boolean root = new String(id.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip().equals("0") && id.waitFor() == 0;
+            if (!root) return false;
+            Process ip = new ProcessBuilder("ip", "netns", "list").redirectErrorStream(true).start();
+            ip.getInputStream().readAllBytes();
+            return ip.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * {@code count} hosts named {@code name}, on {@code subnetPrefix}.0/24 (for example "10.78.0"), each
+     * host's egress at {@code rate} ("1gbit"); ringtrain-hosts keeps its state in {@code dir}.
+     */
+    static NamespaceHosts start(Path root, String name, String subnetPrefix, int count, String rate, Path dir) throws IOException, InterruptedException {
+        NamespaceHosts hosts = new NamespaceHosts(root, name, subnetPrefix, dir);
+        hosts.script("stop");
+        try {
+            hosts.script("start", Integer.toString(count), "--rate", rate, "--no-spark");
+        } catch (IOException | RuntimeException e) {
+            hosts.close();
+            throw e;
+        }
+        return hosts;
+    }
+
+    /** The command prefix that runs a process in host {@code host}. */
+    List<String> launcher(int host) {
+        return List.of("ip", "netns", "exec", name + "-h" + host);
+    }
+
+    String address(int host) {
+        return subnetPrefix + "." + (host + 1);
+    }
+
+    /** Takes host {@code host}'s link down or up ({@code ip link set eth0 down|up} in its namespace). */
+    void link(int host, boolean up) throws IOException, InterruptedException {
+        run(List.of("ip", "-n", name + "-h" + host, "link", "set", INTERFACE, up ? "up" : "down"));
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        script("stop");
+    }
+
+    private void script(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(root.resolve("deploy/bin/ringtrain-hosts").toString()));
+        command.addAll(List.of(args));
+        run(command);
+    }
+
+    private void run(List<String> command) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path output = dir.resolve("command.log");
+        ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
+        builder.environment().put("RINGTRAIN_HOSTS_NAME", name);
+        builder.environment().put("RINGTRAIN_HOSTS_DIR", dir.toString());
+        builder.environment().put("RINGTRAIN_HOSTS_SUBNET", subnetPrefix + ".0/24");
+        Process p = builder.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", command) + " did not finish in 120 s");
+        }
+        String said = Files.readString(output, StandardCharsets.UTF_8).strip();
+        if (p.exitValue() != 0) throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + said);
+    }
+}
