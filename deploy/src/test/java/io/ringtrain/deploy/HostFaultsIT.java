@@ -58,7 +58,7 @@ class HostFaultsIT {
 
     @Test
     void aCutLinkFailsEveryRankWithinTheTimeoutNamingThePeer() throws Exception {
-        try (RankProcesses ring = startRing(1, 1000, "cut")) {
+        try (RankProcesses ring = startRing(1, 1000, true, "cut")) {
             Cut cut = awaitCut(ring);
             report(cut);
             for (int rank = 0; rank < WORLD; rank++) {
@@ -80,11 +80,11 @@ class HostFaultsIT {
 
     @Test
     void aHostBackAfterACutWithAStaleGenerationIsRefusedAndTheRestartedRingCompletes() throws Exception {
-        try (RankProcesses first = startRing(1, 1000, "stale-first")) {
+        try (RankProcesses first = startRing(1, 1000, true, "stale-first")) {
             report(awaitCut(first));
             hosts.link(VICTIM, true);
             long restart = System.currentTimeMillis();
-            try (RankProcesses restarted = startRing(2, 10, "stale-restarted")) {
+            try (RankProcesses restarted = startRing(2, 10, false, "stale-restarted")) {
                 String peers = null;
                 while (peers == null) {
                     RankProcesses.Line line = next(restarted, "the restarted ranks' peers");
@@ -125,9 +125,9 @@ class HostFaultsIT {
 
     private record Cut(long cutMillis, Map<Integer, Failure> failures) {}
 
-    /** Ranks of generation {@code generation}, rank {@value #VICTIM} cutting its link in all-reduce #{@value #CUT_AT} unless few iterations are asked. */
-    private static RankProcesses startRing(int generation, int iterations, String logs) throws IOException, InterruptedException {
-        long cutAt = iterations > CUT_AT ? CUT_AT : -1;
+    /** Ranks of generation {@code generation}; with {@code cut}, rank {@value #VICTIM} cuts its link in all-reduce #{@value #CUT_AT}. */
+    private static RankProcesses startRing(int generation, int iterations, boolean cut, String logs) throws IOException, InterruptedException {
+        long cutAt = cut ? CUT_AT : -1;
         return RankProcesses.start(WORLD, HostRankMain.class, JVM_FLAGS,
                 r -> List.of(Integer.toString(r), Integer.toString(WORLD), Integer.toString(generation), Long.toString(TIMEOUT_MILLIS),
                         Integer.toString(FLOATS), hosts.address(r), Integer.toString(iterations), Long.toString(r == VICTIM ? cutAt : -1)),
