@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hosts made by {@code deploy/bin/ringtrain-hosts start N --no-spark} for a test: network namespaces
- * {@code NAME-h0..}, host I at {@code PREFIX.(I+1)}, each with its egress shaped to one rate. {@link
- * #close()} runs {@code stop}, which removes every namespace, link and process the script made;
- * {@link #start} runs it first too, for what an interrupted run left in the same state folder.
+ * Hosts made by {@code deploy/bin/ringtrain-hosts start N [options]} for a test: network namespaces
+ * {@code NAME-h0..}, host I at {@code PREFIX.(I+1)}, each with its egress shaped to one rate, and
+ * unless {@code --no-spark} a Spark master on host 0 and workers (1 GiB each) from the packaged
+ * jars. {@link #close()} runs {@code stop}, which removes every namespace, link and process the
+ * script made; {@link #start} runs it first too, for what an interrupted run left in the same state
+ * folder.
  */
 final class NamespaceHosts implements AutoCloseable {
     /** The interface of each host's end of its veth pair, as ringtrain-hosts names it. */
@@ -49,13 +51,17 @@ final class NamespaceHosts implements AutoCloseable {
 
     /**
      * {@code count} hosts named {@code name}, on {@code subnetPrefix}.0/24 (for example "10.78.0"), each
-     * host's egress at {@code rate} ("1gbit"); ringtrain-hosts keeps its state in {@code dir}.
+     * host's egress at {@code rate} ("1gbit"), with ringtrain-hosts' {@code options} ("--no-spark",
+     * "--dedicated-driver"); ringtrain-hosts keeps its state in {@code dir}.
      */
-    static NamespaceHosts start(Path root, String name, String subnetPrefix, int count, String rate, Path dir) throws IOException, InterruptedException {
+    static NamespaceHosts start(Path root, String name, String subnetPrefix, int count, String rate, Path dir, String... options)
+            throws IOException, InterruptedException {
         NamespaceHosts hosts = new NamespaceHosts(root, name, subnetPrefix, dir);
         hosts.script("stop");
         try {
-            hosts.script("start", Integer.toString(count), "--rate", rate, "--no-spark");
+            List<String> args = new ArrayList<>(List.of("start", Integer.toString(count), "--rate", rate));
+            args.addAll(List.of(options));
+            hosts.script(args.toArray(String[]::new));
         } catch (IOException | RuntimeException e) {
             hosts.close();
             throw e;
@@ -70,6 +76,20 @@ final class NamespaceHosts implements AutoCloseable {
 
     String address(int host) {
         return subnetPrefix + "." + (host + 1);
+    }
+
+    /** The master URL of the hosts' Spark. */
+    String masterUrl() {
+        return "spark://" + address(0) + ":7077";
+    }
+
+    /** Starts {@code command} in host {@code host} through {@code ringtrain-hosts exec}, its output (stderr too) readable. */
+    Process exec(int host, List<String> command) throws IOException {
+        List<String> full = new ArrayList<>(List.of(root.resolve("deploy/bin/ringtrain-hosts").toString(), "exec", Integer.toString(host)));
+        full.addAll(command);
+        ProcessBuilder builder = new ProcessBuilder(full).directory(root.toFile()).redirectErrorStream(true);
+        environment(builder);
+        return builder.start();
     }
 
     /** Takes host {@code host}'s link down or up ({@code ip link set eth0 down|up} in its namespace). */
@@ -92,9 +112,7 @@ final class NamespaceHosts implements AutoCloseable {
         Files.createDirectories(dir);
         Path output = dir.resolve("command.log");
         ProcessBuilder builder = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).redirectOutput(output.toFile());
-        builder.environment().put("RINGTRAIN_HOSTS_NAME", name);
-        builder.environment().put("RINGTRAIN_HOSTS_DIR", dir.toString());
-        builder.environment().put("RINGTRAIN_HOSTS_SUBNET", subnetPrefix + ".0/24");
+        environment(builder);
         Process p = builder.start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -102,5 +120,15 @@ final class NamespaceHosts implements AutoCloseable {
         }
         String said = Files.readString(output, StandardCharsets.UTF_8).strip();
         if (p.exitValue() != 0) throw new IOException(String.join(" ", command) + " failed (exit " + p.exitValue() + "): " + said);
+    }
+
+    private void environment(ProcessBuilder builder) {
+        builder.environment().remove("SPARK_HOME");   // failsafe's, for local-cluster tests: the hosts use the bundled Spark
+        builder.environment().put("RINGTRAIN_NO_BUILD", "1");
+        builder.environment().put("RINGTRAIN_HOSTS_NAME", name);
+        builder.environment().put("RINGTRAIN_HOSTS_DIR", dir.toString());
+        builder.environment().put("RINGTRAIN_HOSTS_SUBNET", subnetPrefix + ".0/24");
+        builder.environment().put("RINGTRAIN_WORKER_MEMORY", "1g");
+        builder.environment().put("RINGTRAIN_JAVA_OPTS", "-Xmx1g");
     }
 }
