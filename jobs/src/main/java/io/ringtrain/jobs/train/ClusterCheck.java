@@ -62,12 +62,15 @@ final class ClusterCheck {
                 nextProgress = now + progressMillis;
             }
         }
-        if (offered < replicas) {
-            throw new CapacityException("the job needs " + replicas + " tasks running at once (one per replica) but the cluster offers "
-                    + offered + " task slots (master " + master + ") after waiting " + millis / 1000 + " s; rerun when the cluster has "
-                    + replicas + " free slots (exit code " + CapacityException.EXIT_CODE + ": a scheduler may retry), give it more executors or cores, "
-                    + "or lower --replicas in a new --run-dir");
-        }
+        if (offered < replicas) throw shortfall(replicas, offered, master, millis);
+    }
+
+    /** The failure of a job that waited {@code waitedMillis} for {@code replicas} slots and was offered {@code offered}. */
+    static CapacityException shortfall(int replicas, int offered, String master, long waitedMillis) {
+        return new CapacityException("the job needs " + replicas + " tasks running at once (one per replica) but the cluster offers "
+                + offered + " task slots (master " + master + ") after waiting " + waitedMillis / 1000 + " s; rerun when the cluster has "
+                + replicas + " free slots (exit code " + CapacityException.EXIT_CODE + ": a scheduler may retry), give it more executors or cores, "
+                + "or lower --replicas in a new --run-dir");
     }
 
     static int slots(SparkContext sc) {

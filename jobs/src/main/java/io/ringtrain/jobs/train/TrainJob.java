@@ -252,7 +252,8 @@ public final class TrainJob {
                 // a retry's description in the Spark UI names whom the previous attempt was blamed on
                 String attemptDescription = culprits.isEmpty() ? description
                         : description + " attempt " + attempt + ", after " + culprits.get(culprits.size() - 1).describe();
-                try (var attemptJob = JobDescription.open(sc, attemptDescription)) {
+                SlotWatch slotWatch = SlotWatch.start(sc, config.replicas, config.slotWaitSeconds * 1000L);
+                try (var attemptJob = JobDescription.open(sc, attemptDescription); slotWatch) {
                     display.phase("starting " + config.replicas + " replicas (a Spark barrier stage: each gets its records and builds the model)");
                     ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
                     task.streamFrom(shards);
@@ -275,6 +276,8 @@ public final class TrainJob {
                         metrics.add(c.metricsLine());
                         metrics.flush();
                     });
+                    // slots that stayed missing for the whole wait: a retry would wait for the same ones
+                    if (slotWatch.shortfall() != null) throw slotWatch.shortfall();
                     String why = rootMessage(e) + culprit.map(c -> "; culprit: " + c.describe()).orElse("");
                     boolean badInput = isConfigurationError(e);
                     if (attempt >= config.maxAttempts || badInput) {

@@ -1,0 +1,89 @@
+package io.ringtrain.jobs.train;
+
+import org.apache.spark.SparkContext;
+
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+
+/**
+ * Ends a training attempt that lost task slots for good. A barrier stage starts only when every
+ * replica has a slot, and Spark, short of one, waits without end: a host that went away in the
+ * middle of a run (its executor expired after {@code spark.network.timeout}) would leave the retry
+ * waiting forever. While an attempt runs, this counts the cluster's slots ({@link
+ * ClusterCheck#slots}) every second; once they have stayed below the replicas for {@code waitMillis}
+ * (the job's {@code --slot-wait-seconds}, the same wait a retry gives the slots to return), it
+ * cancels the attempt's Spark jobs, which it tags, and {@link #shortfall()} names the missing slots.
+ *
+ * <p>A local master's slots never change, so there it watches nothing.
+ */
+final class SlotWatch implements AutoCloseable {
+    private static final long CHECK_EVERY_MILLIS = 1000;
+
+    private final IntSupplier slots;
+    private final int replicas;
+    private final long waitMillis;
+    private final String master;
+    private final Consumer<String> cancel;
+    private long shortSinceMillis = -1;
+    private volatile CapacityException shortfall;
+    private Runnable onClose = () -> {};
+
+    /** {@code cancel} ends the attempt's jobs, given the reason. */
+    SlotWatch(IntSupplier slots, int replicas, long waitMillis, String master, Consumer<String> cancel) {
+        this.slots = slots;
+        this.replicas = replicas;
+        this.waitMillis = waitMillis;
+        this.master = master;
+        this.cancel = cancel;
+    }
+
+    /**
+     * Tags the Spark jobs this thread starts until {@link #close()} and watches the slots on a daemon
+     * thread meanwhile. Close it on the same thread.
+     */
+    static SlotWatch start(SparkContext sc, int replicas, long waitMillis) {
+        String tag = "ringtrain-attempt-" + UUID.randomUUID();
+        SlotWatch watch = new SlotWatch(() -> ClusterCheck.slots(sc), replicas, waitMillis, sc.master(), reason -> sc.cancelJobsWithTag(tag, reason));
+        if (sc.master().equals("local") || sc.master().startsWith("local[")) return watch;
+        sc.addJobTag(tag);
+        ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "ringtrain-slot-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        checks.scheduleWithFixedDelay(() -> watch.check(System.currentTimeMillis()), CHECK_EVERY_MILLIS, CHECK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+        watch.onClose = () -> {
+            checks.shutdownNow();
+            sc.removeJobTag(tag);
+        };
+        return watch;
+    }
+
+    /** One look at the slots at {@code nowMillis}: cancels the attempt once they have been short for the whole wait. */
+    synchronized void check(long nowMillis) {
+        if (shortfall != null) return;
+        int offered = slots.getAsInt();
+        if (offered >= replicas) {
+            shortSinceMillis = -1;
+            return;
+        }
+        if (shortSinceMillis < 0) shortSinceMillis = nowMillis;
+        if (nowMillis - shortSinceMillis < waitMillis) return;
+        shortfall = ClusterCheck.shortfall(replicas, offered, master, nowMillis - shortSinceMillis);
+        cancel.accept(shortfall.getMessage());
+    }
+
+    /** Why the attempt was cancelled, or null while the slots suffice (or came back in time). */
+    CapacityException shortfall() {
+        return shortfall;
+    }
+
+    @Override
+    public void close() {
+        onClose.run();
+    }
+}
