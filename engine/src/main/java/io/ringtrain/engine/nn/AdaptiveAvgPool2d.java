@@ -2,6 +2,7 @@ package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.PoolKernels;
 
 /**
  * Mean pooling to a fixed output size (PyTorch's {@code nn.AdaptiveAvgPool2d}): input

@@ -2,6 +2,7 @@ package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.PoolKernels;
 
 /**
  * Mean over kh×kw windows (PyTorch's {@code nn.AvgPool2d}, ceil_mode = false, no divisor

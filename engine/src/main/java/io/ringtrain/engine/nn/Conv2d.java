@@ -2,8 +2,11 @@ package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Shape;
+import io.ringtrain.engine.SpareArray;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.Conv2dKernels;
+import io.ringtrain.engine.functional.PoolKernels;
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch's {@code nn.Conv2d}):

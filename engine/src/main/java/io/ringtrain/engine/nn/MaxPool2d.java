@@ -1,8 +1,10 @@
 package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.GradientPool;
+import io.ringtrain.engine.SpareArray;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.PoolKernels;
 
 /**
  * Max over kh×kw windows (PyTorch's {@code nn.MaxPool2d}, ceil_mode = false): input [N, C, H, W]
