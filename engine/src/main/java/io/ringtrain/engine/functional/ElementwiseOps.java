@@ -110,7 +110,7 @@ public final class ElementwiseOps {
     }
 
     /** 1/(1 + e^−x), computed from the side where the exponential cannot overflow. */
-    static float sigmoid(float x) {
+    public static float sigmoid(float x) {
         return x >= 0 ? (float) (1.0 / (1.0 + Math.exp(-x))) : (float) (Math.exp(x) / (1.0 + Math.exp(x)));
     }
 
