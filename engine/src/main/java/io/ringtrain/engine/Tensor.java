@@ -3,28 +3,34 @@ package io.ringtrain.engine;
 import io.ringtrain.engine.autograd.BackwardFn;
 import io.ringtrain.engine.autograd.GradMode;
 import io.ringtrain.engine.backend.Placement;
+import io.ringtrain.engine.functional.ActivationOps;
+import io.ringtrain.engine.functional.ConcatOps;
+import io.ringtrain.engine.functional.ElementwiseOps;
+import io.ringtrain.engine.functional.ReductionOps;
+import io.ringtrain.engine.functional.SoftmaxOps;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * A float32 n-dimensional array with reverse-mode autograd.
+ * A float32 n-dimensional array with reverse-mode autograd: storage, views and the autograd node.
  *
  * <p>Storage is a {@code float[]} plus offset and strides, contiguous row-major by default. View
  * operations ({@link #reshape}, {@link #transpose}, {@link #permute}, {@link #narrow},
  * {@link #expand}) share storage where possible; everything else returns a new contiguous tensor.
  *
+ * <p>The operations' maths lives in {@code io.ringtrain.engine.functional} (element-wise,
+ * reductions, softmax, concatenation), each forward beside its gradient; the methods here are
+ * their PyTorch-style spellings ({@code x.add(y)}, {@code x.softmax(-1)}).
+ *
  * <p>Autograd follows micrograd: each operation that sees an input with {@code requiresGrad}
- * records its inputs and a {@link BackwardFn}; {@link #backward()} walks the recorded graph in
- * reverse topological order. Leaf gradients accumulate across calls until cleared with
- * {@link #zeroGrad()}; intermediate gradients are dropped as soon as they have been used.
+ * records its inputs and a {@link BackwardFn} ({@link #fromOp}); {@link #backward()} walks the
+ * recorded graph in reverse topological order ({@link AutogradGraph}). Leaf gradients accumulate
+ * across calls until cleared with {@link #zeroGrad()}; intermediate gradients are dropped as soon
+ * as they have been used.
  */
 public final class Tensor {
     private final float[] data;
@@ -33,11 +39,12 @@ public final class Tensor {
     private final int[] strides;
 
     private boolean requiresGrad;
-    private float[] grad;
-    private Tensor[] inputs;
-    private BackwardFn backwardFn;
+    // The autograd node, walked by AutogradGraph.
+    float[] grad;
+    Tensor[] inputs;
+    BackwardFn backwardFn;
     private String op;
-    private List<Consumer<Tensor>> gradReadyHooks;
+    List<Consumer<Tensor>> gradReadyHooks;
 
     private Tensor(float[] data, int offset, int[] shape, int[] strides) {
         this.data = data;
@@ -131,6 +138,15 @@ public final class Tensor {
 
     public int[] shape() {
         return shape.clone();
+    }
+
+    /** The shape array itself, for this package's helpers that must not pay for a copy; never modified. */
+    int[] shapeRef() {
+        return shape;
+    }
+
+    int[] stridesRef() {
+        return strides;
     }
 
     public int dim() {
@@ -317,51 +333,7 @@ public final class Tensor {
             throw new IllegalArgumentException("gradient shape " + Shape.str(gradient.shape) + " does not match tensor shape " + Shape.str(shape));
         }
         if (!requiresGrad) throw new IllegalStateException("tensor does not require grad: nothing to differentiate");
-        List<Tensor> order = topologicalOrder();
-        accumulateGrad(gradient.toArray());
-        for (int i = order.size() - 1; i >= 0; i--) {
-            Tensor node = order.get(i);
-            if (node.backwardFn != null) {
-                float[] g = node.grad;
-                if (g != null) node.backwardFn.apply(g);
-                // Free the graph as we go, as PyTorch does without retain_graph.
-                if (g != null && !heldAsGradient(g, node.inputs)) GradientPool.putBack(g);
-                node.grad = null;
-                node.backwardFn = null;
-                node.inputs = null;
-            } else if (node.gradReadyHooks != null) {
-                for (Consumer<Tensor> hook : node.gradReadyHooks) hook.accept(node);
-            }
-        }
-    }
-
-    /** Whether a backward function handed {@code g} on: one of its inputs now has that very array as its gradient. */
-    private static boolean heldAsGradient(float[] g, Tensor[] inputs) {
-        for (Tensor in : inputs) if (in != null && in.grad == g) return true;
-        return false;
-    }
-
-    private List<Tensor> topologicalOrder() {
-        List<Tensor> order = new ArrayList<>();
-        Map<Tensor, Boolean> visited = new IdentityHashMap<>();
-        Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[] {this, 0});
-        visited.put(this, true);
-        while (!stack.isEmpty()) {
-            Object[] frame = stack.peek();
-            Tensor t = (Tensor) frame[0];
-            int next = (Integer) frame[1];
-            Tensor[] ins = t.inputs;
-            if (ins != null && next < ins.length) {
-                frame[1] = next + 1;
-                Tensor in = ins[next];
-                if (in != null && in.requiresGrad && visited.put(in, true) == null) stack.push(new Object[] {in, 0});
-            } else {
-                stack.pop();
-                order.add(t);
-            }
-        }
-        return order;
+        AutogradGraph.backward(this, gradient.toArray());
     }
 
     // ---------------------------------------------------------------- views
@@ -493,7 +465,7 @@ public final class Tensor {
         Tensor out = new Tensor(data, offset, newShape.clone(), StridedCursor.broadcastStrides(shape, strides, newShape));
         int[] inShape = shape;
         Tensor self = this;
-        return record(out, "expand", g -> self.accumulateGrad(sumToShape(g, newShape, inShape)), this);
+        return record(out, "expand", g -> self.accumulateGrad(Broadcast.sumToShape(g, newShape, inShape)), this);
     }
 
     /** A contiguous tensor with the same elements (this one if already contiguous). */
@@ -533,40 +505,11 @@ public final class Tensor {
     }
 
     public static Tensor cat(List<Tensor> parts, int dim) {
-        if (parts.isEmpty()) throw new IllegalArgumentException("cat of no tensors");
-        int[] first = parts.get(0).shape;
-        int d = Shape.dim(dim, first);
-        int total = 0;
-        for (Tensor p : parts) {
-            if (p.shape.length != first.length) throw new IllegalArgumentException("cat: shapes " + Shape.str(first) + " and " + Shape.str(p.shape) + " differ in rank");
-            for (int i = 0; i < first.length; i++) {
-                if (i != d && p.shape[i] != first[i]) throw new IllegalArgumentException("cat along " + d + ": shapes " + Shape.str(first) + " and " + Shape.str(p.shape) + " differ in dimension " + i);
-            }
-            total += p.shape[d];
-        }
-        int[] outShape = first.clone();
-        outShape[d] = total;
-        Tensor out = zeros(outShape);
-        int at = 0;
-        for (Tensor p : parts) {
-            out.narrow(d, at, p.shape[d]).copyFrom(p);
-            at += p.shape[d];
-        }
-        Tensor[] ins = parts.toArray(new Tensor[0]);
-        return fromOp(out.data, outShape, "cat", g -> {
-            int pos = 0;
-            Tensor grad = of(g, outShape);
-            for (Tensor p : ins) {
-                if (p.requiresGrad) p.accumulateGrad(grad.narrow(d, pos, p.shape[d]).detach().toArray());
-                pos += p.shape[d];
-            }
-        }, ins);
+        return ConcatOps.cat(parts, dim);
     }
 
     public static Tensor stack(List<Tensor> parts, int dim) {
-        List<Tensor> expanded = new ArrayList<>();
-        for (Tensor p : parts) expanded.add(p.unsqueeze(dim));
-        return cat(expanded, dim);
+        return ConcatOps.stack(parts, dim);
     }
 
     private static Tensor record(Tensor out, String op, BackwardFn fn, Tensor... inputs) {
@@ -584,88 +527,30 @@ public final class Tensor {
         return out;
     }
 
-    /** Sums a gradient of shape {@code from} down to a broadcast source shape {@code to}. */
-    static float[] sumToShape(float[] g, int[] from, int[] to) {
-        if (Arrays.equals(from, to)) return g;
-        float[] out = new float[Shape.numel(to)];
-        int[] toStrides = StridedCursor.broadcastStrides(to, Shape.contiguousStrides(to), from);
-        StridedCursor cur = new StridedCursor(from, toStrides, 0);
-        for (float v : g) out[cur.next()] += v;
-        return out;
-    }
-
-    // ---------------------------------------------------------------- element-wise
+    // ---------------------------------------------------------------- operations (maths in engine.functional)
 
     public Tensor add(Tensor other) {
-        return binary(other, BinaryOp.ADD);
+        return ElementwiseOps.add(this, other);
     }
 
     public Tensor sub(Tensor other) {
-        return binary(other, BinaryOp.SUB);
+        return ElementwiseOps.sub(this, other);
     }
 
     public Tensor mul(Tensor other) {
-        return binary(other, BinaryOp.MUL);
+        return ElementwiseOps.mul(this, other);
     }
 
     public Tensor div(Tensor other) {
-        return binary(other, BinaryOp.DIV);
-    }
-
-    private enum BinaryOp { ADD, SUB, MUL, DIV }
-
-    private Tensor binary(Tensor other, BinaryOp kind) {
-        int[] outShape = Shape.broadcast(shape, other.shape);
-        int n = Shape.numel(outShape);
-        float[] a = operand(this, outShape), b = operand(other, outShape);
-        float[] out = new float[n];
-        switch (kind) {
-            case ADD -> { for (int i = 0; i < n; i++) out[i] = a[i] + b[i]; }
-            case SUB -> { for (int i = 0; i < n; i++) out[i] = a[i] - b[i]; }
-            case MUL -> { for (int i = 0; i < n; i++) out[i] = a[i] * b[i]; }
-            case DIV -> { for (int i = 0; i < n; i++) out[i] = a[i] / b[i]; }
-        }
-        Tensor self = this;
-        return fromOp(out, outShape, kind.name().toLowerCase(), g -> {
-            if (self.requiresGrad) {
-                float[] ga = switch (kind) {
-                    case ADD, SUB -> g;
-                    case MUL -> { float[] r = new float[n]; for (int i = 0; i < n; i++) r[i] = g[i] * b[i]; yield r; }
-                    case DIV -> { float[] r = new float[n]; for (int i = 0; i < n; i++) r[i] = g[i] / b[i]; yield r; }
-                };
-                // ga may be g itself (add, sub): g is this node's gradient, dropped after this call,
-                // and the branch below only reads it before anything accumulates into it
-                self.accumulateGradOwned(sumToShape(ga, outShape, self.shape));
-            }
-            if (other.requiresGrad) {
-                float[] gb = new float[n];
-                switch (kind) {
-                    case ADD -> System.arraycopy(g, 0, gb, 0, n);
-                    case SUB -> { for (int i = 0; i < n; i++) gb[i] = -g[i]; }
-                    case MUL -> { for (int i = 0; i < n; i++) gb[i] = g[i] * a[i]; }
-                    case DIV -> { for (int i = 0; i < n; i++) gb[i] = -g[i] * a[i] / (b[i] * b[i]); }
-                }
-                other.accumulateGradOwned(sumToShape(gb, outShape, other.shape));
-            }
-        }, this, other);
-    }
-
-    /** The elements of {@code t} broadcast to {@code outShape}, row-major (the backing array when no work is needed). */
-    private static float[] operand(Tensor t, int[] outShape) {
-        if (Arrays.equals(t.shape, outShape)) return t.data();
-        int n = Shape.numel(outShape);
-        float[] out = new float[n];
-        StridedCursor cur = new StridedCursor(outShape, StridedCursor.broadcastStrides(t.shape, t.strides, outShape), t.offset);
-        for (int i = 0; i < n; i++) out[i] = t.data[cur.next()];
-        return out;
+        return ElementwiseOps.div(this, other);
     }
 
     public Tensor add(float c) {
-        return unary("add_scalar", x -> x + c, (x, y) -> 1f);
+        return ElementwiseOps.add(this, c);
     }
 
     public Tensor mul(float c) {
-        return unary("mul_scalar", x -> x * c, (x, y) -> c);
+        return ElementwiseOps.mul(this, c);
     }
 
     public Tensor neg() {
@@ -673,239 +558,86 @@ public final class Tensor {
     }
 
     public Tensor exp() {
-        return unary("exp", x -> (float) Math.exp(x), (x, y) -> y);
+        return ElementwiseOps.exp(this);
     }
 
     public Tensor log() {
-        return unary("log", x -> (float) Math.log(x), (x, y) -> 1f / x);
+        return ElementwiseOps.log(this);
     }
 
     public Tensor sqrt() {
-        return unary("sqrt", x -> (float) Math.sqrt(x), (x, y) -> 0.5f / y);
+        return ElementwiseOps.sqrt(this);
     }
 
     public Tensor pow(float p) {
-        return unary("pow", x -> (float) Math.pow(x, p), (x, y) -> p * (float) Math.pow(x, p - 1));
+        return ElementwiseOps.pow(this, p);
     }
 
     public Tensor abs() {
-        return unary("abs", Math::abs, (x, y) -> Math.signum(x));
+        return ElementwiseOps.abs(this);
     }
 
     public Tensor tanh() {
-        return unary("tanh", x -> (float) Math.tanh(x), (x, y) -> 1f - y * y);
+        return ElementwiseOps.tanh(this);
     }
 
     public Tensor sigmoid() {
-        return unary("sigmoid", Tensor::sigmoid, (x, y) -> y * (1f - y));
+        return ElementwiseOps.sigmoid(this);
     }
 
     public Tensor relu() {
-        return unary("relu", x -> x > 0f ? x : 0f, (x, y) -> x > 0f ? 1f : 0f);
+        return ActivationOps.relu(this);
     }
 
     public Tensor clamp(float min, float max) {
-        return unary("clamp", x -> Math.max(min, Math.min(max, x)), (x, y) -> x >= min && x <= max ? 1f : 0f);
-    }
-
-    static float sigmoid(float x) {
-        return x >= 0 ? (float) (1.0 / (1.0 + Math.exp(-x))) : (float) (Math.exp(x) / (1.0 + Math.exp(x)));
+        return ElementwiseOps.clamp(this, min, max);
     }
 
     /** y = f(x) element-wise; the derivative is given as a function of (x, y). */
-    public Tensor unary(String name, FloatUnary f, FloatDerivative dfdx) {
-        float[] x = data();
-        int n = x.length;
-        float[] y = new float[n];
-        for (int i = 0; i < n; i++) y[i] = f.apply(x[i]);
-        Tensor self = this;
-        return fromOp(y, shape, name, g -> {
-            float[] gx = new float[n];
-            for (int i = 0; i < n; i++) gx[i] = g[i] * dfdx.apply(x[i], y[i]);
-            self.accumulateGrad(gx);
-        }, this);
-    }
-
-    @FunctionalInterface
-    public interface FloatUnary {
-        float apply(float x);
-    }
-
-    @FunctionalInterface
-    public interface FloatDerivative {
-        float apply(float x, float y);
+    public Tensor unary(String name, ElementwiseOps.FloatUnary f, ElementwiseOps.FloatDerivative dfdx) {
+        return ElementwiseOps.unary(this, name, f, dfdx);
     }
 
     /** Elements where {@code mask} (broadcastable, nonzero = true) is set become {@code value}. */
     public Tensor maskedFill(Tensor mask, float value) {
-        float[] m = operand(mask, shape);
-        float[] x = data();
-        float[] y = new float[x.length];
-        for (int i = 0; i < y.length; i++) y[i] = m[i] != 0f ? value : x[i];
-        Tensor self = this;
-        return fromOp(y, shape, "masked_fill", g -> {
-            float[] gx = new float[g.length];
-            for (int i = 0; i < g.length; i++) gx[i] = m[i] != 0f ? 0f : g[i];
-            self.accumulateGrad(gx);
-        }, this);
+        return ElementwiseOps.maskedFill(this, mask, value);
     }
 
-    // ---------------------------------------------------------------- reductions
-
     public Tensor sum() {
-        float[] x = data();
-        double s = 0;
-        for (float v : x) s += v;
-        Tensor self = this;
-        int n = x.length;
-        return fromOp(new float[] {(float) s}, new int[0], "sum", g -> {
-            float[] gx = new float[n];
-            Arrays.fill(gx, g[0]);
-            self.accumulateGrad(gx);
-        }, this);
+        return ReductionOps.sum(this);
     }
 
     public Tensor mean() {
-        return sum().mul(1f / numel());
+        return ReductionOps.mean(this);
     }
 
     /** Sum over one dimension. */
     public Tensor sum(int dim, boolean keepDim) {
-        int d = Shape.dim(dim, shape);
-        int outer = 1, inner = 1, len = shape[d];
-        for (int i = 0; i < d; i++) outer *= shape[i];
-        for (int i = d + 1; i < shape.length; i++) inner *= shape[i];
-        float[] x = data();
-        float[] y = new float[outer * inner];
-        for (int o = 0; o < outer; o++) {
-            for (int k = 0; k < len; k++) {
-                int src = (o * len + k) * inner, dst = o * inner;
-                for (int i = 0; i < inner; i++) y[dst + i] += x[src + i];
-            }
-        }
-        int[] outShape = reducedShape(d, keepDim);
-        Tensor self = this;
-        int o1 = outer, i1 = inner;
-        return fromOp(y, outShape, "sum_dim", g -> {
-            float[] gx = new float[x.length];
-            for (int o = 0; o < o1; o++) {
-                for (int k = 0; k < len; k++) System.arraycopy(g, o * i1, gx, (o * len + k) * i1, i1);
-            }
-            self.accumulateGrad(gx);
-        }, this);
+        return ReductionOps.sum(this, dim, keepDim);
     }
 
     public Tensor mean(int dim, boolean keepDim) {
-        return sum(dim, keepDim).mul(1f / shape[Shape.dim(dim, shape)]);
+        return ReductionOps.mean(this, dim, keepDim);
     }
 
     /** Maximum over one dimension; the gradient goes to the first maximal element. */
     public Tensor max(int dim, boolean keepDim) {
-        int d = Shape.dim(dim, shape);
-        int outer = 1, inner = 1, len = shape[d];
-        for (int i = 0; i < d; i++) outer *= shape[i];
-        for (int i = d + 1; i < shape.length; i++) inner *= shape[i];
-        float[] x = data();
-        float[] y = new float[outer * inner];
-        int[] arg = new int[outer * inner];
-        for (int o = 0; o < outer; o++) {
-            for (int i = 0; i < inner; i++) {
-                float best = Float.NEGATIVE_INFINITY;
-                int bestAt = (o * len) * inner + i;
-                for (int k = 0; k < len; k++) {
-                    int at = (o * len + k) * inner + i;
-                    if (x[at] > best) { best = x[at]; bestAt = at; }
-                }
-                y[o * inner + i] = best;
-                arg[o * inner + i] = bestAt;
-            }
-        }
-        Tensor self = this;
-        return fromOp(y, reducedShape(d, keepDim), "max_dim", g -> {
-            float[] gx = new float[x.length];
-            for (int j = 0; j < g.length; j++) gx[arg[j]] += g[j];
-            self.accumulateGrad(gx);
-        }, this);
+        return ReductionOps.max(this, dim, keepDim);
     }
 
     /** Index of the maximum along the last dimension, per row (no autograd). */
     public int[] argmaxLastDim() {
-        int len = shape[shape.length - 1], rows = numel() / Math.max(len, 1);
-        float[] x = data();
-        int[] out = new int[rows];
-        for (int r = 0; r < rows; r++) {
-            int best = 0;
-            for (int k = 1; k < len; k++) if (x[r * len + k] > x[r * len + best]) best = k;
-            out[r] = best;
-        }
-        return out;
+        return ReductionOps.argmaxLastDim(this);
     }
-
-    private int[] reducedShape(int d, boolean keepDim) {
-        if (keepDim) {
-            int[] s = shape.clone();
-            s[d] = 1;
-            return s;
-        }
-        int[] s = new int[shape.length - 1];
-        for (int i = 0, k = 0; i < shape.length; i++) if (i != d) s[k++] = shape[i];
-        return s;
-    }
-
-    // ---------------------------------------------------------------- softmax
 
     /** softmax along {@code dim}: exp(x − max) / Σ exp(x − max). */
     public Tensor softmax(int dim) {
-        return softmaxImpl(dim, false);
+        return SoftmaxOps.softmax(this, dim);
     }
 
     /** log-softmax along {@code dim}: x − max − log Σ exp(x − max). */
     public Tensor logSoftmax(int dim) {
-        return softmaxImpl(dim, true);
-    }
-
-    private Tensor softmaxImpl(int dim, boolean log) {
-        int d = Shape.dim(dim, shape);
-        if (d != shape.length - 1) {
-            return transpose(d, -1).softmaxImpl(-1, log).transpose(d, -1);
-        }
-        int cols = shape[d];
-        int rows = cols == 0 ? 0 : numel() / cols;
-        float[] x = data();
-        float[] y = new float[x.length];
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int k = 0; k < cols; k++) max = Math.max(max, x[base + k]);
-            if (max == Float.NEGATIVE_INFINITY && !log) {
-                continue; // a fully masked row: zeros, not NaN (attention over only-padding keys)
-            }
-            double sum = 0;
-            for (int k = 0; k < cols; k++) sum += Math.exp(x[base + k] - max);
-            if (log) {
-                float lse = (float) (max + Math.log(sum));
-                for (int k = 0; k < cols; k++) y[base + k] = x[base + k] - lse;
-            } else {
-                float inv = (float) (1.0 / sum);
-                for (int k = 0; k < cols; k++) y[base + k] = (float) Math.exp(x[base + k] - max) * inv;
-            }
-        }
-        Tensor self = this;
-        return fromOp(y, shape, log ? "log_softmax" : "softmax", g -> {
-            float[] gx = new float[x.length];
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols;
-                double dot = 0;
-                if (log) {
-                    for (int k = 0; k < cols; k++) dot += g[base + k];
-                    for (int k = 0; k < cols; k++) gx[base + k] = g[base + k] - (float) Math.exp(y[base + k]) * (float) dot;
-                } else {
-                    for (int k = 0; k < cols; k++) dot += g[base + k] * y[base + k];
-                    for (int k = 0; k < cols; k++) gx[base + k] = y[base + k] * (g[base + k] - (float) dot);
-                }
-            }
-            self.accumulateGrad(gx);
-        }, this);
+        return SoftmaxOps.logSoftmax(this, dim);
     }
 
     // ---------------------------------------------------------------- matrix multiply
@@ -946,7 +678,7 @@ public final class Tensor {
                 for (int i = 0; i < batches; i++) {
                     Placement.backend().sgemm(false, !lb.transposed, m, k, n, 1f, g, i * m * n, n, b.data, bOffsets[i], lb.ld, 0f, ga, i * m * k, k);
                 }
-                self.accumulateGradOwned(sumToShape(ga, withMatrix(batch, m, k), self.shape));
+                self.accumulateGradOwned(Broadcast.sumToShape(ga, withMatrix(batch, m, k), self.shape));
             }
             if (other.requiresGrad) {
                 // dB = Aᵀ · g
@@ -954,7 +686,7 @@ public final class Tensor {
                 for (int i = 0; i < batches; i++) {
                     Placement.backend().sgemm(!la.transposed, false, k, n, m, 1f, a.data, aOffsets[i], la.ld, g, i * m * n, n, 0f, gb, i * k * n, n);
                 }
-                other.accumulateGradOwned(sumToShape(gb, withMatrix(batch, k, n), other.shape));
+                other.accumulateGradOwned(Broadcast.sumToShape(gb, withMatrix(batch, k, n), other.shape));
             }
         }, this, other);
     }

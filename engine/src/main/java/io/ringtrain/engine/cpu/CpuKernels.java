@@ -1,7 +1,7 @@
 package io.ringtrain.engine.cpu;
 
 /**
- * The CPU kernels behind {@link Gemm}, {@link VectorOps} and {@link Softmax}: one implementation
+ * The CPU kernels behind {@link Gemm} and {@link VectorOps}: one implementation
  * on the JDK Vector API ({@code SimdKernels}) and one of plain scalar loops
  * ({@link ScalarKernels}, the references the tests compare against). {@link #active()} is
  * chosen once, at start-up, by {@link VectorSupport}.
@@ -33,21 +33,6 @@ public interface CpuKernels {
 
     void mul(float[] x, int xOff, float[] y, int yOff, float[] out, int outOff, int len);
 
-    void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len);
-
     void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int len);
 
-    float sum(float[] x, int xOff, int len);
-
-    float dot(float[] x, int xOff, float[] y, int yOff, int len);
-
-    float max(float[] x, int xOff, int len);
-
-    void relu(float[] x, int xOff, float[] out, int outOff, int len);
-
-    void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int len);
-
-    void rowsSoftmax(float[] x, int off, int rows, int cols, float[] out, int outOff);
-
-    void rowsLogSoftmax(float[] x, int off, int rows, int cols, float[] out, int outOff);
 }

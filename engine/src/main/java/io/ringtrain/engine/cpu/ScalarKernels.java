@@ -39,47 +39,8 @@ public final class ScalarKernels implements CpuKernels {
     }
 
     @Override
-    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
-        VectorOpsReference.axpy(alpha, x, xOff, y, yOff, len);
-    }
-
-    @Override
     public void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int len) {
         VectorOpsReference.scale(alpha, x, xOff, out, outOff, len);
     }
 
-    @Override
-    public float sum(float[] x, int xOff, int len) {
-        return VectorOpsReference.sum(x, xOff, len);
-    }
-
-    @Override
-    public float dot(float[] x, int xOff, float[] y, int yOff, int len) {
-        return VectorOpsReference.dot(x, xOff, y, yOff, len);
-    }
-
-    @Override
-    public float max(float[] x, int xOff, int len) {
-        return VectorOpsReference.max(x, xOff, len);
-    }
-
-    @Override
-    public void relu(float[] x, int xOff, float[] out, int outOff, int len) {
-        VectorOpsReference.relu(x, xOff, out, outOff, len);
-    }
-
-    @Override
-    public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int len) {
-        VectorOpsReference.reluBackward(x, xOff, dy, dyOff, dx, dxOff, len);
-    }
-
-    @Override
-    public void rowsSoftmax(float[] x, int off, int rows, int cols, float[] out, int outOff) {
-        SoftmaxReference.rowsSoftmax(x, off, rows, cols, out, outOff);
-    }
-
-    @Override
-    public void rowsLogSoftmax(float[] x, int off, int rows, int cols, float[] out, int outOff) {
-        SoftmaxReference.rowsLogSoftmax(x, off, rows, cols, out, outOff);
-    }
 }

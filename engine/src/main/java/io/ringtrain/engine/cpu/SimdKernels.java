@@ -44,47 +44,8 @@ final class SimdKernels implements CpuKernels {
     }
 
     @Override
-    public void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int len) {
-        VectorOpsSimd.axpy(alpha, x, xOff, y, yOff, len);
-    }
-
-    @Override
     public void scale(float alpha, float[] x, int xOff, float[] out, int outOff, int len) {
         VectorOpsSimd.scale(alpha, x, xOff, out, outOff, len);
     }
 
-    @Override
-    public float sum(float[] x, int xOff, int len) {
-        return VectorOpsSimd.sum(x, xOff, len);
-    }
-
-    @Override
-    public float dot(float[] x, int xOff, float[] y, int yOff, int len) {
-        return VectorOpsSimd.dot(x, xOff, y, yOff, len);
-    }
-
-    @Override
-    public float max(float[] x, int xOff, int len) {
-        return VectorOpsSimd.max(x, xOff, len);
-    }
-
-    @Override
-    public void relu(float[] x, int xOff, float[] out, int outOff, int len) {
-        VectorOpsSimd.relu(x, xOff, out, outOff, len);
-    }
-
-    @Override
-    public void reluBackward(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int len) {
-        VectorOpsSimd.reluBackward(x, xOff, dy, dyOff, dx, dxOff, len);
-    }
-
-    @Override
-    public void rowsSoftmax(float[] x, int off, int rows, int cols, float[] out, int outOff) {
-        SoftmaxSimd.rowsSoftmax(x, off, rows, cols, out, outOff);
-    }
-
-    @Override
-    public void rowsLogSoftmax(float[] x, int off, int rows, int cols, float[] out, int outOff) {
-        SoftmaxSimd.rowsLogSoftmax(x, off, rows, cols, out, outOff);
-    }
 }

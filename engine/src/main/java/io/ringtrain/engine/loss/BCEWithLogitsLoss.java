@@ -2,7 +2,7 @@ package io.ringtrain.engine.loss;
 
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.BceWithLogitsOps;
 
 import java.util.Arrays;
 
@@ -42,47 +42,6 @@ public class BCEWithLogitsLoss {
             throw new IllegalArgumentException("BCEWithLogitsLoss: pos_weight has " + posWeight.length + " entries but the input's last dimension is "
                     + last + " (shape " + Shape.str(s) + ")");
         }
-        float[] x = input.contiguous().data(), y = target.contiguous().data();
-        int n = x.length;
-        float[] loss = new float[n];
-        float[] softplusNeg = new float[n];
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-            float xi = x[i];
-            float maxVal = Math.max(-xi, 0f);
-            float sp = (float) (maxVal + Math.log(Math.exp(-maxVal) + Math.exp(-xi - maxVal)));
-            softplusNeg[i] = sp;
-            float pw = posWeight == null ? 1f : posWeight[posWeight.length == 1 ? 0 : i % last];
-            float wPos = 1f + (pw - 1f) * y[i];
-            loss[i] = (1f - y[i]) * xi + wPos * sp;
-            sum += loss[i];
-        }
-        float[] value;
-        int[] outShape;
-        if (reduction == Reduction.NONE) {
-            value = loss;
-            outShape = s;
-        } else {
-            value = new float[] {(float) (reduction == Reduction.MEAN ? sum / n : sum)};
-            outShape = new int[0];
-        }
-        if (!GradMode.isEnabled()) return Tensor.of(value, outShape);
-        return Tensor.fromOp(value, outShape, "binary_cross_entropy_with_logits", g -> {
-            float[] dx = input.requiresGrad() ? new float[n] : null;
-            float[] dy = target.requiresGrad() ? new float[n] : null;
-            for (int i = 0; i < n; i++) {
-                float gi = reduction == Reduction.NONE ? g[i] : reduction == Reduction.MEAN ? g[0] / n : g[0];
-                float pw = posWeight == null ? 1f : posWeight[posWeight.length == 1 ? 0 : i % last];
-                float wPos = 1f + (pw - 1f) * y[i];
-                if (dx != null) dx[i] = gi * ((1f - y[i]) - wPos * sigmoid(-x[i]));
-                if (dy != null) dy[i] = gi * (-x[i] + (pw - 1f) * softplusNeg[i]);
-            }
-            if (dx != null) input.accumulateGradOwned(dx);
-            if (dy != null) target.accumulateGradOwned(dy);
-        }, input, target);
-    }
-
-    private static float sigmoid(float v) {
-        return v >= 0 ? (float) (1.0 / (1.0 + Math.exp(-v))) : (float) (Math.exp(v) / (1.0 + Math.exp(v)));
+        return BceWithLogitsOps.bceWithLogits(input, target, posWeight, last, reduction);
     }
 }

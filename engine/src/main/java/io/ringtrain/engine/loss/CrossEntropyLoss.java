@@ -2,7 +2,7 @@ package io.ringtrain.engine.loss;
 
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.CrossEntropyOps;
 
 /**
  * Cross-entropy over class logits, fused log-softmax + negative log-likelihood (PyTorch 1.13's
@@ -21,8 +21,7 @@ import io.ringtrain.engine.autograd.GradMode;
  * {@code ce_ignore_smooth_*}). With every target ignored, MEAN gives NaN (0/0), as PyTorch.
  * NONE returns the per-row losses [N, d1, ...] (0 for ignored rows).
  *
- * <p>Gradient: dlogits[c] = Σ_c' g_c' ·(δ_cc' − softmax[c]), with g = ∂loss/∂lp:
- * g_c = (−(1 − ε)·[c = t] − ε/C)/K' (K' = K for MEAN, 1 for SUM, times the upstream gradient).
+ * <p>The maths (forward and gradient) is {@link CrossEntropyOps}; this class holds the settings.
  */
 public class CrossEntropyLoss {
     private final int ignoreIndex;
@@ -58,84 +57,7 @@ public class CrossEntropyLoss {
     }
 
     public Tensor forward(Tensor logits, int[] targets) {
-        int[] s = logits.shape();
-        if (s.length < 2) throw new IllegalArgumentException("CrossEntropyLoss expects logits [N, C] or [N, C, d...], got shape " + Shape.str(s));
-        int positions = 1;
-        for (int i = 2; i < s.length; i++) positions *= s[i];
-        final int batch = s[0], classes = s[1], inner = positions;
-        int rows = batch * inner;
-        if (targets.length != rows) {
-            throw new IllegalArgumentException("CrossEntropyLoss: " + targets.length + " targets for logits of shape " + Shape.str(s)
-                    + " (expected " + rows + ", one per sample" + (inner > 1 ? " and position" : "") + ")");
-        }
-        float[] x = logits.contiguous().data();
-        float[] logProbs = new float[x.length];
-        float[] perRow = new float[rows];
-        int kept = 0;
-        double nllSum = 0, smoothSum = 0;
-        for (int n = 0; n < batch; n++) {
-            for (int d = 0; d < inner; d++) {
-                int row = n * inner + d, base = n * classes * inner + d;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int c = 0; c < classes; c++) max = Math.max(max, x[base + c * inner]);
-                double sumExp = 0;
-                for (int c = 0; c < classes; c++) sumExp += Math.exp(x[base + c * inner] - max);
-                float lse = (float) (max + Math.log(sumExp));
-                double smooth = 0;
-                for (int c = 0; c < classes; c++) {
-                    float lp = x[base + c * inner] - lse;
-                    logProbs[base + c * inner] = lp;
-                    smooth -= lp;
-                }
-                int target = targets[row];
-                if (target == ignoreIndex) continue;
-                if (target < 0 || target >= classes) {
-                    throw new IllegalArgumentException("CrossEntropyLoss target " + target + " at position " + row + " is out of range for "
-                            + classes + " classes (ignore_index is " + ignoreIndex + ")");
-                }
-                kept++;
-                double nll = -logProbs[base + target * inner];
-                nllSum += nll;
-                smoothSum += smooth;
-                perRow[row] = (float) ((1 - labelSmoothing) * nll + labelSmoothing / classes * smooth);
-            }
-        }
-        float eps = labelSmoothing;
-        // MEAN divides both terms by the number of kept (not ignored) rows.
-        double nllDiv = reduction == Reduction.MEAN ? kept : 1, smoothDiv = nllDiv;
-        float[] value;
-        int[] outShape;
-        if (reduction == Reduction.NONE) {
-            value = perRow;
-            outShape = new int[s.length - 1];
-            outShape[0] = batch;
-            for (int i = 2; i < s.length; i++) outShape[i - 1] = s[i];
-        } else {
-            double smoothTerm = eps == 0f ? 0 : eps / classes * smoothSum / smoothDiv;
-            value = new float[] {(float) ((1 - eps) * nllSum / nllDiv + smoothTerm)};
-            outShape = new int[0];
-        }
-        if (!GradMode.isEnabled()) return Tensor.of(value, outShape);
-        return Tensor.fromOp(value, outShape, "cross_entropy", gOut -> {
-            float[] dx = new float[x.length];
-            for (int n = 0; n < batch; n++) {
-                for (int d = 0; d < inner; d++) {
-                    int row = n * inner + d, base = n * classes * inner + d;
-                    int target = targets[row];
-                    if (target == ignoreIndex) continue;
-                    double g = reduction == Reduction.NONE ? gOut[row] : gOut[0];
-                    double gNll = -(1 - eps) * g / nllDiv, gSmooth = -(eps / classes) * g / smoothDiv;
-                    // ∂loss/∂lp_c = gSmooth + [c = t]·gNll; Σ_c of it = C·gSmooth + gNll.
-                    double total = classes * gSmooth + gNll;
-                    for (int c = 0; c < classes; c++) {
-                        int at = base + c * inner;
-                        double p = Math.exp(logProbs[at]);
-                        dx[at] = (float) (gSmooth + (c == target ? gNll : 0) - p * total);
-                    }
-                }
-            }
-            logits.accumulateGradOwned(dx);
-        }, logits);
+        return CrossEntropyOps.crossEntropy(logits, targets, ignoreIndex, labelSmoothing, reduction);
     }
 
     private static void checkTargetShape(int[] logits, int[] targets) {

@@ -1,7 +1,7 @@
 package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.PoolOps;
 
 /**
  * Mean pooling to a fixed output size (PyTorch's {@code nn.AdaptiveAvgPool2d}): input
@@ -23,19 +23,8 @@ public class AdaptiveAvgPool2d extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        int[] s = Pooling.checkInput(input, this);
-        int planes = s[0] * s[1], h = s[2], w = s[3];
-        float[] x = input.contiguous().data();
-        float[] y = new float[planes * outH * outW];
-        PoolKernels.adaptiveAvgForward(x, planes, h, w, outH, outW, y);
-        int[] outShape = {s[0], s[1], outH, outW};
-        if (!GradMode.isEnabled()) return Tensor.of(y, outShape);
-        Tensor in = input;
-        return Tensor.fromOp(y, outShape, "adaptive_avg_pool2d", dy -> {
-            float[] dx = new float[x.length];
-            PoolKernels.adaptiveAvgBackward(dy, planes, h, w, outH, outW, dx);
-            in.accumulateGradOwned(dx);
-        }, input);
+        Pooling.checkInput(input, this);
+        return PoolOps.adaptiveAvgPool2d(input, outH, outW);
     }
 
     @Override

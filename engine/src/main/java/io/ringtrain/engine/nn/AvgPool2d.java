@@ -1,7 +1,8 @@
 package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.PoolKernels;
+import io.ringtrain.engine.functional.PoolOps;
 
 /**
  * Mean over kh×kw windows (PyTorch's {@code nn.AvgPool2d}, ceil_mode = false, no divisor
@@ -38,20 +39,10 @@ public class AvgPool2d extends Module {
     @Override
     public Tensor forward(Tensor input) {
         int[] s = Pooling.checkInput(input, this);
-        int planes = s[0] * s[1], h = s[2], w = s[3];
+        int h = s[2], w = s[3];
         int oh = PoolKernels.outSize(h, kh, sh, ph, 1), ow = PoolKernels.outSize(w, kw, sw, pw, 1);
         Pooling.checkOutput(s, oh, ow, this);
-        float[] x = input.contiguous().data();
-        float[] y = new float[planes * oh * ow];
-        PoolKernels.avgForward(x, planes, h, w, kh, kw, sh, sw, ph, pw, countIncludePad, y);
-        int[] outShape = {s[0], s[1], oh, ow};
-        if (!GradMode.isEnabled()) return Tensor.of(y, outShape);
-        Tensor in = input;
-        return Tensor.fromOp(y, outShape, "avg_pool2d", dy -> {
-            float[] dx = new float[x.length];
-            PoolKernels.avgBackward(dy, planes, h, w, kh, kw, sh, sw, ph, pw, countIncludePad, dx);
-            in.accumulateGradOwned(dx);
-        }, input);
+        return PoolOps.avgPool2d(input, kh, kw, sh, sw, ph, pw, countIncludePad);
     }
 
     @Override

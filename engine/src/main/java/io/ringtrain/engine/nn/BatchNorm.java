@@ -1,8 +1,10 @@
 package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Shape;
+import io.ringtrain.engine.SpareArray;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.BatchNormKernels;
 
 /**
  * Batch normalisation over the channel dimension 1 of an [N, C, *] input (PyTorch's {@code _BatchNorm}):

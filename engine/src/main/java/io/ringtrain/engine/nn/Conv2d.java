@@ -1,9 +1,11 @@
 package io.ringtrain.engine.nn;
 
-import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Shape;
+import io.ringtrain.engine.SpareArray;
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.Conv2dKernels;
+import io.ringtrain.engine.functional.Conv2dOps;
+import io.ringtrain.engine.functional.PoolKernels;
 
 /**
  * 2-D convolution (cross-correlation, as PyTorch's {@code nn.Conv2d}):
@@ -13,7 +15,7 @@ import io.ringtrain.engine.autograd.GradMode;
  * Input [N, C, H, W] → output [N, O, OH, OW] with OH = ⌊(H + 2·ph − dh·(kh−1) − 1)/sh⌋ + 1 (likewise OW).
  * Weight [O, C/G, kh, kw], bias [O]. Initialised as PyTorch: U(±1/√fanIn), fanIn = C/G·kh·kw.
  *
- * <p>Computed as im2col + GEMM ({@link Conv2dKernels}): each image's patches become a matrix
+ * <p>Computed as im2col + GEMM ({@link Conv2dOps}, {@link Conv2dKernels}): each image's patches become a matrix
  * cols [C·kh·kw, OH·OW] and, per group, Y = W · cols. The patch matrices are kept for the weight
  * gradient and their buffer is reused by the next step once backward has consumed it.
  */
@@ -81,31 +83,7 @@ public class Conv2d extends Module {
             throw new IllegalArgumentException("input " + Shape.str(s) + " is smaller than Conv2d's kernel " + kernelH + "×" + kernelW
                     + " (dilation " + dilationH + "×" + dilationW + ", padding " + padH + "×" + padW + "): the output would be empty");
         }
-        float[] x = input.contiguous().data();
-        float[] w = weight.data();
-        float[] b = bias == null ? null : bias.data();
-        boolean recording = GradMode.isEnabled() && (input.requiresGrad() || weight.requiresGrad() || (bias != null && bias.requiresGrad()));
-        float[] cols = workspace.takeCols(geo.colsSize());
-        boolean lendOutput = recycleOutput && recording;
-        float[] y = lendOutput ? output.take(geo.outputSize()) : new float[geo.outputSize()]; // forward writes every element
-        Conv2dKernels.forward(geo, x, w, b, cols, y);
-        int[] outShape = {geo.batch(), outChannels, geo.outH(), geo.outW()};
-        if (!recording) {
-            workspace.returnCols(cols);
-            return Tensor.of(y, outShape);
-        }
-        Tensor in = input;
-        return Tensor.fromOp(y, outShape, "conv2d", dy -> {
-            float[] dx = in.requiresGrad() ? GradientPool.take(x.length) : null; // backward writes every element
-            float[] dw = weight.requiresGrad() ? new float[w.length] : null;
-            float[] db = bias != null && bias.requiresGrad() ? new float[outChannels] : null;
-            Conv2dKernels.backward(geo, dy, w, cols, x, dx, dw, db, workspace);
-            workspace.returnCols(cols);
-            if (lendOutput) output.giveBack(y);
-            if (dx != null) in.accumulateGradOwned(dx);
-            if (dw != null) weight.accumulateGradOwned(dw);
-            if (db != null) bias.accumulateGradOwned(db);
-        }, input, weight, bias);
+        return Conv2dOps.conv2d(input, weight, bias, geo, workspace, recycleOutput ? output : null);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.functional.DropoutOps;
 
 import java.util.SplittableRandom;
 
@@ -32,22 +33,7 @@ public class Dropout extends Module {
 
     /** One dropout application (training semantics) with the given generator. */
     public static Tensor apply(Tensor input, float p, SplittableRandom rng) {
-        if (p == 0f) return input;
-        float[] x = input.data();
-        float scale = 1f / (1f - p);
-        float[] keep = new float[x.length];
-        float[] y = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            if (rng.nextDouble() >= p) {
-                keep[i] = scale;
-                y[i] = x[i] * scale;
-            }
-        }
-        return Tensor.fromOp(y, input.shape(), "dropout", g -> {
-            float[] dx = new float[g.length];
-            for (int i = 0; i < g.length; i++) dx[i] = g[i] * keep[i];
-            input.accumulateGrad(dx);
-        }, input);
+        return DropoutOps.dropout(input, p, rng);
     }
 
     public float p() {

@@ -1,7 +1,7 @@
 package io.ringtrain.engine.nn;
 
-import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.functional.EmbeddingOps;
 
 /**
  * A lookup table, as PyTorch's {@code nn.Embedding}: indices [...] → rows of weight
@@ -44,33 +44,7 @@ public class Embedding extends Module {
 
     /** Looks up {@code indices} (row-major, of the given shape). */
     public Tensor forward(int[] indices, int... shape) {
-        if (Shape.numel(shape) != indices.length) {
-            throw new IllegalArgumentException(indices.length + " indices do not fill shape " + Shape.str(shape));
-        }
-        int d = embeddingDim;
-        float[] w = weight.data();
-        float[] y = new float[indices.length * d];
-        for (int i = 0; i < indices.length; i++) {
-            int row = indices[i];
-            if (row < 0 || row >= numEmbeddings) {
-                throw new IndexOutOfBoundsException("index " + row + " at position " + i + " is outside Embedding(num_embeddings="
-                        + numEmbeddings + "); check the vocabulary size");
-            }
-            System.arraycopy(w, row * d, y, i * d, d);
-        }
-        int[] outShape = java.util.Arrays.copyOf(shape, shape.length + 1);
-        outShape[shape.length] = d;
-        int[] idx = indices.clone();
-        Tensor wt = weight;
-        return Tensor.fromOp(y, outShape, "embedding", g -> {
-            float[] dw = new float[numEmbeddings * d];
-            for (int i = 0; i < idx.length; i++) {
-                int row = idx[i];
-                if (row == paddingIdx) continue;
-                for (int k = 0; k < d; k++) dw[row * d + k] += g[i * d + k];
-            }
-            wt.accumulateGrad(dw);
-        }, weight);
+        return EmbeddingOps.embedding(weight, indices, shape, paddingIdx);
     }
 
     public Tensor weight() {

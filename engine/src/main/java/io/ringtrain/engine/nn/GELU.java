@@ -1,19 +1,13 @@
 package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.functional.GeluOps;
 
 /**
- * Gaussian error linear unit, as PyTorch's {@code nn.GELU}.
- * <ul>
- *   <li>exact ({@code approximate="none"}): y = x·Φ(x) = ½x(1 + erf(x/√2)),
- *       dy/dx = Φ(x) + x·φ(x) with φ(x) = exp(−x²/2)/√(2π);</li>
- *   <li>tanh ({@code approximate="tanh"}): y = ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³),
- *       dy/dx = ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²).</li>
- * </ul>
+ * Gaussian error linear unit, as PyTorch's {@code nn.GELU}: exact (erf) or, with
+ * {@code tanhApproximation}, the tanh form. The maths is {@link GeluOps}.
  */
 public class GELU extends Module {
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
-    private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
     private final boolean tanhApproximation;
 
     public GELU() {
@@ -29,39 +23,9 @@ public class GELU extends Module {
         return apply(input, tanhApproximation);
     }
 
+    /** GELU of {@code input}; see {@link GeluOps}. */
     public static Tensor apply(Tensor input, boolean tanhApproximation) {
-        float[] x = input.data();
-        float[] y = new float[x.length];
-        geluForward(y, x, tanhApproximation);
-        return Tensor.fromOp(y, input.shape(), tanhApproximation ? "gelu_tanh" : "gelu", g -> {
-            float[] dx = new float[x.length];
-            geluBackward(dx, g, x, tanhApproximation);
-            input.accumulateGrad(dx);
-        }, input);
-    }
-
-    public static void geluForward(float[] y, float[] x, boolean tanhApproximation) {
-        for (int i = 0; i < x.length; i++) {
-            double v = x[i];
-            if (tanhApproximation) {
-                y[i] = (float) (0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
-            } else {
-                y[i] = (float) (0.5 * v * (1 + Erf.erf(v / Math.sqrt(2.0))));
-            }
-        }
-    }
-
-    public static void geluBackward(float[] dx, float[] dy, float[] x, boolean tanhApproximation) {
-        for (int i = 0; i < x.length; i++) {
-            double v = x[i], d;
-            if (tanhApproximation) {
-                double th = Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v));
-                d = 0.5 * (1 + th) + 0.5 * v * (1 - th * th) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * v * v);
-            } else {
-                d = 0.5 * (1 + Erf.erf(v / Math.sqrt(2.0))) + v * Math.exp(-0.5 * v * v) * INV_SQRT_2PI;
-            }
-            dx[i] = (float) (dy[i] * d);
-        }
+        return GeluOps.gelu(input, tanhApproximation);
     }
 
     @Override

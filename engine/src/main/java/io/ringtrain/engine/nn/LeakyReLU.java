@@ -1,6 +1,7 @@
 package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.functional.ActivationOps;
 
 /**
  * y = x for x > 0, negativeSlope·x otherwise (default slope 0.01, as PyTorch). With {@code inplace}
@@ -30,7 +31,7 @@ public class LeakyReLU extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        return Activations.leakyRelu(input, negativeSlope, "leaky_relu", inplace);
+        return ActivationOps.leakyRelu(input, negativeSlope, "leaky_relu", inplace);
     }
 
     @Override

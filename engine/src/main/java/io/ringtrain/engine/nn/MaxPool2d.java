@@ -1,8 +1,9 @@
 package io.ringtrain.engine.nn;
 
-import io.ringtrain.engine.GradientPool;
+import io.ringtrain.engine.SpareArray;
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.functional.PoolKernels;
+import io.ringtrain.engine.functional.PoolOps;
 
 /**
  * Max over kh×kw windows (PyTorch's {@code nn.MaxPool2d}, ceil_mode = false): input [N, C, H, W]
@@ -41,28 +42,10 @@ public class MaxPool2d extends Module {
     @Override
     public Tensor forward(Tensor input) {
         int[] s = Pooling.checkInput(input, this);
-        int planes = s[0] * s[1], h = s[2], w = s[3];
+        int h = s[2], w = s[3];
         int oh = PoolKernels.outSize(h, kh, sh, ph, dh), ow = PoolKernels.outSize(w, kw, sw, pw, dw);
         Pooling.checkOutput(s, oh, ow, this);
-        float[] x = input.contiguous().data();
-        boolean lendOutput = recycleOutput && GradMode.isEnabled() && input.requiresGrad();
-        int size = planes * oh * ow;
-        // maxForward writes every element of both
-        float[] y = lendOutput ? output.take(size) : new float[size];
-        int[] argmax = lendOutput ? argmaxes.take(size) : new int[size];
-        PoolKernels.maxForward(x, planes, h, w, kh, kw, sh, sw, ph, pw, dh, dw, y, argmax);
-        int[] outShape = {s[0], s[1], oh, ow};
-        if (!GradMode.isEnabled()) return Tensor.of(y, outShape);
-        Tensor in = input;
-        return Tensor.fromOp(y, outShape, "max_pool2d", dy -> {
-            float[] dx = GradientPool.takeZeroed(x.length); // maxBackward adds into it
-            PoolKernels.maxBackward(dy, argmax, planes, h, w, oh, ow, dx);
-            if (lendOutput) {
-                output.giveBack(y);
-                argmaxes.giveBack(argmax);
-            }
-            in.accumulateGradOwned(dx);
-        }, input);
+        return PoolOps.maxPool2d(input, kh, kw, sh, sw, ph, pw, dh, dw, recycleOutput ? output : null, recycleOutput ? argmaxes : null);
     }
 
     /**

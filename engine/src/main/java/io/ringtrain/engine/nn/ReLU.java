@@ -1,6 +1,7 @@
 package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.functional.ActivationOps;
 
 /**
  * y = max(x, 0); dy/dx = 1 where x > 0, else 0 (PyTorch's convention at 0). {@code new ReLU(true)}
@@ -20,7 +21,7 @@ public class ReLU extends Module {
 
     @Override
     public Tensor forward(Tensor input) {
-        return Activations.leakyRelu(input, 0f, "relu", inplace);
+        return ActivationOps.leakyRelu(input, 0f, "relu", inplace);
     }
 
     @Override

@@ -5,26 +5,23 @@ import java.util.Random;
 /**
  * A tiny main for {@link ScalarFallbackIT}: runs each kernel family twice on a fixed problem in
  * whatever JVM it is started in and prints, one per line, {@code vectorized=...},
- * {@code kernels=...} and the results as {@code gemm=v0 v1 ...}, {@code sum=...},
- * {@code softmax=...}.
+ * {@code kernels=...} and the results as {@code gemm=v0 v1 ...} and {@code add=v0 v1 ...}.
  */
 public final class KernelProviderProbe {
     static final int M = 37, N = 45, K = 29, LEN = 1023;
 
     public static void main(String[] args) {
         float[] a = problem(1, M * K), b = problem(2, K * N), x = problem(3, LEN);
-        float[] c = new float[M * N], softmax = new float[LEN];
-        float sum = 0f;
+        float[] c = new float[M * N], sum = new float[LEN];
+        float[] y = problem(4, LEN);
         for (int call = 0; call < 2; call++) {  // twice: the warning must still appear once
             Gemm.sgemm(false, false, M, N, K, 1f, a, 0, K, b, 0, N, 0f, c, 0, N);
-            sum = VectorOps.sum(x, 0, LEN);
-            Softmax.rowsSoftmax(x, 0, 1, LEN, softmax, 0);
+            VectorOps.add(x, 0, y, 0, sum, 0, LEN);
         }
         System.out.println("vectorized=" + CpuKernels.active().vectorized());
         System.out.println("kernels=" + CpuKernels.active().description());
         System.out.println("gemm=" + join(c));
-        System.out.println("sum=" + sum);
-        System.out.println("softmax=" + join(softmax));
+        System.out.println("add=" + join(sum));
     }
 
     static float[] problem(long seed, int length) {

@@ -1,6 +1,8 @@
 package io.ringtrain.engine.nn.seq;
 
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.functional.ActivationOps;
+import io.ringtrain.engine.functional.GeluOps;
 
 /** The activation between the two linear layers of a Transformer feed-forward block. */
 public enum FeedForwardActivation {
@@ -12,9 +14,9 @@ public enum FeedForwardActivation {
 
     public Tensor apply(Tensor x) {
         return switch (this) {
-            case RELU -> x.relu();
-            case LEAKY_RELU -> x.unary("leaky_relu", v -> v > 0f ? v : 0.01f * v, (v, y) -> v > 0f ? 1f : 0.01f);
-            case GELU -> io.ringtrain.engine.nn.GELU.apply(x, false);
+            case RELU -> ActivationOps.relu(x);
+            case LEAKY_RELU -> ActivationOps.leakyRelu(x, 0.01f);
+            case GELU -> GeluOps.gelu(x, false);
         };
     }
 }

@@ -2,7 +2,7 @@ package io.ringtrain.engine.nn.seq;
 
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.engine.nn.Dropout;
+import io.ringtrain.engine.functional.AttentionOps;
 import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.Linear;
 import io.ringtrain.engine.nn.Module;
@@ -116,13 +116,12 @@ public class MultiheadAttention extends Module {
             qh = rotary.apply(qh, 0);
             kh = rotary.apply(kh, 0);
         }
-        Tensor scores = qh.mul((float) (1.0 / Math.sqrt(d))).matmul(kh.transpose(-2, -1)); // [B, H, Lq, Lk]
         Tensor mask = combinedMask(keyPaddingMask, attnMask, B, Lq, Lk);
-        if (mask != null) scores = scores.add(mask);
-        if (positionBias != null) scores = scores.add(positionBias);
-        Tensor weights = scores.softmax(-1);
-        if (dropout > 0f && isTraining()) weights = Dropout.apply(weights, dropout, Init.rng());
-        Tensor attended = weights.matmul(vh).permute(0, 2, 1, 3).reshape(B, Lq, E);
+        boolean drop = dropout > 0f && isTraining();
+        AttentionOps.Result attention = AttentionOps.scaledDotProduct(qh, kh, vh, mask, positionBias,
+                drop ? dropout : 0f, drop ? Init.rng() : null);
+        Tensor weights = attention.weights();
+        Tensor attended = attention.out().permute(0, 2, 1, 3).reshape(B, Lq, E);
         Tensor out = outProj.forward(attended);
         if (!batchFirst) out = out.transpose(0, 1).contiguous();
         Tensor returned = null;

@@ -2,6 +2,7 @@ package io.ringtrain.engine.nn.seq;
 
 import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cpu.Transpose;
+import io.ringtrain.engine.functional.ElementwiseOps;
 
 /**
  * Fused kernels for one layer and one direction of a recurrent network, llm.c style: plain loops
@@ -52,10 +53,6 @@ final class RecurrentKernels {
         float[] wih, whh; // [G·H, I], [G·H, H]
     }
 
-    static float sigmoid(float v) {
-        return v >= 0 ? (float) (1.0 / (1.0 + Math.exp(-v))) : (float) (Math.exp(v) / (1.0 + Math.exp(v)));
-    }
-
     /**
      * Runs the recurrence. Returns one packed array: y [T, B, H] (zero at inactive steps), then
      * h_T [B, H], then c_T [B, H] (zeros unless LSTM).
@@ -103,10 +100,10 @@ final class RecurrentKernels {
                     }
                     case LSTM -> {
                         for (int j = 0; j < H; j++) {
-                            float i = sigmoid(xproj[xg + j] + hproj[hg + j] + bhh[j]);
-                            float f = sigmoid(xproj[xg + H + j] + hproj[hg + H + j] + bhh[H + j]);
+                            float i = ElementwiseOps.sigmoid(xproj[xg + j] + hproj[hg + j] + bhh[j]);
+                            float f = ElementwiseOps.sigmoid(xproj[xg + H + j] + hproj[hg + H + j] + bhh[H + j]);
                             float g = (float) Math.tanh(xproj[xg + 2 * H + j] + hproj[hg + 2 * H + j] + bhh[2 * H + j]);
-                            float o = sigmoid(xproj[xg + 3 * H + j] + hproj[hg + 3 * H + j] + bhh[3 * H + j]);
+                            float o = ElementwiseOps.sigmoid(xproj[xg + 3 * H + j] + hproj[hg + 3 * H + j] + bhh[3 * H + j]);
                             float cn = f * c[hb + j] + i * g;
                             gates[xg + j] = i;
                             gates[xg + H + j] = f;
@@ -119,8 +116,8 @@ final class RecurrentKernels {
                     }
                     case GRU -> {
                         for (int j = 0; j < H; j++) {
-                            float r = sigmoid(xproj[xg + j] + hproj[hg + j] + bhh[j]);
-                            float z = sigmoid(xproj[xg + H + j] + hproj[hg + H + j] + bhh[H + j]);
+                            float r = ElementwiseOps.sigmoid(xproj[xg + j] + hproj[hg + j] + bhh[j]);
+                            float z = ElementwiseOps.sigmoid(xproj[xg + H + j] + hproj[hg + H + j] + bhh[H + j]);
                             float hn = hproj[hg + 2 * H + j] + bhh[2 * H + j];
                             float n = (float) Math.tanh(xproj[xg + 2 * H + j] + r * hn);
                             gates[xg + j] = r;

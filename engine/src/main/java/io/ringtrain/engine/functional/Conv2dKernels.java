@@ -1,8 +1,10 @@
-package io.ringtrain.engine.nn;
+package io.ringtrain.engine.functional;
 
 import io.ringtrain.engine.backend.Placement;
+import io.ringtrain.engine.SpareArray;
 import io.ringtrain.engine.cpu.Im2col;
 import io.ringtrain.engine.cpu.Transpose;
+import io.ringtrain.engine.nn.Workers;
 
 /**
  * conv2d_forward / conv2d_backward over float arrays (llm.c style), by im2col + GEMM.
@@ -19,42 +21,42 @@ import io.ringtrain.engine.cpu.Transpose;
  * Images are split over {@link Workers} threads; each thread keeps its own dcols buffer and
  * partial dW, added at the end. A 1×1 kernel with stride 1 and no padding skips im2col (cols is x).
  */
-final class Conv2dKernels {
+public final class Conv2dKernels {
     private Conv2dKernels() {}
 
     /** Every size of one convolution call. */
-    record Geometry(int batch, int inChannels, int height, int width, int outChannels, int kh, int kw,
+    public record Geometry(int batch, int inChannels, int height, int width, int outChannels, int kh, int kw,
                     int sh, int sw, int ph, int pw, int dh, int dw, int groups) {
-        int outH() {
+        public int outH() {
             return Im2col.outSize(height, kh, sh, ph, dh);
         }
 
-        int outW() {
+        public int outW() {
             return Im2col.outSize(width, kw, sw, pw, dw);
         }
 
-        int spatial() {
+        public int spatial() {
             return outH() * outW();
         }
 
         /** Rows of one group's patch matrix: C/G·kh·kw. */
-        int groupK() {
+        public int groupK() {
             return inChannels / groups * kh * kw;
         }
 
-        int colsPerImage() {
+        public int colsPerImage() {
             return inChannels * kh * kw * spatial();
         }
 
-        boolean isPointwise() {
+        public boolean isPointwise() {
             return kh == 1 && kw == 1 && sh == 1 && sw == 1 && ph == 0 && pw == 0;
         }
 
-        int colsSize() {
+        public int colsSize() {
             return isPointwise() ? 0 : batch * colsPerImage();
         }
 
-        int outputSize() {
+        public int outputSize() {
             return batch * outChannels * spatial();
         }
     }
@@ -64,18 +66,18 @@ final class Conv2dKernels {
      * given back when its backward is done, so a second forward before backward gets its own)
      * and the per-thread dcols / partial dW buffers that backward uses and drops.
      */
-    static final class Workspace {
+    public static final class Workspace {
         private final SpareArray<float[]> cols = SpareArray.floats();
         // One slot per Workers chunk; a chunk's slot is only touched by the thread running that chunk.
         private final float[][] dcols = new float[Workers.threads()][];
         private final float[][] partialDw = new float[Workers.threads()][];
         private final float[][] dyT = new float[Workers.threads()][];
 
-        float[] takeCols(int size) {
+        public float[] takeCols(int size) {
             return cols.take(size);
         }
 
-        void returnCols(float[] used) {
+        public void returnCols(float[] used) {
             cols.giveBack(used);
         }
 
@@ -96,7 +98,7 @@ final class Conv2dKernels {
         }
     }
 
-    static void forward(Geometry g, float[] x, float[] w, float[] b, float[] cols, float[] y) {
+    public static void forward(Geometry g, float[] x, float[] w, float[] b, float[] cols, float[] y) {
         int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
         int og = o / g.groups(), kg = g.groupK();
         boolean pointwise = g.isPointwise();
@@ -139,7 +141,7 @@ final class Conv2dKernels {
      * </pre>
      * and dW is dWᵀ transposed back at the end.
      */
-    static void backward(Geometry g, float[] dy, float[] w, float[] cols, float[] x, float[] dx, float[] dw, float[] db,
+    public static void backward(Geometry g, float[] dy, float[] w, float[] cols, float[] x, float[] dx, float[] dw, float[] db,
                          Workspace ws) {
         int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
         int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage(), groups = g.groups();
@@ -189,7 +191,7 @@ final class Conv2dKernels {
         }
         if (db != null) {
             for (int n = 0; n < g.batch(); n++) {
-                for (int oc = 0; oc < o; oc++) db[oc] += Reductions.sum(dy, (n * o + oc) * l, (n * o + oc + 1) * l);
+                for (int oc = 0; oc < o; oc++) db[oc] += FloatSums.sum(dy, (n * o + oc) * l, (n * o + oc + 1) * l);
             }
         }
     }

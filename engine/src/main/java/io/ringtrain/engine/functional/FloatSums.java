@@ -1,4 +1,4 @@
-package io.ringtrain.engine.nn;
+package io.ringtrain.engine.functional;
 
 /**
  * Float sums written with eight independent accumulators. Java may not reorder float additions,
@@ -6,11 +6,11 @@ package io.ringtrain.engine.nn;
  * never vectorised; eight chains keep the adder busy. The result differs from the sequential sum
  * only by rounding.
  */
-final class Reductions {
-    private Reductions() {}
+public final class FloatSums {
+    private FloatSums() {}
 
     /** Σ x[i] for start ≤ i < end. */
-    static float sum(float[] x, int start, int end) {
+    public static float sum(float[] x, int start, int end) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
         int i = start;
         for (; i + 8 <= end; i += 8) {
@@ -28,7 +28,7 @@ final class Reductions {
     }
 
     /** Σ (x[i] − c)² for start ≤ i < end. */
-    static float sumSquaredDeviations(float[] x, int start, int end, float c) {
+    public static float sumSquaredDeviations(float[] x, int start, int end, float c) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = start;
         for (; i + 4 <= end; i += 4) {
@@ -46,7 +46,7 @@ final class Reductions {
     }
 
     /** {Σ dy[i], Σ dy[i]·(x[i] − c)} for start ≤ i < end, in one pass over dy and x, into out[0], out[1]. */
-    static void sumAndSumProductsCentred(float[] dy, float[] x, int start, int end, float c, double[] out) {
+    public static void sumAndSumProductsCentred(float[] dy, float[] x, int start, int end, float c, double[] out) {
         float a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
         int i = start;
         for (; i + 4 <= end; i += 4) {

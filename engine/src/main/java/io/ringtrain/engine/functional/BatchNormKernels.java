@@ -1,4 +1,6 @@
-package io.ringtrain.engine.nn;
+package io.ringtrain.engine.functional;
+
+import io.ringtrain.engine.nn.Workers;
 
 /**
  * batchnorm_forward / batchnorm_backward over float arrays laid out [N, C, S] (S = spatial size,
@@ -24,7 +26,7 @@ public final class BatchNormKernels {
                 double sum = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    sum += Reductions.sum(x, base, base + spatial);
+                    sum += FloatSums.sum(x, base, base + spatial);
                 }
                 long m = (long) batch * spatial;
                 double mu = sum / m;
@@ -32,7 +34,7 @@ public final class BatchNormKernels {
                 double sq = 0;
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    sq += Reductions.sumSquaredDeviations(x, base, base + spatial, muF);
+                    sq += FloatSums.sumSquaredDeviations(x, base, base + spatial, muF);
                 }
                 mean[c] = muF;
                 var[c] = (float) (sq / m);
@@ -62,7 +64,7 @@ public final class BatchNormKernels {
                 double[] sums = new double[2]; // Σdy, Σdy·(x − mean): per-image float partials added in double
                 for (int n = 0; n < batch; n++) {
                     int base = (n * channels + c) * spatial;
-                    Reductions.sumAndSumProductsCentred(dy, x, base, base + spatial, mu, sums);
+                    FloatSums.sumAndSumProductsCentred(dy, x, base, base + spatial, mu, sums);
                 }
                 sumDy[c] = (float) sums[0];
                 sumDyXmu[c] = (float) sums[1];

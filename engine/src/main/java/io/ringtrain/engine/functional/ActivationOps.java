@@ -1,16 +1,18 @@
-package io.ringtrain.engine.nn;
+package io.ringtrain.engine.functional;
 
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
+import io.ringtrain.engine.nn.Workers;
 
 /**
- * Activation kernels written as branch-free loops, shared by the activation layers. A ternary
+ * ReLU and LeakyReLU, the one home of their maths (the layers, {@code Tensor.relu} and the
+ * Transformer feed-forward block call these). The kernels are branch-free loops. A ternary
  * ({@code x > 0 ? x : 0}) on random signs mispredicts half the time and keeps the JIT from
  * vectorising: measured here ~30 ms vs ~1 ms per 2M floats. So the forward uses Math.max/min
  * and the backward builds its 0/1 mask from the float's bits.
  */
-final class Activations {
-    private Activations() {}
+public final class ActivationOps {
+    private ActivationOps() {}
 
     /** y = x for x > 0, slope·x otherwise (slope 0: ReLU, which gives +0 for x ≤ 0); NaN stays NaN. */
     static void leakyReluForward(float[] x, float[] y, float slope, int start, int end) {
@@ -46,8 +48,14 @@ final class Activations {
         }
     }
 
-    static Tensor leakyRelu(Tensor input, float slope, String op) {
-        return leakyRelu(input, slope, op, false);
+    /** y = max(x, 0), not in place. */
+    public static Tensor relu(Tensor input) {
+        return leakyRelu(input, 0f, "relu", false);
+    }
+
+    /** y = x for x > 0, slope·x otherwise, not in place. */
+    public static Tensor leakyRelu(Tensor input, float slope) {
+        return leakyRelu(input, slope, "leaky_relu", false);
     }
 
     /**
@@ -57,7 +65,7 @@ final class Activations {
      * because a slope ≥ 0 keeps every sign. As in PyTorch, the caller must not need the input's old
      * values afterwards (fine after Conv2d, BatchNorm or Linear, whose backward reads their inputs).
      */
-    static Tensor leakyRelu(Tensor input, float slope, String op, boolean inplace) {
+    public static Tensor leakyRelu(Tensor input, float slope, String op, boolean inplace) {
         if (inplace && input.isLeaf() && input.requiresGrad()) {
             throw new IllegalArgumentException(op + "(inplace=True) on a leaf tensor that requires grad (shape "
                     + java.util.Arrays.toString(input.shape()) + ") would overwrite the values its gradient is taken at; use the layer without inplace");

@@ -1,4 +1,4 @@
-package io.ringtrain.engine.nn;
+package io.ringtrain.engine.functional;
 
 /**
  * The error function in double precision (Java's Math has none). Uses the Chebyshev fit of

@@ -1,4 +1,4 @@
-package io.ringtrain.engine.nn;
+package io.ringtrain.engine;
 
 import java.util.function.IntFunction;
 
@@ -15,7 +15,7 @@ import java.util.function.IntFunction;
  * next forward allocates. The contents of a taken array are whatever its last user left: the
  * borrower overwrites every element.
  */
-final class SpareArray<A> {
+public final class SpareArray<A> {
     private final IntFunction<A> allocate;
     private A spare;
 
@@ -23,23 +23,23 @@ final class SpareArray<A> {
         this.allocate = allocate;
     }
 
-    static SpareArray<float[]> floats() {
+    public static SpareArray<float[]> floats() {
         return new SpareArray<>(float[]::new);
     }
 
-    static SpareArray<int[]> ints() {
+    public static SpareArray<int[]> ints() {
         return new SpareArray<>(int[]::new);
     }
 
     /** The spare array if it has {@code length} elements, else a new one; either way the caller's alone. */
-    synchronized A take(int length) {
+    public synchronized A take(int length) {
         A a = spare;
         spare = null;
         return a != null && java.lang.reflect.Array.getLength(a) == length ? a : allocate.apply(length);
     }
 
     /** Returns an array that nothing reads any more; it becomes the spare, replacing any other. */
-    synchronized void giveBack(A array) {
+    public synchronized void giveBack(A array) {
         spare = array;
     }
 }
