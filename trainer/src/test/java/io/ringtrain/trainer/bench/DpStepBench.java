@@ -146,8 +146,10 @@ public final class DpStepBench {
         double t1 = median(single), t2 = median(acrossHosts);
         double throughput1 = batch / (t1 / 1000), throughput2 = 2 * batch / (t2 / 1000);
         ObjectNode line = JSON.createObjectNode().put("bench", "dp-step");
-        line.putObject("params").put("world", 2).put("batch", batch).put("cores_per_replica", 1).put("sync_bn", "own ring")
-                .put("compression", compression).put("link_gbit", linkGbit(rate));
+        ObjectNode params = line.putObject("params").put("world", 2).put("batch", batch).put("cores_per_replica", 1).put("sync_bn", "own ring")
+                .put("compression", compression);
+        double linkGbit = linkGbit(rate);
+        if (linkGbit == Math.rint(linkGbit)) params.put("link_gbit", (long) linkGbit); else params.put("link_gbit", linkGbit); // as multihost-allreduce
         line.put("metric", "scaling_efficiency").put("ours", round1(throughput2)).put("reference", round1(2 * throughput1))
                 .put("ratio", Math.rint(throughput2 / (2 * throughput1) * 1000) / 1000);
         single.forEach(ms -> line.withArray("step_ms_w1_rounds").add(round1(ms)));
