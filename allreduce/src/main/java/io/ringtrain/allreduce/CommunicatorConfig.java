@@ -22,6 +22,7 @@ public final class CommunicatorConfig {
   private final int segmentBytes;
   private final int smallBufferBytes;
   private final int ioThreads;
+  private final int connectionsPerPeer;
   private final InetAddress bindAddress;
   private final StepListener stepListener;
   private final RingTls tls;
@@ -37,6 +38,7 @@ public final class CommunicatorConfig {
     this.segmentBytes = b.segmentBytes;
     this.smallBufferBytes = b.smallBufferBytes;
     this.ioThreads = b.ioThreads;
+    this.connectionsPerPeer = b.connectionsPerPeer;
     this.bindAddress = b.bindAddress;
     this.stepListener = b.stepListener;
     this.tls = b.tls;
@@ -57,6 +59,8 @@ public final class CommunicatorConfig {
   public int segmentBytes() { return segmentBytes; }
   public int smallBufferBytes() { return smallBufferBytes; }
   public int ioThreads() { return ioThreads; }
+  /** TCP connections to each neighbour, the ring's frames striped across them (see {@link Builder#optConnectionsPerPeer}). */
+  public int connectionsPerPeer() { return connectionsPerPeer; }
   public StepListener stepListener() { return stepListener; }
   /** TLS for every connection, or null (the default): plain TCP, peers admitted by the HMAC handshake. */
   public RingTls tls() { return tls; }
@@ -91,6 +95,7 @@ public final class CommunicatorConfig {
     private int segmentBytes = 512 << 10;
     private int smallBufferBytes = 256 << 10;
     private int ioThreads = RingServer.DEFAULT_IO_THREADS;
+    private int connectionsPerPeer = 1;
     private InetAddress bindAddress;
     private StepListener stepListener;
     private RingTls tls;
@@ -192,6 +197,21 @@ public final class CommunicatorConfig {
       return this;
     }
 
+    /**
+     * TCP connections to every other rank, default 1, at most {@value #MAX_CONNECTIONS_PER_PEER}:
+     * segment i of each ring step goes over connection i mod K, for links where one TCP stream
+     * cannot fill the link (as NCCL's sockets per thread). Results are bitwise the same for every
+     * K (the same frames, reduced in the same order). Every rank must use the same value: a rank
+     * that dials with another is refused, naming both values.
+     */
+    public Builder optConnectionsPerPeer(int connectionsPerPeer) {
+      this.connectionsPerPeer = connectionsPerPeer;
+      return this;
+    }
+
+    /** The most connections per peer {@link #optConnectionsPerPeer} takes. */
+    public static final int MAX_CONNECTIONS_PER_PEER = 16;
+
     /** Address to listen on, default this rank's host in {@code peers} (not the wildcard). */
     public Builder optBindAddress(InetAddress bindAddress) {
       this.bindAddress = bindAddress;
@@ -231,6 +251,9 @@ public final class CommunicatorConfig {
       }
       if (smallBufferBytes < 0) throw new IllegalArgumentException("smallBufferBytes " + smallBufferBytes + " is negative");
       smallBufferBytes = Math.min(smallBufferBytes, segmentBytes);
+      if (connectionsPerPeer < 1 || connectionsPerPeer > MAX_CONNECTIONS_PER_PEER) {
+        throw new IllegalArgumentException("connectionsPerPeer " + connectionsPerPeer + " is outside 1.." + MAX_CONNECTIONS_PER_PEER);
+      }
       if (ioThreads < 1) throw new IllegalArgumentException("ioThreads " + ioThreads + " must be at least 1");
       if (timeout.isNegative() || timeout.isZero()) throw new IllegalArgumentException("timeout " + timeout + " must be positive");
       return new CommunicatorConfig(this);

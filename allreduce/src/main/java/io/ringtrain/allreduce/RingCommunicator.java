@@ -23,6 +23,7 @@ import io.ringtrain.allreduce.transport.CollectiveHeader;
 import io.ringtrain.allreduce.transport.CollectiveKind;
 import io.ringtrain.allreduce.transport.ElementType;
 import io.ringtrain.allreduce.transport.FrameReadAllocator;
+import io.ringtrain.allreduce.transport.PeerLink;
 import io.ringtrain.allreduce.transport.PeerPipeline;
 import io.ringtrain.allreduce.transport.Transport;
 import io.ringtrain.allreduce.transport.WireFormat;
@@ -39,8 +40,9 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * A {@link Communicator} over Netty: one authenticated TCP connection to every other rank (higher
- * ranks dial lower ones), ring reduce-scatter + all-gather for large all-reduces, recursive
+ * A {@link Communicator} over Netty: authenticated TCP connections to every other rank (one, or
+ * {@link CommunicatorConfig#connectionsPerPeer} with the ring's frames striped across them;
+ * higher ranks dial lower ones), ring reduce-scatter + all-gather for large all-reduces, recursive
  * doubling for small ones, a binomial tree for broadcast, a ring for allGather and a
  * dissemination barrier.
  *
@@ -94,7 +96,7 @@ public final class RingCommunicator implements Communicator {
   /**
    * Builds the ring on an already bound server (which the communicator then owns and closes):
    * dials every lower rank, waits for every higher rank, each connection authenticated. Blocks
-   * until all W−1 connections are up or the timeout passes.
+   * until all (W−1)·K connections are up or the timeout passes.
    */
   public static RingCommunicator connect(RingServer server, CommunicatorConfig config) {
     if (server.tls() != config.tls()) {
@@ -104,26 +106,38 @@ public final class RingCommunicator implements Communicator {
     }
     Ring ring = new Ring(config);
     RingCommunicator communicator = new RingCommunicator(config, server, ring);
-    RingIdentity identity = new RingIdentity(config.rank(), config.worldSize(), config.generation(), config.secret());
+    RingIdentity identity =
+        new RingIdentity(config.rank(), config.worldSize(), config.generation(), config.secret(), Handshake.Purpose.RING, config.connectionsPerPeer());
     int maxFrameBytes = WireFormat.maxFrameBytes(config.segmentBytes());
     PeerAcceptor acceptor =
-        (peer, channel) -> {
-          if (ring.link(peer) == null || ring.link(peer).isAttached()) return false;
-          PeerPipeline.promote(channel, maxFrameBytes, config.generation(), ring.link(peer), ring);
-          return ring.attach(peer, channel);
+        new PeerAcceptor() {
+          @Override
+          public boolean accept(int peer, Channel channel) {
+            return accept(peer, 0, channel);
+          }
+
+          @Override
+          public boolean accept(int peer, int connection, Channel channel) {
+            PeerLink link = ring.link(peer);
+            if (link == null || connection < 0 || connection >= link.connections() || link.isAttached(connection)) return false;
+            PeerPipeline.promote(channel, maxFrameBytes, config.generation(), link, connection, ring);
+            return ring.attach(peer, connection, channel);
+          }
         };
     server.arm(new ServerBinding(identity, acceptor));
     long deadline = System.nanoTime() + config.connectTimeout().toNanos();
     try {
       for (int lower = 0; lower < config.rank(); lower++) {
-        dial(server, config, identity, acceptor, lower, deadline);
+        for (int connection = 0; connection < config.connectionsPerPeer(); connection++) {
+          dial(server, config, identity, acceptor, lower, connection, deadline);
+        }
       }
       long remaining = deadline - System.nanoTime();
       if (!ring.connected().await(Math.max(0, remaining), TimeUnit.NANOSECONDS)) {
         throw new CollectiveException(
             "rank " + config.rank() + " has no authenticated connection from ranks " + ring.unconnectedRanks()
                 + " after " + config.connectTimeout().toMillis() + " ms: check that they started with the same peers list, "
-                + "job secret and generation, and that " + config.peers().get(config.rank()) + " is reachable from them",
+                + "job secret, generation and connectionsPerPeer, and that " + config.peers().get(config.rank()) + " is reachable from them",
             new CollectiveFailure(ring.unconnectedRanks().isEmpty() ? -1 : ring.unconnectedRanks().get(0), CONNECT, -1, CollectiveFailure.Reason.TIMEOUT));
       }
       return communicator;
@@ -137,7 +151,8 @@ public final class RingCommunicator implements Communicator {
     }
   }
 
-  private static void dial(RingServer server, CommunicatorConfig config, RingIdentity identity, PeerAcceptor acceptor, int peer, long deadline)
+  private static void dial(
+      RingServer server, CommunicatorConfig config, RingIdentity identity, PeerAcceptor acceptor, int peer, int connection, long deadline)
       throws InterruptedException {
     String target = config.peers().get(peer);
     String host = CommunicatorConfig.host(target);
@@ -161,7 +176,7 @@ public final class RingCommunicator implements Communicator {
                       ch.config().setRecvByteBufAllocator(new FrameReadAllocator());
                       if (config.tls() != null) ch.pipeline().addLast(PeerPipeline.TLS, config.tls().clientHandler(ch.alloc()));
                       ch.pipeline().addLast(PeerPipeline.FRAME, Handshake.newFrameDecoder());
-                      ch.pipeline().addLast(PeerPipeline.AUTH, new ClientAuthHandler(identity, peer, acceptor, authenticated));
+                      ch.pipeline().addLast(PeerPipeline.AUTH, new ClientAuthHandler(identity, peer, connection, acceptor, authenticated));
                     }
                   });
       ChannelFuture connecting = bootstrap.connect(host, port);
@@ -211,6 +226,11 @@ public final class RingCommunicator implements Communicator {
   /** The authenticated connection to {@code peer}, or null (tests inspect its pipeline). */
   io.netty.channel.Channel channelTo(int peer) {
     return ring.link(peer) == null ? null : ring.link(peer).channel();
+  }
+
+  /** Connection {@code connection} to {@code peer}, or null (tests inspect the striping). */
+  io.netty.channel.Channel channelTo(int peer, int connection) {
+    return ring.link(peer) == null ? null : ring.link(peer).channel(connection);
   }
 
   /** The port this rank listens on. */

@@ -20,15 +20,26 @@ public final class ClientAuthHandler extends SimpleChannelInboundHandler<ByteBuf
 
   private final RingIdentity me;
   private final int serverRank;
+  /** Which of the {@link RingIdentity#connectionsPerPeer} connections to the server this is. */
+  private final int connection;
   private final PeerAcceptor acceptor;
   private final CompletableFuture<Channel> done;
   private State state = State.AWAIT_CHALLENGE;
   private byte[] nonceC;
   private byte[] nonceS;
 
+  /** The first (or only) connection to {@code serverRank}. */
   public ClientAuthHandler(RingIdentity me, int serverRank, PeerAcceptor acceptor, CompletableFuture<Channel> done) {
+    this(me, serverRank, 0, acceptor, done);
+  }
+
+  public ClientAuthHandler(RingIdentity me, int serverRank, int connection, PeerAcceptor acceptor, CompletableFuture<Channel> done) {
+    if (connection < 0 || connection >= me.connectionsPerPeer()) {
+      throw new IllegalArgumentException("connection " + connection + " is outside 0.." + (me.connectionsPerPeer() - 1));
+    }
     this.me = me;
     this.serverRank = serverRank;
+    this.connection = connection;
     this.acceptor = acceptor;
     this.done = done;
   }
@@ -39,6 +50,7 @@ public final class ClientAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     ByteBuf hello = Handshake.frame(ctx, Handshake.HELLO_BYTES);
     hello.writeByte(Handshake.HELLO).writeInt(Handshake.MAGIC).writeByte(Handshake.VERSION);
     hello.writeInt(me.generation()).writeInt(me.worldSize()).writeInt(me.rank()).writeInt(serverRank);
+    hello.writeInt(connection).writeInt(me.connectionsPerPeer());
     hello.writeBytes(nonceC);
     ctx.writeAndFlush(hello);
     ctx.fireChannelActive();
@@ -60,10 +72,10 @@ public final class ClientAuthHandler extends SimpleChannelInboundHandler<ByteBuf
         return;
       }
       state = State.DONE;
-      if (acceptor.accept(serverRank, ctx.channel())) {
+      if (acceptor.accept(serverRank, connection, ctx.channel())) {
         done.complete(ctx.channel());
       } else {
-        fail(ctx, "rank " + serverRank + " is already connected");
+        fail(ctx, "rank " + serverRank + " is already connected" + (me.connectionsPerPeer() == 1 ? "" : " (connection " + connection + ")"));
       }
     } else if (state == State.AWAIT_ACCEPT && type == Handshake.REFUSED) {
       fail(ctx, "rank " + serverRank + " at " + ctx.channel().remoteAddress() + " refused the connection: " + Handshake.readReason(frame));
@@ -73,7 +85,8 @@ public final class ClientAuthHandler extends SimpleChannelInboundHandler<ByteBuf
   }
 
   private byte[] mac(String side) {
-    return Handshake.mac(me.secret(), side, me.purpose(), me.generation(), me.worldSize(), me.rank(), serverRank, nonceC, nonceS);
+    return Handshake.mac(me.secret(), side, me.purpose(), me.generation(), me.worldSize(), me.rank(), serverRank,
+        connection, me.connectionsPerPeer(), nonceC, nonceS);
   }
 
   private void fail(ChannelHandlerContext ctx, String reason) {

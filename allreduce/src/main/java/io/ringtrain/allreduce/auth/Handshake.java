@@ -18,7 +18,8 @@ import javax.crypto.spec.SecretKeySpec;
  * <pre>
  * client (initiator)                              server
  *   HELLO     magic, version, generation, world,
- *             clientRank, serverRank, nonceC   --&gt;
+ *             clientRank, serverRank,
+ *             connection, connections, nonceC  --&gt;
  *                                              &lt;--  CHALLENGE nonceS          (the same for every well-formed HELLO)
  *   RESPONSE  macC = HMAC(key, "ringtrain-client" | purpose | fields | nonceC | nonceS)  --&gt;
  *                                                    server verifies macC over the HELLO's fields, then
@@ -27,7 +28,8 @@ import javax.crypto.spec.SecretKeySpec;
  *                                               or   REFUSED reason  (only to a client that proved the key)
  * </pre>
  *
- * HMAC-SHA256; fields are generation, world size, client rank, server rank. The CHALLENGE is only
+ * HMAC-SHA256; fields are generation, world size, client rank, server rank, and which of how many
+ * connections between the two ranks this is ({@link RingIdentity#connectionsPerPeer}). The CHALLENGE is only
  * a fresh nonce: a stranger learns neither a MAC to guess the key from offline nor whether its
  * generation, world size or ranks were right. Fresh 32-byte nonces on both sides make a recorded
  * handshake useless for a replay; the two side labels stop one side's MAC from being reflected as
@@ -56,11 +58,14 @@ public final class Handshake {
   static final byte ACCEPT = 0x13;
   static final byte REFUSED = 0x14;
   static final int MAGIC = 0x52494E47; // "RING"
-  /** 2: the initiator proves first and CHALLENGE carries no MAC (1 answered every HELLO with one). */
-  static final byte VERSION = 2;
+  /**
+   * 3: HELLO names the connection and the connections per peer. (2: the initiator proves first and
+   * CHALLENGE carries no MAC; 1 answered every HELLO with one.)
+   */
+  static final byte VERSION = 3;
   static final int NONCE_BYTES = 32;
   static final int MAC_BYTES = 32;
-  static final int HELLO_BYTES = 1 + 4 + 1 + 4 + 4 + 4 + 4 + NONCE_BYTES;
+  static final int HELLO_BYTES = 1 + 4 + 1 + 4 + 4 + 4 + 4 + 4 + 4 + NONCE_BYTES;
   static final int CHALLENGE_BYTES = 1 + NONCE_BYTES;
   static final int RESPONSE_BYTES = 1 + MAC_BYTES;
   static final int ACCEPT_BYTES = 1 + MAC_BYTES;
@@ -84,7 +89,8 @@ public final class Handshake {
   }
 
   /** {@code side}: {@link #CLIENT_SIDE} or {@link #SERVER_SIDE}. */
-  static byte[] mac(byte[] key, String side, Purpose purpose, int generation, int world, int clientRank, int serverRank, byte[] nonceC, byte[] nonceS) {
+  static byte[] mac(byte[] key, String side, Purpose purpose, int generation, int world, int clientRank, int serverRank,
+      int connection, int connections, byte[] nonceC, byte[] nonceS) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
@@ -92,7 +98,8 @@ public final class Handshake {
       mac.update((byte) '|');
       mac.update(purpose.label());
       mac.update((byte) '|');
-      mac.update(ByteBuffer.allocate(16).putInt(generation).putInt(world).putInt(clientRank).putInt(serverRank).array());
+      mac.update(ByteBuffer.allocate(24).putInt(generation).putInt(world).putInt(clientRank).putInt(serverRank)
+          .putInt(connection).putInt(connections).array());
       mac.update(nonceC);
       mac.update(nonceS);
       return mac.doFinal();

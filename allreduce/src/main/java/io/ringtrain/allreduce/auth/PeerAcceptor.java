@@ -10,4 +10,13 @@ import io.netty.channel.Channel;
 @FunctionalInterface
 public interface PeerAcceptor {
   boolean accept(int peerRank, Channel channel);
+
+  /**
+   * As {@link #accept(int, Channel)}, for connection {@code connection} of the {@link
+   * RingIdentity#connectionsPerPeer} to that rank; an acceptor of one connection per peer takes
+   * only connection 0.
+   */
+  default boolean accept(int peerRank, int connection, Channel channel) {
+    return connection == 0 && accept(peerRank, channel);
+  }
 }

@@ -44,6 +44,8 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
   private int helloGeneration;
   private int helloWorld;
   private int helloServerRank;
+  private int helloConnection;
+  private int helloConnections;
   private byte[] nonceC;
   private byte[] nonceS;
   private ServerBinding bound;
@@ -92,6 +94,8 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     helloWorld = frame.readInt();
     clientRank = frame.readInt();
     helloServerRank = frame.readInt();
+    helloConnection = frame.readInt();
+    helloConnections = frame.readInt();
     nonceC = Handshake.readBytes(frame, Handshake.NONCE_BYTES);
     state = State.AWAIT_BINDING;
     onBound = (b, error) -> {
@@ -127,7 +131,8 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
       return;
     }
     RingIdentity me = bound.identity();
-    byte[] expected = Handshake.mac(me.secret(), Handshake.CLIENT_SIDE, me.purpose(), helloGeneration, helloWorld, clientRank, helloServerRank, nonceC, nonceS);
+    byte[] expected = Handshake.mac(me.secret(), Handshake.CLIENT_SIDE, me.purpose(), helloGeneration, helloWorld, clientRank, helloServerRank,
+        helloConnection, helloConnections, nonceC, nonceS);
     if (!Handshake.sameMac(expected, Handshake.readBytes(frame, Handshake.MAC_BYTES))) {
       reject(ctx, Reason.WRONG_SECRET, "did not prove the key of this " + me.purpose().name().toLowerCase(java.util.Locale.ROOT)
           + " port (HMAC mismatch; another job's secret, or a peer meant for another port) from a client claiming rank " + clientRank);
@@ -143,6 +148,11 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
       problem = "it dialled rank " + helloServerRank + " but this is rank " + me.rank();
     } else if (clientRank <= me.rank() || clientRank >= me.worldSize()) {
       problem = "rank " + clientRank + " may not dial rank " + me.rank() + " (higher ranks dial lower ones)";
+    } else if (helloConnections != me.connectionsPerPeer()) {
+      problem = "rank " + clientRank + " opens " + helloConnections + " connections per peer but rank " + me.rank() + " expects "
+          + me.connectionsPerPeer() + ": give every rank the same connectionsPerPeer";
+    } else if (helloConnection < 0 || helloConnection >= helloConnections) {
+      problem = "connection " + helloConnection + " is outside 0.." + (helloConnections - 1);
     }
     if (problem != null) {
       refuse(ctx, Reason.MISMATCH, problem);
@@ -151,12 +161,14 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     // check, then accept: the acceptor refuses a rank that is already connected, and only a
     // connection it took hears ACCEPT (written from the tail: the acceptor replaced this handler)
     state = State.DONE;
-    if (!bound.acceptor().accept(clientRank, ctx.channel())) {
-      refuse(ctx, Reason.DUPLICATE, "rank " + clientRank + " proved the job secret but is already connected (a second process with that rank?)");
+    if (!bound.acceptor().accept(clientRank, helloConnection, ctx.channel())) {
+      refuse(ctx, Reason.DUPLICATE, "rank " + clientRank + " proved the job secret but is already connected"
+          + (helloConnections == 1 ? "" : " on connection " + helloConnection) + " (a second process with that rank?)");
       return;
     }
     stopWaiting();
-    byte[] macS = Handshake.mac(me.secret(), Handshake.SERVER_SIDE, me.purpose(), helloGeneration, helloWorld, clientRank, helloServerRank, nonceC, nonceS);
+    byte[] macS = Handshake.mac(me.secret(), Handshake.SERVER_SIDE, me.purpose(), helloGeneration, helloWorld, clientRank, helloServerRank,
+        helloConnection, helloConnections, nonceC, nonceS);
     ByteBuf accept = ctx.alloc().buffer(4 + Handshake.ACCEPT_BYTES);
     accept.writeInt(Handshake.ACCEPT_BYTES).writeByte(Handshake.ACCEPT).writeBytes(macS);
     ctx.channel().writeAndFlush(accept);

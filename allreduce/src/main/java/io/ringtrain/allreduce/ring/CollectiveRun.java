@@ -79,7 +79,7 @@ public final class CollectiveRun {
     PeerLink link = ring.link(peer);
     Object received;
     try {
-      received = link.take(System.nanoTime() + timeoutNanos, this::failureIfAny);
+      received = link.take(segment, System.nanoTime() + timeoutNanos, this::failureIfAny);
     } catch (TimeoutException e) {
       throw fail(peer, Reason.TIMEOUT,
           "no data from " + link.describe() + " for " + millis() + " ms (" + where(step, segment)

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The state one rank shares between its collectives: a {@link PeerLink} per other rank, the
+ * The state one rank shares between its collectives: a {@link PeerLink} per other rank (with
+ * {@link CommunicatorConfig#connectionsPerPeer} connections each), the
  * settings, the reduce kernel, scratch arrays, and the first failure. Once failed, the ring stays
  * failed: every later collective throws at once.
  *
@@ -38,9 +39,9 @@ public final class Ring implements PeerEvents {
     int world = config.worldSize();
     this.links = new PeerLink[world];
     for (int peer = 0; peer < world; peer++) {
-      if (peer != config.rank()) links[peer] = new PeerLink(peer, config.peers().get(peer), SEND_WINDOW);
+      if (peer != config.rank()) links[peer] = new PeerLink(peer, config.peers().get(peer), SEND_WINDOW, config.connectionsPerPeer());
     }
-    this.connected = new CountDownLatch(world - 1);
+    this.connected = new CountDownLatch((world - 1) * config.connectionsPerPeer());
     this.scratch = new Scratch(config.segmentBytes());
     ReduceKernels.warmUpInBackground();
   }
@@ -55,10 +56,10 @@ public final class Ring implements PeerEvents {
     return peer >= 0 && peer < links.length ? links[peer] : null;
   }
 
-  /** Binds an authenticated channel to its peer's link; false for a duplicate. */
-  public boolean attach(int peer, io.netty.channel.Channel channel) {
+  /** Binds an authenticated channel as connection {@code connection} of its peer's link; false for a duplicate. */
+  public boolean attach(int peer, int connection, io.netty.channel.Channel channel) {
     PeerLink link = link(peer);
-    if (link == null || !link.attach(channel)) return false;
+    if (link == null || connection < 0 || connection >= link.connections() || !link.attach(connection, channel)) return false;
     connected.countDown();
     return true;
   }
@@ -120,7 +121,7 @@ public final class Ring implements PeerEvents {
     }
     for (PeerLink link : links) {
       if (link == null) continue;
-      if (link.channel() != null) link.channel().closeFuture().awaitUninterruptibly(2000);
+      link.awaitClosed(2000);
       link.discardInbox();
     }
   }

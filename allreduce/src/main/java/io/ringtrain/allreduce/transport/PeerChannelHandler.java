@@ -7,8 +7,8 @@ import io.netty.util.ReferenceCountUtil;
 
 /**
  * Last handler of an authenticated peer's pipeline: hands data frames to the {@link PeerLink}
- * inbox (the link then owns them), reports aborts, and marks the link closed when the connection
- * ends. A protocol error (a corrupt or oversized frame) fails the ring with its cause, which
+ * inbox of its connection (the link then owns them), reports aborts, and marks that connection
+ * closed when it ends. A protocol error (a corrupt or oversized frame) fails the ring with its cause, which
  * every peer then hears in the abort, before the connection closes: otherwise the ranks would
  * report only that this peer closed the connection. Other errors (a reset, say) are logged and
  * close the connection, which the collective reports.
@@ -16,17 +16,25 @@ import io.netty.util.ReferenceCountUtil;
 public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   private static final System.Logger LOG = System.getLogger(PeerChannelHandler.class.getName());
   private final PeerLink link;
+  /** Which of the link's connections this channel is. */
+  private final int connection;
   private final PeerEvents events;
 
+  /** The handler of the link's first connection. */
   public PeerChannelHandler(PeerLink link, PeerEvents events) {
+    this(link, 0, events);
+  }
+
+  public PeerChannelHandler(PeerLink link, int connection, PeerEvents events) {
     this.link = link;
+    this.connection = connection;
     this.events = events;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (msg instanceof DataFrame frame) {
-      link.deliver(frame);
+      link.deliver(connection, frame);
     } else if (msg instanceof AbortFrame abort) {
       events.abortedBy(link, abort);
     } else {
@@ -37,7 +45,7 @@ public final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     // only the link's own connection may mark it closed (not a duplicate that lost the race)
-    if (link.channel() == ctx.channel()) link.deliver(PeerLink.CLOSED);
+    if (link.channel(connection) == ctx.channel()) link.deliver(connection, PeerLink.CLOSED);
     ctx.fireChannelInactive();
   }
 

@@ -5,30 +5,27 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
- * The authenticated connection to one peer rank, seen from the collective thread: an inbox of
- * frames received in order, and a bounded window of frames being written.
+ * The authenticated connections to one peer rank, seen from the collective thread: K ≥ 1 {@link
+ * PeerConnection}s, each an inbox of frames received in order and a bounded window of frames
+ * being written (memory stays bounded as its class comment says).
  *
- * <p>Memory stays bounded in both directions. Inbound, when {@link #INBOX_HIGH_WATER} frames wait
- * unread the channel stops reading (TCP then pushes back on the sender) and reading resumes at
- * {@link #INBOX_LOW_WATER}. Outbound, at most {@code sendWindow} frames are in Netty's hands at
- * once; the next send waits until one has been written to the socket.
+ * <p>Striping: a data frame of segment i goes over connection i mod K, on both ends, so each
+ * connection carries its frames in the order both ends issue them and a receiver waiting for
+ * segment i reads only connection i mod K. Frames are the same as over one connection (the same
+ * bytes, reduced in the same order), so results do not depend on K. Aborts go over the first
+ * connection that is open.
  *
- * <p>Ownership: frames in the inbox belong to the link until {@link #take} hands one out; the
+ * <p>Ownership: frames in an inbox belong to the link until {@link #take} hands one out; the
  * taker releases it. {@link #discardInbox} releases whatever is left.
  */
 public final class PeerLink implements PayloadPlacer {
-  /** Marker left in the inbox when the connection closed; it stays there for every later take. */
+  /** Marker left in an inbox when its connection closed; it stays there for every later take. */
   public static final Object CLOSED = new Object();
 
   static final int INBOX_HIGH_WATER = 12;
@@ -36,25 +33,36 @@ public final class PeerLink implements PayloadPlacer {
 
   private final int rank;
   private final String address;
-  private final int windowSize;
-  private final Semaphore sendWindow;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition arrived = lock.newCondition();
-  private final ArrayDeque<Object> inbox = new ArrayDeque<>();
-  private volatile Channel channel;
-  private volatile Throwable sendFailure;
-  /** Memory where the payloads of expected frames go; posted by the collective thread, taken on the event loop. */
+  private final PeerConnection[] connections;
+  /** Memory where the payloads of expected frames go; posted by the collective thread, taken on the event loops. */
   private final ConcurrentHashMap<Slot, ByteBuffer> posted = new ConcurrentHashMap<>();
   private final AtomicLong placedPayloads = new AtomicLong();
 
   /** A frame of one collective: ring generation, sequence number, step, segment. */
   private record Slot(int generation, long sequence, int step, int segment) {}
 
+  /** One connection to the peer. */
   public PeerLink(int rank, String address, int sendWindow) {
+    this(rank, address, sendWindow, 1);
+  }
+
+  /** {@code connections} connections to the peer, each with a window of {@code sendWindow} frames. */
+  public PeerLink(int rank, String address, int sendWindow, int connections) {
+    if (connections < 1) throw new IllegalArgumentException("a peer needs at least one connection, not " + connections);
     this.rank = rank;
     this.address = address;
-    this.windowSize = sendWindow;
-    this.sendWindow = new Semaphore(sendWindow);
+    this.connections = new PeerConnection[connections];
+    for (int c = 0; c < connections; c++) this.connections[c] = new PeerConnection(describe(), sendWindow);
+  }
+
+  /** K, the connections to this peer. */
+  public int connections() {
+    return connections.length;
+  }
+
+  /** The connection that carries the frames of {@code segment}: segment mod K. */
+  public int connectionOf(int segment) {
+    return Math.floorMod(segment, connections.length);
   }
 
   /**
@@ -63,17 +71,8 @@ public final class PeerLink implements PayloadPlacer {
    * milliseconds: a non-null result is thrown at once.
    */
   public boolean awaitWritten(long deadlineNanos, Supplier<RuntimeException> failure) throws InterruptedException {
-    if (!acquireWindow(windowSize, deadlineNanos, failure)) return false;
-    sendWindow.release(windowSize);
-    return true;
-  }
-
-  /** Takes {@code permits} of the send window, polling {@code failure} every few ms; false at the deadline. */
-  private boolean acquireWindow(int permits, long deadlineNanos, Supplier<RuntimeException> failure) throws InterruptedException {
-    while (!sendWindow.tryAcquire(permits, 5, TimeUnit.MILLISECONDS)) {
-      RuntimeException failed = failure.get();
-      if (failed != null) throw failed;
-      if (System.nanoTime() - deadlineNanos > 0) return false;
+    for (PeerConnection connection : connections) {
+      if (!connection.awaitWritten(deadlineNanos, failure)) return false;
     }
     return true;
   }
@@ -87,111 +86,73 @@ public final class PeerLink implements PayloadPlacer {
     return "rank " + rank + " (" + address + ")";
   }
 
+  /** The first connection's channel. */
   public Channel channel() {
-    return channel;
+    return channel(0);
   }
 
+  public Channel channel(int connection) {
+    return connections[connection].channel();
+  }
+
+  /** True once every connection is bound. */
   public boolean isAttached() {
-    return channel != null;
-  }
-
-  /** Binds the authenticated channel; false when this peer already has one (a duplicate). */
-  public synchronized boolean attach(Channel authenticated) {
-    if (channel != null) return false;
-    channel = authenticated;
+    for (PeerConnection connection : connections) if (!connection.isAttached()) return false;
     return true;
   }
 
-  /** Called on the channel's event loop for every frame received, and with {@link #CLOSED}. */
+  public boolean isAttached(int connection) {
+    return connections[connection].isAttached();
+  }
+
+  /** Binds the first connection's authenticated channel; false when it already has one (a duplicate). */
+  public boolean attach(Channel authenticated) {
+    return attach(0, authenticated);
+  }
+
+  /** Binds connection {@code connection}'s authenticated channel; false when it already has one (a duplicate). */
+  public boolean attach(int connection, Channel authenticated) {
+    return connections[connection].attach(authenticated);
+  }
+
+  /** A frame, or {@link #CLOSED}, received on the first connection. */
   public void deliver(Object frame) {
-    lock.lock();
-    try {
-      inbox.add(frame);
-      Channel ch = channel;
-      if (ch != null && inbox.size() >= INBOX_HIGH_WATER) ch.config().setAutoRead(false);
-      arrived.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    deliver(0, frame);
+  }
+
+  /** Called on connection {@code connection}'s event loop for every frame received, and with {@link #CLOSED}. */
+  public void deliver(int connection, Object frame) {
+    connections[connection].deliver(frame);
+  }
+
+  /** The next frame on the first connection: see {@link #take(int, long, Supplier)}. */
+  public Object take(long deadlineNanos, Supplier<RuntimeException> failure) throws TimeoutException {
+    return connections[0].take(deadlineNanos, failure);
   }
 
   /**
-   * Returns the next frame (the caller releases it) or {@link #CLOSED}; waits until {@code
-   * deadlineNanos} ({@link System#nanoTime()} scale). {@code failure} is polled whenever the link
-   * is woken: a non-null result is thrown at once.
+   * Returns the next frame (the caller releases it) or {@link #CLOSED} from the connection that
+   * carries {@code segment}; waits until {@code deadlineNanos} ({@link System#nanoTime()} scale).
+   * {@code failure} is polled whenever the link is woken: a non-null result is thrown at once.
    */
-  public Object take(long deadlineNanos, Supplier<RuntimeException> failure) throws TimeoutException {
-    lock.lock();
-    try {
-      while (true) {
-        RuntimeException failed = failure.get();
-        if (failed != null) throw failed;
-        Object head = inbox.peek();
-        if (head == CLOSED) return CLOSED;
-        if (head != null) {
-          inbox.poll();
-          if (inbox.size() <= INBOX_LOW_WATER) resumeReading();
-          return head;
-        }
-        // Nothing queued: make sure the channel reads (it may have paused on a full inbox).
-        resumeReading();
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) throw new TimeoutException();
-        arrived.awaitNanos(remaining);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for " + describe(), e);
-    } finally {
-      lock.unlock();
-    }
+  public Object take(int segment, long deadlineNanos, Supplier<RuntimeException> failure) throws TimeoutException {
+    return connections[connectionOf(segment)].take(deadlineNanos, failure);
   }
 
-  private void resumeReading() {
-    Channel ch = channel;
-    if (ch != null && !ch.config().isAutoRead()) ch.config().setAutoRead(true);
-  }
-
-  /** Wakes a {@link #take} in progress so that it re-checks the failure supplier. */
+  /** Wakes every {@link #take} in progress so that it re-checks the failure supplier. */
   public void wake() {
-    lock.lock();
-    try {
-      arrived.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    for (PeerConnection connection : connections) connection.wake();
   }
 
   /**
    * Hands {@code frame} (a {@link DataFrame} or {@link AbortFrame}) to Netty once the send window
-   * has room; ownership of the frame passes to the channel. Waits at most until {@code
-   * deadlineNanos}, polling {@code failure} every few milliseconds.
+   * of its connection (see the class comment) has room; ownership of the frame passes to the
+   * channel. Waits at most until {@code deadlineNanos}, polling {@code failure} every few
+   * milliseconds.
    */
   public void send(Object frame, long deadlineNanos, Supplier<RuntimeException> failure) throws TimeoutException {
-    boolean handedOver = false;
-    try {
-      if (!acquireWindow(1, deadlineNanos, failure)) throw new TimeoutException();
-      Throwable lastFailure = sendFailure;
-      Channel ch = channel;
-      if (lastFailure != null || ch == null || !ch.isActive()) {
-        sendWindow.release();
-        throw new IllegalStateException(
-            "cannot send to " + describe() + ": the connection is closed"
-                + (lastFailure == null ? "" : " (" + lastFailure + ")"));
-      }
-      handedOver = true;
-      ch.writeAndFlush(frame)
-          .addListener(
-              written -> {
-                if (!written.isSuccess()) sendFailure = written.cause();
-                sendWindow.release();
-              });
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending to " + describe(), e);
-    } finally {
-      if (!handedOver) ReferenceCountUtil.release(frame);
-    }
+    int connection = frame instanceof DataFrame data ? connectionOf(data.segment()) : 0;
+    connections[connection].send(frame, deadlineNanos, failure);
   }
 
   /**
@@ -229,31 +190,29 @@ public final class PeerLink implements PayloadPlacer {
     return Unpooled.wrappedBuffer(destination).clear(); // a view: releasing it leaves the memory alone
   }
 
-  /** Best effort, used for aborts: writes without waiting for the window. Takes ownership. */
+  /** Best effort, used for aborts: writes on the first open connection without waiting for the window. Takes ownership. */
   public void sendNow(Object frame) {
-    Channel ch = channel;
-    if (ch != null && ch.isActive()) {
-      ch.writeAndFlush(frame);
-    } else {
-      ReferenceCountUtil.release(frame);
+    for (PeerConnection connection : connections) {
+      Channel ch = connection.channel();
+      if (ch != null && ch.isActive()) {
+        ch.writeAndFlush(frame);
+        return;
+      }
     }
+    ReferenceCountUtil.release(frame);
   }
 
   /** Releases frames nobody will take (after a failure or at close). */
   public void discardInbox() {
-    lock.lock();
-    try {
-      for (Object frame : inbox) {
-        if (frame != CLOSED) ReferenceCountUtil.release(frame);
-      }
-      inbox.removeIf(frame -> frame != CLOSED);
-    } finally {
-      lock.unlock();
-    }
+    for (PeerConnection connection : connections) connection.discardInbox();
   }
 
   public void close() {
-    Channel ch = channel;
-    if (ch != null) ch.close();
+    for (PeerConnection connection : connections) connection.close();
+  }
+
+  /** Waits up to {@code millis} for each connection to finish closing. */
+  public void awaitClosed(long millis) {
+    for (PeerConnection connection : connections) connection.awaitClosed(millis);
   }
 }

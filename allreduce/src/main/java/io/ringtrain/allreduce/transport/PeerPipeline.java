@@ -29,12 +29,13 @@ public final class PeerPipeline {
    * Swaps the handshake handlers for the data handlers; called on the event loop by the auth
    * handler itself. The auth handler goes first, so that bytes the old frame decoder still holds
    * are forwarded (by its removal) through the new decoder to the data handlers, not to auth.
+   * {@code channel} becomes connection {@code connection} of {@code link}.
    */
-  public static void promote(Channel channel, int maxFrameBytes, int generation, PeerLink link, PeerEvents events) {
+  public static void promote(Channel channel, int maxFrameBytes, int generation, PeerLink link, int connection, PeerEvents events) {
     ChannelPipeline pipeline = channel.pipeline();
     pipeline.replace(AUTH, "decode", new DataFrameDecoder(generation));
     pipeline.addAfter("decode", "encode", ENCODER);
-    pipeline.addAfter("encode", "peer", new PeerChannelHandler(link, events));
+    pipeline.addAfter("encode", "peer", new PeerChannelHandler(link, connection, events));
     // frames are read in place, their payloads straight into posted memory where the link has it
     // (without TLS: the socket then carries the frames themselves, not ciphertext)
     boolean inPlace = pipeline.get(TLS) == null && channel.config().getRecvByteBufAllocator() instanceof FrameReadAllocator;

@@ -149,12 +149,14 @@ class HandshakeAttackTest {
     out.writeInt(WORLD);
     out.writeInt(2);
     out.writeInt(0);
+    out.writeInt(0); // connection 0
+    out.writeInt(1); // of one per peer
     out.write(nonceC);
     out.flush();
     assertEquals(Handshake.CHALLENGE_BYTES, in.readInt());
     assertEquals(Handshake.CHALLENGE, in.readByte());
     byte[] nonceS = in.readNBytes(Handshake.NONCE_BYTES);
-    byte[] mac = Handshake.mac(secret, Handshake.CLIENT_SIDE, Handshake.Purpose.RING, generation, WORLD, 2, 0, nonceC, nonceS);
+    byte[] mac = Handshake.mac(secret, Handshake.CLIENT_SIDE, Handshake.Purpose.RING, generation, WORLD, 2, 0, 0, 1, nonceC, nonceS);
     out.writeInt(Handshake.RESPONSE_BYTES);
     out.writeByte(Handshake.RESPONSE);
     out.write(mac);

@@ -2,6 +2,7 @@ package io.ringtrain.allreduce.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
@@ -80,7 +81,7 @@ class HandshakeHandlersTest {
   private static ByteBuf hello() {
     ByteBuf hello = io.netty.buffer.Unpooled.buffer(4 + Handshake.HELLO_BYTES);
     hello.writeInt(Handshake.HELLO_BYTES).writeByte(Handshake.HELLO).writeInt(Handshake.MAGIC).writeByte(Handshake.VERSION);
-    hello.writeInt(0).writeInt(2).writeInt(1).writeInt(0).writeBytes(Handshake.nonce());
+    hello.writeInt(0).writeInt(2).writeInt(1).writeInt(0).writeInt(0).writeInt(1).writeBytes(Handshake.nonce());
     return hello;
   }
 
@@ -173,7 +174,7 @@ class HandshakeHandlersTest {
   private static ByteBuf hello(int generation, int world, int clientRank, int serverRank) {
     ByteBuf hello = io.netty.buffer.Unpooled.buffer(4 + Handshake.HELLO_BYTES);
     hello.writeInt(Handshake.HELLO_BYTES).writeByte(Handshake.HELLO).writeInt(Handshake.MAGIC).writeByte(Handshake.VERSION);
-    hello.writeInt(generation).writeInt(world).writeInt(clientRank).writeInt(serverRank).writeBytes(Handshake.nonce());
+    hello.writeInt(generation).writeInt(world).writeInt(clientRank).writeInt(serverRank).writeInt(0).writeInt(1).writeBytes(Handshake.nonce());
     return hello;
   }
 
@@ -234,6 +235,54 @@ class HandshakeHandlersTest {
     client.writeInbound(io.netty.buffer.Unpooled.buffer().writeInt(Handshake.ACCEPT_BYTES).writeByte(Handshake.ACCEPT).writeBytes(Handshake.nonce()));
     assertEquals(-1, clientAccepted.get());
     assertTrue(done.isCompletedExceptionally());
+  }
+
+  @Test
+  void eachOfSeveralConnectionsReachesBothAcceptorsWithItsIndex() {
+    AtomicInteger serverConnection = new AtomicInteger(-1);
+    AtomicInteger clientConnection = new AtomicInteger(-1);
+    PendingBinding binding = new PendingBinding(10);
+    binding.complete(new ServerBinding(new RingIdentity(0, 2, 0, SECRET, Handshake.Purpose.RING, 3), new PeerAcceptor() {
+      @Override public boolean accept(int rank, Channel ch) { throw new AssertionError("a connection of several was accepted without its index"); }
+      @Override public boolean accept(int rank, int connection, Channel ch) {
+        serverConnection.set(connection);
+        return true;
+      }
+    }));
+    EmbeddedChannel server = new EmbeddedChannel(Handshake.newFrameDecoder(), new ServerAuthHandler(binding, Duration.ofSeconds(5), new Rejections()));
+    CompletableFuture<Channel> done = new CompletableFuture<>();
+    EmbeddedChannel client = new EmbeddedChannel(Handshake.newFrameDecoder(), new ClientAuthHandler(new RingIdentity(1, 2, 0, SECRET, Handshake.Purpose.RING, 3), 0, 2,
+        new PeerAcceptor() {
+          @Override public boolean accept(int rank, Channel ch) { throw new AssertionError("a connection of several was accepted without its index"); }
+          @Override public boolean accept(int rank, int connection, Channel ch) {
+            clientConnection.set(connection);
+            return true;
+          }
+        }, done));
+    shuttle(client, server);
+    assertEquals(2, serverConnection.get());
+    assertEquals(2, clientConnection.get());
+    assertTrue(done.isDone() && !done.isCompletedExceptionally());
+  }
+
+  @Test
+  void aClientWithAnotherConnectionCountHearsBothCountsAndNeitherSideAccepts() {
+    AtomicInteger serverAccepted = new AtomicInteger(-1);
+    PendingBinding binding = new PendingBinding(10);
+    binding.complete(new ServerBinding(new RingIdentity(0, 2, 0, SECRET, Handshake.Purpose.RING, 2), (rank, ch) -> {
+      serverAccepted.set(rank);
+      return true;
+    }));
+    Rejections rejected = new Rejections();
+    EmbeddedChannel server = new EmbeddedChannel(Handshake.newFrameDecoder(), new ServerAuthHandler(binding, Duration.ofSeconds(5), rejected));
+    CompletableFuture<Channel> done = new CompletableFuture<>();
+    EmbeddedChannel client = new EmbeddedChannel(Handshake.newFrameDecoder(), new ClientAuthHandler(new RingIdentity(1, 2, 0, SECRET), 0, (rank, ch) -> true, done));
+    shuttle(client, server);
+    assertEquals(-1, serverAccepted.get());
+    assertEquals(1, rejected.count());
+    assertTrue(done.isCompletedExceptionally());
+    Throwable reason = assertThrows(java.util.concurrent.ExecutionException.class, done::get).getCause();
+    assertTrue(reason.getMessage().contains("rank 1 opens 1 connections per peer but rank 0 expects 2"), reason.getMessage());
   }
 
   @Test

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * native memory the ring sends from without copying, as Gloo sends from a tensor. Each line also gives the CPU one rank's process used per
  * all-reduce, in user space and in the kernel ({@code ours_cpu_ms}, {@code reference_cpu_ms}):
  * with four ranks on two cores, CPU is what bounds the time. Options: {@code --worlds 2,4 --sizes B,.. --iters N,..
- * --warmup N,.. --rounds N --buffers heap,direct --small-bytes B --no-reference} (the last two for choosing the threshold).
+ * --warmup N,.. --rounds N --buffers heap,direct --small-bytes B --no-reference} (the last two for choosing the threshold),
+ * and {@code --connections 1,2,4}, which prints only the comparison of connections per neighbour ({@link #connectionsScan}).
  */
 public final class AllReduceBench {
   private static int[] SIZES = {4 << 10, 1 << 20, 16 << 20, 64 << 20};
@@ -47,6 +48,8 @@ public final class AllReduceBench {
   private static int[] WARMUP = {200, 20, 20, 10};
   /** Recursive doubling up to this many bytes, ring above; -1: the communicator's default. */
   private static int smallBufferBytes = -1;
+  /** Connections per neighbour of the rank JVMs started next (the {@code --connections} scan sets it). */
+  private static int connectionsPerPeer = 1;
   /** What ours reduces: float arrays, and DirectFloats ({@code --buffers heap,direct}). */
   private static List<String> BUFFERS = List.of("heap", "direct");
 
@@ -60,6 +63,7 @@ public final class AllReduceBench {
     String ioThreads = System.getProperty("ringtrain.bench.ioThreads");
     if (ioThreads != null) flags.add("-Dringtrain.bench.ioThreads=" + ioThreads);
     flags.add("-Dringtrain.bench.buffer=" + buffer);
+    flags.add("-Dringtrain.bench.connections=" + connectionsPerPeer);
     if (tls != null) {
       flags.add("-Dringtrain.bench.tlsKeyStore=" + tlsKeyStore);
       flags.add("-Dringtrain.bench.tlsEngine=" + tls.name());
@@ -73,6 +77,7 @@ public final class AllReduceBench {
     int rounds = 3;
     List<Integer> tlsWorlds = List.of(2);
     RingTls.Engine tlsEngine = RingTls.Engine.preferred();
+    int[] connections = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--worlds" -> worlds = worlds(args[++i]);
@@ -85,11 +90,16 @@ public final class AllReduceBench {
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--small-bytes" -> smallBufferBytes = Integer.parseInt(args[++i]);
         case "--buffers" -> BUFFERS = List.of(args[++i].split(","));
-        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --worlds 2,4 --sizes B,.. --iters N,.. --warmup N,.. --rounds N --small-bytes B --buffers heap,direct --no-reference --tls-worlds 2 --tls-engine openssl|jdk");
+        case "--connections" -> connections = BenchRankMain.ints(args[++i]);
+        default -> throw new IllegalArgumentException("unknown option " + args[i] + "; options: --worlds 2,4 --sizes B,.. --iters N,.. --warmup N,.. --rounds N --small-bytes B --buffers heap,direct --no-reference --tls-worlds 2 --tls-engine openssl|jdk --connections 1,2,4");
       }
     }
     File root = new File(System.getProperty("ringtrain.root", "."));
     File logs = new File(root, "allreduce/target/bench-logs");
+    if (connections != null) {
+      connectionsScan(worlds, connections, rounds, logs);
+      return;
+    }
     double tcpBytesPerSecond = noReference || worlds.isEmpty() ? Double.NaN : tcpBound(logs);
     for (int world : worlds) {
       // rounds alternate ours and Gloo, so that a slow spell of the host (other tenants) lands in
@@ -113,6 +123,43 @@ public final class AllReduceBench {
       }
     }
     if (!tlsWorlds.isEmpty()) tlsCost(tlsWorlds, tlsEngine, rounds, logs);
+  }
+
+  /**
+   * {@code --connections 1,2,4}: only the {@code vs-one-connection} lines. For each W, rounds run
+   * every K of the list in turn (interleaved, so a slow spell of the host lands in one round of one
+   * K); {@code ours} is the bus bandwidth with K connections per neighbour and {@code reference}
+   * the same with one, each the median over the rounds, and ratio = ours / reference (above 1: K
+   * connections help). No Gloo or TLS lines.
+   */
+  private static void connectionsScan(List<Integer> worlds, int[] connections, int rounds, File logs) throws Exception {
+    for (int world : worlds) {
+      Map<String, Map<Integer, List<Map<Integer, Timing>>>> byBuffer = new java.util.LinkedHashMap<>();
+      for (int round = 0; round < rounds; round++) {
+        for (int k : connections) {
+          connectionsPerPeer = k;
+          for (String buffer : BUFFERS) {
+            byBuffer.computeIfAbsent(buffer, b -> new java.util.TreeMap<>()).computeIfAbsent(k, x -> new ArrayList<>())
+                .add(ourMedians(world, buffer, null, SIZES, ITERS, WARMUP, logs));
+          }
+        }
+      }
+      connectionsPerPeer = 1;
+      for (int size : SIZES) {
+        double busFactor = 2.0 * (world - 1) / world * size;
+        for (String buffer : BUFFERS) {
+          Map<Integer, List<Map<Integer, Timing>>> byK = byBuffer.get(buffer);
+          Timing one = byK.containsKey(1) ? Timing.medianOf(byK.get(1), size) : null;
+          for (int k : connections) {
+            Timing ours = Timing.medianOf(byK.get(k), size);
+            String params = String.format(Locale.ROOT, "{\"world\":%d,\"mib\":%s,\"buffer\":\"%s\",\"connections\":%d}", world, mib(size), buffer, k);
+            double ourBus = busFactor / ours.medianSeconds() / 1e9;
+            double oneBus = one == null ? Double.NaN : busFactor / one.medianSeconds() / 1e9;
+            line(params, "vs-one-connection", ourBus, oneBus, ours, one);
+          }
+        }
+      }
+    }
   }
 
   /**

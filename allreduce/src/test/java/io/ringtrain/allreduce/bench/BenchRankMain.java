@@ -18,7 +18,8 @@ import java.util.List;
  * One rank of the all-reduce benchmark. Arguments: {@code rank world smallBufferBytes sizes iters
  * warmup [bindAddress]} (comma-separated lists, one entry per size in bytes; smallBufferBytes -1 keeps the
  * communicator's default; the server listens on loopback unless bindAddress is given); {@code -Dringtrain.bench.buffer=direct} reduces {@link DirectFloats}
- * instead of float arrays, and {@code -Dringtrain.bench.tlsKeyStore} runs the ring over TLS (see
+ * instead of float arrays, {@code -Dringtrain.bench.connections=K} opens K connections per
+ * neighbour, and {@code -Dringtrain.bench.tlsKeyStore} runs the ring over TLS (see
  * {@link #tls()}). For each size: {@code warmup}
  * untimed all-reduces, then {@code iters} timed ones, each after a barrier so that every rank
  * starts together (the protocol of tools/bench/allreduce_gloo.py). Rank 0 prints {@code RESULT
@@ -49,6 +50,7 @@ public final class BenchRankMain {
     if (smallBufferBytes >= 0) builder.optSmallBufferBytes(smallBufferBytes); // else the default
     Integer segmentBytes = Integer.getInteger("ringtrain.bench.segmentBytes"); // for segment-size scans
     if (segmentBytes != null) builder.optSegmentBytes(segmentBytes);
+    builder.optConnectionsPerPeer(Integer.getInteger("ringtrain.bench.connections", 1));
     CommunicatorConfig config = builder.build();
     boolean direct = "direct".equals(System.getProperty("ringtrain.bench.buffer"));
     try (RingCommunicator communicator = RingCommunicator.connect(server, config)) {

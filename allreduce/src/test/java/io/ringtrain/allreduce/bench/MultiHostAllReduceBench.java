@@ -29,7 +29,7 @@ import java.util.Map;
  * quotient) and {@code vs-gloo} (bus bandwidths in Gbit/s; {@code ratio} = Gloo's time / ours).
  * Needs root (the hosts are namespaces); refuses with ringtrain-hosts' one line otherwise.
  * Options: {@code --quick} (W = 2, 16 and 64 MiB, one round), {@code --worlds 2,3,4 --rates 1gbit,5gbit
- * --sizes B,.. --iters N,.. --warmup N,.. --rounds N}.
+ * --sizes B,.. --iters N,.. --warmup N,.. --rounds N --connections K} (K connections per neighbour, default 1).
  */
 public final class MultiHostAllReduceBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,6 +43,8 @@ public final class MultiHostAllReduceBench {
   private static int[] iters = {100, 20, 8, 5};
   private static int[] warmup = {50, 5, 2, 2};
   private static int rounds = 3;
+  /** Connections per neighbour ({@code --connections K}); lines carry {@code "connections":K} where it is not 1. */
+  private static int connections = 1;
 
   public static void main(String[] args) throws Exception {
     for (int i = 0; i < args.length; i++) {
@@ -60,8 +62,9 @@ public final class MultiHostAllReduceBench {
         case "--iters" -> iters = BenchRankMain.ints(args[++i]);
         case "--warmup" -> warmup = BenchRankMain.ints(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--connections" -> connections = Integer.parseInt(args[++i]);
         default -> {
-          System.err.println("multihost-allreduce: unknown option " + args[i] + "; options: --quick --worlds 2,3,4 --rates 1gbit,5gbit --sizes B,.. --iters N,.. --warmup N,.. --rounds N");
+          System.err.println("multihost-allreduce: unknown option " + args[i] + "; options: --quick --worlds 2,3,4 --rates 1gbit,5gbit --sizes B,.. --iters N,.. --warmup N,.. --rounds N --connections K");
           System.exit(2);
         }
       }
@@ -110,6 +113,7 @@ public final class MultiHostAllReduceBench {
     if (linkGbit == Math.rint(linkGbit)) params.put("link_gbit", (long) linkGbit); else params.put("link_gbit", linkGbit);
     if (size >= (1 << 20)) params.put("mib", size >> 20); else params.put("mib", size / (double) (1 << 20));
     params.put("buffer", "direct");
+    if (connections != 1) params.put("connections", connections);
     line.put("metric", metric).put("ours", round(ours, 4)).put("reference", round(reference, 4)).put("ratio", round(ours / reference, 3));
     line.put("unit", "bus Gbit/s");
     line.put("ours_median_ms", round(median(ourRounds) * 1e3, 3));
@@ -124,7 +128,7 @@ public final class MultiHostAllReduceBench {
   /** Rank 0's median seconds per size: one JVM per host, each bound to its host's address. */
   private static Map<Integer, Double> ourMedians(Hosts hosts, int world, File logs) throws Exception {
     Map<Integer, Double> medians = new HashMap<>();
-    List<String> flags = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Dringtrain.bench.buffer=direct",
+    List<String> flags = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Dringtrain.bench.buffer=direct", "-Dringtrain.bench.connections=" + connections,
         "-Dringtrain.bench.jitWarmUpMillis=" + Long.getLong("ringtrain.bench.jitWarmUpMillis", 4000));
     try (RankProcesses ranks = RankProcesses.start(world, BenchRankMain.class, flags,
         r -> List.of(Integer.toString(r), Integer.toString(world), "-1", join(sizes), join(iters), join(warmup), hosts.address(r)),

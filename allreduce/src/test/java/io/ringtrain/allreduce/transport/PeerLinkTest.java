@@ -2,6 +2,7 @@ package io.ringtrain.allreduce.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,5 +76,26 @@ class PeerLinkTest {
     IllegalStateException failure = assertThrows(IllegalStateException.class, () -> link.send(frame, soon(), () -> null));
     assertTrue(failure.getMessage().contains("rank 2 (10.0.0.3:7070)"), failure.getMessage());
     assertEquals(0, payload.refCnt());
+  }
+
+  @Test
+  void segmentIGoesOutAndIsTakenOnConnectionIModK() throws TimeoutException {
+    EmbeddedChannel first = new EmbeddedChannel(), second = new EmbeddedChannel();
+    PeerLink link = new PeerLink(1, "test:1", 4, 2);
+    assertTrue(link.attach(0, first));
+    assertTrue(link.attach(1, second));
+    assertFalse(link.attach(1, new EmbeddedChannel()), "a second channel for a bound connection is a duplicate");
+    link.send(frame(3), soon(), () -> null);
+    assertNull(first.readOutbound(), "segment 3 of K = 2 went out on connection 0");
+    DataFrame sent = second.readOutbound();
+    assertEquals(3, sent.segment());
+    sent.release();
+    DataFrame arrived = frame(5);
+    link.deliver(1, arrived);
+    assertThrows(TimeoutException.class, () -> link.take(4, System.nanoTime() + 20_000_000L, () -> null), "segment 4 waits on connection 0");
+    assertSame(arrived, link.take(5, soon(), () -> null));
+    arrived.release();
+    assertFalse(first.finish());
+    assertFalse(second.finish());
   }
 }

@@ -2,6 +2,7 @@ package io.ringtrain.trainer.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -16,7 +17,7 @@ import java.util.Map;
 import java.util.Locale;
 
 /**
- * {@code deploy/bin/bench dp-step [timedSteps] [batch] [none|bf16]}: fmnist-cnn step time with W = 1 and W = 2
+ * {@code deploy/bin/bench dp-step [timedSteps] [batch] [none|bf16] [--link RATE]}: fmnist-cnn step time with W = 1 and W = 2
  * replicas, each a separate JVM on one core (pinned with taskset, -XX:ActiveProcessorCount=1, one
  * kernel thread), at equal per-replica batch. Prints the scaling efficiency (throughput W=2 ÷ 2 ×
  * throughput W=1) as the line's ratio; the same against two single replicas running side by side
@@ -32,16 +33,32 @@ import java.util.Locale;
  * interleaved, and each figure is the median over rounds. Every replica first runs {@code
  * -Ddpstep.warmupSteps} (600) untimed steps, and replicas of a ring run its collectives for a few
  * seconds before that (JIT warm-up, see DpStepWorker). Per-phase medians and CPU per step go to
- * stderr.
+ * stderr. {@code --link RATE} runs the two replicas on two hosts instead (see {@link #acrossHosts}).
  */
 public final class DpStepBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static void main(String[] args) throws Exception {
-        int timedSteps = args.length > 0 ? Integer.parseInt(args[0]) : 150;
-        int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
-        compression = args.length > 2 ? args[2] : "none"; // none or bf16 (gradients on the wire)
+    public static void main(String[] argv) throws Exception {
+        List<String> args = new ArrayList<>();
+        String link = null;
+        for (int i = 0; i < argv.length; i++) {
+            if (!argv[i].equals("--link")) {
+                args.add(argv[i]);
+            } else if (i + 1 < argv.length && argv[i + 1].matches("[1-9][0-9]*(mbit|gbit)")) {
+                link = argv[++i];
+            } else {
+                System.err.println("dp-step: --link needs a rate such as 1gbit or 500mbit; usage: dp-step [timedSteps] [batch] [none|bf16] [--link RATE]");
+                System.exit(2);
+            }
+        }
+        int timedSteps = args.size() > 0 ? Integer.parseInt(args.get(0)) : 150;
+        int batch = args.size() > 1 ? Integer.parseInt(args.get(1)) : 64;
+        compression = args.size() > 2 ? args.get(2) : "none"; // none or bf16 (gradients on the wire)
         int rounds = Integer.getInteger("dpstep.rounds", 3);
+        if (link != null) {
+            acrossHosts(link, timedSteps, batch, rounds);
+            return;
+        }
         // every set-up once per round, rounds interleaved, so a slow spell of the machine hits all set-ups
         Map<Setup, List<Double>> times = new EnumMap<>(Setup.class);
         Map<Setup, List<JsonNode>> last = new EnumMap<>(Setup.class);
@@ -49,7 +66,7 @@ public final class DpStepBench {
         List<Double> ddp1 = new ArrayList<>(), ddp2 = new ArrayList<>();
         for (int round = 0; round < rounds; round++) {
             for (Setup setup : Setup.values()) {
-                List<JsonNode> ranks = launch(setup, timedSteps, batch);
+                List<JsonNode> ranks = launch(setup, timedSteps, batch, null);
                 times.computeIfAbsent(setup, k -> new ArrayList<>()).add(slowest(ranks));
                 last.put(setup, ranks);
             }
@@ -99,6 +116,97 @@ public final class DpStepBench {
         }
         for (JsonNode n : List.of(single, pair.get(0), sideBySide.get(0), statsRing.get(0), localBn.get(0), lockstep.get(0))) System.err.println("phases (median ms): " + n);
     }
+
+    /**
+     * {@code --link RATE}: the job's set-up (SyncBatchNorm on a ring of its own) with its two
+     * replicas on two hosts of {@code deploy/bin/ringtrain-hosts} (network namespaces on this
+     * machine, each host's egress shaped to RATE, each replica pinned to its own core as on
+     * loopback), against one replica on this machine, in interleaved rounds. Prints the {@code
+     * scaling_efficiency} line of that set-up with {@code link_gbit}. Needs root; without it,
+     * ringtrain-hosts' one line and exit status 2.
+     */
+    private static void acrossHosts(String rate, int timedSteps, int batch, int rounds) throws Exception {
+        Path root = Path.of(System.getProperty("ringtrain.root", "."));
+        Hosts hosts = new Hosts(root, root.resolve("trainer/target/bench-logs/hosts"));
+        List<Double> single = new ArrayList<>(), acrossHosts = new ArrayList<>();
+        try {
+            hosts.script("stop"); // what an interrupted run left
+            hosts.script("start", "2", "--rate", rate, "--no-spark");
+            for (int round = 0; round < rounds; round++) {
+                single.add(slowest(launch(Setup.SINGLE, timedSteps, batch, null)));
+                acrossHosts.add(slowest(launch(Setup.OWN_RING, timedSteps, batch, hosts)));
+                System.err.println("round " + round + " mean step ms: W=1 " + single + ", W=2 across hosts " + acrossHosts);
+            }
+        } catch (HostsRefused e) {
+            System.err.println(e.getMessage());
+            System.exit(e.status == 2 ? 2 : 1);
+        } finally {
+            hosts.script("stop");
+        }
+        double t1 = median(single), t2 = median(acrossHosts);
+        double throughput1 = batch / (t1 / 1000), throughput2 = 2 * batch / (t2 / 1000);
+        ObjectNode line = JSON.createObjectNode().put("bench", "dp-step");
+        ObjectNode params = line.putObject("params").put("world", 2).put("batch", batch).put("cores_per_replica", 1).put("sync_bn", "own ring")
+                .put("compression", compression);
+        double linkGbit = linkGbit(rate);
+        if (linkGbit == Math.rint(linkGbit)) params.put("link_gbit", (long) linkGbit); else params.put("link_gbit", linkGbit); // as multihost-allreduce
+        line.put("metric", "scaling_efficiency").put("ours", round1(throughput2)).put("reference", round1(2 * throughput1))
+                .put("ratio", Math.rint(throughput2 / (2 * throughput1) * 1000) / 1000);
+        single.forEach(ms -> line.withArray("step_ms_w1_rounds").add(round1(ms)));
+        acrossHosts.forEach(ms -> line.withArray("step_ms_w2_rounds").add(round1(ms)));
+        System.out.println(line);
+    }
+
+    private static double round1(double value) {
+        return Math.rint(value * 10) / 10;
+    }
+
+    /** 1gbit: 1.0, 500mbit: 0.5. */
+    static double linkGbit(String rate) {
+        double number = Double.parseDouble(rate.replaceAll("[a-z]+$", ""));
+        return rate.endsWith("mbit") ? number / 1000 : number;
+    }
+
+    /**
+     * Two hosts of {@code deploy/bin/ringtrain-hosts} under names of their own ({@value #NAME}, subnet
+     * 10.78.0.0/24), apart from a user's hosts and from multihost-allreduce's.
+     */
+    private record Hosts(Path root, Path dir) {
+        static final String NAME = "rtdpstep";
+
+        List<String> launcher(int host) {
+            return List.of("ip", "netns", "exec", NAME + "-h" + host);
+        }
+
+        String address(int host) {
+            return "10.78.0." + (host + 1);
+        }
+
+        void script(String... args) throws Exception {
+            List<String> command = new ArrayList<>(List.of(root.resolve("deploy/bin/ringtrain-hosts").toString()));
+            command.addAll(List.of(args));
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+            builder.environment().put("RINGTRAIN_HOSTS_NAME", NAME);
+            builder.environment().put("RINGTRAIN_HOSTS_DIR", dir.toString());
+            builder.environment().put("RINGTRAIN_HOSTS_SUBNET", "10.78.0.0/24");
+            Process p = builder.start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            if (p.waitFor() != 0) throw new HostsRefused(out.isEmpty() ? "ringtrain-hosts " + String.join(" ", args) + " failed" : out, p.exitValue());
+        }
+    }
+
+    /** ringtrain-hosts said no (status 2: no root or no ip netns), with its message. */
+    private static final class HostsRefused extends RuntimeException {
+        final int status;
+
+        HostsRefused(String message, int status) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    /** Ports of the rings across hosts: a fresh pair per launch, so a port of the last one in TIME_WAIT is never reused. */
+    private static int nextHostPort = 29_800;
 
     /**
      * PyTorch DDP's mean step time (the slowest replica's) for {@code world} replica processes, one
@@ -166,20 +274,27 @@ public final class DpStepBench {
 
     /**
      * Starts the set-up's replica JVMs, each pinned to its own core (with taskset, where the machine
-     * has two), and returns each one's JSON line.
+     * has two), replica r in host r of {@code hosts} where given (else on loopback), and returns
+     * each one's JSON line.
      */
-    private static List<JsonNode> launch(Setup setup, int timedSteps, int batch) throws Exception {
+    private static List<JsonNode> launch(Setup setup, int timedSteps, int batch, Hosts hosts) throws Exception {
         int processes = setup.processes;
         List<String> peers = new ArrayList<>();
         for (int r = 0; r < (setup.statsRing ? 2 : 1) * processes; r++) {
+            if (hosts != null) { // replica r % processes on host r % processes; each ring a port of its own
+                peers.add(hosts.address(r % processes) + ":" + (nextHostPort + r / processes));
+                continue;
+            }
             try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
                 peers.add("127.0.0.1:" + probe.getLocalPort());
             }
         }
+        if (hosts != null) nextHostPort += 2;
         boolean pin = Files.isExecutable(Path.of("/usr/bin/taskset")) && Runtime.getRuntime().availableProcessors() >= 2;
         List<Process> started = new ArrayList<>();
         for (int r = 0; r < processes; r++) {
             List<String> cmd = new ArrayList<>();
+            if (hosts != null) cmd.addAll(hosts.launcher(r));
             if (pin) cmd.addAll(List.of("/usr/bin/taskset", "-c", Integer.toString(r)));
             cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-modules", "jdk.incubator.vector", "-XX:ActiveProcessorCount=1", "-Dringtrain.threads=1",

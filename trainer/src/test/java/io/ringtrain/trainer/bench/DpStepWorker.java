@@ -221,8 +221,15 @@ public final class DpStepWorker {
 
     private static Communicator connect(List<String> peers, int rank) {
         if (peers.size() == 1) return new LocalCommunicator();
-        int port = Integer.parseInt(peers.get(rank).substring(peers.get(rank).lastIndexOf(':') + 1));
-        RingServer server = RingServer.bind(InetAddress.getLoopbackAddress(), port);
+        String me = peers.get(rank);
+        int port = Integer.parseInt(me.substring(me.lastIndexOf(':') + 1));
+        InetAddress host;
+        try {
+            host = InetAddress.getByName(me.substring(0, me.lastIndexOf(':'))); // loopback, or this rank's host (dp-step --link)
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("cannot resolve " + me, e);
+        }
+        RingServer server = RingServer.bind(host, port);
         return RingCommunicator.connect(server, CommunicatorConfig.builder().setPeers(peers).setRank(rank)
                 .setSecret("dp-step".getBytes(StandardCharsets.UTF_8)).optTimeout(Duration.ofSeconds(120))
                 .optSegmentBytes(Integer.getInteger("dpstep.segmentBytes", 256 << 10)).build());
