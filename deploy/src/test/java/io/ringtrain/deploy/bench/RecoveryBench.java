@@ -43,7 +43,9 @@ import java.util.function.ToDoubleFunction;
  * after) and {@code final_accuracy_delta} (test accuracy less the uninterrupted run's, same seed).
  * For the snapshot mode the reference is the durable mode of the same rounds (ratio = durable ÷
  * snapshot, lower is better for these); the durable mode is the reference itself. Mode
- * {@code elastic} prints a skip line: it needs {@code --min-replicas}.
+ * {@code elastic} prints a skip line: it needs {@code --min-replicas}. Also: a snapshot's size and
+ * capture time, and the uninterrupted run's training time with and without snapshots. With
+ * {@code rounds} 0 only the size and capture time (no cluster).
  */
 public final class RecoveryBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +60,8 @@ public final class RecoveryBench {
         Path data = repoRoot().resolve("data/fashion-mnist-sample");
         Path work = Files.createTempDirectory("recovery-bench");
         Random random = new Random(args.length > 1 ? Long.parseLong(args[1]) : System.nanoTime());
+        snapshotCost(config(data, work.resolve("size"), "snapshot"));
+        if (rounds == 0) return;
         SparkSession spark = LocalCluster.start("ringtrain-recovery-bench", REPLICAS);
         List<Long> executorsAdded = new CopyOnWriteArrayList<>();
         spark.sparkContext().addSparkListener(new SparkListener() {
@@ -67,7 +71,15 @@ public final class RecoveryBench {
             }
         });
         try {
-            TrainJob.Summary straight = TrainJob.run(spark, config(data, work.resolve("straight"), "snapshot"), System.err);
+            // uninterrupted, with and without snapshots: the reference for accuracy, and what keeping snapshots costs
+            TrainJob.Summary plain = TrainJob.run(spark, config(data, work.resolve("straight-durable"), "durable"), System.err);
+            TrainJob.Summary straight = TrainJob.run(spark, config(data, work.resolve("straight-snapshot"), "snapshot"), System.err);
+            ObjectNode overhead = line("snapshot", "uninterrupted_training_seconds");
+            overhead.put("ours", seconds(straight));
+            overhead.put("reference", seconds(plain));
+            overhead.put("ratio", seconds(plain) / seconds(straight));
+            overhead.put("note", "reference: the same run without snapshots; one run each");
+            System.out.println(JSON.writeValueAsString(overhead));
             List<Recovery> durable = new ArrayList<>(), snapshot = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
                 long killAfter = STEPS_PER_EPOCH + STEPS_PER_EPOCH / 2 + random.nextInt(STEPS_PER_EPOCH / 2 - 1);
@@ -79,12 +91,6 @@ public final class RecoveryBench {
             }
             print("durable", durable, null);
             print("snapshot", snapshot, durable);
-            ObjectNode size = line("snapshot", "snapshot_bytes_per_replica");
-            size.put("ours", snapshotBytes(config(data, work.resolve("size"), "snapshot")));
-            size.putNull("reference");
-            size.putNull("ratio");
-            size.put("note", "held once per executor JVM: parameters, buffers and SGD momentum of fmnist-cnn");
-            System.out.println(JSON.writeValueAsString(size));
             ObjectNode elastic = line("elastic", "skipped");
             elastic.putNull("ours");
             elastic.putNull("reference");
@@ -188,15 +194,41 @@ public final class RecoveryBench {
         return line;
     }
 
-    /** The size of one snapshot of the job's model and optimizer after a step (SGD's momentum exists from the first step on). */
-    private static long snapshotBytes(TrainJobConfig config) {
+    /**
+     * The size of one snapshot of the job's model and optimizer after a step (SGD's momentum exists
+     * from the first step on), and the median time to capture it, over 21 captures after 20 warm-up ones.
+     */
+    private static void snapshotCost(TrainJobConfig config) throws Exception {
         try (LocalCommunicator comm = new LocalCommunicator()) {
             TrainingSetup setup = TrainingSetup.of(config, comm, STEPS_PER_EPOCH);
             Tensor loss = setup.model().forward(Tensor.zeros(2, config.inputShape[0], config.inputShape[1], config.inputShape[2])).sum();
             loss.backward();
             setup.optimizer().step();
-            return Snapshot.capture(setup.model(), setup.optimizer(), new Cursor(1, 0, 1, Map.of())).sizeBytes();
+            Cursor cursor = new Cursor(1, 0, 1, Map.of());
+            long bytes = 0;
+            double[] millis = new double[21];
+            for (int i = -20; i < millis.length; i++) {
+                long t0 = System.nanoTime();
+                bytes = Snapshot.capture(setup.model(), setup.optimizer(), cursor).sizeBytes();
+                if (i >= 0) millis[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            Arrays.sort(millis);
+            ObjectNode size = line("snapshot", "snapshot_bytes_per_executor");
+            size.put("ours", bytes);
+            size.putNull("reference");
+            size.putNull("ratio");
+            size.put("note", "parameters, buffers and SGD momentum of fmnist-cnn; ranks sharing an executor JVM share one");
+            System.out.println(JSON.writeValueAsString(size));
+            ObjectNode capture = line("snapshot", "snapshot_capture_millis");
+            capture.put("ours", millis[millis.length / 2]);
+            capture.putNull("reference");
+            capture.putNull("ratio");
+            System.out.println(JSON.writeValueAsString(capture));
         }
+    }
+
+    private static double seconds(TrainJob.Summary summary) throws Exception {
+        return JSON.readTree(summary.json()).path("seconds").asDouble(Double.NaN);
     }
 
     private static double median(List<Recovery> runs, ToDoubleFunction<Recovery> value) {
