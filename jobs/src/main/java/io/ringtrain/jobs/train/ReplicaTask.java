@@ -54,7 +54,9 @@ import java.util.Map;
  * The body of one barrier task: one model replica. It binds its collective server on the
  * executor's address, shares {@code host:port} through the barrier all-gather, joins the ring
  * (authenticated with the job secret, generation = this attempt), decodes and augments its records,
- * and runs the {@link Trainer}, which resumes from the run folder's latest checkpoint if any. Rank 0
+ * and runs the {@link Trainer}, which resumes from the newest state every rank can get: the in-memory
+ * snapshots the replicas keep in their executors ({@link ExecutorSnapshots}) or the run folder's
+ * latest checkpoint. Rank 0
  * reports progress to the driver, writes checkpoints and the final model, and returns the summary.
  */
 final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>, scala.collection.Iterator<String>>

@@ -118,7 +118,7 @@ public class TrainJobConfig implements Serializable {
      * executor's memory, and a retry continues from it, losing at most this many steps.
      */
     public int snapshotEverySteps = 1;
-    /** Attempts of the barrier stage; later attempts resume from the latest checkpoint. */
+    /** Attempts of the barrier stage; later attempts resume from the newest snapshot or checkpoint. */
     public int maxAttempts = 3;
     public int collectiveTimeoutSeconds = 60;
     /** A rank whose compute time per step exceeds the median rank's by this fraction (0.2: 20%) is a straggler... */

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -23,11 +24,13 @@ public final class SnapshotRecovery {
      * Collective: every rank calls it at once, before training. Returns the cursor to continue
      * from (empty: start fresh) with the chosen state loaded into {@code model} and
      * {@code optimizer}; {@code restoreDurable} loads the durable checkpoint when that is the
-     * newest. {@code log} gets one line saying what was chosen and why.
+     * newest. A held snapshot whose cursor {@code fitsThisRun} rejects (taken under other settings,
+     * e.g. another number of replicas) is not offered. {@code log} gets one line saying what was
+     * chosen and why.
      */
-    public static Optional<Cursor> restore(Communicator comm, Module model, Optimizer optimizer, SnapshotHolder holder, long durableStep,
-                                           Supplier<Optional<Cursor>> restoreDurable, Consumer<String> log) {
-        Optional<Snapshot> mine = holder.latest();
+    public static Optional<Cursor> restore(Communicator comm, Module model, Optimizer optimizer, SnapshotHolder holder, Predicate<Cursor> fitsThisRun,
+                                           long durableStep, Supplier<Optional<Cursor>> restoreDurable, Consumer<String> log) {
+        Optional<Snapshot> mine = holder.latest().filter(s -> fitsThisRun.test(s.cursor()));
         NewestCommonState.Offer offer = new NewestCommonState.Offer(durableStep, mine.map(Snapshot::step).orElse(NewestCommonState.NONE),
                 mine.map(Snapshot::fingerprint).orElse(0L));
         List<NewestCommonState.Offer> offers = new ArrayList<>();

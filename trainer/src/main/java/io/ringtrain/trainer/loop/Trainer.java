@@ -40,7 +40,9 @@ import java.util.Optional;
  * backward on its share of the global batch with its summed loss scaled by 1/N (so the summed
  * gradients are those of the global mean loss), gradients are all-reduced in buckets during
  * backward, clipped identically on every rank, and the optimizer steps. Rank 0 reports progress and
- * writes checkpoints; {@link #fit} resumes from the store's latest checkpoint when there is one.
+ * writes checkpoints; {@link #fit} resumes from the store's latest checkpoint when there is one, or,
+ * when the ranks keep in-memory snapshots ({@link Builder#optSnapshots}), from the newest state every
+ * rank can get.
  * Evaluation data is sharded: each rank passes its own share (see {@link #evaluate}).
  */
 public final class Trainer {
@@ -154,7 +156,7 @@ public final class Trainer {
         long globalStep = 0;
         double[] carried = {0, 0}; // the resumed epoch's loss sum and sample count before its checkpoint, over every rank
         Optional<Cursor> resumed = snapshots == null ? restoreLatest()
-                : SnapshotRecovery.restore(comm, model, optimizer, snapshots, durableStep(), this::restoreLatest, line -> {
+                : SnapshotRecovery.restore(comm, model, optimizer, snapshots, this::fitsThisRun, durableStep(), this::restoreLatest, line -> {
                     if (rank == 0) System.err.println("ringtrain: " + line); // the executor's log
                 });
         if (resumed.isPresent()) {
@@ -319,6 +321,15 @@ public final class Trainer {
             throw new UncheckedIOException("cannot write checkpoint at step " + globalStep + " to " + checkpoints.location(), e);
         }
         listeners.forEach(l -> l.onCheckpoint(globalStep, checkpoints.location()));
+    }
+
+    /** Whether a cursor was saved under this run's settings: its data order and global batch are this run's. */
+    private boolean fitsThisRun(Cursor cursor) {
+        Map<String, String> now = cursorAt(0, 0, 0, new double[2]).info();
+        for (String setting : List.of("seed", "world_size", "per_rank_batch")) {
+            if (!now.get(setting).equals(cursor.info().get(setting))) return false;
+        }
+        return true;
     }
 
     /** Where the run continues from after {@code globalStep}, with the settings a resume checks and the epoch's loss so far. */

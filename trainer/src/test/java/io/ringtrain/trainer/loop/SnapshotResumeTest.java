@@ -84,6 +84,15 @@ class SnapshotResumeTest {
         straight.forEach((name, t) -> assertArrayEquals(t.toArray(), resumed.get(name).toArray(), name));
     }
 
+    @Test
+    void aSnapshotTakenWithAnotherNumberOfReplicasIsNotResumed() {
+        List<Slot> slots = List.of(new Slot(), new Slot());
+        assertThrows(RuntimeException.class, () -> LocalRing.run(2, comm -> run(comm, null, slots.get(comm.rank()), comm.rank() == 0 ? crashAt(15) : null)));
+        AtomicLong firstStep = new AtomicLong(-1);
+        LocalRing.run(1, comm -> run(comm, null, slots.get(0), firstStep(firstStep)));
+        assertEquals(1, firstStep.get(), "one replica takes other batches from the data order: the 2-replica snapshot of step 14 does not fit");
+    }
+
     private static Map<String, Tensor> run(Communicator comm, FileCheckpointStore store, SnapshotHolder snapshots, TrainingListener listener) {
         Module model = TinyTask.model(comm);
         SGD sgd = new SGD(model.parameters(), 0.05).momentum(0.9).weightDecay(1e-4);
