@@ -32,7 +32,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@code deploy/bin/bench recovery [rounds]}: what losing an executor costs. {@code local-cluster[3,1,1024]}
  * runs 3 replicas of fmnist-cnn on the Fashion-MNIST sample (2 epochs of 63 steps); one executor JVM is
- * killed (SIGKILL) after a random step in the second half of the second epoch, and the job retries.
+ * killed (SIGKILL) after a random step in the second half of the second epoch (but not its last
+ * {@value #KILL_MARGIN_STEPS}), and the job retries.
  * Each round runs mode {@code durable} (a checkpoint each epoch, no snapshots: the retry resumes from
  * the end of epoch 1) and mode {@code snapshot} (in-memory snapshots every step), alternately first.
  *
@@ -51,6 +52,11 @@ public final class RecoveryBench {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int REPLICAS = 3, BATCH = 32, EPOCHS = 2;
     private static final int STEPS_PER_EPOCH = (6000 + REPLICAS * BATCH - 1) / (REPLICAS * BATCH);
+    /**
+     * The kill comes at least this many steps before the end: the killer sees a step up to a second
+     * after it ran (metrics.jsonl is appended once a second), and a run that ends first is not killed.
+     */
+    private static final int KILL_MARGIN_STEPS = 12;
 
     /** One killed run's figures. */
     record Recovery(double detectSeconds, double resumeSeconds, double executorBackSeconds, double stepsRedone, double accuracyDelta, long killedAfter) {}
@@ -82,7 +88,7 @@ public final class RecoveryBench {
             System.out.println(JSON.writeValueAsString(overhead));
             List<Recovery> durable = new ArrayList<>(), snapshot = new ArrayList<>();
             for (int round = 0; round < rounds; round++) {
-                long killAfter = STEPS_PER_EPOCH + STEPS_PER_EPOCH / 2 + random.nextInt(STEPS_PER_EPOCH / 2 - 1);
+                long killAfter = STEPS_PER_EPOCH + STEPS_PER_EPOCH / 2 + random.nextInt(STEPS_PER_EPOCH / 2 - KILL_MARGIN_STEPS);
                 for (String mode : round % 2 == 0 ? List.of("durable", "snapshot") : List.of("snapshot", "durable")) {
                     Recovery r = killed(spark, config(data, work.resolve(mode + "-" + round), mode), killAfter, straight, executorsAdded);
                     System.err.println("recovery bench round " + (round + 1) + " " + mode + ": " + r);
