@@ -1,6 +1,5 @@
 package io.ringtrain.deploy;
 
-import io.ringtrain.jobs.train.RingtrainKryoRegistrator;
 import io.ringtrain.jobs.train.TrainJob;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import org.apache.spark.sql.SparkSession;
@@ -12,52 +11,30 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The training job on a real multi-JVM cluster: Spark's {@code local-cluster[2,1,1024]} runs a
- * standalone master and two workers, each executor in its own JVM (the
- * Spark home is target/spark-home, whose jars/ are the packaged artifact and its dependencies).
- * Then one executor JVM is killed mid-training of a run in a relative folder: the barrier stage fails,
- * the job retries and every replica resumes from the latest checkpoint in the driver's folder,
- * ending where the uninterrupted run ends, and the run's metrics.jsonl and summary.json name the
- * killed replica: its rank, executor id and host.
+ * The training job on a real multi-JVM cluster: Spark's {@code local-cluster[2,1,1024]} (see
+ * {@link LocalCluster}). Then one executor JVM is killed mid-training of a run in a relative folder,
+ * in the second half of the first epoch, well after the last durable checkpoint: the barrier stage
+ * fails, the job retries, and the replicas continue from the in-memory snapshot of the last step
+ * (the replacement executor gets it over the ring), redoing at most one step and ending with the
+ * uninterrupted run's weights bit for bit. The run's metrics.jsonl and summary.json name the killed
+ * replica: its rank, executor id and host.
  */
 class LocalClusterTrainIT {
     private static SparkSession spark;
 
+    /** 94 steps an epoch (6000 samples, global batches of 2 × 32): the kill comes after this step, in the epoch's second half, past the checkpoint at 50. */
+    private static final int KILL_AFTER_STEP = 60;
+
     @BeforeAll
     static void startCluster() throws IOException {
-        Path home = Path.of(System.getenv().getOrDefault("SPARK_HOME", "target/spark-home"));
-        Path jars = Files.createDirectories(home.resolve("jars"));
-        try (Stream<Path> lib = Files.list(Path.of("target/lib"))) {
-            for (Path jar : lib.toList()) linkInto(jars, jar);
-        }
-        linkInto(jars, Path.of("target/ringtrain.jar"));
-        String flags = "--add-modules jdk.incubator.vector -Djdk.reflect.useDirectMethodHandle=false"
-                + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED"
-                + " --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
-                + " --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED";
-        spark = SparkSession.builder().appName("ringtrain-local-cluster-it").master("local-cluster[2,1,1024]")
-                .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-                .config("spark.kryo.registrator", RingtrainKryoRegistrator.class.getName())
-                .config("spark.executor.extraJavaOptions", flags)
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.ui.enabled", "false")
-                .config("spark.barrier.sync.timeout", "300")
-                .getOrCreate();
-    }
-
-    private static void linkInto(Path dir, Path jar) throws IOException {
-        Path link = dir.resolve(jar.getFileName());
-        if (!Files.exists(link)) Files.createSymbolicLink(link, jar.toAbsolutePath());
+        spark = LocalCluster.start("ringtrain-local-cluster-it", 2);
     }
 
     @AfterAll
@@ -86,25 +63,34 @@ class LocalClusterTrainIT {
 
         // relative, as the default runs/latest is: the executors' working directories are not the driver's
         Path run = Path.of("target", "relative-run-" + System.nanoTime());
-        AtomicLong killedPid = new AtomicLong(-1);
-        AtomicReference<String> killedExecutorId = new AtomicReference<>();
-        Thread killer = new Thread(() -> killAnExecutorAfterTheFirstCheckpoint(run.resolve("checkpoints"), killedPid, killedExecutorId));
+        AtomicReference<LocalCluster.Killed> killed = new AtomicReference<>();
+        Thread killer = new Thread(() -> {
+            try {
+                killed.set(LocalCluster.killAnExecutorAtStep(run.resolve("metrics.jsonl"), KILL_AFTER_STEP, 300_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         killer.setDaemon(true);
         killer.start();
         TrainJob.Summary recovered = TrainJob.run(spark, config(run), System.out);
         killer.join(1000);
-        System.out.println("uninterrupted: " + straight.json() + "\nafter killing executor pid " + killedPid.get() + ": " + recovered.json());
-        assertTrue(killedPid.get() > 0, "an executor JVM was killed");
+        System.out.println("uninterrupted: " + straight.json() + "\nafter killing executor " + killed.get() + ": " + recovered.json());
+        assertTrue(killed.get() != null, "an executor JVM was killed");
         assertTrue(recovered.attempts() >= 2, "the job retried after losing an executor");
         assertEquals(run.toAbsolutePath().toString(), recovered.runDir(), "the driver qualified the run folder");
         assertTrue(Files.exists(run.resolve("model.safetensors")), "the executors wrote the model into the driver's run folder");
-        long firstStepOfTheRetry = firstGlobalStep(run.resolve("metrics.jsonl"), 2);
-        assertTrue(firstStepOfTheRetry > 25, "the retry resumed from the checkpoint (every 25 steps), not step 1: its first step is " + firstStepOfTheRetry);
-        assertEquals(straight.testAccuracy(), recovered.testAccuracy(), 0.005, "resumed run ends within ±0.5% of the uninterrupted one");
+        Path metrics = run.resolve("metrics.jsonl");
+        long lastStepBeforeTheKill = RunMetrics.lastStep(metrics, 1), firstStepOfTheRetry = RunMetrics.firstStep(metrics, 2);
+        assertTrue(lastStepBeforeTheKill >= KILL_AFTER_STEP, "killed after step " + lastStepBeforeTheKill);
+        assertTrue(lastStepBeforeTheKill - (firstStepOfTheRetry - 1) <= 1, "the retry continued from the in-memory snapshot, not the checkpoint at step 50:"
+                + " last step before the kill " + lastStepBeforeTheKill + ", first step of the retry " + firstStepOfTheRetry);
+        assertSameTensors(tmp.resolve("straight").resolve("model.safetensors"), run.resolve("model.safetensors"));
+        assertEquals(straight.testAccuracy(), recovered.testAccuracy(), "the same weights, the same accuracy");
 
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         var culprit = json.readTree(recovered.json()).path("failures").path(0);
-        assertEquals(killedExecutorId.get(), culprit.path("executor_id").asText(), "summary.json names the killed executor: " + recovered.json());
+        assertEquals(killed.get().executorId(), culprit.path("executor_id").asText(), "summary.json names the killed executor: " + recovered.json());
         assertTrue(culprit.path("rank").asInt(-1) == 0 || culprit.path("rank").asInt(-1) == 1, recovered.json());
         assertFalse(culprit.path("host").asText("").isEmpty(), "and its host: " + recovered.json());
         assertEquals(recovered.json(), Files.readString(run.resolve("summary.json")));
@@ -114,39 +100,13 @@ class LocalClusterTrainIT {
         assertEquals(1, json.readTree(failureLine).path("attempt").asInt(), failureLine);
     }
 
-    /** The global step of the first step line of {@code attempt} in a metrics.jsonl. */
-    private static long firstGlobalStep(Path metrics, int attempt) throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        for (String line : Files.readAllLines(metrics)) {
-            var node = json.readTree(line);
-            if (node.path("type").asText().equals("step") && node.path("attempt").asInt() == attempt) return node.path("global_step").asLong();
-        }
-        throw new AssertionError("no step line of attempt " + attempt + " in " + metrics);
-    }
-
-    private static void killAnExecutorAfterTheFirstCheckpoint(Path checkpoints, AtomicLong killedPid, AtomicReference<String> killedExecutorId) {
-        long deadline = System.currentTimeMillis() + 300_000;
-        try {
-            while (System.currentTimeMillis() < deadline) {
-                if (Files.isDirectory(checkpoints)) {
-                    try (Stream<Path> s = Files.list(checkpoints)) {
-                        if (s.anyMatch(p -> p.getFileName().toString().startsWith("step-"))) break;
-                    }
-                }
-                Thread.sleep(200);
-            }
-            List<ProcessHandle> executors = ProcessHandle.allProcesses()
-                    .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false)).toList();
-            if (!executors.isEmpty()) {
-                ProcessHandle victim = executors.get(executors.size() - 1);
-                java.util.regex.Matcher id = java.util.regex.Pattern.compile("--executor-id (\\S+)").matcher(victim.info().commandLine().orElse(""));
-                if (id.find()) killedExecutorId.set(id.group(1));
-                victim.destroyForcibly();
-                killedPid.set(victim.pid());
-            }
-        } catch (IOException | InterruptedException e) {
-            throw new RuntimeException(e);
-        }
+    /** The two model files hold the same tensors, bit for bit (their metadata, e.g. the run folder, may differ). */
+    private static void assertSameTensors(Path expected, Path actual) throws IOException {
+        var want = io.ringtrain.engine.io.SafeTensors.read(expected).tensors();
+        var got = io.ringtrain.engine.io.SafeTensors.read(actual).tensors();
+        assertEquals(want.keySet(), got.keySet());
+        want.forEach((name, t) -> org.junit.jupiter.api.Assertions.assertArrayEquals(t.toArray(), got.get(name).toArray(),
+                name + " differs from the uninterrupted run's"));
     }
 
     static Path repoRoot() {

@@ -176,6 +176,8 @@ final class TrainCommand implements Callable<Integer> {
         Integer checkpointEvery;
         @Option(names = "--keep-checkpoints", description = "checkpoints kept in the run folder (default 3)")
         Integer keepCheckpoints;
+        @Option(names = {"--snapshot-every", "--snapshot-every-steps"}, description = "optimizer steps between in-memory snapshots a retry resumes from (default 1; 0: none)")
+        Integer snapshotEvery;
         @Option(names = "--initial-weights", description = "warm start: a model.safetensors loaded before training (a checkpoint in the run folder still wins)")
         String initialWeights;
 
@@ -183,6 +185,7 @@ final class TrainCommand implements Callable<Integer> {
             if (runDir != null) c.runDir = runDir;
             if (checkpointEvery != null) c.checkpointEverySteps = checkpointEvery;
             if (keepCheckpoints != null) c.keepCheckpoints = keepCheckpoints;
+            if (snapshotEvery != null) c.snapshotEverySteps = snapshotEvery;
             if (initialWeights != null) c.initialWeights = initialWeights;
         }
     }

@@ -26,6 +26,7 @@ import io.ringtrain.jobs.data.StreamingShards;
 import io.ringtrain.jobs.progress.ProgressClient;
 import io.ringtrain.jobs.run.HadoopCheckpointStore;
 import io.ringtrain.jobs.run.RunFolder;
+import io.ringtrain.jobs.train.snapshot.ExecutorSnapshots;
 import io.ringtrain.trainer.data.BatchPlan;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
 import io.ringtrain.trainer.data.Samples;
@@ -53,7 +54,9 @@ import java.util.Map;
  * The body of one barrier task: one model replica. It binds its collective server on the
  * executor's address, shares {@code host:port} through the barrier all-gather, joins the ring
  * (authenticated with the job secret, generation = this attempt), decodes and augments its records,
- * and runs the {@link Trainer}, which resumes from the run folder's latest checkpoint if any. Rank 0
+ * and runs the {@link Trainer}, which resumes from the newest state every rank can get: the in-memory
+ * snapshots the replicas keep in their executors ({@link ExecutorSnapshots}) or the run folder's
+ * latest checkpoint. Rank 0
  * reports progress to the driver, writes checkpoints and the final model, and returns the summary.
  */
 final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>, scala.collection.Iterator<String>>
@@ -130,7 +133,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             int generation = attempt * 1000 + ctx.stageAttemptNumber();
             try (Communicator comm = RingCommunicator.connect(server, ringConfig(gradientPeers, rank, generation));
                  Communicator statsComm = RingCommunicator.connect(statsServer, ringConfig(statsPeers, rank, generation))) {
-                result = train(comm, statsComm, train, test, ctx, hostsByRank(ctx));
+                result = train(comm, statsComm, train, test, ctx, hostsByRank(ctx), generation);
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("replica " + rank + " cannot bind its collective server on " + host, e);
@@ -178,7 +181,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         return hosts;
     }
 
-    private String train(Communicator comm, Communicator statsComm, Samples train, Samples test, BarrierTaskContext ctx, List<String> hosts) {
+    private String train(Communicator comm, Communicator statsComm, Samples train, Samples test, BarrierTaskContext ctx, List<String> hosts,
+                         int generation) {
         int rank = comm.rank(), world = comm.worldSize();
         BatchPlan plan;
         if (shards != null) {
@@ -199,7 +203,10 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                 .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints))
                 .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.modelLabel()))
                 .optStragglerWatch(new StragglerWatch(config.stragglerMargin, config.stragglerSteps)).optRankHosts(hosts);
+        String jobId = ExecutorSnapshots.jobIdOf(secret);
+        if (config.snapshotEverySteps > 0) builder.optSnapshots(ExecutorSnapshots.holder(jobId, generation), config.snapshotEverySteps);
         ProgressClient progress = null;
+        boolean trained = false;
         if (rank == 0) {
             progress = new ProgressClient(progressAddress, secret);
             builder.optListener(progress);
@@ -207,6 +214,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         try {
             Trainer trainer = builder.build();
             TrainingResult result = trainer.fit(train, test, plan);
+            trained = true;
             if (rank != 0) return null;
             boolean text = vocabulary != null;
             ModelProvenance provenance = new ModelProvenance(
@@ -220,6 +228,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                     result.finalEval() == null ? null : result.finalEval().accuracy(),
                     result.finalEval() == null ? null : result.finalEval().loss(), result.hiddenCommShare(), world).toJson();
         } finally {
+            // the snapshot is for a retry: none follows a finished training or the last attempt
+            if (trained || attempt >= config.maxAttempts) ExecutorSnapshots.release(jobId);
             if (progress != null) progress.close();
             if (train instanceof StreamingSamples streaming) streaming.close();
         }

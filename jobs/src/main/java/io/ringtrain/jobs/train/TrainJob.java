@@ -45,7 +45,7 @@ import java.util.Optional;
  * whole dataset for {@code replicated} sharding, which makes N replicas exactly one replica with
  * the global batch; one shard each for {@code partitioned}), starts the progress channel and runs
  * the barrier stage. A failed attempt (e.g. a lost executor) is retried up to {@code maxAttempts}
- * times; every replica then resumes from the latest checkpoint. The user's SparkContext is never
+ * times; the replicas then resume from the newest in-memory snapshot or checkpoint they can all get. The user's SparkContext is never
  * stopped; a final failure is a {@link TrainingFailedException}.
  */
 public final class TrainJob {
@@ -291,7 +291,7 @@ public final class TrainJob {
                         }
                         throw failed;
                     }
-                    console.println("ringtrain: attempt " + attempt + " failed (" + why + "); retrying from the latest checkpoint");
+                    console.println("ringtrain: attempt " + attempt + " failed (" + why + "); retrying from the newest snapshot or checkpoint");
                     ClusterCheck.awaitSlots(sc, config.replicas, config.slotWaitSeconds * 1000L, console);
                 }
             }

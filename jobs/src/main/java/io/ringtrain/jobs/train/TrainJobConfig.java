@@ -113,7 +113,12 @@ public class TrainJobConfig implements Serializable {
     public String runDir = "runs/latest";
     public int checkpointEverySteps = 0;
     public int keepCheckpoints = 3;
-    /** Attempts of the barrier stage; later attempts resume from the latest checkpoint. */
+    /**
+     * Optimizer steps between in-memory snapshots (0: none): every replica keeps the newest in its
+     * executor's memory, and a retry continues from it, losing at most this many steps.
+     */
+    public int snapshotEverySteps = 1;
+    /** Attempts of the barrier stage; later attempts resume from the newest snapshot or checkpoint. */
     public int maxAttempts = 3;
     public int collectiveTimeoutSeconds = 60;
     /** A rank whose compute time per step exceeds the median rank's by this fraction (0.2: 20%) is a straggler... */
@@ -198,6 +203,7 @@ public class TrainJobConfig implements Serializable {
         require(Double.isFinite(clipGradNorm) && clipGradNorm >= 0, "clipGradNorm", clipGradNorm, "a finite number ≥ 0 (0: off)");
         require(checkpointEverySteps >= 0, "checkpointEverySteps", checkpointEverySteps, "≥ 0 (0: each epoch)");
         require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "≥ 1");
+        require(snapshotEverySteps >= 0, "snapshotEverySteps", snapshotEverySteps, "≥ 0 (0: no in-memory snapshots)");
         require(slotWaitSeconds >= 0, "slotWaitSeconds", slotWaitSeconds, "≥ 0");
         require(collectiveTimeoutSeconds >= 1, "collectiveTimeoutSeconds", collectiveTimeoutSeconds, "≥ 1");
         require(Double.isFinite(stragglerMargin) && stragglerMargin > 0, "stragglerMargin", stragglerMargin, "a finite number > 0 (0.2: 20% slower than the median rank)");

@@ -12,6 +12,10 @@ import io.ringtrain.engine.optim.schedule.LrSchedule;
 import io.ringtrain.engine.io.CorruptCheckpointException;
 import io.ringtrain.trainer.checkpoint.CheckpointStore;
 import io.ringtrain.trainer.checkpoint.Cursor;
+import io.ringtrain.trainer.checkpoint.NewestCommonState;
+import io.ringtrain.trainer.checkpoint.Snapshot;
+import io.ringtrain.trainer.checkpoint.SnapshotHolder;
+import io.ringtrain.trainer.checkpoint.SnapshotRecovery;
 import io.ringtrain.trainer.data.Batch;
 import io.ringtrain.trainer.data.BatchPlan;
 import io.ringtrain.trainer.data.GlobalBatchPlan;
@@ -36,7 +40,9 @@ import java.util.Optional;
  * backward on its share of the global batch with its summed loss scaled by 1/N (so the summed
  * gradients are those of the global mean loss), gradients are all-reduced in buckets during
  * backward, clipped identically on every rank, and the optimizer steps. Rank 0 reports progress and
- * writes checkpoints; {@link #fit} resumes from the store's latest checkpoint when there is one.
+ * writes checkpoints; {@link #fit} resumes from the store's latest checkpoint when there is one, or,
+ * when the ranks keep in-memory snapshots ({@link Builder#optSnapshots}), from the newest state every
+ * rank can get.
  * Evaluation data is sharded: each rank passes its own share (see {@link #evaluate}).
  */
 public final class Trainer {
@@ -56,6 +62,8 @@ public final class Trainer {
     private final Map<String, String> checkpointInfo;
     private final StragglerWatch stragglers;
     private final List<String> rankHosts;
+    private final SnapshotHolder snapshots;
+    private final long snapshotEverySteps;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -70,6 +78,8 @@ public final class Trainer {
         this.checkpointInfo = Map.copyOf(b.checkpointInfo);
         this.stragglers = b.stragglers;
         this.rankHosts = b.rankHosts;
+        this.snapshots = b.snapshots;
+        this.snapshotEverySteps = b.snapshotEverySteps;
     }
 
     public static Builder builder() {
@@ -90,6 +100,8 @@ public final class Trainer {
         private Map<String, String> checkpointInfo = Map.of();
         private StragglerWatch stragglers = new StragglerWatch(StragglerWatch.DEFAULT_MARGIN, StragglerWatch.DEFAULT_STEPS);
         private List<String> rankHosts = List.of();
+        private SnapshotHolder snapshots;
+        private long snapshotEverySteps;
 
         public Builder setModel(Module m) { this.model = m; return this; }
         public Builder setOptimizer(Optimizer o) { this.optimizer = o; return this; }
@@ -107,6 +119,17 @@ public final class Trainer {
         public Builder optStragglerWatch(StragglerWatch w) { this.stragglers = Objects.requireNonNull(w, "straggler watch"); return this; }
         /** The ranks' hosts, by rank, for straggler reports. */
         public Builder optRankHosts(List<String> hosts) { this.rankHosts = List.copyOf(hosts); return this; }
+        /**
+         * Every rank keeps an in-memory {@link Snapshot} in {@code holder} every {@code everySteps}
+         * optimizer steps, and {@link #fit} resumes from the newest state every rank can get (see
+         * {@link SnapshotRecovery}); all ranks must pass a holder, or none.
+         */
+        public Builder optSnapshots(SnapshotHolder holder, long everySteps) {
+            if (everySteps < 1) throw new IllegalArgumentException("snapshot every " + everySteps + " steps: want at least 1");
+            this.snapshots = Objects.requireNonNull(holder, "snapshot holder");
+            this.snapshotEverySteps = everySteps;
+            return this;
+        }
         public Trainer build() { return new Trainer(this); }
     }
 
@@ -132,7 +155,10 @@ public final class Trainer {
         int startEpoch = 0, startMicro = 0;
         long globalStep = 0;
         double[] carried = {0, 0}; // the resumed epoch's loss sum and sample count before its checkpoint, over every rank
-        Optional<Cursor> resumed = restoreLatest();
+        Optional<Cursor> resumed = snapshots == null ? restoreLatest()
+                : SnapshotRecovery.restore(comm, model, optimizer, snapshots, this::fitsThisRun, durableStep(), this::restoreLatest, line -> {
+                    if (rank == 0) System.err.println("ringtrain: " + line); // the executor's log
+                });
         if (resumed.isPresent()) {
             Cursor s = resumed.get();
             startEpoch = s.epoch();
@@ -208,6 +234,12 @@ public final class Trainer {
                         if (checkpoints != null && world > 1) comm.allReduce(soFar, ReduceOp.SUM);
                         saveCheckpoint(globalStep, epoch, nextMicro, soFar);
                     }
+                    if (snapshots != null && globalStep % snapshotEverySteps == 0) {
+                        double[] soFar = {lossSum, lossCount};
+                        if (world > 1) comm.allReduce(soFar, ReduceOp.SUM);
+                        Cursor cursor = cursorAt(globalStep, epoch, nextMicro, soFar);
+                        snapshots.keep(globalStep, () -> Snapshot.capture(model, optimizer, cursor));
+                    }
                 }
                 double[] totals = {lossSum, lossCount};
                 if (world > 1) comm.allReduce(totals, ReduceOp.SUM);
@@ -268,9 +300,40 @@ public final class Trainer {
         }
     }
 
+    /** The step of the store's newest intact checkpoint, {@link NewestCommonState#NONE} when there is none or no store. */
+    private long durableStep() {
+        if (checkpoints == null) return NewestCommonState.NONE;
+        try {
+            return checkpoints.latestCursor(warning -> {}).map(Cursor::globalStep).orElse(NewestCommonState.NONE); // restoring warns
+        } catch (CorruptCheckpointException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the latest checkpoint from " + checkpoints.location(), e);
+        }
+    }
+
     /** {@code epochLoss}: the loss sum and sample count of epoch {@code nextEpoch} so far, over every rank (zeros at an epoch's start). */
     private void saveCheckpoint(long globalStep, int nextEpoch, int nextMicro, double[] epochLoss) {
         if (checkpoints == null || comm.rank() != 0) return;
+        try {
+            checkpoints.save(model, optimizer, cursorAt(globalStep, nextEpoch, nextMicro, epochLoss));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint at step " + globalStep + " to " + checkpoints.location(), e);
+        }
+        listeners.forEach(l -> l.onCheckpoint(globalStep, checkpoints.location()));
+    }
+
+    /** Whether a cursor was saved under this run's settings: its data order and global batch are this run's. */
+    private boolean fitsThisRun(Cursor cursor) {
+        Map<String, String> now = cursorAt(0, 0, 0, new double[2]).info();
+        for (String setting : List.of("seed", "world_size", "per_rank_batch")) {
+            if (!now.get(setting).equals(cursor.info().get(setting))) return false;
+        }
+        return true;
+    }
+
+    /** Where the run continues from after {@code globalStep}, with the settings a resume checks and the epoch's loss so far. */
+    private Cursor cursorAt(long globalStep, int nextEpoch, int nextMicro, double[] epochLoss) {
         Map<String, String> info = new LinkedHashMap<>(checkpointInfo);
         info.put("seed", Long.toString(config.seed()));
         info.put("world_size", Integer.toString(comm.worldSize()));
@@ -279,11 +342,6 @@ public final class Trainer {
             info.put(EPOCH_LOSS_SUM, Double.toString(epochLoss[0]));
             info.put(EPOCH_LOSS_COUNT, Long.toString((long) epochLoss[1]));
         }
-        try {
-            checkpoints.save(model, optimizer, new Cursor(globalStep, nextEpoch, nextMicro, info));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint at step " + globalStep + " to " + checkpoints.location(), e);
-        }
-        listeners.forEach(l -> l.onCheckpoint(globalStep, checkpoints.location()));
+        return new Cursor(globalStep, nextEpoch, nextMicro, info);
     }
 }
