@@ -56,6 +56,7 @@ public final class Trainer {
     private final Map<String, String> checkpointInfo;
     private final StragglerWatch stragglers;
     private final List<String> rankHosts;
+    private final boolean stopAtEpochEnd;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -70,6 +71,7 @@ public final class Trainer {
         this.checkpointInfo = Map.copyOf(b.checkpointInfo);
         this.stragglers = b.stragglers;
         this.rankHosts = b.rankHosts;
+        this.stopAtEpochEnd = b.stopAtEpochEnd;
     }
 
     public static Builder builder() {
@@ -90,6 +92,7 @@ public final class Trainer {
         private Map<String, String> checkpointInfo = Map.of();
         private StragglerWatch stragglers = new StragglerWatch(StragglerWatch.DEFAULT_MARGIN, StragglerWatch.DEFAULT_STEPS);
         private List<String> rankHosts = List.of();
+        private boolean stopAtEpochEnd;
 
         public Builder setModel(Module m) { this.model = m; return this; }
         public Builder setOptimizer(Optimizer o) { this.optimizer = o; return this; }
@@ -107,6 +110,12 @@ public final class Trainer {
         public Builder optStragglerWatch(StragglerWatch w) { this.stragglers = Objects.requireNonNull(w, "straggler watch"); return this; }
         /** The ranks' hosts, by rank, for straggler reports. */
         public Builder optRankHosts(List<String> hosts) { this.rankHosts = List.copyOf(hosts); return this; }
+        /**
+         * Whether {@link #fit} returns after the first epoch it completes (and checkpoints), before
+         * the last one: the schedule and progress still count every epoch, so a later fit on the
+         * same checkpoints goes on as if it had not stopped (e.g. with another number of ranks).
+         */
+        public Builder optStopAtEpochEnd(boolean stop) { this.stopAtEpochEnd = stop; return this; }
         public Trainer build() { return new Trainer(this); }
     }
 
@@ -219,6 +228,7 @@ public final class Trainer {
                 reports.add(report);
                 if (rank == 0) listeners.forEach(l -> l.onEpochEnd(report));
                 saveCheckpoint(globalStep, epoch + 1, 0, new double[] {0, 0});
+                if (stopAtEpochEnd) break;
             }
         } finally {
             if (replica != null) replica.detach();
