@@ -246,6 +246,8 @@ public final class TrainJob {
             }
         }
         java.util.Map<Integer, JavaRDD<Row>> inputs = new java.util.HashMap<>(); // the barrier stage's input by replica count, routed when first needed
+        int world = elastic.offeredNow(console);
+        routed(inputs, train, test, ElasticReplicas.stageConfig(config, world)); // before the attempts: bad data here is not retried
         byte[] secret = jobSecret(sc.getConf(), console);
         String configJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
         run.writeText(hadoop, "config.json", configJson);
@@ -263,7 +265,7 @@ public final class TrainJob {
         }, () -> display.phase("replicas ready (data and model loaded); waiting for the first step")); ReplicaFailures replicaFailures = ReplicaFailures.listen(sc)) {
             List<Culprit> culprits = new ArrayList<>(); // one per failed attempt that named one
             int failedAttempts = 0;
-            int world = elastic.offeredNow(console), previousWorld = 0;
+            int previousWorld = 0;
             for (int attempt = 1; ; attempt++) {
                 replicaFailures.reset();
                 metrics.attempt(attempt);
