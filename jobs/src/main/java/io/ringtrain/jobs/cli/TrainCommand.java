@@ -152,6 +152,13 @@ final class TrainCommand implements Callable<Integer> {
         Integer collectiveTimeoutSeconds;
         @Option(names = "--slot-wait-seconds", description = "how long to wait for an executor slot per replica before failing with exit code 75 (default 120)")
         Integer slotWaitSeconds;
+        @Option(names = "--min-replicas", description = "go on with as few as this many replicas when slots are lost or missing (default: --replicas); "
+                + "the global batch and schedule stay, each replica's batch grows")
+        Integer minReplicas;
+        @Option(names = {"--elastic-wait", "--elastic-wait-seconds"}, description = "seconds to wait for missing slots before going on with fewer replicas (default 30; needs --min-replicas)")
+        Integer elasticWaitSeconds;
+        @Option(names = "--elastic-grow", description = "back to --replicas at the next epoch boundary when the slots return (needs --min-replicas)")
+        Boolean elasticGrow;
         @Option(names = "--straggler-margin", description = "a rank computing this fraction slower than the median rank is a straggler (default 0.2)")
         Double stragglerMargin;
         @Option(names = "--straggler-steps", description = "consecutive steps a rank must be slower by the margin before it is reported (default 5)")
@@ -164,6 +171,9 @@ final class TrainCommand implements Callable<Integer> {
             if (maxAttempts != null) c.maxAttempts = maxAttempts;
             if (collectiveTimeoutSeconds != null) c.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
             if (slotWaitSeconds != null) c.slotWaitSeconds = slotWaitSeconds;
+            if (minReplicas != null) c.minReplicas = minReplicas;
+            if (elasticWaitSeconds != null) c.elasticWaitSeconds = elasticWaitSeconds;
+            if (elasticGrow != null) c.elasticGrow = elasticGrow;
             if (stragglerMargin != null) c.stragglerMargin = stragglerMargin;
             if (stragglerSteps != null) c.stragglerSteps = stragglerSteps;
         }

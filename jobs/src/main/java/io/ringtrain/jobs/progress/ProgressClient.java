@@ -40,6 +40,7 @@ public final class ProgressClient implements TrainingListener, AutoCloseable {
     static final int MAX_PENDING_BYTES = 256 * 1024;
     private static final String NO_PROGRESS = "; training continues without progress reports";
     private static final Logger LOG = Logger.getLogger(ProgressClient.class.getName());
+    private static final com.fasterxml.jackson.databind.ObjectMapper CHECKPOINT_LINE = new com.fasterxml.jackson.databind.ObjectMapper();
     private final String hostPort;
     private final EventLoopGroup ioThread = Transport.newEventLoopGroup(1, "ringtrain-progress-client");
     private final StringWriter pending = new StringWriter();
@@ -120,6 +121,17 @@ public final class ProgressClient implements TrainingListener, AutoCloseable {
     @Override
     public void onEpochEnd(EpochReport r) {
         lines.onEpochEnd(r);
+        send();
+    }
+
+    /**
+     * {@code {"type":"checkpoint","global_step":N}}: the driver writes metrics.jsonl on receipt, so
+     * a driver killed after this checkpoint leaves the step lines it covers in the file (a rerun
+     * resumes after them).
+     */
+    @Override
+    public void onCheckpoint(long globalStep, String location) {
+        pending.write(CHECKPOINT_LINE.createObjectNode().put("type", "checkpoint").put("global_step", globalStep) + "\n");
         send();
     }
 

@@ -32,6 +32,8 @@ public final class ProgressDisplay {
     private SmoothedRate samplesPerSecond, stepsPerSecond;
     private long samplesSoFar;
     private long lastGlobalStep = -1;
+    /** Shown after each step line while the job runs with fewer replicas than it asked for; "" otherwise. */
+    private String shortOfReplicas = "";
 
     public ProgressDisplay(PrintStream out) {
         this(out, System::nanoTime, System.console() != null);
@@ -82,7 +84,7 @@ public final class ProgressDisplay {
                     bar, 100 * fraction, n.path("epoch").asInt(), globalStep, totalSteps,
                     n.path("loss").isNumber() ? String.format(Locale.ROOT, "%.4f", n.path("loss").asDouble()) : "-",
                     Double.isNaN(rate) ? "…" : String.format(Locale.ROOT, "%,.0f", rate), ConsoleProgress.duration(eta));
-            text += straggler(n.path("straggler"));
+            text += straggler(n.path("straggler")) + shortOfReplicas;
             if (terminal) {
                 out.print("\r" + text);
                 barShown = true;
@@ -112,6 +114,11 @@ public final class ProgressDisplay {
     /** A whole number that fits a long, else -1: the line is not rank 0's and draws nothing. */
     private static long count(JsonNode field) {
         return field.isIntegralNumber() && field.canConvertToLong() ? field.asLong() : -1;
+    }
+
+    /** The replicas the current stage runs with, of the {@code target} the job asked for (elastic replicas). */
+    public synchronized void replicas(int running, int target) {
+        shortOfReplicas = running < target ? "  " + running + " of " + target + " replicas" : "";
     }
 
     /** One line saying what happens next (e.g. before the first step), below any bar. */

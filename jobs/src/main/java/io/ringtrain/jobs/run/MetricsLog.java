@@ -15,8 +15,9 @@ import java.util.List;
  * each new line gets {@code "attempt"} (numbered on from the highest attempt already in the file,
  * so an executor retry or a resumed run never repeats a step line under the same attempt) and
  * {@code "time"} (ISO-8601, UTC). New lines are appended to the file, never rewriting what it holds,
- * at most once per {@link #WRITE_EVERY_MILLIS}, at every epoch line and on {@link #flush()}, so a
- * driver crash loses at most the last second of lines. A line torn by a crash in the middle of an
+ * at most once per {@link #WRITE_EVERY_MILLIS}, at every epoch and checkpoint line and on {@link
+ * #flush()}, so a driver crash loses at most the last second of lines, and none before the newest
+ * checkpoint line it received (the step a rerun resumes from). A line torn by a crash in the middle of an
  * append is dropped, once, when the file is opened again. Where the file system cannot append
  * (object stores), the whole file is rewritten atomically through {@link RunFolder} instead.
  */
@@ -76,16 +77,16 @@ public final class MetricsLog {
     /** Adds a line (a JSON object; anything else is kept as it is) and writes the file if it is due. */
     public synchronized void add(String line) {
         ObjectNode object = object(line);
-        boolean epochLine = false;
+        boolean writeNow = false;
         if (object == null) {
             lines.add(line);
         } else {
             if (!object.has("attempt")) object.put("attempt", attempt);
             if (!object.has("time")) object.put("time", Instant.now().toString());
-            epochLine = object.path("type").asText().equals("epoch");
+            writeNow = object.path("type").asText().equals("epoch") || object.path("type").asText().equals("checkpoint");
             lines.add(object.toString());
         }
-        if (epochLine || System.currentTimeMillis() - lastWrite >= WRITE_EVERY_MILLIS) flush();
+        if (writeNow || System.currentTimeMillis() - lastWrite >= WRITE_EVERY_MILLIS) flush();
     }
 
     /** Appends the lines not written yet. */

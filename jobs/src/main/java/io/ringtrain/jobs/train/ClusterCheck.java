@@ -20,19 +20,22 @@ final class ClusterCheck {
     private ClusterCheck() {}
 
     static void requireSlots(SparkContext sc, int replicas, long waitMillis, PrintStream console) {
+        refuseDynamicAllocation(sc);
+        awaitSlots(sc, replicas, waitMillis, console);
+    }
+
+    static void refuseDynamicAllocation(SparkContext sc) {
         SparkConf conf = sc.getConf();
         if (conf.getBoolean("spark.dynamicAllocation.enabled", false)
                 && conf.getInt("spark.dynamicAllocation.minExecutors", 0) != conf.getInt("spark.dynamicAllocation.maxExecutors", Integer.MAX_VALUE)) {
             throw new IllegalArgumentException("barrier-mode training needs a fixed set of executors, but dynamic allocation is on; "
                     + "set spark.dynamicAllocation.enabled=false (or minExecutors = maxExecutors)");
         }
-        awaitSlots(sc, replicas, waitMillis, console);
     }
 
     /** Waits up to {@code millis} for executors to register, then fails naming the shortfall. */
     static void awaitSlots(SparkContext sc, int replicas, long millis, PrintStream console) {
-        boolean fixed = sc.master().startsWith("local[") || sc.master().equals("local"); // a local master's slots never change
-        awaitSlots(() -> slots(sc), replicas, fixed ? 0 : millis, PROGRESS_EVERY_MILLIS, console, sc.master());
+        awaitSlots(() -> slots(sc), replicas, hasFixedSlots(sc) ? 0 : millis, PROGRESS_EVERY_MILLIS, console, sc.master());
     }
 
     /** How often a wait for slots says where it stands. */
@@ -44,24 +47,7 @@ final class ClusterCheck {
      * naming the shortfall when they do not come.
      */
     static void awaitSlots(IntSupplier slots, int replicas, long millis, long progressMillis, PrintStream console, String master) {
-        long start = System.currentTimeMillis();
-        long nextProgress = start + progressMillis;
-        int offered = slots.getAsInt();
-        while (offered < replicas && System.currentTimeMillis() - start < millis) {
-            try {
-                Thread.sleep(Math.min(500, Math.max(1, millis / 10)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            offered = slots.getAsInt();
-            long now = System.currentTimeMillis();
-            if (offered < replicas && now >= nextProgress) {
-                console.printf(Locale.ROOT, "waiting for %d more executor slot%s (%d of %d registered), %d s of %d s%n", replicas - offered,
-                        replicas - offered == 1 ? "" : "s", offered, replicas, (now - start) / 1000, millis / 1000);
-                nextProgress = now + progressMillis;
-            }
-        }
+        int offered = waitForSlots(slots, replicas, millis, progressMillis, console);
         if (offered < replicas) throw shortfall(replicas, offered, master, millis);
     }
 
@@ -71,6 +57,37 @@ final class ClusterCheck {
                 + offered + " task slots (master " + master + ") after waiting " + waitedMillis / 1000 + " s; rerun when the cluster has "
                 + replicas + " free slots (exit code " + CapacityException.EXIT_CODE + ": a scheduler may retry), give it more executors or cores, "
                 + "or lower --replicas in a new --run-dir");
+    }
+
+    /**
+     * Polls {@code slots} (at least once) until it reaches {@code wanted} or {@code millis} pass,
+     * printing every {@code progressMillis} how many are still missing; returns the last count.
+     */
+    static int waitForSlots(IntSupplier slots, int wanted, long millis, long progressMillis, PrintStream console) {
+        long start = System.currentTimeMillis();
+        long nextProgress = start + progressMillis;
+        int offered = slots.getAsInt();
+        while (offered < wanted && System.currentTimeMillis() - start < millis) {
+            try {
+                Thread.sleep(Math.min(500, Math.max(1, millis / 10)));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            offered = slots.getAsInt();
+            long now = System.currentTimeMillis();
+            if (offered < wanted && now >= nextProgress) {
+                console.printf(Locale.ROOT, "waiting for %d more executor slot%s (%d of %d registered), %d s of %d s%n", wanted - offered,
+                        wanted - offered == 1 ? "" : "s", offered, wanted, (now - start) / 1000, millis / 1000);
+                nextProgress = now + progressMillis;
+            }
+        }
+        return offered;
+    }
+
+    /** Whether the master's slot count never changes (local mode), so waiting for more is pointless. */
+    static boolean hasFixedSlots(SparkContext sc) {
+        return sc.master().startsWith("local[") || sc.master().equals("local");
     }
 
     static int slots(SparkContext sc) {

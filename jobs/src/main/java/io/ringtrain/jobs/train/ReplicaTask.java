@@ -81,6 +81,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
     private final boolean evaluates;
     /** sharding = streaming: where each rank's Parquet shard is; null otherwise. */
     private StreamingShards.Layout shards;
+    /** Whether this stage stops at its first epoch boundary so the job can grow back (see {@link ElasticReplicas}). */
+    private boolean stopAtEpochEnd;
 
     ReplicaTask(TrainJobConfig config, byte[] secret, String progressAddress, int attempt, float[] mean, float[] std, String augmentSpec,
                 CharVocabulary vocabulary, boolean evaluates) {
@@ -98,6 +100,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
     /** Streams the training set from these shards instead of the task's input rows. */
     void streamFrom(StreamingShards.Layout shards) {
         this.shards = shards;
+    }
+
+    /** Stops at the first epoch boundary before the last; rank 0 then returns {@link ElasticReplicas#pauseResult}. */
+    void stopAtEpochEnd(boolean stop) {
+        this.stopAtEpochEnd = stop;
     }
 
     @Override
@@ -202,7 +209,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                 .setObjective(objective(config)).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
                 .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints))
                 .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.modelLabel()))
-                .optStragglerWatch(new StragglerWatch(config.stragglerMargin, config.stragglerSteps)).optRankHosts(hosts);
+                .optStragglerWatch(new StragglerWatch(config.stragglerMargin, config.stragglerSteps)).optRankHosts(hosts).optStopAtEpochEnd(stopAtEpochEnd);
         String jobId = ExecutorSnapshots.jobIdOf(secret);
         if (config.snapshotEverySteps > 0) builder.optSnapshots(ExecutorSnapshots.holder(jobId, generation), config.snapshotEverySteps);
         ProgressClient progress = null;
@@ -216,6 +223,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             TrainingResult result = trainer.fit(train, test, plan);
             trained = true;
             if (rank != 0) return null;
+            long totalSteps = (long) ((plan.stepsPerEpoch() + config.accumulationSteps - 1) / config.accumulationSteps) * config.epochs;
+            if (stopAtEpochEnd && result.optimizerSteps() < totalSteps) return ElasticReplicas.pauseResult(result.optimizerSteps());
             boolean text = vocabulary != null;
             ModelProvenance provenance = new ModelProvenance(
                     text ? Map.of(ModelRecipe.MODEL, config.model) : config.modelRecipe().metadata(), // how evaluate and predict rebuild it

@@ -79,14 +79,14 @@ public final class TrainJob {
             TrainJobConfig config = withQualifiedRunDir(spark, requested);
             Optional<Summary> complete = checkResume(spark, config, console);
             if (complete.isPresent()) return complete.get();
-            ClusterCheck.requireSlots(spark.sparkContext(), config.replicas, config.slotWaitSeconds * 1000L, console);
-            if (config.trainsOnText()) return runText(spark, config, console);
+            ElasticReplicas elastic = elasticReplicas(spark, config, null, console);
+            if (config.trainsOnText()) return runText(spark, config, elastic, console);
             String augmentSpec = readAugmentSpec(spark, config.augment); // a bad spec fails before any data is read
             phase(console, "reading " + config.data + " (" + config.format + ")");
             TrainJobConfig effective = withClassNames(spark, config);
             Dataset<Row> train = load(spark, effective, effective.data, true);
             Dataset<Row> test = effective.testData != null ? load(spark, effective, effective.testData, false) : defaultTest(spark, effective);
-            return runLoaded(spark, effective, augmentSpec, train, test, console);
+            return runLoaded(spark, effective, augmentSpec, train, test, elastic, console);
         });
     }
 
@@ -94,7 +94,7 @@ public final class TrainJob {
      * Text models: reads the text (the vocabulary comes from it and sets numClasses), trains on its
      * windows or pairs, then shows what the model does (see {@link TextRunOutputs}).
      */
-    private static Summary runText(SparkSession spark, TrainJobConfig config, PrintStream console) throws Exception {
+    private static Summary runText(SparkSession spark, TrainJobConfig config, ElasticReplicas elastic, PrintStream console) throws Exception {
         phase(console, "reading " + config.data + " (" + config.format + ")");
         TextSources.TextDataset text = TextSources.read(spark, config.format, config.data, config.testData, config.seqLen, config.windowStride(),
                 config.validationFraction);
@@ -102,7 +102,7 @@ public final class TrainJob {
         effective.numClasses = text.vocabulary().size();
         console.printf(java.util.Locale.ROOT, "%s: vocabulary of %d tokens, %d training and %d validation %s%n", config.data, text.vocabulary().size(),
                 text.trainRecords(), text.validationRecords(), config.format.equals("text") ? "windows" : "pairs");
-        Summary trained = trainChecked(spark, effective, text.train(), text.validation(), null, List.of(), text.vocabulary(), console);
+        Summary trained = trainChecked(spark, effective, text.train(), text.validation(), null, List.of(), text.vocabulary(), elastic, console);
         return TextRunOutputs.afterTraining(spark, effective, text, trained, console);
     }
 
@@ -112,14 +112,20 @@ public final class TrainJob {
      * in the model's provenance. {@code test} may be null (no evaluation during training).
      */
     public static Summary run(SparkSession spark, TrainJobConfig requested, Dataset<Row> train, Dataset<Row> test, PrintStream console) {
+        return run(spark, requested, train, test, console, null);
+    }
+
+    /** As above, with the cluster's task slots as {@code slots} reports them (tests of the elastic rule); null: as Spark reports them. */
+    static Summary run(SparkSession spark, TrainJobConfig requested, Dataset<Row> train, Dataset<Row> test, PrintStream console,
+                       java.util.function.IntSupplier slots) {
         return failingTyped(() -> {
             requested.validate();
             TrainJobConfig config = withQualifiedRunDir(spark, requested);
             Optional<Summary> complete = checkResume(spark, config, console);
             if (complete.isPresent()) return complete.get();
-            ClusterCheck.requireSlots(spark.sparkContext(), config.replicas, config.slotWaitSeconds * 1000L, console);
+            ElasticReplicas elastic = elasticReplicas(spark, config, slots, console);
             String augmentSpec = readAugmentSpec(spark, config.augment);
-            return runLoaded(spark, config, augmentSpec, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), console);
+            return runLoaded(spark, config, augmentSpec, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), elastic, console);
         });
     }
 
@@ -161,6 +167,19 @@ public final class TrainJob {
         return Optional.of(new Summary(run.readText(hadoop, "summary.json"), config.runDir, 0));
     }
 
+    /**
+     * The slot check before anything is read: no dynamic allocation, and at least {@code minReplicas}
+     * slots within the waits {@link ElasticReplicas} describes (else a {@link CapacityException}).
+     */
+    private static ElasticReplicas elasticReplicas(SparkSession spark, TrainJobConfig config, java.util.function.IntSupplier slots, PrintStream console) {
+        SparkContext sc = spark.sparkContext();
+        ClusterCheck.refuseDynamicAllocation(sc);
+        ElasticReplicas elastic = slots == null ? ElasticReplicas.of(config, sc)
+                : new ElasticReplicas(config, slots, true, ClusterCheck.PROGRESS_EVERY_MILLIS, sc.master());
+        elastic.await(console);
+        return elastic;
+    }
+
     private interface JobBody {
         Summary run() throws Exception;
     }
@@ -178,7 +197,7 @@ public final class TrainJob {
 
     /** Images: drops (skip) or rejects (fail) bad records, then trains. */
     private static Summary runLoaded(SparkSession spark, TrainJobConfig config, String augmentSpec, Dataset<Row> train, Dataset<Row> test,
-                                     PrintStream console) throws Exception {
+                                     ElasticReplicas elastic, PrintStream console) throws Exception {
         List<BadRecords.Filtered> filtered = new ArrayList<>();
         if (config.onBadRecord.equals("skip")) {
             phase(console, "checking every record (--on-bad-record skip drops the bad ones)");
@@ -195,7 +214,7 @@ public final class TrainJob {
             checkLabels(train, config.numClasses, config.data);
         }
         try {
-            return trainChecked(spark, config, train, test, augmentSpec, filtered, null, console);
+            return trainChecked(spark, config, train, test, augmentSpec, filtered, null, elastic, console);
         } finally {
             filtered.forEach(BadRecords.Filtered::release);
         }
@@ -203,7 +222,8 @@ public final class TrainJob {
 
     /** {@code vocabulary}: null for images; for text models the records are in the SequenceColumns layout. */
     private static Summary trainChecked(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, String augmentSpec,
-                                        List<BadRecords.Filtered> filtered, CharVocabulary vocabulary, PrintStream console) throws Exception {
+                                        List<BadRecords.Filtered> filtered, CharVocabulary vocabulary, ElasticReplicas elastic, PrintStream console)
+            throws Exception {
         SparkContext sc = spark.sparkContext();
         ProgressDisplay display = new ProgressDisplay(console);
         RunFolder run = new RunFolder(config.runDir);
@@ -225,11 +245,9 @@ public final class TrainJob {
                 shards = StreamingShards.writeOrReuse(spark, train, config.runDir, config.replicas, config.seed, shardFingerprint(config), console);
             }
         }
-        JavaRDD<Row> input;
-        // With adaptive query execution, turning a Dataset into an RDD already runs its shuffles.
-        try (var job = JobDescription.open(sc, "ringtrain train: route the records to the " + config.replicas + " replicas (" + config.data + ")")) {
-            input = routeToReplicas(train, test, config);
-        }
+        java.util.Map<Integer, JavaRDD<Row>> inputs = new java.util.HashMap<>(); // the barrier stage's input by replica count, routed when first needed
+        int world = elastic.offeredNow(console);
+        routed(inputs, train, test, ElasticReplicas.stageConfig(config, world)); // before the attempts: bad data here is not retried
         byte[] secret = jobSecret(sc.getConf(), console);
         String configJson = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(config);
         run.writeText(hadoop, "config.json", configJson);
@@ -246,22 +264,38 @@ public final class TrainJob {
             display.accept(line);
         }, () -> display.phase("replicas ready (data and model loaded); waiting for the first step")); ReplicaFailures replicaFailures = ReplicaFailures.listen(sc)) {
             List<Culprit> culprits = new ArrayList<>(); // one per failed attempt that named one
+            int failedAttempts = 0;
+            int previousWorld = 0;
             for (int attempt = 1; ; attempt++) {
                 replicaFailures.reset();
                 metrics.attempt(attempt);
+                String replicaChange = elastic.change(attempt, previousWorld, world, config);
+                if (replicaChange != null) {
+                    metrics.add(replicaChange);
+                    display.phase(ElasticReplicas.describe(world, config));
+                }
+                display.replicas(world, config.replicas);
+                previousWorld = world;
+                TrainJobConfig stage = ElasticReplicas.stageConfig(config, world);
                 // a retry's description in the Spark UI names whom the previous attempt was blamed on
                 String attemptDescription = culprits.isEmpty() ? description
                         : description + " attempt " + attempt + ", after " + culprits.get(culprits.size() - 1).describe();
-                SlotWatch slotWatch = SlotWatch.start(sc, config.replicas, config.slotWaitSeconds * 1000L);
+                SlotWatch slotWatch = SlotWatch.start(sc, world, config.slotWaitSeconds * 1000L);
                 try (var attemptJob = JobDescription.open(sc, attemptDescription); slotWatch) {
-                    display.phase("starting " + config.replicas + " replicas (a Spark barrier stage: each gets its records and builds the model)");
-                    ReplicaTask task = new ReplicaTask(config, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
+                    JavaRDD<Row> input = routed(inputs, train, test, stage);
+                    display.phase("starting " + world + " replicas (a Spark barrier stage: each gets its records and builds the model)");
+                    ReplicaTask task = new ReplicaTask(stage, secret, progress.address(), attempt, mean, std, augmentSpec, vocabulary, test != null);
                     task.streamFrom(shards);
+                    task.stopAtEpochEnd(elastic.pausesToGrow(world));
                     RDD<String> out = input.rdd().barrier().mapPartitions(task, false, scala.reflect.ClassTag$.MODULE$.apply(String.class));
                     List<String> results = new JavaRDD<>(out, scala.reflect.ClassTag$.MODULE$.apply(String.class)).collect();
                     display.finish();
                     if (results.size() != 1) throw new IllegalStateException("expected one summary from rank 0, got " + results.size());
-                    String summary = Culprit.summaryWith(withSkipped(results.get(0), filtered), culprits, null, attempt);
+                    if (ElasticReplicas.isPause(results.get(0))) { // stopped at an epoch boundary: the next stage may grow
+                        world = elastic.offeredNow(console);
+                        continue;
+                    }
+                    String summary = elastic.withChanges(Culprit.summaryWith(withSkipped(results.get(0), filtered), culprits, null, attempt));
                     run.writeText(hadoop, "summary.json", summary);
                     metrics.flush();
                     run.writeText(hadoop, "report.html", RunReport.html(description, metrics.lines(), summary, configJson));
@@ -269,35 +303,50 @@ public final class TrainJob {
                 } catch (Exception e) { // SparkException is checked, thrown from Scala code
                     display.finish();
                     metrics.flush();
-                    for (Throwable replica : replicaFailures.await(config.replicas)) e.addSuppressed(replica); // RootCause reads them all
+                    for (Throwable replica : replicaFailures.await(world)) e.addSuppressed(replica); // RootCause reads them all
                     Optional<Culprit> culprit = Culprit.of(e, replicaFailures);
                     culprit.ifPresent(c -> {
                         culprits.add(c);
                         metrics.add(c.metricsLine());
                         metrics.flush();
                     });
-                    // slots that stayed missing for the whole wait: a retry would wait for the same ones
-                    if (slotWatch.shortfall() != null) throw slotWatch.shortfall();
+                    // slots that stayed missing for the whole wait: a retry would wait for the same ones,
+                    // unless the job may go on with fewer replicas (--min-replicas), which the retry's wait decides
+                    if (slotWatch.shortfall() != null && ElasticReplicas.minReplicas(config) >= world) throw slotWatch.shortfall();
                     String why = rootMessage(e) + culprit.map(c -> "; culprit: " + c.describe()).orElse("");
                     boolean badInput = isConfigurationError(e);
-                    if (attempt >= config.maxAttempts || badInput) {
+                    if (++failedAttempts >= config.maxAttempts || badInput) {
                         String message = "training failed after " + attempt + " attempt(s): " + why
                                 + (badInput ? "" : "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume");
                         TrainingFailedException failed = new TrainingFailedException(message, e);
                         try {
-                            run.writeText(hadoop, "summary.json", Culprit.summaryWith("{}", culprits, message, attempt));
+                            run.writeText(hadoop, "summary.json", elastic.withChanges(Culprit.summaryWith("{}", culprits, message, attempt)));
                         } catch (RuntimeException notWritten) { // the training failure is the one to report
                             failed.addSuppressed(notWritten);
                         }
                         throw failed;
                     }
                     console.println("ringtrain: attempt " + attempt + " failed (" + why + "); retrying from the newest snapshot or checkpoint");
-                    ClusterCheck.awaitSlots(sc, config.replicas, config.slotWaitSeconds * 1000L, console);
+                    world = elastic.await(console);
                 }
             }
         } catch (IOException e) {
             throw new TrainingFailedException("cannot open the progress channel on the driver (" + driverHost + "): " + e.getMessage(), e);
         }
+    }
+
+    /** The barrier stage's input for {@code stage.replicas} replicas, routed on first use. */
+    private static JavaRDD<Row> routed(java.util.Map<Integer, JavaRDD<Row>> inputs, Dataset<Row> train, Dataset<Row> test, TrainJobConfig stage) {
+        JavaRDD<Row> input = inputs.get(stage.replicas);
+        if (input == null) {
+            // With adaptive query execution, turning a Dataset into an RDD already runs its shuffles.
+            try (var job = JobDescription.open(train.sparkSession().sparkContext(), "ringtrain train: route the records to the " + stage.replicas
+                    + " replicas (" + stage.data + ")")) {
+                input = routeToReplicas(train, test, stage);
+            }
+            inputs.put(stage.replicas, input);
+        }
+        return input;
     }
 
     /** Rank 0's summary with {@code "skipped_records": {split: {kind: count}}} added in skip mode. */

@@ -131,6 +131,17 @@ public class TrainJobConfig implements Serializable {
      */
     public int slotWaitSeconds = 120;
     /**
+     * Elastic replicas: the fewest replicas the job goes on with when the cluster offers fewer than
+     * {@link #replicas} slots (at the start or after a failure) and none return within
+     * {@link #elasticWaitSeconds}; null means {@link #replicas}. The global batch (replicas ×
+     * batchSize) and the schedule stay; each replica's batch grows (see ElasticReplicas).
+     */
+    public Integer minReplicas;
+    /** With minReplicas below replicas: seconds to wait for missing slots before going on with fewer; null: 30. */
+    public Integer elasticWaitSeconds;
+    /** With minReplicas below replicas: back to {@link #replicas} at the next epoch boundary when the slots are offered again. */
+    public boolean elasticGrow = false;
+    /**
      * Warm start: a model.safetensors (local path or Hadoop URI) loaded into every replica's model
      * before training; names and shapes must match the model. A checkpoint in the run folder still
      * wins (resume). None when null.
@@ -205,6 +216,7 @@ public class TrainJobConfig implements Serializable {
         require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "≥ 1");
         require(snapshotEverySteps >= 0, "snapshotEverySteps", snapshotEverySteps, "≥ 0 (0: no in-memory snapshots)");
         require(slotWaitSeconds >= 0, "slotWaitSeconds", slotWaitSeconds, "≥ 0");
+        requireElasticSettings();
         require(collectiveTimeoutSeconds >= 1, "collectiveTimeoutSeconds", collectiveTimeoutSeconds, "≥ 1");
         require(Double.isFinite(stragglerMargin) && stragglerMargin > 0, "stragglerMargin", stragglerMargin, "a finite number > 0 (0.2: 20% slower than the median rank)");
         require(stragglerSteps >= 1, "stragglerSteps", stragglerSteps, "≥ 1");
@@ -266,6 +278,23 @@ public class TrainJobConfig implements Serializable {
                         java.util.Arrays.toString(mean) + "/" + java.util.Arrays.toString(std), "finite values, std > 0");
             }
         }
+    }
+
+    /** minReplicas, elasticWaitSeconds and elasticGrow: each meaningful, and a global batch every allowed replica count keeps exactly. */
+    private void requireElasticSettings() {
+        int min = ElasticReplicas.minReplicas(this);
+        require(min >= 1 && min <= replicas, "minReplicas", minReplicas, "in [1, replicas = " + replicas + "]");
+        require(elasticWaitSeconds == null || elasticWaitSeconds >= 0, "elasticWaitSeconds", elasticWaitSeconds, "≥ 0");
+        if (min == replicas) {
+            require(elasticWaitSeconds == null, "elasticWaitSeconds", elasticWaitSeconds, "unset unless minReplicas is below replicas (the job never goes on with fewer)");
+            require(!elasticGrow, "elasticGrow", elasticGrow, "false unless minReplicas is below replicas (the job never shrinks, so it never grows back)");
+            return;
+        }
+        require(sharding.equals("replicated"), "sharding", sharding, "replicated when minReplicas is below replicas (partitioned and streaming shards are cut per replica)");
+        require(syncBatchNorm, "syncBatchNorm", syncBatchNorm, "true when minReplicas is below replicas (per-replica BatchNorm statistics would change with the replica count)");
+        int uneven = ElasticReplicas.firstUnevenCount(replicas, min, batchSize);
+        require(uneven == 0, "minReplicas", minReplicas, "a range of replica counts that all split the global batch " + replicas + " × " + batchSize + " = "
+                + (long) replicas * batchSize + " evenly, but " + uneven + " replicas cannot; raise minReplicas or pick a batchSize that makes it divisible");
     }
 
     private static void require(boolean ok, String key, Object value, String expected) {

@@ -244,6 +244,32 @@ class TrainCommandTest {
     }
 
     @Test
+    void theElasticFlagsSetTheirKeysAndAreUnsetByDefault() {
+        TrainCommand plain = new TrainCommand();
+        new CommandLine(plain).parseArgs("--replicas", "3");
+        TrainJobConfig defaults = plain.toConfig();
+        assertEquals(null, defaults.minReplicas);
+        assertEquals(null, defaults.elasticWaitSeconds);
+        assertFalse(defaults.elasticGrow);
+
+        TrainCommand command = new TrainCommand();
+        new CommandLine(command).parseArgs("--replicas", "3", "--min-replicas", "2", "--elastic-wait", "15", "--elastic-grow");
+        TrainJobConfig c = command.toConfig();
+        assertEquals(2, c.minReplicas);
+        assertEquals(15, c.elasticWaitSeconds);
+        assertTrue(c.elasticGrow);
+    }
+
+    @Test
+    void anElasticRangeThatCannotKeepTheGlobalBatchIsOneLineWithExitTwo() {
+        CliRun r = run(train("--replicas", "4", "--batch-size", "8", "--min-replicas", "2"));
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
+        assertTrue(r.err().contains("minReplicas") && r.err().contains("3 replicas cannot"), r.err());
+        assertNothingStarted();
+    }
+
+    @Test
     void withoutFlagsTheConfigFileStays() throws Exception {
         Path config = Files.writeString(tmp.resolve("train.json"), "{\"lr\": 0.2, \"nesterov\": true, \"inputShape\": [3, 32, 32]}");
         TrainCommand command = new TrainCommand();

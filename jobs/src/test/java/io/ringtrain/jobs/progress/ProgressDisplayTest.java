@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ProgressDisplayTest {
@@ -106,5 +107,16 @@ class ProgressDisplayTest {
         display.accept(step(1, 5, 1));
         display.phase("replicas ready; waiting for the first step");
         assertEquals("replicas ready; waiting for the first step…", lines().get(lines().size() - 1));
+    }
+
+    @Test
+    void whileShortOfReplicasEachStepLineSaysHowManyRun() {
+        display.replicas(2, 3);
+        display.accept(step(7, 100, 96));
+        assertTrue(lines().get(0).endsWith("ETA ?  2 of 3 replicas"), lines().get(0));
+        display.replicas(3, 3);
+        now += 3 * SECOND;
+        display.accept(step(8, 100, 96));
+        assertFalse(lines().get(1).contains("replicas"), lines().get(1));
     }
 }

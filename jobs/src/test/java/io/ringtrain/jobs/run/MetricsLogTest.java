@@ -37,6 +37,18 @@ class MetricsLogTest {
         assertTrue(lines.stream().allMatch(l -> l.contains("\"time\":\"")), after);
     }
 
+    /** A rerun resumes after the newest checkpoint: the step lines before it must be in the file by then, not a second later. */
+    @Test
+    void aCheckpointLineWritesTheFileAtOnceWithTheStepsBeforeIt(@TempDir Path dir) throws Exception {
+        MetricsLog log = MetricsLog.open(new RunFolder(dir.toString()), new Configuration());
+        for (int step = 1; step <= 5; step++) log.add("{\"type\":\"step\",\"global_step\":" + step + "}");
+        log.add("{\"type\":\"checkpoint\",\"global_step\":5}");
+
+        List<String> lines = Files.readString(dir.resolve(MetricsLog.FILE)).lines().toList();
+        assertEquals(6, lines.size(), lines.toString());
+        assertEquals(5, JSON.readTree(lines.get(4)).path("global_step").asInt());
+    }
+
     @Test
     void newLinesAreAppendedWithoutRewritingALargeHistory(@TempDir Path dir) throws Exception {
         Configuration conf = new Configuration();

@@ -65,4 +65,48 @@ class ResumeCheckTest {
         assertEquals(1, warnings.size(), warnings.toString());
         assertTrue(warnings.get(0).startsWith("WARNING: checkpoint file " + newest), warnings.get(0));
     }
+
+    @Test
+    void aCheckpointOfFewerReplicasWithTheSameGlobalBatchResumesUnderMinReplicasAndIsLogged(@TempDir Path run) throws Exception {
+        checkpoint(run, 11, Map.of("world_size", "2", "per_rank_batch", "48", "seed", "42", "model", "fmnist-cnn"));
+        TrainJobConfig elastic = config(run);
+        elastic.replicas = 3;
+        elastic.batchSize = 32;
+        elastic.minReplicas = 2;
+        List<String> logged = new ArrayList<>();
+
+        assertEquals(11, ResumeCheck.check(elastic, new Configuration(), logged::add).orElseThrow().globalStep());
+        assertTrue(logged.stream().anyMatch(l -> l.contains("written by 2 replicas of 48 samples") && l.contains("--min-replicas 2")
+                && l.contains("global batch of 96")), logged.toString());
+
+        TrainJobConfig strict = config(run); // the same global batch, but no --min-replicas: not an explicit elastic change
+        strict.replicas = 3;
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(strict, new Configuration(), w -> {}));
+        assertTrue(refused.getMessage().contains("--replicas 2, this run asks for 3"), refused.getMessage());
+    }
+
+    @Test
+    void anElasticResumeStillRefusesAnotherGlobalBatchFewerThanMinReplicasOrAnotherSeed(@TempDir Path run) throws Exception {
+        checkpoint(run, 11, Map.of("world_size", "2", "per_rank_batch", "32", "seed", "42", "model", "fmnist-cnn"));
+        TrainJobConfig otherGlobal = config(run);
+        otherGlobal.replicas = 3;
+        otherGlobal.minReplicas = 2; // 2 × 32 = 64, but this run's global batch is 96
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(otherGlobal, new Configuration(), w -> {})).getMessage()
+                .contains("--replicas 2, this run asks for 3"));
+
+        TrainJobConfig belowMin = config(run);
+        belowMin.replicas = 4;
+        belowMin.batchSize = 16;
+        belowMin.minReplicas = 3; // 2 × 32 = 4 × 16, but 2 replicas are fewer than 3
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(belowMin, new Configuration(), w -> {})).getMessage()
+                .contains("--replicas 2, this run asks for 4"));
+
+        TrainJobConfig otherSeed = config(run);
+        otherSeed.replicas = 4;
+        otherSeed.batchSize = 16;
+        otherSeed.minReplicas = 2;
+        otherSeed.seed = 1;
+        String message = assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(otherSeed, new Configuration(), w -> {})).getMessage();
+        assertTrue(message.contains("--seed 42, this run asks for 1") && !message.contains("--replicas"), message);
+    }
 }

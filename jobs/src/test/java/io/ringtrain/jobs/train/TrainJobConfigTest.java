@@ -90,4 +90,64 @@ class TrainJobConfigTest {
         noMomentum.momentum = 0;
         assertTrue(refusal(noMomentum).contains("momentum > 0"), refusal(noMomentum));
     }
+
+    @Test
+    void minReplicasDefaultsToReplicasAndMustLieBetweenOneAndReplicas() {
+        TrainJobConfig c = valid();
+        c.replicas = 3;
+        assertEquals(3, ElasticReplicas.minReplicas(c));
+        c.minReplicas = 4;
+        assertTrue(refusal(c).contains("'minReplicas' = 4 is invalid: expected in [1, replicas = 3]"), refusal(c));
+        c.minReplicas = 0;
+        assertTrue(refusal(c).contains("'minReplicas' = 0"), refusal(c));
+        c.minReplicas = 2;
+        c.validate();
+    }
+
+    @Test
+    void elasticWaitAndGrowAreRefusedWhenTheJobCannotShrink() {
+        TrainJobConfig wait = valid();
+        wait.elasticWaitSeconds = 10;
+        assertTrue(refusal(wait).contains("'elasticWaitSeconds' = 10 is invalid: expected unset unless minReplicas is below replicas"), refusal(wait));
+        TrainJobConfig grow = valid();
+        grow.elasticGrow = true;
+        grow.minReplicas = grow.replicas;
+        assertTrue(refusal(grow).contains("'elasticGrow' = true is invalid: expected false unless minReplicas is below replicas"), refusal(grow));
+        grow.minReplicas = 1;
+        grow.elasticWaitSeconds = 0;
+        grow.validate();
+        grow.elasticWaitSeconds = -1;
+        assertTrue(refusal(grow).contains("'elasticWaitSeconds' = -1"), refusal(grow));
+    }
+
+    @Test
+    void aReplicaRangeThatCannotKeepTheGlobalBatchExactlyIsRefusedNamingTheCount() {
+        TrainJobConfig c = valid();
+        c.replicas = 4;
+        c.batchSize = 8; // 32 samples: 3 replicas would need 10.67 each
+        c.minReplicas = 2;
+        String refused = refusal(c);
+        assertTrue(refused.contains("'minReplicas' = 2") && refused.contains("4 × 8 = 32") && refused.contains("but 3 replicas cannot"), refused);
+        assertEquals(1, refused.lines().count());
+        c.minReplicas = 4;
+        c.validate();
+        c.batchSize = 6; // 24 = 2 × 12 = 3 × 8 = 4 × 6
+        c.minReplicas = 2;
+        c.validate();
+    }
+
+    @Test
+    void shrinkingIsRefusedWhereFewerReplicasWouldTrainSomethingElse() {
+        TrainJobConfig partitioned = valid();
+        partitioned.minReplicas = 1;
+        partitioned.sharding = "partitioned";
+        assertTrue(refusal(partitioned).contains("'sharding' = partitioned is invalid: expected replicated when minReplicas is below replicas"),
+                refusal(partitioned));
+        TrainJobConfig perReplicaNorm = valid();
+        perReplicaNorm.minReplicas = 1;
+        perReplicaNorm.syncBatchNorm = false;
+        assertTrue(refusal(perReplicaNorm).contains("'syncBatchNorm' = false is invalid"), refusal(perReplicaNorm));
+        perReplicaNorm.minReplicas = null;
+        perReplicaNorm.validate();
+    }
 }

@@ -64,6 +64,7 @@ public final class Trainer {
     private final List<String> rankHosts;
     private final SnapshotHolder snapshots;
     private final long snapshotEverySteps;
+    private final boolean stopAtEpochEnd;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -80,6 +81,7 @@ public final class Trainer {
         this.rankHosts = b.rankHosts;
         this.snapshots = b.snapshots;
         this.snapshotEverySteps = b.snapshotEverySteps;
+        this.stopAtEpochEnd = b.stopAtEpochEnd;
     }
 
     public static Builder builder() {
@@ -102,6 +104,7 @@ public final class Trainer {
         private List<String> rankHosts = List.of();
         private SnapshotHolder snapshots;
         private long snapshotEverySteps;
+        private boolean stopAtEpochEnd;
 
         public Builder setModel(Module m) { this.model = m; return this; }
         public Builder setOptimizer(Optimizer o) { this.optimizer = o; return this; }
@@ -130,6 +133,12 @@ public final class Trainer {
             this.snapshotEverySteps = everySteps;
             return this;
         }
+        /**
+         * Whether {@link #fit} returns after the first epoch it completes (and checkpoints), before
+         * the last one: the schedule and progress still count every epoch, so a later fit on the
+         * same checkpoints goes on as if it had not stopped (e.g. with another number of ranks).
+         */
+        public Builder optStopAtEpochEnd(boolean stop) { this.stopAtEpochEnd = stop; return this; }
         public Trainer build() { return new Trainer(this); }
     }
 
@@ -251,6 +260,7 @@ public final class Trainer {
                 reports.add(report);
                 if (rank == 0) listeners.forEach(l -> l.onEpochEnd(report));
                 saveCheckpoint(globalStep, epoch + 1, 0, new double[] {0, 0});
+                if (stopAtEpochEnd) break;
             }
         } finally {
             if (replica != null) replica.detach();

@@ -1,0 +1,190 @@
+package io.ringtrain.jobs.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.spark.SparkContext;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.function.IntSupplier;
+
+/**
+ * How many replicas each barrier stage of a job runs with, between {@code minReplicas} (M) and
+ * {@code replicas} (N), and what the others then train with.
+ *
+ * <p>The rule: a stage gets N replicas when the cluster offers N slots. With M below N and fewer
+ * slots, the job waits up to {@code elasticWaitSeconds} for the missing ones, then goes on with as
+ * many as are offered if that is at least M; below M it waits up to {@code slotWaitSeconds} for M
+ * and then fails with {@link CapacityException}. With {@code elasticGrow} a stage of fewer than N
+ * replicas stops at the next epoch boundary (after its checkpoint) and the next stage takes as many
+ * slots as are then offered, up to N.
+ *
+ * <p>A stage of W replicas keeps the run's global batch G = N × batchSize and so its steps per
+ * epoch, learning-rate schedule and data order: each replica takes G / W samples per step (the
+ * settings validation refuses an M..N range where that is not a whole number). With replicated
+ * sharding every replica holds the whole dataset and the global batch is cut from one permutation
+ * whatever W is (see {@code GlobalBatchPlan}), so a run that shrinks and grows trains the weights of
+ * one that did not, within float32 summation order.
+ */
+final class ElasticReplicas {
+    /** How long a job with M below N waits for missing slots before going on with fewer, when elasticWaitSeconds is unset. */
+    static final int DEFAULT_WAIT_SECONDS = 30;
+    /** The result rank 0 returns from a stage that stopped at an epoch boundary to grow back. */
+    static final String PAUSED_FIELD = "paused_at_step";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final int target;
+    private final int min;
+    private final boolean grow;
+    private final IntSupplier slots;
+    private final long elasticWaitMillis;
+    private final long slotWaitMillis;
+    private final long progressMillis;
+    private final String master;
+    /** Every change of the replica count, in order, for summary.json. */
+    private final ArrayNode changes = JSON.createArrayNode();
+
+    ElasticReplicas(TrainJobConfig config, IntSupplier slots, boolean fixedSlots, long progressMillis, String master) {
+        this.target = config.replicas;
+        this.min = minReplicas(config);
+        this.grow = config.elasticGrow;
+        this.slots = slots;
+        this.elasticWaitMillis = fixedSlots ? 0 : 1000L * waitSeconds(config);
+        this.slotWaitMillis = fixedSlots ? 0 : 1000L * config.slotWaitSeconds;
+        this.progressMillis = progressMillis;
+        this.master = master;
+    }
+
+    /** The job's rule on this SparkContext's slots (see {@link ClusterCheck#slots}). */
+    static ElasticReplicas of(TrainJobConfig config, SparkContext sc) {
+        return new ElasticReplicas(config, () -> ClusterCheck.slots(sc), ClusterCheck.hasFixedSlots(sc), ClusterCheck.PROGRESS_EVERY_MILLIS, sc.master());
+    }
+
+    static int minReplicas(TrainJobConfig config) {
+        return config.minReplicas == null ? config.replicas : config.minReplicas;
+    }
+
+    static int waitSeconds(TrainJobConfig config) {
+        return config.elasticWaitSeconds == null ? DEFAULT_WAIT_SECONDS : config.elasticWaitSeconds;
+    }
+
+    /**
+     * The smallest replica count in [min, replicas] over which the global batch replicas × batchSize
+     * cannot be split evenly, or 0 when every count can.
+     */
+    static int firstUnevenCount(int replicas, int min, int batchSize) {
+        long global = (long) replicas * batchSize;
+        for (int w = min; w <= replicas; w++) {
+            if (global % w != 0) return w;
+        }
+        return 0;
+    }
+
+    /** Samples per replica per step when {@code world} replicas share the global batch. */
+    static int perReplicaBatch(TrainJobConfig config, int world) {
+        return config.replicas * config.batchSize / world;
+    }
+
+    /**
+     * Whether a checkpoint written by {@code world} replicas of {@code perReplicaBatch} samples may be
+     * resumed under {@code config}: its replica count lies in [min, replicas] and it kept this run's
+     * global batch.
+     */
+    static boolean allowsResumeOf(TrainJobConfig config, int world, int perReplicaBatch) {
+        return world >= minReplicas(config) && world <= config.replicas && (long) world * perReplicaBatch == (long) config.replicas * config.batchSize;
+    }
+
+    /** The settings a stage of {@code world} replicas trains with: the config itself for N, else W replicas of G / W samples. */
+    static TrainJobConfig stageConfig(TrainJobConfig config, int world) {
+        if (world == config.replicas) return config;
+        TrainJobConfig stage = JSON.convertValue(config, TrainJobConfig.class);
+        stage.batchSize = perReplicaBatch(config, world);
+        stage.replicas = world;
+        stage.minReplicas = null;
+        stage.elasticWaitSeconds = null;
+        stage.elasticGrow = false;
+        return stage;
+    }
+
+    /**
+     * The replicas to start with, or to go on with after a failed stage: waits as the class comment
+     * says; throws {@link CapacityException} when fewer than M slots come.
+     */
+    int await(PrintStream console) {
+        if (min < target) {
+            int offered = ClusterCheck.waitForSlots(slots, target, elasticWaitMillis, progressMillis, console);
+            if (offered >= min) return Math.min(offered, target);
+        }
+        int offered = ClusterCheck.waitForSlots(slots, min, slotWaitMillis, progressMillis, console);
+        if (offered < min) {
+            throw new CapacityException("the job needs at least " + min + " tasks running at once (one per replica"
+                    + (min < target ? ", --min-replicas " + min + " of --replicas " + target : "") + ") but the cluster offers " + offered
+                    + " task slots (master " + master + ") after waiting " + (elasticWaitMillis + slotWaitMillis) / 1000 + " s; rerun when the cluster has "
+                    + min + " free slots (exit code " + CapacityException.EXIT_CODE + ": a scheduler may retry), give it more executors or cores, "
+                    + (min < target ? "or lower --min-replicas" : "or lower --replicas in a new --run-dir"));
+        }
+        return Math.min(offered, target);
+    }
+
+    /**
+     * The replicas the cluster offers now, up to N, when that is at least M (the first stage, after
+     * the start's wait, and the stage after one that stopped to grow); else as {@link #await}.
+     */
+    int offeredNow(PrintStream console) {
+        int offered = slots.getAsInt();
+        return offered >= min ? Math.min(offered, target) : await(console);
+    }
+
+    /** Whether a stage of {@code world} replicas stops at its next epoch boundary so that the next one can grow back to N. */
+    boolean pausesToGrow(int world) {
+        return grow && world < target;
+    }
+
+    static boolean isPause(String stageResult) {
+        try {
+            return JSON.readTree(stageResult).has(PAUSED_FIELD);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** What rank 0 returns from a stage that stopped at an epoch boundary after {@code step} optimizer steps. */
+    static String pauseResult(long step) {
+        return JSON.createObjectNode().put(PAUSED_FIELD, step).toString();
+    }
+
+    /**
+     * Records that stage {@code attempt} runs with {@code world} replicas after {@code previous}
+     * (0 for the first stage) and returns the metrics.jsonl line saying so; null when nothing
+     * changed (a first stage of N replicas, or the same count again).
+     */
+    String change(int attempt, int previous, int world, TrainJobConfig config) {
+        if (world == previous || previous == 0 && world == target) return null;
+        String reason = previous == 0 ? "start short" : world < previous ? "shrink" : "grow";
+        ObjectNode line = JSON.createObjectNode().put("type", "replicas").put("attempt", attempt).put("replicas", world).put("target_replicas", target)
+                .put("per_replica_batch", perReplicaBatch(config, world)).put("global_batch", config.replicas * config.batchSize).put("reason", reason);
+        changes.add(line.deepCopy().without("type"));
+        return line.toString();
+    }
+
+    /** The console line for a change {@link #change} recorded. */
+    static String describe(int world, TrainJobConfig config) {
+        return "ringtrain: training with " + world + " of " + config.replicas + " replicas (" + perReplicaBatch(config, world) + " samples each, global batch "
+                + config.replicas * config.batchSize + " and schedule unchanged; --min-replicas " + minReplicas(config) + ")";
+    }
+
+    /** {@code summary} with {@code "target_replicas"} and {@code "replica_changes"} added when the replica count ever changed. */
+    String withChanges(String summary) {
+        if (changes.isEmpty()) return summary;
+        try {
+            ObjectNode node = (ObjectNode) JSON.readTree(summary);
+            node.put("target_replicas", target);
+            node.set("replica_changes", changes.deepCopy());
+            return JSON.writeValueAsString(node);
+        } catch (IOException e) {
+            throw new UncheckedIOException("rank 0's summary is not JSON: " + summary, e);
+        }
+    }
+}
