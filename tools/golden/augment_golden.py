@@ -2,7 +2,7 @@
 """Golden fixtures for io.ringtrain.jobs.augment, from torchvision's functional API on float tensors.
 
 Run with Debian's python3-torchvision (0.14):  /usr/bin/python3 tools/golden/augment_golden.py
-Writes jobs/src/test/resources/golden/augment/functional.json: two small inputs (17x13 RGB and grey,
+Writes jobs/augment/src/test/resources/golden/augment/functional.json: two small inputs (17x13 RGB and grey,
 uint8) and, per case, the op, its arguments and torchvision's output. Float outputs are on torchvision's
 [0, 1] scale (the Java side divides its 0..255 values by 255); equalize works on uint8 and stores uint8.
 """
@@ -15,7 +15,7 @@ import torchvision.transforms.functional as F
 from torchvision.transforms import InterpolationMode
 
 W, H = 17, 13
-OUT = os.path.join(os.path.dirname(__file__), "../../jobs/src/test/resources/golden/augment/functional.json")
+OUT = os.path.join(os.path.dirname(__file__), "../../jobs/augment/src/test/resources/golden/augment/functional.json")
 
 
 def make_inputs():
