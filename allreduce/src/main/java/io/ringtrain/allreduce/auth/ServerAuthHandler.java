@@ -174,28 +174,34 @@ public final class ServerAuthHandler extends SimpleChannelInboundHandler<ByteBuf
     ctx.channel().writeAndFlush(accept);
   }
 
-  /** As {@link #reject}, but the client proved the key: it hears the reason (REFUSED) before the close. */
+  /** The client proved the key: it hears why (REFUSED) before the close. */
   private void refuse(ChannelHandlerContext ctx, Reason reason, String problem) {
-    if (state == State.REJECTED) return;
-    state = State.REJECTED;
-    try {
-      rejections.record(reason, "refused connection from " + ctx.channel().remoteAddress() + ": " + problem);
-    } finally {
-      byte[] text = Handshake.reasonBytes(problem);
-      ByteBuf refused = ctx.alloc().buffer(5 + text.length);
-      refused.writeInt(1 + text.length).writeByte(Handshake.REFUSED).writeBytes(text);
-      ctx.channel().writeAndFlush(refused).addListener(ChannelFutureListener.CLOSE);
-    }
+    end(ctx, reason, problem, true);
   }
 
-  /** Counts and logs, then closes in a finally: a failing logger cannot keep a stranger connected. */
+  /** A stranger is closed without a word. */
   private void reject(ChannelHandlerContext ctx, Reason reason, String problem) {
+    end(ctx, reason, problem, false);
+  }
+
+  /**
+   * Counts and logs, then closes in a finally, once: a failing logger cannot keep a peer connected.
+   * {@code tellWhy}: the peer hears the reason (REFUSED) before the close.
+   */
+  private void end(ChannelHandlerContext ctx, Reason reason, String problem, boolean tellWhy) {
     if (state == State.REJECTED) return;
     state = State.REJECTED;
     try {
-      rejections.record(reason, "rejected connection from " + ctx.channel().remoteAddress() + ": " + problem);
+      rejections.record(reason, (tellWhy ? "refused" : "rejected") + " connection from " + ctx.channel().remoteAddress() + ": " + problem);
     } finally {
-      ctx.channel().close();
+      if (tellWhy) {
+        byte[] text = Handshake.reasonBytes(problem);
+        ByteBuf refused = ctx.alloc().buffer(5 + text.length);
+        refused.writeInt(1 + text.length).writeByte(Handshake.REFUSED).writeBytes(text);
+        ctx.channel().writeAndFlush(refused).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        ctx.channel().close();
+      }
     }
   }
 
