@@ -20,6 +20,11 @@ final class ConfigFiles {
         try {
             return mapper.readValue(file.toFile(), type);
         } catch (IOException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                // a closed setting's own refusal ("training setting 'optimizer' = x is invalid: expected ..."), without
+                // Jackson's wrapper, which would otherwise be the line the user reads
+                throw new IllegalArgumentException("config file " + file + " is invalid: " + bad.getMessage());
+            }
             throw new IllegalArgumentException("config file " + file + " is invalid: " + e.getMessage().split("\n")[0], e);
         }
     }

@@ -88,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
             if (momentum != null) c.momentum = momentum;
             if (nesterov != null) c.nesterov = nesterov;
             if (weightDecay != null) c.weightDecay = weightDecay;
-            if (schedule != null) c.schedule = schedule;
+            if (schedule != null) c.schedule = io.ringtrain.jobs.train.ScheduleChoice.parse(schedule);
             if (warmupSteps != null) c.warmupSteps = warmupSteps;
             if (clipGradNorm != null) c.clipGradNorm = clipGradNorm;
             if (accumulationSteps != null) c.accumulationSteps = accumulationSteps;
@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
             if (mean != null) c.mean = mean;
             if (std != null) c.std = std;
             if (augment != null) c.augment = augment;
-            if (onBadRecord != null) c.onBadRecord = onBadRecord;
+            if (onBadRecord != null) c.onBadRecord = io.ringtrain.jobs.train.BadRecordPolicy.parse(onBadRecord);
         }
     }
 
@@ -165,7 +165,7 @@ final class TrainCommand implements Callable<Integer> {
         Integer stragglerSteps;
 
         void applyTo(TrainJobConfig c) {
-            if (sharding != null) c.sharding = sharding;
+            if (sharding != null) c.sharding = io.ringtrain.jobs.train.Sharding.parse(sharding);
             if (shuffleBuffer != null) c.shuffleBuffer = shuffleBuffer;
             if (device != null) c.device = device;
             if (maxAttempts != null) c.maxAttempts = maxAttempts;

@@ -1,5 +1,7 @@
 package io.ringtrain.jobs.cli;
 
+import io.ringtrain.jobs.train.GradientCompression;
+import io.ringtrain.jobs.train.OptimizerChoice;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import picocli.CommandLine.Option;
 
@@ -43,10 +45,10 @@ final class TrainingOptions {
         if (replicas != null) c.replicas = replicas;
         if (epochs != null) c.epochs = epochs;
         if (batchSize != null) c.batchSize = batchSize;
-        if (optimizer != null) c.optimizer = optimizer;
+        if (optimizer != null) c.optimizer = OptimizerChoice.parse(optimizer);
         if (lr != null) c.lr = lr;
         if (seed != null) c.seed = seed;
-        if (gradientCompression != null) c.gradientCompression = gradientCompression;
+        if (gradientCompression != null) c.gradientCompression = GradientCompression.parse(gradientCompression);
         if (syncBatchNorm != null) c.syncBatchNorm = syncBatchNorm;
         return c;
     }

@@ -209,6 +209,21 @@ class TrainCommandTest {
         assertTrue(r.err().contains("config file " + config + " is invalid"), r.err());
     }
 
+    @Test
+    void anUnknownChoiceOfAClosedSettingIsOneLineNamingTheChoicesFromAFlagOrAConfigFile() throws Exception {
+        CliRun flag = run(train("--data", tmp.toString(), "--sharding", "sideways"));
+        assertEquals(2, flag.code(), flag.err());
+        assertEquals(1, flag.err().lines().count(), flag.err());
+        assertTrue(flag.err().contains("training setting 'sharding' = sideways is invalid: expected replicated, partitioned or streaming"), flag.err());
+
+        Path config = Files.writeString(tmp.resolve("train.yaml"), "onBadRecord: ignore\n");
+        CliRun file = run(train("--config", config.toString()));
+        assertEquals(2, file.code(), file.err());
+        assertEquals(1, file.err().lines().count(), file.err());
+        assertTrue(file.err().contains("config file " + config + " is invalid: training setting 'onBadRecord' = ignore is invalid: expected fail or skip"),
+                file.err());
+    }
+
     /** Each public field of TrainJobConfig, the config file's keys, has the flag --key-in-kebab-case. */
     @Test
     void everyConfigKeyHasAFlag() {

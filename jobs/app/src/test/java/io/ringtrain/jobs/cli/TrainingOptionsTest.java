@@ -1,11 +1,14 @@
 package io.ringtrain.jobs.cli;
 
+import io.ringtrain.jobs.train.GradientCompression;
+import io.ringtrain.jobs.train.OptimizerChoice;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingOptionsTest {
@@ -15,7 +18,7 @@ class TrainingOptionsTest {
         new CommandLine(options).parseArgs("--no-sync-batch-norm", "--grad-compression", "bf16", "--model", "small-resnet");
         TrainJobConfig config = options.toConfig();
         assertFalse(config.syncBatchNorm);
-        assertEquals("bf16", config.gradientCompression);
+        assertEquals(GradientCompression.BF16, config.gradientCompression);
         assertEquals("small-resnet", config.model);
     }
 
@@ -25,6 +28,18 @@ class TrainingOptionsTest {
         new CommandLine(options).parseArgs();
         TrainJobConfig config = options.toConfig();
         assertTrue(config.syncBatchNorm);
-        assertEquals("none", config.gradientCompression);
+        assertEquals(GradientCompression.NONE, config.gradientCompression);
+        assertEquals(OptimizerChoice.SGD, config.optimizer);
+    }
+
+    @Test
+    void aClosedSettingIsParsedFromItsFlagAndAnUnknownNameIsRefusedNamingTheChoices() {
+        TrainingOptions adamw = new TrainingOptions();
+        new CommandLine(adamw).parseArgs("--optimizer", "adamw");
+        assertEquals(OptimizerChoice.ADAMW, adamw.toConfig().optimizer);
+        TrainingOptions lion = new TrainingOptions();
+        new CommandLine(lion).parseArgs("--optimizer", "lion");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, lion::toConfig);
+        assertEquals("training setting 'optimizer' = lion is invalid: expected sgd or adamw", e.getMessage());
     }
 }

@@ -76,7 +76,7 @@ class JobDescriptionIT {
         try {
             TrainJob.run(spark, c, train, test, quiet); // label check, normalisation, training
             TrainJobConfig skipping = mlp(tmp.resolve("run-skip"));
-            skipping.onBadRecord = "skip"; // bad-record check instead of the label check
+            skipping.onBadRecord = io.ringtrain.jobs.train.BadRecordPolicy.SKIP; // bad-record check instead of the label check
             TrainJob.run(spark, skipping, train, test, quiet);
             SavedModel saved = SavedModel.fromRunFolder(c.runDir, sc.hadoopConfiguration());
             EvaluateJob.run(spark, saved, test, "100 test images", 64, quiet);

@@ -194,7 +194,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         BatchPlan plan;
         if (shards != null) {
             plan = new StreamPlan(shards.perShard(), config.batchSize);
-        } else if (config.sharding.equals("replicated")) {
+        } else if (config.sharding == Sharding.REPLICATED) {
             plan = new GlobalBatchPlan(train.size(), world, config.batchSize, config.seed, false);
         } else {
             int smallest = Integer.MAX_VALUE;

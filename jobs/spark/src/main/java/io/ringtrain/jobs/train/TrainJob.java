@@ -199,7 +199,7 @@ public final class TrainJob {
     private static Summary runLoaded(SparkSession spark, TrainJobConfig config, String augmentSpec, Dataset<Row> train, Dataset<Row> test,
                                      ElasticReplicas elastic, PrintStream console) throws Exception {
         List<BadRecords.Filtered> filtered = new ArrayList<>();
-        if (config.onBadRecord.equals("skip")) {
+        if (config.onBadRecord == BadRecordPolicy.SKIP) {
             phase(console, "checking every record (--on-bad-record skip drops the bad ones)");
             try (var job = JobDescription.open(spark.sparkContext(), "ringtrain train: bad-record check (" + config.data + ")")) {
                 filtered.add(BadRecords.drop(train, "train", config.inputShape, config.numClasses, augmentSpec, config.seed));
@@ -240,7 +240,7 @@ public final class TrainJob {
             console.println("normalisation: --mean " + joined(mean) + " --std " + joined(std) + " (pass these to skip the pass next time)");
         }
         StreamingShards.Layout shards = null;
-        if (config.sharding.equals("streaming")) {
+        if (config.sharding == Sharding.STREAMING) {
             try (var job = JobDescription.open(sc, "ringtrain train: streaming shards (" + config.data + ", " + config.replicas + " replicas)")) {
                 shards = StreamingShards.writeOrReuse(spark, train, config.runDir, config.replicas, config.seed, shardFingerprint(config), console);
             }
@@ -395,7 +395,7 @@ public final class TrainJob {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         return switch (config.format) {
             case "idx" -> DataSources.idxFolder(spark, path, train);
-            case "image-folder" -> DataSources.imageFolder(spark, path, config.classNames, config.onBadRecord.equals("fail"));
+            case "image-folder" -> DataSources.imageFolder(spark, path, config.classNames, config.onBadRecord == BadRecordPolicy.FAIL);
             case "coco" -> DataSources.coco(spark, path);
             case "voc" -> DataSources.voc(spark, path, train ? VocAnnotations.trainSplit(path, hadoop) : VocAnnotations.testSplit(path, hadoop));
             default -> DataSources.fromDataFrame(DataSources.parquet(spark, null, path), config.imageColumn, config.labelColumn, null);
@@ -412,7 +412,7 @@ public final class TrainJob {
         if (!config.format.equals("image-folder") || config.classNames != null) return config;
         java.util.List<String> classes = DataSources.imageFolderClasses(spark, config.data);
         if (classes.size() > config.numClasses) {
-            if (config.onBadRecord.equals("fail")) {
+            if (config.onBadRecord == BadRecordPolicy.FAIL) {
                 throw new IllegalArgumentException(config.data + " holds " + classes.size() + " class folders " + classes + " but numClasses is "
                         + config.numClasses + "; set numClasses to " + classes.size());
             }
@@ -449,8 +449,8 @@ public final class TrainJob {
      */
     static JavaRDD<Row> routeToReplicas(Dataset<Row> train, Dataset<Row> test, TrainJobConfig config) {
         int n = config.replicas;
-        boolean replicated = config.sharding.equals("replicated");
-        boolean streaming = config.sharding.equals("streaming");
+        boolean replicated = config.sharding == Sharding.REPLICATED;
+        boolean streaming = config.sharding == Sharding.STREAMING;
         JavaPairRDD<Integer, Row> trainRows = streaming
                 ? org.apache.spark.api.java.JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()).<Tuple2<Integer, Row>>emptyRDD()
                         .mapToPair(t -> t)

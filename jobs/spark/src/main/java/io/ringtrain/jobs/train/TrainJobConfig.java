@@ -49,18 +49,18 @@ public class TrainJobConfig implements Serializable {
     /** Samples per replica per step (the global batch is replicas × batchSize). */
     public int batchSize = 32;
     /** sgd or adamw. */
-    public String optimizer = "sgd";
+    public OptimizerChoice optimizer = OptimizerChoice.SGD;
     public double lr = 0.05;
     public double momentum = 0.9;
     public double weightDecay = 5e-4;
     public boolean nesterov = false;
     /** cosine (per step, to 0), step (×0.1 every epoch/3), constant. */
-    public String schedule = "cosine";
+    public ScheduleChoice schedule = ScheduleChoice.COSINE;
     public int warmupSteps = 0;
     public double clipGradNorm = 0;
     public int accumulationSteps = 1;
     /** Gradients on the wire: none (float32) or bf16 (half the bytes; summed gradients rounded to bfloat16). */
-    public String gradientCompression = "none";
+    public GradientCompression gradientCompression = GradientCompression.NONE;
     /**
      * BatchNorm statistics over the global batch (SyncBatchNorm, exact W·b equivalence); false:
      * each replica normalises with its own batch (DDP's default), which saves four blocking
@@ -100,7 +100,7 @@ public class TrainJobConfig implements Serializable {
      * one shard per replica, held in memory; streaming: one Parquet shard per replica in the run
      * folder, streamed every epoch through a shuffle buffer (data larger than executor memory).
      */
-    public String sharding = "replicated";
+    public Sharding sharding = Sharding.REPLICATED;
     /** streaming: records a replica's shuffle buffer holds (besides one batch); 1 keeps the shard's stored order. */
     public int shuffleBuffer = 1024;
     /**
@@ -108,7 +108,7 @@ public class TrainJobConfig implements Serializable {
      * job naming the record; skip: such records are dropped before planning, counted per kind and
      * reported (driver warning, metrics.jsonl, summary.json).
      */
-    public String onBadRecord = "fail";
+    public BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
     /** Run folder: local path or Hadoop URI. */
     public String runDir = "runs/latest";
     public int checkpointEverySteps = 0;
@@ -202,13 +202,18 @@ public class TrainJobConfig implements Serializable {
 
     /** Fails with a message naming the first bad setting. */
     public void validate() {
+        requireChosen(optimizer, "optimizer", OptimizerChoice.values());
+        requireChosen(schedule, "schedule", ScheduleChoice.values());
+        requireChosen(sharding, "sharding", Sharding.values());
+        requireChosen(onBadRecord, "onBadRecord", BadRecordPolicy.values());
+        requireChosen(gradientCompression, "gradientCompression", GradientCompression.values());
         require(replicas >= 1, "replicas", replicas, "≥ 1");
         require(epochs >= 1, "epochs", epochs, "≥ 1");
         require(batchSize >= 1, "batchSize", batchSize, "≥ 1");
         require(Double.isFinite(lr) && lr > 0, "lr", lr, "a finite number > 0");
         require(Double.isFinite(momentum) && momentum >= 0, "momentum", momentum, "a finite number ≥ 0");
         require(Double.isFinite(weightDecay) && weightDecay >= 0, "weightDecay", weightDecay, "a finite number ≥ 0");
-        require(!nesterov || optimizer.equals("sgd") && momentum > 0, "nesterov", nesterov,
+        require(!nesterov || optimizer == OptimizerChoice.SGD && momentum > 0, "nesterov", nesterov,
                 "false unless optimizer is sgd with momentum > 0 (Nesterov momentum needs a momentum)");
         require(warmupSteps >= 0, "warmupSteps", warmupSteps, "≥ 0");
         require(Double.isFinite(clipGradNorm) && clipGradNorm >= 0, "clipGradNorm", clipGradNorm, "a finite number ≥ 0 (0: off)");
@@ -252,13 +257,8 @@ public class TrainJobConfig implements Serializable {
             require(modelClass == null || !modelClass.isBlank(), "modelClass", modelClass, "a fully qualified class name");
             modelRecipe().requireFits(inputShape, numClasses);
         }
-        require(java.util.Set.of("replicated", "partitioned", "streaming").contains(sharding), "sharding", sharding, "replicated, partitioned or streaming");
-        require(!trainsOnText() || !sharding.equals("streaming"), "sharding", sharding, "replicated or partitioned for text (streaming reads image shards)");
+        require(!trainsOnText() || sharding != Sharding.STREAMING, "sharding", sharding, "replicated or partitioned for text (streaming reads image shards)");
         require(shuffleBuffer >= 1, "shuffleBuffer", shuffleBuffer, "≥ 1");
-        require(java.util.Set.of("fail", "skip").contains(onBadRecord), "onBadRecord", onBadRecord, "fail or skip");
-        require(java.util.Set.of("sgd", "adamw").contains(optimizer), "optimizer", optimizer, "sgd or adamw");
-        require(java.util.Set.of("cosine", "step", "constant").contains(schedule), "schedule", schedule, "cosine, step or constant");
-        require(java.util.Set.of("none", "bf16").contains(gradientCompression), "gradientCompression", gradientCompression, "none or bf16");
         try {
             io.ringtrain.engine.cuda.DeviceChoice.parse(device);
         } catch (IllegalArgumentException e) {
@@ -290,11 +290,16 @@ public class TrainJobConfig implements Serializable {
             require(!elasticGrow, "elasticGrow", elasticGrow, "false unless minReplicas is below replicas (the job never shrinks, so it never grows back)");
             return;
         }
-        require(sharding.equals("replicated"), "sharding", sharding, "replicated when minReplicas is below replicas (partitioned and streaming shards are cut per replica)");
+        require(sharding == Sharding.REPLICATED, "sharding", sharding, "replicated when minReplicas is below replicas (partitioned and streaming shards are cut per replica)");
         require(syncBatchNorm, "syncBatchNorm", syncBatchNorm, "true when minReplicas is below replicas (per-replica BatchNorm statistics would change with the replica count)");
         int uneven = ElasticReplicas.firstUnevenCount(replicas, min, batchSize);
         require(uneven == 0, "minReplicas", minReplicas, "a range of replica counts that all split the global batch " + replicas + " × " + batchSize + " = "
                 + (long) replicas * batchSize + " evenly, but " + uneven + " replicas cannot; raise minReplicas or pick a batchSize that makes it divisible");
+    }
+
+    /** A closed setting is parsed when set ({@link SettingNames}); here it can only be missing (null in a config file). */
+    private static void requireChosen(Enum<?> value, String key, Enum<?>[] allowed) {
+        if (value == null) throw SettingNames.invalid(key, null, allowed);
     }
 
     private static void require(boolean ok, String key, Object value, String expected) {

@@ -1,7 +1,6 @@
 package io.ringtrain.jobs.train;
 
 import io.ringtrain.allreduce.Communicator;
-import io.ringtrain.allreduce.Compression;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.engine.optim.AdamW;
 import io.ringtrain.engine.optim.Optimizer;
@@ -38,9 +37,10 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
                 : config.modelRecipe().create(config.inputShape, config.numClasses, config.seed);
         if (config.initialWeights != null) loadInitialWeights(model, config.initialWeights);
         if (config.syncBatchNorm && statsComm.worldSize() > 1) SyncBatchNorm.convert(model, statsComm);
-        Optimizer optimizer = config.optimizer.equals("adamw")
-                ? new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay)
-                : new SGD(model.parameters(), config.lr).momentum(config.momentum).weightDecay(config.weightDecay).nesterov(config.nesterov);
+        Optimizer optimizer = switch (config.optimizer) {
+            case ADAMW -> new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay);
+            case SGD -> new SGD(model.parameters(), config.lr).momentum(config.momentum).weightDecay(config.weightDecay).nesterov(config.nesterov);
+        };
         long stepsPerEpoch = (microStepsPerEpoch + config.accumulationSteps - 1) / config.accumulationSteps;
         TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, config.accumulationSteps,
                 config.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
@@ -49,7 +49,7 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
 
     /** Gradient buckets as DDP's defaults, with the configured wire compression. */
     public static ReplicaOptions replicaOptions(TrainJobConfig config) {
-        return ReplicaOptions.DEFAULTS.withGradientCompression(config.gradientCompression.equals("bf16") ? Compression.BF16 : Compression.NONE);
+        return ReplicaOptions.DEFAULTS.withGradientCompression(config.gradientCompression.wire());
     }
 
     /** Warm start: weights from a safetensors file on any Hadoop file system (a checkpoint in the run folder still wins). */
@@ -64,9 +64,9 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
 
     static LrSchedule schedule(TrainJobConfig config, long totalSteps, long stepsPerEpoch) {
         LrSchedule base = switch (config.schedule) {
-            case "cosine" -> new CosineAnnealingLR(config.lr, totalSteps);
-            case "step" -> new StepLR(config.lr, Math.max(1, stepsPerEpoch * Math.max(1, config.epochs / 3)), 0.1);
-            default -> step -> config.lr;
+            case COSINE -> new CosineAnnealingLR(config.lr, totalSteps);
+            case STEP -> new StepLR(config.lr, Math.max(1, stepsPerEpoch * Math.max(1, config.epochs / 3)), 0.1);
+            case CONSTANT -> step -> config.lr;
         };
         return config.warmupSteps > 0 ? new LinearWarmup(base, config.warmupSteps) : base;
     }

@@ -151,7 +151,7 @@ class RingtrainClassifierIT {
         assertEquals(classifier.toConfig("x").batchSize, loaded.toConfig("x").batchSize);
         assertArrayEquals(classifier.toConfig("x").inputShape, loaded.toConfig("x").inputShape);
         assertEquals(classifier.getRunDir(), loaded.getRunDir());
-        assertEquals("bf16", loaded.toConfig("x").gradientCompression);
+        assertEquals(io.ringtrain.jobs.train.GradientCompression.BF16, loaded.toConfig("x").gradientCompression);
         assertEquals(classifier.toConfig("x").syncBatchNorm, loaded.toConfig("x").syncBatchNorm);
     }
 

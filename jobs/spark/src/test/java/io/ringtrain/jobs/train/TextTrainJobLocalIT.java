@@ -50,7 +50,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.hiddenSize = 64;
         c.numLayers = 1;
         c.batchSize = 16;
-        c.optimizer = "adamw";
+        c.optimizer = OptimizerChoice.ADAMW;
         c.lr = 1e-2;
         c.weightDecay = 0;
         c.clipGradNorm = 1.0;
@@ -167,7 +167,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.numHeads = 4;
         c.numLayers = 1;
         c.batchSize = 16;
-        c.optimizer = "adamw";
+        c.optimizer = OptimizerChoice.ADAMW;
         c.lr = 3e-3;
         c.weightDecay = 0;
         c.warmupSteps = 30;
@@ -208,7 +208,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.numHeads = 4;
         c.numLayers = 1;
         c.batchSize = 16;
-        c.optimizer = "adamw";
+        c.optimizer = OptimizerChoice.ADAMW;
         c.lr = 3e-3;
         c.weightDecay = 0;
         c.warmupSteps = 30;

@@ -13,12 +13,34 @@ class TrainJobConfigTest {
         TrainJobConfig config = new TrainJobConfig();
         config.data = "somewhere";
         assertEquals(Compression.NONE, TrainingSetup.replicaOptions(config).gradientCompression());
-        config.gradientCompression = "bf16";
+        config.gradientCompression = GradientCompression.parse("bf16");
         config.validate();
         assertEquals(Compression.BF16, TrainingSetup.replicaOptions(config).gradientCompression());
-        config.gradientCompression = "fp16";
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, config::validate);
-        assertTrue(e.getMessage().contains("gradientCompression") && e.getMessage().contains("fp16") && e.getMessage().contains("none or bf16"), e.getMessage());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GradientCompression.parse("fp16"));
+        assertEquals("training setting 'gradientCompression' = fp16 is invalid: expected none or bf16", e.getMessage());
+    }
+
+    @Test
+    void closedSettingsReadAndWriteTheirLowerCaseNamesAndAMissingOneIsRefused() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        TrainJobConfig read = json.readValue("{\"optimizer\":\"adamw\",\"schedule\":\"step\",\"sharding\":\"streaming\","
+                + "\"onBadRecord\":\"skip\",\"gradientCompression\":\"bf16\"}", TrainJobConfig.class);
+        assertEquals(OptimizerChoice.ADAMW, read.optimizer);
+        assertEquals(ScheduleChoice.STEP, read.schedule);
+        assertEquals(Sharding.STREAMING, read.sharding);
+        assertEquals(BadRecordPolicy.SKIP, read.onBadRecord);
+        assertEquals(GradientCompression.BF16, read.gradientCompression);
+        var written = json.valueToTree(read); // config.json and the retraining snapshot keep the names users write
+        assertEquals("adamw", written.path("optimizer").asText());
+        assertEquals("step", written.path("schedule").asText());
+        assertEquals("streaming", written.path("sharding").asText());
+        assertEquals("skip", written.path("onBadRecord").asText());
+        assertEquals("bf16", written.path("gradientCompression").asText());
+        var unknown = assertThrows(com.fasterxml.jackson.databind.JsonMappingException.class,
+                () -> json.readValue("{\"schedule\":\"linear\"}", TrainJobConfig.class));
+        assertTrue(unknown.getMessage().contains("training setting 'schedule' = linear is invalid: expected cosine, step or constant"), unknown.getMessage());
+        TrainJobConfig missing = json.readValue("{\"sharding\":null,\"data\":\"somewhere\"}", TrainJobConfig.class);
+        assertEquals("training setting 'sharding' = null is invalid: expected replicated, partitioned or streaming", refusal(missing));
     }
 
     @Test
@@ -83,7 +105,7 @@ class TrainJobConfigTest {
         TrainJobConfig adamw = valid();
         adamw.nesterov = true;
         adamw.validate();
-        adamw.optimizer = "adamw";
+        adamw.optimizer = OptimizerChoice.ADAMW;
         assertTrue(refusal(adamw).contains("'nesterov' = true"), refusal(adamw));
         TrainJobConfig noMomentum = valid();
         noMomentum.nesterov = true;
@@ -140,7 +162,7 @@ class TrainJobConfigTest {
     void shrinkingIsRefusedWhereFewerReplicasWouldTrainSomethingElse() {
         TrainJobConfig partitioned = valid();
         partitioned.minReplicas = 1;
-        partitioned.sharding = "partitioned";
+        partitioned.sharding = Sharding.PARTITIONED;
         assertTrue(refusal(partitioned).contains("'sharding' = partitioned is invalid: expected replicated when minReplicas is below replicas"),
                 refusal(partitioned));
         TrainJobConfig perReplicaNorm = valid();

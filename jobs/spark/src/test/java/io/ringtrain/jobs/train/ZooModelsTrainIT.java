@@ -28,7 +28,7 @@ class ZooModelsTrainIT extends LocalSparkTest {
         Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 2000, 1000);
         TrainJobConfig c = TrainJobLocalIT.config(data, tmp.resolve("run")); // 2 replicas, 1 epoch, seed 7
         c.model = model;
-        c.optimizer = optimizer;
+        c.optimizer = OptimizerChoice.parse(optimizer);
         c.lr = lr;
         c.weightDecay = optimizer.equals("adamw") ? 0.01 : 5e-4;
         c.batchSize = 8;
