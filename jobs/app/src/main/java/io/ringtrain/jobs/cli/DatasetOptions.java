@@ -19,7 +19,7 @@ final class DatasetOptions {
 
     /** Checks the flags and that the data exists, before Spark starts. */
     void validate(Configuration conf) {
-        Commands.requireFormat(format);
+        io.ringtrain.jobs.data.formats.DataFormats.image(format);
         if (!java.util.Set.of("test", "train").contains(split)) throw new IllegalArgumentException("--split " + split + " is invalid: expected test or train");
         DataPaths.requireExists(data, "--data", conf);
     }

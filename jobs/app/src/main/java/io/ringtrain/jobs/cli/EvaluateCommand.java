@@ -39,7 +39,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " is invalid: expected ≥ 1");
         if (out == null && modelOptions.runDir == null) throw new IllegalArgumentException("with --weights, say where the report goes: --out DIR");
         if (!java.util.Set.of("test", "train").contains(dataset.split)) throw new IllegalArgumentException("--split " + dataset.split + " is invalid: expected test or train");
-        if (io.ringtrain.jobs.data.TextSources.isTextFormat(dataset.format)) return evaluateText(conf);
+        if (io.ringtrain.jobs.data.formats.DataFormats.isText(dataset.format)) return evaluateText(conf);
         dataset.validate(conf);
         SparkSession spark = SparkSessions.getOrCreate("ringtrain evaluate", master, 2);
         SavedModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());

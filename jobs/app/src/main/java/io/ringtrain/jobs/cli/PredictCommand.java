@@ -1,6 +1,7 @@
 package io.ringtrain.jobs.cli;
 
-import io.ringtrain.jobs.data.DataSources;
+import io.ringtrain.jobs.data.formats.DataFormats;
+import io.ringtrain.jobs.data.formats.DataRequest;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.evaluate.EvaluateJob;
 import io.ringtrain.jobs.models.SavedModel;
@@ -63,16 +64,8 @@ final class PredictCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSessions.getOrCreate("ringtrain predict", master, 2);
         SavedModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
-        Dataset<Row> input;
-        switch (dataset.format) {
-            case "idx" -> input = DataSources.idxFolder(spark, dataset.data, dataset.trainSplit());
-            case "image-folder" -> input = DataSources.imageFolder(spark, dataset.data, model.classNames());
-            case "coco", "voc" -> input = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, null, null);
-            default -> {
-                input = DataSources.parquet(spark, null, dataset.data);
-                if (!DatasetColumns.matches(input.schema())) Commands.requireColumns(input, dataset.data, dataset.imageColumn);
-            }
-        }
+        Dataset<Row> input = DataFormats.image(dataset.format).unlabelled(spark,
+                new DataRequest(dataset.data, dataset.trainSplit(), model.classNames(), true, dataset.imageColumn, null, true));
         if (model.mean() == null) {
             if (!DatasetColumns.matches(input.schema())) {
                 throw new IllegalArgumentException(model.source() + " stores no normalisation; pass --mean and --std (the training data's per-channel values)");

@@ -34,14 +34,7 @@ import java.util.Set;
  * A separate test file is read with the training file's vocabulary (all of it is validation data).
  */
 public final class TextSources {
-    /** The text formats of the training job, beside the image formats. */
-    public static final Set<String> FORMATS = Set.of("text", "text-pairs");
-
     private TextSources() {}
-
-    public static boolean isTextFormat(String format) {
-        return FORMATS.contains(format);
-    }
 
     /** A text data set: its vocabulary and the training and validation records. */
     public record TextDataset(CharVocabulary vocabulary, Dataset<Row> train, Dataset<Row> validation, long trainRecords, long validationRecords) {}
@@ -89,7 +82,7 @@ public final class TextSources {
                 validation = encodePairs(testPairs, vocab, seqLen, testPath);
             }
         } else {
-            throw new IllegalArgumentException("format '" + format + "' is not a text format " + FORMATS);
+            throw new IllegalArgumentException("format '" + format + "' is not a text format (text or text-pairs)");
         }
         return new TextDataset(vocab, frame(spark, train), frame(spark, validation), train.size(), validation.size());
     }

@@ -9,7 +9,8 @@ import io.ringtrain.jobs.data.CharVocabulary;
 import io.ringtrain.jobs.data.Normalization;
 import io.ringtrain.jobs.data.TextSources;
 import io.ringtrain.jobs.data.StreamingShards;
-import io.ringtrain.jobs.data.VocAnnotations;
+import io.ringtrain.jobs.data.formats.DataFormats;
+import io.ringtrain.jobs.data.formats.DataRequest;
 import io.ringtrain.jobs.progress.ProgressDisplay;
 import io.ringtrain.jobs.progress.ProgressServer;
 import io.ringtrain.jobs.run.JobDescription;
@@ -392,14 +393,12 @@ public final class TrainJob {
     }
 
     static Dataset<Row> load(SparkSession spark, TrainJobConfig config, String path, boolean train) {
-        var hadoop = spark.sparkContext().hadoopConfiguration();
-        return switch (config.format) {
-            case "idx" -> DataSources.idxFolder(spark, path, train);
-            case "image-folder" -> DataSources.imageFolder(spark, path, config.classNames, config.onBadRecord == BadRecordPolicy.FAIL);
-            case "coco" -> DataSources.coco(spark, path);
-            case "voc" -> DataSources.voc(spark, path, train ? VocAnnotations.trainSplit(path, hadoop) : VocAnnotations.testSplit(path, hadoop));
-            default -> DataSources.fromDataFrame(DataSources.parquet(spark, null, path), config.imageColumn, config.labelColumn, null);
-        };
+        return DataFormats.image(config.format).labelled(spark, dataRequest(config, path, train));
+    }
+
+    /** What training asks of its image format: with onBadRecord skip an unknown class folder's records are dropped and reported, not fatal. */
+    private static DataRequest dataRequest(TrainJobConfig config, String path, boolean train) {
+        return new DataRequest(path, train, config.classNames, config.onBadRecord == BadRecordPolicy.FAIL, config.imageColumn, config.labelColumn, false);
     }
 
     /**
@@ -425,13 +424,7 @@ public final class TrainJob {
 
     /** The test set when testData is not given: an IDX folder's test split, a VOC folder's test (or val) split, else none. */
     static Dataset<Row> defaultTest(SparkSession spark, TrainJobConfig config) {
-        var hadoop = spark.sparkContext().hadoopConfiguration();
-        return switch (config.format) {
-            case "idx" -> DataSources.idxFolder(spark, config.data, false);
-            case "voc" -> VocAnnotations.testSplit(config.data, hadoop) == null ? null
-                    : DataSources.voc(spark, config.data, VocAnnotations.testSplit(config.data, hadoop));
-            default -> null;
-        };
+        return DataFormats.image(config.format).defaultTest(spark, dataRequest(config, config.data, false));
     }
 
     /** What the streaming shards are made of: a rerun reuses them only when this is unchanged. */

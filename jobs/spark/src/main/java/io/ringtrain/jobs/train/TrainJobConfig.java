@@ -192,7 +192,7 @@ public class TrainJobConfig implements Serializable {
     }
 
     public boolean trainsOnText() {
-        return io.ringtrain.jobs.data.TextSources.isTextFormat(format);
+        return io.ringtrain.jobs.data.formats.DataFormats.isText(format);
     }
 
     /** text: the stride windows start at (seqLen when 0). */
@@ -230,8 +230,8 @@ public class TrainJobConfig implements Serializable {
         require(accumulationSteps >= 1, "accumulationSteps", accumulationSteps, "≥ 1");
         require(data != null && !data.isBlank(), "data", data, "a dataset path: pass --data");
         require(trainsOnText() || inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
-        require(java.util.Set.of("idx", "image-folder", "parquet", "coco", "voc", "text", "text-pairs").contains(format), "format", format,
-                "idx, image-folder, parquet, coco, voc, text or text-pairs");
+        require(io.ringtrain.jobs.data.formats.DataFormats.find(format).isPresent(), "format", format,
+                io.ringtrain.jobs.data.formats.DataFormats.alternatives(io.ringtrain.jobs.data.formats.DataFormats.names()));
         if (trainsOnText()) {
             require(!ownsModel(), "format", format, "an image format: modelClass, modelSpec and model factories build image classifiers");
             require(io.ringtrain.jobs.models.ModelZoo.isText(model), "model", model, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);

@@ -1,0 +1,19 @@
+package io.ringtrain.jobs.data.formats;
+
+import io.ringtrain.jobs.data.DataSources;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/** {@code image-folder}: one sub-folder of encoded images per class (torchvision's ImageFolder); no test split of its own. */
+final class ImageFolderFormat implements ImageFormat {
+    @Override
+    public String name() {
+        return "image-folder";
+    }
+
+    @Override
+    public Dataset<Row> labelled(SparkSession spark, DataRequest request) {
+        return DataSources.imageFolder(spark, request.path(), request.classNames(), request.failOnOtherFolders());
+    }
+}
