@@ -221,15 +221,15 @@ final class TrainCommand implements Callable<Integer> {
         String prompt;
 
         void applyTo(TrainJobConfig c) {
-            if (seqLen != null) c.seqLen = seqLen;
-            if (stride != null) c.stride = stride;
-            if (validationFraction != null) c.validationFraction = validationFraction;
-            if (hiddenSize != null) c.hiddenSize = hiddenSize;
-            if (numLayers != null) c.numLayers = numLayers;
-            if (numHeads != null) c.numHeads = numHeads;
-            if (sampleLength != null) c.sampleLength = sampleLength;
-            if (temperature != null) c.temperature = temperature;
-            if (prompt != null) c.prompt = prompt;
+            if (seqLen != null) c.text.seqLen = seqLen;
+            if (stride != null) c.text.stride = stride;
+            if (validationFraction != null) c.text.validationFraction = validationFraction;
+            if (hiddenSize != null) c.text.hiddenSize = hiddenSize;
+            if (numLayers != null) c.text.numLayers = numLayers;
+            if (numHeads != null) c.text.numHeads = numHeads;
+            if (sampleLength != null) c.text.sampleLength = sampleLength;
+            if (temperature != null) c.text.temperature = temperature;
+            if (prompt != null) c.text.prompt = prompt;
         }
     }
 

@@ -224,12 +224,28 @@ class TrainCommandTest {
                 file.err());
     }
 
-    /** Each public field of TrainJobConfig, the config file's keys, has the flag --key-in-kebab-case. */
+    @Test
+    void aMisspeltKeyInAConfigFileIsOneLineNamingIt() throws Exception {
+        Path config = Files.writeString(tmp.resolve("train.yaml"), "seqLength: 32\n");
+        CliRun r = run(train("--config", config.toString()));
+
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().contains("config file " + config + " is invalid: unknown training setting 'seqLength'"), r.err());
+    }
+
+    /** Each public field of TrainJobConfig and of its unwrapped parts, the config file's keys, has the flag --key-in-kebab-case. */
     @Test
     void everyConfigKeyHasAFlag() {
         CommandLine.Model.CommandSpec spec = RingtrainCli.commandLine().getSubcommands().get("train").getCommandSpec();
         List<String> missing = new ArrayList<>();
+        List<Field> keys = new ArrayList<>();
         for (Field f : TrainJobConfig.class.getFields()) {
+            if (f.isAnnotationPresent(com.fasterxml.jackson.annotation.JsonUnwrapped.class)) keys.addAll(List.of(f.getType().getFields()));
+            else keys.add(f);
+        }
+        assertTrue(keys.stream().anyMatch(f -> f.getName().equals("seqLen")), "the text part's keys are listed");
+        for (Field f : keys) {
             if (Modifier.isStatic(f.getModifiers())) continue;
             String flag = "--" + f.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
             if (spec.findOption(flag) == null) missing.add(flag);

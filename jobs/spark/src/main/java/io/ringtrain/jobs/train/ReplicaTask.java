@@ -158,8 +158,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         if (vocabulary != null) {
             List<SequenceRecord> records = new ArrayList<>(rows.size());
             for (Row row : rows) records.add(SequenceColumns.toRecord(row));
-            if (ModelZoo.isTextClassifier(config.model)) return SequenceSamples.classification(records, config.seqLen);
-            return config.format.equals("text") ? SequenceSamples.languageModel(records, config.seqLen) : SequenceSamples.seq2seq(records, config.seqLen);
+            if (ModelZoo.isTextClassifier(config.model)) return SequenceSamples.classification(records, config.text.seqLen);
+            return config.format.equals("text") ? SequenceSamples.languageModel(records, config.text.seqLen) : SequenceSamples.seq2seq(records, config.text.seqLen);
         }
         AugmentSpec spec = !train || augmentSpec == null ? null : AugmentSpec.parse(augmentSpec);
         Augmentation augmentation = spec == null ? null : new Augmentation(spec.pipeline(), config.seed, spec.boxFilter());

@@ -42,12 +42,12 @@ final class TextRunOutputs {
         m.put("format", config.format);
         m.put("vocabulary", vocabulary.toJson());
         m.put("num_classes", Integer.toString(vocabulary.size()));
-        m.put("seq_len", Integer.toString(config.seqLen));
-        m.put("stride", Integer.toString(config.windowStride()));
-        m.put("validation_fraction", Double.toString(config.validationFraction));
-        m.put("hidden_size", Integer.toString(config.hiddenSize));
-        m.put("num_layers", Integer.toString(config.numLayers));
-        m.put("num_heads", Integer.toString(config.numHeads));
+        m.put("seq_len", Integer.toString(config.text.seqLen));
+        m.put("stride", Integer.toString(config.text.windowStride()));
+        m.put("validation_fraction", Double.toString(config.text.validationFraction));
+        m.put("hidden_size", Integer.toString(config.text.hiddenSize));
+        m.put("num_layers", Integer.toString(config.text.numLayers));
+        m.put("num_heads", Integer.toString(config.text.numHeads));
         return m;
     }
 
@@ -60,11 +60,11 @@ final class TextRunOutputs {
         ObjectNode summary = (ObjectNode) JSON.readTree(trained.json());
         String sample;
         if (model.isLanguageModel()) {
-            if (config.sampleLength == 0) return trained;
-            String prompt = config.prompt != null ? config.prompt : text.vocabulary().contains('\n') ? "\n" : text.vocabulary().decode(new int[] {0});
-            String generated = model.generate(prompt, config.sampleLength, config.temperature, config.seed);
+            if (config.text.sampleLength == 0) return trained;
+            String prompt = config.text.prompt != null ? config.text.prompt : text.vocabulary().contains('\n') ? "\n" : text.vocabulary().decode(new int[] {0});
+            String generated = model.generate(prompt, config.text.sampleLength, config.text.temperature, config.seed);
             sample = prompt + generated;
-            console.printf(Locale.ROOT, "sample (%d characters, temperature %s, seed %d):%n%s%n", config.sampleLength, config.temperature, config.seed, sample);
+            console.printf(Locale.ROOT, "sample (%d characters, temperature %s, seed %d):%n%s%n", config.text.sampleLength, config.text.temperature, config.seed, sample);
         } else {
             List<SequenceRecord> pairs = new ArrayList<>();
             try (var job = JobDescription.open(spark.sparkContext(), "ringtrain train: the first " + DECODED_PAIRS + " validation pairs, to decode")) {

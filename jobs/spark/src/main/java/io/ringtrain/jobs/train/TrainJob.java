@@ -97,8 +97,8 @@ public final class TrainJob {
      */
     private static Summary runText(SparkSession spark, TrainJobConfig config, ElasticReplicas elastic, PrintStream console) throws Exception {
         phase(console, "reading " + config.data + " (" + config.format + ")");
-        TextSources.TextDataset text = TextSources.read(spark, config.format, config.data, config.testData, config.seqLen, config.windowStride(),
-                config.validationFraction);
+        TextSources.TextDataset text = TextSources.read(spark, config.format, config.data, config.testData, config.text.seqLen, config.text.windowStride(),
+                config.text.validationFraction);
         TrainJobConfig effective = JSON.convertValue(config, TrainJobConfig.class);
         effective.numClasses = text.vocabulary().size();
         console.printf(java.util.Locale.ROOT, "%s: vocabulary of %d tokens, %d training and %d validation %s%n", config.data, text.vocabulary().size(),

@@ -1,6 +1,8 @@
 package io.ringtrain.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import java.io.Serializable;
 
@@ -154,24 +156,22 @@ public class TrainJobConfig implements Serializable {
      */
     public String device = "cpu";
 
-    // Text models (formats text and text-pairs).
-    /** text: characters per training window (input; the target is the window shifted by one); text-pairs: padded length. */
-    public int seqLen = 64;
-    /** text: characters between window starts; 0 means seqLen (windows that do not overlap). */
-    public int stride = 0;
-    /** Share of the text (characters, or lines for text-pairs) at its end kept for validation when there is no testData. */
-    public double validationFraction = 0.1;
-    /** Embedding/hidden size (LSTM hidden units, Transformer d_model). */
-    public int hiddenSize = 256;
-    public int numLayers = 2;
-    /** Attention heads of the Transformer models; must divide hiddenSize. */
-    public int numHeads = 4;
-    /** Language models: characters generated after training (printed and written to sample.txt); 0 for none. */
-    public int sampleLength = 300;
-    /** Sampling temperature: 0 is greedy (arg-max), 1 the model's distribution. */
-    public double temperature = 0.8;
-    /** Text the generated sample continues; a newline when null (or the vocabulary's first character if it has no newline). */
-    public String prompt;
+    /** The text models' settings (formats text and text-pairs); their keys sit beside the others in a config file. */
+    @JsonUnwrapped
+    public final TextSettings text = new TextSettings();
+
+    /**
+     * A key that is neither a field here nor one of a part's ({@link TextSettings#KEYS}): an error
+     * naming it. Jackson hands every key it does not map to a field of this class here, the keys
+     * of unwrapped parts included, and does not fail on unknown keys by itself once a part is
+     * unwrapped, so this is what keeps a misspelt key from being ignored silently.
+     */
+    @JsonAnySetter
+    private void otherKey(String key, Object value) {
+        if (!TextSettings.KEYS.contains(key)) {
+            throw new IllegalArgumentException("unknown training setting '" + key + "'; the keys are the train command's flags in camelCase (ringtrain train --help)");
+        }
+    }
 
     /** The image model this config trains: {@link #modelClass}, {@link #modelSpec}, the model factory, or the built-in {@link #model}. */
     public io.ringtrain.jobs.models.ModelRecipe modelRecipe() {
@@ -193,11 +193,6 @@ public class TrainJobConfig implements Serializable {
 
     public boolean trainsOnText() {
         return io.ringtrain.jobs.data.formats.DataFormats.isText(format);
-    }
-
-    /** text: the stride windows start at (seqLen when 0). */
-    public int windowStride() {
-        return stride > 0 ? stride : seqLen;
     }
 
     /** Fails with a message naming the first bad setting. */
@@ -237,13 +232,7 @@ public class TrainJobConfig implements Serializable {
             require(io.ringtrain.jobs.models.ModelZoo.isText(model), "model", model, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
             require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model).equals(format), "format", format,
                     io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for model " + model);
-            require(seqLen >= 1, "seqLen", seqLen, "≥ 1");
-            require(stride >= 0, "stride", stride, "≥ 0 (0: seqLen)");
-            require(validationFraction > 0 && validationFraction < 1, "validationFraction", validationFraction, "in (0, 1)");
-            require(hiddenSize >= 1 && numLayers >= 1, "hiddenSize/numLayers", hiddenSize + "/" + numLayers, "≥ 1");
-            require(numHeads >= 1 && hiddenSize % numHeads == 0, "numHeads", numHeads, "≥ 1 and dividing hiddenSize " + hiddenSize);
-            require(sampleLength >= 0, "sampleLength", sampleLength, "≥ 0");
-            require(Double.isFinite(temperature) && temperature >= 0, "temperature", temperature, "a finite number ≥ 0 (0: greedy)");
+            text.validate();
             require(augment == null, "augment", augment, "none: augmentation applies to images");
         } else {
             require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);
@@ -302,7 +291,7 @@ public class TrainJobConfig implements Serializable {
         if (value == null) throw SettingNames.invalid(key, null, allowed);
     }
 
-    private static void require(boolean ok, String key, Object value, String expected) {
+    static void require(boolean ok, String key, Object value, String expected) {
         if (!ok) throw new IllegalArgumentException("training setting '" + key + "' = " + value + " is invalid: expected " + expected);
     }
 }

@@ -33,7 +33,7 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
      */
     public static TrainingSetup of(TrainJobConfig config, Communicator comm, Communicator statsComm, int microStepsPerEpoch) {
         Module model = ModelZoo.isText(config.model)
-                ? ModelZoo.createText(config.model, config.numClasses, config.seqLen, config.hiddenSize, config.numLayers, config.numHeads, config.seed)
+                ? ModelZoo.createText(config.model, config.numClasses, config.text.seqLen, config.text.hiddenSize, config.text.numLayers, config.text.numHeads, config.seed)
                 : config.modelRecipe().create(config.inputShape, config.numClasses, config.seed);
         if (config.initialWeights != null) loadInitialWeights(model, config.initialWeights);
         if (config.syncBatchNorm && statsComm.worldSize() > 1) SyncBatchNorm.convert(model, statsComm);

@@ -46,16 +46,16 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.data = data.toString();
         c.runDir = runDir.toString();
         c.replicas = 2;
-        c.seqLen = 32;
-        c.hiddenSize = 64;
-        c.numLayers = 1;
+        c.text.seqLen = 32;
+        c.text.hiddenSize = 64;
+        c.text.numLayers = 1;
         c.batchSize = 16;
         c.optimizer = OptimizerChoice.ADAMW;
         c.lr = 1e-2;
         c.weightDecay = 0;
         c.clipGradNorm = 1.0;
         c.seed = 3;
-        c.sampleLength = 80;
+        c.text.sampleLength = 80;
         c.maxAttempts = 1;
         return c;
     }
@@ -104,21 +104,21 @@ class TextTrainJobLocalIT extends LocalSparkTest {
     void twoReplicasTrainTheWeightsOfTheSingleJvmTrainer(@TempDir Path tmp) throws Exception {
         Path data = shakespeareSlice(tmp, 6_000);
         TrainJobConfig c = charLstm(data, tmp.resolve("run"));
-        c.seqLen = 16;
-        c.hiddenSize = 32;
+        c.text.seqLen = 16;
+        c.text.hiddenSize = 32;
         c.batchSize = 8;
         c.epochs = 1;
-        c.sampleLength = 0;
+        c.text.sampleLength = 0;
         TrainJob.run(spark, c, System.out);
         Map<String, Tensor> distributed = SafeTensors.read(tmp.resolve("run/model.safetensors")).tensors();
 
-        TextSources.TextDataset text = TextSources.read(spark, c.format, c.data, null, c.seqLen, c.windowStride(), c.validationFraction);
+        TextSources.TextDataset text = TextSources.read(spark, c.format, c.data, null, c.text.seqLen, c.text.windowStride(), c.text.validationFraction);
         List<SequenceRecord> records = new ArrayList<>();
         for (Row row : text.train().collectAsList()) records.add(SequenceColumns.toRecord(row));
         records.sort(Comparator.comparingLong(SequenceRecord::id));
         TrainJobConfig single = charLstm(data, tmp.resolve("single"));
-        single.seqLen = 16;
-        single.hiddenSize = 32;
+        single.text.seqLen = 16;
+        single.text.hiddenSize = 32;
         single.epochs = 1;
         single.replicas = 1;
         single.batchSize = 16;
@@ -162,10 +162,10 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.data = reversalPairs(tmp, 2_000, 5).toString();
         c.runDir = tmp.resolve("run").toString();
         c.replicas = 2;
-        c.seqLen = 8;
-        c.hiddenSize = 32;
-        c.numHeads = 4;
-        c.numLayers = 1;
+        c.text.seqLen = 8;
+        c.text.hiddenSize = 32;
+        c.text.numHeads = 4;
+        c.text.numLayers = 1;
         c.batchSize = 16;
         c.optimizer = OptimizerChoice.ADAMW;
         c.lr = 3e-3;
@@ -203,10 +203,10 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.data = Files.writeString(tmp.resolve("has-a.tsv"), tsv.toString()).toString();
         c.runDir = tmp.resolve("run").toString();
         c.replicas = 2;
-        c.seqLen = 8;
-        c.hiddenSize = 32;
-        c.numHeads = 4;
-        c.numLayers = 1;
+        c.text.seqLen = 8;
+        c.text.hiddenSize = 32;
+        c.text.numHeads = 4;
+        c.text.numLayers = 1;
         c.batchSize = 16;
         c.optimizer = OptimizerChoice.ADAMW;
         c.lr = 3e-3;

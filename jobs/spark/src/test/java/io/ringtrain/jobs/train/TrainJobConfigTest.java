@@ -4,6 +4,7 @@ import io.ringtrain.allreduce.Compression;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,27 @@ class TrainJobConfigTest {
         assertEquals(Compression.BF16, TrainingSetup.replicaOptions(config).gradientCompression());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GradientCompression.parse("fp16"));
         assertEquals("training setting 'gradientCompression' = fp16 is invalid: expected none or bf16", e.getMessage());
+    }
+
+    @Test
+    void textSettingsKeepTheirFlatKeysAndAMisspeltKeyIsStillRefused() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        TrainJobConfig read = json.readValue("{\"lr\":0.2,\"seqLen\":128,\"prompt\":\"Once\",\"temperature\":0}", TrainJobConfig.class);
+        assertEquals(0.2, read.lr);
+        assertEquals(128, read.text.seqLen);
+        assertEquals("Once", read.text.prompt);
+        assertEquals(0.0, read.text.temperature);
+        assertEquals(256, read.text.hiddenSize, "keys not given keep their defaults");
+        var written = json.valueToTree(read);
+        assertEquals(128, written.path("seqLen").asInt());
+        assertFalse(written.has("text"), written.toString());
+        assertEquals(128, json.treeToValue(written, TrainJobConfig.class).text.seqLen, "config.json reads back");
+        for (String misspelt : new String[] {"seqLength", "learningRate"}) {
+            var e = assertThrows(com.fasterxml.jackson.databind.JsonMappingException.class,
+                    () -> json.readValue("{\"" + misspelt + "\":3}", TrainJobConfig.class));
+            assertTrue(e.getMessage().contains("unknown training setting '" + misspelt + "'"), e.getMessage());
+        }
     }
 
     @Test
@@ -96,7 +118,7 @@ class TrainJobConfigTest {
         TrainJobConfig temperature = valid();
         temperature.model = "char-lstm";
         temperature.format = "text";
-        temperature.temperature = Double.POSITIVE_INFINITY;
+        temperature.text.temperature = Double.POSITIVE_INFINITY;
         assertTrue(refusal(temperature).contains("'temperature' = Infinity"), refusal(temperature));
     }
 
