@@ -53,7 +53,7 @@ public final class SparkFixtures {
         c.replicas = 2;
         c.epochs = 1;
         c.batchSize = 16;
-        c.lr = 0.05;
+        c.optimization.lr = 0.05;
         c.data = "fashion-mnist-sample (first " + train.count() + " training images)";
         c.runDir = runDir.toString();
         TrainJob.run(spark, c, train, null, new PrintStream(OutputStream.nullOutputStream()));

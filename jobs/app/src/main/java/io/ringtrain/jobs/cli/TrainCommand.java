@@ -85,13 +85,13 @@ final class TrainCommand implements Callable<Integer> {
         Integer accumulationSteps;
 
         void applyTo(TrainJobConfig c) {
-            if (momentum != null) c.momentum = momentum;
-            if (nesterov != null) c.nesterov = nesterov;
-            if (weightDecay != null) c.weightDecay = weightDecay;
-            if (schedule != null) c.schedule = io.ringtrain.jobs.train.ScheduleChoice.parse(schedule);
-            if (warmupSteps != null) c.warmupSteps = warmupSteps;
-            if (clipGradNorm != null) c.clipGradNorm = clipGradNorm;
-            if (accumulationSteps != null) c.accumulationSteps = accumulationSteps;
+            if (momentum != null) c.optimization.momentum = momentum;
+            if (nesterov != null) c.optimization.nesterov = nesterov;
+            if (weightDecay != null) c.optimization.weightDecay = weightDecay;
+            if (schedule != null) c.optimization.schedule = io.ringtrain.jobs.train.ScheduleChoice.parse(schedule);
+            if (warmupSteps != null) c.optimization.warmupSteps = warmupSteps;
+            if (clipGradNorm != null) c.optimization.clipGradNorm = clipGradNorm;
+            if (accumulationSteps != null) c.optimization.accumulationSteps = accumulationSteps;
         }
     }
 

@@ -45,8 +45,8 @@ final class TrainingOptions {
         if (replicas != null) c.replicas = replicas;
         if (epochs != null) c.epochs = epochs;
         if (batchSize != null) c.batchSize = batchSize;
-        if (optimizer != null) c.optimizer = OptimizerChoice.parse(optimizer);
-        if (lr != null) c.lr = lr;
+        if (optimizer != null) c.optimization.optimizer = OptimizerChoice.parse(optimizer);
+        if (lr != null) c.optimization.lr = lr;
         if (seed != null) c.seed = seed;
         if (gradientCompression != null) c.gradientCompression = GradientCompression.parse(gradientCompression);
         if (syncBatchNorm != null) c.syncBatchNorm = syncBatchNorm;

@@ -261,7 +261,7 @@ class TrainCommandTest {
                 "--collective-timeout-seconds", "30", "--lr", "0.1", "--class-names", "tshirt,trouser");
         TrainJobConfig c = command.toConfig();
 
-        assertTrue(c.nesterov);
+        assertTrue(c.optimization.nesterov);
         assertArrayEquals(new int[] {3, 32, 32}, c.inputShape);
         assertArrayEquals(new float[] {0.5f, 0.4f, 0.3f}, c.mean);
         assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f}, c.std);
@@ -270,7 +270,7 @@ class TrainCommandTest {
         assertEquals("w.safetensors", c.initialWeights);
         assertEquals(5, c.keepCheckpoints);
         assertEquals(30, c.collectiveTimeoutSeconds);
-        assertEquals(0.1, c.lr);
+        assertEquals(0.1, c.optimization.lr);
         assertEquals(java.util.List.of("tshirt", "trouser"), c.classNames);
     }
 
@@ -307,8 +307,8 @@ class TrainCommandTest {
         new CommandLine(command).parseArgs("--config", config.toString());
         TrainJobConfig c = command.toConfig();
 
-        assertEquals(0.2, c.lr);
-        assertTrue(c.nesterov);
+        assertEquals(0.2, c.optimization.lr);
+        assertTrue(c.optimization.nesterov);
         assertArrayEquals(new int[] {3, 32, 32}, c.inputShape);
     }
 
@@ -353,7 +353,7 @@ class TrainCommandTest {
         new CommandLine(retrain).parseArgs("--dataset", "d", "--holdout", "h", "--registry", "r", "--epochs", "2", "--lr", "0.01");
 
         assertEquals(2, retrain.training.toConfig().epochs);
-        assertEquals(0.01, retrain.training.toConfig().lr);
+        assertEquals(0.01, retrain.training.toConfig().optimization.lr);
         assertTrue(run("retrain", "--help").out().contains("Training:"));
     }
 

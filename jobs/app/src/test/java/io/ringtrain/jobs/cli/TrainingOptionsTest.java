@@ -29,14 +29,14 @@ class TrainingOptionsTest {
         TrainJobConfig config = options.toConfig();
         assertTrue(config.syncBatchNorm);
         assertEquals(GradientCompression.NONE, config.gradientCompression);
-        assertEquals(OptimizerChoice.SGD, config.optimizer);
+        assertEquals(OptimizerChoice.SGD, config.optimization.optimizer);
     }
 
     @Test
     void aClosedSettingIsParsedFromItsFlagAndAnUnknownNameIsRefusedNamingTheChoices() {
         TrainingOptions adamw = new TrainingOptions();
         new CommandLine(adamw).parseArgs("--optimizer", "adamw");
-        assertEquals(OptimizerChoice.ADAMW, adamw.toConfig().optimizer);
+        assertEquals(OptimizerChoice.ADAMW, adamw.toConfig().optimization.optimizer);
         TrainingOptions lion = new TrainingOptions();
         new CommandLine(lion).parseArgs("--optimizer", "lion");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, lion::toConfig);

@@ -94,7 +94,7 @@ class RetrainIT {
         t.replicas = 2;
         t.epochs = 1;
         t.batchSize = 16;
-        t.lr = 0.05;
+        t.optimization.lr = 0.05;
         c.train = t;
         return c;
     }

@@ -101,7 +101,7 @@ public final class RingTrain {
         }
 
         public Training lr(double lr) {
-            config.lr = lr;
+            config.optimization.lr = lr;
             return this;
         }
 

@@ -223,7 +223,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             TrainingResult result = trainer.fit(train, test, plan);
             trained = true;
             if (rank != 0) return null;
-            long totalSteps = (long) ((plan.stepsPerEpoch() + config.accumulationSteps - 1) / config.accumulationSteps) * config.epochs;
+            long totalSteps = (long) ((plan.stepsPerEpoch() + config.optimization.accumulationSteps - 1) / config.optimization.accumulationSteps) * config.epochs;
             if (stopAtEpochEnd && result.optimizerSteps() < totalSteps) return ElasticReplicas.pauseResult(result.optimizerSteps());
             boolean text = vocabulary != null;
             ModelProvenance provenance = new ModelProvenance(

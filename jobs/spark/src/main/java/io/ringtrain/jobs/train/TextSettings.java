@@ -1,7 +1,6 @@
 package io.ringtrain.jobs.train;
 
 import java.io.Serializable;
-import java.util.Set;
 
 /**
  * The settings only text models read (formats text and text-pairs): window length, model size and
@@ -9,11 +8,6 @@ import java.util.Set;
  * name them as before, without a prefix ({@code seqLen: 128}, {@code --seq-len 128}).
  */
 public final class TextSettings implements Serializable {
-    /** The keys of this part in a config file, its public fields: {@link TrainJobConfig} accepts them beside its own. */
-    static final Set<String> KEYS = java.util.Arrays.stream(TextSettings.class.getFields())
-            .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers())).map(java.lang.reflect.Field::getName)
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
-
     /** text: characters per training window (input; the target is the window shifted by one); text-pairs: padded length. */
     public int seqLen = 64;
     /** text: characters between window starts; 0 means seqLen (windows that do not overlap). */

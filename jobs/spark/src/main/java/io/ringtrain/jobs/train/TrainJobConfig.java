@@ -50,17 +50,9 @@ public class TrainJobConfig implements Serializable {
     public int epochs = 3;
     /** Samples per replica per step (the global batch is replicas × batchSize). */
     public int batchSize = 32;
-    /** sgd or adamw. */
-    public OptimizerChoice optimizer = OptimizerChoice.SGD;
-    public double lr = 0.05;
-    public double momentum = 0.9;
-    public double weightDecay = 5e-4;
-    public boolean nesterov = false;
-    /** cosine (per step, to 0), step (×0.1 every epoch/3), constant. */
-    public ScheduleChoice schedule = ScheduleChoice.COSINE;
-    public int warmupSteps = 0;
-    public double clipGradNorm = 0;
-    public int accumulationSteps = 1;
+    /** Optimizer, learning-rate schedule, clipping and accumulation; their keys sit beside the others in a config file. */
+    @JsonUnwrapped
+    public final OptimizationSettings optimization = new OptimizationSettings();
     /** Gradients on the wire: none (float32) or bf16 (half the bytes; summed gradients rounded to bfloat16). */
     public GradientCompression gradientCompression = GradientCompression.NONE;
     /**
@@ -160,15 +152,21 @@ public class TrainJobConfig implements Serializable {
     @JsonUnwrapped
     public final TextSettings text = new TextSettings();
 
+    /** The keys of the unwrapped parts ({@link #optimization}, {@link #text}): their public fields. */
+    private static final java.util.Set<String> PART_KEYS = java.util.Arrays.stream(TrainJobConfig.class.getFields())
+            .filter(f -> f.isAnnotationPresent(JsonUnwrapped.class)).flatMap(f -> java.util.Arrays.stream(f.getType().getFields()))
+            .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers())).map(java.lang.reflect.Field::getName)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
     /**
-     * A key that is neither a field here nor one of a part's ({@link TextSettings#KEYS}): an error
-     * naming it. Jackson hands every key it does not map to a field of this class here, the keys
-     * of unwrapped parts included, and does not fail on unknown keys by itself once a part is
+     * A key that is neither a field here nor one of a part's ({@link #PART_KEYS}): an error naming
+     * it. Jackson hands every key it does not map to a field of this class here, the keys of
+     * unwrapped parts included, and does not fail on unknown keys by itself once a part is
      * unwrapped, so this is what keeps a misspelt key from being ignored silently.
      */
     @JsonAnySetter
     private void otherKey(String key, Object value) {
-        if (!TextSettings.KEYS.contains(key)) {
+        if (!PART_KEYS.contains(key)) {
             throw new IllegalArgumentException("unknown training setting '" + key + "'; the keys are the train command's flags in camelCase (ringtrain train --help)");
         }
     }
@@ -197,21 +195,13 @@ public class TrainJobConfig implements Serializable {
 
     /** Fails with a message naming the first bad setting. */
     public void validate() {
-        requireChosen(optimizer, "optimizer", OptimizerChoice.values());
-        requireChosen(schedule, "schedule", ScheduleChoice.values());
         requireChosen(sharding, "sharding", Sharding.values());
         requireChosen(onBadRecord, "onBadRecord", BadRecordPolicy.values());
         requireChosen(gradientCompression, "gradientCompression", GradientCompression.values());
         require(replicas >= 1, "replicas", replicas, "≥ 1");
         require(epochs >= 1, "epochs", epochs, "≥ 1");
         require(batchSize >= 1, "batchSize", batchSize, "≥ 1");
-        require(Double.isFinite(lr) && lr > 0, "lr", lr, "a finite number > 0");
-        require(Double.isFinite(momentum) && momentum >= 0, "momentum", momentum, "a finite number ≥ 0");
-        require(Double.isFinite(weightDecay) && weightDecay >= 0, "weightDecay", weightDecay, "a finite number ≥ 0");
-        require(!nesterov || optimizer == OptimizerChoice.SGD && momentum > 0, "nesterov", nesterov,
-                "false unless optimizer is sgd with momentum > 0 (Nesterov momentum needs a momentum)");
-        require(warmupSteps >= 0, "warmupSteps", warmupSteps, "≥ 0");
-        require(Double.isFinite(clipGradNorm) && clipGradNorm >= 0, "clipGradNorm", clipGradNorm, "a finite number ≥ 0 (0: off)");
+        optimization.validate();
         require(checkpointEverySteps >= 0, "checkpointEverySteps", checkpointEverySteps, "≥ 0 (0: each epoch)");
         require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "≥ 1");
         require(snapshotEverySteps >= 0, "snapshotEverySteps", snapshotEverySteps, "≥ 0 (0: no in-memory snapshots)");
@@ -222,7 +212,6 @@ public class TrainJobConfig implements Serializable {
         require(stragglerSteps >= 1, "stragglerSteps", stragglerSteps, "≥ 1");
         require(trainsOnText() || numClasses >= 2, "numClasses", numClasses, "≥ 2");
         require(maxAttempts >= 1, "maxAttempts", maxAttempts, "≥ 1");
-        require(accumulationSteps >= 1, "accumulationSteps", accumulationSteps, "≥ 1");
         require(data != null && !data.isBlank(), "data", data, "a dataset path: pass --data");
         require(trainsOnText() || inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
         require(io.ringtrain.jobs.data.formats.DataFormats.find(format).isPresent(), "format", format,
@@ -287,7 +276,7 @@ public class TrainJobConfig implements Serializable {
     }
 
     /** A closed setting is parsed when set ({@link SettingNames}); here it can only be missing (null in a config file). */
-    private static void requireChosen(Enum<?> value, String key, Enum<?>[] allowed) {
+    static void requireChosen(Enum<?> value, String key, Enum<?>[] allowed) {
         if (value == null) throw SettingNames.invalid(key, null, allowed);
     }
 

@@ -35,15 +35,16 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
         Module model = ModelZoo.isText(config.model)
                 ? ModelZoo.createText(config.model, config.numClasses, config.text.seqLen, config.text.hiddenSize, config.text.numLayers, config.text.numHeads, config.seed)
                 : config.modelRecipe().create(config.inputShape, config.numClasses, config.seed);
+        OptimizationSettings opt = config.optimization;
         if (config.initialWeights != null) loadInitialWeights(model, config.initialWeights);
         if (config.syncBatchNorm && statsComm.worldSize() > 1) SyncBatchNorm.convert(model, statsComm);
-        Optimizer optimizer = switch (config.optimizer) {
-            case ADAMW -> new AdamW(model.parameters(), config.lr).weightDecay(config.weightDecay);
-            case SGD -> new SGD(model.parameters(), config.lr).momentum(config.momentum).weightDecay(config.weightDecay).nesterov(config.nesterov);
+        Optimizer optimizer = switch (opt.optimizer) {
+            case ADAMW -> new AdamW(model.parameters(), opt.lr).weightDecay(opt.weightDecay);
+            case SGD -> new SGD(model.parameters(), opt.lr).momentum(opt.momentum).weightDecay(opt.weightDecay).nesterov(opt.nesterov);
         };
-        long stepsPerEpoch = (microStepsPerEpoch + config.accumulationSteps - 1) / config.accumulationSteps;
-        TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, config.accumulationSteps,
-                config.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
+        long stepsPerEpoch = (microStepsPerEpoch + opt.accumulationSteps - 1) / opt.accumulationSteps;
+        TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, opt.accumulationSteps,
+                opt.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
         return new TrainingSetup(model, optimizer, schedule(config, stepsPerEpoch * config.epochs, stepsPerEpoch), trainerConfig);
     }
 
@@ -63,11 +64,12 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
     }
 
     static LrSchedule schedule(TrainJobConfig config, long totalSteps, long stepsPerEpoch) {
-        LrSchedule base = switch (config.schedule) {
-            case COSINE -> new CosineAnnealingLR(config.lr, totalSteps);
-            case STEP -> new StepLR(config.lr, Math.max(1, stepsPerEpoch * Math.max(1, config.epochs / 3)), 0.1);
-            case CONSTANT -> step -> config.lr;
+        OptimizationSettings opt = config.optimization;
+        LrSchedule base = switch (opt.schedule) {
+            case COSINE -> new CosineAnnealingLR(opt.lr, totalSteps);
+            case STEP -> new StepLR(opt.lr, Math.max(1, stepsPerEpoch * Math.max(1, config.epochs / 3)), 0.1);
+            case CONSTANT -> step -> opt.lr;
         };
-        return config.warmupSteps > 0 ? new LinearWarmup(base, config.warmupSteps) : base;
+        return opt.warmupSteps > 0 ? new LinearWarmup(base, opt.warmupSteps) : base;
     }
 }

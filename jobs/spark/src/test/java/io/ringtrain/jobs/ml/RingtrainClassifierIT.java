@@ -147,7 +147,7 @@ class RingtrainClassifierIT {
         assertEquals(classifier.uid(), loaded.uid());
         assertEquals(classifier.toConfig("x").model, loaded.toConfig("x").model);
         assertEquals(classifier.toConfig("x").seed, loaded.toConfig("x").seed);
-        assertEquals(classifier.toConfig("x").lr, loaded.toConfig("x").lr, 0.0);
+        assertEquals(classifier.toConfig("x").optimization.lr, loaded.toConfig("x").optimization.lr, 0.0);
         assertEquals(classifier.toConfig("x").batchSize, loaded.toConfig("x").batchSize);
         assertArrayEquals(classifier.toConfig("x").inputShape, loaded.toConfig("x").inputShape);
         assertEquals(classifier.getRunDir(), loaded.getRunDir());

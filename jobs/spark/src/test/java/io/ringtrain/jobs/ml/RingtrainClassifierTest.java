@@ -51,8 +51,8 @@ class RingtrainClassifierTest {
 
         RingtrainClassifier copy = classifier.copy(new ParamMap().put(classifier.lr().w(0.01)));
 
-        assertEquals(0.01, copy.toConfig("x").lr, 0.0);
-        assertEquals(0.05, classifier.toConfig("x").lr, 0.0);
+        assertEquals(0.01, copy.toConfig("x").optimization.lr, 0.0);
+        assertEquals(0.05, classifier.toConfig("x").optimization.lr, 0.0);
         assertEquals(classifier.uid(), copy.uid());
     }
 

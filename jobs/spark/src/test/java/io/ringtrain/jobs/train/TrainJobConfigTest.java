@@ -26,7 +26,7 @@ class TrainJobConfigTest {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
                 .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         TrainJobConfig read = json.readValue("{\"lr\":0.2,\"seqLen\":128,\"prompt\":\"Once\",\"temperature\":0}", TrainJobConfig.class);
-        assertEquals(0.2, read.lr);
+        assertEquals(0.2, read.optimization.lr);
         assertEquals(128, read.text.seqLen);
         assertEquals("Once", read.text.prompt);
         assertEquals(0.0, read.text.temperature);
@@ -34,6 +34,8 @@ class TrainJobConfigTest {
         var written = json.valueToTree(read);
         assertEquals(128, written.path("seqLen").asInt());
         assertFalse(written.has("text"), written.toString());
+        assertEquals(0.2, written.path("lr").asDouble());
+        assertFalse(written.has("optimization"), written.toString());
         assertEquals(128, json.treeToValue(written, TrainJobConfig.class).text.seqLen, "config.json reads back");
         for (String misspelt : new String[] {"seqLength", "learningRate"}) {
             var e = assertThrows(com.fasterxml.jackson.databind.JsonMappingException.class,
@@ -47,8 +49,8 @@ class TrainJobConfigTest {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         TrainJobConfig read = json.readValue("{\"optimizer\":\"adamw\",\"schedule\":\"step\",\"sharding\":\"streaming\","
                 + "\"onBadRecord\":\"skip\",\"gradientCompression\":\"bf16\"}", TrainJobConfig.class);
-        assertEquals(OptimizerChoice.ADAMW, read.optimizer);
-        assertEquals(ScheduleChoice.STEP, read.schedule);
+        assertEquals(OptimizerChoice.ADAMW, read.optimization.optimizer);
+        assertEquals(ScheduleChoice.STEP, read.optimization.schedule);
         assertEquals(Sharding.STREAMING, read.sharding);
         assertEquals(BadRecordPolicy.SKIP, read.onBadRecord);
         assertEquals(GradientCompression.BF16, read.gradientCompression);
@@ -106,10 +108,10 @@ class TrainJobConfigTest {
     @Test
     void nonFiniteNumbersAreRefusedNamingTheKey() {
         TrainJobConfig lr = valid();
-        lr.lr = Double.POSITIVE_INFINITY;
+        lr.optimization.lr = Double.POSITIVE_INFINITY;
         assertTrue(refusal(lr).startsWith("training setting 'lr' = Infinity is invalid"), refusal(lr));
         TrainJobConfig momentum = valid();
-        momentum.momentum = Double.NaN;
+        momentum.optimization.momentum = Double.NaN;
         assertTrue(refusal(momentum).startsWith("training setting 'momentum' = NaN is invalid"), refusal(momentum));
         TrainJobConfig std = valid();
         std.mean = new float[] {0.3f};
@@ -125,13 +127,13 @@ class TrainJobConfigTest {
     @Test
     void nesterovNeedsSgdWithMomentumAsInPyTorch() {
         TrainJobConfig adamw = valid();
-        adamw.nesterov = true;
+        adamw.optimization.nesterov = true;
         adamw.validate();
-        adamw.optimizer = OptimizerChoice.ADAMW;
+        adamw.optimization.optimizer = OptimizerChoice.ADAMW;
         assertTrue(refusal(adamw).contains("'nesterov' = true"), refusal(adamw));
         TrainJobConfig noMomentum = valid();
-        noMomentum.nesterov = true;
-        noMomentum.momentum = 0;
+        noMomentum.optimization.nesterov = true;
+        noMomentum.optimization.momentum = 0;
         assertTrue(refusal(noMomentum).contains("momentum > 0"), refusal(noMomentum));
     }
 

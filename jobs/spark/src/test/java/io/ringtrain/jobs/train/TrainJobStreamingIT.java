@@ -57,18 +57,18 @@ class TrainJobStreamingIT extends LocalSparkTest {
         Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 1251, 200);
         TrainJobConfig straight = streaming(data, tmp.resolve("straight"));
         straight.epochs = 2;
-        straight.schedule = ScheduleChoice.CONSTANT;
+        straight.optimization.schedule = ScheduleChoice.CONSTANT;
         TrainJob.run(spark, straight, System.out);
 
         TrainJobConfig first = streaming(data, tmp.resolve("resumed"));
         first.epochs = 1;
-        first.schedule = ScheduleChoice.CONSTANT;
+        first.optimization.schedule = ScheduleChoice.CONSTANT;
         TrainJob.run(spark, first, System.out);
         String manifest = Files.readString(tmp.resolve("resumed/shards/manifest.json"));
         assertTrue(manifest.contains("\"per_shard\":626,\"records\":1251,\"repeated\":1"), manifest);
         TrainJobConfig again = streaming(data, tmp.resolve("resumed"));
         again.epochs = 2;
-        again.schedule = ScheduleChoice.CONSTANT;
+        again.optimization.schedule = ScheduleChoice.CONSTANT;
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         TrainJob.run(spark, again, new PrintStream(console, true, StandardCharsets.UTF_8));
 

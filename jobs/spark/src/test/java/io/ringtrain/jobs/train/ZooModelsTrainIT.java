@@ -28,9 +28,9 @@ class ZooModelsTrainIT extends LocalSparkTest {
         Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 2000, 1000);
         TrainJobConfig c = TrainJobLocalIT.config(data, tmp.resolve("run")); // 2 replicas, 1 epoch, seed 7
         c.model = model;
-        c.optimizer = OptimizerChoice.parse(optimizer);
-        c.lr = lr;
-        c.weightDecay = optimizer.equals("adamw") ? 0.01 : 5e-4;
+        c.optimization.optimizer = OptimizerChoice.parse(optimizer);
+        c.optimization.lr = lr;
+        c.optimization.weightDecay = optimizer.equals("adamw") ? 0.01 : 5e-4;
         c.batchSize = 8;
 
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
