@@ -131,7 +131,7 @@ public final class RetrainJob {
             ObjectNode m = JSON.createObjectNode();
             m.set("holdout", evalJson(ModelEvaluation.evaluate(holdout, spec, weights, "holdout")));
             m.set("newest_partition", evalJson(ModelEvaluation.evaluate(newest, spec, weights, "newest partition")).put("date", partitions.get(partitions.size() - 1)));
-            m.set("training", parseJson(summary.json()));
+            m.set("training", JSON.valueToTree(summary.result()));
             metrics = decide(m, champion, championSpec == null ? null : ModelEvaluation.evaluate(holdout, championSpec, championWeights, "holdout"),
                     championSpec == null ? null : ModelEvaluation.evaluate(newest, championSpec, championWeights, "newest partition"), config.margin);
             version = registry.nextVersion();
@@ -277,14 +277,6 @@ public final class RetrainJob {
 
     private static String readText(RunFolder run, Configuration hadoop, String name) {
         return new String(readBytes(run, hadoop, name), StandardCharsets.UTF_8);
-    }
-
-    private static JsonNode parseJson(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the training summary is not JSON: " + text, e);
-        }
     }
 
     private static byte[] utf8(String s) {
