@@ -222,7 +222,7 @@ class RetrainIT {
         ModelRegistry r = registry();
         String champion = r.champion().orElseThrow();
         byte[] weights = Files.readAllBytes(registryDir.resolve("models").resolve(champion).resolve("model.safetensors"));
-        ModelEvaluation.requireLoadable(RetrainJob.specOf(r, champion), weights, champion);
+        ModelEvaluation.requireLoadable(weights, champion);
     }
 
     private double firstStepLoss(String version) throws IOException {
