@@ -237,6 +237,7 @@ class RetrainIT {
             RetrainConfig c = config("new-since-last", -0.99); // any candidate is promoted: the rounds test rebuilding, not the rule
             c.dataset = ownDataset.toString();
             c.registry = ownRegistry.toString();
+            c.train.model = TrainJobConfig.DEFAULT_MODEL; // unset: the user's model names itself
             if (kind.equals("class")) {
                 c.train.modelClass = TinyNet.class.getName();
             } else {

@@ -3,6 +3,7 @@ package io.ringtrain.jobs.train;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -19,11 +20,13 @@ import java.util.Map;
  * the job failed before any stage finished), the records skipped in skip mode, the attempts and the
  * culprit of each failed one, the replica changes of an elastic run, and for seq2seq runs the greedy
  * decoding's result. Absent parts are left out of the file, except the test figures of a finished
- * run, which are null without test data.
+ * run, which are null without test data. A field this version does not know (a summary written by a
+ * newer one) is skipped on reading, so such a run still reads as finished.
  *
  * @param status "failed" for a job that failed for good (with {@code error} and the last {@code culprit}), else null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"optimizer_steps", "seconds", "test_accuracy", "test_loss", "hidden_comm_share", "replicas", "skipped_records",
         "attempts", "failures", "status", "error", "culprit", "target_replicas", "replica_changes", "greedy_exact_match",
         "greedy_decoded_pairs", "sample_file"})

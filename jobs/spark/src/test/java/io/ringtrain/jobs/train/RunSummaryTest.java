@@ -83,6 +83,14 @@ class RunSummaryTest {
     }
 
     @Test
+    void aSummaryWithAFieldThisVersionDoesNotKnowStillReadsAsAFinishedRun() {
+        RunSummary summary = RunSummary.fromJson("{\"optimizer_steps\":4,\"test_accuracy\":0.5,\"test_loss\":1.0,\"stragglers\":[]}", "summary.json");
+
+        assertEquals(4L, summary.optimizerSteps());
+        assertFalse(summary.isFailed());
+    }
+
+    @Test
     void aFileThatIsNoSummaryIsRefusedNamingIt() {
         var e = assertThrows(IllegalArgumentException.class, () -> RunSummary.fromJson("[1, 2]", "runs/x/summary.json"));
         assertTrue(e.getMessage().startsWith("runs/x/summary.json is not a run summary"), e.getMessage());
