@@ -1,15 +1,19 @@
 package io.ringtrain.jobs;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringtrain.jobs.api.Objective;
 import io.ringtrain.jobs.api.RingTrain;
 import io.ringtrain.jobs.api.TrainedModel;
 import io.ringtrain.jobs.cli.RingtrainCli;
+import io.ringtrain.jobs.data.DataSource;
 import io.ringtrain.jobs.ml.RingtrainClassificationModel;
 import io.ringtrain.jobs.ml.RingtrainClassifier;
 import io.ringtrain.jobs.models.ModelRecipe;
 import io.ringtrain.jobs.models.SavedModel;
+import io.ringtrain.jobs.models.SavedTextModel;
 import io.ringtrain.jobs.models.usernets.TinyNet;
 import io.ringtrain.jobs.testing.TestData;
+import io.ringtrain.trainer.loop.ClassificationObjective;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -109,6 +113,29 @@ class OwnModelIT {
         List<Row> after = loaded.transform(test).select("id", "prediction").orderBy("id").collectAsList();
         assertEquals(200, before.size());
         assertEquals(before, after, "the reloaded model rebuilds the user's model with its weights");
+
+        // a DataSource the job reads itself (the IDX sample and its test split) and the user's own loss: half the cross-entropy
+        TrainedModel ownLoss = RingTrain.train(spark).model(TinyNet::new).data(DataSource.of(TestData.bundledSample().toString(), "idx"))
+                .objective(Objective.loss((logits, batch) -> new ClassificationObjective().lossSum(logits, batch).mul(0.5f)))
+                .epochs(1).replicas(2).batchSize(16).runDir(tmp.resolve("loss-run").toString()).quiet().fit();
+        assertTrue(ownLoss.testAccuracy() > 0.3, "one epoch learns something: " + ownLoss.testAccuracy());
+        Result evalOwnLoss = run("evaluate", "--run-dir", ownLoss.runDir(), "--data", TestData.bundledSample().toString());
+        assertEquals(0, evalOwnLoss.code, evalOwnLoss.err);
+        double crossEntropy = new ObjectMapper().readTree(Path.of(ownLoss.runDir(), "evaluation.json").toFile()).path("mean_loss").asDouble();
+        assertEquals(0.5 * crossEntropy, ownLoss.testLoss(), 1e-5 * crossEntropy, "the run's test loss is the user's loss over the same test split");
+
+        // per-token: a text model on a text file
+        Path text = Files.writeString(tmp.resolve("text.txt"), "the cat sat on the mat. ".repeat(200));
+        TrainedModel perToken = RingTrain.train(spark).model("char-lstm").data(DataSource.of(text.toString(), "text")).objective(Objective.perToken())
+                .configure(c -> {
+                    c.seqLen = 16;
+                    c.hiddenSize = 32;
+                    c.sampleLength = 0;
+                }).epochs(1).replicas(2).batchSize(8).runDir(tmp.resolve("text-run").toString()).quiet().fit();
+        assertEquals(null, perToken.model(), "a text model is no SavedModel");
+        SavedTextModel lm = SavedTextModel.fromRunFolder(perToken.runDir(), new Configuration());
+        assertTrue(lm.isLanguageModel());
+        assertTrue(perToken.testLoss() < Math.log(lm.vocabulary().size()), "better than uniform over the vocabulary: " + perToken.testLoss() + " nats/char");
     }
 
     /** Runs a command line, capturing what it prints (commands print results on System.out). */

@@ -24,6 +24,8 @@ import java.util.concurrent.Callable;
 final class RetrainCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = "%nTraining:%n")
     TrainingOptions training = new TrainingOptions();
+    @ArgGroup(validate = false, heading = "%nYour own model (instead of --model; rebuilt from each version's weights):%n")
+    TrainCommand.OwnModel ownModel = new TrainCommand.OwnModel();
     @Option(names = "--dataset", required = true, description = "Parquet folder with date=YYYY-MM-DD partitions (columns image: PNG/JPEG bytes, label: int)")
     String dataset;
     @Option(names = "--holdout", required = true, description = "fixed Parquet evaluation set (same columns) for the champion comparison")
@@ -54,6 +56,10 @@ final class RetrainCommand implements Callable<Integer> {
         try {
             TrainingOptions options = training != null ? training : new TrainingOptions(); // null when no flag of the group is given
             TrainJobConfig t = options.toConfig();
+            if (ownModel != null && (ownModel.modelClass != null || ownModel.modelSpec != null) && options.model != null) {
+                throw new IllegalArgumentException("--model names a built-in model and --model-class/--model-spec your own: pass one of them");
+            }
+            if (ownModel != null) ownModel.applyTo(t);
             if (imageColumn != null) t.imageColumn = imageColumn;
             if (labelColumn != null) t.labelColumn = labelColumn;
             c.train = t;

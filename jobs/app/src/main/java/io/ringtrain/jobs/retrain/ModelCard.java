@@ -1,8 +1,11 @@
 package io.ringtrain.jobs.retrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.ringtrain.jobs.models.ModelProvenance;
 import io.ringtrain.jobs.run.RunReport;
+import io.ringtrain.jobs.train.TrainJobConfig;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -10,13 +13,17 @@ import java.util.Locale;
  * A version's model card: what was trained on which data, how it scored against the champion on
  * the holdout and on the newest partition, the decision and the provenance. Markdown for reading
  * in a repository browser; HTML with the training curves (loss per step, holdout accuracy per epoch).
+ * What the model is and how it was trained comes from its {@link ModelProvenance} (the weights'
+ * own record); the optimiser settings, which the provenance does not hold, from the training config.
  */
 final class ModelCard {
     private ModelCard() {}
 
-    static String markdown(JsonNode version, JsonNode metrics, JsonNode data, JsonNode config) {
+    static String markdown(JsonNode version, JsonNode metrics, JsonNode data, ModelProvenance model, TrainJobConfig train) {
         StringBuilder md = new StringBuilder();
-        md.append("# Model ").append(version.path("version").asText()).append(" (").append(config.path("model").asText()).append(")\n\n");
+        String label = model.recipe().label();
+        ModelProvenance.ImageInput input = model.image() != null ? model.image() : new ModelProvenance.ImageInput(null, null, null, null, null);
+        md.append("# Model ").append(version.path("version").asText()).append(" (").append(label).append(")\n\n");
         md.append("Decision at registration: **").append(metrics.path("decision").asText()).append("** — ")
                 .append(metrics.path("reason").asText()).append("\n\n");
         JsonNode champion = metrics.path("champion");
@@ -33,14 +40,14 @@ final class ModelCard {
                 .append(" (").append(data.path("partitions").size()).append(": ").append(join(data.path("partitions"))).append(")\n")
                 .append("- training rows: ").append(data.path("train_rows").asLong()).append("\n")
                 .append("- holdout: `").append(data.path("holdout").asText()).append("` (").append(data.path("holdout_rows").asLong()).append(" rows)\n\n");
-        md.append("## Training\n\n- model: ").append(config.path("model").asText()).append(", input ").append(config.path("inputShape"))
-                .append(", ").append(config.path("numClasses").asInt()).append(" classes\n")
+        md.append("## Training\n\n- model: ").append(label).append(", input ").append(Arrays.toString(input.inputShape()))
+                .append(", ").append(input.numClasses()).append(" classes\n")
                 .append("- start: ").append(version.path("warm_start_from").isTextual() ? "warm start from " + version.path("warm_start_from").asText() : "from scratch").append("\n")
-                .append("- ").append(config.path("epochs").asInt()).append(" epoch(s), ").append(config.path("replicas").asInt()).append(" replicas × batch ")
-                .append(config.path("batchSize").asInt()).append(", ").append(config.path("optimizer").asText()).append(" lr ").append(config.path("lr").asDouble())
-                .append(", seed ").append(config.path("seed").asLong()).append("\n")
-                .append("- normalisation: mean ").append(config.path("mean")).append(", std ").append(config.path("std")).append("\n\n");
-        md.append("## Provenance\n\n- code version: ").append(version.path("code_version").asText()).append("\n")
+                .append("- ").append(model.training().epochs()).append(" epoch(s), ").append(model.training().replicas()).append(" replicas × batch ")
+                .append(train.batchSize).append(", ").append(train.optimizer).append(" lr ").append(train.lr)
+                .append(", seed ").append(model.training().seed()).append("\n")
+                .append("- normalisation: mean ").append(Arrays.toString(input.mean())).append(", std ").append(Arrays.toString(input.std())).append("\n\n");
+        md.append("## Provenance\n\n- code version: ").append(model.codeVersion()).append("\n")
                 .append("- created: ").append(version.path("created").asText()).append("\n")
                 .append("- run: `").append(version.path("run_folder").asText()).append("` (key ").append(version.path("run_key").asText()).append(")\n\n")
                 .append("Training curves: model-card.html.\n");

@@ -7,36 +7,35 @@ import io.ringtrain.trainer.loop.EvalResult;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-import java.io.Serializable;
-
 /**
  * Mean cross-entropy and accuracy of a registry version over a DataFrame in the DatasetColumns
  * layout, through the same path as {@code ringtrain evaluate} ({@link EvaluateJob}): the version's
- * weights and recorded architecture become a {@link SavedModel}, evaluated in the executors.
+ * weights become a {@link SavedModel}, rebuilt from the {@link io.ringtrain.jobs.models.ModelProvenance}
+ * they record (a built-in model, a user's class or a layer list, with its input shape, classes and
+ * normalisation), and are evaluated in the executors.
  */
 public final class ModelEvaluation {
     private static final int BATCH = 128;
 
     private ModelEvaluation() {}
 
-    /** The architecture and normalisation a version was trained with. */
-    public record ModelSpec(String model, int[] inputShape, int numClasses, float[] mean, float[] std) implements Serializable {}
-
-    /** {@code dataName} names the data in the Spark UI and in errors ("holdout", "newest partition"). */
-    public static EvalResult evaluate(Dataset<Row> data, ModelSpec spec, byte[] safetensors, String dataName) {
-        SavedModel model = savedModel(spec, safetensors, "the " + spec.model() + " weights of the registry");
-        Evaluation evaluation = EvaluateJob.run(data.sparkSession(), model, data, dataName, BATCH, System.err);
+    /**
+     * {@code source} names the weights in errors ("v0003"); {@code dataName} names the data in the
+     * Spark UI and in errors ("holdout", "newest partition").
+     */
+    public static EvalResult evaluate(Dataset<Row> data, byte[] safetensors, String source, String dataName) {
+        Evaluation evaluation = EvaluateJob.run(data.sparkSession(), load(safetensors, source), data, dataName, BATCH, System.err);
         return new EvalResult(evaluation.meanLoss(), evaluation.accuracy(), evaluation.count());
     }
 
-    /** Checks that a file holds weights this spec's model accepts (names and shapes), on the driver. */
-    public static void requireLoadable(ModelSpec spec, byte[] safetensors, String source) {
-        savedModel(spec, safetensors, source).instantiate();
+    /** The weights as the model they record; checks on the driver that the model builds and accepts them (names and shapes). */
+    public static SavedModel requireLoadable(byte[] safetensors, String source) {
+        SavedModel model = load(safetensors, source);
+        model.instantiate();
+        return model;
     }
 
-    /** The version as a saved model: the spec's settings override whatever the weights' metadata says. */
-    private static SavedModel savedModel(ModelSpec spec, byte[] safetensors, String source) {
-        SavedModel model = SavedModel.fromBytes(safetensors, source, spec.model(), spec.inputShape(), spec.numClasses(), null);
-        return spec.mean() == null ? model : model.withNormalization(spec.mean(), spec.std());
+    private static SavedModel load(byte[] safetensors, String source) {
+        return SavedModel.fromBytes(safetensors, source, null, null, null, null);
     }
 }

@@ -31,9 +31,5 @@ public class RetrainConfig {
         if (registry == null || registry.isBlank()) throw new IllegalArgumentException("retrain needs --registry (the model registry folder)");
         new PromotionRule(margin);
         RetrainPolicy.parse(policy);
-        if (train.modelClass != null || train.modelSpec != null || train.getModelFactory() != null) {
-            // its evaluation and registry rebuild built-in models by name only
-            throw new IllegalArgumentException("retrain trains built-in models only: remove modelClass/modelSpec and name one with --model");
-        }
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.Normalization;
+import io.ringtrain.jobs.models.ModelProvenance;
 import io.ringtrain.jobs.run.JobDescription;
 import io.ringtrain.jobs.run.RunFolder;
 import io.ringtrain.jobs.train.TrainJob;
@@ -84,8 +85,8 @@ public final class RetrainJob {
 
         Dataset<Row> holdout = DataSources.fromDataFrame(DataSources.parquet(spark, null, config.holdout), base.imageColumn, base.labelColumn, null);
         Dataset<Row> newest = dataset.read(spark, List.of(selected.get(selected.size() - 1)));
-        ModelEvaluation.ModelSpec championSpec = champion.map(v -> specOf(registry, v)).orElse(null);
         byte[] championWeights = champion.map(v -> registry.readBytes(new Path(registry.versionPath(v), "model.safetensors"))).orElse(null);
+        ModelProvenance championModel = champion.map(v -> ModelEvaluation.requireLoadable(championWeights, v).provenance()).orElse(null);
 
         Optional<String> registered = registry.versionOfRun(runKey);
         String version;
@@ -100,8 +101,8 @@ public final class RetrainJob {
                 return record(registry, runKey, "promoted", "promoted by the interrupted run; recorded now", version, metrics, champion, partitions, 0);
             }
             if (!java.util.Objects.equals(judgedAgainst, champion.orElse(null))) {
-                metrics = decide(metrics.deepCopy(), champion, championSpec == null ? null : ModelEvaluation.evaluate(holdout, championSpec, championWeights, "holdout"),
-                        championSpec == null ? null : ModelEvaluation.evaluate(newest, championSpec, championWeights, "newest partition"), config.margin);
+                metrics = decide(metrics.deepCopy(), champion, championWeights == null ? null : ModelEvaluation.evaluate(holdout, championWeights, champion.get(), "holdout"),
+                        championWeights == null ? null : ModelEvaluation.evaluate(newest, championWeights, champion.get(), "newest partition"), config.margin);
             }
         } else {
             TrainJobConfig train = JSON.convertValue(base, TrainJobConfig.class);
@@ -110,11 +111,11 @@ public final class RetrainJob {
             train.runDir = registry.runFolder(runKey).root();
             Dataset<Row> trainRows = dataset.read(spark, selected);
             String warmFrom = null;
-            if (config.warmStart && championSpec != null && sameArchitecture(championSpec, train)) {
+            if (config.warmStart && championModel != null && sameArchitecture(championModel, train)) {
                 warmFrom = champion.get();
                 train.initialWeights = new Path(registry.versionPath(warmFrom), "model.safetensors").toString();
-                train.mean = championSpec.mean();
-                train.std = championSpec.std();
+                train.mean = championModel.image().mean();
+                train.std = championModel.image().std();
             } else if (train.mean == null) {
                 try (var job = JobDescription.open(spark.sparkContext(), "ringtrain retrain: normalisation (per-channel mean/std of " + partitions + ")")) {
                     float[][] stats = Normalization.compute(trainRows, train.inputShape[0]);
@@ -127,13 +128,13 @@ public final class RetrainJob {
             FaultInjection.at("train");
             RunFolder run = registry.runFolder(runKey);
             byte[] weights = readBytes(run, hadoop, "model.safetensors");
-            ModelEvaluation.ModelSpec spec = new ModelEvaluation.ModelSpec(train.model, train.inputShape, train.numClasses, train.mean, train.std);
+            String candidate = "the candidate of run " + runKey;
             ObjectNode m = JSON.createObjectNode();
-            m.set("holdout", evalJson(ModelEvaluation.evaluate(holdout, spec, weights, "holdout")));
-            m.set("newest_partition", evalJson(ModelEvaluation.evaluate(newest, spec, weights, "newest partition")).put("date", partitions.get(partitions.size() - 1)));
-            m.set("training", parseJson(summary.json()));
-            metrics = decide(m, champion, championSpec == null ? null : ModelEvaluation.evaluate(holdout, championSpec, championWeights, "holdout"),
-                    championSpec == null ? null : ModelEvaluation.evaluate(newest, championSpec, championWeights, "newest partition"), config.margin);
+            m.set("holdout", evalJson(ModelEvaluation.evaluate(holdout, weights, candidate, "holdout")));
+            m.set("newest_partition", evalJson(ModelEvaluation.evaluate(newest, weights, candidate, "newest partition")).put("date", partitions.get(partitions.size() - 1)));
+            m.set("training", JSON.valueToTree(summary.result()));
+            metrics = decide(m, champion, championWeights == null ? null : ModelEvaluation.evaluate(holdout, championWeights, champion.get(), "holdout"),
+                    championWeights == null ? null : ModelEvaluation.evaluate(newest, championWeights, champion.get(), "newest partition"), config.margin);
             version = registry.nextVersion();
             long trainCount, holdoutCount;
             try (var job = JobDescription.open(spark.sparkContext(), "ringtrain retrain: count the training and holdout records (model card)")) {
@@ -200,8 +201,8 @@ public final class RetrainJob {
         info.put("run_key", runKey);
         info.put("run_folder", run.root());
         info.put("created", Instant.now().toString());
-        info.put("code_version", TrainJob.codeVersion());
-        info.put("model", train.model);
+        ModelProvenance provenance = ModelEvaluation.requireLoadable(weights, "the candidate of run " + runKey).provenance();
+        info.put("model", provenance.recipe().label());
         info.put("warm_start_from", warmFrom);
         ObjectNode data = JSON.createObjectNode();
         data.put("dataset", config.dataset);
@@ -214,7 +215,7 @@ public final class RetrainJob {
         data.put("policy", config.policy);
         JsonNode configJson = JSON.valueToTree(train);
         String metricsLines = run.exists(hadoop, "metrics.jsonl") ? readText(run, hadoop, "metrics.jsonl") : "";
-        String md = ModelCard.markdown(info, metrics, data, configJson);
+        String md = ModelCard.markdown(info, metrics, data, provenance, train);
         Map<String, byte[]> files = new LinkedHashMap<>();
         files.put("model.safetensors", weights);
         files.put("config.json", utf8(configJson.toPrettyString()));
@@ -222,21 +223,21 @@ public final class RetrainJob {
         files.put("data.json", utf8(data.toPrettyString()));
         files.put("metrics.jsonl", utf8(metricsLines));
         files.put("model-card.md", utf8(md));
-        files.put("model-card.html", utf8(ModelCard.html("ringtrain model " + version + " (" + train.model + ", " + partitions.get(0) + " … "
+        files.put("model-card.html", utf8(ModelCard.html("ringtrain model " + version + " (" + provenance.recipe().label() + ", " + partitions.get(0) + " … "
                 + partitions.get(partitions.size() - 1) + ")", md, metricsLines.lines().filter(l -> !l.isBlank()).toList(), metrics.toString())));
         files.put("version.json", utf8(info.toPrettyString())); // last: its run_key marks the folder as this run's candidate
         registry.writeVersion(version, files);
     }
 
-    /** The architecture and normalisation recorded in a version's config.json. */
-    static ModelEvaluation.ModelSpec specOf(ModelRegistry registry, String version) {
-        JsonNode c = registry.readJson(new Path(registry.versionPath(version), "config.json"));
-        TrainJobConfig t = JSON.convertValue(c, TrainJobConfig.class);
-        return new ModelEvaluation.ModelSpec(t.model, t.inputShape, t.numClasses, t.mean, t.std);
+    /** How a version's model was built and trained, as its weights record it. */
+    static ModelProvenance provenanceOf(ModelRegistry registry, String version) {
+        return ModelEvaluation.requireLoadable(registry.readBytes(new Path(registry.versionPath(version), "model.safetensors")), version).provenance();
     }
 
-    private static boolean sameArchitecture(ModelEvaluation.ModelSpec champion, TrainJobConfig train) {
-        return champion.model().equals(train.model) && Arrays.equals(champion.inputShape(), train.inputShape) && champion.numClasses() == train.numClasses;
+    /** Whether {@code train} builds the champion's model (same recipe, input shape and classes), so its weights can warm-start it. */
+    private static boolean sameArchitecture(ModelProvenance champion, TrainJobConfig train) {
+        return train.modelRecipe().equals(champion.recipe()) && champion.image() != null && Arrays.equals(champion.image().inputShape(), train.inputShape)
+                && java.util.Objects.equals(champion.image().numClasses(), train.numClasses);
     }
 
     /** The run's identity: its partitions (first_last-nN-hash of the full list). */
@@ -277,14 +278,6 @@ public final class RetrainJob {
 
     private static String readText(RunFolder run, Configuration hadoop, String name) {
         return new String(readBytes(run, hadoop, name), StandardCharsets.UTF_8);
-    }
-
-    private static JsonNode parseJson(String text) {
-        try {
-            return JSON.readTree(text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the training summary is not JSON: " + text, e);
-        }
     }
 
     private static byte[] utf8(String s) {

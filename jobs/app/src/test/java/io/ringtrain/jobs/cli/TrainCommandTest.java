@@ -336,11 +336,15 @@ class TrainCommandTest {
         assertTrue(both.err().contains("--length is the old name of --sample-length"), both.err());
     }
 
+    private static io.ringtrain.jobs.train.RunSummary summary(String json) {
+        return io.ringtrain.jobs.train.RunSummary.fromJson(json, "summary.json");
+    }
+
     @Test
     void withoutATestSetNoAccuracyIsPrintedInsteadOfNaN() {
         TrainJobConfig c = new TrainJobConfig();
-        String none = TrainCommand.result(c, new io.ringtrain.jobs.train.TrainJob.Summary("{\"optimizer_steps\": 4}", "runs/x", 1));
-        String measured = TrainCommand.result(c, new io.ringtrain.jobs.train.TrainJob.Summary("{\"test_accuracy\": 0.8125}", "runs/x", 1));
+        String none = TrainCommand.result(c, new io.ringtrain.jobs.train.TrainJob.Summary(summary("{\"optimizer_steps\": 4}"), "runs/x", 1));
+        String measured = TrainCommand.result(c, new io.ringtrain.jobs.train.TrainJob.Summary(summary("{\"test_accuracy\": 0.8125}"), "runs/x", 1));
 
         assertFalse(none.contains("NaN"), none);
         assertTrue(none.startsWith("test accuracy: none (no test set; pass --test-data"), none);

@@ -134,9 +134,7 @@ class EvaluateJobIT {
     @Test
     void retrainingScoresAVersionWithExactlyTheFiguresOfEvaluate() {
         Evaluation e = EvaluateJob.run(spark, saved, test, "test", 128, quiet()); // retraining's batch size: the same batches, the same logits
-        var spec = new io.ringtrain.jobs.retrain.ModelEvaluation.ModelSpec(saved.name(), saved.inputShape(), saved.numClasses(), saved.mean(), saved.std());
-
-        io.ringtrain.trainer.loop.EvalResult retrain = io.ringtrain.jobs.retrain.ModelEvaluation.evaluate(test, spec, saved.safetensorsBytes(), "test");
+        io.ringtrain.trainer.loop.EvalResult retrain = io.ringtrain.jobs.retrain.ModelEvaluation.evaluate(test, saved.toSafetensors(), "the run's weights", "test");
 
         // one evaluation path: the same sums in the same order, so equal to the last bit
         assertEquals(e.count(), retrain.count());

@@ -2,6 +2,8 @@ package io.ringtrain.jobs.retrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ringtrain.jobs.models.ModelRecipe;
+import io.ringtrain.jobs.models.usernets.TinyNet;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -218,11 +220,62 @@ class RetrainIT {
         }
     }
 
+    @Test
+    @Order(6)
+    void aUsersModelClassAndLayerListRetrainAndWarmStartRebuiltFromTheChampionsProvenance() throws IOException {
+        Path ownDataset = dir.resolve("own-dataset");
+        writeParquet(ownDataset.resolve("date=2024-04-01"), trainImages, trainLabels, 0, PER_PARTITION);
+        String spec = """
+                layers:
+                  - {type: flatten}
+                  - {type: linear, out_features: 32}
+                  - {type: relu}
+                  - {type: linear, out_features: 10}
+                """;
+        for (String kind : List.of("class", "spec")) {
+            Path ownRegistry = dir.resolve("registry-" + kind);
+            RetrainConfig c = config("new-since-last", -0.99); // any candidate is promoted: the rounds test rebuilding, not the rule
+            c.dataset = ownDataset.toString();
+            c.registry = ownRegistry.toString();
+            c.train.model = TrainJobConfig.DEFAULT_MODEL; // unset: the user's model names itself
+            if (kind.equals("class")) {
+                c.train.modelClass = TinyNet.class.getName();
+            } else {
+                c.train.modelSpec = spec;
+                c.policy = "window:1"; // both partitions are there by now: the newest first, then both
+            }
+            String label = kind.equals("class") ? TinyNet.class.getName() : ModelRecipe.SPEC_LABEL;
+
+            RetrainOutcome first = RetrainJob.run(spark, c, QUIET);
+
+            assertEquals("promoted", first.status(), kind + ": " + first.reason());
+            assertEquals(label, JSON.readTree(ownRegistry.resolve("models/v0001/version.json").toFile()).path("model").asText());
+            assertTrue(Files.readString(ownRegistry.resolve("models/v0001/model-card.md")).contains("# Model v0001 (" + label + ")"), kind);
+            assertTrue(first.metric() > 0.3, kind + ": holdout accuracy " + first.metric());
+
+            if (kind.equals("class")) {
+                writeParquet(ownDataset.resolve("date=2024-04-02"), trainImages, trainLabels, PER_PARTITION, 2 * PER_PARTITION);
+            } else {
+                c.policy = "window:2";
+            }
+            RetrainOutcome second = RetrainJob.run(spark, c, QUIET);
+
+            assertEquals("promoted", second.status(), kind + ": " + second.reason());
+            assertEquals("v0001", JSON.readTree(ownRegistry.resolve("models/v0002/version.json").toFile()).path("warm_start_from").asText(),
+                    kind + ": the champion's recorded model is the one the config trains, so it warm-starts");
+            assertEquals(first.metric(), second.championMetric(), 1e-9, kind + ": the champion, rebuilt from its weights' provenance, scores as when it was a candidate");
+            ModelRegistry r = new ModelRegistry(ownRegistry.toString(), spark.sparkContext().hadoopConfiguration());
+            byte[] weights = Files.readAllBytes(ownRegistry.resolve("models/v0002/model.safetensors"));
+            assertEquals(label, ModelEvaluation.requireLoadable(weights, "v0002").name());
+            assertEquals(label, RetrainJob.provenanceOf(r, "v0002").recipe().label());
+        }
+    }
+
     private void assertChampionLoads() throws IOException {
         ModelRegistry r = registry();
         String champion = r.champion().orElseThrow();
         byte[] weights = Files.readAllBytes(registryDir.resolve("models").resolve(champion).resolve("model.safetensors"));
-        ModelEvaluation.requireLoadable(RetrainJob.specOf(r, champion), weights, champion);
+        ModelEvaluation.requireLoadable(weights, champion);
     }
 
     private double firstStepLoss(String version) throws IOException {

@@ -1,5 +1,6 @@
 package io.ringtrain.jobs.api;
 
+import io.ringtrain.jobs.data.DataSource;
 import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.models.ModelFactory;
@@ -26,8 +27,10 @@ import java.util.function.Consumer;
  *         .fit();
  * trained.model();                    // the SavedModel: evaluate, predict, or RingtrainClassificationModel
  * }</pre>
- * The objective is classification (cross-entropy over the logits); a model needs no registration.
- * Every other training setting is reachable through {@link Training#configure}. The run folder holds
+ * The data is a DataFrame or a {@link DataSource} the job reads itself ({@code DataSource.of("data/fashion-mnist", "idx")}).
+ * The objective is classification (cross-entropy over the logits) unless {@link Training#objective}
+ * says otherwise; a model needs no registration. Every other training setting is reachable through
+ * {@link Training#configure}. The run folder holds
  * what a command-line run writes, and its model.safetensors records the factory, so
  * {@code ringtrain evaluate} and {@code predict} work on it (with the factory's class on the classpath).
  */
@@ -45,6 +48,9 @@ public final class RingTrain {
         private final TrainJobConfig config = new TrainJobConfig();
         private Dataset<Row> data;
         private Dataset<Row> testData;
+        private DataSource dataSource;
+        private DataSource testSource;
+        private Objective objective;
         private String imageColumn = "image";
         private String labelColumn = "label";
         private boolean quiet;
@@ -75,6 +81,27 @@ public final class RingTrain {
         /** Test data, evaluated after training (same layouts as {@link #data}); none by default. */
         public Training testData(Dataset<Row> test) {
             this.testData = test;
+            return this;
+        }
+
+        /**
+         * The training data read by the job, as {@code ringtrain train --data --format} reads it: an
+         * IDX folder's test split, a VOC folder's and a text file's validation split come with it.
+         */
+        public Training data(DataSource train) {
+            this.dataSource = Objects.requireNonNull(train, "train");
+            return this;
+        }
+
+        /** Test data read by the job, in the training data's format. */
+        public Training testData(DataSource test) {
+            this.testSource = test;
+            return this;
+        }
+
+        /** What the model is trained to do; by default what the data and model call for (see {@link Objective}). */
+        public Training objective(Objective objective) {
+            this.objective = Objects.requireNonNull(objective, "objective");
             return this;
         }
 
@@ -133,14 +160,48 @@ public final class RingTrain {
             return this;
         }
 
-        /** Trains, and returns the model with its metrics and run folder. */
+        /**
+         * Trains, and returns the model with its metrics and run folder. A text model's run has no
+         * {@link SavedModel} (its model is null): load it with {@code SavedTextModel.fromRunFolder(runDir)}.
+         */
         public TrainedModel fit() {
-            if (data == null) throw new IllegalArgumentException("RingTrain.train(spark): no training data; call .data(df) before fit()");
-            if (config.data == null) config.data = "DataFrame (RingTrain Java API)";
+            checkData();
+            if (dataSource != null) {
+                if (config.data != null && !config.data.equals(dataSource.path())) {
+                    throw new IllegalArgumentException("RingTrain: the DataSource " + dataSource.path() + " and the configured data " + config.data
+                            + " name different training data; give one");
+                }
+                config.data = dataSource.path();
+                config.format = dataSource.format();
+                if (testSource != null) {
+                    if (!testSource.format().equals(dataSource.format())) {
+                        throw new IllegalArgumentException("RingTrain: the test data's format " + testSource.format() + " is not the training data's "
+                                + dataSource.format() + "; give both in one format");
+                    }
+                    config.testData = testSource.path();
+                }
+            } else if (config.data == null) {
+                config.data = "DataFrame (RingTrain Java API)";
+            }
+            ObjectiveChoice.apply(objective, config);
             PrintStream console = quiet ? new PrintStream(OutputStream.nullOutputStream()) : System.out;
-            TrainJob.Summary summary = TrainJob.run(spark, config, layout(data), testData == null ? null : layout(testData), console);
-            SavedModel model = SavedModel.fromRunFolder(summary.runDir(), spark.sparkContext().hadoopConfiguration());
+            TrainJob.Summary summary = dataSource != null ? TrainJob.run(spark, config, console)
+                    : TrainJob.run(spark, config, layout(data), testData == null ? null : layout(testData), console);
+            SavedModel model = config.trainsOnText() ? null : SavedModel.fromRunFolder(summary.runDir(), spark.sparkContext().hadoopConfiguration());
             return new TrainedModel(model, summary.testAccuracy(), summary.testLoss(), summary.runDir());
+        }
+
+        /** One kind of training data, and test data of the same kind. */
+        private void checkData() {
+            if (data == null && dataSource == null) {
+                throw new IllegalArgumentException("RingTrain.train(spark): no training data; call .data(df) or .data(DataSource.of(path, format)) before fit()");
+            }
+            if (data != null && dataSource != null) {
+                throw new IllegalArgumentException("RingTrain: both a DataFrame and a DataSource were given as training data; give one");
+            }
+            if (data != null ? testSource != null : testData != null) {
+                throw new IllegalArgumentException("RingTrain: give the test data as the training data, both DataFrames or both DataSources");
+            }
         }
 
         private Dataset<Row> layout(Dataset<Row> df) {

@@ -75,7 +75,7 @@ public interface ModelFactory extends Serializable {
 
     /** Resolves classes through the thread's context class loader, which on Spark executors holds the --jars. */
     final class ContextClassLoaderInput extends ObjectInputStream {
-        ContextClassLoaderInput(InputStream in) throws IOException {
+        public ContextClassLoaderInput(InputStream in) throws IOException {
             super(in);
         }
 

@@ -53,6 +53,11 @@ public record ModelProvenance(Map<String, String> model, Training training, Imag
         textModel = textModel == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(textModel));
     }
 
+    /** How to rebuild the model ({@link ModelRecipe#fromMetadata}): a user's class must be on the classpath. Null when no model is recorded. */
+    public ModelRecipe recipe() {
+        return ModelRecipe.fromMetadata(model);
+    }
+
     /**
      * The safetensors metadata, in the order the training job has always written it: the model's
      * keys, data, replicas, seed, epochs, the input (or the text model's settings), code_version,

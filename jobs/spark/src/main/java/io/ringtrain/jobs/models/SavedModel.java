@@ -245,6 +245,11 @@ public final class SavedModel implements Serializable {
         return parse(safetensors, source).metadata();
     }
 
+    /** Where these weights came from and how to rebuild them, as their metadata records it. */
+    public ModelProvenance provenance() {
+        return ModelProvenance.fromMetadata(metadata(), source);
+    }
+
     private static SafeTensors.Contents parse(byte[] bytes, String source) {
         try {
             return SafeTensors.read(new ByteArrayInputStream(bytes), source);

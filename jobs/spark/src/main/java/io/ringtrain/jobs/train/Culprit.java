@@ -1,5 +1,7 @@
 package io.ringtrain.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringtrain.allreduce.CollectiveException;
@@ -24,8 +26,11 @@ import java.util.Optional;
  *
  * @param executorId null when the rank's task never reported where it ran
  * @param operation null when no replica's collective failed (an executor lost between collectives)
+ * @param sequence the collective's sequence number; null with {@code operation}
  */
-record Culprit(int rank, String executorId, String host, String operation, long sequence, String reason) {
+@JsonPropertyOrder({"rank", "executor_id", "host", "operation", "sequence", "reason"})
+record Culprit(@JsonProperty("rank") int rank, @JsonProperty("executor_id") String executorId, @JsonProperty("host") String host,
+               @JsonProperty("operation") String operation, @JsonProperty("sequence") Long sequence, @JsonProperty("reason") String reason) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Whom {@code failure} (with the replicas' failures attached as suppressed exceptions) blames, if anyone. */
@@ -50,7 +55,7 @@ record Culprit(int rank, String executorId, String host, String operation, long 
         Optional<ReplicaFailures.Placement> placement = replicas.placement(rank);
         String executorId = lost.containsKey(rank) ? lost.get(rank) : placement.map(ReplicaFailures.Placement::executorId).orElse(null);
         return Optional.of(new Culprit(rank, executorId, placement.map(ReplicaFailures.Placement::host).orElse(null),
-                collective == null ? null : collective.operation(), collective == null ? -1 : collective.sequence(), reason));
+                collective == null ? null : collective.operation(), collective == null || collective.sequence() < 0 ? null : Long.valueOf(collective.sequence()), reason));
     }
 
     private static void collect(Throwable t, List<CollectiveFailure> blamed, Map<Throwable, Boolean> seen) {
@@ -79,50 +84,14 @@ record Culprit(int rank, String executorId, String host, String operation, long 
     /** For the driver's error and the Spark UI: {@code rank 1 (executor 2 on 10.0.0.3) in allReduce #1234: timed out}. */
     String describe() {
         String where = executorId == null && host == null ? "" : " (executor " + (executorId == null ? "?" : executorId) + " on " + (host == null ? "?" : host) + ")";
-        String in = operation == null ? "" : " in " + operation + (sequence >= 0 ? " #" + sequence : "");
+        String in = operation == null ? "" : " in " + operation + (sequence != null && sequence >= 0 ? " #" + sequence : "");
         return "rank " + rank + where + in + ": " + reason;
-    }
-
-    /** For summary.json and metrics.jsonl. */
-    ObjectNode toJson() {
-        ObjectNode node = JSON.createObjectNode().put("rank", rank).put("executor_id", executorId).put("host", host)
-                .put("operation", operation);
-        if (sequence >= 0) node.put("sequence", sequence);
-        else node.putNull("sequence");
-        return node.put("reason", reason);
     }
 
     /** The metrics.jsonl line of a failed attempt: {@code {"type":"failure","culprit":{...}}} (MetricsLog adds attempt and time). */
     String metricsLine() {
         ObjectNode line = JSON.createObjectNode().put("type", "failure");
-        line.set("culprit", toJson());
+        line.set("culprit", JSON.valueToTree(this));
         return line.toString();
-    }
-
-    /**
-     * {@code summary} (rank 0's, or {@code "{}"} when the job failed) with {@code "attempts"}, the
-     * culprit of every failed attempt ({@code "failures"}), and for a job that failed for good
-     * {@code "status":"failed"}, its {@code "error"} and the last attempt's {@code "culprit"}.
-     */
-    static String summaryWith(String summary, List<Culprit> culprits, String error, int attempts) throws java.io.IOException {
-        ObjectNode node = (ObjectNode) JSON.readTree(summary);
-        node.put("attempts", attempts);
-        var failures = node.putArray("failures");
-        for (Culprit c : culprits) failures.add(c.toJson());
-        if (error != null) {
-            node.put("status", "failed");
-            node.put("error", error);
-            if (!culprits.isEmpty()) node.set("culprit", culprits.get(culprits.size() - 1).toJson());
-        }
-        return JSON.writeValueAsString(node);
-    }
-
-    /** Whether a summary.json is that of a job that failed (see {@link #summaryWith}), not a finished run's. */
-    static boolean isFailedSummary(String summary) {
-        try {
-            return JSON.readTree(summary).path("status").asText().equals("failed");
-        } catch (java.io.IOException e) {
-            return true; // unreadable: not a finished run's
-        }
     }
 }

@@ -1,13 +1,15 @@
 package io.ringtrain.jobs.train;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.spark.SparkContext;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -44,7 +46,13 @@ final class ElasticReplicas {
     private final long progressMillis;
     private final String master;
     /** Every change of the replica count, in order, for summary.json. */
-    private final ArrayNode changes = JSON.createArrayNode();
+    private final List<Change> changes = new ArrayList<>();
+
+    /** A change of the replica count: stage {@code attempt} runs {@code replicas} of {@code targetReplicas}, each with {@code perReplicaBatch} samples. */
+    @JsonPropertyOrder({"attempt", "replicas", "target_replicas", "per_replica_batch", "global_batch", "reason"})
+    record Change(@JsonProperty("attempt") int attempt, @JsonProperty("replicas") int replicas, @JsonProperty("target_replicas") int targetReplicas,
+                  @JsonProperty("per_replica_batch") int perReplicaBatch, @JsonProperty("global_batch") int globalBatch,
+                  @JsonProperty("reason") String reason) {}
 
     ElasticReplicas(TrainJobConfig config, IntSupplier slots, boolean fixedSlots, long progressMillis, String master) {
         this.target = config.replicas;
@@ -163,9 +171,10 @@ final class ElasticReplicas {
     String change(int attempt, int previous, int world, TrainJobConfig config) {
         if (world == previous || previous == 0 && world == target) return null;
         String reason = previous == 0 ? "start short" : world < previous ? "shrink" : "grow";
-        ObjectNode line = JSON.createObjectNode().put("type", "replicas").put("attempt", attempt).put("replicas", world).put("target_replicas", target)
-                .put("per_replica_batch", perReplicaBatch(config, world)).put("global_batch", config.replicas * config.batchSize).put("reason", reason);
-        changes.add(line.deepCopy().without("type"));
+        Change change = new Change(attempt, world, target, perReplicaBatch(config, world), config.replicas * config.batchSize, reason);
+        changes.add(change);
+        ObjectNode line = JSON.createObjectNode().put("type", "replicas");
+        line.setAll((ObjectNode) JSON.valueToTree(change));
         return line.toString();
     }
 
@@ -175,16 +184,8 @@ final class ElasticReplicas {
                 + config.replicas * config.batchSize + " and schedule unchanged; --min-replicas " + minReplicas(config) + ")";
     }
 
-    /** {@code summary} with {@code "target_replicas"} and {@code "replica_changes"} added when the replica count ever changed. */
-    String withChanges(String summary) {
-        if (changes.isEmpty()) return summary;
-        try {
-            ObjectNode node = (ObjectNode) JSON.readTree(summary);
-            node.put("target_replicas", target);
-            node.set("replica_changes", changes.deepCopy());
-            return JSON.writeValueAsString(node);
-        } catch (IOException e) {
-            throw new UncheckedIOException("rank 0's summary is not JSON: " + summary, e);
-        }
+    /** {@code summary} with {@code target_replicas} and {@code replica_changes} added when the replica count ever changed. */
+    RunSummary withChanges(RunSummary summary) {
+        return summary.withReplicaChanges(target, changes);
     }
 }

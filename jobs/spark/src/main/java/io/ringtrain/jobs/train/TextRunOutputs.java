@@ -1,7 +1,5 @@
 package io.ringtrain.jobs.train;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringtrain.jobs.data.CharVocabulary;
 import io.ringtrain.jobs.data.SequenceColumns;
 import io.ringtrain.jobs.data.SequenceRecord;
@@ -32,7 +30,6 @@ final class TextRunOutputs {
     static final String SAMPLE_FILE = "sample.txt";
     /** Validation pairs decoded greedily after seq2seq training (decoding is sequential, on the driver). */
     static final int DECODED_PAIRS = 200;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TextRunOutputs() {}
 
@@ -57,7 +54,7 @@ final class TextRunOutputs {
         RunFolder run = new RunFolder(config.runDir);
         if (io.ringtrain.jobs.models.ModelZoo.isTextClassifier(config.model)) return trained;
         SavedTextModel model = SavedTextModel.fromRunFolder(config.runDir, hadoop);
-        ObjectNode summary = (ObjectNode) JSON.readTree(trained.json());
+        RunSummary summary = trained.result();
         String sample;
         if (model.isLanguageModel()) {
             if (config.text.sampleLength == 0) return trained;
@@ -85,17 +82,15 @@ final class TextRunOutputs {
                         .append(right ? "" : "\t(expected " + expected.get(i) + ")").append('\n');
             }
             double rate = decoded.isEmpty() ? Double.NaN : exact / (double) decoded.size();
-            summary.put("greedy_exact_match", rate);
-            summary.put("greedy_decoded_pairs", decoded.size());
+            summary = summary.withDecoding(rate, decoded.size());
             sample = sb.toString();
             console.printf(Locale.ROOT, "greedy decoding of the first %d validation pairs: exact match %.2f%% (%d/%d); first ones:%n", decoded.size(),
                     100 * rate, exact, decoded.size());
             sample.lines().limit(5).forEach(console::println);
         }
         run.writeText(hadoop, SAMPLE_FILE, sample);
-        summary.put("sample_file", run.path(SAMPLE_FILE).toString());
-        String json = summary.toString();
-        run.writeText(hadoop, "summary.json", json);
-        return new TrainJob.Summary(json, trained.runDir(), trained.attempts());
+        summary = summary.withSampleFile(run.path(SAMPLE_FILE).toString());
+        run.writeText(hadoop, "summary.json", summary.toJson());
+        return new TrainJob.Summary(summary, trained.runDir(), trained.attempts());
     }
 }

@@ -54,23 +54,21 @@ public final class TrainJob {
 
     private TrainJob() {}
 
-    /** The outcome: the summary JSON rank 0 returned (test accuracy, steps, seconds) and the run folder. */
-    public record Summary(String json, String runDir, int attempts) {
+    /** The outcome: the run's summary (test accuracy, steps, seconds, attempts), its run folder and the attempts this call made. */
+    public record Summary(RunSummary result, String runDir, int attempts) {
+        /** The summary as summary.json holds it. */
+        public String json() {
+            return result.toJson();
+        }
+
+        /** Accuracy on the test data; NaN without test data. */
         public double testAccuracy() {
-            return field("test_accuracy");
+            return result.testAccuracy() == null ? Double.NaN : result.testAccuracy();
         }
 
-        /** Mean test loss per sample (for language models: nats per character). */
+        /** Mean test loss per sample (for language models: nats per character); NaN without test data. */
         public double testLoss() {
-            return field("test_loss");
-        }
-
-        double field(String name) {
-            try {
-                return JSON.readTree(json).path(name).asDouble(Double.NaN);
-            } catch (IOException e) {
-                return Double.NaN;
-            }
+            return result.testLoss() == null ? Double.NaN : result.testLoss();
         }
     }
 
@@ -158,14 +156,25 @@ public final class TrainJob {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         Optional<io.ringtrain.trainer.checkpoint.Cursor> cursor = ResumeCheck.check(config, hadoop, console::println);
         RunFolder run = new RunFolder(config.runDir);
-        if (cursor.isEmpty() || cursor.get().epoch() < config.epochs || !run.exists(hadoop, "summary.json")
-                || Culprit.isFailedSummary(run.readText(hadoop, "summary.json"))) {
+        RunSummary finished = cursor.isEmpty() || cursor.get().epoch() < config.epochs || !run.exists(hadoop, "summary.json") ? null
+                : readFinished(run.readText(hadoop, "summary.json"));
+        if (finished == null) {
             cursor.ifPresent(c -> console.println("resuming " + config.runDir + " from its checkpoint at step " + c.globalStep()));
             return Optional.empty();
         }
         console.println(config.runDir + " is already complete at step " + cursor.get().globalStep() + " (" + config.epochs
                 + " epochs); nothing was changed. Give a new --run-dir to train again, or more --epochs to continue it");
-        return Optional.of(new Summary(run.readText(hadoop, "summary.json"), config.runDir, 0));
+        return Optional.of(new Summary(finished, config.runDir, 0));
+    }
+
+    /** A finished run's summary; null for a failed job's, or one that cannot be read (the run is then trained on). */
+    private static RunSummary readFinished(String json) {
+        try {
+            RunSummary summary = RunSummary.fromJson(json, "summary.json");
+            return summary.isFailed() ? null : summary;
+        } catch (IllegalArgumentException unreadable) {
+            return null;
+        }
     }
 
     /**
@@ -296,10 +305,11 @@ public final class TrainJob {
                         world = elastic.offeredNow(console);
                         continue;
                     }
-                    String summary = elastic.withChanges(Culprit.summaryWith(withSkipped(results.get(0), filtered), culprits, null, attempt));
-                    run.writeText(hadoop, "summary.json", summary);
+                    ReplicaSummary replica = JSON.readValue(results.get(0), ReplicaSummary.class);
+                    RunSummary summary = elastic.withChanges(RunSummary.of(replica).withSkipped(skipped(filtered)).withAttempts(attempt, culprits));
+                    run.writeText(hadoop, "summary.json", summary.toJson());
                     metrics.flush();
-                    run.writeText(hadoop, "report.html", RunReport.html(description, metrics.lines(), summary, configJson));
+                    run.writeText(hadoop, "report.html", RunReport.html(description, metrics.lines(), summary.toJson(), configJson));
                     return new Summary(summary, config.runDir, attempt);
                 } catch (Exception e) { // SparkException is checked, thrown from Scala code
                     display.finish();
@@ -321,7 +331,7 @@ public final class TrainJob {
                                 + (badInput ? "" : "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume");
                         TrainingFailedException failed = new TrainingFailedException(message, e);
                         try {
-                            run.writeText(hadoop, "summary.json", elastic.withChanges(Culprit.summaryWith("{}", culprits, message, attempt)));
+                            run.writeText(hadoop, "summary.json", elastic.withChanges(RunSummary.failed(message).withAttempts(attempt, culprits)).toJson());
                         } catch (RuntimeException notWritten) { // the training failure is the one to report
                             failed.addSuppressed(notWritten);
                         }
@@ -350,18 +360,8 @@ public final class TrainJob {
         return input;
     }
 
-    /** Rank 0's summary with {@code "skipped_records": {split: {kind: count}}} added in skip mode. */
-    static String withSkipped(String summary, List<BadRecords.Filtered> filtered) throws IOException {
-        if (filtered.isEmpty()) return summary;
-        var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(summary);
-        var skipped = node.putObject("skipped_records");
-        for (BadRecords.Filtered f : filtered) {
-            var split = skipped.putObject(f.skipped().split());
-            split.put("total", f.skipped().total());
-            f.skipped().counts().forEach(split::put);
-            split.set("examples", JSON.valueToTree(f.skipped().examples()));
-        }
-        return JSON.writeValueAsString(node);
+    private static List<BadRecords.Skipped> skipped(List<BadRecords.Filtered> filtered) {
+        return filtered.stream().map(BadRecords.Filtered::skipped).toList();
     }
 
     /** Fails on the driver, before any task starts, when a label lies outside [0, numClasses). */

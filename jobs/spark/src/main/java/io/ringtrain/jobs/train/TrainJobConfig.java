@@ -45,6 +45,27 @@ public class TrainJobConfig implements Serializable {
         this.modelFactory = io.ringtrain.jobs.models.ModelFactory.encode(factory);
         return this;
     }
+
+    /**
+     * A Java API loss function in place of cross-entropy for an image model ({@link LossFunction}),
+     * as Java serialisation in Base64; null for the model's own objective. A bean property like
+     * modelFactory: it has no command-line flag.
+     */
+    private String lossFunction;
+
+    public String getLossFunction() {
+        return lossFunction;
+    }
+
+    public void setLossFunction(String encoded) {
+        this.lossFunction = encoded;
+    }
+
+    /** Trains with {@code loss} instead of cross-entropy. */
+    public TrainJobConfig lossFunction(LossFunction loss) {
+        this.lossFunction = UserLossObjective.encode(loss);
+        return this;
+    }
     /** Number of replicas = barrier tasks; the cluster must run this many tasks at once. */
     public int replicas = 2;
     public int epochs = 3;

@@ -53,13 +53,16 @@ class CulpritTest {
 
         Culprit culprit = culpritOf(replicas).orElseThrow();
 
-        assertEquals(new Culprit(2, "6", "10.0.0.3", "allReduce", 812, "timed out"), culprit);
+        assertEquals(new Culprit(2, "6", "10.0.0.3", "allReduce", 812L, "timed out"), culprit);
         assertEquals("rank 2 (executor 6 on 10.0.0.3) in allReduce #812: timed out", culprit.describe());
-        var json = JSON.readTree(Culprit.summaryWith("{\"test_accuracy\":0.8}", List.of(culprit), null, 2));
+        RunSummary finished = RunSummary.of(new ReplicaSummary(10, 1, 0.8, 0.5, 0, 3)).withAttempts(2, List.of(culprit));
+        var json = JSON.readTree(finished.toJson());
         assertEquals(0.8, json.path("test_accuracy").asDouble());
         assertEquals(2, json.path("failures").get(0).path("rank").asInt());
         assertEquals("10.0.0.3", json.path("failures").get(0).path("host").asText());
-        assertFalse(Culprit.isFailedSummary(json.toString()));
+        assertEquals(812, json.path("failures").get(0).path("sequence").asLong());
+        assertTrue(json.path("culprit").isMissingNode(), "a finished run names no final culprit: " + json);
+        assertFalse(RunSummary.fromJson(finished.toJson(), "summary.json").isFailed());
     }
 
     @Test
@@ -72,7 +75,7 @@ class CulpritTest {
 
         Culprit culprit = culpritOf(replicas).orElseThrow();
 
-        assertEquals(new Culprit(1, "2", "10.0.0.2", "allReduce", 40, "its executor was lost"), culprit);
+        assertEquals(new Culprit(1, "2", "10.0.0.2", "allReduce", 40L, "its executor was lost"), culprit);
     }
 
     @Test
@@ -81,7 +84,7 @@ class CulpritTest {
         replicas.onTaskEnd(ended(0, "1", "10.0.0.1", threw(new java.io.IOException("No space left on device"))));
 
         assertTrue(culpritOf(replicas).isEmpty());
-        String failed = Culprit.summaryWith("{}", List.of(), "training failed after 1 attempt(s): No space left on device", 1);
-        assertTrue(Culprit.isFailedSummary(failed), failed);
+        String failed = RunSummary.failed("training failed after 1 attempt(s): No space left on device").withAttempts(1, List.of()).toJson();
+        assertTrue(RunSummary.fromJson(failed, "summary.json").isFailed(), failed);
     }
 }

@@ -107,7 +107,8 @@ class ElasticReplicasTest {
         TrainJobConfig c = config(3, 2, 32);
         ElasticReplicas elastic = elastic(c, slots(3));
         assertNull(elastic.change(1, 0, 3, c), "a first stage of every replica is no change");
-        assertEquals("{\"optimizer_steps\":5}", elastic.withChanges("{\"optimizer_steps\":5}"));
+        RunSummary unchanged = RunSummary.of(new ReplicaSummary(5, 1, null, null, 0, 3));
+        assertEquals(unchanged, elastic.withChanges(unchanged));
         JsonNode shrink = new ObjectMapper().readTree(elastic.change(2, 3, 2, c));
         assertEquals("replicas", shrink.path("type").asText());
         assertEquals(2, shrink.path("replicas").asInt());
@@ -117,7 +118,7 @@ class ElasticReplicasTest {
         assertNull(elastic.change(3, 2, 2, c), "the same count again is no change");
         assertEquals("grow", new ObjectMapper().readTree(elastic.change(4, 2, 3, c)).path("reason").asText());
 
-        JsonNode summary = new ObjectMapper().readTree(elastic.withChanges("{\"optimizer_steps\":5,\"replicas\":3}"));
+        JsonNode summary = new ObjectMapper().readTree(elastic.withChanges(unchanged).toJson());
         assertEquals(3, summary.path("target_replicas").asInt());
         assertEquals(List.of("shrink", "grow"), List.of(summary.path("replica_changes").get(0).path("reason").asText(),
                 summary.path("replica_changes").get(1).path("reason").asText()));

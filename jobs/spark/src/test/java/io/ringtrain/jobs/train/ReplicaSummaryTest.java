@@ -22,7 +22,7 @@ class ReplicaSummaryTest {
         assertEquals(94, node.get("optimizer_steps").asLong());
         assertEquals(12.35, node.get("seconds").asDouble(), 0.0);
         assertEquals(0.877, node.get("hidden_comm_share").asDouble(), 0.0);
-        assertEquals(0.8125, new TrainJob.Summary(json, "runs/x", 1).testAccuracy(), 0.0, "read back by the job's summary");
+        assertEquals(0.8125, new TrainJob.Summary(RunSummary.fromJson(json, "summary.json"), "runs/x", 1).testAccuracy(), 0.0, "read back by the job's summary");
     }
 
     @Test

@@ -176,7 +176,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.seed = 1;
         c.maxAttempts = 1;
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
-        double exact = summary.field("greedy_exact_match");
+        double exact = summary.result().greedyExactMatch();
         System.out.println("seq2seq reversal: " + summary.json());
         assertTrue(exact >= 0.9, "greedy exact match " + exact + " on the held-out pairs is below 0.9: " + summary.json());
     }

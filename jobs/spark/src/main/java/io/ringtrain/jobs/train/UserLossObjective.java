@@ -1,0 +1,72 @@
+package io.ringtrain.jobs.train;
+
+import io.ringtrain.engine.Tensor;
+import io.ringtrain.jobs.models.ModelFactory;
+import io.ringtrain.trainer.data.Batch;
+import io.ringtrain.trainer.loop.ClassificationObjective;
+import io.ringtrain.trainer.loop.Objective;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.util.Arrays;
+import java.util.Base64;
+
+/**
+ * Training with the user's {@link LossFunction}: its value is the loss the replicas minimise (and
+ * the test loss the run reports); accuracy stays the arg-max accuracy of the logits, which the
+ * model's output [n, numClasses] defines whatever the loss. A loss that does not give one element
+ * fails, naming the shape.
+ */
+final class UserLossObjective implements Objective {
+    private final LossFunction loss;
+    private final ClassificationObjective accuracy = new ClassificationObjective();
+
+    UserLossObjective(LossFunction loss) {
+        this.loss = loss;
+    }
+
+    @Override
+    public Tensor lossSum(Tensor logits, Batch batch) {
+        Tensor sum = loss.lossSum(logits, batch);
+        if (sum == null || sum.numel() != 1) {
+            throw new IllegalArgumentException("the loss function " + loss.getClass().getName() + " gave " + (sum == null ? "null" : "a tensor of shape "
+                    + Arrays.toString(sum.shape())) + "; it must give the batch's summed loss, one element");
+        }
+        return sum;
+    }
+
+    @Override
+    public long correct(Tensor logits, Batch batch) {
+        return accuracy.correct(logits, batch);
+    }
+
+    /** The loss as Java serialisation in Base64: what the training config carries to the executors. */
+    static String encode(LossFunction loss) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(loss);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("loss function " + loss.getClass().getName() + " captures " + e.getMessage()
+                    + ", which is not Serializable; capture only serialisable values (numbers, strings, arrays)", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("loss function " + loss.getClass().getName() + " cannot be serialised: " + e, e);
+        }
+        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+    }
+
+    /** The loss {@link #encode} wrote; a class missing here is named, with the jar to add. */
+    static LossFunction decode(String encoded) {
+        try (ObjectInputStream in = new ModelFactory.ContextClassLoaderInput(new ByteArrayInputStream(Base64.getDecoder().decode(encoded)))) {
+            return (LossFunction) in.readObject();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("the loss function needs class " + e.getMessage()
+                    + ", which is not on the classpath: add the jar that holds it (spark-submit --jars, or the classpath)", e);
+        } catch (IOException | ClassCastException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("the loss function cannot be read back: " + e, e);
+        }
+    }
+}
