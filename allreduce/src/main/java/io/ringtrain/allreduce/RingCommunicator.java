@@ -424,6 +424,11 @@ public final class RingCommunicator implements Communicator {
     return blockedNanos.get();
   }
 
+  @Override
+  public long sendStallNanos() {
+    return ring.sendStallNanos();
+  }
+
   private static <T> T await(CompletableFuture<T> future) {
     try {
       return future.join();

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -33,6 +34,8 @@ final class PeerConnection {
   private final ArrayDeque<Object> inbox = new ArrayDeque<>();
   private volatile Channel channel;
   private volatile Throwable sendFailure;
+  /** Time the collective thread waited for the send window (see {@link #sendStallNanos}). */
+  private final AtomicLong sendStallNanos = new AtomicLong();
 
   PeerConnection(String peer, int sendWindow) {
     this.peer = peer;
@@ -47,14 +50,32 @@ final class PeerConnection {
     return true;
   }
 
-  /** Takes {@code permits} of the send window, polling {@code failure} every few ms; false at the deadline. */
+  /**
+   * Takes {@code permits} of the send window, polling {@code failure} every few ms; false at the
+   * deadline. Time spent waiting counts as send stall.
+   */
   private boolean acquireWindow(int permits, long deadlineNanos, Supplier<RuntimeException> failure) throws InterruptedException {
-    while (!sendWindow.tryAcquire(permits, 5, TimeUnit.MILLISECONDS)) {
-      RuntimeException failed = failure.get();
-      if (failed != null) throw failed;
-      if (System.nanoTime() - deadlineNanos > 0) return false;
+    if (sendWindow.tryAcquire(permits)) return true;
+    long start = System.nanoTime();
+    try {
+      while (!sendWindow.tryAcquire(permits, 5, TimeUnit.MILLISECONDS)) {
+        RuntimeException failed = failure.get();
+        if (failed != null) throw failed;
+        if (System.nanoTime() - deadlineNanos > 0) return false;
+      }
+      return true;
+    } finally {
+      sendStallNanos.addAndGet(System.nanoTime() - start);
     }
-    return true;
+  }
+
+  /**
+   * Total time senders on this connection waited because Netty had not yet written the frames
+   * already handed to it (a full send window, or {@link #awaitWritten}): the peer or the link
+   * took bytes slower than this rank produced them. Nanoseconds since the connection was made.
+   */
+  long sendStallNanos() {
+    return sendStallNanos.get();
   }
 
   Channel channel() {
