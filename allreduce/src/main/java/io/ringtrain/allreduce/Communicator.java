@@ -75,12 +75,12 @@ public interface Communicator extends AutoCloseable {
   }
 
   /**
-   * Total time this rank's outbound sends spent blocked because the bytes already handed to the
-   * network had not been written yet (its link, or the peer reading from it, was slower than the
-   * collectives produced data), over every connection, in nanoseconds since it was built. A rank
-   * behind a slow link stalls here while the others wait for its data instead, so the largest
-   * stall names the slow link (a straggler report subtracts one step's reading from the next).
-   * 0 where not measured.
+   * Total time this rank's outbound connections held bytes handed to the network but not yet
+   * written to their sockets (the socket buffer full: the link, or the peer reading from it, was
+   * slower than the collectives produced data), summed over connections, in nanoseconds since it
+   * was built, the stall running now included. A rank behind a slow link stalls here while the
+   * others wait for its data instead, so the largest stall names the slow link (a straggler report
+   * subtracts one step's reading from the next). 0 where not measured.
    */
   default long sendStallNanos() {
     return 0;

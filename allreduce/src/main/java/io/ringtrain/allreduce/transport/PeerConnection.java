@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -34,8 +33,10 @@ final class PeerConnection {
   private final ArrayDeque<Object> inbox = new ArrayDeque<>();
   private volatile Channel channel;
   private volatile Throwable sendFailure;
-  /** Time the collective thread waited for the send window (see {@link #sendStallNanos}). */
-  private final AtomicLong sendStallNanos = new AtomicLong();
+  /** Frames handed to Netty and not yet written, and since when there have been any (see {@link #sendStallNanos}). */
+  private int unwritten;
+  private long unwrittenSinceNanos;
+  private long sendStallNanos;
 
   PeerConnection(String peer, int sendWindow) {
     this.peer = peer;
@@ -50,32 +51,14 @@ final class PeerConnection {
     return true;
   }
 
-  /**
-   * Takes {@code permits} of the send window, polling {@code failure} every few ms; false at the
-   * deadline. Time spent waiting counts as send stall.
-   */
+  /** Takes {@code permits} of the send window, polling {@code failure} every few ms; false at the deadline. */
   private boolean acquireWindow(int permits, long deadlineNanos, Supplier<RuntimeException> failure) throws InterruptedException {
-    if (sendWindow.tryAcquire(permits)) return true;
-    long start = System.nanoTime();
-    try {
-      while (!sendWindow.tryAcquire(permits, 5, TimeUnit.MILLISECONDS)) {
-        RuntimeException failed = failure.get();
-        if (failed != null) throw failed;
-        if (System.nanoTime() - deadlineNanos > 0) return false;
-      }
-      return true;
-    } finally {
-      sendStallNanos.addAndGet(System.nanoTime() - start);
+    while (!sendWindow.tryAcquire(permits, 5, TimeUnit.MILLISECONDS)) {
+      RuntimeException failed = failure.get();
+      if (failed != null) throw failed;
+      if (System.nanoTime() - deadlineNanos > 0) return false;
     }
-  }
-
-  /**
-   * Total time senders on this connection waited because Netty had not yet written the frames
-   * already handed to it (a full send window, or {@link #awaitWritten}): the peer or the link
-   * took bytes slower than this rank produced them. Nanoseconds since the connection was made.
-   */
-  long sendStallNanos() {
-    return sendStallNanos.get();
+    return true;
   }
 
   Channel channel() {
@@ -162,10 +145,12 @@ final class PeerConnection {
                 + (lastFailure == null ? "" : " (" + lastFailure + ")"));
       }
       handedOver = true;
+      handedToNetty();
       ch.writeAndFlush(frame)
           .addListener(
               written -> {
                 if (!written.isSuccess()) sendFailure = written.cause();
+                writtenByNetty();
                 sendWindow.release();
               });
     } catch (InterruptedException e) {
@@ -174,6 +159,26 @@ final class PeerConnection {
     } finally {
       if (!handedOver) ReferenceCountUtil.release(frame);
     }
+  }
+
+  private synchronized void handedToNetty() {
+    if (unwritten++ == 0) unwrittenSinceNanos = System.nanoTime();
+  }
+
+  private synchronized void writtenByNetty() {
+    if (--unwritten == 0) sendStallNanos += System.nanoTime() - unwrittenSinceNanos;
+  }
+
+  /**
+   * Total time this connection has held frames handed to Netty but not yet written to the socket,
+   * the time running now included: with the socket's buffer full, the link (or the peer reading
+   * from it) took bytes slower than this rank produced them. Over a fast link a frame is written
+   * as soon as the kernel copies it, so this stays near zero; behind a slow link it approaches the
+   * time the link needs for the bytes beyond the socket buffer. In nanoseconds since the
+   * connection was made.
+   */
+  synchronized long sendStallNanos() {
+    return sendStallNanos + (unwritten > 0 ? System.nanoTime() - unwrittenSinceNanos : 0);
   }
 
   void discardInbox() {
