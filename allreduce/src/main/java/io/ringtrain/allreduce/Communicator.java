@@ -76,7 +76,7 @@ public interface Communicator extends AutoCloseable {
 
   /**
    * Total time this rank's outbound connections held bytes handed to the network but not yet
-   * written to their sockets (the socket buffer full: the link, or the peer reading from it, was
+   * written to their sockets (the socket took no more: the link, or the peer reading from it, was
    * slower than the collectives produced data), summed over connections, in nanoseconds since it
    * was built, the stall running now included. A rank behind a slow link stalls here while the
    * others wait for its data instead, so the largest stall names the slow link (a straggler report

@@ -171,11 +171,11 @@ final class PeerConnection {
 
   /**
    * Total time this connection has held frames handed to Netty but not yet written to the socket,
-   * the time running now included: with the socket's buffer full, the link (or the peer reading
-   * from it) took bytes slower than this rank produced them. Over a fast link a frame is written
-   * as soon as the kernel copies it, so this stays near zero; behind a slow link it approaches the
-   * time the link needs for the bytes beyond the socket buffer. In nanoseconds since the
-   * connection was made.
+   * the time running now included: the socket took no more (it held {@link Transport#UNSENT_BYTES}
+   * that TCP had not sent, or its buffer was full), so the link, or the peer reading from it, took
+   * bytes slower than this rank produced them. Over a fast link this stays near zero; behind a
+   * slow link it approaches the time the link needs for the bytes beyond that limit. In
+   * nanoseconds since the connection was made.
    */
   synchronized long sendStallNanos() {
     return sendStallNanos + (unwritten > 0 ? System.nanoTime() - unwrittenSinceNanos : 0);
