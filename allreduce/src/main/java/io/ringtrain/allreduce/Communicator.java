@@ -74,6 +74,18 @@ public interface Communicator extends AutoCloseable {
     return 0;
   }
 
+  /**
+   * Total time this rank's outbound connections held bytes handed to the network but not yet
+   * written to their sockets (the socket took no more: the link, or the peer reading from it, was
+   * slower than the collectives produced data), summed over connections, in nanoseconds since it
+   * was built, the stall running now included. A rank behind a slow link stalls here while the
+   * others wait for its data instead, so the largest stall names the slow link (a straggler report
+   * subtracts one step's reading from the next). 0 where not measured.
+   */
+  default long sendStallNanos() {
+    return 0;
+  }
+
   /** Closes the connections; collectives still queued fail. Idempotent. */
   @Override
   void close();

@@ -162,7 +162,7 @@ public final class RingCommunicator implements Communicator {
       long remainingMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       CompletableFuture<Channel> authenticated = new CompletableFuture<>();
       Bootstrap bootstrap =
-          new Bootstrap()
+          Transport.limitUnsent(new Bootstrap())
               .group(server.ioThreads())
               .channel(Transport.channelClass())
               .option(ChannelOption.TCP_NODELAY, true)
@@ -422,6 +422,11 @@ public final class RingCommunicator implements Communicator {
   @Override
   public long blockedNanos() {
     return blockedNanos.get();
+  }
+
+  @Override
+  public long sendStallNanos() {
+    return ring.sendStallNanos();
   }
 
   private static <T> T await(CompletableFuture<T> future) {

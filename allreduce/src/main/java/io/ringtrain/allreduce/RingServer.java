@@ -58,7 +58,7 @@ public final class RingServer implements AutoCloseable {
   public static RingServer bind(InetAddress address, int port, int ioThreads, Duration handshakeTimeout, RingTls tls) {
     RingServer server = new RingServer(Transport.newEventLoopGroup(ioThreads, "ringtrain-io"), tls);
     ServerBootstrap bootstrap =
-        new ServerBootstrap()
+        Transport.limitUnsent(new ServerBootstrap())
             .group(server.ioThreads)
             .channel(Transport.serverChannelClass())
             .option(ChannelOption.SO_REUSEADDR, true)

@@ -40,7 +40,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  *       all-reducing 4 MiB buffers: rank 1 cuts its link when all-reduce #3 enters step 1 of its
  *       reduce-scatter.</li>
  *   <li>In a Spark job (fmnist-cnn, 2 replicas on hosts 1 and 2), host 2's link is cut mid-run: back
- *       after the failure, or gone for good.</li>
+ *       after the failure, or gone for good; or throttled to a tenth of the others' rate
+ *       ({@code ringtrain-hosts shape 100mbit 2}), which must slow training but not stop it, and
+ *       which the straggler report must pin on host 2's link.</li>
  * </ul>
  *
  * <p>Skipped, with the reason, where the machine allows no network namespaces (no root, or no
@@ -63,6 +65,9 @@ class HostFaultsIT {
     private static final int SPARK_VICTIM_HOST = 2;
     private static final long CUT_AT_STEP = 10;
     private static final int SPARK_COLLECTIVE_TIMEOUT_S = 3;
+    /** The throttle case: host 2's egress drops to a tenth of the others' once metrics.jsonl shows this step. */
+    private static final long THROTTLE_AT_STEP = 30;
+    private static final String THROTTLED_RATE = "100mbit", LINK_RATE = "1gbit";
     /** A job whose host is gone must end within this (10 s to expire the executor, 10 s of slot wait, Spark's own pace): beyond it, it hangs. */
     private static final long GONE_BOUND_MILLIS = 120_000;
     private static final File LOGS = ROOT.resolve("deploy/target/it-logs/host-faults").toFile();
@@ -207,6 +212,56 @@ class HostFaultsIT {
             driver.destroy();
             hosts.link(SPARK_VICTIM_HOST, true);
         }
+    }
+
+    @Test
+    @Order(5)
+    void aHostThrottledToATenthMidRunSlowsTrainingWhichContinuesAndIsNamedAsALinkStraggler(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("throttle");
+        String victim = hosts.address(SPARK_VICTIM_HOST);
+        Driver driver = Driver.start(List.of(), train(tinyFashionMnist(tmp.resolve("data")), run, "--straggler-steps", "3"));
+        try {
+            awaitStep(run, THROTTLE_AT_STEP, driver);
+            hosts.shape(SPARK_VICTIM_HOST, THROTTLED_RATE);
+            long throttledAfter = stepLines(run).stream().mapToLong(l -> l.path("global_step").asLong()).max().orElseThrow();
+            int exit = driver.awaitExit(300_000);
+            assertEquals(0, exit, "training continues on the throttled link:\n" + driver.output());
+
+            List<JsonNode> steps = stepLines(run);
+            assertEquals(180, steps.stream().mapToLong(l -> l.path("global_step").asLong()).max().orElseThrow(), "every step ran");
+            double before = medianStepMillis(steps, 5, THROTTLE_AT_STEP - 1), after = medianStepMillis(steps, throttledAfter + 5, 180);
+            List<JsonNode> named = steps.stream().filter(l -> l.path("global_step").asLong() > throttledAfter && l.path("straggler").isObject()).toList();
+            JsonNode last = named.isEmpty() ? null : named.get(named.size() - 1).path("straggler");
+            System.out.println("[host-faults] spark: host " + SPARK_VICTIM_HOST + "'s egress " + LINK_RATE + " -> " + THROTTLED_RATE + " after step " + throttledAfter
+                    + ": median step " + Math.round(before) + " ms before, " + Math.round(after) + " ms after; " + named.size() + " of the "
+                    + (180 - throttledAfter) + " later steps name a straggler, the last: " + last);
+            assertTrue(after > before, "the throttled link slows the steps: " + before + " ms then " + after + " ms");
+            assertTrue(last != null && victim.equals(last.path("host").asText()) && "link".equals(last.path("cause").asText()),
+                    "the last straggler named is host " + SPARK_VICTIM_HOST + " (" + victim + ") for its link: " + last);
+            for (JsonNode l : named) {
+                assertEquals(victim, l.path("straggler").path("host").asText(), "only the throttled host is named: " + l);
+            }
+            assertTrue(driver.output().contains("straggler rank " + last.path("rank").asInt() + " (" + victim + ") link: sends stalled"),
+                    "the progress line names it:\n" + driver.output());
+        } finally {
+            driver.destroy();
+            hosts.shape(SPARK_VICTIM_HOST, LINK_RATE);
+        }
+    }
+
+    /** The median time between consecutive step lines of metrics.jsonl, over global steps {@code from}..{@code to}, in ms. */
+    private static double medianStepMillis(List<JsonNode> steps, long from, long to) {
+        List<Long> gaps = new ArrayList<>();
+        for (int i = 1; i < steps.size(); i++) {
+            long step = steps.get(i).path("global_step").asLong();
+            if (step < from || step > to || step != steps.get(i - 1).path("global_step").asLong() + 1) continue;
+            if ((step - 1) % 60 == 0) continue; // an epoch's first step follows its evaluation
+            gaps.add(java.time.Duration.between(java.time.Instant.parse(steps.get(i - 1).path("time").asText()),
+                    java.time.Instant.parse(steps.get(i).path("time").asText())).toMillis());
+        }
+        assertTrue(!gaps.isEmpty(), "no steps between " + from + " and " + to);
+        java.util.Collections.sort(gaps);
+        return gaps.get(gaps.size() / 2);
     }
 
     /** One rank's failure: when (after the cut), whom it blamed, and its message. */

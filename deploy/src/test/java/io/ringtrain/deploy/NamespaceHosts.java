@@ -97,6 +97,11 @@ final class NamespaceHosts implements AutoCloseable {
         run(List.of("ip", "-n", name + "-h" + host, "link", "set", INTERFACE, up ? "up" : "down"));
     }
 
+    /** Shapes host {@code host}'s egress alone to {@code rate} ({@code ringtrain-hosts shape RATE I}). */
+    void shape(int host, String rate) throws IOException, InterruptedException {
+        script("shape", rate, Integer.toString(host));
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         script("stop");

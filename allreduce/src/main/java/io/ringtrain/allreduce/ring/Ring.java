@@ -52,6 +52,13 @@ public final class Ring implements PeerEvents {
   ReduceKernel kernel() { return kernel; }
   Scratch scratch() { return scratch; }
 
+  /** Send stall summed over every peer's links (see {@link PeerLink#sendStallNanos}). */
+  public long sendStallNanos() {
+    long stalled = 0;
+    for (PeerLink link : links) if (link != null) stalled += link.sendStallNanos();
+    return stalled;
+  }
+
   public PeerLink link(int peer) {
     return peer >= 0 && peer < links.length ? links[peer] : null;
   }

@@ -33,6 +33,10 @@ final class PeerConnection {
   private final ArrayDeque<Object> inbox = new ArrayDeque<>();
   private volatile Channel channel;
   private volatile Throwable sendFailure;
+  /** Frames handed to Netty and not yet written, and since when there have been any (see {@link #sendStallNanos}). */
+  private int unwritten;
+  private long unwrittenSinceNanos;
+  private long sendStallNanos;
 
   PeerConnection(String peer, int sendWindow) {
     this.peer = peer;
@@ -141,10 +145,12 @@ final class PeerConnection {
                 + (lastFailure == null ? "" : " (" + lastFailure + ")"));
       }
       handedOver = true;
+      handedToNetty();
       ch.writeAndFlush(frame)
           .addListener(
               written -> {
                 if (!written.isSuccess()) sendFailure = written.cause();
+                writtenByNetty();
                 sendWindow.release();
               });
     } catch (InterruptedException e) {
@@ -153,6 +159,26 @@ final class PeerConnection {
     } finally {
       if (!handedOver) ReferenceCountUtil.release(frame);
     }
+  }
+
+  private synchronized void handedToNetty() {
+    if (unwritten++ == 0) unwrittenSinceNanos = System.nanoTime();
+  }
+
+  private synchronized void writtenByNetty() {
+    if (--unwritten == 0) sendStallNanos += System.nanoTime() - unwrittenSinceNanos;
+  }
+
+  /**
+   * Total time this connection has held frames handed to Netty but not yet written to the socket,
+   * the time running now included: the socket took no more (it held {@link Transport#UNSENT_BYTES}
+   * that TCP had not sent, or its buffer was full), so the link, or the peer reading from it, took
+   * bytes slower than this rank produced them. Over a fast link this stays near zero; behind a
+   * slow link it approaches the time the link needs for the bytes beyond that limit. In
+   * nanoseconds since the connection was made.
+   */
+  synchronized long sendStallNanos() {
+    return sendStallNanos + (unwritten > 0 ? System.nanoTime() - unwrittenSinceNanos : 0);
   }
 
   void discardInbox() {

@@ -81,6 +81,13 @@ public final class PeerLink implements PayloadPlacer {
     return rank;
   }
 
+  /** Send stall summed over this peer's connections: see {@link PeerConnection#sendStallNanos}. */
+  public long sendStallNanos() {
+    long stalled = 0;
+    for (PeerConnection connection : connections) stalled += connection.sendStallNanos();
+    return stalled;
+  }
+
   /** {@code rank 2 (10.0.0.3:40123)}, for messages. */
   public String describe() {
     return "rank " + rank + " (" + address + ")";

@@ -1,5 +1,7 @@
 package io.ringtrain.allreduce.transport;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.RecvByteBufAllocator;
@@ -7,6 +9,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -27,7 +30,27 @@ public final class Transport {
   /** Kernel socket buffers (4 MiB): room for every segment in flight, so a writer rarely waits for the reader. */
   public static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
+  /**
+   * Bytes a ring socket may hold that TCP has not sent yet (TCP_NOTSENT_LOWAT; epoll only). Beyond
+   * them the socket takes no more, so a frame counts as written once the link, not just the kernel
+   * buffer, has taken it: without this limit a step's gradients of a small model fit in the socket
+   * buffer at once and a rank behind a slow link never shows a send stall ({@link
+   * PeerConnection#sendStallNanos}). 512 KiB is a few milliseconds of a 1 Gbit/s link, so a writer
+   * still keeps a fast link busy from Netty's own queue.
+   */
+  public static final long UNSENT_BYTES = 512 << 10;
+
   private Transport() {}
+
+  /** Sets {@link #UNSENT_BYTES} on the connections this bootstrap dials (epoll only). */
+  public static Bootstrap limitUnsent(Bootstrap bootstrap) {
+    return EPOLL ? bootstrap.option(EpollChannelOption.TCP_NOTSENT_LOWAT, UNSENT_BYTES) : bootstrap;
+  }
+
+  /** Sets {@link #UNSENT_BYTES} on the connections this server accepts (epoll only). */
+  public static ServerBootstrap limitUnsent(ServerBootstrap bootstrap) {
+    return EPOLL ? bootstrap.childOption(EpollChannelOption.TCP_NOTSENT_LOWAT, UNSENT_BYTES) : bootstrap;
+  }
 
   private static boolean epollAvailable() {
     try {

@@ -9,7 +9,7 @@ import java.io.Writer;
 
 /**
  * Writes one JSON object per step and per epoch ({@code "type":"step"|"epoch"}), flushed as it
- * goes (a step line with a straggler has {@code "straggler":{"rank","host","compute_ms","median_ms","steps"}}); a value that is not finite (or absent, such as an epoch's evaluation without test data) is null.
+ * goes (a step line with a straggler has {@code "straggler":{"rank","host","cause","compute_ms","median_ms","send_stall_ms","median_send_stall_ms","steps"}}, cause {@code compute} or {@code link}); a value that is not finite (or absent, such as an epoch's evaluation without test data) is null.
  */
 public final class JsonLinesMetrics implements TrainingListener {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -30,9 +30,11 @@ public final class JsonLinesMetrics implements TrainingListener {
         number(line, "eta_s", Math.round(r.etaSeconds() * 10) / 10.0);
         if (r.straggler() != null) {
             TrainingListener.Straggler s = r.straggler();
-            line.putObject("straggler").put("rank", s.rank()).put("host", s.host())
-                    .put("compute_ms", Math.round(s.computeMillis() * 10) / 10.0).put("median_ms", Math.round(s.medianMillis() * 10) / 10.0)
-                    .put("steps", s.steps());
+            ObjectNode straggler = line.putObject("straggler").put("rank", s.rank()).put("host", s.host()).put("cause", s.cause().label())
+                    .put("compute_ms", Math.round(s.computeMillis() * 10) / 10.0).put("median_ms", Math.round(s.medianMillis() * 10) / 10.0);
+            number(straggler, "send_stall_ms", tenths(s.sendStallMillis()));
+            number(straggler, "median_send_stall_ms", tenths(s.medianSendStallMillis()));
+            straggler.put("steps", s.steps());
         }
         write(line);
     }
@@ -46,6 +48,11 @@ public final class JsonLinesMetrics implements TrainingListener {
         number(line, "eval_accuracy", r.evalAccuracy());
         number(line, "seconds", Math.round(r.seconds() * 100) / 100.0);
         write(line);
+    }
+
+    /** Rounded to 0.1; NaN stays NaN (written as null). */
+    private static double tenths(double value) {
+        return Double.isFinite(value) ? Math.round(value * 10) / 10.0 : value;
     }
 
     private static void number(ObjectNode line, String name, Double value) {

@@ -173,7 +173,7 @@ public final class Trainer {
             startEpoch = s.epoch();
             startMicro = s.microStep();
             globalStep = s.globalStep();
-            if (rank == 0 && startMicro > 0) { // rank 0 alone adds it, so the epoch's all-reduce counts it once
+            if (startMicro > 0) {
                 carried[0] = Double.parseDouble(s.info().getOrDefault(EPOCH_LOSS_SUM, "0"));
                 carried[1] = Double.parseDouble(s.info().getOrDefault(EPOCH_LOSS_COUNT, "0"));
             }
@@ -191,6 +191,9 @@ public final class Trainer {
                 int[] perm = plan.order(epoch);
                 model.train();
                 boolean resumedEpoch = epoch == startEpoch;
+                // The epoch's loss so far over every rank, the same on every rank: each step's total
+                // arrives in the last gradient bucket (DistributedReplica#stepLossSum), so snapshots,
+                // checkpoints and the epoch's report need no collective of their own.
                 double lossSum = resumedEpoch ? carried[0] : 0;
                 long lossCount = resumedEpoch ? (long) carried[1] : 0;
                 for (int micro = (epoch == startEpoch ? startMicro : 0); micro < microSteps; micro += k) {
@@ -215,6 +218,7 @@ public final class Trainer {
                             Tensor out = model.forward(batch.inputs());
                             Tensor loss = objective.lossSum(out, batch);
                             stepLoss += loss.item();
+                            if (replica != null && syncNow) replica.recordStepLoss(stepLoss, local);
                             loss.mul((float) (1.0 / global)).backward();
                         }
                     }
@@ -224,8 +228,8 @@ public final class Trainer {
                     optimizer.zeroGrad();
                     globalStep++;
                     stepsThisRun++;
-                    lossSum += stepLoss;
-                    lossCount += local;
+                    lossSum += replica == null ? stepLoss : replica.stepLossSum();
+                    lossCount += replica == null ? local : replica.stepSamples();
                     samplesSeen += global;
                     int nextMicro = end;
                     if (rank == 0) {
@@ -235,23 +239,18 @@ public final class Trainer {
                                 (micro / k) + 1, (int) stepsPerEpoch, globalStep, totalSteps,
                                 local == 0 ? Double.NaN : stepLoss / local, schedule.lrAt(globalStep - 1),
                                 global, samplesSeen / elapsed, perStep * (totalSteps - globalStep),
-                                replica == null ? null : stragglers.observe(replica.computeMillisByRank(), rankHosts));
+                                replica == null ? null : stragglers.observe(replica.computeMillisByRank(), replica.sendStallMillisByRank(), rankHosts));
                         listeners.forEach(l -> l.onStep(report));
                     }
                     if (config.checkpointEverySteps() > 0 && globalStep % config.checkpointEverySteps() == 0 && nextMicro < microSteps) {
-                        double[] soFar = {lossSum, lossCount};
-                        if (checkpoints != null && world > 1) comm.allReduce(soFar, ReduceOp.SUM);
-                        saveCheckpoint(globalStep, epoch, nextMicro, soFar);
+                        saveCheckpoint(globalStep, epoch, nextMicro, new double[] {lossSum, lossCount});
                     }
                     if (snapshots != null && globalStep % snapshotEverySteps == 0) {
-                        double[] soFar = {lossSum, lossCount};
-                        if (world > 1) comm.allReduce(soFar, ReduceOp.SUM);
-                        Cursor cursor = cursorAt(globalStep, epoch, nextMicro, soFar);
+                        Cursor cursor = cursorAt(globalStep, epoch, nextMicro, new double[] {lossSum, lossCount});
                         snapshots.keep(globalStep, () -> Snapshot.capture(model, optimizer, cursor));
                     }
                 }
                 double[] totals = {lossSum, lossCount};
-                if (world > 1) comm.allReduce(totals, ReduceOp.SUM);
                 lastEval = eval == null ? null : evaluate(eval);
                 TrainingListener.EpochReport report = new TrainingListener.EpochReport(epoch + 1, config.epochs(),
                         totals[1] == 0 ? Double.NaN : totals[0] / totals[1], (long) totals[1],

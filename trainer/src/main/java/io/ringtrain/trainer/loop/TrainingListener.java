@@ -25,11 +25,23 @@ public interface TrainingListener {
     }
 
     /**
-     * A rank slower than the median rank (see {@link StragglerWatch}): its compute time in the last
-     * step, the median rank's, and for how many consecutive steps it has been slowest by the margin.
+     * A rank that slows every step (see {@link StragglerWatch}), and why: its compute time in the
+     * last step and the median rank's, its send stall and the median rank's (NaN when not measured),
+     * and for how many consecutive steps it has been slowest by the margin for this cause.
      * {@code host}: null when not known.
      */
-    record Straggler(int rank, String host, double computeMillis, double medianMillis, int steps) {}
+    record Straggler(int rank, String host, Cause cause, double computeMillis, double medianMillis,
+                     double sendStallMillis, double medianSendStallMillis, int steps) {}
+
+    /** Why a straggler is slow: its compute, or its link (its sends stall on the network). */
+    enum Cause {
+        COMPUTE, LINK;
+
+        /** {@code compute} or {@code link}, as in metrics.jsonl. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** End of an epoch: the training loss averaged over every sample of every rank, and evaluation if run. */
     record EpochReport(int epoch, int epochs, double trainLoss, long trainSamples, Double evalLoss, Double evalAccuracy,

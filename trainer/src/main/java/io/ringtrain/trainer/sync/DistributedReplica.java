@@ -31,7 +31,11 @@ import java.util.concurrent.CompletionException;
  * <p>Each synchronised step also tells every rank how long each rank computed: from {@link
  * #beginStep} to the end of its backward, less the time spent blocked in collectives (SyncBatchNorm's
  * statistics, on whichever ring its layers use). The times ride in the last gradient bucket, so they
- * cost no collective of their own ({@link #computeMillisByRank()}).
+ * cost no collective of their own ({@link #computeMillisByRank()}). So do the time each rank's sends
+ * stalled on the network ({@link #sendStallMillisByRank()}: a slow link shows there, not in compute
+ * times, since every rank waits for it alike) and each rank's loss for the step ({@link
+ * #recordStepLoss}, {@link #stepLossSum()}), from which every rank keeps the epoch's loss so far
+ * without a collective.
  *
  * <p>Use per step: {@code N = beginStep(n)}, forward, {@code lossSum.mul(1f / N).backward()},
  * {@link #finishGradients()}, then clip and step the optimizer. Inside {@link #noSync()} backward
@@ -51,8 +55,15 @@ public final class DistributedReplica {
     private long blockedAtStartNanos;
     /** The communicators whose blocking collectives a step's compute time leaves out: this ring and SyncBatchNorm's. */
     private final List<Communicator> blockingRings;
+    private final RankSlots slots;
     private final float[] computeMillis;
+    private final float[] sendStallMillis;
     private boolean computeMeasured;
+    private long sendStallAtLastLaunchNanos;
+    private double localStepLoss;
+    private long localStepSamples;
+    private double stepLossSum;
+    private long stepSamples;
 
     public DistributedReplica(Module model, Communicator comm) {
         this(model, comm, ReplicaOptions.DEFAULTS);
@@ -63,9 +74,12 @@ public final class DistributedReplica {
         this.comm = comm;
         checkSameModelOnEveryRank();
         broadcastState();
-        this.buckets = assignBuckets(model.parameters(), options, comm.worldSize());
+        this.slots = new RankSlots(comm.worldSize(), options.gradientCompression());
+        this.buckets = assignBuckets(model.parameters(), options, slots.floats());
         this.computeMillis = new float[comm.worldSize()];
+        this.sendStallMillis = new float[comm.worldSize()];
         this.blockingRings = blockingRings(model, comm);
+        this.sendStallAtLastLaunchNanos = sendStallNanos();
         for (GradBucket b : buckets) {
             b.reset();
             for (Tensor p : b.params) {
@@ -152,6 +166,12 @@ public final class DistributedReplica {
         return blocked;
     }
 
+    private long sendStallNanos() {
+        long stalled = 0;
+        for (Communicator ring : blockingRings) stalled += ring.sendStallNanos();
+        return stalled;
+    }
+
     private void startComputeClock() {
         computeStartNanos = System.nanoTime();
         blockedAtStartNanos = blockedNanos();
@@ -161,8 +181,8 @@ public final class DistributedReplica {
         return assignBuckets(params, options, 0);
     }
 
-    /** {@code timingSlots}: floats the last bucket carries after its gradients (see {@link GradBucket}). */
-    static List<GradBucket> assignBuckets(List<Tensor> params, ReplicaOptions options, int timingSlots) {
+    /** {@code extraSlots}: floats the last bucket carries after its gradients (see {@link RankSlots}). */
+    static List<GradBucket> assignBuckets(List<Tensor> params, ReplicaOptions options, int extraSlots) {
         List<Tensor> reversed = new ArrayList<>(params);
         Collections.reverse(reversed);
         List<GradBucket> out = new ArrayList<>();
@@ -182,7 +202,7 @@ public final class DistributedReplica {
             current.add(p);
             bytes += 4L * p.numel();
         }
-        if (!current.isEmpty()) out.add(new GradBucket(out.size(), current, options.gradientCompression(), timingSlots));
+        if (!current.isEmpty()) out.add(new GradBucket(out.size(), current, options.gradientCompression(), extraSlots));
         return out;
     }
 
@@ -240,11 +260,29 @@ public final class DistributedReplica {
         }
     }
 
+    /**
+     * This rank's summed (unscaled) loss and sample count for the step being synchronised; call it
+     * before the backward that synchronises (the last bucket carries them). Every rank then reads
+     * the step's total over every rank from {@link #stepLossSum()} and {@link #stepSamples()}.
+     */
+    public void recordStepLoss(double lossSum, long samples) {
+        localStepLoss = lossSum;
+        localStepSamples = samples;
+    }
+
     private void launch(GradBucket b) {
         b.pack();
-        if (b.timingSlots() > 0) {
-            long computed = System.nanoTime() - computeStartNanos - (blockedNanos() - blockedAtStartNanos);
-            b.setTimingSlot(comm.rank(), Math.max(0, computed) / 1e6f);
+        if (b.extraSlotCount() > 0) {
+            long now = System.nanoTime();
+            long computed = now - computeStartNanos - (blockedNanos() - blockedAtStartNanos);
+            long stalledNow = sendStallNanos();
+            float[] mine = new float[b.extraSlotCount()];
+            slots.write(mine, comm.rank(), Math.max(0, computed) / 1e6f, (stalledNow - sendStallAtLastLaunchNanos) / 1e6f,
+                    localStepLoss, localStepSamples);
+            sendStallAtLastLaunchNanos = stalledNow;
+            localStepLoss = 0;
+            localStepSamples = 0;
+            b.setExtraSlots(mine);
         }
         b.launchedAtNanos = System.nanoTime();
         b.inFlight = b.allReduce(comm);
@@ -265,8 +303,7 @@ public final class DistributedReplica {
                 b.inFlight.join();
                 lastDone = System.nanoTime();
                 b.unpack();
-                for (int r = 0; r < b.timingSlots(); r++) computeMillis[r] = b.timingSlot(r);
-                if (b.timingSlots() > 0) computeMeasured = true;
+                if (b.extraSlotCount() > 0) readSlots(b.extraSlots());
             }
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;
@@ -278,6 +315,20 @@ public final class DistributedReplica {
         exposedNanos += lastDone - waitStart;
     }
 
+    private void readSlots(float[] summed) {
+        double loss = 0;
+        long samples = 0;
+        for (int r = 0; r < computeMillis.length; r++) { // in rank order, the same sum on every rank
+            computeMillis[r] = slots.computeMillis(summed, r);
+            sendStallMillis[r] = slots.sendStallMillis(summed, r);
+            loss += slots.lossSum(summed, r);
+            samples += slots.samples(summed, r);
+        }
+        stepLossSum = loss;
+        stepSamples = samples;
+        computeMeasured = true;
+    }
+
     /**
      * How long each rank computed in the last synchronised step, in milliseconds, indexed by rank:
      * from {@link #beginStep} to the launch of its last gradient bucket (data loading, forward and
@@ -286,6 +337,26 @@ public final class DistributedReplica {
      */
     public float[] computeMillisByRank() {
         return computeMeasured ? computeMillis.clone() : null;
+    }
+
+    /**
+     * How long each rank's sends stalled on the network ({@link Communicator#sendStallNanos}, on
+     * this ring and SyncBatchNorm's), in milliseconds, indexed by rank, between the launches of its
+     * last gradient bucket in the previous synchronised step and in the last one: about one step's
+     * collectives. Null before the first step; rounded as {@link #computeMillisByRank()}.
+     */
+    public float[] sendStallMillisByRank() {
+        return computeMeasured ? sendStallMillis.clone() : null;
+    }
+
+    /** The summed loss of the last synchronised step over every rank, as each passed it to {@link #recordStepLoss}; exact, the same on every rank. */
+    public double stepLossSum() {
+        return stepLossSum;
+    }
+
+    /** The samples of the last synchronised step over every rank, as passed to {@link #recordStepLoss}. */
+    public long stepSamples() {
+        return stepSamples;
     }
 
     /**

@@ -16,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * ({@link DirectFloats}), which the ring sends without copying it again; under bfloat16
  * compression, which rounds in place before sending, it is a float array.
  *
- * <p>The last bucket may carry {@code timingSlots} floats after the gradients, one per rank: each
- * rank writes its own slot and leaves the others zero, so the sum gives every rank every rank's
- * value without a collective of its own (see {@link DistributedReplica#computeMillisByRank()}).
+ * <p>The last bucket may carry {@code extraSlots} floats after the gradients, laid out by {@link
+ * RankSlots}: each rank writes its own and leaves the others zero, so the sum gives every rank
+ * every rank's values without a collective of their own.
  */
 final class GradBucket {
     final int index;
@@ -26,7 +26,7 @@ final class GradBucket {
     /** Start of each parameter's gradient inside the flat buffer. */
     final int[] offsets;
     private final int total;
-    private final int timingSlots;
+    private final int extraSlots;
     private final Compression compression;
     private final DirectFloats direct; // without compression
     private final float[] array; // with compression
@@ -38,9 +38,9 @@ final class GradBucket {
         this(index, params, compression, 0);
     }
 
-    GradBucket(int index, List<Tensor> params, Compression compression, int timingSlots) {
+    GradBucket(int index, List<Tensor> params, Compression compression, int extraSlots) {
         this.index = index;
-        this.timingSlots = timingSlots;
+        this.extraSlots = extraSlots;
         this.params = params;
         this.offsets = new int[params.size()];
         int total = 0;
@@ -50,8 +50,8 @@ final class GradBucket {
         }
         this.total = total;
         this.compression = compression;
-        this.direct = compression == Compression.NONE ? DirectFloats.allocate(total + timingSlots) : null;
-        this.array = compression == Compression.NONE ? null : new float[total + timingSlots];
+        this.direct = compression == Compression.NONE ? DirectFloats.allocate(total + extraSlots) : null;
+        this.array = compression == Compression.NONE ? null : new float[total + extraSlots];
     }
 
     void reset() {
@@ -69,22 +69,24 @@ final class GradBucket {
             if (flat != null) flat.put(offsets[i], g, 0, n);
             else System.arraycopy(g, 0, array, offsets[i], n);
         }
-        for (int slot = 0; slot < timingSlots; slot++) setTimingSlot(slot, 0f);
     }
 
-    int timingSlots() {
-        return timingSlots;
+    int extraSlotCount() {
+        return extraSlots;
     }
 
-    /** Writes this rank's value into its slot (after {@link #pack}). */
-    void setTimingSlot(int slot, float value) {
-        if (direct != null) direct.floats().put(total + slot, value);
-        else array[total + slot] = value;
+    /** Writes the extra floats after the gradients (after {@link #pack}; zeros except this rank's). */
+    void setExtraSlots(float[] slots) {
+        if (direct != null) direct.floats().put(total, slots, 0, extraSlots);
+        else System.arraycopy(slots, 0, array, total, extraSlots);
     }
 
-    /** A slot's value, summed over every rank once the all-reduce is done. */
-    float timingSlot(int slot) {
-        return direct != null ? direct.floats().get(total + slot) : array[total + slot];
+    /** The extra floats, summed over every rank once the all-reduce is done. */
+    float[] extraSlots() {
+        float[] slots = new float[extraSlots];
+        if (direct != null) direct.floats().get(total, slots, 0, extraSlots);
+        else System.arraycopy(array, total, slots, 0, extraSlots);
+        return slots;
     }
 
     /** Starts the sum over every replica. */

@@ -31,7 +31,7 @@ class StragglerWatchTest {
         TrainingListener.Straggler third = watch.observe(rank2Slow, HOSTS);
         TrainingListener.Straggler fourth = watch.observe(rank2Slow, HOSTS);
 
-        assertEquals(new TrainingListener.Straggler(2, "h2", 130, 105, 3), third);
+        assertEquals(new TrainingListener.Straggler(2, "h2", TrainingListener.Cause.COMPUTE, 130, 105, Double.NaN, Double.NaN, 3), third);
         assertEquals(4, fourth.steps());
     }
 
@@ -50,6 +50,44 @@ class StragglerWatchTest {
         StragglerWatch watch = new StragglerWatch(0.2, 1);
         assertNull(watch.observe(null, HOSTS));
         assertNull(watch.observe(new float[] {500}, HOSTS));
+    }
+
+    @Test
+    void aRankWhoseSendsStallByTheMarginOfTheMedianComputeIsReportedAsALinkStraggler() {
+        StragglerWatch watch = new StragglerWatch(0.2, 2);
+        float[] computeAlike = {100, 101, 99}; // a slow link makes every rank wait alike: compute times do not show it
+        float[] rank1Stalls = {2, 250, 3};
+
+        assertNull(watch.observe(computeAlike, rank1Stalls, HOSTS));
+        TrainingListener.Straggler second = watch.observe(computeAlike, rank1Stalls, HOSTS);
+
+        assertEquals(new TrainingListener.Straggler(1, "h1", TrainingListener.Cause.LINK, 101, 100, 250, 3, 2), second);
+    }
+
+    @Test
+    void sendStallsWithinTheMarginOfTheMedianComputeNameNoRank() {
+        StragglerWatch watch = new StragglerWatch(0.2, 1);
+        assertNull(watch.observe(new float[] {100, 100, 100}, new float[] {0, 19, 0}, HOSTS)); // 19 ms over the median: under 20% of 100 ms
+        assertEquals(TrainingListener.Cause.LINK, watch.observe(new float[] {100, 100, 100}, new float[] {0, 21, 0}, HOSTS).cause());
+    }
+
+    @Test
+    void whenComputeAndLinkBothExceedTheMarginTheLargerExcessIsTheCause() {
+        StragglerWatch watch = new StragglerWatch(0.2, 1);
+        TrainingListener.Straggler link = watch.observe(new float[] {130, 100, 100}, new float[] {0, 0, 80}, HOSTS);
+        assertEquals(2, link.rank());
+        assertEquals(TrainingListener.Cause.LINK, link.cause());
+        TrainingListener.Straggler compute = watch.observe(new float[] {190, 100, 100}, new float[] {0, 0, 80}, HOSTS);
+        assertEquals(0, compute.rank());
+        assertEquals(TrainingListener.Cause.COMPUTE, compute.cause());
+    }
+
+    @Test
+    void theCountStartsAgainWhenTheCauseChanges() {
+        StragglerWatch watch = new StragglerWatch(0.2, 2);
+        assertNull(watch.observe(new float[] {100, 100, 130}, new float[] {0, 0, 0}, HOSTS));
+        assertNull(watch.observe(new float[] {100, 100, 100}, new float[] {0, 0, 80}, HOSTS)); // rank 2 again, now for its link
+        assertEquals(TrainingListener.Cause.LINK, watch.observe(new float[] {100, 100, 100}, new float[] {0, 0, 80}, HOSTS).cause());
     }
 
     @Test

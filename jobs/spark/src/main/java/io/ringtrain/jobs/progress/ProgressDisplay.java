@@ -101,14 +101,25 @@ public final class ProgressDisplay {
         }
     }
 
-    /** {@code "  straggler rank 2 (10.0.0.3) 1.8× the median compute for 7 steps"}, or "" when the step names none. */
+    /**
+     * {@code "  straggler rank 2 (10.0.0.3) 1.8× the median compute for 7 steps"}, or for a slow link
+     * {@code "  straggler rank 2 (10.0.0.3) link: sends stalled 412 ms a step (median 3 ms) for 7 steps"},
+     * or "" when the step names none.
+     */
     private static String straggler(JsonNode s) {
         if (!s.isObject() || !s.path("rank").isIntegralNumber()) return "";
         String host = s.path("host").isTextual() ? " (" + s.path("host").asText() + ")" : "";
-        double compute = s.path("compute_ms").asDouble(Double.NaN), median = s.path("median_ms").asDouble(Double.NaN);
-        String ratio = median > 0 && Double.isFinite(compute) ? String.format(Locale.ROOT, " %.1f× the median compute", compute / median) : "";
+        String why;
+        if ("link".equals(s.path("cause").asText())) {
+            double stall = s.path("send_stall_ms").asDouble(Double.NaN), median = s.path("median_send_stall_ms").asDouble(Double.NaN);
+            why = " link" + (Double.isFinite(stall) ? String.format(Locale.ROOT, ": sends stalled %.0f ms a step", stall)
+                    + (Double.isFinite(median) ? String.format(Locale.ROOT, " (median %.0f ms)", median) : "") : "");
+        } else {
+            double compute = s.path("compute_ms").asDouble(Double.NaN), median = s.path("median_ms").asDouble(Double.NaN);
+            why = median > 0 && Double.isFinite(compute) ? String.format(Locale.ROOT, " %.1f× the median compute", compute / median) : "";
+        }
         String steps = s.path("steps").isIntegralNumber() ? " for " + s.path("steps").asLong() + " steps" : "";
-        return "  straggler rank " + s.path("rank").asLong() + host + ratio + steps;
+        return "  straggler rank " + s.path("rank").asLong() + host + why + steps;
     }
 
     /** A whole number that fits a long, else -1: the line is not rank 0's and draws nothing. */

@@ -50,6 +50,14 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void aStragglerBehindASlowLinkIsShownWithItsSendStallAgainstTheMedian() {
+        String line = step(7, 100, 64).replace("}", ",\"straggler\":{\"rank\":2,\"host\":\"10.0.0.3\",\"cause\":\"link\",\"compute_ms\":20.0,"
+                + "\"median_ms\":21.0,\"send_stall_ms\":412.4,\"median_send_stall_ms\":3.1,\"steps\":7}}");
+        display.accept(line);
+        assertTrue(lines().get(0).endsWith("ETA ?  straggler rank 2 (10.0.0.3) link: sends stalled 412 ms a step (median 3 ms) for 7 steps"), lines().get(0));
+    }
+
+    @Test
     void theEtaFollowsASpeedUpByTheSmoothingShareNotByTheAverageSinceTheStart() {
         display.accept(step(1, 1000, 100));
         now += 10 * SECOND; // a slow first interval: 0.1 steps/s

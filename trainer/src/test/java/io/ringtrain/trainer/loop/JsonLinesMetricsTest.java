@@ -1,0 +1,38 @@
+package io.ringtrain.trainer.loop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** The straggler object of a step line: its rank, host, cause and the figures behind it. */
+class JsonLinesMetricsTest {
+    private static JsonNode stragglerOf(TrainingListener.Straggler s) throws Exception {
+        StringWriter out = new StringWriter();
+        new JsonLinesMetrics(out).onStep(new TrainingListener.StepReport(1, 2, 3, 10, 3, 20, 0.5, 0.1, 64, 100, 10, s));
+        return new ObjectMapper().readTree(out.toString()).path("straggler");
+    }
+
+    @Test
+    void aLinkStragglerCarriesItsCauseAndSendStallBesideTheComputeTimes() throws Exception {
+        JsonNode s = stragglerOf(new TrainingListener.Straggler(2, "10.0.0.3", TrainingListener.Cause.LINK, 20.04, 21, 412.36, 3.1, 7));
+        assertEquals(2, s.path("rank").asInt());
+        assertEquals("10.0.0.3", s.path("host").asText());
+        assertEquals("link", s.path("cause").asText());
+        assertEquals(20.0, s.path("compute_ms").asDouble());
+        assertEquals(21.0, s.path("median_ms").asDouble());
+        assertEquals(412.4, s.path("send_stall_ms").asDouble());
+        assertEquals(3.1, s.path("median_send_stall_ms").asDouble());
+        assertEquals(7, s.path("steps").asInt());
+    }
+
+    @Test
+    void unmeasuredSendStallsAreNull() throws Exception {
+        JsonNode s = stragglerOf(new TrainingListener.Straggler(1, null, TrainingListener.Cause.COMPUTE, 180, 100, Double.NaN, Double.NaN, 5));
+        assertEquals("compute", s.path("cause").asText());
+        assertTrue(s.path("send_stall_ms").isNull() && s.path("median_send_stall_ms").isNull(), s.toString());
+    }
+}
