@@ -128,9 +128,9 @@ class OwnModelIT {
         Path text = Files.writeString(tmp.resolve("text.txt"), "the cat sat on the mat. ".repeat(200));
         TrainedModel perToken = RingTrain.train(spark).model("char-lstm").data(DataSource.of(text.toString(), "text")).objective(Objective.perToken())
                 .configure(c -> {
-                    c.seqLen = 16;
-                    c.hiddenSize = 32;
-                    c.sampleLength = 0;
+                    c.text.seqLen = 16;
+                    c.text.hiddenSize = 32;
+                    c.text.sampleLength = 0;
                 }).epochs(1).replicas(2).batchSize(8).runDir(tmp.resolve("text-run").toString()).quiet().fit();
         assertEquals(null, perToken.model(), "a text model is no SavedModel");
         SavedTextModel lm = SavedTextModel.fromRunFolder(perToken.runDir(), new Configuration());

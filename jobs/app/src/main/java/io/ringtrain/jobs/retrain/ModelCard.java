@@ -44,7 +44,7 @@ final class ModelCard {
                 .append(", ").append(input.numClasses()).append(" classes\n")
                 .append("- start: ").append(version.path("warm_start_from").isTextual() ? "warm start from " + version.path("warm_start_from").asText() : "from scratch").append("\n")
                 .append("- ").append(model.training().epochs()).append(" epoch(s), ").append(model.training().replicas()).append(" replicas × batch ")
-                .append(train.batchSize).append(", ").append(train.optimizer).append(" lr ").append(train.lr)
+                .append(train.batchSize).append(", ").append(train.optimization.optimizer).append(" lr ").append(train.optimization.lr)
                 .append(", seed ").append(model.training().seed()).append("\n")
                 .append("- normalisation: mean ").append(Arrays.toString(input.mean())).append(", std ").append(Arrays.toString(input.std())).append("\n\n");
         md.append("## Provenance\n\n- code version: ").append(model.codeVersion()).append("\n")
