@@ -343,7 +343,8 @@ public final class Tensor {
         int[] target = inferShape(newShape);
         Tensor src = contiguous();
         Tensor out = new Tensor(src.data, src.offset, target, Shape.contiguousStrides(target));
-        return record(out, "reshape", g -> src.accumulateGrad(g), src);
+        // g is this node's own gradient, dropped after this call: hand it on rather than copy it
+        return record(out, "reshape", src::accumulateGradOwned, src);
     }
 
     public Tensor view(int... newShape) {
@@ -473,7 +474,7 @@ public final class Tensor {
         if (isContiguous()) return this;
         Tensor out = of(toArray(), shape);
         Tensor self = this;
-        return record(out, "contiguous", self::accumulateGrad, this);
+        return record(out, "contiguous", self::accumulateGradOwned, this);
     }
 
     /** Multiplies every element in place (no autograd); for initialisation and optimizers. */

@@ -31,6 +31,12 @@ public final class MatMulOps {
             throw new IllegalArgumentException("matmul: shapes " + Shape.str(leftShape) + " and " + Shape.str(rightShape)
                     + " do not align (" + k + " columns vs " + k2 + " rows)");
         }
+        if (right.dim() == 2 && left.dim() > 2 && left.isContiguous()) {
+            // [..., m, k] × [k, n] is one [(…·m), k] × [k, n] GEMM: one call, and dB needs no sum over the batch
+            int[] outShape = leftShape.clone();
+            outShape[outShape.length - 1] = n;
+            return matmul(left.reshape(-1, k), right).reshape(outShape);
+        }
         Tensor a = gemmReady(left), b = gemmReady(right);
         int[] batch = Shape.broadcast(Arrays.copyOf(leftShape, left.dim() - 2), Arrays.copyOf(rightShape, right.dim() - 2));
         int batches = Shape.numel(batch);
