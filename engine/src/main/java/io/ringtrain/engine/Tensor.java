@@ -2,10 +2,10 @@ package io.ringtrain.engine;
 
 import io.ringtrain.engine.autograd.BackwardFn;
 import io.ringtrain.engine.autograd.GradMode;
-import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.functional.ActivationOps;
 import io.ringtrain.engine.functional.ConcatOps;
 import io.ringtrain.engine.functional.ElementwiseOps;
+import io.ringtrain.engine.functional.MatMulOps;
 import io.ringtrain.engine.functional.ReductionOps;
 import io.ringtrain.engine.functional.SoftmaxOps;
 
@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * {@link #expand}) share storage where possible; everything else returns a new contiguous tensor.
  *
  * <p>The operations' maths lives in {@code io.ringtrain.engine.functional} (element-wise,
- * reductions, softmax, concatenation), each forward beside its gradient; the methods here are
+ * reductions, softmax, concatenation, matmul), each forward beside its gradient; the methods here are
  * their PyTorch-style spellings ({@code x.add(y)}, {@code x.softmax(-1)}).
  *
  * <p>Autograd follows micrograd: each operation that sees an input with {@code requiresGrad}
@@ -343,7 +343,8 @@ public final class Tensor {
         int[] target = inferShape(newShape);
         Tensor src = contiguous();
         Tensor out = new Tensor(src.data, src.offset, target, Shape.contiguousStrides(target));
-        return record(out, "reshape", g -> src.accumulateGrad(g), src);
+        // g is this node's own gradient, dropped after this call: hand it on rather than copy it
+        return record(out, "reshape", src::accumulateGradOwned, src);
     }
 
     public Tensor view(int... newShape) {
@@ -473,7 +474,7 @@ public final class Tensor {
         if (isContiguous()) return this;
         Tensor out = of(toArray(), shape);
         Tensor self = this;
-        return record(out, "contiguous", self::accumulateGrad, this);
+        return record(out, "contiguous", self::accumulateGradOwned, this);
     }
 
     /** Multiplies every element in place (no autograd); for initialisation and optimizers. */
@@ -644,89 +645,10 @@ public final class Tensor {
 
     /**
      * Matrix product with PyTorch's matmul rules for rank ≥ 2: [..., m, k] × [..., k, n] → [..., m, n],
-     * batch dimensions broadcast. A 1-D right operand is treated as a column. Transposed views are
-     * passed to GEMM as transposed operands, without copying.
+     * batch dimensions broadcast; see {@link MatMulOps#matmul}.
      */
     public Tensor matmul(Tensor other) {
-        if (other.dim() == 1) return matmul(other.unsqueeze(1)).squeeze(-1);
-        if (dim() < 2) throw new IllegalArgumentException("matmul needs rank ≥ 2 on the left, got shape " + Shape.str(shape));
-        int m = shape[dim() - 2], k = shape[dim() - 1];
-        int k2 = other.shape[other.dim() - 2], n = other.shape[other.dim() - 1];
-        if (k != k2) {
-            throw new IllegalArgumentException("matmul: shapes " + Shape.str(shape) + " and " + Shape.str(other.shape)
-                    + " do not align (" + k + " columns vs " + k2 + " rows)");
-        }
-        Tensor a = gemmReady(this), b = gemmReady(other);
-        int[] batchA = Arrays.copyOf(a.shape, a.dim() - 2), batchB = Arrays.copyOf(b.shape, b.dim() - 2);
-        int[] batch = Shape.broadcast(batchA, batchB);
-        int batches = Shape.numel(batch);
-        int[] outShape = Arrays.copyOf(batch, batch.length + 2);
-        outShape[batch.length] = m;
-        outShape[batch.length + 1] = n;
-        float[] out = new float[batches * m * n];
-        int[] aOffsets = batchOffsets(a, batch), bOffsets = batchOffsets(b, batch);
-        MatrixLayout la = MatrixLayout.of(a), lb = MatrixLayout.of(b);
-        for (int i = 0; i < batches; i++) {
-            Placement.backend().sgemm(la.transposed, lb.transposed, m, n, k, 1f, a.data, aOffsets[i], la.ld,
-                    b.data, bOffsets[i], lb.ld, 0f, out, i * m * n, n);
-        }
-        Tensor self = this;
-        return fromOp(out, outShape, "matmul", g -> {
-            if (self.requiresGrad) {
-                // dA = g · Bᵀ, summed over broadcast batch entries
-                float[] ga = GradientPool.take(batches * m * k); // every element written: beta = 0
-                for (int i = 0; i < batches; i++) {
-                    Placement.backend().sgemm(false, !lb.transposed, m, k, n, 1f, g, i * m * n, n, b.data, bOffsets[i], lb.ld, 0f, ga, i * m * k, k);
-                }
-                self.accumulateGradOwned(Broadcast.sumToShape(ga, withMatrix(batch, m, k), self.shape));
-            }
-            if (other.requiresGrad) {
-                // dB = Aᵀ · g
-                float[] gb = GradientPool.take(batches * k * n); // every element written: beta = 0
-                for (int i = 0; i < batches; i++) {
-                    Placement.backend().sgemm(!la.transposed, false, k, n, m, 1f, a.data, aOffsets[i], la.ld, g, i * m * n, n, 0f, gb, i * k * n, n);
-                }
-                other.accumulateGradOwned(Broadcast.sumToShape(gb, withMatrix(batch, k, n), other.shape));
-            }
-        }, this, other);
-    }
-
-    private static int[] withMatrix(int[] batch, int rows, int cols) {
-        int[] s = Arrays.copyOf(batch, batch.length + 2);
-        s[batch.length] = rows;
-        s[batch.length + 1] = cols;
-        return s;
-    }
-
-    /** A tensor whose last two dims are row-major or transposed (unit stride on one of them); copies otherwise. */
-    private static Tensor gemmReady(Tensor t) {
-        int r = t.dim();
-        int rowStride = t.strides[r - 2], colStride = t.strides[r - 1];
-        int rows = t.shape[r - 2], cols = t.shape[r - 1];
-        boolean rowMajor = colStride == 1 || cols == 1;
-        boolean colMajor = rowStride == 1 || rows == 1;
-        if ((rowMajor && rowStride >= cols) || (colMajor && colStride >= rows)) return t;
-        return of(t.toArray(), t.shape);
-    }
-
-    private record MatrixLayout(boolean transposed, int ld) {
-        static MatrixLayout of(Tensor t) {
-            int r = t.dim();
-            int rows = t.shape[r - 2], cols = t.shape[r - 1];
-            int rowStride = t.strides[r - 2], colStride = t.strides[r - 1];
-            if ((colStride == 1 || cols == 1) && rowStride >= cols) return new MatrixLayout(false, Math.max(rowStride, 1));
-            return new MatrixLayout(true, Math.max(colStride, 1));
-        }
-    }
-
-    /** Storage offset of each matrix of {@code t} when its batch dims are broadcast to {@code batch}. */
-    private static int[] batchOffsets(Tensor t, int[] batch) {
-        int n = Shape.numel(batch);
-        int[] offsets = new int[n];
-        int[] batchShape = Arrays.copyOf(t.shape, t.dim() - 2), batchStrides = Arrays.copyOf(t.strides, t.dim() - 2);
-        StridedCursor cur = new StridedCursor(batch, StridedCursor.broadcastStrides(batchShape, batchStrides, batch), t.offset);
-        for (int i = 0; i < n; i++) offsets[i] = cur.next();
-        return offsets;
+        return MatMulOps.matmul(this, other);
     }
 
     // ---------------------------------------------------------------- misc

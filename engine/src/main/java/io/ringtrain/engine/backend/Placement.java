@@ -7,7 +7,7 @@ import java.util.Objects;
  *
  * <p>The device belongs to a replica, not to the JVM: a replica binds its own backend around the work
  * it does (forward, backward, optimizer step, evaluation) with {@link #bind}, on the thread that does
- * it. The binding is per thread, and {@link io.ringtrain.engine.nn.Workers} carries the caller's
+ * it. The binding is per thread, and {@link io.ringtrain.engine.functional.Workers} carries the caller's
  * backend into the pool threads that run a layer's ranges for the time of that call, so two replicas in
  * one executor JVM, each on its own thread, never run on each other's device.
  *

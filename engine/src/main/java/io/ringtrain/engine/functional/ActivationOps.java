@@ -2,7 +2,6 @@ package io.ringtrain.engine.functional;
 
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.autograd.GradMode;
-import io.ringtrain.engine.nn.Workers;
 
 /**
  * ReLU and LeakyReLU, the one home of their maths (the layers, {@code Tensor.relu} and the

@@ -1,6 +1,5 @@
 package io.ringtrain.engine.functional;
 
-import io.ringtrain.engine.nn.Workers;
 
 /**
  * batchnorm_forward / batchnorm_backward over float arrays laid out [N, C, S] (S = spatial size,

@@ -4,7 +4,6 @@ import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.SpareArray;
 import io.ringtrain.engine.cpu.Im2col;
 import io.ringtrain.engine.cpu.Transpose;
-import io.ringtrain.engine.nn.Workers;
 
 /**
  * conv2d_forward / conv2d_backward over float arrays (llm.c style), by im2col + GEMM.

@@ -5,6 +5,8 @@ import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.cpu.VectorOps;
 
+import java.util.Arrays;
+
 /**
  * Element-wise operations with broadcasting: the one home of their maths, each forward beside its
  * gradient. Binary operations broadcast both operands to the common shape (NumPy rules) and sum
@@ -37,19 +39,23 @@ public final class ElementwiseOps {
         int[] leftShape = left.shape(), rightShape = right.shape();
         int[] outShape = Shape.broadcast(leftShape, rightShape);
         int n = Shape.numel(outShape);
+        int row = kind == BinaryOp.ADD || kind == BinaryOp.SUB ? trailingRowLength(leftShape, rightShape, outShape) : 0;
+        if (row > 0) return addRow(left, right, kind, outShape, row);
         float[] a = Broadcast.valuesAs(left, outShape), b = Broadcast.valuesAs(right, outShape);
         float[] out = new float[n];
-        switch (kind) {
-            case ADD -> VectorOps.add(a, 0, b, 0, out, 0, n);
-            case SUB -> VectorOps.sub(a, 0, b, 0, out, 0, n);
-            case MUL -> VectorOps.mul(a, 0, b, 0, out, 0, n);
-            case DIV -> { for (int i = 0; i < n; i++) out[i] = a[i] / b[i]; }
-        }
+        Workers.forRange(n, 2, (chunk, start, end) -> {
+            switch (kind) {
+                case ADD -> VectorOps.add(a, start, b, start, out, start, end - start);
+                case SUB -> VectorOps.sub(a, start, b, start, out, start, end - start);
+                case MUL -> VectorOps.mul(a, start, b, start, out, start, end - start);
+                case DIV -> { for (int i = start; i < end; i++) out[i] = a[i] / b[i]; }
+            }
+        });
         return Tensor.fromOp(out, outShape, kind.name().toLowerCase(), g -> {
             if (left.requiresGrad()) {
                 float[] ga = switch (kind) {
                     case ADD, SUB -> g;
-                    case MUL -> { float[] r = new float[n]; VectorOps.mul(g, 0, b, 0, r, 0, n); yield r; }
+                    case MUL -> { float[] r = new float[n]; Workers.forRange(n, 2, (c, s, e) -> VectorOps.mul(g, s, b, s, r, s, e - s)); yield r; }
                     case DIV -> { float[] r = new float[n]; for (int i = 0; i < n; i++) r[i] = g[i] / b[i]; yield r; }
                 };
                 // ga may be g itself (add, sub): g is this node's gradient, dropped after this call,
@@ -58,14 +64,64 @@ public final class ElementwiseOps {
             }
             if (right.requiresGrad()) {
                 float[] gb = new float[n];
-                switch (kind) {
-                    case ADD -> System.arraycopy(g, 0, gb, 0, n);
-                    case SUB -> VectorOps.scale(-1f, g, 0, gb, 0, n);
-                    case MUL -> VectorOps.mul(g, 0, a, 0, gb, 0, n);
-                    case DIV -> { for (int i = 0; i < n; i++) gb[i] = -g[i] * a[i] / (b[i] * b[i]); }
-                }
+                Workers.forRange(n, 2, (c, start, end) -> {
+                    switch (kind) {
+                        case ADD -> System.arraycopy(g, start, gb, start, end - start);
+                        case SUB -> VectorOps.scale(-1f, g, start, gb, start, end - start);
+                        case MUL -> VectorOps.mul(g, start, a, start, gb, start, end - start);
+                        case DIV -> { for (int i = start; i < end; i++) gb[i] = -g[i] * a[i] / (b[i] * b[i]); }
+                    }
+                });
                 right.accumulateGradOwned(Broadcast.sumToShape(gb, outShape, rightShape));
             }
+        }, left, right);
+    }
+
+    /**
+     * The length of the row that {@code right} repeats when {@code left} already has the output's
+     * shape and {@code right}'s shape (leading 1s aside) is the output's trailing dimensions, as a
+     * bias is; 0 otherwise.
+     */
+    private static int trailingRowLength(int[] leftShape, int[] rightShape, int[] outShape) {
+        if (!Arrays.equals(leftShape, outShape) || Arrays.equals(rightShape, outShape)) return 0;
+        int lead = 0;
+        while (lead < rightShape.length && rightShape[lead] == 1) lead++;
+        int own = rightShape.length - lead;
+        if (own > outShape.length) return 0;
+        for (int d = 0; d < own; d++) if (rightShape[lead + d] != outShape[outShape.length - own + d]) return 0;
+        int row = Shape.numel(rightShape);
+        return row > 0 && Shape.numel(outShape) % row == 0 ? row : 0;
+    }
+
+    /**
+     * left ± right with right one row repeated over left's rows: the values and gradients of the
+     * broadcasting path without materialising the repeated row. Rows are split over {@link Workers}
+     * for the values and columns for right's gradient, each column summed in row order as
+     * {@link Broadcast#sumToShape} sums it, so the bits are the same.
+     */
+    private static Tensor addRow(Tensor left, Tensor right, BinaryOp kind, int[] outShape, int row) {
+        float[] a = left.data(), b = right.data();
+        int rows = a.length / row;
+        float[] out = new float[a.length];
+        Workers.forRange(rows, 2L * row, (chunk, start, end) -> {
+            for (int r = start; r < end; r++) {
+                if (kind == BinaryOp.ADD) VectorOps.add(a, r * row, b, 0, out, r * row, row);
+                else VectorOps.sub(a, r * row, b, 0, out, r * row, row);
+            }
+        });
+        return Tensor.fromOp(out, outShape, kind.name().toLowerCase(), g -> {
+            if (right.requiresGrad()) {
+                float[] gb = new float[row];
+                Workers.forRange(row, 2L * rows, (chunk, start, end) -> {
+                    for (int r = 0; r < rows; r++) {
+                        int base = r * row;
+                        for (int j = start; j < end; j++) gb[j] += g[base + j];
+                    }
+                    if (kind == BinaryOp.SUB) for (int j = start; j < end; j++) gb[j] = -gb[j];
+                });
+                right.accumulateGradOwned(gb);
+            }
+            if (left.requiresGrad()) left.accumulateGradOwned(g);
         }, left, right);
     }
 

@@ -10,6 +10,7 @@ import io.ringtrain.engine.Tensor;
  *   <li>tanh ({@code approximate="tanh"}): y = ½x(1 + tanh(u)), u = √(2/π)(x + 0.044715x³),
  *       dy/dx = ½(1 + tanh u) + ½x(1 − tanh²u)·√(2/π)(1 + 3·0.044715x²).</li>
  * </ul>
+ * Elements are split over {@link Workers}; each is computed alone, so the result does not depend on the split.
  */
 public final class GeluOps {
     private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
@@ -20,16 +21,21 @@ public final class GeluOps {
     public static Tensor gelu(Tensor input, boolean tanhApproximation) {
         float[] x = input.data();
         float[] y = new float[x.length];
-        forward(y, x, tanhApproximation);
+        Workers.forRange(x.length, 16, (chunk, start, end) -> forward(y, x, tanhApproximation, start, end));
         return Tensor.fromOp(y, input.shape(), tanhApproximation ? "gelu_tanh" : "gelu", g -> {
             float[] dx = new float[x.length];
-            backward(dx, g, x, tanhApproximation);
+            Workers.forRange(x.length, 24, (chunk, start, end) -> backward(dx, g, x, tanhApproximation, start, end));
             input.accumulateGrad(dx);
         }, input);
     }
 
     public static void forward(float[] y, float[] x, boolean tanhApproximation) {
-        for (int i = 0; i < x.length; i++) {
+        forward(y, x, tanhApproximation, 0, x.length);
+    }
+
+    /** Elements start ≤ i < end only (one {@link Workers} range). */
+    static void forward(float[] y, float[] x, boolean tanhApproximation, int start, int end) {
+        for (int i = start; i < end; i++) {
             double v = x[i];
             if (tanhApproximation) {
                 y[i] = (float) (0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
@@ -40,7 +46,12 @@ public final class GeluOps {
     }
 
     public static void backward(float[] dx, float[] dy, float[] x, boolean tanhApproximation) {
-        for (int i = 0; i < x.length; i++) {
+        backward(dx, dy, x, tanhApproximation, 0, x.length);
+    }
+
+    /** Elements start ≤ i < end only (one {@link Workers} range). */
+    static void backward(float[] dx, float[] dy, float[] x, boolean tanhApproximation, int start, int end) {
+        for (int i = start; i < end; i++) {
             double v = x[i], d;
             if (tanhApproximation) {
                 double th = Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v));

@@ -35,7 +35,12 @@ public final class LayerNormOps {
      */
     public static void forward(float[] y, float[] mean, float[] rstd, float[] x, float[] w, float[] b,
                                         int rows, int c, float eps) {
-        for (int r = 0; r < rows; r++) {
+        Workers.forRange(rows, 4L * c, (chunk, start, end) -> forwardRows(y, mean, rstd, x, w, b, start, end, c, eps));
+    }
+
+    private static void forwardRows(float[] y, float[] mean, float[] rstd, float[] x, float[] w, float[] b,
+                                    int start, int end, int c, float eps) {
+        for (int r = start; r < end; r++) {
             int base = r * c;
             double sum = 0;
             for (int i = 0; i < c; i++) sum += x[base + i];
@@ -57,11 +62,21 @@ public final class LayerNormOps {
 
     /**
      * With x̂ = (x − mean)·rstd and dx̂ = dy·w: dx = rstd·(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)),
-     * dw += Σ_rows dy·x̂, db += Σ_rows dy. Any of dx, dw, db may be null (not wanted).
+     * dw += Σ_rows dy·x̂, db += Σ_rows dy. Any of dx, dw, db may be null (not wanted). dx is split
+     * over {@link Workers} by rows and dw, db by columns, each column summed in row order, so the
+     * result does not depend on the split.
      */
     public static void backward(float[] dx, float[] dw, float[] db, float[] dy, float[] x, float[] w,
                                          float[] mean, float[] rstd, int rows, int c) {
-        for (int r = 0; r < rows; r++) {
+        if (dx != null) Workers.forRange(rows, 6L * c, (chunk, start, end) -> inputGradientRows(dx, dy, x, w, mean, rstd, start, end, c));
+        if (dw != null || db != null) {
+            Workers.forRange(c, 3L * rows, (chunk, start, end) -> affineGradientColumns(dw, db, dy, x, mean, rstd, rows, c, start, end));
+        }
+    }
+
+    private static void inputGradientRows(float[] dx, float[] dy, float[] x, float[] w, float[] mean, float[] rstd,
+                                          int start, int end, int c) {
+        for (int r = start; r < end; r++) {
             int base = r * c;
             float m = mean[r], s = rstd[r];
             double sumDxhat = 0, sumDxhatXhat = 0;
@@ -70,15 +85,26 @@ public final class LayerNormOps {
                 float dxhat = w == null ? dy[base + i] : dy[base + i] * w[i];
                 sumDxhat += dxhat;
                 sumDxhatXhat += dxhat * xhat;
-                if (dw != null) dw[i] += dy[base + i] * xhat;
-                if (db != null) db[i] += dy[base + i];
             }
-            if (dx == null) continue;
             float meanDxhat = (float) (sumDxhat / c), meanDxhatXhat = (float) (sumDxhatXhat / c);
             for (int i = 0; i < c; i++) {
                 float xhat = (x[base + i] - m) * s;
                 float dxhat = w == null ? dy[base + i] : dy[base + i] * w[i];
                 dx[base + i] = s * (dxhat - meanDxhat - xhat * meanDxhatXhat);
+            }
+        }
+    }
+
+    /** dw, db for columns start ≤ i < end, rows added in order; rows are walked in the outer loop for locality. */
+    private static void affineGradientColumns(float[] dw, float[] db, float[] dy, float[] x, float[] mean, float[] rstd,
+                                              int rows, int c, int start, int end) {
+        for (int r = 0; r < rows; r++) {
+            int base = r * c;
+            float m = mean[r], s = rstd[r];
+            for (int i = start; i < end; i++) {
+                float xhat = (x[base + i] - m) * s;
+                if (dw != null) dw[i] += dy[base + i] * xhat;
+                if (db != null) db[i] += dy[base + i];
             }
         }
     }

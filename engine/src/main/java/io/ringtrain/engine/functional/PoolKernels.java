@@ -1,6 +1,5 @@
 package io.ringtrain.engine.functional;
 
-import io.ringtrain.engine.nn.Workers;
 
 /**
  * maxpool2d / avgpool2d / adaptive_avgpool2d forward and backward over planes: x [P, H, W] →

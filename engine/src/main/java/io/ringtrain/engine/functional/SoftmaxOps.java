@@ -3,6 +3,8 @@ package io.ringtrain.engine.functional;
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
 
+import java.util.Arrays;
+
 /**
  * softmax and log-softmax: the one home of their maths. Per row x of the reduced dimension, with
  * m = max_j x_j (subtracted so exp cannot overflow) and S = Σ_j exp(x_j − m) summed in double:
@@ -44,37 +46,49 @@ public final class SoftmaxOps {
         }, input);
     }
 
-    /** y = (log-)softmax of each row of the row-major [rows, cols] block x. */
+    /** y = (log-)softmax of each row of the row-major [rows, cols] block x; rows are split over {@link Workers}. */
     public static void forward(float[] x, float[] y, int rows, int cols, boolean log) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            float max = rowMax(x, base, 1, cols);
-            if (max == Float.NEGATIVE_INFINITY && !log) {
-                continue; // a fully masked row: zeros, not NaN
-            }
-            double sum = sumExpShifted(x, base, 1, cols, max);
-            if (log) {
-                float lse = (float) (max + Math.log(sum));
-                for (int k = 0; k < cols; k++) y[base + k] = x[base + k] - lse;
-            } else {
-                float inv = (float) (1.0 / sum);
-                for (int k = 0; k < cols; k++) y[base + k] = (float) Math.exp(x[base + k] - max) * inv;
-            }
+        Workers.forRange(rows, 8L * cols, (chunk, start, end) -> {
+            for (int r = start; r < end; r++) forwardRow(x, y, r * cols, cols, log);
+        });
+    }
+
+    /** gx = the input gradient of each row, from the forward's output y and the output gradient g; rows split over {@link Workers}. */
+    public static void backward(float[] y, float[] g, float[] gx, int rows, int cols, boolean log) {
+        Workers.forRange(rows, 4L * cols, (chunk, start, end) -> {
+            for (int r = start; r < end; r++) backwardRow(y, r * cols, g, r * cols, gx, r * cols, cols, log);
+        });
+    }
+
+    /**
+     * One row {@code x[base .. base+cols)} into the same positions of y; y may be x (in place). A row
+     * that is entirely −∞ gives zeros (softmax) rather than NaN.
+     */
+    public static void forwardRow(float[] x, float[] y, int base, int cols, boolean log) {
+        float max = rowMax(x, base, 1, cols);
+        if (max == Float.NEGATIVE_INFINITY && !log) {
+            Arrays.fill(y, base, base + cols, 0f); // a fully masked row: zeros, not NaN
+            return;
+        }
+        double sum = sumExpShifted(x, base, 1, cols, max);
+        if (log) {
+            float lse = (float) (max + Math.log(sum));
+            for (int k = 0; k < cols; k++) y[base + k] = x[base + k] - lse;
+        } else {
+            float inv = (float) (1.0 / sum);
+            for (int k = 0; k < cols; k++) y[base + k] = (float) Math.exp(x[base + k] - max) * inv;
         }
     }
 
-    /** gx = the input gradient of each row, from the forward's output y and the output gradient g. */
-    public static void backward(float[] y, float[] g, float[] gx, int rows, int cols, boolean log) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            double dot = 0;
-            if (log) {
-                for (int k = 0; k < cols; k++) dot += g[base + k];
-                for (int k = 0; k < cols; k++) gx[base + k] = g[base + k] - (float) Math.exp(y[base + k]) * (float) dot;
-            } else {
-                for (int k = 0; k < cols; k++) dot += g[base + k] * y[base + k];
-                for (int k = 0; k < cols; k++) gx[base + k] = y[base + k] * (g[base + k] - (float) dot);
-            }
+    /** The gradient of one row, each array at its own offset; gx may be g at the same offset (in place). */
+    public static void backwardRow(float[] y, int yBase, float[] g, int gBase, float[] gx, int gxBase, int cols, boolean log) {
+        double dot = 0;
+        if (log) {
+            for (int k = 0; k < cols; k++) dot += g[gBase + k];
+            for (int k = 0; k < cols; k++) gx[gxBase + k] = g[gBase + k] - (float) Math.exp(y[yBase + k]) * (float) dot;
+        } else {
+            for (int k = 0; k < cols; k++) dot += g[gBase + k] * y[yBase + k];
+            for (int k = 0; k < cols; k++) gx[gxBase + k] = y[yBase + k] * (g[gBase + k] - (float) dot);
         }
     }
 

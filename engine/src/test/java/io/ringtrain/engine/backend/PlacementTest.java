@@ -11,7 +11,7 @@ import io.ringtrain.engine.nn.Linear;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.engine.nn.ReLU;
 import io.ringtrain.engine.nn.Sequential;
-import io.ringtrain.engine.nn.Workers;
+import io.ringtrain.engine.functional.Workers;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;

@@ -4,7 +4,7 @@ import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.models.FmnistCnn;
 import io.ringtrain.engine.models.TrainFmnist;
 import io.ringtrain.engine.nn.Init;
-import io.ringtrain.engine.nn.Workers;
+import io.ringtrain.engine.functional.Workers;
 
 import java.io.BufferedReader;
 import java.io.IOException;

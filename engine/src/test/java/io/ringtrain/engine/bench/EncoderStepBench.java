@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.nn.Init;
-import io.ringtrain.engine.nn.Workers;
+import io.ringtrain.engine.functional.Workers;
 import io.ringtrain.engine.nn.seq.FeedForwardActivation;
 import io.ringtrain.engine.nn.seq.TransformerEncoderLayer;
 

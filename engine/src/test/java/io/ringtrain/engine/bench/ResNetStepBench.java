@@ -6,7 +6,7 @@ import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.loss.CrossEntropyLoss;
 import io.ringtrain.engine.models.ResNet;
 import io.ringtrain.engine.nn.Init;
-import io.ringtrain.engine.nn.Workers;
+import io.ringtrain.engine.functional.Workers;
 import io.ringtrain.engine.optim.SGD;
 
 import java.io.BufferedReader;

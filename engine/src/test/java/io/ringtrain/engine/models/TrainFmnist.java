@@ -115,7 +115,7 @@ public final class TrainFmnist {
         Session session = new Session(model, o.lr(), o.momentum(), o.weightDecay(), totalSteps);
         log.printf(Locale.ROOT, "fmnist-cnn: %d parameters, %d train / %d test samples (mean %.4f, std %.4f), %d epochs × %d steps of %d, %d threads%n",
                 model.parameterCount(), train.size(), test.size(), ms[0], ms[1], o.epochs(), stepsPerEpoch, o.batchSize(),
-                io.ringtrain.engine.nn.Workers.threads());
+                io.ringtrain.engine.functional.Workers.threads());
         long start = System.nanoTime();
         long samples = 0;
         float loss = Float.NaN;

@@ -1,5 +1,7 @@
 package io.ringtrain.engine.nn.seq;
 
+import io.ringtrain.engine.functional.RecurrentKernels.Cell;
+
 /**
  * Gated recurrent unit, as PyTorch's {@code nn.GRU}, gates (r, z, n) in that order; note the
  * reset gate multiplies the hidden projection <em>including its bias</em>:
@@ -16,6 +18,6 @@ public class GRU extends RecurrentLayer {
     }
 
     public GRU(int inputSize, int hiddenSize, int numLayers, boolean bidirectional, boolean batchFirst, float dropout) {
-        super(RecurrentKernels.Cell.GRU, inputSize, hiddenSize, numLayers, bidirectional, batchFirst, dropout);
+        super(Cell.GRU, inputSize, hiddenSize, numLayers, bidirectional, batchFirst, dropout);
     }
 }

@@ -1,5 +1,7 @@
 package io.ringtrain.engine.nn.seq;
 
+import io.ringtrain.engine.functional.RecurrentKernels.Cell;
+
 /**
  * Long short-term memory, as PyTorch's {@code nn.LSTM}. Per step, with gates in PyTorch's order
  * (i, f, g, o) packed along the rows of the weights:
@@ -16,6 +18,6 @@ public class LSTM extends RecurrentLayer {
     }
 
     public LSTM(int inputSize, int hiddenSize, int numLayers, boolean bidirectional, boolean batchFirst, float dropout) {
-        super(RecurrentKernels.Cell.LSTM, inputSize, hiddenSize, numLayers, bidirectional, batchFirst, dropout);
+        super(Cell.LSTM, inputSize, hiddenSize, numLayers, bidirectional, batchFirst, dropout);
     }
 }

@@ -100,6 +100,10 @@ public class MultiheadAttention extends Module {
             throw new IllegalArgumentException("MultiheadAttention: query " + Shape.str(query.shape()) + ", key " + Shape.str(key.shape())
                     + " and value " + Shape.str(value.shape()) + " disagree in batch size or key length");
         }
+        boolean drop = dropout > 0f && isTraining();
+        if (selfAttention && rotary == null && positionBias == null && !drop && !needWeights) {
+            return new Output(packedSelfAttention(query, keyPaddingMask, attnMask, B, Lq), null);
+        }
         Tensor qh, kh, vh; // [B, H, L, d]
         if (selfAttention) {
             // one GEMM for q, k and v: [B, L, 3E] viewed as [B, L, 3, H, d] → [3, B, H, L, d]
@@ -117,7 +121,6 @@ public class MultiheadAttention extends Module {
             kh = rotary.apply(kh, 0);
         }
         Tensor mask = combinedMask(keyPaddingMask, attnMask, B, Lq, Lk);
-        boolean drop = dropout > 0f && isTraining();
         AttentionOps.Result attention = AttentionOps.scaledDotProduct(qh, kh, vh, mask, positionBias,
                 drop ? dropout : 0f, drop ? Init.rng() : null);
         Tensor weights = attention.weights();
@@ -127,6 +130,20 @@ public class MultiheadAttention extends Module {
         Tensor returned = null;
         if (needWeights) returned = averageWeights ? weights.mean(1, false) : weights;
         return new Output(out, returned);
+    }
+
+    /**
+     * Self-attention with nothing between the projection and the softmax (no rotation, bias, dropout
+     * or returned weights): one GEMM projects every token to q | k | v, and the heads are read where
+     * that GEMM wrote them ({@link AttentionOps#packedSelfAttention}), in the input's own row order.
+     */
+    private Tensor packedSelfAttention(Tensor x, boolean[][] keyPaddingMask, AttentionMask attnMask, int B, int L) {
+        Tensor qkv = x.reshape(-1, embedDim).matmul(inProjWeight.t()).add(inProjBias); // [B·L or L·B, 3E]
+        Tensor mask = combinedMask(keyPaddingMask, attnMask, B, L, L);
+        Tensor attended = mask == null
+                ? AttentionOps.packedSelfAttention(qkv, B, L, numHeads, batchFirst, null, 1, 1)
+                : AttentionOps.packedSelfAttention(qkv, B, L, numHeads, batchFirst, mask.data(), mask.size(0), mask.size(1));
+        return outProj.forward(attended).reshape(x.shape());
     }
 
     /** x·W_iᵀ + b_i with the i-th [E, E] block of the packed projection (0 = q, 1 = k, 2 = v). */

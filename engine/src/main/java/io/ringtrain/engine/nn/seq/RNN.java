@@ -1,5 +1,7 @@
 package io.ringtrain.engine.nn.seq;
 
+import io.ringtrain.engine.functional.RecurrentKernels.Cell;
+
 /**
  * Elman recurrent network, as PyTorch's {@code nn.RNN}: h' = act(W_ih x + b_ih + W_hh h + b_hh)
  * with act = tanh (default) or ReLU. Shapes, parameter names and variable lengths: see
@@ -13,7 +15,7 @@ public class RNN extends RecurrentLayer {
     }
 
     public RNN(int inputSize, int hiddenSize, int numLayers, Nonlinearity nonlinearity, boolean bidirectional, boolean batchFirst, float dropout) {
-        super(nonlinearity == Nonlinearity.RELU ? RecurrentKernels.Cell.RNN_RELU : RecurrentKernels.Cell.RNN_TANH,
+        super(nonlinearity == Nonlinearity.RELU ? Cell.RNN_RELU : Cell.RNN_TANH,
                 inputSize, hiddenSize, numLayers, bidirectional, batchFirst, dropout);
     }
 }

@@ -2,10 +2,11 @@ package io.ringtrain.engine.nn.seq;
 
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.functional.RecurrentKernels;
+import io.ringtrain.engine.functional.RecurrentKernels.Cell;
 import io.ringtrain.engine.nn.Dropout;
 import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.Module;
-import io.ringtrain.engine.nn.seq.RecurrentKernels.Cell;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -123,14 +124,7 @@ public abstract class RecurrentLayer extends Module {
 
     /** One fused op per layer-direction; returns {y [T,B,H], h_T [B,H], c_T [B,H]} as views of one packed result. */
     private Tensor[] runDirection(Tensor x, Tensor h0, Tensor c0, Tensor[] w, boolean reverse, int[] len, int T, int B, int H) {
-        RecurrentKernels.Trace tr = new RecurrentKernels.Trace();
-        tr.cell = cell;
-        tr.steps = T;
-        tr.batch = B;
-        tr.inputSize = x.size(2);
-        tr.hidden = H;
-        tr.reverse = reverse;
-        tr.lengths = len;
+        RecurrentKernels.Trace tr = new RecurrentKernels.Trace(cell, T, B, x.size(2), H, reverse, len);
         float[] h0v = h0 == null ? new float[B * H] : h0.contiguous().toArray();
         float[] c0v = c0 == null ? new float[B * H] : c0.contiguous().toArray();
         Tensor wih = w[0], whh = w[1], bih = w[2], bhh = w[3];

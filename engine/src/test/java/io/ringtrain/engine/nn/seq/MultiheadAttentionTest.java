@@ -71,6 +71,50 @@ class MultiheadAttentionTest {
     }
 
     @Test
+    void selfAttentionWithoutReturnedWeightsAgreesWithTheHeadByHeadPathInBothLayouts() {
+        for (boolean batchFirst : new boolean[] {true, false}) {
+            MultiheadAttention mha = new MultiheadAttention(8, 2, 0f, batchFirst);
+            int[] shape = batchFirst ? new int[] {2, 5, 8} : new int[] {5, 2, 8};
+            boolean[][] kpm = Masks.padding(new int[] {4, 0}, 5); // the second sequence is all padding
+            float[] x = Tensor.randn(RNG, shape).toArray();
+            Tensor w = Tensor.randn(RNG, shape);
+            Map<String, float[]> headByHead = gradients(mha, x, shape, w, kpm, true);
+            Map<String, float[]> packed = gradients(mha, x, shape, w, kpm, false);
+            for (String name : headByHead.keySet()) {
+                float[] want = headByHead.get(name), got = packed.get(name);
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], got[i], 1e-5 + 1e-4 * Math.abs(want[i]), name + "[" + i + "] with batchFirst=" + batchFirst);
+                }
+            }
+        }
+    }
+
+    /** Output and every gradient of Σ output·w; needWeights = false takes the packed path. */
+    private static Map<String, float[]> gradients(MultiheadAttention mha, float[] x, int[] shape, Tensor w, boolean[][] kpm,
+                                                  boolean needWeights) {
+        mha.zeroGrad();
+        Tensor in = Tensor.of(x.clone(), shape).requiresGrad(true);
+        MultiheadAttention.Output out = mha.forward(in, in, in, kpm, AttentionMask.causal(5), needWeights, true, null);
+        assertEquals(needWeights, out.weights() != null);
+        out.output().mul(w).sum().backward();
+        Map<String, float[]> result = new LinkedHashMap<>();
+        result.put("output", out.output().toArray());
+        result.put("grad.x", in.gradArray().clone());
+        mha.namedParameters().forEach((name, p) -> result.put("grad." + name, p.gradArray().clone()));
+        return result;
+    }
+
+    @Test
+    void selfAttentionWithoutReturnedWeightsMatchesFiniteDifferences() {
+        MultiheadAttention mha = new MultiheadAttention(6, 3, 0f, false);
+        boolean[][] kpm = Masks.padding(new int[] {3, 2}, 3);
+        Tensor[] inputs = {Tensor.randn(RNG, 3, 2, 6), mha.namedParameters().get("in_proj_weight"),
+                mha.namedParameters().get("in_proj_bias"), mha.namedParameters().get("out_proj.weight")};
+        GradCheck.check("packed self-attention", in -> mha.forward(in.get(0), in.get(0), in.get(0), kpm, AttentionMask.causal(3),
+                false, true, null).output(), inputs);
+    }
+
+    @Test
     void fullyMaskedQueryRowGivesZeroWeightsNotNaN() {
         MultiheadAttention mha = new MultiheadAttention(4, 2, 0f, true);
         Tensor x = Tensor.randn(RNG, 1, 3, 4).requiresGrad(true);

@@ -1,4 +1,4 @@
-package io.ringtrain.engine.nn;
+package io.ringtrain.engine.functional;
 
 import org.junit.jupiter.api.Test;
 

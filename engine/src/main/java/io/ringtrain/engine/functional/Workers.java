@@ -1,4 +1,4 @@
-package io.ringtrain.engine.nn;
+package io.ringtrain.engine.functional;
 
 import io.ringtrain.engine.backend.Backend;
 import io.ringtrain.engine.backend.Placement;
@@ -12,7 +12,7 @@ import io.ringtrain.engine.cpu.CpuPool;
  *
  * <p>Why a range per thread and not a task per element: a range is one lambda call and one loop,
  * so the per-element cost is the loop body alone, and each thread can own scratch buffers (see
- * the {@code chunk} argument) — e.g. the per-thread partial weight gradient of {@link Conv2d}.
+ * the {@code chunk} argument) — e.g. the per-thread partial weight gradient of {@link Conv2dKernels}.
  * Results depend on the number of threads only where partial sums are added (Conv2d's weight
  * gradient), and then only by float rounding.
  *

@@ -1,8 +1,7 @@
-package io.ringtrain.engine.nn.seq;
+package io.ringtrain.engine.functional;
 
 import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cpu.Transpose;
-import io.ringtrain.engine.functional.ElementwiseOps;
 
 /**
  * Fused kernels for one layer and one direction of a recurrent network, llm.c style: plain loops
@@ -17,11 +16,11 @@ import io.ringtrain.engine.functional.ElementwiseOps;
  * h and c unchanged, outputs zero and gets no gradient, as PyTorch's packed sequences do; the
  * reverse direction therefore starts at t = lengths[b] − 1 from h0.
  */
-final class RecurrentKernels {
+public final class RecurrentKernels {
     private RecurrentKernels() {}
 
     /** The cell equations, in PyTorch's gate order. */
-    enum Cell {
+    public enum Cell {
         /** h' = tanh(W_ih x + b_ih + W_hh h + b_hh) */
         RNN_TANH(1),
         /** h' = relu(W_ih x + b_ih + W_hh h + b_hh) */
@@ -31,7 +30,8 @@ final class RecurrentKernels {
         /** gates r, z, n: n = tanh(W_in x + b_in + r·(W_hn h + b_hn)), h' = (1 − z)·n + z·h */
         GRU(3);
 
-        final int gates;
+        /** Gate blocks in the weight matrices: W_ih is [gates·H, I]. */
+        public final int gates;
 
         Cell(int gates) {
             this.gates = gates;
@@ -39,11 +39,11 @@ final class RecurrentKernels {
     }
 
     /** What the forward pass keeps for the backward pass of one layer-direction. */
-    static final class Trace {
-        Cell cell;
-        int steps, batch, inputSize, hidden;
-        boolean reverse;
-        int[] lengths;
+    public static final class Trace {
+        final Cell cell;
+        final int steps, batch, inputSize, hidden;
+        final boolean reverse;
+        final int[] lengths;
         float[] x;        // [T, B, I]
         float[] gates;    // [T, B, G·H] gate activations (RNN: h' itself)
         float[] hPrev;    // [T, B, H] hidden state entering each step
@@ -51,13 +51,24 @@ final class RecurrentKernels {
         float[] cNext;    // [T, B, H] LSTM cell state leaving each step
         float[] hnProj;   // [T, B, H] GRU: W_hn h + b_hn
         float[] wih, whh; // [G·H, I], [G·H, H]
+
+        /** One layer-direction over x [steps, batch, inputSize]; row b is active at t < lengths[b]. */
+        public Trace(Cell cell, int steps, int batch, int inputSize, int hidden, boolean reverse, int[] lengths) {
+            this.cell = cell;
+            this.steps = steps;
+            this.batch = batch;
+            this.inputSize = inputSize;
+            this.hidden = hidden;
+            this.reverse = reverse;
+            this.lengths = lengths;
+        }
     }
 
     /**
      * Runs the recurrence. Returns one packed array: y [T, B, H] (zero at inactive steps), then
      * h_T [B, H], then c_T [B, H] (zeros unless LSTM).
      */
-    static float[] forward(Trace tr, float[] x, float[] wih, float[] whh, float[] bih, float[] bhh, float[] h0, float[] c0) {
+    public static float[] forward(Trace tr, float[] x, float[] wih, float[] whh, float[] bih, float[] bhh, float[] h0, float[] c0) {
         Cell cell = tr.cell;
         int T = tr.steps, B = tr.batch, I = tr.inputSize, H = tr.hidden, GH = cell.gates * H;
         int[] len = tr.lengths;
@@ -141,7 +152,7 @@ final class RecurrentKernels {
      * dc_T). Accumulates into dwih, dwhh, dbih, dbhh (any may be null); writes dx [T,B,I], dh0, dc0
      * when not null.
      */
-    static void backward(Trace tr, float[] dPacked, float[] dx, float[] dwih, float[] dwhh, float[] dbih, float[] dbhh,
+    public static void backward(Trace tr, float[] dPacked, float[] dx, float[] dwih, float[] dwhh, float[] dbih, float[] dbhh,
                          float[] dh0, float[] dc0) {
         Cell cell = tr.cell;
         int T = tr.steps, B = tr.batch, I = tr.inputSize, H = tr.hidden, GH = cell.gates * H;
