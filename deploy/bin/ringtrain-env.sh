@@ -18,7 +18,62 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
     RINGTRAIN_JAVA_FLAGS="$RINGTRAIN_JAVA_FLAGS --add-opens=java.base/$p=ALL-UNNAMED"
   fi
 done
+# The JDK, for the class-data-sharing archive's name: java.base's version and the java binary's path.
+RINGTRAIN_JAVA_ID="$(head -1 <<<"$java_base") $(readlink -f "$(command -v java)" 2>/dev/null || true)"
 unset java_base
+
+# Class-data sharing (CDS): a JVM start maps the classes an earlier start of the same build loaded
+# (Spark's, Hadoop's, ours) from an archive instead of reading, parsing and verifying them again, which
+# saves seconds of CPU on every command. One archive per JDK, JVM flags and class path, in
+# RINGTRAIN_CDS_DIR (default deploy/target/cds, so mvn clean removes it; deleting the folder clears
+# it; RINGTRAIN_CDS=0 turns it off). Its name is a hash of the JDK, the flags and the class path's jars
+# (name, size, time): a rebuild or another JDK gets a new archive and never maps a stale one.
+# The first start without one writes it as it exits (that start is slower: the JVM dumps its classes;
+# a start that only prints help writes none, as it loads too few classes), under a name of its own, ID.PID.tmp (the launchers exec the JVM, so PID is the JVM's). A later start
+# checks a finished one (its JVM gone) with -Xshare:on, in a JVM of its own, and only then renames it
+# into place: no JVM ever maps a half-written archive (JDK 17 crashes on one).
+# ringtrain_cds_flags CLASSPATH ARGS...: sets RINGTRAIN_CDS_FLAGS for a JVM with RINGTRAIN_JAVA_FLAGS on
+# CLASSPATH that is given ARGS.
+ringtrain_cds_flags() {
+  RINGTRAIN_CDS_FLAGS=""
+  [[ "${RINGTRAIN_CDS:-1}" != 0 ]] || return 0
+  local cp="$1" arg help=""; shift
+  for arg in "$@"; do [[ "$arg" == -h || "$arg" == --help || "$arg" == -V || "$arg" == --version ]] && help=1; done
+  local dir="${RINGTRAIN_CDS_DIR:-$RINGTRAIN_ROOT/deploy/target/cds}"
+  { mkdir -p "$dir" && [[ -w "$dir" ]]; } 2>/dev/null || return 0
+  local entries entry files=()
+  IFS=: read -ra entries <<<"$cp"
+  for entry in "${entries[@]}"; do
+    if [[ "$entry" == */\* ]]; then files+=("${entry%\*}"*.jar); else files+=("$entry"); fi
+  done
+  local id
+  id="$({ echo "$RINGTRAIN_JAVA_ID"; echo "$RINGTRAIN_JAVA_FLAGS"; echo "$cp"; stat -L -c '%n %s %Y' "${files[@]}" 2>&1; } | sha1sum | cut -c1-20)"
+  local archive="$dir/$id.jsa" tmp pid writing=""
+  if [[ ! -f "$archive" ]]; then
+    for tmp in "$dir/$id".*.tmp; do
+      [[ -f "$tmp" ]] || continue
+      pid="${tmp%.tmp}"; pid="${pid##*.}"
+      if kill -0 "$pid" 2>/dev/null || [[ -d "/proc/$pid" ]]; then writing=1; continue; fi
+      # shellcheck disable=SC2086
+      if java $RINGTRAIN_JAVA_FLAGS -Xshare:on "-XX:SharedArchiveFile=$tmp" -XX:-CreateCoredumpOnCrash -XX:ErrorFile=/dev/null \
+           -cp "$cp" -version >/dev/null 2>&1; then
+        mv -f "$tmp" "$archive"
+        # Older builds' archives go (about 150 MB each); the newest few stay, for other JDKs and class paths.
+        find "$dir" -maxdepth 1 -name '*.jsa' -printf '%T@ %p\n' | sort -rn | tail -n +7 | cut -d' ' -f2- | xargs -r rm -f
+      else
+        rm -f "$tmp"
+      fi
+    done
+  fi
+  # -Xshare:auto: a JVM that cannot map the archive runs without it; the cds logs are off, as the
+  # dump warns once per class it leaves out.
+  local quiet="-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
+  if [[ -f "$archive" ]]; then
+    RINGTRAIN_CDS_FLAGS="-XX:SharedArchiveFile=$archive $quiet"
+  elif [[ -z "$writing" && -z "$help" ]]; then
+    RINGTRAIN_CDS_FLAGS="-XX:ArchiveClassesAtExit=$dir/$id.$$.tmp $quiet"
+  fi
+}
 
 # Builds the artifact when it is missing or older than the sources (RINGTRAIN_NO_BUILD=1: never build,
 # fail if it is missing; the tests and containers use that).

@@ -1,0 +1,121 @@
+package io.ringtrain.deploy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The launchers' class-data-sharing archive (ringtrain-env.sh, {@code ringtrain_cds_flags}): the first
+ * start writes it under a name of its own, a later start checks it and renames it into place, and
+ * from then on both ringtrain-local and the spark-submit wrapper map our classes from it. An archive
+ * left half-written (its JVM killed while it dumped) is thrown away, never mapped. The first start here
+ * is augment-preview, a real command that needs no Spark.
+ */
+class LauncherClassDataSharingIT {
+    private static final String MAPPED_FROM_ARCHIVE = "io.ringtrain.jobs.cli.RingtrainCli source: shared objects file (top)";
+
+    private final Path root = ProjectFiles.root();
+
+    private record Result(int status, String output) {}
+
+    @Test
+    void theFirstStartWritesTheArchiveAndLaterStartsOfBothLaunchersMapIt(@TempDir Path cds) throws Exception {
+        Result first = preview(cds);
+        assertEquals(0, first.status(), first.output());
+        Path written = single(cds, ".tmp");
+        assertEquals(List.of(), files(cds, ".jsa"), "the archive is not in place before a later start checked it");
+
+        Result wrapper = run(cds, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -Xlog:class+load=info"),
+                "deploy/bin/ringtrain", "--master", "local[1]", "--", "train", "--help");
+        assertEquals(0, wrapper.status(), wrapper.output());
+        assertEquals(List.of(), files(cds, ".tmp"), "the finished archive was renamed into place");
+        Path archive = single(cds, ".jsa");
+        assertEquals(written.getFileName().toString().replaceFirst("\\.\\d+\\.tmp$", ".jsa"), archive.getFileName().toString());
+        assertTrue(wrapper.output().contains(MAPPED_FROM_ARCHIVE), "the spark-submit wrapper maps our classes from the archive:\n" + head(wrapper.output()));
+
+        Result local = run(cds, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -Xlog:class+load=info"), "deploy/bin/ringtrain-local", "train", "--help");
+        assertEquals(0, local.status(), local.output());
+        assertTrue(local.output().contains(MAPPED_FROM_ARCHIVE), "ringtrain-local maps our classes from the archive:\n" + head(local.output()));
+    }
+
+    @Test
+    void aHalfWrittenArchiveIsThrownAwayAndWrittenAgain(@TempDir Path cds) throws Exception {
+        assertEquals(0, preview(cds).status());
+        Path written = single(cds, ".tmp");
+        assertTrue(written.toFile().setWritable(true), "the JVM writes the archive read-only");
+        try (RandomAccessFile file = new RandomAccessFile(written.toFile(), "rw")) {
+            file.setLength(file.length() / 2);   // as when the JVM that dumped it was killed halfway
+        }
+
+        Result next = preview(cds);
+        assertEquals(0, next.status(), "the next start runs as if there were no archive:\n" + next.output());
+        assertEquals(List.of(), files(cds, ".jsa"), "the half-written archive is not put in place");
+        assertNotEquals(written, single(cds, ".tmp"), "the half-written archive is gone and the next start wrote a new one");
+    }
+
+    @Test
+    void aStartThatOnlyPrintsHelpWritesNoArchive(@TempDir Path cds) throws Exception {
+        Result help = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help");
+        assertEquals(0, help.status(), help.output());
+        assertTrue(help.output().contains("--replicas"), help.output());
+        assertEquals(List.of(), files(cds, ""), "help loads too few classes to be worth an archive");
+    }
+
+    @Test
+    void noArchiveWhenTurnedOff(@TempDir Path tmp) throws Exception {
+        Path cds = tmp.resolve("cds");
+        Result r = run(cds, Map.of("RINGTRAIN_CDS", "0"), "deploy/bin/ringtrain-local", "augment-preview", "--data",
+                "data/fashion-mnist-sample/train-images-idx3-ubyte.gz", "--out", tmp.resolve("preview.png").toString());
+        assertEquals(0, r.status(), r.output());
+        assertFalse(Files.exists(cds), "RINGTRAIN_CDS=0 writes nothing");
+    }
+
+    /** README's augment-preview, its picture written beside the archive folder. */
+    private Result preview(Path cds) throws Exception {
+        return run(cds, Map.of(), "deploy/bin/ringtrain-local", "augment-preview", "--data", "data/fashion-mnist-sample/train-images-idx3-ubyte.gz",
+                "--out", cds.resolveSibling(cds.getFileName() + "-preview.png").toString());
+    }
+
+    private Result run(Path cds, Map<String, String> env, String... command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        pb.environment().remove("SPARK_HOME");   // the wrapper's bundled Spark, whose JVM the launcher starts
+        pb.environment().putAll(Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g", "RINGTRAIN_CDS_DIR", cds.toString()));
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(List.of(command) + " did not finish in 120 s");
+        }
+        return new Result(p.exitValue(), new String(out));
+    }
+
+    private static Path single(Path dir, String suffix) throws IOException {
+        List<Path> found = files(dir, suffix);
+        assertEquals(1, found.size(), "one *" + suffix + " in " + dir + ": " + found);
+        return found.get(0);
+    }
+
+    private static List<Path> files(Path dir, String suffix) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+        }
+    }
+
+    private static String head(String output) {
+        return output.lines().limit(40).reduce("", (a, b) -> a + b + "\n");
+    }
+}
