@@ -4,6 +4,8 @@ package io.ringtrain.engine.cpu;
  * im2col / col2im for one image: x [C, H, W] ⇄ cols [C·kh·kw, OH·OW], where
  * OH = (H + 2·ph − dh·(kh−1) − 1)/sh + 1 (likewise OW). Padded taps read as 0 (im2col)
  * and are dropped (col2im). col2im accumulates into x, so the caller zeroes it first.
+ * The image's patch matrix may sit inside a wider one (several images side by side, as a
+ * convolution batches small images into one GEMM): {@code ldCols} is that matrix's row stride.
  *
  * <p>Same results as {@link Im2colReference} (bit for bit: the same copies, and the same
  * additions in the same order), without a bounds test per element: for each kernel tap and
@@ -26,6 +28,14 @@ public final class Im2col {
     public static void im2col(float[] x, int xOff, int channels, int h, int w,
                               int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
                               float[] cols, int colsOff) {
+        im2col(x, xOff, channels, h, w, kh, kw, sh, sw, ph, pw, dh, dw, cols, colsOff,
+                outSize(h, kh, sh, ph, dh) * outSize(w, kw, sw, pw, dw));
+    }
+
+    /** As above, with row r of the patch matrix at {@code cols[colsOff + r·ldCols ..]} (ldCols ≥ OH·OW). */
+    public static void im2col(float[] x, int xOff, int channels, int h, int w,
+                              int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
+                              float[] cols, int colsOff, int ldCols) {
         int oh = outSize(h, kh, sh, ph, dh), ow = outSize(w, kw, sw, pw, dw);
         int row = 0;
         for (int c = 0; c < channels; c++) {
@@ -35,7 +45,7 @@ public final class Im2col {
                     // Input column of output column ox: ix = ox·sw + shift; inside for ox in [first, end).
                     int shift = kj * dw - pw;
                     int first = firstInside(shift, sw, ow), end = endInside(shift, sw, w, ow);
-                    int out = colsOff + row * oh * ow;
+                    int out = colsOff + row * ldCols;
                     for (int oy = 0; oy < oh; oy++, out += ow) {
                         int iy = oy * sh - ph + ki * dh;
                         if (iy < 0 || iy >= h || first >= end) {
@@ -59,6 +69,14 @@ public final class Im2col {
     public static void col2im(float[] cols, int colsOff, int channels, int h, int w,
                               int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
                               float[] x, int xOff) {
+        col2im(cols, colsOff, outSize(h, kh, sh, ph, dh) * outSize(w, kw, sw, pw, dw), channels, h, w,
+                kh, kw, sh, sw, ph, pw, dh, dw, x, xOff);
+    }
+
+    /** As above, reading row r of the patch matrix at {@code cols[colsOff + r·ldCols ..]} (ldCols ≥ OH·OW). */
+    public static void col2im(float[] cols, int colsOff, int ldCols, int channels, int h, int w,
+                              int kh, int kw, int sh, int sw, int ph, int pw, int dh, int dw,
+                              float[] x, int xOff) {
         int oh = outSize(h, kh, sh, ph, dh), ow = outSize(w, kw, sw, pw, dw);
         int row = 0;
         for (int c = 0; c < channels; c++) {
@@ -67,7 +85,7 @@ public final class Im2col {
                 for (int kj = 0; kj < kw; kj++, row++) {
                     int shift = kj * dw - pw;
                     int first = firstInside(shift, sw, ow), end = endInside(shift, sw, w, ow);
-                    int in = colsOff + row * oh * ow;
+                    int in = colsOff + row * ldCols;
                     for (int oy = 0; oy < oh; oy++, in += ow) {
                         int iy = oy * sh - ph + ki * dh;
                         if (iy < 0 || iy >= h) continue;

@@ -27,7 +27,7 @@ public final class Conv2dOps {
         float[] cols = workspace.takeCols(geo.colsSize());
         boolean lendOutput = outputs != null && recording;
         float[] y = lendOutput ? outputs.take(geo.outputSize()) : new float[geo.outputSize()]; // forward writes every element
-        Conv2dKernels.forward(geo, x, w, b, cols, y);
+        Conv2dKernels.forward(geo, x, w, b, cols, y, workspace);
         int[] outShape = {geo.batch(), geo.outChannels(), geo.outH(), geo.outW()};
         if (!recording) {
             workspace.returnCols(cols);

@@ -15,7 +15,8 @@ import io.ringtrain.engine.nn.Conv2d;
  * [N, in, H, W] → [N, planes, ⌈H/s⌉, ⌈W/s⌉]. Names {@code conv1.weight}, {@code bn1.running_mean},
  * {@code downsample.0.weight}, {@code downsample.1.weight}, ... as torchvision. Convolutions start
  * Kaiming-normal (fan-out, ReLU gain), as torchvision's ResNet, so deep stacks keep their scale.
- * The block of {@link ResNet#resnet18} and of {@link SmallResNet}.
+ * The block of {@link ResNet#resnet18} and of {@link SmallResNet}. Its convolutions and BatchNorms
+ * reuse their outputs from step to step ({@code recycleOutput()}): only the block reads them.
  */
 public class BasicBlock extends ResidualBlock {
     /** Output channels per {@code planes}: 1. */
@@ -27,10 +28,12 @@ public class BasicBlock extends ResidualBlock {
     private final BatchNorm2d bn2;
 
     public BasicBlock(int inPlanes, int planes, int stride) {
-        conv1 = registerModule("conv1", heNormal(new Conv2d(inPlanes, planes, 3, stride, 1, 1, 1, false)));
+        conv1 = registerModule("conv1", heNormal(new Conv2d(inPlanes, planes, 3, stride, 1, 1, 1, false).recycleOutput()));
         bn1 = registerModule("bn1", new BatchNorm2d(planes));
-        conv2 = registerModule("conv2", heNormal(new Conv2d(planes, planes, 3, 1, 1, 1, 1, false)));
+        conv2 = registerModule("conv2", heNormal(new Conv2d(planes, planes, 3, 1, 1, 1, 1, false).recycleOutput()));
         bn2 = registerModule("bn2", new BatchNorm2d(planes));
+        bn1.recycleOutput();
+        bn2.recycleOutput();
         registerShortcut(inPlanes, planes * EXPANSION, stride);
     }
 

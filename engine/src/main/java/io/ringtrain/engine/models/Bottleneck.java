@@ -27,12 +27,15 @@ public class Bottleneck extends ResidualBlock {
     private final BatchNorm2d bn3;
 
     public Bottleneck(int inPlanes, int planes, int stride) {
-        conv1 = registerModule("conv1", heNormal(new Conv2d(inPlanes, planes, 1, 1, 0, 1, 1, false)));
+        conv1 = registerModule("conv1", heNormal(new Conv2d(inPlanes, planes, 1, 1, 0, 1, 1, false).recycleOutput()));
         bn1 = registerModule("bn1", new BatchNorm2d(planes));
-        conv2 = registerModule("conv2", heNormal(new Conv2d(planes, planes, 3, stride, 1, 1, 1, false)));
+        conv2 = registerModule("conv2", heNormal(new Conv2d(planes, planes, 3, stride, 1, 1, 1, false).recycleOutput()));
         bn2 = registerModule("bn2", new BatchNorm2d(planes));
-        conv3 = registerModule("conv3", heNormal(new Conv2d(planes, planes * EXPANSION, 1, 1, 0, 1, 1, false)));
+        conv3 = registerModule("conv3", heNormal(new Conv2d(planes, planes * EXPANSION, 1, 1, 0, 1, 1, false).recycleOutput()));
         bn3 = registerModule("bn3", new BatchNorm2d(planes * EXPANSION));
+        bn1.recycleOutput();
+        bn2.recycleOutput();
+        bn3.recycleOutput();
         registerShortcut(inPlanes, planes * EXPANSION, stride);
     }
 

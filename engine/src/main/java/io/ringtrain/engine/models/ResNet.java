@@ -73,9 +73,10 @@ public class ResNet extends Module {
         this.name = name;
         this.inChannels = inChannels;
         conv1 = registerModule("conv1", stem == Stem.IMAGENET
-                ? ResidualBlock.heNormal(new Conv2d(inChannels, width, 7, 2, 3, 1, 1, false))
-                : ResidualBlock.heNormal(new Conv2d(inChannels, width, 3, 1, 1, 1, 1, false)));
+                ? ResidualBlock.heNormal(new Conv2d(inChannels, width, 7, 2, 3, 1, 1, false).recycleOutput())
+                : ResidualBlock.heNormal(new Conv2d(inChannels, width, 3, 1, 1, 1, 1, false).recycleOutput()));
         bn1 = registerModule("bn1", new BatchNorm2d(width));
+        bn1.recycleOutput(); // the stem's conv1 and bn1 are read by the stem only, as the blocks' layers
         maxpool = stem == Stem.IMAGENET ? new MaxPool2d(3, 2, 1) : null;
         int in = width;
         int expansion = block == Block.BASIC ? BasicBlock.EXPANSION : Bottleneck.EXPANSION;

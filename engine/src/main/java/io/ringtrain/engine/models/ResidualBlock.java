@@ -11,7 +11,8 @@ import io.ringtrain.engine.nn.Sequential;
  * What torchvision's two ResNet blocks ({@link BasicBlock}, {@link Bottleneck}) share: the shortcut
  * and the initialisation. The shortcut is the identity, or, when the block changes resolution or
  * width, torchvision's projection registered as {@code downsample}: a 1×1 convolution of the block's
- * stride without bias ({@code downsample.0.weight}) and a BatchNorm ({@code downsample.1.*}).
+ * stride without bias ({@code downsample.0.weight}) and a BatchNorm ({@code downsample.1.*}), both
+ * reusing their outputs from step to step as the blocks' own layers do.
  */
 public abstract class ResidualBlock extends Module {
     private Sequential downsample;
@@ -19,8 +20,10 @@ public abstract class ResidualBlock extends Module {
     /** Registers {@code downsample} when {@code stride ≠ 1} or {@code inPlanes ≠ outPlanes}; call after the block's own layers (torchvision's name order). */
     protected final void registerShortcut(int inPlanes, int outPlanes, int stride) {
         if (stride != 1 || inPlanes != outPlanes) {
+            BatchNorm2d bn = new BatchNorm2d(outPlanes);
+            bn.recycleOutput();
             downsample = registerModule("downsample",
-                    new Sequential(heNormal(new Conv2d(inPlanes, outPlanes, 1, stride, 0, 1, 1, false)), new BatchNorm2d(outPlanes)));
+                    new Sequential(heNormal(new Conv2d(inPlanes, outPlanes, 1, stride, 0, 1, 1, false).recycleOutput()), bn));
         }
     }
 

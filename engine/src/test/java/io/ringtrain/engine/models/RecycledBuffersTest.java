@@ -100,6 +100,40 @@ class RecycledBuffersTest {
     }
 
     /**
+     * ResNet's convolutions and BatchNorms (blocks, shortcut projections, stem) reuse their outputs:
+     * each step of one model equals, bit for bit, that step of a new copy whose arrays are all fresh.
+     */
+    @Test
+    void resnetStepsEqualFreshCopyStepsBitForBit() throws InterruptedException {
+        for (ResNet.Block block : ResNet.Block.values()) {
+            Init.manualSeed(4);
+            ResNet recycling = narrowResNet(block);
+            SGD optA = new SGD(recycling.parameters(), 0.05f);
+            SplittableRandom rng = new SplittableRandom(9);
+            for (int s = 0; s < 3; s++) {
+                ResNet fresh = narrowResNet(block);
+                copyState(recycling, fresh);
+                Tensor x = Tensor.randn(rng, BATCH, 1, 8, 8);
+                int[] y = rng.ints(BATCH, 0, 10).toArray();
+                Step a = step(recycling, optA, x, y);
+                Step b = stepOnFreshThread(fresh, new SGD(fresh.parameters(), 0.05f), x, y);
+                String at = block + ", step " + s;
+                assertArrayEquals(b.logits(), a.logits(), "logits, " + at);
+                for (int i = 0; i < a.grads().size(); i++) {
+                    assertArrayEquals(b.grads().get(i), a.grads().get(i), "gradient of parameter " + i + ", " + at);
+                    assertArrayEquals(b.params().get(i), a.params().get(i), "parameter " + i + " after " + at);
+                }
+            }
+        }
+    }
+
+    /** One block per stage, 4 planes wide, with the ImageNet stem for BASIC (max-pool) and the CIFAR stem for BOTTLENECK. */
+    private static ResNet narrowResNet(ResNet.Block block) {
+        return new ResNet("narrow", block, new int[] {1, 1, 1, 1}, 4, 1, 10,
+                block == ResNet.Block.BASIC ? ResNet.Stem.IMAGENET : ResNet.Stem.CIFAR);
+    }
+
+    /**
      * MaxPool2d's input gradient comes from the pool and ReLU hands it on to a leaf: the leaf keeps
      * that array as its gradient, so the next backward must not get it from the pool again.
      */
