@@ -35,18 +35,25 @@ public final class LocalCluster {
             for (Path jar : lib.toList()) linkInto(jars, jar);
         }
         linkInto(jars, target.resolve("ringtrain.jar"));
+        return session(appName, "local-cluster[" + executors + ",1,1024]").getOrCreate();
+    }
+
+    /**
+     * A session on {@code master} with what every ringtrain executor JVM needs (the Vector API module,
+     * the opens Spark needs, Kryo with our registrator) and the driver on loopback.
+     */
+    public static SparkSession.Builder session(String appName, String master) {
         String flags = "--add-modules jdk.incubator.vector -Djdk.reflect.useDirectMethodHandle=false"
                 + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED"
                 + " --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
                 + " --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED";
-        return SparkSession.builder().appName(appName).master("local-cluster[" + executors + ",1,1024]")
+        return SparkSession.builder().appName(appName).master(master)
                 .config("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
                 .config("spark.kryo.registrator", RingtrainKryoRegistrator.class.getName())
                 .config("spark.executor.extraJavaOptions", flags)
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.ui.enabled", "false")
-                .config("spark.barrier.sync.timeout", "300")
-                .getOrCreate();
+                .config("spark.barrier.sync.timeout", "300");
     }
 
     private static void linkInto(Path dir, Path jar) throws IOException {

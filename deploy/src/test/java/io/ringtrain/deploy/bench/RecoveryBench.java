@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ringtrain.allreduce.LocalCommunicator;
 import io.ringtrain.deploy.LocalCluster;
 import io.ringtrain.deploy.RunMetrics;
+import io.ringtrain.deploy.StandaloneCluster;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.jobs.train.TrainJob;
 import io.ringtrain.jobs.train.TrainJobConfig;
@@ -36,6 +37,11 @@ import java.util.function.ToDoubleFunction;
  * {@value #KILL_MARGIN_STEPS}), and the job retries.
  * Each round runs mode {@code durable} (a checkpoint each epoch, no snapshots: the retry resumes from
  * the end of epoch 1) and mode {@code snapshot} (in-memory snapshots every step), alternately first.
+ * Then, per round, mode {@code elastic} on a standalone cluster of 3 one-core workers ({@link
+ * StandaloneCluster}, as {@code deploy/bin/ringtrain-cluster} starts it): {@code --min-replicas 2},
+ * {@code --elastic-wait} {@value #ELASTIC_WAIT_SECONDS} s, and the same kill takes the executor's
+ * worker with it, so the job goes on with 2 replicas of 48 samples (same global batch), resuming
+ * from the survivors' in-memory snapshots.
  *
  * <p>Per mode and metric, one JSON line with the median over the rounds: {@code detect_seconds}
  * (kill to the driver's "attempt 1 failed"), {@code resume_seconds} (kill to the retry's first new
@@ -43,8 +49,12 @@ import java.util.function.ToDoubleFunction;
  * {@code steps_redone} (last step reported before the kill, less the step the retry continued
  * after) and {@code final_accuracy_delta} (test accuracy less the uninterrupted run's, same seed).
  * For the snapshot mode the reference is the durable mode of the same rounds (ratio = durable ÷
- * snapshot, lower is better for these); the durable mode is the reference itself. Mode
- * {@code elastic} prints a skip line: it needs {@code --min-replicas}. Also: a snapshot's size and
+ * snapshot, lower is better for these); the durable mode is the reference itself. For the elastic
+ * mode the reference is the snapshot mode (the same kill, its executor replaced), and its
+ * {@code resume_seconds} line adds {@code shrink_decided_seconds} (kill to the driver's "training with
+ * 2 of 3 replicas": detection plus the elastic wait); the rest is routing the records to 2 replicas
+ * and the barrier stage's start. The elastic run's accuracy is compared with the same uninterrupted
+ * 3-replica run (same seed). Also: a snapshot's size and
  * capture time, and the uninterrupted run's training time with and without snapshots. With
  * {@code rounds} 0 only the size and capture time (no cluster).
  */
@@ -57,9 +67,17 @@ public final class RecoveryBench {
      * after it ran (metrics.jsonl is appended once a second), and a run that ends first is not killed.
      */
     private static final int KILL_MARGIN_STEPS = 12;
+    /** Elastic mode: how long the job waits for the lost slot before going on with 2 replicas. */
+    private static final int ELASTIC_WAIT_SECONDS = 5;
 
     /** One killed run's figures. */
-    record Recovery(double detectSeconds, double resumeSeconds, double executorBackSeconds, double stepsRedone, double accuracyDelta, long killedAfter) {}
+    record Recovery(double detectSeconds, double resumeSeconds, double executorBackSeconds, double shrinkSeconds, double stepsRedone,
+                    double accuracyDelta, long killedAfter) {}
+
+    /** Kills when the run's metrics show the step; null when it got no further. */
+    private interface Killer {
+        LocalCluster.Killed killAt(Path metrics, long step) throws Exception;
+    }
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -69,6 +87,9 @@ public final class RecoveryBench {
         snapshotCost(config(data, work.resolve("size"), "snapshot"));
         if (rounds == 0) return;
         SparkSession spark = LocalCluster.start("ringtrain-recovery-bench", REPLICAS);
+        List<Long> killSteps = new ArrayList<>();
+        List<Recovery> durable = new ArrayList<>(), snapshot = new ArrayList<>();
+        TrainJob.Summary straight;
         List<Long> executorsAdded = new CopyOnWriteArrayList<>();
         spark.sparkContext().addSparkListener(new SparkListener() {
             @Override
@@ -79,33 +100,49 @@ public final class RecoveryBench {
         try {
             // uninterrupted, with and without snapshots: the reference for accuracy, and what keeping snapshots costs
             TrainJob.Summary plain = TrainJob.run(spark, config(data, work.resolve("straight-durable"), "durable"), System.err);
-            TrainJob.Summary straight = TrainJob.run(spark, config(data, work.resolve("straight-snapshot"), "snapshot"), System.err);
+            straight = TrainJob.run(spark, config(data, work.resolve("straight-snapshot"), "snapshot"), System.err);
             ObjectNode overhead = line("snapshot", "uninterrupted_training_seconds");
             overhead.put("ours", seconds(straight));
             overhead.put("reference", seconds(plain));
             overhead.put("ratio", seconds(plain) / seconds(straight));
             overhead.put("note", "reference: the same run without snapshots; one run each");
             System.out.println(JSON.writeValueAsString(overhead));
-            List<Recovery> durable = new ArrayList<>(), snapshot = new ArrayList<>();
+            Killer executorOnly = (metrics, step) -> LocalCluster.killAnExecutorAtStep(metrics, step, 600_000);
             for (int round = 0; round < rounds; round++) {
                 long killAfter = STEPS_PER_EPOCH + STEPS_PER_EPOCH / 2 + random.nextInt(STEPS_PER_EPOCH / 2 - KILL_MARGIN_STEPS);
+                killSteps.add(killAfter);
                 for (String mode : round % 2 == 0 ? List.of("durable", "snapshot") : List.of("snapshot", "durable")) {
-                    Recovery r = killed(spark, config(data, work.resolve(mode + "-" + round), mode), killAfter, straight, executorsAdded);
+                    Recovery r = killed(spark, config(data, work.resolve(mode + "-" + round), mode), killAfter, straight, executorOnly, executorsAdded);
                     System.err.println("recovery bench round " + (round + 1) + " " + mode + ": " + r);
                     (mode.equals("durable") ? durable : snapshot).add(r);
                 }
             }
             print("durable", durable, null);
             print("snapshot", snapshot, durable);
-            ObjectNode elastic = line("elastic", "skipped");
-            elastic.putNull("ours");
-            elastic.putNull("reference");
-            elastic.putNull("ratio");
-            elastic.put("reason", "needs --min-replicas (elastic replicas), which this build does not have");
-            System.out.println(JSON.writeValueAsString(elastic));
         } finally {
             spark.stop();
+            SparkSession.clearDefaultSession();
+            SparkSession.clearActiveSession();
         }
+        List<Recovery> elastic = new ArrayList<>();
+        for (int round = 0; round < rounds; round++) {
+            try (StandaloneCluster cluster = StandaloneCluster.start(repoRoot(), work.resolve("cluster-" + round), REPLICAS)) {
+                SparkSession standalone = cluster.session("ringtrain-recovery-bench-elastic", REPLICAS, Map.of());
+                try {
+                    Killer withItsWorker = (metrics, step) -> cluster.loseAWorkerAtStep(metrics, step, "KILL", 600_000)
+                            .map(lost -> new LocalCluster.Killed(lost.executorPid(), lost.executorId(), lost.atMillis())).orElse(null);
+                    Recovery r = killed(standalone, config(data, work.resolve("elastic-" + round), "elastic"), killSteps.get(round), straight, withItsWorker,
+                            List.of());
+                    System.err.println("recovery bench round " + (round + 1) + " elastic: " + r);
+                    elastic.add(r);
+                } finally {
+                    standalone.stop();
+                    SparkSession.clearDefaultSession();
+                    SparkSession.clearActiveSession();
+                }
+            }
+        }
+        print("elastic", elastic, snapshot);
     }
 
     private static TrainJobConfig config(Path data, Path run, String mode) {
@@ -117,26 +154,30 @@ public final class RecoveryBench {
         c.epochs = EPOCHS;
         c.seed = 7;
         c.checkpointEverySteps = 0; // each epoch, as by default
-        c.snapshotEverySteps = mode.equals("snapshot") ? 1 : 0;
+        c.snapshotEverySteps = mode.equals("durable") ? 0 : 1;
+        if (mode.equals("elastic")) {
+            c.minReplicas = REPLICAS - 1;
+            c.elasticWaitSeconds = ELASTIC_WAIT_SECONDS;
+        }
         c.mean = new float[] {0.2860f};
         c.std = new float[] {0.3530f};
         return c;
     }
 
-    private static Recovery killed(SparkSession spark, TrainJobConfig config, long killAfter, TrainJob.Summary straight, List<Long> executorsAdded)
-            throws Exception {
+    private static Recovery killed(SparkSession spark, TrainJobConfig config, long killAfter, TrainJob.Summary straight, Killer killer,
+                                   List<Long> executorsAdded) throws Exception {
         Path metrics = Path.of(config.runDir).resolve("metrics.jsonl");
         AtomicReference<LocalCluster.Killed> killed = new AtomicReference<>();
-        Thread killer = new Thread(() -> {
+        Thread killing = new Thread(() -> {
             try {
-                killed.set(LocalCluster.killAnExecutorAtStep(metrics, killAfter, 600_000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                killed.set(killer.killAt(metrics, killAfter));
+            } catch (Exception e) {
+                e.printStackTrace();
             }
         });
-        killer.setDaemon(true);
-        killer.start();
-        AtomicLong detected = new AtomicLong(-1);
+        killing.setDaemon(true);
+        killing.start();
+        AtomicLong detected = new AtomicLong(-1), shrunk = new AtomicLong(-1);
         PrintStream console = new PrintStream(new OutputStream() {
             private final StringBuilder line = new StringBuilder();
 
@@ -148,17 +189,21 @@ public final class RecoveryBench {
                     return;
                 }
                 if (line.indexOf("attempt 1 failed") >= 0) detected.compareAndSet(-1, System.currentTimeMillis());
+                if (line.indexOf("training with " + (REPLICAS - 1) + " of " + REPLICAS + " replicas") >= 0) shrunk.compareAndSet(-1, System.currentTimeMillis());
                 line.setLength(0);
             }
         }, true);
         TrainJob.Summary recovered = TrainJob.run(spark, config, console);
-        killer.join(1000);
+        killing.join(1000);
         LocalCluster.Killed k = killed.get();
         if (k == null || recovered.attempts() < 2) throw new IllegalStateException("no executor was killed in " + config.runDir);
         long back = executorsAdded.stream().filter(t -> t >= k.atMillis()).findFirst().orElse(-1L);
-        long lastBefore = RunMetrics.lastStep(metrics, 1), firstAfter = RunMetrics.firstStep(metrics, 2);
-        return new Recovery((detected.get() - k.atMillis()) / 1e3, (RunMetrics.firstStepMillis(metrics, 2) - k.atMillis()) / 1e3,
-                back < 0 ? Double.NaN : (back - k.atMillis()) / 1e3, lastBefore - (firstAfter - 1),
+        int retry = 2; // the first attempt that trained after the kill: one cancelled while waiting for slots has no steps
+        while (RunMetrics.steps(metrics, retry).isEmpty() && retry < recovered.attempts()) retry++;
+        long lastBefore = RunMetrics.lastStep(metrics, 1), firstAfter = RunMetrics.firstStep(metrics, retry);
+        return new Recovery((detected.get() - k.atMillis()) / 1e3, (RunMetrics.firstStepMillis(metrics, retry) - k.atMillis()) / 1e3,
+                back < 0 ? Double.NaN : (back - k.atMillis()) / 1e3, shrunk.get() < 0 ? Double.NaN : (shrunk.get() - k.atMillis()) / 1e3,
+                lastBefore - (firstAfter - 1),
                 recovered.testAccuracy() - straight.testAccuracy(), lastBefore);
     }
 
@@ -180,9 +225,13 @@ public final class RecoveryBench {
                 line.putNull("ratio");
             }
             line.set("rounds", JSON.valueToTree(runs.stream().mapToDouble(m.value()).toArray()));
-            if (m.name().equals("resume_seconds")) {
+            if (m.name().equals("resume_seconds") && mode.equals("elastic")) {
+                line.put("shrink_decided_seconds", median(runs, Recovery::shrinkSeconds));
+                line.put("elastic_wait_seconds", ELASTIC_WAIT_SECONDS);
+            } else if (m.name().equals("resume_seconds")) {
                 line.put("executor_back_seconds", median(runs, Recovery::executorBackSeconds));
             }
+            if (mode.equals("elastic") && comparable) line.put("reference_is", "mode snapshot: the same kill, its executor replaced (local-cluster)");
             if (m.name().equals("steps_redone")) line.set("killed_after_step", JSON.valueToTree(runs.stream().mapToLong(Recovery::killedAfter).toArray()));
             System.out.println(JSON.writeValueAsString(line));
         }
@@ -193,8 +242,9 @@ public final class RecoveryBench {
         line.put("bench", "recovery");
         ObjectNode params = line.putObject("params");
         params.put("mode", mode);
-        params.put("master", "local-cluster[" + REPLICAS + ",1,1024]");
+        params.put("master", mode.equals("elastic") ? "standalone, " + REPLICAS + " workers of 1 core" : "local-cluster[" + REPLICAS + ",1,1024]");
         params.put("replicas", REPLICAS);
+        if (mode.equals("elastic")) params.put("min_replicas", REPLICAS - 1);
         params.put("model", "fmnist-cnn");
         line.put("metric", metric);
         return line;

@@ -165,11 +165,15 @@ public final class Trainer {
         long globalStep = 0;
         double[] carried = {0, 0}; // the resumed epoch's loss sum and sample count before its checkpoint, over every rank
         Optional<Cursor> resumed = snapshots == null ? restoreLatest()
-                : SnapshotRecovery.restore(comm, model, optimizer, snapshots, this::fitsThisRun, durableStep(), this::restoreLatest, line -> {
+                : SnapshotRecovery.restore(comm, model, optimizer, snapshots, cursor -> fitsThisRun(cursor, plan), durableStep(), this::restoreLatest, line -> {
                     if (rank == 0) System.err.println("ringtrain: " + line); // the executor's log
                 });
         if (resumed.isPresent()) {
             Cursor s = resumed.get();
+            if (rank == 0 && s.info().containsKey("world_size") && !Integer.toString(world).equals(s.info().get("world_size"))) {
+                System.err.println("ringtrain: the state was saved by " + s.info().get("world_size") + " replicas of " + s.info().get("per_rank_batch")
+                        + " samples; continuing with " + world + " of " + config.perRankBatch() + ", the same global batch and data order");
+            }
             startEpoch = s.epoch();
             startMicro = s.microStep();
             globalStep = s.globalStep();
@@ -332,13 +336,26 @@ public final class Trainer {
         listeners.forEach(l -> l.onCheckpoint(globalStep, checkpoints.location()));
     }
 
-    /** Whether a cursor was saved under this run's settings: its data order and global batch are this run's. */
-    private boolean fitsThisRun(Cursor cursor) {
+    /**
+     * Whether a snapshot's cursor was saved under this run's settings: its seed and global batch are
+     * this run's, and so is its number of replicas unless {@code plan} is a {@link GlobalBatchPlan},
+     * whose data order depends on the global batch only (the elastic case: fewer replicas of larger
+     * batches continue the same trajectory).
+     */
+    private boolean fitsThisRun(Cursor cursor, BatchPlan plan) {
         Map<String, String> now = cursorAt(0, 0, 0, new double[2]).info();
-        for (String setting : List.of("seed", "world_size", "per_rank_batch")) {
-            if (!now.get(setting).equals(cursor.info().get(setting))) return false;
+        if (!now.get("seed").equals(cursor.info().get("seed"))) return false;
+        if (plan instanceof GlobalBatchPlan) return globalBatch(now) == globalBatch(cursor.info());
+        return now.get("world_size").equals(cursor.info().get("world_size")) && now.get("per_rank_batch").equals(cursor.info().get("per_rank_batch"));
+    }
+
+    /** world_size × per_rank_batch of a cursor's settings; -1 when it lacks them. */
+    private static long globalBatch(Map<String, String> info) {
+        try {
+            return Long.parseLong(info.get("world_size")) * Long.parseLong(info.get("per_rank_batch"));
+        } catch (NumberFormatException e) { // absent (null) or garbled
+            return -1;
         }
-        return true;
     }
 
     /** Where the run continues from after {@code globalStep}, with the settings a resume checks and the epoch's loss so far. */

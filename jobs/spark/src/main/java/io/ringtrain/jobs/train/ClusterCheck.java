@@ -48,15 +48,21 @@ final class ClusterCheck {
      */
     static void awaitSlots(IntSupplier slots, int replicas, long millis, long progressMillis, PrintStream console, String master) {
         int offered = waitForSlots(slots, replicas, millis, progressMillis, console);
-        if (offered < replicas) throw shortfall(replicas, offered, master, millis);
+        if (offered < replicas) throw shortfall(replicas, replicas, offered, master, millis);
     }
 
-    /** The failure of a job that waited {@code waitedMillis} for {@code replicas} slots and was offered {@code offered}. */
-    static CapacityException shortfall(int replicas, int offered, String master, long waitedMillis) {
-        return new CapacityException("the job needs " + replicas + " tasks running at once (one per replica) but the cluster offers "
-                + offered + " task slots (master " + master + ") after waiting " + waitedMillis / 1000 + " s; rerun when the cluster has "
-                + replicas + " free slots (exit code " + CapacityException.EXIT_CODE + ": a scheduler may retry), give it more executors or cores, "
-                + "or lower --replicas in a new --run-dir");
+    /**
+     * The failure of a job that waited {@code waitedMillis} for slots and was offered {@code offered}:
+     * it needs {@code minReplicas} of its {@code replicas} (equal unless {@code --min-replicas} is below
+     * {@code --replicas}), and the message says which setting to lower.
+     */
+    static CapacityException shortfall(int replicas, int minReplicas, int offered, String master, long waitedMillis) {
+        boolean elastic = minReplicas < replicas;
+        return new CapacityException("the job needs " + (elastic ? "at least " : "") + minReplicas + " tasks running at once (one per replica"
+                + (elastic ? ", --min-replicas " + minReplicas + " of --replicas " + replicas : "") + ") but the cluster offers " + offered
+                + " task slots (master " + master + ") after waiting " + waitedMillis / 1000 + " s; rerun when the cluster has " + minReplicas
+                + " free slots (exit code " + CapacityException.EXIT_CODE + ": a scheduler may retry), give it more executors or cores, "
+                + (elastic ? "or lower --min-replicas" : "or lower --replicas in a new --run-dir"));
     }
 
     /**

@@ -126,13 +126,7 @@ final class ElasticReplicas {
             if (offered >= min) return Math.min(offered, target);
         }
         int offered = ClusterCheck.waitForSlots(slots, min, slotWaitMillis, progressMillis, console);
-        if (offered < min) {
-            throw new CapacityException("the job needs at least " + min + " tasks running at once (one per replica"
-                    + (min < target ? ", --min-replicas " + min + " of --replicas " + target : "") + ") but the cluster offers " + offered
-                    + " task slots (master " + master + ") after waiting " + (elasticWaitMillis + slotWaitMillis) / 1000 + " s; rerun when the cluster has "
-                    + min + " free slots (exit code " + CapacityException.EXIT_CODE + ": a scheduler may retry), give it more executors or cores, "
-                    + (min < target ? "or lower --min-replicas" : "or lower --replicas in a new --run-dir"));
-        }
+        if (offered < min) throw ClusterCheck.shortfall(target, min, offered, master, elasticWaitMillis + slotWaitMillis);
         return Math.min(offered, target);
     }
 

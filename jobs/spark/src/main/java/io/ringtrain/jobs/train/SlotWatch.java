@@ -73,7 +73,7 @@ final class SlotWatch implements AutoCloseable {
         }
         if (shortSinceMillis < 0) shortSinceMillis = nowMillis;
         if (nowMillis - shortSinceMillis < waitMillis) return;
-        shortfall = ClusterCheck.shortfall(replicas, offered, master, nowMillis - shortSinceMillis);
+        shortfall = ClusterCheck.shortfall(replicas, replicas, offered, master, nowMillis - shortSinceMillis);
         cancel.accept(shortfall.getMessage());
     }
 

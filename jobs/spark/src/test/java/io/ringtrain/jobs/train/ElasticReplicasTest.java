@@ -69,7 +69,8 @@ class ElasticReplicasTest {
     @Test
     void withoutAMinimumBelowReplicasFewerSlotsAreLostCapacityAsBefore() {
         CapacityException e = assertThrows(CapacityException.class, () -> elastic(config(3, null, 32), slots(2)).await(console));
-        assertTrue(e.getMessage().contains("needs at least 3 tasks") && e.getMessage().contains("lower --replicas in a new --run-dir"), e.getMessage());
+        assertTrue(e.getMessage().contains("needs 3 tasks running at once (one per replica)") && e.getMessage().contains("lower --replicas in a new --run-dir"),
+                e.getMessage());
         assertFalse(RootCause.isBadInput(e), "lost capacity is not bad input");
     }
 

@@ -165,6 +165,8 @@ class ElasticTrainIT {
         assertEquals(3, steps.get(steps.size() - 1).path("attempt").asInt(), "shrink and grow are attempts 2 and 3");
         assertEquals(15, steps.stream().filter(n -> n.path("attempt").asInt() == 3).findFirst().orElseThrow().path("global_step").asInt(),
                 "the grown stage starts at the epoch boundary");
+        assertEquals(7, steps.stream().filter(n -> n.path("attempt").asInt() == 2).findFirst().orElseThrow().path("global_step").asInt(),
+                "the shrunk stage continues from the 3-replica in-memory snapshot of step 6, not from the checkpoint at step 4");
     }
 
     @Test
