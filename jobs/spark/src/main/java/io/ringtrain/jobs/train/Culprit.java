@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The replica a failed attempt is blamed on, and where it ran: its rank, executor id and host, and
@@ -21,7 +22,9 @@ import java.util.Optional;
  * <p>Evidence, strongest first: a rank whose executor Spark lost (its task ended with {@code
  * ExecutorLostFailure}); then the rank that the replicas' {@link CollectiveFailure}s blame most
  * often (each replica blames the peer it saw close, stall or misbehave, or the rank an abort
- * named). The collective is the one a replica's failure names for that rank. Without either, no
+ * named), leaving out a rank that itself timed out waiting on another (it was alive; see {@link
+ * ReplicaFailures#waitedOnAnother}) unless every blamed rank did. The collective is the one a
+ * replica's failure names for that rank. Without either, no
  * culprit is named: a failure outside the collectives (bad data, a full disk) names itself.
  *
  * @param executorId null when the rank's task never reported where it ran
@@ -45,7 +48,9 @@ record Culprit(@JsonProperty("rank") int rank, @JsonProperty("executor_id") Stri
             rank = lost.keySet().iterator().next();
             reason = "its executor was lost";
         } else if (!blamed.isEmpty()) {
-            rank = mostBlamed(blamed);
+            Set<Integer> waited = replicas.waitedOnAnother();
+            List<CollectiveFailure> notWaiting = blamed.stream().filter(f -> !waited.contains(f.culprit())).toList();
+            rank = mostBlamed(notWaiting.isEmpty() ? blamed : notWaiting);
             reason = null;
         } else {
             return Optional.empty();

@@ -1,5 +1,7 @@
 package io.ringtrain.jobs.train;
 
+import io.ringtrain.allreduce.CollectiveException;
+import io.ringtrain.allreduce.CollectiveFailure;
 import org.apache.spark.ExceptionFailure;
 import org.apache.spark.ExecutorLostFailure;
 import org.apache.spark.SparkContext;
@@ -8,11 +10,15 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.TaskInfo;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The exceptions the replicas' tasks failed with, one per failed task. Spark aborts a barrier stage
@@ -34,6 +40,7 @@ final class ReplicaFailures extends SparkListener implements AutoCloseable {
     private final List<Throwable> failures = new ArrayList<>();
     private final Map<Integer, Placement> placements = new HashMap<>();
     private final Map<Integer, String> lostExecutors = new TreeMap<>();
+    private final Set<Integer> waitedOnAnother = new TreeSet<>();
     private int ended;
 
     /** Where rank {@code rank}'s task ran. */
@@ -55,7 +62,9 @@ final class ReplicaFailures extends SparkListener implements AutoCloseable {
         ended++;
         record(end.taskInfo());
         if (end.reason() instanceof ExceptionFailure f) {
-            failures.add(f.exception().isDefined() ? f.exception().get() : new RuntimeException(f.className() + ": " + f.description()));
+            Throwable failure = f.exception().isDefined() ? f.exception().get() : new RuntimeException(f.className() + ": " + f.description());
+            failures.add(failure);
+            if (end.taskInfo() != null && timedOutOnAnother(failure, end.taskInfo().index())) waitedOnAnother.add(end.taskInfo().index());
         } else if (end.reason() instanceof ExecutorLostFailure lost && end.taskInfo() != null) {
             lostExecutors.put(end.taskInfo().index(), lost.execId());
         }
@@ -76,12 +85,33 @@ final class ReplicaFailures extends SparkListener implements AutoCloseable {
         return Map.copyOf(lostExecutors);
     }
 
+    /**
+     * The ranks that failed because they waited past the timeout on another rank. Such a rank was
+     * alive and waiting, so when a neighbour that waited on it blames it too (a stalled rank makes
+     * the two ranks after it time out at about the same moment), the blame passes on along the chain.
+     */
+    synchronized Set<Integer> waitedOnAnother() {
+        return Set.copyOf(waitedOnAnother);
+    }
+
+    private static boolean timedOutOnAnother(Throwable failure, int rank) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof CollectiveException collective && collective.failure() != null) {
+                CollectiveFailure f = collective.failure();
+                return f.reason() == CollectiveFailure.Reason.TIMEOUT && f.culprit() >= 0 && f.culprit() != rank;
+            }
+        }
+        return false;
+    }
+
     /** Starts counting for a new attempt of the barrier stage. */
     synchronized void reset() {
         ended = 0;
         failures.clear();
         placements.clear();
         lostExecutors.clear();
+        waitedOnAnother.clear();
     }
 
     /** The failures so far, after waiting (at most {@link #WAIT_MILLIS}) until {@code tasks} result tasks have ended. */

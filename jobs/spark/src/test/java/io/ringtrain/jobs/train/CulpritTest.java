@@ -66,6 +66,29 @@ class CulpritTest {
     }
 
     @Test
+    void aStalledRankIsNamedWhenTheRankAfterItsNeighbourTimesOutOnTheNeighbourToo() {
+        // Rank 2 froze: rank 0 waited on it, and rank 1, waiting on rank 0's forward of rank 2's data,
+        // timed out at about the same moment, blaming rank 0. Rank 0 was alive: the blame passes on.
+        ReplicaFailures replicas = new ReplicaFailures(null);
+        replicas.onTaskEnd(ended(1, "0", "10.0.0.1", threw(blaming(0, 65, CollectiveFailure.Reason.TIMEOUT))));
+        replicas.onTaskEnd(ended(0, "2", "10.0.0.3", threw(blaming(2, 65, CollectiveFailure.Reason.TIMEOUT))));
+        replicas.onTaskEnd(ended(2, "1", "10.0.0.2", org.apache.spark.UnknownReason$.MODULE$)); // killed with the stage
+
+        Culprit culprit = culpritOf(replicas).orElseThrow();
+
+        assertEquals(new Culprit(2, "1", "10.0.0.2", "allReduce", 65L, "timed out"), culprit);
+    }
+
+    @Test
+    void twoRanksThatTimedOutOnEachOtherKeepTheFirstBlamed() {
+        ReplicaFailures replicas = new ReplicaFailures(null);
+        replicas.onTaskEnd(ended(0, "1", "10.0.0.1", threw(blaming(1, 9, CollectiveFailure.Reason.TIMEOUT))));
+        replicas.onTaskEnd(ended(1, "2", "10.0.0.2", threw(blaming(0, 9, CollectiveFailure.Reason.TIMEOUT))));
+
+        assertEquals(1, culpritOf(replicas).orElseThrow().rank(), "with every blamed rank alive, the rank blamed first");
+    }
+
+    @Test
     void aRankWhoseExecutorWasLostIsTheCulpritEvenWhenAnAbortBlamedAnother() {
         ReplicaFailures replicas = new ReplicaFailures(null);
         replicas.onTaskEnd(ended(0, "1", "10.0.0.1", threw(blaming(1, 40, CollectiveFailure.Reason.CONNECTION_CLOSED))));
