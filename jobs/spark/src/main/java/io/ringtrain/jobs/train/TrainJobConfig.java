@@ -136,7 +136,7 @@ public class TrainJobConfig implements Serializable {
     /** Attempts of the barrier stage; later attempts resume from the newest snapshot or checkpoint. */
     public int maxAttempts = 3;
     public int collectiveTimeoutSeconds = 60;
-    /** A rank whose compute time per step exceeds the median rank's by this fraction (0.2: 20%) is a straggler... */
+    /** A rank whose compute time, or whose link's send stall, per step exceeds the median rank's by this fraction of the median compute time (0.2: 20%) is a straggler... */
     public double stragglerMargin = io.ringtrain.trainer.loop.StragglerWatch.DEFAULT_MARGIN;
     /** ...once it has been so for this many consecutive steps; reported in the progress line and metrics.jsonl. */
     public int stragglerSteps = io.ringtrain.trainer.loop.StragglerWatch.DEFAULT_STEPS;
