@@ -56,6 +56,8 @@ public final class DistributedReplica {
     /** The communicators whose blocking collectives a step's compute time leaves out: this ring and SyncBatchNorm's. */
     private final List<Communicator> blockingRings;
     private final RankSlots slots;
+    /** This rank's extra floats for the last bucket: only its own block is ever written, the others stay zero. */
+    private final float[] ownSlots;
     private final float[] computeMillis;
     private final float[] sendStallMillis;
     private boolean computeMeasured;
@@ -75,6 +77,7 @@ public final class DistributedReplica {
         checkSameModelOnEveryRank();
         broadcastState();
         this.slots = new RankSlots(comm.worldSize(), options.gradientCompression());
+        this.ownSlots = new float[slots.floats()];
         this.buckets = assignBuckets(model.parameters(), options, slots.floats());
         this.computeMillis = new float[comm.worldSize()];
         this.sendStallMillis = new float[comm.worldSize()];
@@ -276,13 +279,12 @@ public final class DistributedReplica {
             long now = System.nanoTime();
             long computed = now - computeStartNanos - (blockedNanos() - blockedAtStartNanos);
             long stalledNow = sendStallNanos();
-            float[] mine = new float[b.extraSlotCount()];
-            slots.write(mine, comm.rank(), Math.max(0, computed) / 1e6f, (stalledNow - sendStallAtLastLaunchNanos) / 1e6f,
+            slots.write(ownSlots, comm.rank(), Math.max(0, computed) / 1e6f, (stalledNow - sendStallAtLastLaunchNanos) / 1e6f,
                     localStepLoss, localStepSamples);
             sendStallAtLastLaunchNanos = stalledNow;
             localStepLoss = 0;
             localStepSamples = 0;
-            b.setExtraSlots(mine);
+            b.setExtraSlots(ownSlots);
         }
         b.launchedAtNanos = System.nanoTime();
         b.inFlight = b.allReduce(comm);
