@@ -2,18 +2,13 @@ package io.ringtrain.jobs.models;
 
 import io.ringtrain.engine.nn.Module;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.NotSerializableException;
 import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
-import java.util.Base64;
 
 /**
  * A user's model for the Java API and the Spark ML estimator: builds a fresh model for images of
@@ -28,34 +23,12 @@ public interface ModelFactory extends Serializable {
 
     /** The factory as Java serialisation in Base64: what a config, an ML param and a saved model hold. */
     static String encode(ModelFactory factory) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(factory);
-        } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("model factory " + describe(factory) + " captures " + e.getMessage()
-                    + ", which is not Serializable; capture only serialisable values (numbers, strings, arrays)", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("model factory " + describe(factory) + " cannot be serialised: " + e, e);
-        }
-        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+        return UserObjects.encode(factory, "model factory " + describe(factory));
     }
 
     /** The factory {@link #encode} wrote; a class missing here is named, with the jar to add. */
     static ModelFactory decode(String encoded, String label) {
-        byte[] bytes;
-        try {
-            bytes = Base64.getDecoder().decode(encoded);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("model factory " + label + " is not Base64 Java serialisation: " + e.getMessage(), e);
-        }
-        try (ObjectInputStream in = new ContextClassLoaderInput(new ByteArrayInputStream(bytes))) {
-            return (ModelFactory) in.readObject();
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("model factory " + label + " needs class " + e.getMessage()
-                    + ", which is not on the classpath: add the jar that holds it (spark-submit --jars, or the classpath)", e);
-        } catch (IOException | ClassCastException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("model factory " + label + " cannot be read back: " + e, e);
-        }
+        return UserObjects.decode(encoded, ModelFactory.class, "model factory " + label);
     }
 
     /** {@code com.acme.MyNet::new} for a constructor reference, {@code com.acme.App::lambda$main$0} for a lambda, else the class name. */

@@ -1,19 +1,12 @@
 package io.ringtrain.jobs.train;
 
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.jobs.models.ModelFactory;
+import io.ringtrain.jobs.models.UserObjects;
 import io.ringtrain.trainer.data.Batch;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.loop.Objective;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.NotSerializableException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.Arrays;
-import java.util.Base64;
 
 /**
  * Training with the user's {@link LossFunction}: its value is the loss the replicas minimise (and
@@ -46,27 +39,11 @@ final class UserLossObjective implements Objective {
 
     /** The loss as Java serialisation in Base64: what the training config carries to the executors. */
     static String encode(LossFunction loss) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(loss);
-        } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("loss function " + loss.getClass().getName() + " captures " + e.getMessage()
-                    + ", which is not Serializable; capture only serialisable values (numbers, strings, arrays)", e);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("loss function " + loss.getClass().getName() + " cannot be serialised: " + e, e);
-        }
-        return Base64.getEncoder().encodeToString(bytes.toByteArray());
+        return UserObjects.encode(loss, "loss function " + loss.getClass().getName());
     }
 
     /** The loss {@link #encode} wrote; a class missing here is named, with the jar to add. */
     static LossFunction decode(String encoded) {
-        try (ObjectInputStream in = new ModelFactory.ContextClassLoaderInput(new ByteArrayInputStream(Base64.getDecoder().decode(encoded)))) {
-            return (LossFunction) in.readObject();
-        } catch (ClassNotFoundException e) {
-            throw new IllegalArgumentException("the loss function needs class " + e.getMessage()
-                    + ", which is not on the classpath: add the jar that holds it (spark-submit --jars, or the classpath)", e);
-        } catch (IOException | ClassCastException | IllegalArgumentException e) {
-            throw new IllegalArgumentException("the loss function cannot be read back: " + e, e);
-        }
+        return UserObjects.decode(encoded, LossFunction.class, "the loss function");
     }
 }
