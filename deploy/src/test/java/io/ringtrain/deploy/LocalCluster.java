@@ -61,9 +61,12 @@ public final class LocalCluster {
         if (!Files.exists(link)) Files.createSymbolicLink(link, jar.toAbsolutePath());
     }
 
-    /** Kills one executor JVM of this machine (SIGKILL); null when there is none. */
+    /**
+     * Kills one executor JVM started under this JVM (SIGKILL), directly or through a launcher it
+     * started; null when there is none. Executors of other jobs on the machine are never touched.
+     */
     public static Killed killAnExecutor() {
-        List<ProcessHandle> executors = ProcessHandle.allProcesses()
+        List<ProcessHandle> executors = ProcessHandle.current().descendants()
                 .filter(p -> p.info().commandLine().map(c -> c.contains("CoarseGrainedExecutorBackend")).orElse(false)).toList();
         if (executors.isEmpty()) return null;
         ProcessHandle victim = executors.get(executors.size() - 1);

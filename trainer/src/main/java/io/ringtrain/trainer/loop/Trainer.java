@@ -254,10 +254,9 @@ public final class Trainer {
                         snapshots.keep(globalStep, () -> Snapshot.capture(model, optimizer, cursor));
                     }
                 }
-                double[] totals = {lossSum, lossCount};
                 lastEval = eval == null ? null : evaluate(eval);
                 TrainingListener.EpochReport report = new TrainingListener.EpochReport(epoch + 1, config.epochs(),
-                        totals[1] == 0 ? Double.NaN : totals[0] / totals[1], (long) totals[1],
+                        lossCount == 0 ? Double.NaN : lossSum / lossCount, (long) lossCount,
                         lastEval == null ? null : lastEval.loss(), lastEval == null ? null : lastEval.accuracy(),
                         (System.nanoTime() - epochStart) / 1e9);
                 reports.add(report);

@@ -17,6 +17,9 @@ import java.util.function.IntSupplier;
  * ClusterCheck#slots}) every second; once they have stayed below the replicas for {@code waitMillis}
  * (the job's {@code --slot-wait-seconds}, the same wait a retry gives the slots to return), it
  * cancels the attempt's Spark jobs, which it tags, and {@link #shortfall()} names the missing slots.
+ * Where the job may go on with fewer replicas ({@code --min-replicas} below this attempt's), the
+ * cancellation's reason says so instead of asking for fewer {@code --replicas}: the retry's elastic
+ * wait decides how many replicas go on.
  *
  * <p>A local master's slots never change, so there it watches nothing.
  */
@@ -25,6 +28,7 @@ final class SlotWatch implements AutoCloseable {
 
     private final IntSupplier slots;
     private final int replicas;
+    private final int minReplicas;
     private final long waitMillis;
     private final String master;
     private final Consumer<String> cancel;
@@ -32,10 +36,14 @@ final class SlotWatch implements AutoCloseable {
     private volatile CapacityException shortfall;
     private Runnable onClose = () -> {};
 
-    /** {@code cancel} ends the attempt's jobs, given the reason. */
-    SlotWatch(IntSupplier slots, int replicas, long waitMillis, String master, Consumer<String> cancel) {
+    /**
+     * Watches for the {@code replicas} of this attempt; {@code minReplicas} is the fewest the job may
+     * go on with. {@code cancel} ends the attempt's jobs, given the reason.
+     */
+    SlotWatch(IntSupplier slots, int replicas, int minReplicas, long waitMillis, String master, Consumer<String> cancel) {
         this.slots = slots;
         this.replicas = replicas;
+        this.minReplicas = minReplicas;
         this.waitMillis = waitMillis;
         this.master = master;
         this.cancel = cancel;
@@ -45,9 +53,9 @@ final class SlotWatch implements AutoCloseable {
      * Tags the Spark jobs this thread starts until {@link #close()} and watches the slots on a daemon
      * thread meanwhile. Close it on the same thread.
      */
-    static SlotWatch start(SparkContext sc, int replicas, long waitMillis) {
+    static SlotWatch start(SparkContext sc, int replicas, int minReplicas, long waitMillis) {
         String tag = "ringtrain-attempt-" + UUID.randomUUID();
-        SlotWatch watch = new SlotWatch(() -> ClusterCheck.slots(sc), replicas, waitMillis, sc.master(), reason -> sc.cancelJobsWithTag(tag, reason));
+        SlotWatch watch = new SlotWatch(() -> ClusterCheck.slots(sc), replicas, minReplicas, waitMillis, sc.master(), reason -> sc.cancelJobsWithTag(tag, reason));
         if (sc.master().equals("local") || sc.master().startsWith("local[")) return watch;
         sc.addJobTag(tag);
         ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -73,8 +81,12 @@ final class SlotWatch implements AutoCloseable {
         }
         if (shortSinceMillis < 0) shortSinceMillis = nowMillis;
         if (nowMillis - shortSinceMillis < waitMillis) return;
-        shortfall = ClusterCheck.shortfall(replicas, replicas, offered, master, nowMillis - shortSinceMillis);
-        cancel.accept(shortfall.getMessage());
+        long waited = nowMillis - shortSinceMillis;
+        shortfall = ClusterCheck.shortfall(replicas, replicas, offered, master, waited);
+        cancel.accept(minReplicas < replicas
+                ? "this attempt's " + replicas + " replicas had " + offered + " task slots for " + waited / 1000 + " s (master " + master
+                        + "); stopping it so the job goes on with the replicas the cluster offers (--min-replicas " + minReplicas + ")"
+                : shortfall.getMessage());
     }
 
     /** Why the attempt was cancelled, or null while the slots suffice (or came back in time). */

@@ -290,7 +290,7 @@ public final class TrainJob {
                 // a retry's description in the Spark UI names whom the previous attempt was blamed on
                 String attemptDescription = culprits.isEmpty() ? description
                         : description + " attempt " + attempt + ", after " + culprits.get(culprits.size() - 1).describe();
-                SlotWatch slotWatch = SlotWatch.start(sc, world, config.slotWaitSeconds * 1000L);
+                SlotWatch slotWatch = SlotWatch.start(sc, world, ElasticReplicas.minReplicas(config), config.slotWaitSeconds * 1000L);
                 try (var attemptJob = JobDescription.open(sc, attemptDescription); slotWatch) {
                     JavaRDD<Row> input = routed(inputs, train, test, stage);
                     display.phase("starting " + world + " replicas (a Spark barrier stage: each gets its records and builds the model)");

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +19,7 @@ class SlotWatchTest {
     @Test
     void slotsShortForTheWholeWaitCancelTheAttemptNamingTheMissingSlots() {
         List<String> cancelled = new ArrayList<>();
-        SlotWatch watch = new SlotWatch(() -> 1, 2, WAIT, "spark://10.78.0.1:7077", cancelled::add);
+        SlotWatch watch = new SlotWatch(() -> 1, 2, 2, WAIT, "spark://10.78.0.1:7077", cancelled::add);
 
         watch.check(1_000);
         watch.check(1_000 + WAIT - 1);
@@ -36,7 +38,7 @@ class SlotWatchTest {
     void slotsThatComeBackWithinTheWaitStartItAgain() {
         AtomicInteger offered = new AtomicInteger(1);
         List<String> cancelled = new ArrayList<>();
-        SlotWatch watch = new SlotWatch(offered::get, 2, WAIT, "spark://m:7077", cancelled::add);
+        SlotWatch watch = new SlotWatch(offered::get, 2, 2, WAIT, "spark://m:7077", cancelled::add);
 
         watch.check(0);
         offered.set(2);
@@ -52,12 +54,27 @@ class SlotWatchTest {
     @Test
     void enoughSlotsNeverCancel() {
         List<String> cancelled = new ArrayList<>();
-        SlotWatch watch = new SlotWatch(() -> 3, 2, 0, "spark://m:7077", cancelled::add);
+        SlotWatch watch = new SlotWatch(() -> 3, 2, 2, 0, "spark://m:7077", cancelled::add);
 
         watch.check(0);
         watch.check(WAIT);
 
         assertTrue(cancelled.isEmpty());
         assertNull(watch.shortfall());
+    }
+
+    @Test
+    void aJobThatMayShrinkIsCancelledWithAReasonThatSaysItGoesOnInsteadOfAskingForFewerReplicas() {
+        List<String> cancelled = new ArrayList<>();
+        SlotWatch watch = new SlotWatch(() -> 2, 3, 2, WAIT, "spark://10.78.0.1:7077", cancelled::add);
+
+        watch.check(0);
+        watch.check(WAIT);
+
+        assertEquals(1, cancelled.size());
+        assertTrue(cancelled.get(0).contains("this attempt's 3 replicas had 2 task slots for 10 s (master spark://10.78.0.1:7077)"), cancelled.get(0));
+        assertTrue(cancelled.get(0).contains("goes on with the replicas the cluster offers (--min-replicas 2)"), cancelled.get(0));
+        assertFalse(cancelled.get(0).contains("lower --replicas"), cancelled.get(0));
+        assertNotNull(watch.shortfall(), "the attempt still records that it was cut short");
     }
 }
