@@ -1,7 +1,6 @@
 package io.ringtrain.jobs.train;
 
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.jobs.models.UserObjects;
 import io.ringtrain.trainer.data.Batch;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.loop.Objective;
@@ -35,15 +34,5 @@ final class UserLossObjective implements Objective {
     @Override
     public long correct(Tensor logits, Batch batch) {
         return accuracy.correct(logits, batch);
-    }
-
-    /** The loss as Java serialisation in Base64: what the training config carries to the executors. */
-    static String encode(LossFunction loss) {
-        return UserObjects.encode(loss, "loss function " + loss.getClass().getName());
-    }
-
-    /** The loss {@link #encode} wrote; a class missing here is named, with the jar to add. */
-    static LossFunction decode(String encoded) {
-        return UserObjects.decode(encoded, LossFunction.class, "the loss function");
     }
 }
