@@ -47,7 +47,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluation e = EvaluateJob.run(spark, model, records, dataset.describe(), batchSize, System.out);
         String folder = out != null ? out : modelOptions.runDir;
         EvaluateJob.write(spark, e, folder);
-        System.out.printf(Locale.ROOT, "accuracy: %.2f%% on %d samples, mean loss %.4f, macro F1 %.4f%n", 100 * e.accuracy(), e.count(), e.meanLoss(), e.macroF1());
+        String loss = e.lossName().equals(io.ringtrain.jobs.evaluate.ConfusionCounts.CROSS_ENTROPY) ? "" : " (" + e.lossName() + ", the loss it was trained with)";
+        System.out.printf(Locale.ROOT, "accuracy: %.2f%% on %d samples, mean loss %.4f%s, macro F1 %.4f%n", 100 * e.accuracy(), e.count(), e.meanLoss(), loss, e.macroF1());
         System.out.println("report: " + folder + "/evaluation.html (metrics in evaluation.json)");
         return 0;
     }

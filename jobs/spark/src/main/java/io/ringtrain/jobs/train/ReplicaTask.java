@@ -229,7 +229,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             boolean text = vocabulary != null;
             ModelProvenance provenance = new ModelProvenance(
                     text ? Map.of(ModelRecipe.MODEL, config.model) : config.modelRecipe().metadata(), // how evaluate and predict rebuild it
-                    new ModelProvenance.Training(config.data, world, config.seed, config.epochs),
+                    new ModelProvenance.Training(config.data, world, config.seed, config.epochs, config.getLossFunction()), // evaluate reports the same loss
                     text ? null : new ModelProvenance.ImageInput(config.inputShape, config.numClasses, mean, std, config.classNames),
                     text ? TextRunOutputs.modelSettings(config, vocabulary) : Map.of(),
                     TrainJob.codeVersion(), result.finalEval() == null ? null : result.finalEval().accuracy());

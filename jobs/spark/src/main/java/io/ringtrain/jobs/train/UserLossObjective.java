@@ -11,14 +11,20 @@ import java.util.Arrays;
  * Training with the user's {@link LossFunction}: its value is the loss the replicas minimise (and
  * the test loss the run reports); accuracy stays the arg-max accuracy of the logits, which the
  * model's output [n, numClasses] defines whatever the loss. A loss that does not give one element
- * fails, naming the shape.
+ * fails, naming the shape. Evaluation scores a saved model with the same objective, so it reports
+ * the loss training minimised.
  */
-final class UserLossObjective implements Objective {
+public final class UserLossObjective implements Objective {
     private final LossFunction loss;
     private final ClassificationObjective accuracy = new ClassificationObjective();
 
-    UserLossObjective(LossFunction loss) {
+    public UserLossObjective(LossFunction loss) {
         this.loss = loss;
+    }
+
+    /** The loss's class name, as reports name the loss. */
+    public String lossName() {
+        return loss.getClass().getName();
     }
 
     @Override
