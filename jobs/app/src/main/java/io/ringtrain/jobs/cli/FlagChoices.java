@@ -30,7 +30,6 @@ abstract class FlagChoices<E extends Enum<E>> implements CommandLine.ITypeConver
     String alternatives() {
         List<String> names = new ArrayList<>();
         for (E value : values) names.add(value.toString());
-        String last = names.remove(names.size() - 1);
-        return names.isEmpty() ? last : String.join(", ", names) + " or " + last;
+        return io.ringtrain.jobs.data.formats.DataFormats.alternatives(names);
     }
 }

@@ -51,7 +51,8 @@ final class TrainCommand implements Callable<Integer> {
             if (lossClass != null) {
                 if (c.trainsOnText()) {
                     throw new IllegalArgumentException("--loss-class " + lossClass + " trains an image classifier with your loss, but --format " + c.format
-                            + " trains the text model " + c.model + " with its own objective; drop --loss-class, or train an image format");
+                            + (io.ringtrain.jobs.models.ModelZoo.isText(c.model) ? " (model " + c.model + ")" : "")
+                            + " trains a text model with its own objective; drop --loss-class, or train an image format");
                 }
                 c.lossFunction(io.ringtrain.jobs.train.UserLossClass.instantiate(lossClass));
             }

@@ -110,6 +110,10 @@ class TrainCommandTest {
         assertEquals(2, r.code(), r.err());
         assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
         assertTrue(r.err().contains("--loss-class " + loss) && r.err().contains("--format text") && r.err().contains("char-lstm"), r.err());
+        CliRun noModel = run("train", "--data", text.toString(), "--run-dir", tmp.resolve("run").toString(), "--format", "text", "--loss-class", loss);
+        assertEquals(2, noModel.code(), noModel.err());
+        assertTrue(noModel.err().contains("--format text trains a text model") && !noModel.err().contains("fmnist-cnn"),
+                "names no image model as the text model: " + noModel.err());
         assertNothingStarted();
     }
 
