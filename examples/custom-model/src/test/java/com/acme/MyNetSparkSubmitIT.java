@@ -15,8 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * What a user does with their own model, against the packaged product (failsafe runs after
  * {@code package}, so target/custom-model.jar exists): spark-submit through deploy/bin/ringtrain
- * with the jar on {@code --jars} trains {@link MyNet} one epoch on the bundled sample, then evaluates
- * and predicts with the saved model, rebuilt from the run folder by its class name.
+ * with the jar on {@code --jars} trains {@link MyNet} with the user's loss {@link MyLoss} one epoch on
+ * the bundled sample, then evaluates (reporting that loss) and predicts with the saved model, rebuilt
+ * from the run folder by its class name.
  */
 class MyNetSparkSubmitIT {
     private final Path root = repositoryRoot();
@@ -27,13 +28,13 @@ class MyNetSparkSubmitIT {
         String run = tmp.resolve("run").toString();
         String sample = root.resolve("data/fashion-mnist-sample").toString();
 
-        String train = ringtrain("train", "--model-class", "com.acme.MyNet", "--data", sample, "--epochs", "1", "--replicas", "2",
+        String train = ringtrain("train", "--model-class", "com.acme.MyNet", "--loss-class", "com.acme.MyLoss", "--data", sample, "--epochs", "1", "--replicas", "2",
                 "--batch-size", "64", "--run-dir", run);
         assertTrue(train.contains("test accuracy: "), train);
         assertTrue(Files.isRegularFile(Path.of(run, "model.safetensors")), train);
 
         String evaluate = ringtrain("evaluate", "--run-dir", run, "--data", sample);
-        assertTrue(evaluate.contains("accuracy: "), evaluate);
+        assertTrue(evaluate.contains("accuracy: ") && evaluate.contains("(com.acme.MyLoss, the loss it was trained with)"), evaluate);
 
         Path predictions = tmp.resolve("predictions.csv");
         String predict = ringtrain("predict", "--run-dir", run, "--data", sample, "--out", predictions.toString());

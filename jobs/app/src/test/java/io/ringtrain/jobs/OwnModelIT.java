@@ -6,11 +6,13 @@ import io.ringtrain.jobs.api.RingTrain;
 import io.ringtrain.jobs.api.TrainedModel;
 import io.ringtrain.jobs.cli.RingtrainCli;
 import io.ringtrain.jobs.data.DataSource;
+import io.ringtrain.jobs.evaluate.EvaluateJob;
 import io.ringtrain.jobs.ml.RingtrainClassificationModel;
 import io.ringtrain.jobs.ml.RingtrainClassifier;
 import io.ringtrain.jobs.models.ModelRecipe;
 import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.jobs.models.SavedTextModel;
+import io.ringtrain.jobs.models.usernets.HalfCrossEntropy;
 import io.ringtrain.jobs.models.usernets.TinyNet;
 import io.ringtrain.jobs.testing.TestData;
 import io.ringtrain.trainer.loop.ClassificationObjective;
@@ -54,7 +56,9 @@ class OwnModelIT {
                   - {type: flatten}
                   - {type: linear, out_features: 10}
                 """);
-        for (List<String> model : List.of(List.of("--model-class", TinyNet.class.getName()), List.of("--model-spec", spec.toString()))) {
+        // the class also trains with the user's loss class: half the cross-entropy, which evaluate then reports
+        for (List<String> model : List.of(List.of("--model-class", TinyNet.class.getName(), "--loss-class", HalfCrossEntropy.class.getName()),
+                List.of("--model-spec", spec.toString()))) {
             String run = tmp.resolve("run-" + model.get(0).substring(2)).toString();
             List<String> args = new java.util.ArrayList<>(List.of("train", "--master", "local[2]", "--data", TestData.bundledSample().toString(),
                     "--epochs", "1", "--batch-size", "64", "--max-attempts", "1", "--run-dir", run));
@@ -74,6 +78,10 @@ class OwnModelIT {
             double trained = new ObjectMapper().readTree(Path.of(run, "summary.json").toFile()).path("test_accuracy").asDouble();
             assertEquals(trained, accuracy, 1e-9, model + ": evaluate rebuilds the model the job trained and tested");
             assertTrue(accuracy > 0.5, model + ": one epoch learns something: " + accuracy);
+            var evaluation = new ObjectMapper().readTree(Path.of(run, "evaluation.json").toFile());
+            double testLoss = new ObjectMapper().readTree(Path.of(run, "summary.json").toFile()).path("test_loss").asDouble();
+            assertEquals(model.contains("--loss-class") ? HalfCrossEntropy.class.getName() : "cross-entropy", evaluation.path("loss").asText(), eval.out);
+            assertEquals(testLoss, evaluation.path("mean_loss").asDouble(), 1e-5 * testLoss, model + ": evaluate reports the loss the run trained and tested with");
 
             String out = tmp.resolve("predictions-" + model.get(0).substring(2) + ".csv").toString();
             Result predict = run("predict", "--master", "local[2]", "--run-dir", run, "--data", TestData.bundledSample().toString(), "--out", out);
@@ -98,12 +106,14 @@ class OwnModelIT {
                 "--out", tmp.resolve("api-predictions.csv").toString());
         assertEquals(0, predict.code, predict.err);
 
-        RingtrainClassifier estimator = new RingtrainClassifier().setModelFactory(TinyNet::new).setReplicas(2).setEpochs(1).setBatchSize(16)
+        RingtrainClassifier estimator = new RingtrainClassifier().setModelFactory(TinyNet::new).setLossFunction(new HalfCrossEntropy())
+                .setReplicas(2).setEpochs(1).setBatchSize(16)
                 .setRunDir(tmp.resolve("ml-runs").toString()).setQuiet(true);
         estimator.write().save(tmp.resolve("ml-estimator").toString());
         RingtrainClassifier reloadedEstimator = RingtrainClassifier.load(tmp.resolve("ml-estimator").toString());
         assertTrue(reloadedEstimator.getOrDefault(reloadedEstimator.modelFactory()).create(new int[] {1, 28, 28}, 10) instanceof TinyNet,
                 "the factory param survives ML persistence");
+        assertTrue(reloadedEstimator.getOrDefault(reloadedEstimator.lossFunction()) instanceof HalfCrossEntropy, "and so does the loss param");
         RingtrainClassificationModel fitted = reloadedEstimator.fit(train);
         assertEquals(TinyNet.class.getName() + "::new", fitted.savedModel().name());
         String path = tmp.resolve("ml-model").toString();
@@ -113,6 +123,8 @@ class OwnModelIT {
         List<Row> after = loaded.transform(test).select("id", "prediction").orderBy("id").collectAsList();
         assertEquals(200, before.size());
         assertEquals(before, after, "the reloaded model rebuilds the user's model with its weights");
+        assertEquals(HalfCrossEntropy.class.getName(), EvaluateJob.run(spark, loaded.savedModel(), test, "test", 64, System.out).lossName(),
+                "the reloaded model's provenance keeps the loss it was fitted with, and its evaluation reports it");
 
         // a DataSource the job reads itself (the IDX sample and its test split) and the user's own loss: half the cross-entropy
         TrainedModel ownLoss = RingTrain.train(spark).model(TinyNet::new).data(DataSource.of(TestData.bundledSample().toString(), "idx"))
@@ -121,8 +133,10 @@ class OwnModelIT {
         assertTrue(ownLoss.testAccuracy() > 0.3, "one epoch learns something: " + ownLoss.testAccuracy());
         Result evalOwnLoss = run("evaluate", "--run-dir", ownLoss.runDir(), "--data", TestData.bundledSample().toString());
         assertEquals(0, evalOwnLoss.code, evalOwnLoss.err);
-        double crossEntropy = new ObjectMapper().readTree(Path.of(ownLoss.runDir(), "evaluation.json").toFile()).path("mean_loss").asDouble();
-        assertEquals(0.5 * crossEntropy, ownLoss.testLoss(), 1e-5 * crossEntropy, "the run's test loss is the user's loss over the same test split");
+        var ownLossEvaluation = new ObjectMapper().readTree(Path.of(ownLoss.runDir(), "evaluation.json").toFile());
+        assertEquals(ownLoss.testLoss(), ownLossEvaluation.path("mean_loss").asDouble(), 1e-5 * ownLoss.testLoss(),
+                "evaluate reports the user's loss, as the run's test loss over the same test split is");
+        assertTrue(ownLossEvaluation.path("loss").asText().startsWith(OwnModelIT.class.getName()), "and names it: " + ownLossEvaluation.path("loss"));
 
         // per-token: a text model on a text file
         Path text = Files.writeString(tmp.resolve("text.txt"), "the cat sat on the mat. ".repeat(200));

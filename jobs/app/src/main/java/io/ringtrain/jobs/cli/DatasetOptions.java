@@ -12,20 +12,20 @@ final class DatasetOptions {
     String data;
     @Option(names = "--format", description = "idx (default), image-folder, parquet, coco or voc; evaluate also takes text or text-pairs (loss in nats/char, token accuracy)")
     String format = "idx";
-    @Option(names = "--split", description = "for IDX folders: test (default) or train; for text: test (the validation tail the model was trained without) or train")
-    String split = "test";
+    @Option(names = "--split", converter = DataSplit.Converter.class,
+            description = "for IDX folders: test (default) or train; for text: test (the validation tail the model was trained without) or train")
+    DataSplit split = DataSplit.TEST;
     @Option(names = "--image-column", description = "Parquet: column of encoded PNG/JPEG bytes (default image)")
     String imageColumn = "image";
 
     /** Checks the flags and that the data exists, before Spark starts. */
     void validate(Configuration conf) {
         io.ringtrain.jobs.data.formats.DataFormats.image(format);
-        if (!java.util.Set.of("test", "train").contains(split)) throw new IllegalArgumentException("--split " + split + " is invalid: expected test or train");
         DataPaths.requireExists(data, "--data", conf);
     }
 
     boolean trainSplit() {
-        return split.equals("train");
+        return split == DataSplit.TRAIN;
     }
 
     /** The data as named in reports: the path, with the split for IDX folders. */

@@ -38,7 +38,6 @@ final class EvaluateCommand implements Callable<Integer> {
         modelOptions.validate(conf);
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " is invalid: expected ≥ 1");
         if (out == null && modelOptions.runDir == null) throw new IllegalArgumentException("with --weights, say where the report goes: --out DIR");
-        if (!java.util.Set.of("test", "train").contains(dataset.split)) throw new IllegalArgumentException("--split " + dataset.split + " is invalid: expected test or train");
         if (io.ringtrain.jobs.data.formats.DataFormats.isText(dataset.format)) return evaluateText(conf);
         dataset.validate(conf);
         SparkSession spark = SparkSessions.getOrCreate("ringtrain evaluate", master, 2);
@@ -48,7 +47,8 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluation e = EvaluateJob.run(spark, model, records, dataset.describe(), batchSize, System.out);
         String folder = out != null ? out : modelOptions.runDir;
         EvaluateJob.write(spark, e, folder);
-        System.out.printf(Locale.ROOT, "accuracy: %.2f%% on %d samples, mean loss %.4f, macro F1 %.4f%n", 100 * e.accuracy(), e.count(), e.meanLoss(), e.macroF1());
+        String loss = e.lossName().equals(io.ringtrain.jobs.evaluate.ConfusionCounts.CROSS_ENTROPY) ? "" : " (" + e.lossName() + ", the loss it was trained with)";
+        System.out.printf(Locale.ROOT, "accuracy: %.2f%% on %d samples, mean loss %.4f%s, macro F1 %.4f%n", 100 * e.accuracy(), e.count(), e.meanLoss(), loss, e.macroF1());
         System.out.println("report: " + folder + "/evaluation.html (metrics in evaluation.json)");
         return 0;
     }
@@ -65,7 +65,7 @@ final class EvaluateCommand implements Callable<Integer> {
         if (!model.format().equals(dataset.format)) {
             throw new IllegalArgumentException(model.source() + " holds " + model.name() + ", which reads --format " + model.format() + ", not " + dataset.format);
         }
-        var e = io.ringtrain.jobs.evaluate.TextEvaluation.run(spark, model, dataset.data, dataset.split, batchSize);
+        var e = io.ringtrain.jobs.evaluate.TextEvaluation.run(spark, model, dataset.data, dataset.split.toString(), batchSize);
         String folder = out != null ? out : modelOptions.runDir;
         e.write(spark, folder);
         System.out.printf(Locale.ROOT, "%s (%s split): %d sequences, loss %.4f nats/%s, token accuracy %.2f%%, exact sequences %.2f%%%n", dataset.data, dataset.split,

@@ -42,8 +42,8 @@ final class PredictCommand implements Callable<Integer> {
     DatasetOptions dataset;
     @Option(names = "--out", required = true, description = "output folder; written as CSV when it ends with .csv or --out-format csv, else Parquet")
     String out;
-    @Option(names = "--out-format", description = "parquet or csv (default: from --out)")
-    String outFormat;
+    @Option(names = "--out-format", converter = OutputFormat.Converter.class, description = "parquet or csv (default: from --out)")
+    OutputFormat outFormat;
     @Option(names = "--overwrite", description = "replace --out if it exists")
     boolean overwrite;
     @Option(names = "--batch-size", description = "samples per forward pass (default 256)")
@@ -56,8 +56,7 @@ final class PredictCommand implements Callable<Integer> {
         Configuration conf = DataPaths.beforeSpark();
         modelOptions.validate(conf);
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " is invalid: expected ≥ 1");
-        String as = outFormat != null ? outFormat : out.toLowerCase(java.util.Locale.ROOT).endsWith(".csv") ? "csv" : "parquet";
-        if (!as.equals("csv") && !as.equals("parquet")) throw new IllegalArgumentException("--out-format " + as + " is invalid: expected parquet or csv");
+        OutputFormat as = outFormat != null ? outFormat : OutputFormat.of(out);
         dataset.validate(conf);
         if (!overwrite && DataPaths.exists(out, conf)) {
             throw new IllegalArgumentException("--out " + out + " already exists; pass --overwrite to replace it or choose another path");
@@ -73,10 +72,10 @@ final class PredictCommand implements Callable<Integer> {
             model = EvaluateJob.withNormalization(model, input, System.out);
         }
         Dataset<Row> predicted = PredictJob.predict(input, model, dataset.imageColumn, PredictJob.PREDICTION, PredictJob.PROBABILITY, batchSize);
-        Dataset<Row> output = predicted.select(outputColumns(predicted, as.equals("csv"), model));
+        Dataset<Row> output = predicted.select(outputColumns(predicted, as == OutputFormat.CSV, model));
         var writer = output.write().mode(overwrite ? "overwrite" : "errorifexists");
         try (var job = JobDescription.open(spark.sparkContext(), "ringtrain predict: " + model.name() + " on " + dataset.data + " to " + out)) {
-            if (as.equals("csv")) writer.option("header", "true").csv(out);
+            if (as == OutputFormat.CSV) writer.option("header", "true").csv(out);
             else writer.parquet(out);
         }
         System.out.println("predictions: " + out + " (" + as + ")");

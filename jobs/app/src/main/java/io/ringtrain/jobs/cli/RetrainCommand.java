@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
 final class RetrainCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = "%nTraining:%n")
     TrainingOptions training = new TrainingOptions();
-    @ArgGroup(validate = false, heading = "%nYour own model (instead of --model; rebuilt from each version's weights):%n")
+    @ArgGroup(validate = false, heading = "%nYour own model (instead of --model; rebuilt from each version's weights) and loss (instead of cross-entropy):%n")
     TrainCommand.OwnModel ownModel = new TrainCommand.OwnModel();
     @Option(names = "--dataset", required = true, description = "Parquet folder with date=YYYY-MM-DD partitions (columns image: PNG/JPEG bytes, label: int)")
     String dataset;

@@ -20,7 +20,7 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
     @ArgGroup(validate = false, heading = "%nTraining:%n", order = 1)
     TrainingOptions training = new TrainingOptions();
-    @ArgGroup(validate = false, heading = "%nYour own model (instead of --model):%n", order = 2)
+    @ArgGroup(validate = false, heading = "%nYour own model (instead of --model) and loss (instead of cross-entropy):%n", order = 2)
     OwnModel ownModel = new OwnModel();
     @ArgGroup(validate = false, heading = "%nOptimizer:%n", order = 2)
     Optimizer optimizer = new Optimizer();
@@ -40,10 +40,22 @@ final class TrainCommand implements Callable<Integer> {
         @Option(names = "--model-spec", paramLabel = "FILE", description = "a YAML or JSON layer list (conv2d, batchnorm2d, relu, maxpool2d, flatten, linear, "
                 + "dropout, rows, lstm, encoder_layer, ...; see the README), or the list itself")
         String modelSpec;
+        @Option(names = "--loss-class", paramLabel = "CLASS", description = "your LossFunction in place of cross-entropy, e.g. com.acme.MyLoss, from the classpath "
+                + "or spark-submit --jars; it needs a public no-argument constructor (image models only)")
+        String lossClass;
 
+        /** Sets the model and the loss on {@code c}, whose other settings are final: a loss class is refused for a model that trains with its own objective. */
         void applyTo(TrainJobConfig c) {
             if (modelClass != null) c.modelClass = modelClass;
             if (modelSpec != null) c.modelSpec = readSpec(modelSpec);
+            if (lossClass != null) {
+                if (c.trainsOnText()) {
+                    throw new IllegalArgumentException("--loss-class " + lossClass + " trains an image classifier with your loss, but --format " + c.format
+                            + (io.ringtrain.jobs.models.ModelZoo.isText(c.model) ? " (model " + c.model + ")" : "")
+                            + " trains a text model with its own objective; drop --loss-class, or train an image format");
+                }
+                c.lossFunction(io.ringtrain.jobs.train.UserLossClass.instantiate(lossClass));
+            }
         }
 
         /** The layer list: the file's text when {@code spec} is a local file, else {@code spec} itself. */
@@ -239,12 +251,12 @@ final class TrainCommand implements Callable<Integer> {
         if (ownModel != null && (ownModel.modelClass != null || ownModel.modelSpec != null) && training != null && training.model != null) {
             throw new IllegalArgumentException("--model names a built-in model and --model-class/--model-spec your own: pass one of them");
         }
-        if (ownModel != null) ownModel.applyTo(c);
         if (optimizer != null) optimizer.applyTo(c);
         if (data != null) data.applyTo(c);
         if (cluster != null) cluster.applyTo(c);
         if (run != null) run.applyTo(c);
         if (text != null) text.applyTo(c);
+        if (ownModel != null) ownModel.applyTo(c); // last: it checks the loss against the format and model set above
         return c;
     }
 

@@ -2,11 +2,13 @@ package io.ringtrain.jobs.cli;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,6 +59,41 @@ class EvaluatePredictCommandTest {
         CliRun r = run("predict", "--run-dir", tmp.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--data") && r.err().contains("--out"), r.err());
+    }
+
+    @Test
+    void aClosedSetFlagOutsideItsChoicesIsOneLineListingThemWithExitTwoBeforeAnythingIsRead() {
+        String missing = tmp.resolve("no-such-data").toString();
+        String[][] cases = {
+                {"predict", "--run-dir", missing, "--data", missing, "--out", tmp.resolve("p").toString(), "--out-format", "json"},
+                {"predict", "--run-dir", missing, "--data", missing, "--out", tmp.resolve("p").toString(), "--split", "validation"},
+                {"evaluate", "--run-dir", missing, "--data", missing, "--split", "Train"}};
+        String[] named = {"option '--out-format': expected parquet or csv, not 'json'", "option '--split': expected test or train, not 'validation'",
+                "option '--split': expected test or train, not 'Train'"};
+        for (int i = 0; i < cases.length; i++) {
+            CliRun r = run(cases[i]);
+            assertEquals(2, r.code(), String.join(" ", cases[i]) + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
+            assertTrue(r.err().contains(named[i]), r.err());
+            assertFalse(r.err().contains(missing), "the flag is refused before the paths are looked at: " + r.err());
+        }
+    }
+
+    @Test
+    void theClosedSetFlagsParseToTheirChoicesAndTheOutputPathPicksTheFormatWhenNoneIsGiven() {
+        PredictCommand predict = new PredictCommand();
+        new CommandLine(predict).parseArgs("--run-dir", "r", "--data", "d", "--out", "p", "--out-format", "csv", "--split", "train");
+        assertEquals(OutputFormat.CSV, predict.outFormat);
+        assertEquals(DataSplit.TRAIN, predict.dataset.split);
+        assertTrue(predict.dataset.trainSplit());
+
+        PredictCommand defaults = new PredictCommand();
+        new CommandLine(defaults).parseArgs("--run-dir", "r", "--data", "d", "--out", "p");
+        assertEquals(null, defaults.outFormat);
+        assertEquals(DataSplit.TEST, defaults.dataset.split);
+        assertEquals("d (test split)", defaults.dataset.describe());
+        assertEquals(OutputFormat.CSV, OutputFormat.of("out/Predictions.CSV"));
+        assertEquals(OutputFormat.PARQUET, OutputFormat.of("out/predictions"));
     }
 
     private static CliRun run(String... args) {

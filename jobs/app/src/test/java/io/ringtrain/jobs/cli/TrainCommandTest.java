@@ -69,6 +69,67 @@ class TrainCommandTest {
     }
 
     @Test
+    void aLossClassBecomesTheConfigsLossFunctionForTrainAndRetrain() {
+        String loss = io.ringtrain.jobs.models.usernets.HalfCrossEntropy.class.getName();
+        TrainCommand train = new TrainCommand();
+        new CommandLine(train).parseArgs("--loss-class", loss);
+        RetrainCommand retrain = new RetrainCommand();
+        new CommandLine(retrain).parseArgs("--dataset", "d", "--holdout", "h", "--registry", "r", "--loss-class", loss);
+        TrainJobConfig retrained = retrain.training.toConfig();
+        retrain.ownModel.applyTo(retrained);
+
+        for (TrainJobConfig c : List.of(train.toConfig(), retrained)) {
+            assertTrue(c.getLossFunction() != null, "the loss travels in the config");
+            assertEquals(io.ringtrain.jobs.models.usernets.HalfCrossEntropy.class, io.ringtrain.jobs.train.LossFunction.decode(c.getLossFunction()).getClass());
+        }
+        assertEquals(null, new TrainCommand().toConfig().getLossFunction(), "no --loss-class: the model's own objective");
+    }
+
+    @Test
+    void aLossClassThatBreaksTheContractFailsWithOneLineNamingItAndTheContractBeforeSpark() {
+        String[] classes = {"com.acme.MyLoss", io.ringtrain.jobs.models.usernets.TinyNet.class.getName(),
+                io.ringtrain.jobs.models.usernets.ScaledCrossEntropy.class.getName()};
+        String[] why = {"is not on the classpath", "is not an implementation of io.ringtrain.jobs.train.LossFunction", "has no public no-argument constructor"};
+        for (int i = 0; i < classes.length; i++) {
+            CliRun r = run(train("--loss-class", classes[i]));
+
+            assertEquals(2, r.code(), r.err());
+            assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
+            assertTrue(r.err().contains("loss class " + classes[i] + " " + why[i]) && r.err().contains(io.ringtrain.jobs.train.UserLossClass.CONTRACT), r.err());
+        }
+        assertNothingStarted();
+    }
+
+    @Test
+    void aLossClassWithATextModelIsRefusedNamingBoth() throws Exception {
+        Path text = Files.writeString(tmp.resolve("corpus.txt"), "to be or not to be\n");
+        String loss = io.ringtrain.jobs.models.usernets.HalfCrossEntropy.class.getName();
+        CliRun r = run("train", "--data", text.toString(), "--run-dir", tmp.resolve("run").toString(), "--format", "text", "--model", "char-lstm",
+                "--loss-class", loss);
+
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), "one line:\n" + r.err());
+        assertTrue(r.err().contains("--loss-class " + loss) && r.err().contains("--format text") && r.err().contains("char-lstm"), r.err());
+        CliRun noModel = run("train", "--data", text.toString(), "--run-dir", tmp.resolve("run").toString(), "--format", "text", "--loss-class", loss);
+        assertEquals(2, noModel.code(), noModel.err());
+        assertTrue(noModel.err().contains("--format text trains a text model") && !noModel.err().contains("fmnist-cnn"),
+                "names no image model as the text model: " + noModel.err());
+        assertNothingStarted();
+    }
+
+    @Test
+    void aConfigFilesLossFunctionWithATextModelIsRefusedByValidation() {
+        TrainJobConfig c = new TrainJobConfig();
+        c.data = "corpus.txt";
+        c.format = "text";
+        c.model = "char-lstm";
+        c.lossFunction(new io.ringtrain.jobs.models.usernets.HalfCrossEntropy());
+
+        var e = assertThrows(IllegalArgumentException.class, c::validate);
+        assertTrue(e.getMessage().contains("'lossFunction'") && e.getMessage().contains("char-lstm"), e.getMessage());
+    }
+
+    @Test
     void aModelSpecFileWithABadLayerFailsNamingTheLayerBeforeSpark() throws Exception {
         Path spec = Files.writeString(tmp.resolve("net.yaml"), "layers:\n  - {type: flatten}\n  - {type: linear, out_features: ten}\n");
         CliRun r = run(train("--model-spec", spec.toString()));

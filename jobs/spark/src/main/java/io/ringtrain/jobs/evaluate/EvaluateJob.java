@@ -40,8 +40,9 @@ public final class EvaluateJob {
         SparkContext sc = spark.sparkContext();
         Broadcast<SavedModel> shipped = JavaSparkContext.fromSparkContext(sc).broadcast(normalized);
         try (var job = JobDescription.open(sc, "ringtrain evaluate: " + model.name() + " on " + dataName)) {
-            ConfusionCounts total = new ConfusionCounts(normalized.numClasses());
-            for (ConfusionCounts part : layout.toJavaRDD().mapPartitions(partitionCounts(shipped, batchSize)).collect()) total.merge(part);
+            // the partitions' own sums: they carry the loss the model was trained with, which the driver need not load
+            ConfusionCounts total = layout.toJavaRDD().mapPartitions(partitionCounts(shipped, batchSize)).collect().stream()
+                    .reduce(ConfusionCounts::merge).orElseGet(() -> new ConfusionCounts(normalized.numClasses()));
             return new Evaluation(total, model.name() + " (" + model.source() + ")", dataName, normalized.mean(), normalized.std(), source,
                     model.classNames());
         } finally {

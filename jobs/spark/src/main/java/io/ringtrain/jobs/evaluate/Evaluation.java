@@ -12,8 +12,8 @@ import java.util.List;
  * (C = counts[actual][predicted], n = ΣC):
  * accuracy = trace(C) / n; for class k, precision = C[k][k] / Σ_a C[a][k] (of the samples predicted
  * k), recall = C[k][k] / Σ_p C[k][p] (of the samples labelled k), F1 = 2·P·R / (P + R); a ratio whose
- * denominator is 0 is reported as 0 (scikit-learn's zero_division=0). Mean loss = summed
- * cross-entropy / n. Macro averages weigh every class equally. Classes are indices, shown with the
+ * denominator is 0 is reported as 0 (scikit-learn's zero_division=0). Mean loss = summed loss / n,
+ * the loss being cross-entropy or the user's loss the model was trained with ({@link #lossName()}). Macro averages weigh every class equally. Classes are indices, shown with the
  * model's class names when it stores them.
  */
 public final class Evaluation {
@@ -22,6 +22,7 @@ public final class Evaluation {
     private final long[][] confusion;
     private final long count;
     private final double meanLoss;
+    private final String lossName;
     private final String model;
     private final String data;
     private final float[] mean;
@@ -40,6 +41,7 @@ public final class Evaluation {
         this.count = counts.count();
         if (count == 0) throw new IllegalArgumentException("the evaluation data " + data + " is empty: no sample to compute metrics from");
         this.meanLoss = counts.lossSum() / count;
+        this.lossName = counts.lossName();
         this.model = model;
         this.data = data;
         this.mean = mean;
@@ -75,6 +77,11 @@ public final class Evaluation {
 
     public double meanLoss() {
         return meanLoss;
+    }
+
+    /** What {@link #meanLoss()} measures: {@link ConfusionCounts#CROSS_ENTROPY} or the user's loss class. */
+    public String lossName() {
+        return lossName;
     }
 
     /** Samples labelled k. */
@@ -126,6 +133,7 @@ public final class Evaluation {
         root.put("count", count);
         root.put("accuracy", accuracy());
         root.put("mean_loss", meanLoss);
+        root.put("loss", lossName);
         root.put("macro_f1", macroF1());
         if (classNames != null) {
             ArrayNode names = root.putArray("class_names");

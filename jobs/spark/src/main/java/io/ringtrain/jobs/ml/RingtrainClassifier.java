@@ -37,7 +37,8 @@ import java.util.Date;
  * replica per barrier task) on the DataFrame and returns a {@link RingtrainClassificationModel}.
  * The training options are {@code Param}s with {@link TrainJobConfig}'s defaults; the model is a
  * built-in one ({@code model}) or the user's ({@code modelFactory}, a serialisable
- * {@link io.ringtrain.jobs.models.ModelFactory}). The DataFrame is
+ * {@link io.ringtrain.jobs.models.ModelFactory}), trained with cross-entropy or the user's
+ * {@code lossFunction} (recorded in the fitted model's provenance). The DataFrame is
  * either in the {@code DataSources} layout or holds encoded PNG/JPEG bytes in {@code featuresCol} and an
  * integer label in {@code labelCol}. The output columns and their types are Spark ML's (see
  * {@link RingtrainClassificationModel}), and every Param is a Spark {@code Param}, so
@@ -54,6 +55,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     private final String uid;
     private final Param<String> model;
     private final ModelFactoryParam modelFactory;
+    private final LossFunctionParam lossFunction;
     private final IntParam replicas;
     private final IntParam epochs;
     private final IntParam batchSize;
@@ -91,6 +93,8 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         model = new Param<>(this, "model", "built-in model: " + String.join(", ", io.ringtrain.jobs.models.ModelZoo.NAMES));
         modelFactory = new ModelFactoryParam(this, "modelFactory", "your model instead of a built-in one: a serialisable "
                 + "ModelFactory (int[] inputShape, int numClasses) -> Module, e.g. MyNet::new; unset by default");
+        lossFunction = new LossFunctionParam(this, "lossFunction", "your loss in place of cross-entropy: a serialisable LossFunction "
+                + "(logits, batch) -> the batch's summed loss; recorded with the fitted model, whose evaluation reports it; unset by default");
         replicas = new IntParam(this, "replicas", "model replicas = barrier tasks; the cluster must run this many tasks at once");
         epochs = new IntParam(this, "epochs", "passes over the training data");
         batchSize = new IntParam(this, "batchSize", "samples per replica per step (the global batch is replicas × batchSize)");
@@ -157,6 +161,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
             if (isSet(model)) throw new IllegalArgumentException("RingtrainClassifier: set either model (a built-in one) or modelFactory (yours), not both");
             c.modelFactory(getOrDefault(modelFactory));
         }
+        if (isDefined(lossFunction)) c.lossFunction(getOrDefault(lossFunction));
         c.replicas = (Integer) getOrDefault(replicas);
         c.epochs = (Integer) getOrDefault(epochs);
         c.batchSize = (Integer) getOrDefault(batchSize);
@@ -262,6 +267,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
 
     public Param<String> model() { return model; }
     public Param<io.ringtrain.jobs.models.ModelFactory> modelFactory() { return modelFactory; }
+    public Param<io.ringtrain.jobs.train.LossFunction> lossFunction() { return lossFunction; }
     public IntParam replicas() { return replicas; }
     public IntParam epochs() { return epochs; }
     public IntParam batchSize() { return batchSize; }
@@ -294,6 +300,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
 
     public RingtrainClassifier setModel(String v) { set(model, v); return this; }
     public RingtrainClassifier setModelFactory(io.ringtrain.jobs.models.ModelFactory v) { set(modelFactory, v); return this; }
+    public RingtrainClassifier setLossFunction(io.ringtrain.jobs.train.LossFunction v) { set(lossFunction, v); return this; }
     public RingtrainClassifier setReplicas(int v) { set(replicas, v); return this; }
     public RingtrainClassifier setEpochs(int v) { set(epochs, v); return this; }
     public RingtrainClassifier setBatchSize(int v) { set(batchSize, v); return this; }

@@ -38,8 +38,20 @@ public record ModelProvenance(Map<String, String> model, Training training, Imag
     static final String MEAN = "mean";
     static final String STD = "std";
 
-    /** The training run's settings that shaped the weights; each null when an older file does not record it. */
-    public record Training(String data, Integer replicas, Long seed, Integer epochs) {}
+    /** Metadata key of the user's loss function the model was trained with (Base64 Java serialisation); absent for the model's own objective. */
+    static final String LOSS_FUNCTION = "loss_function";
+
+    /**
+     * The training run's settings that shaped the weights; each null when an older file does not
+     * record it. {@code lossFunction}: the user's loss ({@code LossFunction.encode}), which
+     * evaluation reports in place of cross-entropy; null for the model's own objective.
+     */
+    public record Training(String data, Integer replicas, Long seed, Integer epochs, String lossFunction) {
+        /** A run trained with the model's own objective. */
+        public Training(String data, Integer replicas, Long seed, Integer epochs) {
+            this(data, replicas, seed, epochs, null);
+        }
+    }
 
     /**
      * An image model's input [channels, height, width], class count, per-channel normalisation and
@@ -60,7 +72,7 @@ public record ModelProvenance(Map<String, String> model, Training training, Imag
 
     /**
      * The safetensors metadata, in the order the training job has always written it: the model's
-     * keys, data, replicas, seed, epochs, the input (or the text model's settings), code_version,
+     * keys, data, replicas, seed, epochs, (a user's loss function,) the input (or the text model's settings), code_version,
      * test_accuracy. Null fields are left out.
      */
     public Map<String, String> toMetadata() {
@@ -69,6 +81,7 @@ public record ModelProvenance(Map<String, String> model, Training training, Imag
         putIfKnown(out, "replicas", training.replicas());
         putIfKnown(out, "seed", training.seed());
         putIfKnown(out, "epochs", training.epochs());
+        putIfKnown(out, LOSS_FUNCTION, training.lossFunction());
         if (!textModel.isEmpty()) {
             out.putAll(textModel);
         } else if (image != null) {
@@ -93,7 +106,7 @@ public record ModelProvenance(Map<String, String> model, Training training, Imag
         Map<String, String> model = new LinkedHashMap<>();
         for (String key : RECIPE_KEYS) if (metadata.containsKey(key)) model.put(key, metadata.get(key));
         Training training = new Training(metadata.get("data"), parse(metadata, "replicas", source, Integer::valueOf),
-                parse(metadata, "seed", source, Long::valueOf), parse(metadata, "epochs", source, Integer::valueOf));
+                parse(metadata, "seed", source, Long::valueOf), parse(metadata, "epochs", source, Integer::valueOf), metadata.get(LOSS_FUNCTION));
         Map<String, String> text = new LinkedHashMap<>();
         ImageInput image = null;
         if (metadata.containsKey("vocabulary")) {

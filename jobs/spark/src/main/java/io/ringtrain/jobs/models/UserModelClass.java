@@ -4,7 +4,6 @@ import io.ringtrain.engine.nn.Module;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Modifier;
 
 /**
  * A user's model class, named on the command line ({@code --model-class com.acme.MyNet}) and loaded
@@ -17,8 +16,7 @@ import java.lang.reflect.Modifier;
  *       no-argument constructor;</li>
  *   <li>{@code forward} maps a batch [N, channels, height, width] to logits [N, numClasses].</li>
  * </ul>
- * Classes are looked up through the thread's context class loader, which on Spark executors holds
- * the jars passed with {@code --jars}.
+ * Classes are looked up as {@link UserClasses} looks up every class the user names.
  */
 public final class UserModelClass {
     /** The contract in one phrase, for messages. */
@@ -59,22 +57,7 @@ public final class UserModelClass {
 
     /** Loads {@code className} and picks its constructor by the contract; fails naming the class and the contract. */
     public static UserModelClass load(String className) {
-        Class<?> raw;
-        try {
-            raw = Class.forName(className, true, classLoader());
-        } catch (ClassNotFoundException | NoClassDefFoundError e) {
-            throw new IllegalArgumentException("model class " + className + " is not on the classpath: add the jar that holds it (spark-submit --jars, "
-                    + "or the classpath); it must be " + CONTRACT, e);
-        } catch (LinkageError e) {
-            throw new IllegalArgumentException("model class " + className + " cannot be loaded (" + e + "); it must be " + CONTRACT, e);
-        }
-        if (!Module.class.isAssignableFrom(raw)) {
-            throw new IllegalArgumentException("model class " + className + " is not a subclass of " + Module.class.getName() + "; it must be " + CONTRACT);
-        }
-        if (Modifier.isAbstract(raw.getModifiers()) || !Modifier.isPublic(raw.getModifiers())) {
-            throw new IllegalArgumentException("model class " + className + " is abstract or not public; it must be " + CONTRACT);
-        }
-        @SuppressWarnings("unchecked") Class<? extends Module> type = (Class<? extends Module>) raw;
+        Class<? extends Module> type = UserClasses.load(className, Module.class, "model class", CONTRACT);
         try {
             return new UserModelClass(className, type.getConstructor(int[].class, int.class), Signature.SHAPE_AND_CLASSES);
         } catch (NoSuchMethodException noShapeConstructor) {
@@ -120,10 +103,5 @@ public final class UserModelClass {
 
     public Signature signature() {
         return kind;
-    }
-
-    private static ClassLoader classLoader() {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        return context != null ? context : UserModelClass.class.getClassLoader();
     }
 }

@@ -7,6 +7,7 @@ import io.ringtrain.jobs.data.ImageRecord;
 import io.ringtrain.jobs.data.RecordSamples;
 import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.trainer.data.Batch;
+import io.ringtrain.trainer.loop.Objective;
 
 import java.util.Arrays;
 import java.util.List;
@@ -24,8 +25,11 @@ public final class BatchInference {
     private final float[] mean;
     private final float[] std;
 
-    /** The outputs for n records, row-major: {@code logits[i * classes + k]}. */
-    public record Outputs(float[] logits, float[] probabilities, int[] predictions, int classes) {
+    /**
+     * The outputs for n records, row-major: {@code logits[i * classes + k]}; {@code lossSum}: the
+     * scoring objective's loss summed over the records, NaN when none was asked for.
+     */
+    public record Outputs(float[] logits, float[] probabilities, int[] predictions, int classes, double lossSum) {
         public int size() {
             return predictions.length;
         }
@@ -58,17 +62,27 @@ public final class BatchInference {
     }
 
     public Outputs run(List<ImageRecord> records) {
+        return run(records, null);
+    }
+
+    /**
+     * The outputs, and, when {@code scoring} is given, its loss summed over the (labelled) records,
+     * computed on the very batch training would build from them (inputs and targets).
+     */
+    public Outputs run(List<ImageRecord> records, Objective scoring) {
         int n = records.size();
-        if (n == 0) return new Outputs(new float[0], new float[0], new int[0], classes);
+        if (n == 0) return new Outputs(new float[0], new float[0], new int[0], classes, scoring == null ? Double.NaN : 0);
         RecordSamples samples = new RecordSamples(records, inputShape, mean, std, null);
         int[] all = new int[n];
         for (int i = 0; i < n; i++) all[i] = i;
         try (var scope = GradMode.noGrad()) {
-            Tensor logits = model.forward(Batch.gather(samples, all, 0).inputs());
+            Batch batch = Batch.gather(samples, all, 0);
+            Tensor logits = model.forward(batch.inputs());
             if (logits.shape().length != 2 || logits.size(0) != n || logits.size(1) != classes) {
                 throw new IllegalStateException("model output has shape " + Arrays.toString(logits.shape()) + ", expected [" + n + ", " + classes + "]");
             }
-            return new Outputs(logits.toArray(), logits.softmax(1).toArray(), logits.argmaxLastDim(), classes);
+            double lossSum = scoring == null ? Double.NaN : scoring.lossSum(logits, batch).item();
+            return new Outputs(logits.toArray(), logits.softmax(1).toArray(), logits.argmaxLastDim(), classes, lossSum);
         }
     }
 }

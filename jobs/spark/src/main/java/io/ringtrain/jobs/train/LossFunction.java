@@ -1,6 +1,7 @@
 package io.ringtrain.jobs.train;
 
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.jobs.models.UserObjects;
 import io.ringtrain.trainer.data.Batch;
 
 import java.io.Serializable;
@@ -16,4 +17,14 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface LossFunction extends Serializable {
     Tensor lossSum(Tensor logits, Batch batch);
+
+    /** {@code loss} as Java serialisation in Base64: what a training config, an ML param and a saved model's provenance hold. */
+    static String encode(LossFunction loss) {
+        return UserObjects.encode(loss, "loss function " + loss.getClass().getName());
+    }
+
+    /** The loss {@link #encode} wrote; a class missing here is named, with the jar to add. */
+    static LossFunction decode(String encoded) {
+        return UserObjects.decode(encoded, LossFunction.class, "the loss function");
+    }
 }

@@ -174,7 +174,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
 
     /** What the model is trained on: the user's loss when given, per-token cross-entropy for text models (PAD ignored for seq2seq), else classification (images, bert-encoder). */
     static Objective objective(TrainJobConfig config) {
-        if (config.getLossFunction() != null) return new UserLossObjective(UserLossObjective.decode(config.getLossFunction()));
+        if (config.getLossFunction() != null) return new UserLossObjective(LossFunction.decode(config.getLossFunction()));
         if (!config.trainsOnText() || ModelZoo.isTextClassifier(config.model)) return new ClassificationObjective();
         return new TokenCrossEntropyObjective(config.format.equals("text-pairs") ? CharVocabulary.PAD : -1);
     }
@@ -229,7 +229,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             boolean text = vocabulary != null;
             ModelProvenance provenance = new ModelProvenance(
                     text ? Map.of(ModelRecipe.MODEL, config.model) : config.modelRecipe().metadata(), // how evaluate and predict rebuild it
-                    new ModelProvenance.Training(config.data, world, config.seed, config.epochs),
+                    new ModelProvenance.Training(config.data, world, config.seed, config.epochs, config.getLossFunction()), // evaluate reports the same loss
                     text ? null : new ModelProvenance.ImageInput(config.inputShape, config.numClasses, mean, std, config.classNames),
                     text ? TextRunOutputs.modelSettings(config, vocabulary) : Map.of(),
                     TrainJob.codeVersion(), result.finalEval() == null ? null : result.finalEval().accuracy());

@@ -47,9 +47,9 @@ public class TrainJobConfig implements Serializable {
     }
 
     /**
-     * A Java API loss function in place of cross-entropy for an image model ({@link LossFunction}),
+     * A user's loss function in place of cross-entropy for an image model ({@link LossFunction}),
      * as Java serialisation in Base64; null for the model's own objective. A bean property like
-     * modelFactory: it has no command-line flag.
+     * modelFactory: the command line names a class instead ({@code --loss-class}, {@link UserLossClass}).
      */
     private String lossFunction;
 
@@ -63,7 +63,7 @@ public class TrainJobConfig implements Serializable {
 
     /** Trains with {@code loss} instead of cross-entropy. */
     public TrainJobConfig lossFunction(LossFunction loss) {
-        this.lossFunction = UserLossObjective.encode(loss);
+        this.lossFunction = LossFunction.encode(loss);
         return this;
     }
     /** Number of replicas = barrier tasks; the cluster must run this many tasks at once. */
@@ -243,6 +243,8 @@ public class TrainJobConfig implements Serializable {
             require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model).equals(format), "format", format,
                     io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for model " + model);
             text.validate();
+            require(lossFunction == null, "lossFunction", "(a loss function)", "unset for format " + format + ": model " + model
+                    + " trains with its own objective; a loss function trains image classifiers");
             require(augment == null, "augment", augment, "none: augmentation applies to images");
         } else {
             require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);

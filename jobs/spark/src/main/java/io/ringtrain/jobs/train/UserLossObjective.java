@@ -1,7 +1,6 @@
 package io.ringtrain.jobs.train;
 
 import io.ringtrain.engine.Tensor;
-import io.ringtrain.jobs.models.UserObjects;
 import io.ringtrain.trainer.data.Batch;
 import io.ringtrain.trainer.loop.ClassificationObjective;
 import io.ringtrain.trainer.loop.Objective;
@@ -12,14 +11,20 @@ import java.util.Arrays;
  * Training with the user's {@link LossFunction}: its value is the loss the replicas minimise (and
  * the test loss the run reports); accuracy stays the arg-max accuracy of the logits, which the
  * model's output [n, numClasses] defines whatever the loss. A loss that does not give one element
- * fails, naming the shape.
+ * fails, naming the shape. Evaluation scores a saved model with the same objective, so it reports
+ * the loss training minimised.
  */
-final class UserLossObjective implements Objective {
+public final class UserLossObjective implements Objective {
     private final LossFunction loss;
     private final ClassificationObjective accuracy = new ClassificationObjective();
 
-    UserLossObjective(LossFunction loss) {
+    public UserLossObjective(LossFunction loss) {
         this.loss = loss;
+    }
+
+    /** The loss's class name, as reports name the loss. */
+    public String lossName() {
+        return loss.getClass().getName();
     }
 
     @Override
@@ -35,15 +40,5 @@ final class UserLossObjective implements Objective {
     @Override
     public long correct(Tensor logits, Batch batch) {
         return accuracy.correct(logits, batch);
-    }
-
-    /** The loss as Java serialisation in Base64: what the training config carries to the executors. */
-    static String encode(LossFunction loss) {
-        return UserObjects.encode(loss, "loss function " + loss.getClass().getName());
-    }
-
-    /** The loss {@link #encode} wrote; a class missing here is named, with the jar to add. */
-    static LossFunction decode(String encoded) {
-        return UserObjects.decode(encoded, LossFunction.class, "the loss function");
     }
 }

@@ -73,4 +73,37 @@ class RingtrainClassifierTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> both.toConfig("run"));
         assertTrue(e.getMessage().contains("model") && e.getMessage().contains("modelFactory"), e.getMessage());
     }
+    @Test
+    void theLossFunctionParamRoundTripsThroughItsJsonAndBecomesTheConfigsLoss() {
+        RingtrainClassifier classifier = new RingtrainClassifier().setLossFunction(new io.ringtrain.jobs.models.usernets.HalfCrossEntropy());
+        String json = classifier.lossFunction().jsonEncode(classifier.getOrDefault(classifier.lossFunction()));
+
+        assertTrue(classifier.lossFunction().jsonDecode(json) instanceof io.ringtrain.jobs.models.usernets.HalfCrossEntropy);
+        String carried = classifier.toConfig("run").getLossFunction();
+        assertTrue(io.ringtrain.jobs.train.LossFunction.decode(carried) instanceof io.ringtrain.jobs.models.usernets.HalfCrossEntropy);
+        assertEquals(null, new RingtrainClassifier().toConfig("run").getLossFunction(), "unset: cross-entropy");
+    }
+
+    @Test
+    void aLossFunctionWhoseClassIsMissingAtReloadIsNamedWithTheJarToAdd() {
+        float weight = 0.5f; // a lambda of this test class, which the reloading class loader lacks
+        RingtrainClassifier classifier = new RingtrainClassifier()
+                .setLossFunction((logits, batch) -> new io.ringtrain.trainer.loop.ClassificationObjective().lossSum(logits, batch).mul(weight));
+        String json = classifier.lossFunction().jsonEncode(classifier.getOrDefault(classifier.lossFunction()));
+        ClassLoader saved = Thread.currentThread().getContextClassLoader();
+        Thread.currentThread().setContextClassLoader(new ClassLoader(saved) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                if (name.startsWith(RingtrainClassifierTest.class.getName())) throw new ClassNotFoundException(name);
+                return super.loadClass(name, resolve);
+            }
+        });
+        try {
+            var e = assertThrows(IllegalArgumentException.class, () -> new RingtrainClassifier().lossFunction().jsonDecode(json));
+
+            assertTrue(e.getMessage().contains(RingtrainClassifierTest.class.getName()) && e.getMessage().contains("add the jar"), e.getMessage());
+        } finally {
+            Thread.currentThread().setContextClassLoader(saved);
+        }
+    }
 }

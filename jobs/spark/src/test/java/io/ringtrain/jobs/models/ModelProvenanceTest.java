@@ -63,6 +63,19 @@ class ModelProvenanceTest {
     }
 
     @Test
+    void aUsersLossFunctionIsRecordedWithTheRunAndReadBackAndTheDefaultRecordsNone() {
+        String encoded = io.ringtrain.jobs.train.LossFunction.encode(new io.ringtrain.jobs.models.usernets.HalfCrossEntropy());
+        ModelProvenance provenance = new ModelProvenance(ModelRecipe.builtIn("mlp").metadata(), new ModelProvenance.Training("d", 2, 42L, 3, encoded),
+                new ModelProvenance.ImageInput(new int[] {1, 4, 4}, 3, null, null, null), Map.of(), "0.9.0", null);
+
+        Map<String, String> metadata = provenance.toMetadata();
+
+        assertEquals(encoded, metadata.get("loss_function"));
+        assertEquals(encoded, ModelProvenance.fromMetadata(metadata, "w.safetensors").training().lossFunction());
+        assertNull(ModelProvenance.fromMetadata(imageMetadataBeforeProvenance(), "old.safetensors").training().lossFunction(), "cross-entropy: no key");
+    }
+
+    @Test
     void aFileFromBeforeRunsWereRecordedHasNullsForWhatItDoesNotSay() {
         ModelProvenance provenance = ModelProvenance.fromMetadata(Map.of("model", "mlp", "input_shape", "1,28,28", "num_classes", "10"), "oldest");
 
