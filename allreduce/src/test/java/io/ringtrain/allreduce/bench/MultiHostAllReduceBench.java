@@ -105,11 +105,12 @@ public final class MultiHostAllReduceBench {
     double busBits = 2.0 * (world - 1) / world * size * 8;
     List<Timing> ourRounds = rounds(ours, size), glooRounds = rounds(gloo, size);
     double ourGbit = busBits / median(seconds(ourRounds)) / 1e9;
-    line(world, linkGbit, size, "bus_bw_vs_link", ourGbit, linkGbit, ourRounds, null);
-    if (!glooRounds.isEmpty()) line(world, linkGbit, size, "vs-gloo", ourGbit, busBits / median(seconds(glooRounds)) / 1e9, ourRounds, glooRounds);
+    System.out.println(line(world, linkGbit, size, "bus_bw_vs_link", ourGbit, linkGbit, ourRounds, null));
+    if (!glooRounds.isEmpty()) System.out.println(line(world, linkGbit, size, "vs-gloo", ourGbit, busBits / median(seconds(glooRounds)) / 1e9, ourRounds, glooRounds));
   }
 
-  private static void line(int world, double linkGbit, int size, String metric, double ours, double reference, List<Timing> ourRounds, List<Timing> glooRounds) {
+  /** One JSON line; {@code glooRounds} null on a line without the reference's times. */
+  static ObjectNode line(int world, double linkGbit, int size, String metric, double ours, double reference, List<Timing> ourRounds, List<Timing> glooRounds) {
     ObjectNode line = JSON.createObjectNode().put("bench", "multihost-allreduce");
     ObjectNode params = line.putObject("params").put("world", world);
     if (linkGbit == Math.rint(linkGbit)) params.put("link_gbit", (long) linkGbit); else params.put("link_gbit", linkGbit);
@@ -126,7 +127,7 @@ public final class MultiHostAllReduceBench {
       glooRounds.forEach(t -> line.withArray("reference_rounds_ms").add(round(t.seconds() * 1e3, 3)));
       cpu(line, "reference", glooRounds);
     }
-    System.out.println(line);
+    return line;
   }
 
   /**
@@ -141,7 +142,7 @@ public final class MultiHostAllReduceBench {
   }
 
   /** Rank 0's figures for one size in one round: median seconds, and CPU seconds per timed all-reduce. */
-  private record Timing(double seconds, double userSeconds, double systemSeconds) {}
+  record Timing(double seconds, double userSeconds, double systemSeconds) {}
 
   /** Rank 0's timings per size: one JVM per host, each bound to its host's address. */
   private static Map<Integer, Timing> ourMedians(Hosts hosts, int world, File logs) throws Exception {
