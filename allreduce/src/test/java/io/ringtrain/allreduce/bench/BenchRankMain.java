@@ -8,11 +8,17 @@ import io.ringtrain.allreduce.RingCommunicator;
 import io.ringtrain.allreduce.RingServer;
 import io.ringtrain.allreduce.RingTls;
 import io.ringtrain.allreduce.process.RankProcesses;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * One rank of the all-reduce benchmark. Arguments: {@code rank world smallBufferBytes sizes iters
@@ -25,7 +31,7 @@ import java.util.List;
  * starts together (the protocol of tools/bench/allreduce_gloo.py). Rank 0 prints {@code RESULT
  * bytes medianNanos userNanos systemNanos} per size: the median time, and the CPU its whole JVM
  * spent per timed iteration in user space and in the kernel (barriers included, as for Gloo;
- * -1 where /proc is missing).
+ * -1 where /proc is missing), and on stderr each Java thread's CPU per timed all-reduce.
  */
 public final class BenchRankMain {
   public static void main(String[] args) throws Exception {
@@ -60,6 +66,7 @@ public final class BenchRankMain {
         for (int i = 0; i < warmup[s]; i++) allReduce.run();
         long[] nanos = new long[iters[s]];
         long[] cpuBefore = ProcessCpu.userAndSystemNanos();
+        Map<Long, Long> threadsBefore = threadCpuNanos();
         for (int i = 0; i < iters[s]; i++) {
           communicator.barrier();
           long start = System.nanoTime();
@@ -67,6 +74,7 @@ public final class BenchRankMain {
           nanos[i] = System.nanoTime() - start;
         }
         long[] cpuAfter = ProcessCpu.userAndSystemNanos();
+        if (rank == 0) System.err.println("thread cpu(us per all-reduce) " + sizes[s] + ": " + threadCpuPerIteration(threadsBefore, iters[s]));
         long userNanos = cpuBefore == null ? -1 : (cpuAfter[0] - cpuBefore[0]) / iters[s];
         long systemNanos = cpuBefore == null ? -1 : (cpuAfter[1] - cpuBefore[1]) / iters[s];
         if (rank == 0) System.err.println("times(us) " + sizes[s] + ": " + Arrays.toString(Arrays.stream(nanos).map(t -> t / 1000).toArray()));
@@ -112,6 +120,27 @@ public final class BenchRankMain {
   }
 
   static final String TLS_PASSWORD = "bench-pass";
+
+  /** CPU nanoseconds of every live Java thread by id (the JIT's and the GC's threads are not among them). */
+  private static Map<Long, Long> threadCpuNanos() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<Long, Long> nanos = new HashMap<>();
+    for (long id : threads.getAllThreadIds()) nanos.put(id, threads.getThreadCpuTime(id));
+    return nanos;
+  }
+
+  /** Each Java thread's CPU since {@code before} per iteration, by name, busiest first: where rank 0's process CPU went. */
+  private static String threadCpuPerIteration(Map<Long, Long> before, int iterations) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, Long> byName = new TreeMap<>();
+    for (Map.Entry<Long, Long> now : threadCpuNanos().entrySet()) {
+      ThreadInfo info = threads.getThreadInfo(now.getKey());
+      if (info == null || now.getValue() < 0) continue;
+      long used = now.getValue() - before.getOrDefault(now.getKey(), 0L);
+      if (used > 0) byName.merge(info.getThreadName(), used / 1000 / iterations, Long::sum);
+    }
+    return byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).map(e -> e.getKey() + "=" + e.getValue()).toList().toString();
+  }
 
   /** One all-reduce (SUM) of a buffer of {@code length} zeros, a float array or DirectFloats. */
   private static Runnable allReduce(Communicator communicator, int length, boolean direct) {

@@ -27,6 +27,8 @@ import java.util.Map;
  * the rounds. Bus bandwidth = 2(W−1)/W · bytes / time. Two lines per setting: {@code bus_bw_vs_link}
  * ({@code ours}: our bus bandwidth in Gbit/s, {@code reference}: the link rate, {@code ratio}: their
  * quotient) and {@code vs-gloo} (bus bandwidths in Gbit/s; {@code ratio} = Gloo's time / ours).
+ * Each line also carries rank 0's CPU per timed all-reduce, user and kernel ({@code ours_cpu_user_ms},
+ * {@code ours_cpu_sys_ms}; on {@code vs-gloo} lines Gloo's as {@code reference_cpu_..}), medians over the rounds.
  * Needs root (the hosts are namespaces); refuses with ringtrain-hosts' one line otherwise.
  * Options: {@code --quick} (W = 2, 16 and 64 MiB, one round), {@code --worlds 2,3,4 --rates 1gbit,5gbit
  * --sizes B,.. --iters N,.. --warmup N,.. --rounds N --connections K} (K connections per neighbour, default 1).
@@ -85,7 +87,7 @@ public final class MultiHostAllReduceBench {
       try {
         for (String rate : rates) {
           hosts.shape(rate);
-          List<Map<Integer, Double>> ours = new ArrayList<>(), gloo = new ArrayList<>();
+          List<Map<Integer, Timing>> ours = new ArrayList<>(), gloo = new ArrayList<>();
           for (int round = 0; round < rounds; round++) {
             ours.add(ourMedians(hosts, world, logs));
             gloo.add(glooMedians(hosts, world, root, round));
@@ -98,16 +100,17 @@ public final class MultiHostAllReduceBench {
     }
   }
 
-  private static void lines(int world, String rate, int size, List<Map<Integer, Double>> ours, List<Map<Integer, Double>> gloo) {
+  private static void lines(int world, String rate, int size, List<Map<Integer, Timing>> ours, List<Map<Integer, Timing>> gloo) {
     double linkGbit = linkBitsPerSecond(rate) / 1e9;
     double busBits = 2.0 * (world - 1) / world * size * 8;
-    List<Double> ourRounds = rounds(ours, size), glooRounds = rounds(gloo, size);
-    double ourGbit = busBits / median(ourRounds) / 1e9;
-    line(world, linkGbit, size, "bus_bw_vs_link", ourGbit, linkGbit, ourRounds, null);
-    if (!glooRounds.isEmpty()) line(world, linkGbit, size, "vs-gloo", ourGbit, busBits / median(glooRounds) / 1e9, ourRounds, glooRounds);
+    List<Timing> ourRounds = rounds(ours, size), glooRounds = rounds(gloo, size);
+    double ourGbit = busBits / median(seconds(ourRounds)) / 1e9;
+    System.out.println(line(world, linkGbit, size, "bus_bw_vs_link", ourGbit, linkGbit, ourRounds, null));
+    if (!glooRounds.isEmpty()) System.out.println(line(world, linkGbit, size, "vs-gloo", ourGbit, busBits / median(seconds(glooRounds)) / 1e9, ourRounds, glooRounds));
   }
 
-  private static void line(int world, double linkGbit, int size, String metric, double ours, double reference, List<Double> ourRounds, List<Double> glooRounds) {
+  /** One JSON line; {@code glooRounds} null on a line without the reference's times. */
+  static ObjectNode line(int world, double linkGbit, int size, String metric, double ours, double reference, List<Timing> ourRounds, List<Timing> glooRounds) {
     ObjectNode line = JSON.createObjectNode().put("bench", "multihost-allreduce");
     ObjectNode params = line.putObject("params").put("world", world);
     if (linkGbit == Math.rint(linkGbit)) params.put("link_gbit", (long) linkGbit); else params.put("link_gbit", linkGbit);
@@ -116,18 +119,34 @@ public final class MultiHostAllReduceBench {
     if (connections != 1) params.put("connections", connections);
     line.put("metric", metric).put("ours", round(ours, 4)).put("reference", round(reference, 4)).put("ratio", round(ours / reference, 3));
     line.put("unit", "bus Gbit/s");
-    line.put("ours_median_ms", round(median(ourRounds) * 1e3, 3));
-    ourRounds.forEach(s -> line.withArray("ours_rounds_ms").add(round(s * 1e3, 3)));
+    line.put("ours_median_ms", round(median(seconds(ourRounds)) * 1e3, 3));
+    ourRounds.forEach(t -> line.withArray("ours_rounds_ms").add(round(t.seconds() * 1e3, 3)));
+    cpu(line, "ours", ourRounds);
     if (glooRounds != null) {
-      line.put("reference_median_ms", round(median(glooRounds) * 1e3, 3));
-      glooRounds.forEach(s -> line.withArray("reference_rounds_ms").add(round(s * 1e3, 3)));
+      line.put("reference_median_ms", round(median(seconds(glooRounds)) * 1e3, 3));
+      glooRounds.forEach(t -> line.withArray("reference_rounds_ms").add(round(t.seconds() * 1e3, 3)));
+      cpu(line, "reference", glooRounds);
     }
-    System.out.println(line);
+    return line;
   }
 
-  /** Rank 0's median seconds per size: one JVM per host, each bound to its host's address. */
-  private static Map<Integer, Double> ourMedians(Hosts hosts, int world, File logs) throws Exception {
-    Map<Integer, Double> medians = new HashMap<>();
+  /**
+   * Rank 0's CPU per timed all-reduce (median over the rounds, ms), its whole process: user space
+   * ({@code _cpu_user_ms}) and kernel ({@code _cpu_sys_ms}), which is what tells a difference in our
+   * own per-byte work from the kernel's TCP work. Absent where /proc was not readable.
+   */
+  private static void cpu(ObjectNode line, String side, List<Timing> rounds) {
+    if (rounds.stream().anyMatch(t -> t.userSeconds() < 0)) return;
+    line.put(side + "_cpu_user_ms", round(median(rounds.stream().map(Timing::userSeconds).toList()) * 1e3, 2));
+    line.put(side + "_cpu_sys_ms", round(median(rounds.stream().map(Timing::systemSeconds).toList()) * 1e3, 2));
+  }
+
+  /** Rank 0's figures for one size in one round: median seconds, and CPU seconds per timed all-reduce. */
+  record Timing(double seconds, double userSeconds, double systemSeconds) {}
+
+  /** Rank 0's timings per size: one JVM per host, each bound to its host's address. */
+  private static Map<Integer, Timing> ourMedians(Hosts hosts, int world, File logs) throws Exception {
+    Map<Integer, Timing> medians = new HashMap<>();
     List<String> flags = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Dringtrain.bench.buffer=direct", "-Dringtrain.bench.connections=" + connections,
         "-Dringtrain.bench.jitWarmUpMillis=" + Long.getLong("ringtrain.bench.jitWarmUpMillis", 4000));
     try (RankProcesses ranks = RankProcesses.start(world, BenchRankMain.class, flags,
@@ -138,7 +157,7 @@ public final class MultiHostAllReduceBench {
         if (line == null) throw new IllegalStateException("benchmark ranks stopped reporting; see " + logs);
         if (line.text().startsWith("RESULT ")) {
           String[] parts = line.text().split(" ");
-          medians.put(Integer.parseInt(parts[1]), Long.parseLong(parts[2]) / 1e9);
+          medians.put(Integer.parseInt(parts[1]), new Timing(Long.parseLong(parts[2]) / 1e9, Long.parseLong(parts[3]) / 1e9, Long.parseLong(parts[4]) / 1e9));
         }
       }
       ranks.awaitExit(10_000);
@@ -147,11 +166,11 @@ public final class MultiHostAllReduceBench {
   }
 
   /** Gloo's: one Python process per host, rank 0 listening on host 0's address. */
-  private static Map<Integer, Double> glooMedians(Hosts hosts, int world, File root, int round) throws Exception {
+  private static Map<Integer, Timing> glooMedians(Hosts hosts, int world, File root, int round) throws Exception {
     String script = new File(root, "tools/bench/allreduce_gloo.py").getPath();
     String init = "tcp://" + hosts.address(0) + ":" + (29500 + round % 100); // a port per round: the last one's may be in TIME_WAIT
     List<Process> ranks = new ArrayList<>();
-    Map<Integer, Double> medians = new HashMap<>();
+    Map<Integer, Timing> medians = new HashMap<>();
     try {
       for (int r = 0; r < world; r++) {
         List<String> command = new ArrayList<>(hosts.launcher(r));
@@ -166,7 +185,7 @@ public final class MultiHostAllReduceBench {
       try (BufferedReader out = new BufferedReader(new InputStreamReader(ranks.get(0).getInputStream(), StandardCharsets.UTF_8))) {
         for (String text; (text = out.readLine()) != null; ) {
           var result = JSON.readTree(text);
-          if (result.has("bytes")) medians.put(result.get("bytes").asInt(), result.get("median_s").asDouble());
+          if (result.has("bytes")) medians.put(result.get("bytes").asInt(), new Timing(result.get("median_s").asDouble(), result.get("user_s").asDouble(), result.get("sys_s").asDouble()));
         }
       }
       for (Process p : ranks) p.waitFor();
@@ -241,8 +260,12 @@ public final class MultiHostAllReduceBench {
     return Long.parseLong(m.group(1)) * scale;
   }
 
-  private static List<Double> rounds(List<Map<Integer, Double>> byRound, int size) {
+  private static List<Timing> rounds(List<Map<Integer, Timing>> byRound, int size) {
     return byRound.stream().map(r -> r.get(size)).filter(java.util.Objects::nonNull).toList();
+  }
+
+  private static List<Double> seconds(List<Timing> rounds) {
+    return rounds.stream().map(Timing::seconds).toList();
   }
 
   private static double median(List<Double> values) {
