@@ -1,4 +1,4 @@
-"""PyTorch reference for `deploy/bin/bench resnet-step`: one training step of torchvision's ResNet-18 on CPU.
+"""PyTorch reference for `deploy/bin/bench resnet-step`: one training step of torchvision's ResNet-18 (or --model resnet50) on CPU.
 
 One step = zero_grad + forward + cross-entropy + backward + SGD(lr 0.01, momentum 0.9, weight decay
 5e-4) on one random batch [batch, 3, size, size] with 10 classes, the work of engine's ResNetStepBench.
@@ -10,7 +10,7 @@ running --warmup steps it prints {"ready": true, ...} and then waits on stdin; e
 --steps steps and prints {"samples_per_s": ...}; the line "memory" prints {"peak_rss_growth_bytes": ...},
 the process's peak resident set (getrusage) minus its resident set before the model was built.
 One JSON object per line on stdout.
-Usage: /usr/bin/python3 tools/bench/resnet_step_ref.py --threads 2 --batch 32 --size 32 [--steps 3] [--warmup 2]
+Usage: /usr/bin/python3 tools/bench/resnet_step_ref.py --threads 2 --batch 32 --size 32 [--steps 3] [--warmup 2] [--model resnet18|resnet50]
 """
 import argparse
 import json
@@ -37,13 +37,14 @@ def main():
     ap.add_argument("--size", type=int, default=32)
     ap.add_argument("--steps", type=int, default=3)
     ap.add_argument("--warmup", type=int, default=2)
+    ap.add_argument("--model", choices=["resnet18", "resnet50"], default="resnet18")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     x = torch.randn(args.batch, 3, args.size, args.size)
     y = torch.randint(0, 10, (args.batch,))
     baseline = rss_bytes()
-    model = torchvision.models.resnet18(num_classes=10)
+    model = getattr(torchvision.models, args.model)(num_classes=10)
     if args.size <= 64:
         model.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
         model.maxpool = nn.Identity()

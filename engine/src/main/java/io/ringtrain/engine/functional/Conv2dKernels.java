@@ -1,7 +1,6 @@
 package io.ringtrain.engine.functional;
 
 import io.ringtrain.engine.backend.Placement;
-import io.ringtrain.engine.SpareArray;
 import io.ringtrain.engine.cpu.Im2col;
 import io.ringtrain.engine.cpu.Transpose;
 
@@ -14,8 +13,7 @@ import io.ringtrain.engine.cpu.Transpose;
  * <p>Images are taken in blocks of B ({@link Geometry#imagesPerBlock()}): one image when its
  * output has at least {@link #BLOCK_COLUMNS} positions, else enough images to reach that many.
  * A block's patch matrix is cols_b [C·kh·kw, B·L], image i of the block in columns i·L .. (i+1)·L
- * (group g owns rows g·Kg .. (g+1)·Kg); the blocks lie one after another in cols [N·C·kh·kw·L].
- * Per block b and group g:
+ * (group g owns rows g·Kg .. (g+1)·Kg). Per block b and group g:
  * <pre>
  *   forward:   y_b,g  = W_g · cols_b,g  (+ b)                 [O/G, B·L] = [O/G, Kg]·[Kg, B·L]
  *   backward:  dW_g  += dy_b,g · cols_b,gᵀ                    [O/G, Kg] = [O/G, B·L]·[B·L, Kg]
@@ -27,9 +25,13 @@ import io.ringtrain.engine.cpu.Transpose;
  * multiplying them by 16 columns; the weight gradient's GEMM would sum over only L = 16 terms.
  * y_b and dy_b, being [O, B·L], are gathered from and scattered to [N, O, L] when B &gt; 1.
  *
- * <p>Blocks are split over {@link Workers} threads; each thread keeps its own dcols buffer and
- * partial dW, added at the end. A 1×1 kernel with stride 1 and no padding, one image per block,
- * skips im2col (cols is x).
+ * <p>Only one block's patch matrix exists at a time per thread: forward builds it, multiplies and
+ * moves on, and backward builds it again from x for the weight gradient, as PyTorch saves a
+ * convolution's input, not its columns. Keeping every block's patches from forward to backward
+ * held C·kh·kw times each input (about 1 GB for ResNet-18 at 224×224, batch 16) for the im2col
+ * that backward now repeats. Blocks are split over {@link Workers} threads; each thread keeps its
+ * own patch buffer (cols, then dcols in backward) and partial dW, added at the end. A 1×1 kernel
+ * with stride 1 and no padding, one image per block, skips im2col (cols is x).
  */
 public final class Conv2dKernels {
     private Conv2dKernels() {}
@@ -83,39 +85,27 @@ public final class Conv2dKernels {
             return isPointwise() && imagesPerBlock() == 1;
         }
 
-        public int colsSize() {
-            return skipsIm2col() ? 0 : batch * colsPerImage();
-        }
-
         public int outputSize() {
             return batch * outChannels * spatial();
         }
     }
 
     /**
-     * Scratch memory kept by a layer between steps: the patch matrices (lent to one forward and
-     * given back when its backward is done, so a second forward before backward gets its own)
-     * and the per-thread buffers of one block (dcols, partial dW, dyᵀ, and y or dy as [O, B·L]).
+     * Scratch memory kept by a layer between steps: the per-thread buffers of one block (its patch
+     * matrix, cols in forward and cols then dcols in backward; partial dW; dyᵀ; y or dy as [O, B·L]).
+     * Nothing in it outlives a forward or backward call, so forwards and backwards may interleave.
      */
     public static final class Workspace {
-        private final SpareArray<float[]> cols = SpareArray.floats();
         // One slot per Workers chunk; a chunk's slot is only touched by the thread running that chunk.
-        private final float[][] dcols = new float[Workers.threads()][];
+        private final float[][] patches = new float[Workers.threads()][];
         private final float[][] partialDw = new float[Workers.threads()][];
         private final float[][] dyT = new float[Workers.threads()][];
         private final float[][] blockOut = new float[Workers.threads()][];
 
-        public float[] takeCols(int size) {
-            return cols.take(size);
-        }
-
-        public void returnCols(float[] used) {
-            cols.giveBack(used);
-        }
-
-        float[] dcols(int chunk, int size) {
-            if (dcols[chunk] == null || dcols[chunk].length != size) dcols[chunk] = new float[size];
-            return dcols[chunk];
+        /** One block's patch matrix [C·kh·kw, B·L]: its cols, or in backward its dcols once dW has read the cols. */
+        float[] patches(int chunk, int size) {
+            if (patches[chunk] == null || patches[chunk].length != size) patches[chunk] = new float[size];
+            return patches[chunk];
         }
 
         float[] dyT(int chunk, int size) {
@@ -136,26 +126,16 @@ public final class Conv2dKernels {
         }
     }
 
-    public static void forward(Geometry g, float[] x, float[] w, float[] b, float[] cols, float[] y, Workspace ws) {
+    public static void forward(Geometry g, float[] x, float[] w, float[] b, float[] y, Workspace ws) {
         int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
         int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage(), perBlock = g.imagesPerBlock();
         boolean direct = g.skipsIm2col();
         Workers.forRange(g.blocks(), perBlock * ((long) colsPer + (long) o * kg * l / 8), (chunk, start, end) -> {
+            float[] cols = direct ? null : ws.patches(chunk, perBlock * colsPer);
             for (int blk = start; blk < end; blk++) {
                 int n0 = blk * perBlock, images = Math.min(perBlock, g.batch() - n0), ld = images * l;
-                float[] src;
-                int srcOff;
-                if (direct) {
-                    src = x;
-                    srcOff = n0 * c * hw;
-                } else {
-                    src = cols;
-                    srcOff = n0 * colsPer;
-                    for (int i = 0; i < images; i++) {
-                        Im2col.im2col(x, (n0 + i) * c * hw, c, g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(),
-                                g.dh(), g.dw(), cols, srcOff + i * l, ld);
-                    }
-                }
+                float[] src = direct ? x : im2colBlock(g, x, n0, images, cols);
+                int srcOff = direct ? n0 * c * hw : 0;
                 // One image: the GEMM writes y in place. Several: [O, B·L], scattered to [B, O, L] below.
                 float[] out = images == 1 ? y : ws.blockOut(chunk, o * ld);
                 int outOff = images == 1 ? n0 * o * l : 0;
@@ -190,8 +170,7 @@ public final class Conv2dKernels {
      * </pre>
      * and dW is dWᵀ transposed back at the end.
      */
-    public static void backward(Geometry g, float[] dy, float[] w, float[] cols, float[] x, float[] dx, float[] dw, float[] db,
-                         Workspace ws) {
+    public static void backward(Geometry g, float[] dy, float[] w, float[] x, float[] dx, float[] dw, float[] db, Workspace ws) {
         int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
         int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage(), groups = g.groups(), perBlock = g.imagesPerBlock();
         boolean direct = g.skipsIm2col();
@@ -200,7 +179,8 @@ public final class Conv2dKernels {
         Workers.forRange(g.blocks(), perBlock * ((long) colsPer + 2L * o * kg * l / 8), (chunk, start, end) -> {
             float[] myDwT = dw == null ? null : ws.partialDw(chunk, dw.length);
             partials[chunk] = myDwT;
-            float[] dcols = dx == null || direct ? null : ws.dcols(chunk, perBlock * colsPer);
+            // The block's cols, then (group by group, once dW has read that group's rows) its dcols.
+            float[] patches = direct ? null : ws.patches(chunk, perBlock * colsPer);
             float[] dyT = dw == null ? null : ws.dyT(chunk, perBlock * l * og);
             for (int blk = start; blk < end; blk++) {
                 int n0 = blk * perBlock, images = Math.min(perBlock, g.batch() - n0), ld = images * l;
@@ -212,8 +192,8 @@ public final class Conv2dKernels {
                         for (int oc = 0; oc < o; oc++) System.arraycopy(dy, ((n0 + i) * o + oc) * l, dyb, oc * ld + i * l, l);
                     }
                 }
-                float[] src = direct ? x : cols;
-                int srcOff = direct ? n0 * c * hw : n0 * colsPer;
+                float[] src = direct ? x : myDwT != null ? im2colBlock(g, x, n0, images, patches) : null;
+                int srcOff = direct ? n0 * c * hw : 0;
                 for (int grp = 0; grp < groups; grp++) {
                     int dyg = dybOff + grp * og * ld;
                     if (myDwT != null) {
@@ -222,7 +202,7 @@ public final class Conv2dKernels {
                                 1f, myDwT, grp * kg * og, og);
                     }
                     if (dx != null) {
-                        float[] target = direct ? dx : dcols;
+                        float[] target = direct ? dx : patches;
                         int targetOff = direct ? n0 * c * hw + grp * kg * l : grp * kg * ld;
                         Placement.backend().sgemm(false, false, kg, ld, og, 1f, wT, grp * kg * og, og, dyb, dyg, ld,
                                 0f, target, targetOff, ld);
@@ -232,7 +212,7 @@ public final class Conv2dKernels {
                     for (int i = 0; i < images; i++) {
                         int xOff = (n0 + i) * c * hw;
                         java.util.Arrays.fill(dx, xOff, xOff + c * hw, 0f);
-                        Im2col.col2im(dcols, i * l, ld, c, g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(),
+                        Im2col.col2im(patches, i * l, ld, c, g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(),
                                 g.dh(), g.dw(), dx, xOff);
                     }
                 }
@@ -255,6 +235,16 @@ public final class Conv2dKernels {
                 for (int oc = 0; oc < o; oc++) db[oc] += FloatSums.sum(dy, (n * o + oc) * l, (n * o + oc + 1) * l);
             }
         }
+    }
+
+    /** Writes the patch matrix of images n0 .. n0 + images − 1 of x into {@code cols} as [C·kh·kw, images·L]; returns cols. */
+    private static float[] im2colBlock(Geometry g, float[] x, int n0, int images, float[] cols) {
+        int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), ld = images * l;
+        for (int i = 0; i < images; i++) {
+            Im2col.im2col(x, (n0 + i) * c * hw, c, g.height(), g.width(), g.kh(), g.kw(), g.sh(), g.sw(), g.ph(), g.pw(),
+                    g.dh(), g.dw(), cols, i * l, ld);
+        }
+        return cols;
     }
 
     /** Per group, W_g [O/G, Kg] → W_gᵀ [Kg, O/G]. */

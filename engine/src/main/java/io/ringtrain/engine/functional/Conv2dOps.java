@@ -7,8 +7,9 @@ import io.ringtrain.engine.autograd.GradMode;
 
 /**
  * 2-D convolution on the autograd graph (PyTorch's {@code F.conv2d}); {@link Conv2dKernels} is the
- * array-level forward/backward pair and documents the layouts. The caller owns the scratch memory:
- * the workspace lends the patch matrices to a recorded forward until its backward is done.
+ * array-level forward/backward pair and documents the layouts. The caller owns the scratch memory
+ * (the workspace). Backward keeps the input, as PyTorch's saved input, and builds the patch matrices
+ * from it again, so the input must not be changed in place between forward and backward.
  */
 public final class Conv2dOps {
     private Conv2dOps() {}
@@ -24,13 +25,11 @@ public final class Conv2dOps {
         float[] w = weight.data();
         float[] b = bias == null ? null : bias.data();
         boolean recording = GradMode.isEnabled() && (input.requiresGrad() || weight.requiresGrad() || (bias != null && bias.requiresGrad()));
-        float[] cols = workspace.takeCols(geo.colsSize());
         boolean lendOutput = outputs != null && recording;
         float[] y = lendOutput ? outputs.take(geo.outputSize()) : new float[geo.outputSize()]; // forward writes every element
-        Conv2dKernels.forward(geo, x, w, b, cols, y, workspace);
+        Conv2dKernels.forward(geo, x, w, b, y, workspace);
         int[] outShape = {geo.batch(), geo.outChannels(), geo.outH(), geo.outW()};
         if (!recording) {
-            workspace.returnCols(cols);
             return Tensor.of(y, outShape);
         }
         int outChannels = geo.outChannels();
@@ -38,8 +37,7 @@ public final class Conv2dOps {
             float[] dx = input.requiresGrad() ? GradientPool.take(x.length) : null; // backward writes every element
             float[] dw = weight.requiresGrad() ? new float[w.length] : null;
             float[] db = bias != null && bias.requiresGrad() ? new float[outChannels] : null;
-            Conv2dKernels.backward(geo, dy, w, cols, x, dx, dw, db, workspace);
-            workspace.returnCols(cols);
+            Conv2dKernels.backward(geo, dy, w, x, dx, dw, db, workspace);
             if (lendOutput) outputs.giveBack(y);
             if (dx != null) input.accumulateGradOwned(dx);
             if (dw != null) weight.accumulateGradOwned(dw);

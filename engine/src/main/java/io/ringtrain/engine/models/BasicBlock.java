@@ -39,8 +39,8 @@ public class BasicBlock extends ResidualBlock {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = bn1.forward(conv1.forward(x)).relu();
+        Tensor out = relu.forward(bn1.forward(conv1.forward(x)));
         out = bn2.forward(conv2.forward(out));
-        return out.add(shortcut(x)).relu();
+        return relu.forward(out.add(shortcut(x)));
     }
 }

@@ -41,9 +41,9 @@ public class Bottleneck extends ResidualBlock {
 
     @Override
     public Tensor forward(Tensor x) {
-        Tensor out = bn1.forward(conv1.forward(x)).relu();
-        out = bn2.forward(conv2.forward(out)).relu();
+        Tensor out = relu.forward(bn1.forward(conv1.forward(x)));
+        out = relu.forward(bn2.forward(conv2.forward(out)));
         out = bn3.forward(conv3.forward(out));
-        return out.add(shortcut(x)).relu();
+        return relu.forward(out.add(shortcut(x)));
     }
 }

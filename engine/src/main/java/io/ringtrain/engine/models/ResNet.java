@@ -8,6 +8,7 @@ import io.ringtrain.engine.nn.Conv2d;
 import io.ringtrain.engine.nn.Linear;
 import io.ringtrain.engine.nn.MaxPool2d;
 import io.ringtrain.engine.nn.Module;
+import io.ringtrain.engine.nn.ReLU;
 import io.ringtrain.engine.nn.Sequential;
 
 import java.util.Arrays;
@@ -44,6 +45,7 @@ public class ResNet extends Module {
     private final int inChannels;
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
+    private final ReLU relu = new ReLU(true); // in place after bn1, as torchvision's stem
     private final MaxPool2d maxpool;
     private final Sequential[] layers = new Sequential[STAGES];
     private final AdaptiveAvgPool2d avgpool = new AdaptiveAvgPool2d(1);
@@ -100,7 +102,7 @@ public class ResNet extends Module {
         if (s.length != 4 || s[1] != inChannels) {
             throw new IllegalArgumentException(name + " expects images [N, " + inChannels + ", H, W], got shape " + Shape.str(s));
         }
-        Tensor x = bn1.forward(conv1.forward(images)).relu();
+        Tensor x = relu.forward(bn1.forward(conv1.forward(images)));
         if (maxpool != null) x = maxpool.forward(x);
         for (Sequential layer : layers) x = layer.forward(x);
         return fc.forward(avgpool.forward(x).flatten(1, -1));

@@ -5,6 +5,7 @@ import io.ringtrain.engine.nn.BatchNorm2d;
 import io.ringtrain.engine.nn.Conv2d;
 import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.Module;
+import io.ringtrain.engine.nn.ReLU;
 import io.ringtrain.engine.nn.Sequential;
 
 /**
@@ -15,6 +16,11 @@ import io.ringtrain.engine.nn.Sequential;
  * reusing their outputs from step to step as the blocks' own layers do.
  */
 public abstract class ResidualBlock extends Module {
+    /**
+     * In place, as torchvision's blocks: each ReLU follows a BatchNorm or the residual sum, whose
+     * backward does not read its output, so the block keeps one activation-sized array less per ReLU.
+     */
+    protected final ReLU relu = new ReLU(true);
     private Sequential downsample;
 
     /** Registers {@code downsample} when {@code stride ≠ 1} or {@code inPlanes ≠ outPlanes}; call after the block's own layers (torchvision's name order). */

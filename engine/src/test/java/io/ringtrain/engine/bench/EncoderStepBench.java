@@ -13,8 +13,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,8 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code deploy/bin/bench encoder-step [--seq 256,512] [--batch 8] [--steps 2] [--rounds 3] [--warmup 3] [--no-reference]}:
@@ -48,10 +44,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code steps_per_s}: ratio = ours ÷ reference.</li>
  *   <li>{@code peak_memory_bytes}: ratio = reference ÷ ours. The reference's is its peak resident set
- *       growth over its resident set before the layer and tensors were built. Ours is the peak live
- *       memory (heap after a full collection plus direct buffers) over the same baseline, sampled by
- *       back-to-back full collections during one untimed step; a short-lived buffer that lives
- *       between two samples is missed, so ours is a close lower bound of the true peak.</li>
+ *       growth over its resident set before the layer and tensors were built. Ours is
+ *       {@link PeakMemory}'s over the same baseline: the peak live memory (heap after a full collection
+ *       plus direct buffers, sampled by back-to-back full collections during one untimed step) plus
+ *       the young generation the timed steps ran in.</li>
  * </ul>
  */
 public final class EncoderStepBench {
@@ -85,7 +81,7 @@ public final class EncoderStepBench {
         params.put("ffn", FFN);
         params.put("batch", batch);
         params.put("seq", seq);
-        long baseline = liveBytes();
+        PeakMemory peakMemory = new PeakMemory();
         Init.manualSeed(0);
         SplittableRandom rng = new SplittableRandom(0);
         TransformerEncoderLayer layer = new TransformerEncoderLayer(D_MODEL, HEADS, FFN, 0f, FeedForwardActivation.GELU, 1e-5f, true, false);
@@ -107,39 +103,21 @@ public final class EncoderStepBench {
                     theirs[r] = round.get("steps_per_s").asDouble();
                     referencePeak = Math.max(referencePeak, round.get("peak_rss_growth_bytes").asLong());
                 }
-                long t0 = System.nanoTime();
-                for (int i = 0; i < steps; i++) step.run();
-                ours[r] = steps / ((System.nanoTime() - t0) / 1e9);
+                long timed = 0;
+                for (int i = 0; i < steps; i++) {
+                    long t0 = System.nanoTime();
+                    step.run();
+                    timed += System.nanoTime() - t0;
+                    peakMemory.sampleYoung();
+                }
+                ours[r] = steps / (timed / 1e9);
                 System.err.printf(Locale.ROOT, "seq %d round %d: ours %.3f steps/s, reference %s (threads %d)%n", seq, r + 1, ours[r],
                         ref == null ? "-" : String.format(Locale.ROOT, "%.3f", theirs[r]), threads);
             }
-            long oursPeak = peakLiveDuring(step) - baseline;
+            long oursPeak = peakMemory.measure(step, 1, "seq " + seq);
             report(params, "steps_per_s", BenchLine.median(ours), ref == null ? null : BenchLine.median(theirs), false, comparable);
             report(params, "peak_memory_bytes", oursPeak, ref == null ? null : (double) referencePeak, true, comparable);
         }
-    }
-
-    /** Peak of {@link #liveBytes} sampled by back-to-back full collections while {@code step} runs once. */
-    private static long peakLiveDuring(Runnable step) throws InterruptedException {
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicLong peak = new AtomicLong(liveBytes());
-        Thread sampler = new Thread(() -> {
-            while (!done.get()) peak.accumulateAndGet(liveBytes(), Math::max);
-        }, "encoder-step-memory-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
-        step.run();
-        done.set(true);
-        sampler.join();
-        return Math.max(peak.get(), liveBytes());
-    }
-
-    /** Heap in use after a full collection, plus direct and mapped buffers. */
-    private static long liveBytes() {
-        System.gc();
-        long bytes = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) bytes += Math.max(0, pool.getMemoryUsed());
-        return bytes;
     }
 
     /** {@code comparable}: false when the reference ran on the netlib BLAS; the ratio is then null. */

@@ -14,10 +14,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.lang.management.BufferPoolMXBean;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +25,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * {@code deploy/bin/bench resnet-step}: training throughput of torchvision's ResNet-18 (forward +
+ * {@code deploy/bin/bench resnet-step}: training throughput of torchvision's ResNet-18 ({@code --model resnet50}: ResNet-50) (forward +
  * cross-entropy + backward + SGD with momentum 0.9 and weight decay 5e-4), ours against PyTorch CPU
  * ({@code tools/bench/resnet_step_ref.py}, {@code torch.set_num_threads} = our thread count), on
  * [32, 3, 32, 32] (cifar stem) and [16, 3, 224, 224] (ImageNet stem), 10 classes, one random batch.
@@ -42,12 +38,13 @@ import java.util.SplittableRandom;
  *
  * <p>For 224×224 also {@code peak_memory_bytes}, ratio = reference / ours (higher is better):
  * the reference's peak resident set (getrusage) minus its resident set before the model was built;
- * ours, the peak heap in use plus direct and mapped buffers in use over warm-up and rounds, minus what
- * was in use (after a full GC) before the model was built. The heap peak is the sum of each heap
- * pool's peak, which counts garbage not yet collected and so depends on -Xmx (the bench's, from
- * deploy/bin/bench); the process's peak RSS growth goes to stderr beside it.
+ * ours, {@link PeakMemory}'s: peak live bytes (sampled by full collections during two untimed steps
+ * after the rounds) plus the young generation, over the live bytes before the model was built, at
+ * the -Xmx that deploy/bin/bench gives this bench. Its parts, our peak RSS growth and the heap pools'
+ * peak use go to stderr beside it.
  *
- * <p>Options: {@code --steps 3 --rounds 3 --warmup 5 --input 32|224 (one case only) --no-reference}. Prints one JSON line per measurement.
+ * <p>Options: {@code --steps 3 --rounds 3 --warmup 5 --input 32|224 (one case only) --model resnet18|resnet50 --no-reference}.
+ * Prints one JSON line per measurement.
  */
 public final class ResNetStepBench {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,6 +56,7 @@ public final class ResNetStepBench {
         int steps = 3, rounds = 3, warmup = 5;
         boolean reference = true;
         String only = null;
+        String model = "resnet18";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--input" -> only = args[++i];
@@ -66,8 +64,9 @@ public final class ResNetStepBench {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--no-reference" -> reference = false;
+                case "--model" -> model = args[++i];
                 default -> {
-                    System.err.println("unknown option " + args[i] + " (known: --steps N --rounds N --warmup N --input 32|224 --no-reference)");
+                    System.err.println("unknown option " + args[i] + " (known: --steps N --rounds N --warmup N --input 32|224 --model resnet18|resnet50 --no-reference)");
                     System.exit(2);
                 }
             }
@@ -76,30 +75,37 @@ public final class ResNetStepBench {
             System.err.println("--input " + only + ": the bench has the inputs 32 (3x32x32, batch 32) and 224 (3x224x224, batch 16)");
             System.exit(2);
         }
+        if (!model.equals("resnet18") && !model.equals("resnet50")) {
+            System.err.println("--model " + model + ": the bench has the models resnet18 and resnet50");
+            System.exit(2);
+        }
         int threads = Workers.threads();
-        if (only == null || only.equals("32")) run(32, 32, steps, rounds, warmup, threads, reference, false);
-        if (only == null || only.equals("224")) run(224, 16, steps, rounds, warmup, threads, reference, true);
+        if (only == null || only.equals("32")) run(model, 32, 32, steps, rounds, warmup, threads, reference, false);
+        if (only == null || only.equals("224")) run(model, 224, 16, steps, rounds, warmup, threads, reference, true);
     }
 
-    private static void run(int size, int batch, int steps, int rounds, int warmup, int threads, boolean withReference, boolean memory)
+    private static void run(String model, int size, int batch, int steps, int rounds, int warmup, int threads, boolean withReference, boolean memory)
             throws IOException, InterruptedException {
         Map<String, Object> params = new LinkedHashMap<>();
-        params.put("model", "resnet18");
+        params.put("model", model);
         params.put("input", "3x" + size + "x" + size);
         params.put("batch", batch);
         params.put("threads", threads);
-        Reference ref = withReference ? new Reference(size, batch, steps, warmup, threads) : null;
+        Reference ref = withReference ? new Reference(model, size, batch, steps, warmup, threads) : null;
         try {
             double[] ours = new double[rounds], theirs = new double[rounds];
-            long before = inUseAfterGc();
-            long rssBefore = rss("VmRSS");
-            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
-            Step step = new Step(size, batch);
+            PeakMemory peakMemory = memory ? new PeakMemory() : null;
+            Step step = new Step(model, size, batch);
             for (int i = 0; i < warmup; i++) step.run();
             for (int r = 0; r < rounds; r++) {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < steps; i++) step.run();
-                ours[r] = (double) steps * batch / ((System.nanoTime() - t0) / 1e9);
+                long timed = 0;
+                for (int i = 0; i < steps; i++) {
+                    long t0 = System.nanoTime();
+                    step.run();
+                    timed += System.nanoTime() - t0;
+                    if (peakMemory != null) peakMemory.sampleYoung();
+                }
+                ours[r] = (double) steps * batch / (timed / 1e9);
                 System.err.printf(Locale.ROOT, "%s ours round %d: %.2f samples/s%n", params.get("input"), r + 1, ours[r]);
                 if (ref != null) {
                     theirs[r] = ref.command("round").get("samples_per_s").asDouble();
@@ -109,10 +115,8 @@ public final class ResNetStepBench {
             double oursRate = BenchLine.median(ours);
             Double refRate = ref == null ? null : BenchLine.median(theirs);
             BenchLine.print("resnet-step", params, "samples_per_s", oursRate, refRate, refRate == null ? null : oursRate / refRate);
-            if (memory) {
-                long oursPeak = peakInUse() - before;
-                System.err.printf(Locale.ROOT, "%s ours: peak RSS growth %d bytes (heap + native in use: %d)%n",
-                        params.get("input"), rss("VmHWM") - rssBefore, oursPeak);
+            if (peakMemory != null) {
+                long oursPeak = peakMemory.measure(step::run, 2, params.get("input").toString());
                 Long refPeak = ref == null ? null : ref.command("memory").get("peak_rss_growth_bytes").asLong();
                 BenchLine.print("resnet-step", params, "peak_memory_bytes", oursPeak, refPeak, refPeak == null ? null : (double) refPeak / oursPeak);
             }
@@ -121,7 +125,7 @@ public final class ResNetStepBench {
         }
     }
 
-    /** One ResNet-18 training step on a fixed random batch, as the reference's. */
+    /** One ResNet training step on a fixed random batch, as the reference's. */
     private static final class Step {
         private final ResNet model;
         private final SGD optimizer;
@@ -129,9 +133,10 @@ public final class ResNetStepBench {
         private final Tensor x;
         private final int[] y;
 
-        Step(int size, int batch) {
+        Step(String name, int size, int batch) {
             Init.manualSeed(0);
-            model = ResNet.resnet18(3, CLASSES, size <= 64 ? ResNet.Stem.CIFAR : ResNet.Stem.IMAGENET);
+            ResNet.Stem stem = size <= 64 ? ResNet.Stem.CIFAR : ResNet.Stem.IMAGENET;
+            model = name.equals("resnet50") ? ResNet.resnet50(3, CLASSES, stem) : ResNet.resnet18(3, CLASSES, stem);
             model.train();
             optimizer = new SGD(model.parameters(), 0.01).momentum(0.9).weightDecay(5e-4);
             SplittableRandom rng = new SplittableRandom(1);
@@ -153,12 +158,12 @@ public final class ResNetStepBench {
         private final Writer in;
         private final BufferedReader out;
 
-        Reference(int size, int batch, int steps, int warmup, int threads) throws IOException {
+        Reference(String model, int size, int batch, int steps, int warmup, int threads) throws IOException {
             Path script = Path.of(System.getProperty("ringtrain.root", ".")).resolve("tools/bench/resnet_step_ref.py");
             if (!Files.isRegularFile(script)) throw new IOException("reference script " + script + " not found; run from the project root or set -Dringtrain.root");
             List<String> cmd = new ArrayList<>(List.of(System.getenv().getOrDefault("RINGTRAIN_PYTHON", "/usr/bin/python3"), script.toString(),
                     "--threads", Integer.toString(threads), "--batch", Integer.toString(batch), "--size", Integer.toString(size),
-                    "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup)));
+                    "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup), "--model", model));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
             pb.environment().remove("OPENBLAS_CORETYPE");
             pb.environment().remove("OPENBLAS_L2_SIZE");
@@ -186,36 +191,5 @@ public final class ResNetStepBench {
             in.close();
             process.waitFor();
         }
-    }
-
-    private static long inUseAfterGc() {
-        System.gc();
-        return heapAndBuffersInUse(false);
-    }
-
-    private static long peakInUse() {
-        return heapAndBuffersInUse(true);
-    }
-
-    /** Heap pools' used (or peak used) plus direct and mapped buffers in use. */
-    private static long heapAndBuffersInUse(boolean peak) {
-        long sum = 0;
-        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
-            if (pool.getType() == MemoryType.HEAP) sum += (peak ? pool.getPeakUsage() : pool.getUsage()).getUsed();
-        }
-        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) sum += pool.getMemoryUsed();
-        return sum;
-    }
-
-    /** A VmRSS / VmHWM figure of /proc/self/status in bytes (0 where there is none). */
-    private static long rss(String field) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith(field + ":")) return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-        return 0;
     }
 }
