@@ -50,8 +50,8 @@ class LocalClusterTrainIT {
         c.batchSize = 32;
         c.epochs = 2;
         c.seed = 11;
-        c.checkpointEverySteps = 25;
-        c.collectiveTimeoutSeconds = 20;
+        c.recovery.checkpointEverySteps = 25;
+        c.recovery.collectiveTimeoutSeconds = 20;
         return c;
     }
 

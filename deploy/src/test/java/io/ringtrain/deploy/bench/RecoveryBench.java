@@ -153,11 +153,11 @@ public final class RecoveryBench {
         c.batchSize = BATCH;
         c.epochs = EPOCHS;
         c.seed = 7;
-        c.checkpointEverySteps = 0; // each epoch, as by default
-        c.snapshotEverySteps = mode.equals("durable") ? 0 : 1;
+        c.recovery.checkpointEverySteps = 0; // each epoch, as by default
+        c.recovery.snapshotEverySteps = mode.equals("durable") ? 0 : 1;
         if (mode.equals("elastic")) {
-            c.minReplicas = REPLICAS - 1;
-            c.elasticWaitSeconds = ELASTIC_WAIT_SECONDS;
+            c.recovery.minReplicas = REPLICAS - 1;
+            c.recovery.elasticWaitSeconds = ELASTIC_WAIT_SECONDS;
         }
         c.mean = new float[] {0.2860f};
         c.std = new float[] {0.3530f};

@@ -168,14 +168,14 @@ final class TrainCommand implements Callable<Integer> {
             if (sharding != null) c.sharding = io.ringtrain.jobs.train.Sharding.parse(sharding);
             if (shuffleBuffer != null) c.shuffleBuffer = shuffleBuffer;
             if (device != null) c.device = device;
-            if (maxAttempts != null) c.maxAttempts = maxAttempts;
-            if (collectiveTimeoutSeconds != null) c.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
-            if (slotWaitSeconds != null) c.slotWaitSeconds = slotWaitSeconds;
-            if (minReplicas != null) c.minReplicas = minReplicas;
-            if (elasticWaitSeconds != null) c.elasticWaitSeconds = elasticWaitSeconds;
-            if (elasticGrow != null) c.elasticGrow = elasticGrow;
-            if (stragglerMargin != null) c.stragglerMargin = stragglerMargin;
-            if (stragglerSteps != null) c.stragglerSteps = stragglerSteps;
+            if (maxAttempts != null) c.recovery.maxAttempts = maxAttempts;
+            if (collectiveTimeoutSeconds != null) c.recovery.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
+            if (slotWaitSeconds != null) c.recovery.slotWaitSeconds = slotWaitSeconds;
+            if (minReplicas != null) c.recovery.minReplicas = minReplicas;
+            if (elasticWaitSeconds != null) c.recovery.elasticWaitSeconds = elasticWaitSeconds;
+            if (elasticGrow != null) c.recovery.elasticGrow = elasticGrow;
+            if (stragglerMargin != null) c.recovery.stragglerMargin = stragglerMargin;
+            if (stragglerSteps != null) c.recovery.stragglerSteps = stragglerSteps;
         }
     }
 
@@ -193,9 +193,9 @@ final class TrainCommand implements Callable<Integer> {
 
         void applyTo(TrainJobConfig c) {
             if (runDir != null) c.runDir = runDir;
-            if (checkpointEvery != null) c.checkpointEverySteps = checkpointEvery;
-            if (keepCheckpoints != null) c.keepCheckpoints = keepCheckpoints;
-            if (snapshotEvery != null) c.snapshotEverySteps = snapshotEvery;
+            if (checkpointEvery != null) c.recovery.checkpointEverySteps = checkpointEvery;
+            if (keepCheckpoints != null) c.recovery.keepCheckpoints = keepCheckpoints;
+            if (snapshotEvery != null) c.recovery.snapshotEverySteps = snapshotEvery;
             if (initialWeights != null) c.initialWeights = initialWeights;
         }
     }

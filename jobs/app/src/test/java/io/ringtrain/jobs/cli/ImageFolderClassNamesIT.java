@@ -87,7 +87,7 @@ class ImageFolderClassNamesIT extends LocalSparkTest {
         c.epochs = 1;
         c.batchSize = 32;
         c.runDir = tmp.resolve("run").toString();
-        c.maxAttempts = 1;
+        c.recovery.maxAttempts = 1;
         TrainJob.run(spark, c, new PrintStream(OutputStream.nullOutputStream()));
 
         SavedModel saved = SavedModel.fromRunFolder(c.runDir, spark.sparkContext().hadoopConfiguration());

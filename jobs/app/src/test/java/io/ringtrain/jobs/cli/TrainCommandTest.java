@@ -268,8 +268,8 @@ class TrainCommandTest {
         assertEquals("png", c.imageColumn);
         assertEquals("y", c.labelColumn);
         assertEquals("w.safetensors", c.initialWeights);
-        assertEquals(5, c.keepCheckpoints);
-        assertEquals(30, c.collectiveTimeoutSeconds);
+        assertEquals(5, c.recovery.keepCheckpoints);
+        assertEquals(30, c.recovery.collectiveTimeoutSeconds);
         assertEquals(0.1, c.optimization.lr);
         assertEquals(java.util.List.of("tshirt", "trouser"), c.classNames);
     }
@@ -279,16 +279,16 @@ class TrainCommandTest {
         TrainCommand plain = new TrainCommand();
         new CommandLine(plain).parseArgs("--replicas", "3");
         TrainJobConfig defaults = plain.toConfig();
-        assertEquals(null, defaults.minReplicas);
-        assertEquals(null, defaults.elasticWaitSeconds);
-        assertFalse(defaults.elasticGrow);
+        assertEquals(null, defaults.recovery.minReplicas);
+        assertEquals(null, defaults.recovery.elasticWaitSeconds);
+        assertFalse(defaults.recovery.elasticGrow);
 
         TrainCommand command = new TrainCommand();
         new CommandLine(command).parseArgs("--replicas", "3", "--min-replicas", "2", "--elastic-wait", "15", "--elastic-grow");
         TrainJobConfig c = command.toConfig();
-        assertEquals(2, c.minReplicas);
-        assertEquals(15, c.elasticWaitSeconds);
-        assertTrue(c.elasticGrow);
+        assertEquals(2, c.recovery.minReplicas);
+        assertEquals(15, c.recovery.elasticWaitSeconds);
+        assertTrue(c.recovery.elasticGrow);
     }
 
     @Test

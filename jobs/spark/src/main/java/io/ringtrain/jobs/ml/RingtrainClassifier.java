@@ -132,7 +132,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         setDefault(numClasses, d.numClasses);
         setDefault(inputShape, d.inputShape);
         setDefault(runDir, System.getProperty("java.io.tmpdir") + "/ringtrain-ml");
-        setDefault(maxAttempts, d.maxAttempts);
+        setDefault(maxAttempts, d.recovery.maxAttempts);
         setDefault(gradientCompression, d.gradientCompression.toString());
         setDefault(syncBatchNorm, d.syncBatchNorm);
         setDefault(device, d.device);
@@ -172,7 +172,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         c.sharding = Sharding.parse(getOrDefault(sharding));
         c.numClasses = (Integer) getOrDefault(numClasses);
         c.inputShape = getOrDefault(inputShape).clone();
-        c.maxAttempts = (Integer) getOrDefault(maxAttempts);
+        c.recovery.maxAttempts = (Integer) getOrDefault(maxAttempts);
         c.gradientCompression = GradientCompression.parse(getOrDefault(gradientCompression));
         c.syncBatchNorm = (Boolean) getOrDefault(syncBatchNorm);
         c.device = getOrDefault(device);

@@ -150,7 +150,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
 
     private CommunicatorConfig ringConfig(List<String> peers, int rank, int generation) {
         return CommunicatorConfig.builder().setPeers(peers).setRank(rank).setSecret(secret).optGeneration(generation)
-                .optTimeout(Duration.ofSeconds(config.collectiveTimeoutSeconds)).build();
+                .optTimeout(Duration.ofSeconds(config.recovery.collectiveTimeoutSeconds)).build();
     }
 
     /** The rows as the trainer's samples: decoded, augmented images (streamed from this rank's shard), or token sequences. */
@@ -208,11 +208,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         Configuration hadoop = new Configuration();
         Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(setup.optimizer()).setSchedule(setup.schedule())
                 .setObjective(objective(config)).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
-                .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints))
+                .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.recovery.keepCheckpoints))
                 .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.modelLabel()))
-                .optStragglerWatch(new StragglerWatch(config.stragglerMargin, config.stragglerSteps)).optRankHosts(hosts).optStopAtEpochEnd(stopAtEpochEnd);
+                .optStragglerWatch(new StragglerWatch(config.recovery.stragglerMargin, config.recovery.stragglerSteps)).optRankHosts(hosts).optStopAtEpochEnd(stopAtEpochEnd);
         String jobId = ExecutorSnapshots.jobIdOf(secret);
-        if (config.snapshotEverySteps > 0) builder.optSnapshots(ExecutorSnapshots.holder(jobId, generation), config.snapshotEverySteps);
+        if (config.recovery.snapshotEverySteps > 0) builder.optSnapshots(ExecutorSnapshots.holder(jobId, generation), config.recovery.snapshotEverySteps);
         ProgressClient progress = null;
         boolean trained = false;
         if (rank == 0) {
@@ -239,7 +239,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                     result.finalEval() == null ? null : result.finalEval().loss(), result.hiddenCommShare(), world).toJson();
         } finally {
             // the snapshot is for a retry: none follows a finished training or the last attempt
-            if (trained || attempt >= config.maxAttempts) ExecutorSnapshots.release(jobId);
+            if (trained || attempt >= config.recovery.maxAttempts) ExecutorSnapshots.release(jobId);
             if (progress != null) progress.close();
             if (train instanceof StreamingSamples streaming) streaming.close();
         }

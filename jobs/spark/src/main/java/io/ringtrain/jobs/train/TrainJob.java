@@ -290,7 +290,7 @@ public final class TrainJob {
                 // a retry's description in the Spark UI names whom the previous attempt was blamed on
                 String attemptDescription = culprits.isEmpty() ? description
                         : description + " attempt " + attempt + ", after " + culprits.get(culprits.size() - 1).describe();
-                SlotWatch slotWatch = SlotWatch.start(sc, world, config.slotWaitSeconds * 1000L);
+                SlotWatch slotWatch = SlotWatch.start(sc, world, config.recovery.slotWaitSeconds * 1000L);
                 try (var attemptJob = JobDescription.open(sc, attemptDescription); slotWatch) {
                     JavaRDD<Row> input = routed(inputs, train, test, stage);
                     display.phase("starting " + world + " replicas (a Spark barrier stage: each gets its records and builds the model)");
@@ -326,7 +326,7 @@ public final class TrainJob {
                     if (slotWatch.shortfall() != null && ElasticReplicas.minReplicas(config) >= world) throw slotWatch.shortfall();
                     String why = rootMessage(e) + culprit.map(c -> "; culprit: " + c.describe()).orElse("");
                     boolean badInput = isConfigurationError(e);
-                    if (++failedAttempts >= config.maxAttempts || badInput) {
+                    if (++failedAttempts >= config.recovery.maxAttempts || badInput) {
                         String message = "training failed after " + attempt + " attempt(s): " + why
                                 + (badInput ? "" : "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume");
                         TrainingFailedException failed = new TrainingFailedException(message, e);

@@ -126,36 +126,9 @@ public class TrainJobConfig implements Serializable {
     public BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
     /** Run folder: local path or Hadoop URI. */
     public String runDir = "runs/latest";
-    public int checkpointEverySteps = 0;
-    public int keepCheckpoints = 3;
-    /**
-     * Optimizer steps between in-memory snapshots (0: none): every replica keeps the newest in its
-     * executor's memory, and a retry continues from it, losing at most this many steps.
-     */
-    public int snapshotEverySteps = 1;
-    /** Attempts of the barrier stage; later attempts resume from the newest snapshot or checkpoint. */
-    public int maxAttempts = 3;
-    public int collectiveTimeoutSeconds = 60;
-    /** A rank whose compute time, or whose link's send stall, per step exceeds the median rank's by this fraction of the median compute time (0.2: 20%) is a straggler... */
-    public double stragglerMargin = io.ringtrain.trainer.loop.StragglerWatch.DEFAULT_MARGIN;
-    /** ...once it has been so for this many consecutive steps; reported in the progress line and metrics.jsonl. */
-    public int stragglerSteps = io.ringtrain.trainer.loop.StragglerWatch.DEFAULT_STEPS;
-    /**
-     * How long the job waits for enough executor slots (one per replica), at the start and after a
-     * failed attempt, before it fails with exit code 75 (capacity, not bad input).
-     */
-    public int slotWaitSeconds = 120;
-    /**
-     * Elastic replicas: the fewest replicas the job goes on with when the cluster offers fewer than
-     * {@link #replicas} slots (at the start or after a failure) and none return within
-     * {@link #elasticWaitSeconds}; null means {@link #replicas}. The global batch (replicas ×
-     * batchSize) and the schedule stay; each replica's batch grows (see ElasticReplicas).
-     */
-    public Integer minReplicas;
-    /** With minReplicas below replicas: seconds to wait for missing slots before going on with fewer; null: 30. */
-    public Integer elasticWaitSeconds;
-    /** With minReplicas below replicas: back to {@link #replicas} at the next epoch boundary when the slots are offered again. */
-    public boolean elasticGrow = false;
+    /** Checkpoints, snapshots, attempts, timeouts, stragglers and elastic replicas; their keys sit beside the others in a config file. */
+    @JsonUnwrapped
+    public final RecoverySettings recovery = new RecoverySettings();
     /**
      * Warm start: a model.safetensors (local path or Hadoop URI) loaded into every replica's model
      * before training; names and shapes must match the model. A checkpoint in the run folder still
@@ -173,7 +146,7 @@ public class TrainJobConfig implements Serializable {
     @JsonUnwrapped
     public final TextSettings text = new TextSettings();
 
-    /** The keys of the unwrapped parts ({@link #optimization}, {@link #text}): their public fields. */
+    /** The keys of the unwrapped parts ({@link #optimization}, {@link #recovery}, {@link #text}): their public fields. */
     private static final java.util.Set<String> PART_KEYS = java.util.Arrays.stream(TrainJobConfig.class.getFields())
             .filter(f -> f.isAnnotationPresent(JsonUnwrapped.class)).flatMap(f -> java.util.Arrays.stream(f.getType().getFields()))
             .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers())).map(java.lang.reflect.Field::getName)
@@ -223,16 +196,9 @@ public class TrainJobConfig implements Serializable {
         require(epochs >= 1, "epochs", epochs, "≥ 1");
         require(batchSize >= 1, "batchSize", batchSize, "≥ 1");
         optimization.validate();
-        require(checkpointEverySteps >= 0, "checkpointEverySteps", checkpointEverySteps, "≥ 0 (0: each epoch)");
-        require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "≥ 1");
-        require(snapshotEverySteps >= 0, "snapshotEverySteps", snapshotEverySteps, "≥ 0 (0: no in-memory snapshots)");
-        require(slotWaitSeconds >= 0, "slotWaitSeconds", slotWaitSeconds, "≥ 0");
+        recovery.validate();
         requireElasticSettings();
-        require(collectiveTimeoutSeconds >= 1, "collectiveTimeoutSeconds", collectiveTimeoutSeconds, "≥ 1");
-        require(Double.isFinite(stragglerMargin) && stragglerMargin > 0, "stragglerMargin", stragglerMargin, "a finite number > 0 (0.2: 20% slower than the median rank)");
-        require(stragglerSteps >= 1, "stragglerSteps", stragglerSteps, "≥ 1");
         require(trainsOnText() || numClasses >= 2, "numClasses", numClasses, "≥ 2");
-        require(maxAttempts >= 1, "maxAttempts", maxAttempts, "≥ 1");
         require(data != null && !data.isBlank(), "data", data, "a dataset path: pass --data");
         require(trainsOnText() || inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
         require(io.ringtrain.jobs.data.formats.DataFormats.find(format).isPresent(), "format", format,
@@ -282,17 +248,16 @@ public class TrainJobConfig implements Serializable {
     /** minReplicas, elasticWaitSeconds and elasticGrow: each meaningful, and a global batch every allowed replica count keeps exactly. */
     private void requireElasticSettings() {
         int min = ElasticReplicas.minReplicas(this);
-        require(min >= 1 && min <= replicas, "minReplicas", minReplicas, "in [1, replicas = " + replicas + "]");
-        require(elasticWaitSeconds == null || elasticWaitSeconds >= 0, "elasticWaitSeconds", elasticWaitSeconds, "≥ 0");
+        require(min >= 1 && min <= replicas, "minReplicas", recovery.minReplicas, "in [1, replicas = " + replicas + "]");
         if (min == replicas) {
-            require(elasticWaitSeconds == null, "elasticWaitSeconds", elasticWaitSeconds, "unset unless minReplicas is below replicas (the job never goes on with fewer)");
-            require(!elasticGrow, "elasticGrow", elasticGrow, "false unless minReplicas is below replicas (the job never shrinks, so it never grows back)");
+            require(recovery.elasticWaitSeconds == null, "elasticWaitSeconds", recovery.elasticWaitSeconds, "unset unless minReplicas is below replicas (the job never goes on with fewer)");
+            require(!recovery.elasticGrow, "elasticGrow", recovery.elasticGrow, "false unless minReplicas is below replicas (the job never shrinks, so it never grows back)");
             return;
         }
         require(sharding == Sharding.REPLICATED, "sharding", sharding, "replicated when minReplicas is below replicas (partitioned and streaming shards are cut per replica)");
         require(syncBatchNorm, "syncBatchNorm", syncBatchNorm, "true when minReplicas is below replicas (per-replica BatchNorm statistics would change with the replica count)");
         int uneven = ElasticReplicas.firstUnevenCount(replicas, min, batchSize);
-        require(uneven == 0, "minReplicas", minReplicas, "a range of replica counts that all split the global batch " + replicas + " × " + batchSize + " = "
+        require(uneven == 0, "minReplicas", recovery.minReplicas, "a range of replica counts that all split the global batch " + replicas + " × " + batchSize + " = "
                 + (long) replicas * batchSize + " evenly, but " + uneven + " replicas cannot; raise minReplicas or pick a batchSize that makes it divisible");
     }
 

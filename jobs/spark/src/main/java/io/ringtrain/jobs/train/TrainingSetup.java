@@ -44,7 +44,7 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
         };
         long stepsPerEpoch = (microStepsPerEpoch + opt.accumulationSteps - 1) / opt.accumulationSteps;
         TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, opt.accumulationSteps,
-                opt.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
+                opt.clipGradNorm, false, config.recovery.checkpointEverySteps, config.recovery.keepCheckpoints);
         return new TrainingSetup(model, optimizer, schedule(config, stepsPerEpoch * config.epochs, stepsPerEpoch), trainerConfig);
     }
 

@@ -88,9 +88,9 @@ class ElasticTrainIT {
         c.seed = 7;
         c.mean = new float[] {0.2860f};
         c.std = new float[] {0.3530f};
-        c.checkpointEverySteps = 4;
-        c.collectiveTimeoutSeconds = 20;
-        c.maxAttempts = 2;
+        c.recovery.checkpointEverySteps = 4;
+        c.recovery.collectiveTimeoutSeconds = 20;
+        c.recovery.maxAttempts = 2;
         return c;
     }
 
@@ -135,9 +135,9 @@ class ElasticTrainIT {
         Map<String, Tensor> expected = uninterrupted();
         Path run = shared.resolve("elastic");
         TrainJobConfig c = config(data(), run);
-        c.minReplicas = 2;
-        c.elasticWaitSeconds = 0;
-        c.elasticGrow = true;
+        c.recovery.minReplicas = 2;
+        c.recovery.elasticWaitSeconds = 0;
+        c.recovery.elasticGrow = true;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         FORWARDS_UNTIL_FAULT.set(3 * 6 + 2); // in step 7 of 14, after the checkpoint at step 4
         SLOT_LOST.set(false);
@@ -174,8 +174,8 @@ class ElasticTrainIT {
         Map<String, Tensor> expected = uninterrupted();
         Path run = shared.resolve("short");
         TrainJobConfig c = config(data(), run);
-        c.minReplicas = 2;
-        c.elasticWaitSeconds = 0;
+        c.recovery.minReplicas = 2;
+        c.recovery.elasticWaitSeconds = 0;
         FORWARDS_UNTIL_FAULT.set(0);
 
         TrainJob.Summary summary = train(c, () -> 2, System.out);

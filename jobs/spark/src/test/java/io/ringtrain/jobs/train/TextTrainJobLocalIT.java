@@ -56,7 +56,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.optimization.clipGradNorm = 1.0;
         c.seed = 3;
         c.text.sampleLength = 80;
-        c.maxAttempts = 1;
+        c.recovery.maxAttempts = 1;
         return c;
     }
 
@@ -174,7 +174,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.optimization.clipGradNorm = 1.0;
         c.epochs = 8;
         c.seed = 1;
-        c.maxAttempts = 1;
+        c.recovery.maxAttempts = 1;
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
         double exact = summary.result().greedyExactMatch();
         System.out.println("seq2seq reversal: " + summary.json());
@@ -215,7 +215,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.optimization.clipGradNorm = 1.0;
         c.epochs = 4;
         c.seed = 2;
-        c.maxAttempts = 1;
+        c.recovery.maxAttempts = 1;
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
         System.out.println("bert-encoder has-a: " + summary.json());
         assertTrue(summary.testAccuracy() >= 0.9, "validation accuracy " + summary.testAccuracy() + " is below 0.9: " + summary.json());

@@ -142,27 +142,27 @@ class TrainJobConfigTest {
         TrainJobConfig c = valid();
         c.replicas = 3;
         assertEquals(3, ElasticReplicas.minReplicas(c));
-        c.minReplicas = 4;
+        c.recovery.minReplicas = 4;
         assertTrue(refusal(c).contains("'minReplicas' = 4 is invalid: expected in [1, replicas = 3]"), refusal(c));
-        c.minReplicas = 0;
+        c.recovery.minReplicas = 0;
         assertTrue(refusal(c).contains("'minReplicas' = 0"), refusal(c));
-        c.minReplicas = 2;
+        c.recovery.minReplicas = 2;
         c.validate();
     }
 
     @Test
     void elasticWaitAndGrowAreRefusedWhenTheJobCannotShrink() {
         TrainJobConfig wait = valid();
-        wait.elasticWaitSeconds = 10;
+        wait.recovery.elasticWaitSeconds = 10;
         assertTrue(refusal(wait).contains("'elasticWaitSeconds' = 10 is invalid: expected unset unless minReplicas is below replicas"), refusal(wait));
         TrainJobConfig grow = valid();
-        grow.elasticGrow = true;
-        grow.minReplicas = grow.replicas;
+        grow.recovery.elasticGrow = true;
+        grow.recovery.minReplicas = grow.replicas;
         assertTrue(refusal(grow).contains("'elasticGrow' = true is invalid: expected false unless minReplicas is below replicas"), refusal(grow));
-        grow.minReplicas = 1;
-        grow.elasticWaitSeconds = 0;
+        grow.recovery.minReplicas = 1;
+        grow.recovery.elasticWaitSeconds = 0;
         grow.validate();
-        grow.elasticWaitSeconds = -1;
+        grow.recovery.elasticWaitSeconds = -1;
         assertTrue(refusal(grow).contains("'elasticWaitSeconds' = -1"), refusal(grow));
     }
 
@@ -171,29 +171,29 @@ class TrainJobConfigTest {
         TrainJobConfig c = valid();
         c.replicas = 4;
         c.batchSize = 8; // 32 samples: 3 replicas would need 10.67 each
-        c.minReplicas = 2;
+        c.recovery.minReplicas = 2;
         String refused = refusal(c);
         assertTrue(refused.contains("'minReplicas' = 2") && refused.contains("4 × 8 = 32") && refused.contains("but 3 replicas cannot"), refused);
         assertEquals(1, refused.lines().count());
-        c.minReplicas = 4;
+        c.recovery.minReplicas = 4;
         c.validate();
         c.batchSize = 6; // 24 = 2 × 12 = 3 × 8 = 4 × 6
-        c.minReplicas = 2;
+        c.recovery.minReplicas = 2;
         c.validate();
     }
 
     @Test
     void shrinkingIsRefusedWhereFewerReplicasWouldTrainSomethingElse() {
         TrainJobConfig partitioned = valid();
-        partitioned.minReplicas = 1;
+        partitioned.recovery.minReplicas = 1;
         partitioned.sharding = Sharding.PARTITIONED;
         assertTrue(refusal(partitioned).contains("'sharding' = partitioned is invalid: expected replicated when minReplicas is below replicas"),
                 refusal(partitioned));
         TrainJobConfig perReplicaNorm = valid();
-        perReplicaNorm.minReplicas = 1;
+        perReplicaNorm.recovery.minReplicas = 1;
         perReplicaNorm.syncBatchNorm = false;
         assertTrue(refusal(perReplicaNorm).contains("'syncBatchNorm' = false is invalid"), refusal(perReplicaNorm));
-        perReplicaNorm.minReplicas = null;
+        perReplicaNorm.recovery.minReplicas = null;
         perReplicaNorm.validate();
     }
 }

@@ -43,7 +43,7 @@ class TrainJobLocalIT extends LocalSparkTest {
         c.seed = 7;
         c.mean = new float[] {0.2860f};
         c.std = new float[] {0.3530f};
-        c.maxAttempts = 1;
+        c.recovery.maxAttempts = 1;
         return c;
     }
 
