@@ -49,7 +49,7 @@ public final class SparkFixtures {
     /** A short real training run (mlp, 2 replicas, 1 epoch on {@code train}); returns the run folder. */
     public static String trainMlp(SparkSession spark, Dataset<Row> train, Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "mlp";
+        c.model.name = "mlp";
         c.replicas = 2;
         c.epochs = 1;
         c.batchSize = 16;

@@ -1,5 +1,6 @@
 package io.ringtrain.jobs.cli;
 
+import io.ringtrain.jobs.train.DeviceSetting;
 import io.ringtrain.jobs.train.TrainJob;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import org.apache.hadoop.conf.Configuration;
@@ -42,8 +43,8 @@ final class TrainCommand implements Callable<Integer> {
         String modelSpec;
 
         void applyTo(TrainJobConfig c) {
-            if (modelClass != null) c.modelClass = modelClass;
-            if (modelSpec != null) c.modelSpec = readSpec(modelSpec);
+            if (modelClass != null) c.model.modelClass = modelClass;
+            if (modelSpec != null) c.model.modelSpec = readSpec(modelSpec);
         }
 
         /** The layer list: the file's text when {@code spec} is a local file, else {@code spec} itself. */
@@ -167,7 +168,7 @@ final class TrainCommand implements Callable<Integer> {
         void applyTo(TrainJobConfig c) {
             if (sharding != null) c.sharding = io.ringtrain.jobs.train.Sharding.parse(sharding);
             if (shuffleBuffer != null) c.shuffleBuffer = shuffleBuffer;
-            if (device != null) c.device = device;
+            if (device != null) c.model.device = DeviceSetting.parse(device);
             if (maxAttempts != null) c.recovery.maxAttempts = maxAttempts;
             if (collectiveTimeoutSeconds != null) c.recovery.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
             if (slotWaitSeconds != null) c.recovery.slotWaitSeconds = slotWaitSeconds;
@@ -196,7 +197,7 @@ final class TrainCommand implements Callable<Integer> {
             if (checkpointEvery != null) c.recovery.checkpointEverySteps = checkpointEvery;
             if (keepCheckpoints != null) c.recovery.keepCheckpoints = keepCheckpoints;
             if (snapshotEvery != null) c.recovery.snapshotEverySteps = snapshotEvery;
-            if (initialWeights != null) c.initialWeights = initialWeights;
+            if (initialWeights != null) c.model.initialWeights = initialWeights;
         }
     }
 
@@ -264,7 +265,7 @@ final class TrainCommand implements Callable<Integer> {
     /** What a finished run prints: the test (validation) result, or that there was no test set, and where the run folder is. */
     static String result(TrainJobConfig c, TrainJob.Summary summary) {
         String nl = System.lineSeparator();
-        if (c.trainsOnText() && io.ringtrain.jobs.models.ModelZoo.isTextClassifier(c.model)) {
+        if (c.trainsOnText() && io.ringtrain.jobs.models.ModelZoo.isTextClassifier(c.model.name)) {
             return String.format(java.util.Locale.ROOT, "validation loss: %.4f nats/text, accuracy %.2f%%", summary.testLoss(), 100 * summary.testAccuracy()) + nl
                     + "run folder: " + summary.runDir() + " (model.safetensors, vocab.json, metrics.jsonl, report.html)" + nl;
         }
@@ -283,7 +284,7 @@ final class TrainCommand implements Callable<Integer> {
         c.validate();
         DataPaths.requireExists(c.data, "--data", conf);
         if (c.testData != null) DataPaths.requireExists(c.testData, "--test-data", conf);
-        if (c.initialWeights != null) DataPaths.requireExists(c.initialWeights, "--initial-weights", conf);
+        if (c.model.initialWeights != null) DataPaths.requireExists(c.model.initialWeights, "--initial-weights", conf);
         TrainJob.readAugmentSpec(conf, c.augment);
         SparkSessions.requireLocalCores(master, c.replicas, cores);
     }

@@ -113,7 +113,7 @@ public final class RetrainJob {
             String warmFrom = null;
             if (config.warmStart && championModel != null && sameArchitecture(championModel, train)) {
                 warmFrom = champion.get();
-                train.initialWeights = new Path(registry.versionPath(warmFrom), "model.safetensors").toString();
+                train.model.initialWeights = new Path(registry.versionPath(warmFrom), "model.safetensors").toString();
                 train.mean = championModel.image().mean();
                 train.std = championModel.image().std();
             } else if (train.mean == null) {
@@ -236,7 +236,7 @@ public final class RetrainJob {
 
     /** Whether {@code train} builds the champion's model (same recipe, input shape and classes), so its weights can warm-start it. */
     private static boolean sameArchitecture(ModelProvenance champion, TrainJobConfig train) {
-        return train.modelRecipe().equals(champion.recipe()) && champion.image() != null && Arrays.equals(champion.image().inputShape(), train.inputShape)
+        return train.model.recipe().equals(champion.recipe()) && champion.image() != null && Arrays.equals(champion.image().inputShape(), train.inputShape)
                 && java.util.Objects.equals(champion.image().numClasses(), train.numClasses);
     }
 

@@ -78,7 +78,7 @@ class ImageFolderClassNamesIT extends LocalSparkTest {
     @Test
     void trainingSavesTheNamesAndEvaluateAndPredictMapAndShowThem() throws IOException {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "mlp";
+        c.model.name = "mlp";
         c.format = "image-folder";
         c.data = train.toString();
         c.testData = testWithoutAnkleBoots.toString();
@@ -121,7 +121,7 @@ class ImageFolderClassNamesIT extends LocalSparkTest {
     @Test
     void moreClassFoldersThanNumClassesFailsBeforeTrainingNamingThem() {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "mlp";
+        c.model.name = "mlp";
         c.format = "image-folder";
         c.data = train.toString();
         c.numClasses = 2;

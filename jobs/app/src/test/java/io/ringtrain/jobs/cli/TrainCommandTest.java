@@ -234,7 +234,7 @@ class TrainCommandTest {
         assertTrue(r.err().contains("config file " + config + " is invalid: unknown training setting 'seqLength'"), r.err());
     }
 
-    /** Each public field of TrainJobConfig and of its unwrapped parts, the config file's keys, has the flag --key-in-kebab-case. */
+    /** Each public field of TrainJobConfig and of its unwrapped parts, the config file's keys (a field's @JsonProperty name where it has one), has the flag --key-in-kebab-case. */
     @Test
     void everyConfigKeyHasAFlag() {
         CommandLine.Model.CommandSpec spec = RingtrainCli.commandLine().getSubcommands().get("train").getCommandSpec();
@@ -247,7 +247,9 @@ class TrainCommandTest {
         assertTrue(keys.stream().anyMatch(f -> f.getName().equals("seqLen")), "the text part's keys are listed");
         for (Field f : keys) {
             if (Modifier.isStatic(f.getModifiers())) continue;
-            String flag = "--" + f.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+            com.fasterxml.jackson.annotation.JsonProperty renamed = f.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+            String key = renamed != null ? renamed.value() : f.getName();
+            String flag = "--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
             if (spec.findOption(flag) == null) missing.add(flag);
         }
         assertEquals(List.of(), missing);
@@ -267,7 +269,7 @@ class TrainCommandTest {
         assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f}, c.std);
         assertEquals("png", c.imageColumn);
         assertEquals("y", c.labelColumn);
-        assertEquals("w.safetensors", c.initialWeights);
+        assertEquals("w.safetensors", c.model.initialWeights);
         assertEquals(5, c.recovery.keepCheckpoints);
         assertEquals(30, c.recovery.collectiveTimeoutSeconds);
         assertEquals(0.1, c.optimization.lr);

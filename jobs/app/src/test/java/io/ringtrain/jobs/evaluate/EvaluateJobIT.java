@@ -114,7 +114,7 @@ class EvaluateJobIT {
         // One replica evaluates the whole test set with the final weights, as evaluate does. (With
         // several replicas the trainer's figure covers only part of the test set: see the report.)
         io.ringtrain.jobs.train.TrainJobConfig c = new io.ringtrain.jobs.train.TrainJobConfig();
-        c.model = "mlp";
+        c.model.name = "mlp";
         c.replicas = 1;
         c.epochs = 1;
         c.batchSize = 32;

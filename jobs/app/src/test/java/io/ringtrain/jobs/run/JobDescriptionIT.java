@@ -108,7 +108,7 @@ class JobDescriptionIT {
 
     static TrainJobConfig mlp(Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "mlp";
+        c.model.name = "mlp";
         c.replicas = 2;
         c.epochs = 1;
         c.batchSize = 32;

@@ -62,13 +62,13 @@ public final class RingTrain {
 
         /** The user's model; see {@link ModelFactory}. */
         public Training model(ModelFactory factory) {
-            config.modelFactory(Objects.requireNonNull(factory, "factory"));
+            config.model.factory(Objects.requireNonNull(factory, "factory"));
             return this;
         }
 
         /** A built-in model by name ({@link io.ringtrain.jobs.models.ModelZoo#NAMES}). */
         public Training model(String builtIn) {
-            config.model = Objects.requireNonNull(builtIn, "builtIn");
+            config.model.name = Objects.requireNonNull(builtIn, "builtIn");
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.jobs.run.JobDescription;
+import io.ringtrain.jobs.train.DeviceSetting;
 import io.ringtrain.jobs.train.GradientCompression;
 import io.ringtrain.jobs.train.OptimizerChoice;
 import io.ringtrain.jobs.train.ScheduleChoice;
@@ -116,7 +117,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         predictionCol = new Param<>(this, "predictionCol", "the model's output column: the predicted class (double)");
         probabilityCol = new Param<>(this, "probabilityCol", "the model's output column: the class probabilities (vector)");
         rawPredictionCol = new Param<>(this, "rawPredictionCol", "the model's output column: the logits, before the softmax (vector)");
-        setDefault(model, d.model);
+        setDefault(model, d.model.name);
         setDefault(replicas, d.replicas);
         setDefault(epochs, d.epochs);
         setDefault(batchSize, d.batchSize);
@@ -135,7 +136,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         setDefault(maxAttempts, d.recovery.maxAttempts);
         setDefault(gradientCompression, d.gradientCompression.toString());
         setDefault(syncBatchNorm, d.syncBatchNorm);
-        setDefault(device, d.device);
+        setDefault(device, d.model.device.toString());
         setDefault(quiet, false);
         setDefault(featuresCol, "image");
         setDefault(labelCol, "label");
@@ -152,10 +153,10 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     /** The training settings these params describe; {@code data} names the DataFrame in the model's provenance. */
     public TrainJobConfig toConfig(String runFolder) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = getOrDefault(model);
+        c.model.name = getOrDefault(model);
         if (isDefined(modelFactory)) {
             if (isSet(model)) throw new IllegalArgumentException("RingtrainClassifier: set either model (a built-in one) or modelFactory (yours), not both");
-            c.modelFactory(getOrDefault(modelFactory));
+            c.model.factory(getOrDefault(modelFactory));
         }
         c.replicas = (Integer) getOrDefault(replicas);
         c.epochs = (Integer) getOrDefault(epochs);
@@ -175,7 +176,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         c.recovery.maxAttempts = (Integer) getOrDefault(maxAttempts);
         c.gradientCompression = GradientCompression.parse(getOrDefault(gradientCompression));
         c.syncBatchNorm = (Boolean) getOrDefault(syncBatchNorm);
-        c.device = getOrDefault(device);
+        c.model.device = DeviceSetting.parse(getOrDefault(device));
         c.runDir = runFolder;
         c.data = "DataFrame (Spark ML " + uid + ")";
         return c;

@@ -126,7 +126,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         String result;
         scala.Option<org.apache.spark.resource.ResourceInformation> gpus = ctx.resources().get("gpu");
-        Backend backend = EngineDevice.backend(TaskDevice.choose(config.device, gpus.isDefined() ? gpus.get().addresses() : null));
+        Backend backend = EngineDevice.backend(TaskDevice.choose(config.model.device, gpus.isDefined() ? gpus.get().addresses() : null));
         // This replica's work runs on its own backend (bound to this task's thread), whatever other tasks of the executor use.
         // Two rings: one for gradients (and counts, metrics), one for SyncBatchNorm's statistics.
         try (Placement.Binding placed = Placement.bind(backend);
@@ -158,7 +158,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         if (vocabulary != null) {
             List<SequenceRecord> records = new ArrayList<>(rows.size());
             for (Row row : rows) records.add(SequenceColumns.toRecord(row));
-            if (ModelZoo.isTextClassifier(config.model)) return SequenceSamples.classification(records, config.text.seqLen);
+            if (ModelZoo.isTextClassifier(config.model.name)) return SequenceSamples.classification(records, config.text.seqLen);
             return config.format.equals("text") ? SequenceSamples.languageModel(records, config.text.seqLen) : SequenceSamples.seq2seq(records, config.text.seqLen);
         }
         AugmentSpec spec = !train || augmentSpec == null ? null : AugmentSpec.parse(augmentSpec);
@@ -175,7 +175,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
     /** What the model is trained on: the user's loss when given, per-token cross-entropy for text models (PAD ignored for seq2seq), else classification (images, bert-encoder). */
     static Objective objective(TrainJobConfig config) {
         if (config.getLossFunction() != null) return new UserLossObjective(UserLossObjective.decode(config.getLossFunction()));
-        if (!config.trainsOnText() || ModelZoo.isTextClassifier(config.model)) return new ClassificationObjective();
+        if (!config.trainsOnText() || ModelZoo.isTextClassifier(config.model.name)) return new ClassificationObjective();
         return new TokenCrossEntropyObjective(config.format.equals("text-pairs") ? CharVocabulary.PAD : -1);
     }
 
@@ -209,7 +209,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(setup.optimizer()).setSchedule(setup.schedule())
                 .setObjective(objective(config)).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
                 .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.recovery.keepCheckpoints))
-                .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.modelLabel()))
+                .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.model.label()))
                 .optStragglerWatch(new StragglerWatch(config.recovery.stragglerMargin, config.recovery.stragglerSteps)).optRankHosts(hosts).optStopAtEpochEnd(stopAtEpochEnd);
         String jobId = ExecutorSnapshots.jobIdOf(secret);
         if (config.recovery.snapshotEverySteps > 0) builder.optSnapshots(ExecutorSnapshots.holder(jobId, generation), config.recovery.snapshotEverySteps);
@@ -228,7 +228,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             if (stopAtEpochEnd && result.optimizerSteps() < totalSteps) return ElasticReplicas.pauseResult(result.optimizerSteps());
             boolean text = vocabulary != null;
             ModelProvenance provenance = new ModelProvenance(
-                    text ? Map.of(ModelRecipe.MODEL, config.model) : config.modelRecipe().metadata(), // how evaluate and predict rebuild it
+                    text ? Map.of(ModelRecipe.MODEL, config.model.name) : config.model.recipe().metadata(), // how evaluate and predict rebuild it
                     new ModelProvenance.Training(config.data, world, config.seed, config.epochs),
                     text ? null : new ModelProvenance.ImageInput(config.inputShape, config.numClasses, mean, std, config.classNames),
                     text ? TextRunOutputs.modelSettings(config, vocabulary) : Map.of(),

@@ -66,7 +66,7 @@ final class ResumeCheck {
             compare(out, recorded, "per_rank_batch", "--batch-size", Integer.toString(config.batchSize));
         }
         compare(out, recorded, "seed", "--seed", Long.toString(config.seed));
-        compare(out, recorded, ReplicaTask.CHECKPOINT_MODEL, "--model", config.modelLabel());
+        compare(out, recorded, ReplicaTask.CHECKPOINT_MODEL, "--model", config.model.label());
         return out;
     }
 

@@ -52,7 +52,7 @@ final class TextRunOutputs {
                                           PrintStream console) throws IOException {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         RunFolder run = new RunFolder(config.runDir);
-        if (io.ringtrain.jobs.models.ModelZoo.isTextClassifier(config.model)) return trained;
+        if (io.ringtrain.jobs.models.ModelZoo.isTextClassifier(config.model.name)) return trained;
         SavedTextModel model = SavedTextModel.fromRunFolder(config.runDir, hadoop);
         RunSummary summary = trained.result();
         String sample;

@@ -268,7 +268,7 @@ public final class TrainJob {
             if (f.skipped().skipped() > 0) console.println(f.skipped().warning());
         }
         InetAddress driverHost = driverAddress(sc);
-        String description = "ringtrain train: " + config.modelLabel() + " on " + config.data + " (" + config.replicas + " replicas)";
+        String description = "ringtrain train: " + config.model.label() + " on " + config.data + " (" + config.replicas + " replicas)";
         try (var job = JobDescription.open(sc, description); ProgressServer progress = new ProgressServer(driverHost, secret, line -> {
             metrics.add(line);
             display.accept(line);

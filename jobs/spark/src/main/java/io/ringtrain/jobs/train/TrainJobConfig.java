@@ -13,38 +13,9 @@ import java.io.Serializable;
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public class TrainJobConfig implements Serializable {
-    /** The model trained when none is named. */
-    public static final String DEFAULT_MODEL = "fmnist-cnn";
-    /** Built-in model name ({@link io.ringtrain.jobs.models.ModelZoo}): fmnist-cnn, mlp, small-resnet, lstm-classifier, transformer-classifier. */
-    public String model = DEFAULT_MODEL;
-    /**
-     * A user's model class instead of a built-in one: {@link io.ringtrain.jobs.models.UserModelClass}
-     * states its contract. Loaded from the classpath (spark-submit --jars). At most one of modelClass
-     * and modelSpec, and then {@link #model} stays at its default.
-     */
-    public String modelClass;
-    /** A declarative layer list instead of a built-in model: YAML or JSON text ({@link io.ringtrain.jobs.models.ModelSpec}). */
-    public String modelSpec;
-    /**
-     * A Java API or Spark ML model factory instead of a built-in model, as
-     * {@link io.ringtrain.jobs.models.ModelFactory#encode} writes it. A bean property rather than a
-     * public field: it has no command-line flag (the command line names classes with modelClass).
-     */
-    private String modelFactory;
-
-    public String getModelFactory() {
-        return modelFactory;
-    }
-
-    public void setModelFactory(String encoded) {
-        this.modelFactory = encoded;
-    }
-
-    /** Trains the model {@code factory} builds. */
-    public TrainJobConfig modelFactory(io.ringtrain.jobs.models.ModelFactory factory) {
-        this.modelFactory = io.ringtrain.jobs.models.ModelFactory.encode(factory);
-        return this;
-    }
+    /** The model (built-in or the user's), its starting weights and the device; their keys sit beside the others in a config file. */
+    @JsonUnwrapped
+    public final ModelSettings model = new ModelSettings();
 
     /**
      * A Java API loss function in place of cross-entropy for an image model ({@link LossFunction}),
@@ -129,28 +100,20 @@ public class TrainJobConfig implements Serializable {
     /** Checkpoints, snapshots, attempts, timeouts, stragglers and elastic replicas; their keys sit beside the others in a config file. */
     @JsonUnwrapped
     public final RecoverySettings recovery = new RecoverySettings();
-    /**
-     * Warm start: a model.safetensors (local path or Hadoop URI) loaded into every replica's model
-     * before training; names and shapes must match the model. A checkpoint in the run folder still
-     * wins (resume). None when null.
-     */
-    public String initialWeights;
-    /**
-     * Where the replicas compute: cpu, cuda, cuda:N or auto. With cuda/auto each task takes the GPU
-     * Spark assigned to it and runs its GEMMs there (the rest stays on the CPU; see docs/cuda.md);
-     * auto falls back to the CPU with a notice where no GPU is usable.
-     */
-    public String device = "cpu";
-
     /** The text models' settings (formats text and text-pairs); their keys sit beside the others in a config file. */
     @JsonUnwrapped
     public final TextSettings text = new TextSettings();
 
-    /** The keys of the unwrapped parts ({@link #optimization}, {@link #recovery}, {@link #text}): their public fields. */
-    private static final java.util.Set<String> PART_KEYS = java.util.Arrays.stream(TrainJobConfig.class.getFields())
-            .filter(f -> f.isAnnotationPresent(JsonUnwrapped.class)).flatMap(f -> java.util.Arrays.stream(f.getType().getFields()))
-            .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers())).map(java.lang.reflect.Field::getName)
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** The keys of the unwrapped parts ({@link #model}, {@link #optimization}, {@link #recovery}, {@link #text}): their properties as Jackson names them. */
+    private static final java.util.Set<String> PART_KEYS = partKeys();
+
+    private static java.util.Set<String> partKeys() {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return java.util.Arrays.stream(TrainJobConfig.class.getFields()).filter(f -> f.isAnnotationPresent(JsonUnwrapped.class))
+                .flatMap(f -> json.getDeserializationConfig().introspect(json.constructType(f.getType())).findProperties().stream())
+                .map(com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition::getName)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
 
     /**
      * A key that is neither a field here nor one of a part's ({@link #PART_KEYS}): an error naming
@@ -165,24 +128,6 @@ public class TrainJobConfig implements Serializable {
         }
     }
 
-    /** The image model this config trains: {@link #modelClass}, {@link #modelSpec}, the model factory, or the built-in {@link #model}. */
-    public io.ringtrain.jobs.models.ModelRecipe modelRecipe() {
-        if (modelClass != null) return io.ringtrain.jobs.models.ModelRecipe.ofClass(modelClass);
-        if (modelSpec != null) return io.ringtrain.jobs.models.ModelRecipe.ofSpec(modelSpec);
-        if (modelFactory != null) return io.ringtrain.jobs.models.ModelRecipe.ofEncodedFactory(modelFactory);
-        return io.ringtrain.jobs.models.ModelRecipe.builtIn(model);
-    }
-
-    /** What run summaries, checkpoints and messages call the model ({@link io.ringtrain.jobs.models.ModelRecipe#label}). */
-    public String modelLabel() {
-        return ownsModel() ? modelRecipe().label() : model;
-    }
-
-    /** Whether the user brings the model (a class, a layer list or a factory) rather than naming a built-in one. */
-    boolean ownsModel() {
-        return modelClass != null || modelSpec != null || modelFactory != null;
-    }
-
     public boolean trainsOnText() {
         return io.ringtrain.jobs.data.formats.DataFormats.isText(format);
     }
@@ -195,6 +140,7 @@ public class TrainJobConfig implements Serializable {
         require(replicas >= 1, "replicas", replicas, "≥ 1");
         require(epochs >= 1, "epochs", epochs, "≥ 1");
         require(batchSize >= 1, "batchSize", batchSize, "≥ 1");
+        model.validate();
         optimization.validate();
         recovery.validate();
         requireElasticSettings();
@@ -204,31 +150,19 @@ public class TrainJobConfig implements Serializable {
         require(io.ringtrain.jobs.data.formats.DataFormats.find(format).isPresent(), "format", format,
                 io.ringtrain.jobs.data.formats.DataFormats.alternatives(io.ringtrain.jobs.data.formats.DataFormats.names()));
         if (trainsOnText()) {
-            require(!ownsModel(), "format", format, "an image format: modelClass, modelSpec and model factories build image classifiers");
-            require(io.ringtrain.jobs.models.ModelZoo.isText(model), "model", model, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
-            require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model).equals(format), "format", format,
-                    io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for model " + model);
+            require(!model.ownsModel(), "format", format, "an image format: modelClass, modelSpec and model factories build image classifiers");
+            require(io.ringtrain.jobs.models.ModelZoo.isText(model.name), "model", model.name, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
+            require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model.name).equals(format), "format", format,
+                    io.ringtrain.jobs.models.ModelZoo.textFormatOf(model.name) + " for model " + model.name);
             text.validate();
             require(augment == null, "augment", augment, "none: augmentation applies to images");
         } else {
-            require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);
-            if (!ownsModel()) io.ringtrain.jobs.models.ModelZoo.requireFits(model, inputShape, numClasses);
+            require(!io.ringtrain.jobs.models.ModelZoo.isText(model.name), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model.name) + " for the text model " + model.name);
+            if (!model.ownsModel()) io.ringtrain.jobs.models.ModelZoo.requireFits(model.name, inputShape, numClasses);
         }
-        if (ownsModel()) {
-            int given = (modelClass != null ? 1 : 0) + (modelSpec != null ? 1 : 0) + (modelFactory != null ? 1 : 0);
-            require(given == 1, "modelClass/modelSpec/modelFactory", (modelClass != null ? modelClass : "-") + "/" + (modelSpec != null ? "(a layer list)" : "-")
-                    + "/" + (modelFactory != null ? "(a factory)" : "-"), "one of them, not several");
-            require(model.equals(DEFAULT_MODEL), "model", model, "unset when modelClass, modelSpec or a model factory names the model");
-            require(modelClass == null || !modelClass.isBlank(), "modelClass", modelClass, "a fully qualified class name");
-            modelRecipe().requireFits(inputShape, numClasses);
-        }
+        if (model.ownsModel()) model.recipe().requireFits(inputShape, numClasses);
         require(!trainsOnText() || sharding != Sharding.STREAMING, "sharding", sharding, "replicated or partitioned for text (streaming reads image shards)");
         require(shuffleBuffer >= 1, "shuffleBuffer", shuffleBuffer, "≥ 1");
-        try {
-            io.ringtrain.engine.cuda.DeviceChoice.parse(device);
-        } catch (IllegalArgumentException e) {
-            require(false, "device", device, "cpu, cuda, cuda:N or auto");
-        }
         if (classNames != null) {
             require(!trainsOnText(), "classNames", classNames, "none for text models (their classes are the vocabulary)");
             require(classNames.size() <= numClasses && new java.util.HashSet<>(classNames).size() == classNames.size()

@@ -16,7 +16,7 @@ class ObjectiveChoiceTest {
 
     private static TrainJobConfig text(String model) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = model;
+        c.model.name = model;
         c.format = "text";
         return c;
     }

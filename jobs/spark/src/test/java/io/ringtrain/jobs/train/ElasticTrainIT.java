@@ -81,7 +81,7 @@ class ElasticTrainIT {
         TrainJobConfig c = new TrainJobConfig();
         c.data = data.toString();
         c.runDir = runDir.toString();
-        c.modelClass = FaultyNet.class.getName();
+        c.model.modelClass = FaultyNet.class.getName();
         c.replicas = 3;
         c.batchSize = 32; // global batch 96: 14 steps an epoch on 1250 samples, the last of 2
         c.epochs = 2;

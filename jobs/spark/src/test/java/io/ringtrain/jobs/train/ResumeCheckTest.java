@@ -26,7 +26,7 @@ class ResumeCheckTest {
         c.replicas = 2;
         c.batchSize = 32;
         c.seed = 42;
-        c.model = "fmnist-cnn";
+        c.model.name = "fmnist-cnn";
         return c;
     }
 
@@ -41,7 +41,7 @@ class ResumeCheckTest {
         changed.replicas = 1;
         changed.batchSize = 64;
         changed.seed = 1;
-        changed.model = "resnet18-cifar";
+        changed.model.name = "resnet18-cifar";
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(changed, new Configuration(), w -> {}));
 

@@ -41,7 +41,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
 
     static TrainJobConfig charLstm(Path data, Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "char-lstm";
+        c.model.name = "char-lstm";
         c.format = "text";
         c.data = data.toString();
         c.runDir = runDir.toString();
@@ -157,7 +157,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
     @Test
     void seq2seqTransformerLearnsToReverseStrings(@TempDir Path tmp) throws Exception {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "seq2seq-transformer";
+        c.model.name = "seq2seq-transformer";
         c.format = "text-pairs";
         c.data = reversalPairs(tmp, 2_000, 5).toString();
         c.runDir = tmp.resolve("run").toString();
@@ -198,7 +198,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
             tsv.append(text).append('\t').append(text.indexOf("a") >= 0 ? 'y' : 'n').append('\n');
         }
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "bert-encoder";
+        c.model.name = "bert-encoder";
         c.format = "text-pairs";
         c.data = Files.writeString(tmp.resolve("has-a.tsv"), tsv.toString()).toString();
         c.runDir = tmp.resolve("run").toString();

@@ -71,7 +71,7 @@ class TrainJobConfigTest {
     void classNamesMustBeDistinctAndNoMoreThanTheClassCount() {
         TrainJobConfig config = new TrainJobConfig();
         config.data = "somewhere";
-        config.model = "mlp"; // fmnist-cnn has 10 classes
+        config.model.name = "mlp"; // fmnist-cnn has 10 classes
         config.numClasses = 3;
         config.classNames = java.util.List.of("cat", "dog", "cat");
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, config::validate);
@@ -96,12 +96,12 @@ class TrainJobConfigTest {
     void theModelAndWhetherItTakesTheInputShapeAreCheckedWithTheSettings() {
         valid().validate();
         TrainJobConfig unknown = valid();
-        unknown.model = "resnet51";
+        unknown.model.name = "resnet51";
         assertTrue(refusal(unknown).contains("unknown model 'resnet51'"), refusal(unknown));
         TrainJobConfig colour = valid();
         colour.inputShape = new int[] {3, 32, 32};
         assertTrue(refusal(colour).contains("fmnist-cnn takes [1, 28, 28] images"), refusal(colour));
-        colour.model = "small-resnet";
+        colour.model.name = "small-resnet";
         colour.validate();
     }
 
@@ -118,7 +118,7 @@ class TrainJobConfigTest {
         std.std = new float[] {0f};
         assertTrue(refusal(std).contains("'mean/std'") && refusal(std).contains("std > 0"), refusal(std));
         TrainJobConfig temperature = valid();
-        temperature.model = "char-lstm";
+        temperature.model.name = "char-lstm";
         temperature.format = "text";
         temperature.text.temperature = Double.POSITIVE_INFINITY;
         assertTrue(refusal(temperature).contains("'temperature' = Infinity"), refusal(temperature));
@@ -195,5 +195,58 @@ class TrainJobConfigTest {
         assertTrue(refusal(perReplicaNorm).contains("'syncBatchNorm' = false is invalid"), refusal(perReplicaNorm));
         perReplicaNorm.recovery.minReplicas = null;
         perReplicaNorm.validate();
+    }
+
+    /** A run folder's config.json from before the settings were grouped into parts: flat keys, read into the parts and written back as they were. */
+    @Test
+    void anOldFlatConfigJsonLoadsIntoThePartsAndWritesTheSameKeysBack() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String old;
+        try (java.io.InputStream in = TrainJobConfigTest.class.getResourceAsStream("/run/fmnist-cnn-config.json")) {
+            old = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        TrainJobConfig read = json.readValue(old, TrainJobConfig.class);
+        assertEquals("fmnist-cnn", read.model.name);
+        assertEquals(DeviceSetting.CPU, read.model.device);
+        assertEquals(3, read.recovery.keepCheckpoints);
+        assertEquals(60, read.recovery.collectiveTimeoutSeconds);
+        read.validate();
+        com.fasterxml.jackson.databind.JsonNode before = json.readTree(old), after = json.readTree(json.writeValueAsString(read));
+        for (String key : (Iterable<String>) before::fieldNames) assertEquals(before.get(key), after.get(key), key);
+        for (String part : new String[] {"recovery", "optimization", "text"}) assertFalse(after.has(part), after.toString());
+        assertTrue(after.get("model").isTextual(), "the part 'model' is unwrapped; its key 'model' stays the built-in name: " + after);
+    }
+
+    @Test
+    void aMisspeltKeyOfAGroupedPartIsRefusedByName() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        for (String misspelt : new String[] {"maxAttempt", "minReplica", "modelClas", "initialWeight", "devices", "name"}) {
+            var e = assertThrows(com.fasterxml.jackson.databind.JsonMappingException.class,
+                    () -> json.readValue("{\"" + misspelt + "\":3}", TrainJobConfig.class));
+            assertTrue(e.getMessage().contains("unknown training setting '" + misspelt + "'"), e.getMessage());
+        }
+        TrainJobConfig read = json.readValue("{\"modelFactory\":null,\"maxAttempts\":1,\"model\":\"mlp\"}", TrainJobConfig.class);
+        assertEquals(1, read.recovery.maxAttempts);
+        assertEquals("mlp", read.model.name);
+    }
+
+    @Test
+    void theDeviceIsParsedWhereItEntersAndWrittenAsTheUserWroteIt() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        TrainJobConfig pinned = json.readValue("{\"device\":\" CUDA:1 \"}", TrainJobConfig.class);
+        assertEquals(new io.ringtrain.engine.cuda.DeviceChoice(io.ringtrain.engine.cuda.DeviceChoice.Kind.CUDA, 1), pinned.model.device.choice());
+        assertTrue(pinned.model.device.namesOrdinal());
+        assertEquals("cuda:1", json.valueToTree(pinned).path("device").asText());
+        // cuda and cuda:0 are one DeviceChoice, but only cuda:0 pins GPU 0 over the one Spark assigns: config.json keeps which was asked
+        TrainJobConfig assigned = json.readValue("{\"device\":\"gpu\"}", TrainJobConfig.class);
+        assertFalse(assigned.model.device.namesOrdinal());
+        assertEquals("cuda", json.valueToTree(assigned).path("device").asText());
+        TrainJobConfig zero = json.readValue("{\"device\":\"cuda:0\"}", TrainJobConfig.class);
+        assertEquals("cuda:0", json.valueToTree(zero).path("device").asText());
+        assertFalse(zero.model.device.equals(assigned.model.device));
+        var bad = assertThrows(com.fasterxml.jackson.databind.JsonMappingException.class, () -> json.readValue("{\"device\":\"tpu\"}", TrainJobConfig.class));
+        assertTrue(bad.getMessage().contains("training setting 'device' = tpu is invalid: expected cpu, cuda, cuda:N or auto"), bad.getMessage());
+        TrainJobConfig missing = json.readValue("{\"device\":null,\"data\":\"somewhere\"}", TrainJobConfig.class);
+        assertEquals("training setting 'device' = null is invalid: expected cpu, cuda, cuda:N or auto", refusal(missing));
     }
 }
