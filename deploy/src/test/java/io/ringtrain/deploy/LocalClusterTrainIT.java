@@ -44,7 +44,7 @@ class LocalClusterTrainIT {
 
     private static TrainJobConfig config(Path run) {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = repoRoot().resolve("data/fashion-mnist-sample").toString();
+        c.input.data = repoRoot().resolve("data/fashion-mnist-sample").toString();
         c.runDir = run.toString();
         c.replicas = 2;
         c.batchSize = 32;

@@ -54,7 +54,7 @@ public final class SparkFixtures {
         c.epochs = 1;
         c.batchSize = 16;
         c.optimization.lr = 0.05;
-        c.data = "fashion-mnist-sample (first " + train.count() + " training images)";
+        c.input.data = "fashion-mnist-sample (first " + train.count() + " training images)";
         c.runDir = runDir.toString();
         TrainJob.run(spark, c, train, null, new PrintStream(OutputStream.nullOutputStream()));
         return c.runDir;

@@ -125,18 +125,18 @@ final class TrainCommand implements Callable<Integer> {
         String onBadRecord;
 
         void applyTo(TrainJobConfig c) {
-            if (data != null) c.data = data;
-            if (testData != null) c.testData = testData;
-            if (format != null) c.format = format;
-            if (imageColumn != null) c.imageColumn = imageColumn;
-            if (labelColumn != null) c.labelColumn = labelColumn;
-            if (numClasses != null) c.numClasses = numClasses;
-            if (inputShape != null) c.inputShape = inputShape;
-            if (classNames != null) c.classNames = classNames;
-            if (mean != null) c.mean = mean;
-            if (std != null) c.std = std;
-            if (augment != null) c.augment = augment;
-            if (onBadRecord != null) c.onBadRecord = io.ringtrain.jobs.train.BadRecordPolicy.parse(onBadRecord);
+            if (data != null) c.input.data = data;
+            if (testData != null) c.input.testData = testData;
+            if (format != null) c.input.format = io.ringtrain.jobs.train.InputSettings.format(format);
+            if (imageColumn != null) c.input.imageColumn = imageColumn;
+            if (labelColumn != null) c.input.labelColumn = labelColumn;
+            if (numClasses != null) c.input.numClasses = numClasses;
+            if (inputShape != null) c.input.inputShape = inputShape;
+            if (classNames != null) c.input.classNames = classNames;
+            if (mean != null) c.input.mean = mean;
+            if (std != null) c.input.std = std;
+            if (augment != null) c.input.augment = augment;
+            if (onBadRecord != null) c.input.onBadRecord = io.ringtrain.jobs.train.BadRecordPolicy.parse(onBadRecord);
         }
     }
 
@@ -166,8 +166,8 @@ final class TrainCommand implements Callable<Integer> {
         Integer stragglerSteps;
 
         void applyTo(TrainJobConfig c) {
-            if (sharding != null) c.sharding = io.ringtrain.jobs.train.Sharding.parse(sharding);
-            if (shuffleBuffer != null) c.shuffleBuffer = shuffleBuffer;
+            if (sharding != null) c.input.sharding = io.ringtrain.jobs.train.Sharding.parse(sharding);
+            if (shuffleBuffer != null) c.input.shuffleBuffer = shuffleBuffer;
             if (device != null) c.model.device = DeviceSetting.parse(device);
             if (maxAttempts != null) c.recovery.maxAttempts = maxAttempts;
             if (collectiveTimeoutSeconds != null) c.recovery.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
@@ -271,7 +271,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (c.trainsOnText()) {
             return String.format(java.util.Locale.ROOT, "validation loss: %.4f nats/%s, token accuracy %.2f%%", summary.testLoss(),
-                    c.format.equals("text") ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy()) + nl
+                    c.input.textFormat().windows() ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy()) + nl
                     + "run folder: " + summary.runDir() + " (model.safetensors, vocab.json, sample.txt, metrics.jsonl, report.html)" + nl;
         }
         String accuracy = Double.isNaN(summary.testAccuracy()) ? "test accuracy: none (no test set; pass --test-data to measure it)"
@@ -282,10 +282,10 @@ final class TrainCommand implements Callable<Integer> {
     /** Every setting, the input paths and the cores for a local master, checked before Spark starts and before anything is read or written. */
     static void checkBeforeSpark(TrainJobConfig c, String master, Configuration conf, int cores) {
         c.validate();
-        DataPaths.requireExists(c.data, "--data", conf);
-        if (c.testData != null) DataPaths.requireExists(c.testData, "--test-data", conf);
+        DataPaths.requireExists(c.input.data, "--data", conf);
+        if (c.input.testData != null) DataPaths.requireExists(c.input.testData, "--test-data", conf);
         if (c.model.initialWeights != null) DataPaths.requireExists(c.model.initialWeights, "--initial-weights", conf);
-        TrainJob.readAugmentSpec(conf, c.augment);
+        TrainJob.readAugmentSpec(conf, c.input.augment);
         SparkSessions.requireLocalCores(master, c.replicas, cores);
     }
 }

@@ -79,10 +79,10 @@ class ImageFolderClassNamesIT extends LocalSparkTest {
     void trainingSavesTheNamesAndEvaluateAndPredictMapAndShowThem() throws IOException {
         TrainJobConfig c = new TrainJobConfig();
         c.model.name = "mlp";
-        c.format = "image-folder";
-        c.data = train.toString();
-        c.testData = testWithoutAnkleBoots.toString();
-        c.numClasses = 3;
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("image-folder");
+        c.input.data = train.toString();
+        c.input.testData = testWithoutAnkleBoots.toString();
+        c.input.numClasses = 3;
         c.replicas = 1;
         c.epochs = 1;
         c.batchSize = 32;
@@ -122,9 +122,9 @@ class ImageFolderClassNamesIT extends LocalSparkTest {
     void moreClassFoldersThanNumClassesFailsBeforeTrainingNamingThem() {
         TrainJobConfig c = new TrainJobConfig();
         c.model.name = "mlp";
-        c.format = "image-folder";
-        c.data = train.toString();
-        c.numClasses = 2;
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("image-folder");
+        c.input.data = train.toString();
+        c.input.numClasses = 2;
         c.replicas = 1;
         c.runDir = tmp.resolve("run-too-few").toString();
 

@@ -144,7 +144,7 @@ class TrainCommandTest {
     @Test
     void moreReplicasThanCoresWithoutAMasterIsRefusedButANamedMasterIsTheUsersChoice() {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = TestData.bundledSample().toString();
+        c.input.data = TestData.bundledSample().toString();
         c.replicas = 4;
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainCommand.checkBeforeSpark(c, null, new Configuration(), 2));
@@ -264,16 +264,16 @@ class TrainCommandTest {
         TrainJobConfig c = command.toConfig();
 
         assertTrue(c.optimization.nesterov);
-        assertArrayEquals(new int[] {3, 32, 32}, c.inputShape);
-        assertArrayEquals(new float[] {0.5f, 0.4f, 0.3f}, c.mean);
-        assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f}, c.std);
-        assertEquals("png", c.imageColumn);
-        assertEquals("y", c.labelColumn);
+        assertArrayEquals(new int[] {3, 32, 32}, c.input.inputShape);
+        assertArrayEquals(new float[] {0.5f, 0.4f, 0.3f}, c.input.mean);
+        assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f}, c.input.std);
+        assertEquals("png", c.input.imageColumn);
+        assertEquals("y", c.input.labelColumn);
         assertEquals("w.safetensors", c.model.initialWeights);
         assertEquals(5, c.recovery.keepCheckpoints);
         assertEquals(30, c.recovery.collectiveTimeoutSeconds);
         assertEquals(0.1, c.optimization.lr);
-        assertEquals(java.util.List.of("tshirt", "trouser"), c.classNames);
+        assertEquals(java.util.List.of("tshirt", "trouser"), c.input.classNames);
     }
 
     @Test
@@ -311,7 +311,7 @@ class TrainCommandTest {
 
         assertEquals(0.2, c.optimization.lr);
         assertTrue(c.optimization.nesterov);
-        assertArrayEquals(new int[] {3, 32, 32}, c.inputShape);
+        assertArrayEquals(new int[] {3, 32, 32}, c.input.inputShape);
     }
 
     @Test

@@ -118,7 +118,7 @@ class EvaluateJobIT {
         c.replicas = 1;
         c.epochs = 1;
         c.batchSize = 32;
-        c.data = "fashion-mnist-sample (first 320)";
+        c.input.data = "fashion-mnist-sample (first 320)";
         c.runDir = tmp.resolve("single").toString();
         io.ringtrain.jobs.train.TrainJob.Summary summary = io.ringtrain.jobs.train.TrainJob.run(spark, c, train, test, quiet());
         SavedModel single = SavedModel.fromRunFolder(c.runDir, spark.sparkContext().hadoopConfiguration());

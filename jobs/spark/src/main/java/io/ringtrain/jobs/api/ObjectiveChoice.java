@@ -16,7 +16,7 @@ final class ObjectiveChoice {
     static void apply(Objective objective, TrainJobConfig config) {
         if (objective == null) return;
         boolean perToken = config.trainsOnText() && !ModelZoo.isTextClassifier(config.model.name);
-        String trains = "model " + config.model.label() + " on format " + config.format;
+        String trains = "model " + config.model.label() + " on format " + config.input.format;
         switch (objective.kind()) {
             case CLASSIFICATION -> {
                 if (perToken) {

@@ -129,9 +129,9 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         setDefault(warmupSteps, d.optimization.warmupSteps);
         setDefault(seed, d.seed);
         setDefault(augment, "");
-        setDefault(sharding, d.sharding.toString());
-        setDefault(numClasses, d.numClasses);
-        setDefault(inputShape, d.inputShape);
+        setDefault(sharding, d.input.sharding.toString());
+        setDefault(numClasses, d.input.numClasses);
+        setDefault(inputShape, d.input.inputShape);
         setDefault(runDir, System.getProperty("java.io.tmpdir") + "/ringtrain-ml");
         setDefault(maxAttempts, d.recovery.maxAttempts);
         setDefault(gradientCompression, d.gradientCompression.toString());
@@ -169,16 +169,16 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         c.optimization.warmupSteps = (Integer) getOrDefault(warmupSteps);
         c.seed = (Long) getOrDefault(seed);
         String spec = getOrDefault(augment);
-        c.augment = spec.isBlank() ? null : spec;
-        c.sharding = Sharding.parse(getOrDefault(sharding));
-        c.numClasses = (Integer) getOrDefault(numClasses);
-        c.inputShape = getOrDefault(inputShape).clone();
+        c.input.augment = spec.isBlank() ? null : spec;
+        c.input.sharding = Sharding.parse(getOrDefault(sharding));
+        c.input.numClasses = (Integer) getOrDefault(numClasses);
+        c.input.inputShape = getOrDefault(inputShape).clone();
         c.recovery.maxAttempts = (Integer) getOrDefault(maxAttempts);
         c.gradientCompression = GradientCompression.parse(getOrDefault(gradientCompression));
         c.syncBatchNorm = (Boolean) getOrDefault(syncBatchNorm);
         c.model.device = DeviceSetting.parse(getOrDefault(device));
         c.runDir = runFolder;
-        c.data = "DataFrame (Spark ML " + uid + ")";
+        c.input.data = "DataFrame (Spark ML " + uid + ")";
         return c;
     }
 

@@ -159,24 +159,24 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             List<SequenceRecord> records = new ArrayList<>(rows.size());
             for (Row row : rows) records.add(SequenceColumns.toRecord(row));
             if (ModelZoo.isTextClassifier(config.model.name)) return SequenceSamples.classification(records, config.text.seqLen);
-            return config.format.equals("text") ? SequenceSamples.languageModel(records, config.text.seqLen) : SequenceSamples.seq2seq(records, config.text.seqLen);
+            return config.input.textFormat().windows() ? SequenceSamples.languageModel(records, config.text.seqLen) : SequenceSamples.seq2seq(records, config.text.seqLen);
         }
         AugmentSpec spec = !train || augmentSpec == null ? null : AugmentSpec.parse(augmentSpec);
         Augmentation augmentation = spec == null ? null : new Augmentation(spec.pipeline(), config.seed, spec.boxFilter());
         if (train && shards != null) {
-            return new StreamingSamples(new ParquetShard(shards.files(rank, new Configuration())), shards.perShard(), config.inputShape, mean, std,
-                    augmentation, config.shuffleBuffer, config.seed, rank, config.batchSize);
+            return new StreamingSamples(new ParquetShard(shards.files(rank, new Configuration())), shards.perShard(), config.input.inputShape, mean, std,
+                    augmentation, config.input.shuffleBuffer, config.seed, rank, config.batchSize);
         }
         List<ImageRecord> records = new ArrayList<>(rows.size());
         for (Row row : rows) records.add(DatasetColumns.toRecord(row));
-        return new RecordSamples(records, config.inputShape, mean, std, augmentation);
+        return new RecordSamples(records, config.input.inputShape, mean, std, augmentation);
     }
 
     /** What the model is trained on: the user's loss when given, per-token cross-entropy for text models (PAD ignored for seq2seq), else classification (images, bert-encoder). */
     static Objective objective(TrainJobConfig config) {
         if (config.getLossFunction() != null) return new UserLossObjective(UserLossObjective.decode(config.getLossFunction()));
         if (!config.trainsOnText() || ModelZoo.isTextClassifier(config.model.name)) return new ClassificationObjective();
-        return new TokenCrossEntropyObjective(config.format.equals("text-pairs") ? CharVocabulary.PAD : -1);
+        return new TokenCrossEntropyObjective(config.input.textFormat().windows() ? -1 : CharVocabulary.PAD);
     }
 
     /** Each rank's host, from the barrier's task infos (a task's index is its rank). */
@@ -195,7 +195,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         BatchPlan plan;
         if (shards != null) {
             plan = new StreamPlan(shards.perShard(), config.batchSize);
-        } else if (config.sharding == Sharding.REPLICATED) {
+        } else if (config.input.sharding == Sharding.REPLICATED) {
             plan = new GlobalBatchPlan(train.size(), world, config.batchSize, config.seed, false);
         } else {
             int smallest = Integer.MAX_VALUE;
@@ -229,8 +229,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             boolean text = vocabulary != null;
             ModelProvenance provenance = new ModelProvenance(
                     text ? Map.of(ModelRecipe.MODEL, config.model.name) : config.model.recipe().metadata(), // how evaluate and predict rebuild it
-                    new ModelProvenance.Training(config.data, world, config.seed, config.epochs),
-                    text ? null : new ModelProvenance.ImageInput(config.inputShape, config.numClasses, mean, std, config.classNames),
+                    new ModelProvenance.Training(config.input.data, world, config.seed, config.epochs),
+                    text ? null : new ModelProvenance.ImageInput(config.input.inputShape, config.input.numClasses, mean, std, config.input.classNames),
                     text ? TextRunOutputs.modelSettings(config, vocabulary) : Map.of(),
                     TrainJob.codeVersion(), result.finalEval() == null ? null : result.finalEval().accuracy());
             run.writeTensors(hadoop, "model.safetensors", model.stateDict(), model.stateDictDtypes(), provenance.toMetadata());

@@ -36,7 +36,7 @@ final class TextRunOutputs {
     /** The weights' metadata for a text model: everything {@link SavedTextModel} needs to rebuild and decode it. */
     static Map<String, String> modelSettings(TrainJobConfig config, CharVocabulary vocabulary) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("format", config.format);
+        m.put("format", config.input.format.name());
         m.put("vocabulary", vocabulary.toJson());
         m.put("num_classes", Integer.toString(vocabulary.size()));
         m.put("seq_len", Integer.toString(config.text.seqLen));

@@ -7,9 +7,12 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.Serializable;
 
 /**
- * Everything a distributed training run needs. Public fields so a JSON or YAML config file maps
- * onto it directly (unknown keys are errors); command-line flags override the file. Defaults are
- * the fmnist-cnn recipe.
+ * Everything a distributed training run needs: the run's shape (replicas, epochs, batch, seed, run
+ * folder) here, the rest in parts that each own and check their settings ({@link #model},
+ * {@link #input}, {@link #optimization}, {@link #recovery}, {@link #text}); this class checks what
+ * spans parts. Public fields so a JSON or YAML config file maps onto it directly, the parts' keys
+ * flat beside the others (unknown keys are errors); command-line flags override the file. Defaults
+ * are the fmnist-cnn recipe.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public class TrainJobConfig implements Serializable {
@@ -54,47 +57,9 @@ public class TrainJobConfig implements Serializable {
      */
     public boolean syncBatchNorm = true;
     public long seed = 42;
-    /** Data: a folder (idx: the four Fashion-MNIST/MNIST files; image-folder: one sub-folder per class) or a Parquet path. */
-    public String data;
-    /** Test data; for idx the test split of {@link #data} is used when this is empty. */
-    public String testData;
-    /**
-     * idx, image-folder, parquet, coco (an instances JSON file) or voc (a Pascal VOC folder) for
-     * images; text or text-pairs for character sequences (see TextSources).
-     */
-    public String format = "idx";
-    public String imageColumn = "image";
-    public String labelColumn = "label";
-    /** Classes; for text models the job sets it to the vocabulary size (one class per token). */
-    public int numClasses = 10;
-    /**
-     * Class names, index k naming label k, saved with the model so evaluate and predict map labels
-     * by name and show names. image-folder: the training set's sorted folder names when null (set
-     * by the job); when given, folders are labelled by their position here and any other folder
-     * fails. Other formats: none unless given (labels are indices).
-     */
-    public java.util.List<String> classNames;
-    /** Model input [channels, height, width]; images must match after augmentation. */
-    public int[] inputShape = {1, 28, 28};
-    /** Per-channel normalisation of [0, 1] pixels; computed from the training data when null. */
-    public float[] mean;
-    public float[] std;
-    /** Augmentation spec: a path to a JSON/YAML file, or the spec text itself; none when null. */
-    public String augment;
-    /**
-     * replicated: every replica holds the whole (small) dataset, exact W·b equivalence; partitioned:
-     * one shard per replica, held in memory; streaming: one Parquet shard per replica in the run
-     * folder, streamed every epoch through a shuffle buffer (data larger than executor memory).
-     */
-    public Sharding sharding = Sharding.REPLICATED;
-    /** streaming: records a replica's shuffle buffer holds (besides one batch); 1 keeps the shard's stored order. */
-    public int shuffleBuffer = 1024;
-    /**
-     * fail: a corrupt image, an image of the wrong size or a label outside [0, numClasses) fails the
-     * job naming the record; skip: such records are dropped before planning, counted per kind and
-     * reported (driver warning, metrics.jsonl, summary.json).
-     */
-    public BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
+    /** The data, its format and shape, classes, normalisation, augmentation, sharding and bad records; their keys sit beside the others in a config file. */
+    @JsonUnwrapped
+    public final InputSettings input = new InputSettings();
     /** Run folder: local path or Hadoop URI. */
     public String runDir = "runs/latest";
     /** Checkpoints, snapshots, attempts, timeouts, stragglers and elastic replicas; their keys sit beside the others in a config file. */
@@ -104,7 +69,7 @@ public class TrainJobConfig implements Serializable {
     @JsonUnwrapped
     public final TextSettings text = new TextSettings();
 
-    /** The keys of the unwrapped parts ({@link #model}, {@link #optimization}, {@link #recovery}, {@link #text}): their properties as Jackson names them. */
+    /** The keys of the unwrapped parts ({@link #model}, {@link #input}, {@link #optimization}, {@link #recovery}, {@link #text}): their properties as Jackson names them. */
     private static final java.util.Set<String> PART_KEYS = partKeys();
 
     private static java.util.Set<String> partKeys() {
@@ -128,55 +93,34 @@ public class TrainJobConfig implements Serializable {
         }
     }
 
+    /** Whether the format is a text format (the job trains a text model on character sequences) rather than an image one. */
     public boolean trainsOnText() {
-        return io.ringtrain.jobs.data.formats.DataFormats.isText(format);
+        return input.format != null && input.format.isText();
     }
 
     /** Fails with a message naming the first bad setting. */
     public void validate() {
-        requireChosen(sharding, "sharding", Sharding.values());
-        requireChosen(onBadRecord, "onBadRecord", BadRecordPolicy.values());
         requireChosen(gradientCompression, "gradientCompression", GradientCompression.values());
         require(replicas >= 1, "replicas", replicas, "≥ 1");
         require(epochs >= 1, "epochs", epochs, "≥ 1");
         require(batchSize >= 1, "batchSize", batchSize, "≥ 1");
+        input.validate();
         model.validate();
         optimization.validate();
         recovery.validate();
         requireElasticSettings();
-        require(trainsOnText() || numClasses >= 2, "numClasses", numClasses, "≥ 2");
-        require(data != null && !data.isBlank(), "data", data, "a dataset path: pass --data");
-        require(trainsOnText() || inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
-        require(io.ringtrain.jobs.data.formats.DataFormats.find(format).isPresent(), "format", format,
-                io.ringtrain.jobs.data.formats.DataFormats.alternatives(io.ringtrain.jobs.data.formats.DataFormats.names()));
+        io.ringtrain.jobs.data.formats.DataFormat format = input.format;
         if (trainsOnText()) {
             require(!model.ownsModel(), "format", format, "an image format: modelClass, modelSpec and model factories build image classifiers");
             require(io.ringtrain.jobs.models.ModelZoo.isText(model.name), "model", model.name, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
             require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model.name).equals(format), "format", format,
                     io.ringtrain.jobs.models.ModelZoo.textFormatOf(model.name) + " for model " + model.name);
             text.validate();
-            require(augment == null, "augment", augment, "none: augmentation applies to images");
         } else {
             require(!io.ringtrain.jobs.models.ModelZoo.isText(model.name), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model.name) + " for the text model " + model.name);
-            if (!model.ownsModel()) io.ringtrain.jobs.models.ModelZoo.requireFits(model.name, inputShape, numClasses);
+            if (!model.ownsModel()) io.ringtrain.jobs.models.ModelZoo.requireFits(model.name, input.inputShape, input.numClasses);
         }
-        if (model.ownsModel()) model.recipe().requireFits(inputShape, numClasses);
-        require(!trainsOnText() || sharding != Sharding.STREAMING, "sharding", sharding, "replicated or partitioned for text (streaming reads image shards)");
-        require(shuffleBuffer >= 1, "shuffleBuffer", shuffleBuffer, "≥ 1");
-        if (classNames != null) {
-            require(!trainsOnText(), "classNames", classNames, "none for text models (their classes are the vocabulary)");
-            require(classNames.size() <= numClasses && new java.util.HashSet<>(classNames).size() == classNames.size()
-                    && classNames.stream().noneMatch(n -> n == null || n.isBlank()), "classNames", classNames,
-                    "at most numClasses (" + numClasses + ") distinct, non-empty names");
-        }
-        if (!trainsOnText() && (mean != null || std != null)) {
-            require(mean != null && std != null && mean.length == inputShape[0] && std.length == inputShape[0], "mean/std",
-                    java.util.Arrays.toString(mean) + "/" + java.util.Arrays.toString(std), "one value per input channel");
-            for (int ch = 0; ch < mean.length; ch++) {
-                require(Float.isFinite(mean[ch]) && Float.isFinite(std[ch]) && std[ch] > 0, "mean/std",
-                        java.util.Arrays.toString(mean) + "/" + java.util.Arrays.toString(std), "finite values, std > 0");
-            }
-        }
+        if (model.ownsModel()) model.recipe().requireFits(input.inputShape, input.numClasses);
     }
 
     /** minReplicas, elasticWaitSeconds and elasticGrow: each meaningful, and a global batch every allowed replica count keeps exactly. */
@@ -188,7 +132,7 @@ public class TrainJobConfig implements Serializable {
             require(!recovery.elasticGrow, "elasticGrow", recovery.elasticGrow, "false unless minReplicas is below replicas (the job never shrinks, so it never grows back)");
             return;
         }
-        require(sharding == Sharding.REPLICATED, "sharding", sharding, "replicated when minReplicas is below replicas (partitioned and streaming shards are cut per replica)");
+        require(input.sharding == Sharding.REPLICATED, "sharding", input.sharding, "replicated when minReplicas is below replicas (partitioned and streaming shards are cut per replica)");
         require(syncBatchNorm, "syncBatchNorm", syncBatchNorm, "true when minReplicas is below replicas (per-replica BatchNorm statistics would change with the replica count)");
         int uneven = ElasticReplicas.firstUnevenCount(replicas, min, batchSize);
         require(uneven == 0, "minReplicas", recovery.minReplicas, "a range of replica counts that all split the global batch " + replicas + " × " + batchSize + " = "

@@ -33,8 +33,8 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
      */
     public static TrainingSetup of(TrainJobConfig config, Communicator comm, Communicator statsComm, int microStepsPerEpoch) {
         Module model = ModelZoo.isText(config.model.name)
-                ? ModelZoo.createText(config.model.name, config.numClasses, config.text.seqLen, config.text.hiddenSize, config.text.numLayers, config.text.numHeads, config.seed)
-                : config.model.recipe().create(config.inputShape, config.numClasses, config.seed);
+                ? ModelZoo.createText(config.model.name, config.input.numClasses, config.text.seqLen, config.text.hiddenSize, config.text.numLayers, config.text.numHeads, config.seed)
+                : config.model.recipe().create(config.input.inputShape, config.input.numClasses, config.seed);
         OptimizationSettings opt = config.optimization;
         if (config.model.initialWeights != null) loadInitialWeights(model, config.model.initialWeights);
         if (config.syncBatchNorm && statsComm.worldSize() > 1) SyncBatchNorm.convert(model, statsComm);

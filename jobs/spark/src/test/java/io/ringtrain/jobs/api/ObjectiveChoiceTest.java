@@ -17,7 +17,7 @@ class ObjectiveChoiceTest {
     private static TrainJobConfig text(String model) {
         TrainJobConfig c = new TrainJobConfig();
         c.model.name = model;
-        c.format = "text";
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("text");
         return c;
     }
 

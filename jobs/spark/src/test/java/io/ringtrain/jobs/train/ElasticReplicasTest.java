@@ -24,7 +24,7 @@ class ElasticReplicasTest {
 
     private static TrainJobConfig config(int replicas, Integer min, int batchSize) {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = "somewhere";
+        c.input.data = "somewhere";
         c.replicas = replicas;
         c.recovery.minReplicas = min;
         c.batchSize = batchSize;

@@ -79,15 +79,15 @@ class ElasticTrainIT {
 
     private static TrainJobConfig config(Path data, Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = data.toString();
+        c.input.data = data.toString();
         c.runDir = runDir.toString();
         c.model.modelClass = FaultyNet.class.getName();
         c.replicas = 3;
         c.batchSize = 32; // global batch 96: 14 steps an epoch on 1250 samples, the last of 2
         c.epochs = 2;
         c.seed = 7;
-        c.mean = new float[] {0.2860f};
-        c.std = new float[] {0.3530f};
+        c.input.mean = new float[] {0.2860f};
+        c.input.std = new float[] {0.3530f};
         c.recovery.checkpointEverySteps = 4;
         c.recovery.collectiveTimeoutSeconds = 20;
         c.recovery.maxAttempts = 2;
@@ -101,7 +101,7 @@ class ElasticTrainIT {
     }
 
     private static TrainJob.Summary train(TrainJobConfig c, java.util.function.IntSupplier slots, PrintStream console) {
-        return TrainJob.run(spark, c, DataSources.idxFolder(spark, c.data, true), DataSources.idxFolder(spark, c.data, false), console, slots);
+        return TrainJob.run(spark, c, DataSources.idxFolder(spark, c.input.data, true), DataSources.idxFolder(spark, c.input.data, false), console, slots);
     }
 
     /** The uninterrupted run: 3 replicas of 32 throughout. */

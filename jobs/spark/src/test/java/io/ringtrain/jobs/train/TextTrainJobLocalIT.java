@@ -42,8 +42,8 @@ class TextTrainJobLocalIT extends LocalSparkTest {
     static TrainJobConfig charLstm(Path data, Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
         c.model.name = "char-lstm";
-        c.format = "text";
-        c.data = data.toString();
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("text");
+        c.input.data = data.toString();
         c.runDir = runDir.toString();
         c.replicas = 2;
         c.text.seqLen = 32;
@@ -112,7 +112,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         TrainJob.run(spark, c, System.out);
         Map<String, Tensor> distributed = SafeTensors.read(tmp.resolve("run/model.safetensors")).tensors();
 
-        TextSources.TextDataset text = TextSources.read(spark, c.format, c.data, null, c.text.seqLen, c.text.windowStride(), c.text.validationFraction);
+        TextSources.TextDataset text = TextSources.read(spark, c.input.textFormat(), c.input.data, null, c.text.seqLen, c.text.windowStride(), c.text.validationFraction);
         List<SequenceRecord> records = new ArrayList<>();
         for (Row row : text.train().collectAsList()) records.add(SequenceColumns.toRecord(row));
         records.sort(Comparator.comparingLong(SequenceRecord::id));
@@ -122,7 +122,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         single.epochs = 1;
         single.replicas = 1;
         single.batchSize = 16;
-        single.numClasses = text.vocabulary().size();
+        single.input.numClasses = text.vocabulary().size();
         try (LocalCommunicator comm = new LocalCommunicator()) {
             int steps = (records.size() + 15) / 16;
             TrainingSetup setup = TrainingSetup.of(single, comm, steps);
@@ -158,8 +158,8 @@ class TextTrainJobLocalIT extends LocalSparkTest {
     void seq2seqTransformerLearnsToReverseStrings(@TempDir Path tmp) throws Exception {
         TrainJobConfig c = new TrainJobConfig();
         c.model.name = "seq2seq-transformer";
-        c.format = "text-pairs";
-        c.data = reversalPairs(tmp, 2_000, 5).toString();
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("text-pairs");
+        c.input.data = reversalPairs(tmp, 2_000, 5).toString();
         c.runDir = tmp.resolve("run").toString();
         c.replicas = 2;
         c.text.seqLen = 8;
@@ -199,8 +199,8 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         }
         TrainJobConfig c = new TrainJobConfig();
         c.model.name = "bert-encoder";
-        c.format = "text-pairs";
-        c.data = Files.writeString(tmp.resolve("has-a.tsv"), tsv.toString()).toString();
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("text-pairs");
+        c.input.data = Files.writeString(tmp.resolve("has-a.tsv"), tsv.toString()).toString();
         c.runDir = tmp.resolve("run").toString();
         c.replicas = 2;
         c.text.seqLen = 8;

@@ -12,7 +12,7 @@ class TrainJobConfigTest {
     @Test
     void gradientCompressionMapsOntoTheReplicaOptionsAndRejectsUnknownValues() {
         TrainJobConfig config = new TrainJobConfig();
-        config.data = "somewhere";
+        config.input.data = "somewhere";
         assertEquals(Compression.NONE, TrainingSetup.replicaOptions(config).gradientCompression());
         config.gradientCompression = GradientCompression.parse("bf16");
         config.validate();
@@ -51,8 +51,8 @@ class TrainJobConfigTest {
                 + "\"onBadRecord\":\"skip\",\"gradientCompression\":\"bf16\"}", TrainJobConfig.class);
         assertEquals(OptimizerChoice.ADAMW, read.optimization.optimizer);
         assertEquals(ScheduleChoice.STEP, read.optimization.schedule);
-        assertEquals(Sharding.STREAMING, read.sharding);
-        assertEquals(BadRecordPolicy.SKIP, read.onBadRecord);
+        assertEquals(Sharding.STREAMING, read.input.sharding);
+        assertEquals(BadRecordPolicy.SKIP, read.input.onBadRecord);
         assertEquals(GradientCompression.BF16, read.gradientCompression);
         var written = json.valueToTree(read); // config.json and the retraining snapshot keep the names users write
         assertEquals("adamw", written.path("optimizer").asText());
@@ -70,21 +70,21 @@ class TrainJobConfigTest {
     @Test
     void classNamesMustBeDistinctAndNoMoreThanTheClassCount() {
         TrainJobConfig config = new TrainJobConfig();
-        config.data = "somewhere";
+        config.input.data = "somewhere";
         config.model.name = "mlp"; // fmnist-cnn has 10 classes
-        config.numClasses = 3;
-        config.classNames = java.util.List.of("cat", "dog", "cat");
+        config.input.numClasses = 3;
+        config.input.classNames = java.util.List.of("cat", "dog", "cat");
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, config::validate);
         assertTrue(twice.getMessage().contains("classNames") && twice.getMessage().contains("at most numClasses (3) distinct"), twice.getMessage());
-        config.classNames = java.util.List.of("cat", "dog", "bird", "fish");
+        config.input.classNames = java.util.List.of("cat", "dog", "bird", "fish");
         assertTrue(assertThrows(IllegalArgumentException.class, config::validate).getMessage().contains("classNames"));
-        config.classNames = java.util.List.of("cat", "dog", "bird");
+        config.input.classNames = java.util.List.of("cat", "dog", "bird");
         config.validate();
     }
 
     private static TrainJobConfig valid() {
         TrainJobConfig config = new TrainJobConfig();
-        config.data = "somewhere";
+        config.input.data = "somewhere";
         return config;
     }
 
@@ -99,7 +99,7 @@ class TrainJobConfigTest {
         unknown.model.name = "resnet51";
         assertTrue(refusal(unknown).contains("unknown model 'resnet51'"), refusal(unknown));
         TrainJobConfig colour = valid();
-        colour.inputShape = new int[] {3, 32, 32};
+        colour.input.inputShape = new int[] {3, 32, 32};
         assertTrue(refusal(colour).contains("fmnist-cnn takes [1, 28, 28] images"), refusal(colour));
         colour.model.name = "small-resnet";
         colour.validate();
@@ -114,12 +114,12 @@ class TrainJobConfigTest {
         momentum.optimization.momentum = Double.NaN;
         assertTrue(refusal(momentum).startsWith("training setting 'momentum' = NaN is invalid"), refusal(momentum));
         TrainJobConfig std = valid();
-        std.mean = new float[] {0.3f};
-        std.std = new float[] {0f};
+        std.input.mean = new float[] {0.3f};
+        std.input.std = new float[] {0f};
         assertTrue(refusal(std).contains("'mean/std'") && refusal(std).contains("std > 0"), refusal(std));
         TrainJobConfig temperature = valid();
         temperature.model.name = "char-lstm";
-        temperature.format = "text";
+        temperature.input.format = io.ringtrain.jobs.train.InputSettings.format("text");
         temperature.text.temperature = Double.POSITIVE_INFINITY;
         assertTrue(refusal(temperature).contains("'temperature' = Infinity"), refusal(temperature));
     }
@@ -186,7 +186,7 @@ class TrainJobConfigTest {
     void shrinkingIsRefusedWhereFewerReplicasWouldTrainSomethingElse() {
         TrainJobConfig partitioned = valid();
         partitioned.recovery.minReplicas = 1;
-        partitioned.sharding = Sharding.PARTITIONED;
+        partitioned.input.sharding = Sharding.PARTITIONED;
         assertTrue(refusal(partitioned).contains("'sharding' = partitioned is invalid: expected replicated when minReplicas is below replicas"),
                 refusal(partitioned));
         TrainJobConfig perReplicaNorm = valid();
@@ -210,17 +210,20 @@ class TrainJobConfigTest {
         assertEquals(DeviceSetting.CPU, read.model.device);
         assertEquals(3, read.recovery.keepCheckpoints);
         assertEquals(60, read.recovery.collectiveTimeoutSeconds);
+        assertEquals("data/fashion-mnist-sample", read.input.data);
+        assertEquals(io.ringtrain.jobs.data.formats.DataFormats.DEFAULT, read.input.format);
+        assertEquals(Sharding.REPLICATED, read.input.sharding);
         read.validate();
         com.fasterxml.jackson.databind.JsonNode before = json.readTree(old), after = json.readTree(json.writeValueAsString(read));
         for (String key : (Iterable<String>) before::fieldNames) assertEquals(before.get(key), after.get(key), key);
-        for (String part : new String[] {"recovery", "optimization", "text"}) assertFalse(after.has(part), after.toString());
+        for (String part : new String[] {"input", "recovery", "optimization", "text"}) assertFalse(after.has(part), after.toString());
         assertTrue(after.get("model").isTextual(), "the part 'model' is unwrapped; its key 'model' stays the built-in name: " + after);
     }
 
     @Test
     void aMisspeltKeyOfAGroupedPartIsRefusedByName() throws Exception {
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        for (String misspelt : new String[] {"maxAttempt", "minReplica", "modelClas", "initialWeight", "devices", "name"}) {
+        for (String misspelt : new String[] {"maxAttempt", "minReplica", "modelClas", "initialWeight", "devices", "name", "imageColum", "formats", "input"}) {
             var e = assertThrows(com.fasterxml.jackson.databind.JsonMappingException.class,
                     () -> json.readValue("{\"" + misspelt + "\":3}", TrainJobConfig.class));
             assertTrue(e.getMessage().contains("unknown training setting '" + misspelt + "'"), e.getMessage());
@@ -248,5 +251,26 @@ class TrainJobConfigTest {
         assertTrue(bad.getMessage().contains("training setting 'device' = tpu is invalid: expected cpu, cuda, cuda:N or auto"), bad.getMessage());
         TrainJobConfig missing = json.readValue("{\"device\":null,\"data\":\"somewhere\"}", TrainJobConfig.class);
         assertEquals("training setting 'device' = null is invalid: expected cpu, cuda, cuda:N or auto", refusal(missing));
+    }
+
+    /** Tasks receive the settings by Java serialisation: the typed device and format arrive as they were set. */
+    @Test
+    void theTypedSettingsSurviveJavaSerialisation() throws Exception {
+        TrainJobConfig c = valid();
+        c.model.device = DeviceSetting.parse("cuda");
+        c.input.format = InputSettings.format("text-pairs");
+        c.recovery.maxAttempts = 7;
+        var bytes = new java.io.ByteArrayOutputStream();
+        try (var out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(c);
+        }
+        TrainJobConfig back;
+        try (var in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            back = (TrainJobConfig) in.readObject();
+        }
+        assertEquals(c.model.device, back.model.device);
+        assertFalse(back.model.device.namesOrdinal());
+        assertTrue(back.input.format == io.ringtrain.jobs.data.formats.TextFormat.PAIRS, "the registered text-pairs format: " + back.input.format);
+        assertEquals(7, back.recovery.maxAttempts);
     }
 }
