@@ -41,19 +41,19 @@ class ElasticStandaloneIT {
         Path root = ProjectFiles.root();
         Path run = tmp.resolve("run");
         TrainJobConfig c = new TrainJobConfig();
-        c.data = root.resolve("data/fashion-mnist-sample").toString();
+        c.input.data = root.resolve("data/fashion-mnist-sample").toString();
         c.runDir = run.toString();
         c.replicas = 3;
-        c.minReplicas = 2;
-        c.elasticWaitSeconds = 3;
-        c.slotWaitSeconds = 5;
+        c.recovery.minReplicas = 2;
+        c.recovery.elasticWaitSeconds = 3;
+        c.recovery.slotWaitSeconds = 5;
         c.batchSize = 32;
         c.epochs = 1;
         c.seed = 5;
-        c.collectiveTimeoutSeconds = 3;
-        c.maxAttempts = 4;
-        c.mean = new float[] {0.2860f};
-        c.std = new float[] {0.3530f};
+        c.recovery.collectiveTimeoutSeconds = 3;
+        c.recovery.maxAttempts = 4;
+        c.input.mean = new float[] {0.2860f};
+        c.input.std = new float[] {0.3530f};
         // The driver gives up on a silent executor after 30 s instead of 120 s: well after the ring's 3 s,
         // so the retry still counts the frozen executor's slot and waits in Spark, where the slot watch finds it.
         Map<String, String> detection = Map.of("spark.network.timeout", "30s", "spark.network.timeoutInterval", "2s", "spark.executor.heartbeatInterval", "2s");

@@ -44,14 +44,14 @@ class LocalClusterTrainIT {
 
     private static TrainJobConfig config(Path run) {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = repoRoot().resolve("data/fashion-mnist-sample").toString();
+        c.input.data = repoRoot().resolve("data/fashion-mnist-sample").toString();
         c.runDir = run.toString();
         c.replicas = 2;
         c.batchSize = 32;
         c.epochs = 2;
         c.seed = 11;
-        c.checkpointEverySteps = 25;
-        c.collectiveTimeoutSeconds = 20;
+        c.recovery.checkpointEverySteps = 25;
+        c.recovery.collectiveTimeoutSeconds = 20;
         return c;
     }
 

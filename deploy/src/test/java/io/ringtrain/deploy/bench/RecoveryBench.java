@@ -147,20 +147,20 @@ public final class RecoveryBench {
 
     private static TrainJobConfig config(Path data, Path run, String mode) {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = data.toString();
+        c.input.data = data.toString();
         c.runDir = run.toString();
         c.replicas = REPLICAS;
         c.batchSize = BATCH;
         c.epochs = EPOCHS;
         c.seed = 7;
-        c.checkpointEverySteps = 0; // each epoch, as by default
-        c.snapshotEverySteps = mode.equals("durable") ? 0 : 1;
+        c.recovery.checkpointEverySteps = 0; // each epoch, as by default
+        c.recovery.snapshotEverySteps = mode.equals("durable") ? 0 : 1;
         if (mode.equals("elastic")) {
-            c.minReplicas = REPLICAS - 1;
-            c.elasticWaitSeconds = ELASTIC_WAIT_SECONDS;
+            c.recovery.minReplicas = REPLICAS - 1;
+            c.recovery.elasticWaitSeconds = ELASTIC_WAIT_SECONDS;
         }
-        c.mean = new float[] {0.2860f};
-        c.std = new float[] {0.3530f};
+        c.input.mean = new float[] {0.2860f};
+        c.input.std = new float[] {0.3530f};
         return c;
     }
 
@@ -257,7 +257,7 @@ public final class RecoveryBench {
     private static void snapshotCost(TrainJobConfig config) throws Exception {
         try (LocalCommunicator comm = new LocalCommunicator()) {
             TrainingSetup setup = TrainingSetup.of(config, comm, STEPS_PER_EPOCH);
-            Tensor loss = setup.model().forward(Tensor.zeros(2, config.inputShape[0], config.inputShape[1], config.inputShape[2])).sum();
+            Tensor loss = setup.model().forward(Tensor.zeros(2, config.input.inputShape[0], config.input.inputShape[1], config.input.inputShape[2])).sum();
             loss.backward();
             setup.optimizer().step();
             Cursor cursor = new Cursor(1, 0, 1, Map.of());

@@ -49,12 +49,12 @@ public final class SparkFixtures {
     /** A short real training run (mlp, 2 replicas, 1 epoch on {@code train}); returns the run folder. */
     public static String trainMlp(SparkSession spark, Dataset<Row> train, Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "mlp";
+        c.model.name = "mlp";
         c.replicas = 2;
         c.epochs = 1;
         c.batchSize = 16;
         c.optimization.lr = 0.05;
-        c.data = "fashion-mnist-sample (first " + train.count() + " training images)";
+        c.input.data = "fashion-mnist-sample (first " + train.count() + " training images)";
         c.runDir = runDir.toString();
         TrainJob.run(spark, c, train, null, new PrintStream(OutputStream.nullOutputStream()));
         return c.runDir;

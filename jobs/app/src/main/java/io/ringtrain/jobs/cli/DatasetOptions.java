@@ -28,8 +28,8 @@ final class DatasetOptions {
         return split == DataSplit.TRAIN;
     }
 
-    /** The data as named in reports: the path, with the split for IDX folders. */
+    /** The data as named in reports: the path, with the split for formats that hold fixed ones (IDX folders). */
     String describe() {
-        return data + (format.equals("idx") ? " (" + split + " split)" : "");
+        return io.ringtrain.jobs.data.formats.DataFormats.image(format).describe(data, trainSplit());
     }
 }

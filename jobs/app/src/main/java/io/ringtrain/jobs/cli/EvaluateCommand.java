@@ -62,7 +62,7 @@ final class EvaluateCommand implements Callable<Integer> {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         var model = modelOptions.runDir != null ? io.ringtrain.jobs.models.SavedTextModel.fromRunFolder(modelOptions.runDir, hadoop)
                 : io.ringtrain.jobs.models.SavedTextModel.fromFile(modelOptions.weights, hadoop);
-        if (!model.format().equals(dataset.format)) {
+        if (!model.format().equals(io.ringtrain.jobs.data.formats.DataFormats.find(dataset.format).orElse(null))) {
             throw new IllegalArgumentException(model.source() + " holds " + model.name() + ", which reads --format " + model.format() + ", not " + dataset.format);
         }
         var e = io.ringtrain.jobs.evaluate.TextEvaluation.run(spark, model, dataset.data, dataset.split.toString(), batchSize);

@@ -60,8 +60,8 @@ final class RetrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--model names a built-in model and --model-class/--model-spec your own: pass one of them");
             }
             if (ownModel != null) ownModel.applyTo(t);
-            if (imageColumn != null) t.imageColumn = imageColumn;
-            if (labelColumn != null) t.labelColumn = labelColumn;
+            if (imageColumn != null) t.input.imageColumn = imageColumn;
+            if (labelColumn != null) t.input.labelColumn = labelColumn;
             c.train = t;
             c.validate();
             SparkSessions.requireLocalCores(options.master, t.replicas, Runtime.getRuntime().availableProcessors());

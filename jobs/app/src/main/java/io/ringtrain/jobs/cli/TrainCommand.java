@@ -1,5 +1,6 @@
 package io.ringtrain.jobs.cli;
 
+import io.ringtrain.jobs.train.DeviceSetting;
 import io.ringtrain.jobs.train.TrainJob;
 import io.ringtrain.jobs.train.TrainJobConfig;
 import org.apache.hadoop.conf.Configuration;
@@ -46,12 +47,12 @@ final class TrainCommand implements Callable<Integer> {
 
         /** Sets the model and the loss on {@code c}, whose other settings are final: a loss class is refused for a model that trains with its own objective. */
         void applyTo(TrainJobConfig c) {
-            if (modelClass != null) c.modelClass = modelClass;
-            if (modelSpec != null) c.modelSpec = readSpec(modelSpec);
+            if (modelClass != null) c.model.modelClass = modelClass;
+            if (modelSpec != null) c.model.modelSpec = readSpec(modelSpec);
             if (lossClass != null) {
                 if (c.trainsOnText()) {
-                    throw new IllegalArgumentException("--loss-class " + lossClass + " trains an image classifier with your loss, but --format " + c.format
-                            + (io.ringtrain.jobs.models.ModelZoo.isText(c.model) ? " (model " + c.model + ")" : "")
+                    throw new IllegalArgumentException("--loss-class " + lossClass + " trains an image classifier with your loss, but --format " + c.input.format
+                            + (io.ringtrain.jobs.models.ModelZoo.isText(c.model.name) ? " (model " + c.model.name + ")" : "")
                             + " trains a text model with its own objective; drop --loss-class, or train an image format");
                 }
                 c.lossFunction(io.ringtrain.jobs.train.UserLossClass.instantiate(lossClass));
@@ -136,18 +137,18 @@ final class TrainCommand implements Callable<Integer> {
         String onBadRecord;
 
         void applyTo(TrainJobConfig c) {
-            if (data != null) c.data = data;
-            if (testData != null) c.testData = testData;
-            if (format != null) c.format = format;
-            if (imageColumn != null) c.imageColumn = imageColumn;
-            if (labelColumn != null) c.labelColumn = labelColumn;
-            if (numClasses != null) c.numClasses = numClasses;
-            if (inputShape != null) c.inputShape = inputShape;
-            if (classNames != null) c.classNames = classNames;
-            if (mean != null) c.mean = mean;
-            if (std != null) c.std = std;
-            if (augment != null) c.augment = augment;
-            if (onBadRecord != null) c.onBadRecord = io.ringtrain.jobs.train.BadRecordPolicy.parse(onBadRecord);
+            if (data != null) c.input.data = data;
+            if (testData != null) c.input.testData = testData;
+            if (format != null) c.input.format = io.ringtrain.jobs.train.InputSettings.format(format);
+            if (imageColumn != null) c.input.imageColumn = imageColumn;
+            if (labelColumn != null) c.input.labelColumn = labelColumn;
+            if (numClasses != null) c.input.numClasses = numClasses;
+            if (inputShape != null) c.input.inputShape = inputShape;
+            if (classNames != null) c.input.classNames = classNames;
+            if (mean != null) c.input.mean = mean;
+            if (std != null) c.input.std = std;
+            if (augment != null) c.input.augment = augment;
+            if (onBadRecord != null) c.input.onBadRecord = io.ringtrain.jobs.train.BadRecordPolicy.parse(onBadRecord);
         }
     }
 
@@ -177,17 +178,17 @@ final class TrainCommand implements Callable<Integer> {
         Integer stragglerSteps;
 
         void applyTo(TrainJobConfig c) {
-            if (sharding != null) c.sharding = io.ringtrain.jobs.train.Sharding.parse(sharding);
-            if (shuffleBuffer != null) c.shuffleBuffer = shuffleBuffer;
-            if (device != null) c.device = device;
-            if (maxAttempts != null) c.maxAttempts = maxAttempts;
-            if (collectiveTimeoutSeconds != null) c.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
-            if (slotWaitSeconds != null) c.slotWaitSeconds = slotWaitSeconds;
-            if (minReplicas != null) c.minReplicas = minReplicas;
-            if (elasticWaitSeconds != null) c.elasticWaitSeconds = elasticWaitSeconds;
-            if (elasticGrow != null) c.elasticGrow = elasticGrow;
-            if (stragglerMargin != null) c.stragglerMargin = stragglerMargin;
-            if (stragglerSteps != null) c.stragglerSteps = stragglerSteps;
+            if (sharding != null) c.input.sharding = io.ringtrain.jobs.train.Sharding.parse(sharding);
+            if (shuffleBuffer != null) c.input.shuffleBuffer = shuffleBuffer;
+            if (device != null) c.model.device = DeviceSetting.parse(device);
+            if (maxAttempts != null) c.recovery.maxAttempts = maxAttempts;
+            if (collectiveTimeoutSeconds != null) c.recovery.collectiveTimeoutSeconds = collectiveTimeoutSeconds;
+            if (slotWaitSeconds != null) c.recovery.slotWaitSeconds = slotWaitSeconds;
+            if (minReplicas != null) c.recovery.minReplicas = minReplicas;
+            if (elasticWaitSeconds != null) c.recovery.elasticWaitSeconds = elasticWaitSeconds;
+            if (elasticGrow != null) c.recovery.elasticGrow = elasticGrow;
+            if (stragglerMargin != null) c.recovery.stragglerMargin = stragglerMargin;
+            if (stragglerSteps != null) c.recovery.stragglerSteps = stragglerSteps;
         }
     }
 
@@ -205,10 +206,10 @@ final class TrainCommand implements Callable<Integer> {
 
         void applyTo(TrainJobConfig c) {
             if (runDir != null) c.runDir = runDir;
-            if (checkpointEvery != null) c.checkpointEverySteps = checkpointEvery;
-            if (keepCheckpoints != null) c.keepCheckpoints = keepCheckpoints;
-            if (snapshotEvery != null) c.snapshotEverySteps = snapshotEvery;
-            if (initialWeights != null) c.initialWeights = initialWeights;
+            if (checkpointEvery != null) c.recovery.checkpointEverySteps = checkpointEvery;
+            if (keepCheckpoints != null) c.recovery.keepCheckpoints = keepCheckpoints;
+            if (snapshotEvery != null) c.recovery.snapshotEverySteps = snapshotEvery;
+            if (initialWeights != null) c.model.initialWeights = initialWeights;
         }
     }
 
@@ -276,13 +277,13 @@ final class TrainCommand implements Callable<Integer> {
     /** What a finished run prints: the test (validation) result, or that there was no test set, and where the run folder is. */
     static String result(TrainJobConfig c, TrainJob.Summary summary) {
         String nl = System.lineSeparator();
-        if (c.trainsOnText() && io.ringtrain.jobs.models.ModelZoo.isTextClassifier(c.model)) {
+        if (c.trainsOnText() && io.ringtrain.jobs.models.ModelZoo.isTextClassifier(c.model.name)) {
             return String.format(java.util.Locale.ROOT, "validation loss: %.4f nats/text, accuracy %.2f%%", summary.testLoss(), 100 * summary.testAccuracy()) + nl
                     + "run folder: " + summary.runDir() + " (model.safetensors, vocab.json, metrics.jsonl, report.html)" + nl;
         }
         if (c.trainsOnText()) {
             return String.format(java.util.Locale.ROOT, "validation loss: %.4f nats/%s, token accuracy %.2f%%", summary.testLoss(),
-                    c.format.equals("text") ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy()) + nl
+                    c.input.textFormat().windows() ? "char" : "sequence (mean over its characters)", 100 * summary.testAccuracy()) + nl
                     + "run folder: " + summary.runDir() + " (model.safetensors, vocab.json, sample.txt, metrics.jsonl, report.html)" + nl;
         }
         String accuracy = Double.isNaN(summary.testAccuracy()) ? "test accuracy: none (no test set; pass --test-data to measure it)"
@@ -293,10 +294,10 @@ final class TrainCommand implements Callable<Integer> {
     /** Every setting, the input paths and the cores for a local master, checked before Spark starts and before anything is read or written. */
     static void checkBeforeSpark(TrainJobConfig c, String master, Configuration conf, int cores) {
         c.validate();
-        DataPaths.requireExists(c.data, "--data", conf);
-        if (c.testData != null) DataPaths.requireExists(c.testData, "--test-data", conf);
-        if (c.initialWeights != null) DataPaths.requireExists(c.initialWeights, "--initial-weights", conf);
-        TrainJob.readAugmentSpec(conf, c.augment);
+        DataPaths.requireExists(c.input.data, "--data", conf);
+        if (c.input.testData != null) DataPaths.requireExists(c.input.testData, "--test-data", conf);
+        if (c.model.initialWeights != null) DataPaths.requireExists(c.model.initialWeights, "--initial-weights", conf);
+        TrainJob.readAugmentSpec(conf, c.input.augment);
         SparkSessions.requireLocalCores(master, c.replicas, cores);
     }
 }

@@ -41,7 +41,7 @@ final class TrainingOptions {
     /** The config file's settings (or the defaults) with the given flags applied. */
     TrainJobConfig toConfig() {
         TrainJobConfig c = config != null ? ConfigFiles.read(config, TrainJobConfig.class) : new TrainJobConfig();
-        if (model != null) c.model = model;
+        if (model != null) c.model.name = model;
         if (replicas != null) c.replicas = replicas;
         if (epochs != null) c.epochs = epochs;
         if (batchSize != null) c.batchSize = batchSize;

@@ -62,7 +62,7 @@ public final class RetrainJob {
     private static RetrainOutcome runChecked(SparkSession spark, RetrainConfig config, PrintStream console) {
         Configuration hadoop = spark.sparkContext().hadoopConfiguration();
         TrainJobConfig base = config.train;
-        DatePartitions dataset = new DatePartitions(config.dataset, base.imageColumn, base.labelColumn);
+        DatePartitions dataset = new DatePartitions(config.dataset, base.input.imageColumn, base.input.labelColumn);
         requireExists(config.holdout, "holdout", hadoop);
         ModelRegistry registry = new ModelRegistry(config.registry, hadoop);
         registry.removeLeftovers();
@@ -83,7 +83,7 @@ public final class RetrainJob {
                     + earlier.path("status").asText() + " " + earlier.path("version").asText() + ")", champion.orElse(null), partitions);
         }
 
-        Dataset<Row> holdout = DataSources.fromDataFrame(DataSources.parquet(spark, null, config.holdout), base.imageColumn, base.labelColumn, null);
+        Dataset<Row> holdout = DataSources.fromDataFrame(DataSources.parquet(spark, null, config.holdout), base.input.imageColumn, base.input.labelColumn, null);
         Dataset<Row> newest = dataset.read(spark, List.of(selected.get(selected.size() - 1)));
         byte[] championWeights = champion.map(v -> registry.readBytes(new Path(registry.versionPath(v), "model.safetensors"))).orElse(null);
         ModelProvenance championModel = champion.map(v -> ModelEvaluation.requireLoadable(championWeights, v).provenance()).orElse(null);
@@ -106,21 +106,21 @@ public final class RetrainJob {
             }
         } else {
             TrainJobConfig train = JSON.convertValue(base, TrainJobConfig.class);
-            train.format = "parquet";
-            train.data = config.dataset + " " + partitions;
+            train.input.format = io.ringtrain.jobs.train.InputSettings.format("parquet");
+            train.input.data = config.dataset + " " + partitions;
             train.runDir = registry.runFolder(runKey).root();
             Dataset<Row> trainRows = dataset.read(spark, selected);
             String warmFrom = null;
             if (config.warmStart && championModel != null && sameArchitecture(championModel, train)) {
                 warmFrom = champion.get();
-                train.initialWeights = new Path(registry.versionPath(warmFrom), "model.safetensors").toString();
-                train.mean = championModel.image().mean();
-                train.std = championModel.image().std();
-            } else if (train.mean == null) {
+                train.model.initialWeights = new Path(registry.versionPath(warmFrom), "model.safetensors").toString();
+                train.input.mean = championModel.image().mean();
+                train.input.std = championModel.image().std();
+            } else if (train.input.mean == null) {
                 try (var job = JobDescription.open(spark.sparkContext(), "ringtrain retrain: normalisation (per-channel mean/std of " + partitions + ")")) {
-                    float[][] stats = Normalization.compute(trainRows, train.inputShape[0]);
-                    train.mean = stats[0];
-                    train.std = stats[1];
+                    float[][] stats = Normalization.compute(trainRows, train.input.inputShape[0]);
+                    train.input.mean = stats[0];
+                    train.input.std = stats[1];
                 }
             }
             console.println("ringtrain retrain: training on " + partitions + (warmFrom == null ? " from scratch" : " from " + warmFrom));
@@ -236,8 +236,8 @@ public final class RetrainJob {
 
     /** Whether {@code train} builds the champion's model (same recipe, input shape and classes), so its weights can warm-start it. */
     private static boolean sameArchitecture(ModelProvenance champion, TrainJobConfig train) {
-        return train.modelRecipe().equals(champion.recipe()) && champion.image() != null && Arrays.equals(champion.image().inputShape(), train.inputShape)
-                && java.util.Objects.equals(champion.image().numClasses(), train.numClasses);
+        return train.model.recipe().equals(champion.recipe()) && champion.image() != null && Arrays.equals(champion.image().inputShape(), train.input.inputShape)
+                && java.util.Objects.equals(champion.image().numClasses(), train.input.numClasses);
     }
 
     /** The run's identity: its partitions (first_last-nN-hash of the full list). */

@@ -78,16 +78,16 @@ class ImageFolderClassNamesIT extends LocalSparkTest {
     @Test
     void trainingSavesTheNamesAndEvaluateAndPredictMapAndShowThem() throws IOException {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "mlp";
-        c.format = "image-folder";
-        c.data = train.toString();
-        c.testData = testWithoutAnkleBoots.toString();
-        c.numClasses = 3;
+        c.model.name = "mlp";
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("image-folder");
+        c.input.data = train.toString();
+        c.input.testData = testWithoutAnkleBoots.toString();
+        c.input.numClasses = 3;
         c.replicas = 1;
         c.epochs = 1;
         c.batchSize = 32;
         c.runDir = tmp.resolve("run").toString();
-        c.maxAttempts = 1;
+        c.recovery.maxAttempts = 1;
         TrainJob.run(spark, c, new PrintStream(OutputStream.nullOutputStream()));
 
         SavedModel saved = SavedModel.fromRunFolder(c.runDir, spark.sparkContext().hadoopConfiguration());
@@ -121,10 +121,10 @@ class ImageFolderClassNamesIT extends LocalSparkTest {
     @Test
     void moreClassFoldersThanNumClassesFailsBeforeTrainingNamingThem() {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "mlp";
-        c.format = "image-folder";
-        c.data = train.toString();
-        c.numClasses = 2;
+        c.model.name = "mlp";
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("image-folder");
+        c.input.data = train.toString();
+        c.input.numClasses = 2;
         c.replicas = 1;
         c.runDir = tmp.resolve("run-too-few").toString();
 

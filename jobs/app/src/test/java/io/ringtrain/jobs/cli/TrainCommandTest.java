@@ -120,9 +120,9 @@ class TrainCommandTest {
     @Test
     void aConfigFilesLossFunctionWithATextModelIsRefusedByValidation() {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = "corpus.txt";
-        c.format = "text";
-        c.model = "char-lstm";
+        c.input.data = "corpus.txt";
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("text");
+        c.model.name = "char-lstm";
         c.lossFunction(new io.ringtrain.jobs.models.usernets.HalfCrossEntropy());
 
         var e = assertThrows(IllegalArgumentException.class, c::validate);
@@ -205,7 +205,7 @@ class TrainCommandTest {
     @Test
     void moreReplicasThanCoresWithoutAMasterIsRefusedButANamedMasterIsTheUsersChoice() {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = TestData.bundledSample().toString();
+        c.input.data = TestData.bundledSample().toString();
         c.replicas = 4;
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainCommand.checkBeforeSpark(c, null, new Configuration(), 2));
@@ -295,7 +295,7 @@ class TrainCommandTest {
         assertTrue(r.err().contains("config file " + config + " is invalid: unknown training setting 'seqLength'"), r.err());
     }
 
-    /** Each public field of TrainJobConfig and of its unwrapped parts, the config file's keys, has the flag --key-in-kebab-case. */
+    /** Each public field of TrainJobConfig and of its unwrapped parts, the config file's keys (a field's @JsonProperty name where it has one), has the flag --key-in-kebab-case. */
     @Test
     void everyConfigKeyHasAFlag() {
         CommandLine.Model.CommandSpec spec = RingtrainCli.commandLine().getSubcommands().get("train").getCommandSpec();
@@ -308,7 +308,9 @@ class TrainCommandTest {
         assertTrue(keys.stream().anyMatch(f -> f.getName().equals("seqLen")), "the text part's keys are listed");
         for (Field f : keys) {
             if (Modifier.isStatic(f.getModifiers())) continue;
-            String flag = "--" + f.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
+            com.fasterxml.jackson.annotation.JsonProperty renamed = f.getAnnotation(com.fasterxml.jackson.annotation.JsonProperty.class);
+            String key = renamed != null ? renamed.value() : f.getName();
+            String flag = "--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT);
             if (spec.findOption(flag) == null) missing.add(flag);
         }
         assertEquals(List.of(), missing);
@@ -323,16 +325,16 @@ class TrainCommandTest {
         TrainJobConfig c = command.toConfig();
 
         assertTrue(c.optimization.nesterov);
-        assertArrayEquals(new int[] {3, 32, 32}, c.inputShape);
-        assertArrayEquals(new float[] {0.5f, 0.4f, 0.3f}, c.mean);
-        assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f}, c.std);
-        assertEquals("png", c.imageColumn);
-        assertEquals("y", c.labelColumn);
-        assertEquals("w.safetensors", c.initialWeights);
-        assertEquals(5, c.keepCheckpoints);
-        assertEquals(30, c.collectiveTimeoutSeconds);
+        assertArrayEquals(new int[] {3, 32, 32}, c.input.inputShape);
+        assertArrayEquals(new float[] {0.5f, 0.4f, 0.3f}, c.input.mean);
+        assertArrayEquals(new float[] {0.2f, 0.2f, 0.2f}, c.input.std);
+        assertEquals("png", c.input.imageColumn);
+        assertEquals("y", c.input.labelColumn);
+        assertEquals("w.safetensors", c.model.initialWeights);
+        assertEquals(5, c.recovery.keepCheckpoints);
+        assertEquals(30, c.recovery.collectiveTimeoutSeconds);
         assertEquals(0.1, c.optimization.lr);
-        assertEquals(java.util.List.of("tshirt", "trouser"), c.classNames);
+        assertEquals(java.util.List.of("tshirt", "trouser"), c.input.classNames);
     }
 
     @Test
@@ -340,16 +342,16 @@ class TrainCommandTest {
         TrainCommand plain = new TrainCommand();
         new CommandLine(plain).parseArgs("--replicas", "3");
         TrainJobConfig defaults = plain.toConfig();
-        assertEquals(null, defaults.minReplicas);
-        assertEquals(null, defaults.elasticWaitSeconds);
-        assertFalse(defaults.elasticGrow);
+        assertEquals(null, defaults.recovery.minReplicas);
+        assertEquals(null, defaults.recovery.elasticWaitSeconds);
+        assertFalse(defaults.recovery.elasticGrow);
 
         TrainCommand command = new TrainCommand();
         new CommandLine(command).parseArgs("--replicas", "3", "--min-replicas", "2", "--elastic-wait", "15", "--elastic-grow");
         TrainJobConfig c = command.toConfig();
-        assertEquals(2, c.minReplicas);
-        assertEquals(15, c.elasticWaitSeconds);
-        assertTrue(c.elasticGrow);
+        assertEquals(2, c.recovery.minReplicas);
+        assertEquals(15, c.recovery.elasticWaitSeconds);
+        assertTrue(c.recovery.elasticGrow);
     }
 
     @Test
@@ -370,7 +372,7 @@ class TrainCommandTest {
 
         assertEquals(0.2, c.optimization.lr);
         assertTrue(c.optimization.nesterov);
-        assertArrayEquals(new int[] {3, 32, 32}, c.inputShape);
+        assertArrayEquals(new int[] {3, 32, 32}, c.input.inputShape);
     }
 
     @Test

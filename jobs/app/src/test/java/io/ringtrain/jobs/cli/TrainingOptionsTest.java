@@ -19,7 +19,7 @@ class TrainingOptionsTest {
         TrainJobConfig config = options.toConfig();
         assertFalse(config.syncBatchNorm);
         assertEquals(GradientCompression.BF16, config.gradientCompression);
-        assertEquals("small-resnet", config.model);
+        assertEquals("small-resnet", config.model.name);
     }
 
     @Test

@@ -114,11 +114,11 @@ class EvaluateJobIT {
         // One replica evaluates the whole test set with the final weights, as evaluate does. (With
         // several replicas the trainer's figure covers only part of the test set: see the report.)
         io.ringtrain.jobs.train.TrainJobConfig c = new io.ringtrain.jobs.train.TrainJobConfig();
-        c.model = "mlp";
+        c.model.name = "mlp";
         c.replicas = 1;
         c.epochs = 1;
         c.batchSize = 32;
-        c.data = "fashion-mnist-sample (first 320)";
+        c.input.data = "fashion-mnist-sample (first 320)";
         c.runDir = tmp.resolve("single").toString();
         io.ringtrain.jobs.train.TrainJob.Summary summary = io.ringtrain.jobs.train.TrainJob.run(spark, c, train, test, quiet());
         SavedModel single = SavedModel.fromRunFolder(c.runDir, spark.sparkContext().hadoopConfiguration());

@@ -92,7 +92,7 @@ class RetrainIT {
         c.policy = policy;
         c.margin = margin;
         TrainJobConfig t = new TrainJobConfig();
-        t.model = "mlp";
+        t.model.name = "mlp";
         t.replicas = 2;
         t.epochs = 1;
         t.batchSize = 16;
@@ -237,11 +237,11 @@ class RetrainIT {
             RetrainConfig c = config("new-since-last", -0.99); // any candidate is promoted: the rounds test rebuilding, not the rule
             c.dataset = ownDataset.toString();
             c.registry = ownRegistry.toString();
-            c.train.model = TrainJobConfig.DEFAULT_MODEL; // unset: the user's model names itself
+            c.train.model.name = io.ringtrain.jobs.train.ModelSettings.DEFAULT_MODEL; // unset: the user's model names itself
             if (kind.equals("class")) {
-                c.train.modelClass = TinyNet.class.getName();
+                c.train.model.modelClass = TinyNet.class.getName();
             } else {
-                c.train.modelSpec = spec;
+                c.train.model.modelSpec = spec;
                 c.policy = "window:1"; // both partitions are there by now: the newest first, then both
             }
             String label = kind.equals("class") ? TinyNet.class.getName() : ModelRecipe.SPEC_LABEL;

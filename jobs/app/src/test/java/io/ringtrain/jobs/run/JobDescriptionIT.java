@@ -76,7 +76,7 @@ class JobDescriptionIT {
         try {
             TrainJob.run(spark, c, train, test, quiet); // label check, normalisation, training
             TrainJobConfig skipping = mlp(tmp.resolve("run-skip"));
-            skipping.onBadRecord = io.ringtrain.jobs.train.BadRecordPolicy.SKIP; // bad-record check instead of the label check
+            skipping.input.onBadRecord = io.ringtrain.jobs.train.BadRecordPolicy.SKIP; // bad-record check instead of the label check
             TrainJob.run(spark, skipping, train, test, quiet);
             SavedModel saved = SavedModel.fromRunFolder(c.runDir, sc.hadoopConfiguration());
             EvaluateJob.run(spark, saved, test, "100 test images", 64, quiet);
@@ -108,11 +108,11 @@ class JobDescriptionIT {
 
     static TrainJobConfig mlp(Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "mlp";
+        c.model.name = "mlp";
         c.replicas = 2;
         c.epochs = 1;
         c.batchSize = 32;
-        c.data = "fashion-mnist-sample (320 training images)";
+        c.input.data = "fashion-mnist-sample (320 training images)";
         c.runDir = runDir.toString();
         return c;
     }

@@ -15,8 +15,8 @@ final class ObjectiveChoice {
     /** Checks {@code objective} (null: the model's own) against {@code config}, and records a loss function in it. */
     static void apply(Objective objective, TrainJobConfig config) {
         if (objective == null) return;
-        boolean perToken = config.trainsOnText() && !ModelZoo.isTextClassifier(config.model);
-        String trains = "model " + config.modelLabel() + " on format " + config.format;
+        boolean perToken = config.trainsOnText() && !ModelZoo.isTextClassifier(config.model.name);
+        String trains = "model " + config.model.label() + " on format " + config.input.format;
         switch (objective.kind()) {
             case CLASSIFICATION -> {
                 if (perToken) {

@@ -62,13 +62,13 @@ public final class RingTrain {
 
         /** The user's model; see {@link ModelFactory}. */
         public Training model(ModelFactory factory) {
-            config.modelFactory(Objects.requireNonNull(factory, "factory"));
+            config.model.factory(Objects.requireNonNull(factory, "factory"));
             return this;
         }
 
         /** A built-in model by name ({@link io.ringtrain.jobs.models.ModelZoo#NAMES}). */
         public Training model(String builtIn) {
-            config.model = Objects.requireNonNull(builtIn, "builtIn");
+            config.model.name = Objects.requireNonNull(builtIn, "builtIn");
             return this;
         }
 
@@ -133,12 +133,12 @@ public final class RingTrain {
         }
 
         public Training numClasses(int numClasses) {
-            config.numClasses = numClasses;
+            config.input.numClasses = numClasses;
             return this;
         }
 
         public Training inputShape(int channels, int height, int width) {
-            config.inputShape = new int[] {channels, height, width};
+            config.input.inputShape = new int[] {channels, height, width};
             return this;
         }
 
@@ -167,21 +167,21 @@ public final class RingTrain {
         public TrainedModel fit() {
             checkData();
             if (dataSource != null) {
-                if (config.data != null && !config.data.equals(dataSource.path())) {
-                    throw new IllegalArgumentException("RingTrain: the DataSource " + dataSource.path() + " and the configured data " + config.data
+                if (config.input.data != null && !config.input.data.equals(dataSource.path())) {
+                    throw new IllegalArgumentException("RingTrain: the DataSource " + dataSource.path() + " and the configured data " + config.input.data
                             + " name different training data; give one");
                 }
-                config.data = dataSource.path();
-                config.format = dataSource.format();
+                config.input.data = dataSource.path();
+                config.input.format = io.ringtrain.jobs.train.InputSettings.format(dataSource.format());
                 if (testSource != null) {
                     if (!testSource.format().equals(dataSource.format())) {
                         throw new IllegalArgumentException("RingTrain: the test data's format " + testSource.format() + " is not the training data's "
                                 + dataSource.format() + "; give both in one format");
                     }
-                    config.testData = testSource.path();
+                    config.input.testData = testSource.path();
                 }
-            } else if (config.data == null) {
-                config.data = "DataFrame (RingTrain Java API)";
+            } else if (config.input.data == null) {
+                config.input.data = "DataFrame (RingTrain Java API)";
             }
             ObjectiveChoice.apply(objective, config);
             PrintStream console = quiet ? new PrintStream(OutputStream.nullOutputStream()) : System.out;

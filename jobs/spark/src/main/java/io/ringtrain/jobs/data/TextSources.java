@@ -1,5 +1,6 @@
 package io.ringtrain.jobs.data;
 
+import io.ringtrain.jobs.data.formats.TextFormat;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -44,13 +45,13 @@ public final class TextSources {
      * described in the class comment. {@code seqLen}: the window's input length for {@code text},
      * the padded length of a pair's source and of its target + EOS for {@code text-pairs}.
      */
-    public static TextDataset read(SparkSession spark, String format, String path, String testPath, int seqLen, int stride, double validationFraction) {
+    public static TextDataset read(SparkSession spark, TextFormat format, String path, String testPath, int seqLen, int stride, double validationFraction) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         String text = readText(path, conf);
         String testText = testPath == null ? null : readText(testPath, conf);
         List<SequenceRecord> train, validation;
         CharVocabulary vocab;
-        if (format.equals("text")) {
+        if (format.windows()) {
             vocab = CharVocabulary.of(text, false);
             int[] ids = vocab.encode(text, path);
             if (testText == null) {
@@ -62,7 +63,7 @@ public final class TextSources {
                 int[] testIds = vocab.encode(testText, testPath);
                 validation = windows(testIds, 0, testIds.length, seqLen, stride, testPath, "the test text");
             }
-        } else if (format.equals("text-pairs")) {
+        } else {
             List<String[]> pairs = parsePairs(text, path);
             List<String[]> testPairs = testText == null ? null : parsePairs(testText, testPath);
             StringBuilder all = new StringBuilder();
@@ -81,8 +82,6 @@ public final class TextSources {
                 train = records;
                 validation = encodePairs(testPairs, vocab, seqLen, testPath);
             }
-        } else {
-            throw new IllegalArgumentException("format '" + format + "' is not a text format (text or text-pairs)");
         }
         return new TextDataset(vocab, frame(spark, train), frame(spark, validation), train.size(), validation.size());
     }
@@ -92,10 +91,10 @@ public final class TextSources {
      * {@code split} "test" (the last validationFraction, as in training), "train" (the rest) or "all".
      * A character outside the vocabulary is an error naming it and its position.
      */
-    public static List<SequenceRecord> encodedWith(CharVocabulary vocab, String format, String text, String path, int seqLen, int stride,
+    public static List<SequenceRecord> encodedWith(CharVocabulary vocab, TextFormat format, String text, String path, int seqLen, int stride,
                                                    double validationFraction, String split) {
         if (!Set.of("test", "train", "all").contains(split)) throw new IllegalArgumentException("split " + split + " is invalid: expected test, train or all");
-        if (format.equals("text")) {
+        if (format.windows()) {
             int[] ids = vocab.encode(text, path);
             int cut = splitPoint(ids.length, validationFraction);
             return switch (split) {

@@ -4,6 +4,7 @@ import io.ringtrain.jobs.data.DataSources;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.models.SavedModel;
 import io.ringtrain.jobs.run.JobDescription;
+import io.ringtrain.jobs.train.DeviceSetting;
 import io.ringtrain.jobs.train.GradientCompression;
 import io.ringtrain.jobs.train.OptimizerChoice;
 import io.ringtrain.jobs.train.ScheduleChoice;
@@ -120,7 +121,7 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         predictionCol = new Param<>(this, "predictionCol", "the model's output column: the predicted class (double)");
         probabilityCol = new Param<>(this, "probabilityCol", "the model's output column: the class probabilities (vector)");
         rawPredictionCol = new Param<>(this, "rawPredictionCol", "the model's output column: the logits, before the softmax (vector)");
-        setDefault(model, d.model);
+        setDefault(model, d.model.name);
         setDefault(replicas, d.replicas);
         setDefault(epochs, d.epochs);
         setDefault(batchSize, d.batchSize);
@@ -132,14 +133,14 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         setDefault(warmupSteps, d.optimization.warmupSteps);
         setDefault(seed, d.seed);
         setDefault(augment, "");
-        setDefault(sharding, d.sharding.toString());
-        setDefault(numClasses, d.numClasses);
-        setDefault(inputShape, d.inputShape);
+        setDefault(sharding, d.input.sharding.toString());
+        setDefault(numClasses, d.input.numClasses);
+        setDefault(inputShape, d.input.inputShape);
         setDefault(runDir, System.getProperty("java.io.tmpdir") + "/ringtrain-ml");
-        setDefault(maxAttempts, d.maxAttempts);
+        setDefault(maxAttempts, d.recovery.maxAttempts);
         setDefault(gradientCompression, d.gradientCompression.toString());
         setDefault(syncBatchNorm, d.syncBatchNorm);
-        setDefault(device, d.device);
+        setDefault(device, d.model.device.toString());
         setDefault(quiet, false);
         setDefault(featuresCol, "image");
         setDefault(labelCol, "label");
@@ -156,10 +157,10 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
     /** The training settings these params describe; {@code data} names the DataFrame in the model's provenance. */
     public TrainJobConfig toConfig(String runFolder) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = getOrDefault(model);
+        c.model.name = getOrDefault(model);
         if (isDefined(modelFactory)) {
             if (isSet(model)) throw new IllegalArgumentException("RingtrainClassifier: set either model (a built-in one) or modelFactory (yours), not both");
-            c.modelFactory(getOrDefault(modelFactory));
+            c.model.factory(getOrDefault(modelFactory));
         }
         if (isDefined(lossFunction)) c.lossFunction(getOrDefault(lossFunction));
         c.replicas = (Integer) getOrDefault(replicas);
@@ -173,16 +174,16 @@ public final class RingtrainClassifier extends Estimator<RingtrainClassification
         c.optimization.warmupSteps = (Integer) getOrDefault(warmupSteps);
         c.seed = (Long) getOrDefault(seed);
         String spec = getOrDefault(augment);
-        c.augment = spec.isBlank() ? null : spec;
-        c.sharding = Sharding.parse(getOrDefault(sharding));
-        c.numClasses = (Integer) getOrDefault(numClasses);
-        c.inputShape = getOrDefault(inputShape).clone();
-        c.maxAttempts = (Integer) getOrDefault(maxAttempts);
+        c.input.augment = spec.isBlank() ? null : spec;
+        c.input.sharding = Sharding.parse(getOrDefault(sharding));
+        c.input.numClasses = (Integer) getOrDefault(numClasses);
+        c.input.inputShape = getOrDefault(inputShape).clone();
+        c.recovery.maxAttempts = (Integer) getOrDefault(maxAttempts);
         c.gradientCompression = GradientCompression.parse(getOrDefault(gradientCompression));
         c.syncBatchNorm = (Boolean) getOrDefault(syncBatchNorm);
-        c.device = getOrDefault(device);
+        c.model.device = DeviceSetting.parse(getOrDefault(device));
         c.runDir = runFolder;
-        c.data = "DataFrame (Spark ML " + uid + ")";
+        c.input.data = "DataFrame (Spark ML " + uid + ")";
         return c;
     }
 

@@ -108,8 +108,8 @@ public final class ModelZoo {
     }
 
     /** The data format a text model trains on: text (language models) or text-pairs (seq2seq, and bert-encoder's text→label pairs). */
-    public static String textFormatOf(String name) {
-        return name.equals("seq2seq-transformer") || isTextClassifier(name) ? "text-pairs" : "text";
+    public static io.ringtrain.jobs.data.formats.TextFormat textFormatOf(String name) {
+        return name.equals("seq2seq-transformer") || isTextClassifier(name) ? io.ringtrain.jobs.data.formats.TextFormat.PAIRS : io.ringtrain.jobs.data.formats.TextFormat.TEXT;
     }
 
     /**

@@ -118,7 +118,7 @@ public final class SavedTextModel implements Serializable {
     }
 
     public boolean isLanguageModel() {
-        return ModelZoo.textFormatOf(name).equals("text");
+        return ModelZoo.textFormatOf(name).windows();
     }
 
     public String name() {
@@ -126,7 +126,7 @@ public final class SavedTextModel implements Serializable {
     }
 
     /** text or text-pairs. */
-    public String format() {
+    public io.ringtrain.jobs.data.formats.TextFormat format() {
         return ModelZoo.textFormatOf(name);
     }
 

@@ -57,10 +57,10 @@ final class ElasticReplicas {
     ElasticReplicas(TrainJobConfig config, IntSupplier slots, boolean fixedSlots, long progressMillis, String master) {
         this.target = config.replicas;
         this.min = minReplicas(config);
-        this.grow = config.elasticGrow;
+        this.grow = config.recovery.elasticGrow;
         this.slots = slots;
         this.elasticWaitMillis = fixedSlots ? 0 : 1000L * waitSeconds(config);
-        this.slotWaitMillis = fixedSlots ? 0 : 1000L * config.slotWaitSeconds;
+        this.slotWaitMillis = fixedSlots ? 0 : 1000L * config.recovery.slotWaitSeconds;
         this.progressMillis = progressMillis;
         this.master = master;
     }
@@ -71,11 +71,11 @@ final class ElasticReplicas {
     }
 
     static int minReplicas(TrainJobConfig config) {
-        return config.minReplicas == null ? config.replicas : config.minReplicas;
+        return config.recovery.minReplicas == null ? config.replicas : config.recovery.minReplicas;
     }
 
     static int waitSeconds(TrainJobConfig config) {
-        return config.elasticWaitSeconds == null ? DEFAULT_WAIT_SECONDS : config.elasticWaitSeconds;
+        return config.recovery.elasticWaitSeconds == null ? DEFAULT_WAIT_SECONDS : config.recovery.elasticWaitSeconds;
     }
 
     /**
@@ -110,9 +110,9 @@ final class ElasticReplicas {
         TrainJobConfig stage = JSON.convertValue(config, TrainJobConfig.class);
         stage.batchSize = perReplicaBatch(config, world);
         stage.replicas = world;
-        stage.minReplicas = null;
-        stage.elasticWaitSeconds = null;
-        stage.elasticGrow = false;
+        stage.recovery.minReplicas = null;
+        stage.recovery.elasticWaitSeconds = null;
+        stage.recovery.elasticGrow = false;
         return stage;
     }
 

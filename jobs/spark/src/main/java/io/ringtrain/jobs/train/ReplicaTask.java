@@ -126,7 +126,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         host = host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
         String result;
         scala.Option<org.apache.spark.resource.ResourceInformation> gpus = ctx.resources().get("gpu");
-        Backend backend = EngineDevice.backend(TaskDevice.choose(config.device, gpus.isDefined() ? gpus.get().addresses() : null));
+        Backend backend = EngineDevice.backend(TaskDevice.choose(config.model.device, gpus.isDefined() ? gpus.get().addresses() : null));
         // This replica's work runs on its own backend (bound to this task's thread), whatever other tasks of the executor use.
         // Two rings: one for gradients (and counts, metrics), one for SyncBatchNorm's statistics.
         try (Placement.Binding placed = Placement.bind(backend);
@@ -150,7 +150,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
 
     private CommunicatorConfig ringConfig(List<String> peers, int rank, int generation) {
         return CommunicatorConfig.builder().setPeers(peers).setRank(rank).setSecret(secret).optGeneration(generation)
-                .optTimeout(Duration.ofSeconds(config.collectiveTimeoutSeconds)).build();
+                .optTimeout(Duration.ofSeconds(config.recovery.collectiveTimeoutSeconds)).build();
     }
 
     /** The rows as the trainer's samples: decoded, augmented images (streamed from this rank's shard), or token sequences. */
@@ -158,25 +158,25 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         if (vocabulary != null) {
             List<SequenceRecord> records = new ArrayList<>(rows.size());
             for (Row row : rows) records.add(SequenceColumns.toRecord(row));
-            if (ModelZoo.isTextClassifier(config.model)) return SequenceSamples.classification(records, config.text.seqLen);
-            return config.format.equals("text") ? SequenceSamples.languageModel(records, config.text.seqLen) : SequenceSamples.seq2seq(records, config.text.seqLen);
+            if (ModelZoo.isTextClassifier(config.model.name)) return SequenceSamples.classification(records, config.text.seqLen);
+            return config.input.textFormat().windows() ? SequenceSamples.languageModel(records, config.text.seqLen) : SequenceSamples.seq2seq(records, config.text.seqLen);
         }
         AugmentSpec spec = !train || augmentSpec == null ? null : AugmentSpec.parse(augmentSpec);
         Augmentation augmentation = spec == null ? null : new Augmentation(spec.pipeline(), config.seed, spec.boxFilter());
         if (train && shards != null) {
-            return new StreamingSamples(new ParquetShard(shards.files(rank, new Configuration())), shards.perShard(), config.inputShape, mean, std,
-                    augmentation, config.shuffleBuffer, config.seed, rank, config.batchSize);
+            return new StreamingSamples(new ParquetShard(shards.files(rank, new Configuration())), shards.perShard(), config.input.inputShape, mean, std,
+                    augmentation, config.input.shuffleBuffer, config.seed, rank, config.batchSize);
         }
         List<ImageRecord> records = new ArrayList<>(rows.size());
         for (Row row : rows) records.add(DatasetColumns.toRecord(row));
-        return new RecordSamples(records, config.inputShape, mean, std, augmentation);
+        return new RecordSamples(records, config.input.inputShape, mean, std, augmentation);
     }
 
     /** What the model is trained on: the user's loss when given, per-token cross-entropy for text models (PAD ignored for seq2seq), else classification (images, bert-encoder). */
     static Objective objective(TrainJobConfig config) {
         if (config.getLossFunction() != null) return new UserLossObjective(LossFunction.decode(config.getLossFunction()));
-        if (!config.trainsOnText() || ModelZoo.isTextClassifier(config.model)) return new ClassificationObjective();
-        return new TokenCrossEntropyObjective(config.format.equals("text-pairs") ? CharVocabulary.PAD : -1);
+        if (!config.trainsOnText() || ModelZoo.isTextClassifier(config.model.name)) return new ClassificationObjective();
+        return new TokenCrossEntropyObjective(config.input.textFormat().windows() ? -1 : CharVocabulary.PAD);
     }
 
     /** Each rank's host, from the barrier's task infos (a task's index is its rank). */
@@ -195,7 +195,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         BatchPlan plan;
         if (shards != null) {
             plan = new StreamPlan(shards.perShard(), config.batchSize);
-        } else if (config.sharding == Sharding.REPLICATED) {
+        } else if (config.input.sharding == Sharding.REPLICATED) {
             plan = new GlobalBatchPlan(train.size(), world, config.batchSize, config.seed, false);
         } else {
             int smallest = Integer.MAX_VALUE;
@@ -208,11 +208,11 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
         Configuration hadoop = new Configuration();
         Trainer.Builder builder = Trainer.builder().setModel(model).setOptimizer(setup.optimizer()).setSchedule(setup.schedule())
                 .setObjective(objective(config)).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
-                .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.keepCheckpoints))
-                .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.modelLabel()))
-                .optStragglerWatch(new StragglerWatch(config.stragglerMargin, config.stragglerSteps)).optRankHosts(hosts).optStopAtEpochEnd(stopAtEpochEnd);
+                .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.recovery.keepCheckpoints))
+                .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.model.label()))
+                .optStragglerWatch(new StragglerWatch(config.recovery.stragglerMargin, config.recovery.stragglerSteps)).optRankHosts(hosts).optStopAtEpochEnd(stopAtEpochEnd);
         String jobId = ExecutorSnapshots.jobIdOf(secret);
-        if (config.snapshotEverySteps > 0) builder.optSnapshots(ExecutorSnapshots.holder(jobId, generation), config.snapshotEverySteps);
+        if (config.recovery.snapshotEverySteps > 0) builder.optSnapshots(ExecutorSnapshots.holder(jobId, generation), config.recovery.snapshotEverySteps);
         ProgressClient progress = null;
         boolean trained = false;
         if (rank == 0) {
@@ -228,9 +228,9 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             if (stopAtEpochEnd && result.optimizerSteps() < totalSteps) return ElasticReplicas.pauseResult(result.optimizerSteps());
             boolean text = vocabulary != null;
             ModelProvenance provenance = new ModelProvenance(
-                    text ? Map.of(ModelRecipe.MODEL, config.model) : config.modelRecipe().metadata(), // how evaluate and predict rebuild it
-                    new ModelProvenance.Training(config.data, world, config.seed, config.epochs, config.getLossFunction()), // evaluate reports the same loss
-                    text ? null : new ModelProvenance.ImageInput(config.inputShape, config.numClasses, mean, std, config.classNames),
+                    text ? Map.of(ModelRecipe.MODEL, config.model.name) : config.model.recipe().metadata(), // how evaluate and predict rebuild it
+                    new ModelProvenance.Training(config.input.data, world, config.seed, config.epochs, config.getLossFunction()), // evaluate reports the same loss,
+                    text ? null : new ModelProvenance.ImageInput(config.input.inputShape, config.input.numClasses, mean, std, config.input.classNames),
                     text ? TextRunOutputs.modelSettings(config, vocabulary) : Map.of(),
                     TrainJob.codeVersion(), result.finalEval() == null ? null : result.finalEval().accuracy());
             run.writeTensors(hadoop, "model.safetensors", model.stateDict(), model.stateDictDtypes(), provenance.toMetadata());
@@ -239,7 +239,7 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                     result.finalEval() == null ? null : result.finalEval().loss(), result.hiddenCommShare(), world).toJson();
         } finally {
             // the snapshot is for a retry: none follows a finished training or the last attempt
-            if (trained || attempt >= config.maxAttempts) ExecutorSnapshots.release(jobId);
+            if (trained || attempt >= config.recovery.maxAttempts) ExecutorSnapshots.release(jobId);
             if (progress != null) progress.close();
             if (train instanceof StreamingSamples streaming) streaming.close();
         }

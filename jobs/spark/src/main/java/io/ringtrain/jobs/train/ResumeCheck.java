@@ -35,7 +35,7 @@ final class ResumeCheck {
 
     /** The cursor of the newest intact checkpoint in the run folder, once the settings are checked against it; empty if none. */
     static Optional<Cursor> check(TrainJobConfig config, Configuration hadoop, Consumer<String> warnings) {
-        CheckpointStore store = HadoopCheckpointStore.forPath(new RunFolder(config.runDir).path("checkpoints").toString(), hadoop, config.keepCheckpoints);
+        CheckpointStore store = HadoopCheckpointStore.forPath(new RunFolder(config.runDir).path("checkpoints").toString(), hadoop, config.recovery.keepCheckpoints);
         Optional<Cursor> cursor;
         try {
             cursor = store.latestCursor(warnings);
@@ -66,7 +66,7 @@ final class ResumeCheck {
             compare(out, recorded, "per_rank_batch", "--batch-size", Integer.toString(config.batchSize));
         }
         compare(out, recorded, "seed", "--seed", Long.toString(config.seed));
-        compare(out, recorded, ReplicaTask.CHECKPOINT_MODEL, "--model", config.modelLabel());
+        compare(out, recorded, ReplicaTask.CHECKPOINT_MODEL, "--model", config.model.label());
         return out;
     }
 

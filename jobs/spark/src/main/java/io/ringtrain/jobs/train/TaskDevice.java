@@ -13,10 +13,9 @@ public final class TaskDevice {
     private TaskDevice() {}
 
     /** {@code assignedGpus}: the addresses of the task's "gpu" resource, or null/empty when none. */
-    public static DeviceChoice choose(String configured, String[] assignedGpus) {
-        DeviceChoice choice = DeviceChoice.parse(configured);
-        boolean explicitOrdinal = configured.trim().contains(":");
-        if (choice.kind() == DeviceChoice.Kind.CPU || explicitOrdinal || assignedGpus == null || assignedGpus.length == 0) return choice;
+    public static DeviceChoice choose(DeviceSetting configured, String[] assignedGpus) {
+        DeviceChoice choice = configured.choice();
+        if (choice.kind() == DeviceChoice.Kind.CPU || configured.namesOrdinal() || assignedGpus == null || assignedGpus.length == 0) return choice;
         String address = assignedGpus[0].trim();
         try {
             return new DeviceChoice(choice.kind(), Integer.parseInt(address));

@@ -36,7 +36,7 @@ final class TextRunOutputs {
     /** The weights' metadata for a text model: everything {@link SavedTextModel} needs to rebuild and decode it. */
     static Map<String, String> modelSettings(TrainJobConfig config, CharVocabulary vocabulary) {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("format", config.format);
+        m.put("format", config.input.format.name());
         m.put("vocabulary", vocabulary.toJson());
         m.put("num_classes", Integer.toString(vocabulary.size()));
         m.put("seq_len", Integer.toString(config.text.seqLen));
@@ -52,7 +52,7 @@ final class TextRunOutputs {
                                           PrintStream console) throws IOException {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         RunFolder run = new RunFolder(config.runDir);
-        if (io.ringtrain.jobs.models.ModelZoo.isTextClassifier(config.model)) return trained;
+        if (io.ringtrain.jobs.models.ModelZoo.isTextClassifier(config.model.name)) return trained;
         SavedTextModel model = SavedTextModel.fromRunFolder(config.runDir, hadoop);
         RunSummary summary = trained.result();
         String sample;

@@ -9,7 +9,6 @@ import io.ringtrain.jobs.data.CharVocabulary;
 import io.ringtrain.jobs.data.Normalization;
 import io.ringtrain.jobs.data.TextSources;
 import io.ringtrain.jobs.data.StreamingShards;
-import io.ringtrain.jobs.data.formats.DataFormats;
 import io.ringtrain.jobs.data.formats.DataRequest;
 import io.ringtrain.jobs.progress.ProgressDisplay;
 import io.ringtrain.jobs.progress.ProgressServer;
@@ -80,11 +79,11 @@ public final class TrainJob {
             if (complete.isPresent()) return complete.get();
             ElasticReplicas elastic = elasticReplicas(spark, config, null, console);
             if (config.trainsOnText()) return runText(spark, config, elastic, console);
-            String augmentSpec = readAugmentSpec(spark, config.augment); // a bad spec fails before any data is read
-            phase(console, "reading " + config.data + " (" + config.format + ")");
+            String augmentSpec = readAugmentSpec(spark, config.input.augment); // a bad spec fails before any data is read
+            phase(console, "reading " + config.input.data + " (" + config.input.format + ")");
             TrainJobConfig effective = withClassNames(spark, config);
-            Dataset<Row> train = load(spark, effective, effective.data, true);
-            Dataset<Row> test = effective.testData != null ? load(spark, effective, effective.testData, false) : defaultTest(spark, effective);
+            Dataset<Row> train = load(spark, effective, effective.input.data, true);
+            Dataset<Row> test = effective.input.testData != null ? load(spark, effective, effective.input.testData, false) : defaultTest(spark, effective);
             return runLoaded(spark, effective, augmentSpec, train, test, elastic, console);
         });
     }
@@ -94,20 +93,20 @@ public final class TrainJob {
      * windows or pairs, then shows what the model does (see {@link TextRunOutputs}).
      */
     private static Summary runText(SparkSession spark, TrainJobConfig config, ElasticReplicas elastic, PrintStream console) throws Exception {
-        phase(console, "reading " + config.data + " (" + config.format + ")");
-        TextSources.TextDataset text = TextSources.read(spark, config.format, config.data, config.testData, config.text.seqLen, config.text.windowStride(),
+        phase(console, "reading " + config.input.data + " (" + config.input.format + ")");
+        TextSources.TextDataset text = TextSources.read(spark, config.input.textFormat(), config.input.data, config.input.testData, config.text.seqLen, config.text.windowStride(),
                 config.text.validationFraction);
         TrainJobConfig effective = JSON.convertValue(config, TrainJobConfig.class);
-        effective.numClasses = text.vocabulary().size();
-        console.printf(java.util.Locale.ROOT, "%s: vocabulary of %d tokens, %d training and %d validation %s%n", config.data, text.vocabulary().size(),
-                text.trainRecords(), text.validationRecords(), config.format.equals("text") ? "windows" : "pairs");
+        effective.input.numClasses = text.vocabulary().size();
+        console.printf(java.util.Locale.ROOT, "%s: vocabulary of %d tokens, %d training and %d validation %s%n", config.input.data, text.vocabulary().size(),
+                text.trainRecords(), text.validationRecords(), config.input.textFormat().windows() ? "windows" : "pairs");
         Summary trained = trainChecked(spark, effective, text.train(), text.validation(), null, List.of(), text.vocabulary(), elastic, console);
         return TextRunOutputs.afterTraining(spark, effective, text, trained, console);
     }
 
     /**
      * Trains on DataFrames already in the {@link DatasetColumns} layout (e.g. from {@link DataSources}
-     * or the Spark ML estimator) instead of reading {@code config.data}, which then only names the data
+     * or the Spark ML estimator) instead of reading {@code config.input.data}, which then only names the data
      * in the model's provenance. {@code test} may be null (no evaluation during training).
      */
     public static Summary run(SparkSession spark, TrainJobConfig requested, Dataset<Row> train, Dataset<Row> test, PrintStream console) {
@@ -123,7 +122,7 @@ public final class TrainJob {
             Optional<Summary> complete = checkResume(spark, config, console);
             if (complete.isPresent()) return complete.get();
             ElasticReplicas elastic = elasticReplicas(spark, config, slots, console);
-            String augmentSpec = readAugmentSpec(spark, config.augment);
+            String augmentSpec = readAugmentSpec(spark, config.input.augment);
             return runLoaded(spark, config, augmentSpec, DatasetColumns.select(train), test == null ? null : DatasetColumns.select(test), elastic, console);
         });
     }
@@ -209,19 +208,19 @@ public final class TrainJob {
     private static Summary runLoaded(SparkSession spark, TrainJobConfig config, String augmentSpec, Dataset<Row> train, Dataset<Row> test,
                                      ElasticReplicas elastic, PrintStream console) throws Exception {
         List<BadRecords.Filtered> filtered = new ArrayList<>();
-        if (config.onBadRecord == BadRecordPolicy.SKIP) {
+        if (config.input.onBadRecord == BadRecordPolicy.SKIP) {
             phase(console, "checking every record (--on-bad-record skip drops the bad ones)");
-            try (var job = JobDescription.open(spark.sparkContext(), "ringtrain train: bad-record check (" + config.data + ")")) {
-                filtered.add(BadRecords.drop(train, "train", config.inputShape, config.numClasses, augmentSpec, config.seed));
+            try (var job = JobDescription.open(spark.sparkContext(), "ringtrain train: bad-record check (" + config.input.data + ")")) {
+                filtered.add(BadRecords.drop(train, "train", config.input.inputShape, config.input.numClasses, augmentSpec, config.seed));
                 train = filtered.get(0).kept();
                 if (test != null) {
-                    filtered.add(BadRecords.drop(test, "test", config.inputShape, config.numClasses, null, config.seed));
+                    filtered.add(BadRecords.drop(test, "test", config.input.inputShape, config.input.numClasses, null, config.seed));
                     test = filtered.get(1).kept();
                 }
             }
         } else {
             phase(console, "checking the labels");
-            checkLabels(train, config.numClasses, config.data);
+            checkLabels(train, config.input.numClasses, config.input.data);
         }
         try {
             return trainChecked(spark, config, train, test, augmentSpec, filtered, null, elastic, console);
@@ -238,20 +237,20 @@ public final class TrainJob {
         ProgressDisplay display = new ProgressDisplay(console);
         RunFolder run = new RunFolder(config.runDir);
         var hadoop = sc.hadoopConfiguration();
-        float[] mean = config.mean, std = config.std;
+        float[] mean = config.input.mean, std = config.input.std;
         if (vocabulary != null) run.writeText(hadoop, TextRunOutputs.VOCABULARY_FILE, vocabulary.toJson());
         if (vocabulary == null && mean == null) {
             phase(console, "computing the normalisation (mean and std per channel) over the training images");
-            try (var job = JobDescription.open(sc, "ringtrain train: normalisation (per-channel mean/std of " + config.data + ")")) {
-                float[][] stats = Normalization.compute(train, config.inputShape[0]);
+            try (var job = JobDescription.open(sc, "ringtrain train: normalisation (per-channel mean/std of " + config.input.data + ")")) {
+                float[][] stats = Normalization.compute(train, config.input.inputShape[0]);
                 mean = stats[0];
                 std = stats[1];
             }
             console.println("normalisation: --mean " + joined(mean) + " --std " + joined(std) + " (pass these to skip the pass next time)");
         }
         StreamingShards.Layout shards = null;
-        if (config.sharding == Sharding.STREAMING) {
-            try (var job = JobDescription.open(sc, "ringtrain train: streaming shards (" + config.data + ", " + config.replicas + " replicas)")) {
+        if (config.input.sharding == Sharding.STREAMING) {
+            try (var job = JobDescription.open(sc, "ringtrain train: streaming shards (" + config.input.data + ", " + config.replicas + " replicas)")) {
                 shards = StreamingShards.writeOrReuse(spark, train, config.runDir, config.replicas, config.seed, shardFingerprint(config), console);
             }
         }
@@ -268,7 +267,7 @@ public final class TrainJob {
             if (f.skipped().skipped() > 0) console.println(f.skipped().warning());
         }
         InetAddress driverHost = driverAddress(sc);
-        String description = "ringtrain train: " + config.modelLabel() + " on " + config.data + " (" + config.replicas + " replicas)";
+        String description = "ringtrain train: " + config.model.label() + " on " + config.input.data + " (" + config.replicas + " replicas)";
         try (var job = JobDescription.open(sc, description); ProgressServer progress = new ProgressServer(driverHost, secret, line -> {
             metrics.add(line);
             display.accept(line);
@@ -290,7 +289,7 @@ public final class TrainJob {
                 // a retry's description in the Spark UI names whom the previous attempt was blamed on
                 String attemptDescription = culprits.isEmpty() ? description
                         : description + " attempt " + attempt + ", after " + culprits.get(culprits.size() - 1).describe();
-                SlotWatch slotWatch = SlotWatch.start(sc, world, ElasticReplicas.minReplicas(config), config.slotWaitSeconds * 1000L);
+                SlotWatch slotWatch = SlotWatch.start(sc, world, ElasticReplicas.minReplicas(config), config.recovery.slotWaitSeconds * 1000L);
                 try (var attemptJob = JobDescription.open(sc, attemptDescription); slotWatch) {
                     JavaRDD<Row> input = routed(inputs, train, test, stage);
                     display.phase("starting " + world + " replicas (a Spark barrier stage: each gets its records and builds the model)");
@@ -326,7 +325,7 @@ public final class TrainJob {
                     if (slotWatch.shortfall() != null && ElasticReplicas.minReplicas(config) >= world) throw slotWatch.shortfall();
                     String why = rootMessage(e) + culprit.map(c -> "; culprit: " + c.describe()).orElse("");
                     boolean badInput = isConfigurationError(e);
-                    if (++failedAttempts >= config.maxAttempts || badInput) {
+                    if (++failedAttempts >= config.recovery.maxAttempts || badInput) {
                         String message = "training failed after " + attempt + " attempt(s): " + why
                                 + (badInput ? "" : "; the run folder " + config.runDir + " keeps the checkpoints, rerun the same command to resume");
                         TrainingFailedException failed = new TrainingFailedException(message, e);
@@ -352,7 +351,7 @@ public final class TrainJob {
         if (input == null) {
             // With adaptive query execution, turning a Dataset into an RDD already runs its shuffles.
             try (var job = JobDescription.open(train.sparkSession().sparkContext(), "ringtrain train: route the records to the " + stage.replicas
-                    + " replicas (" + stage.data + ")")) {
+                    + " replicas (" + stage.input.data + ")")) {
                 input = routeToReplicas(train, test, stage);
             }
             inputs.put(stage.replicas, input);
@@ -393,12 +392,12 @@ public final class TrainJob {
     }
 
     static Dataset<Row> load(SparkSession spark, TrainJobConfig config, String path, boolean train) {
-        return DataFormats.image(config.format).labelled(spark, dataRequest(config, path, train));
+        return config.input.imageFormat().labelled(spark, dataRequest(config, path, train));
     }
 
     /** What training asks of its image format: with onBadRecord skip an unknown class folder's records are dropped and reported, not fatal. */
     private static DataRequest dataRequest(TrainJobConfig config, String path, boolean train) {
-        return new DataRequest(path, train, config.classNames, config.onBadRecord == BadRecordPolicy.FAIL, config.imageColumn, config.labelColumn, false);
+        return new DataRequest(path, train, config.input.classNames, config.input.onBadRecord == BadRecordPolicy.FAIL, config.input.imageColumn, config.input.labelColumn, false);
     }
 
     /**
@@ -408,30 +407,31 @@ public final class TrainJob {
      * numClasses names and the other folders' records are skipped and reported (label −1).
      */
     static TrainJobConfig withClassNames(SparkSession spark, TrainJobConfig config) {
-        if (!config.format.equals("image-folder") || config.classNames != null) return config;
-        java.util.List<String> classes = DataSources.imageFolderClasses(spark, config.data);
-        if (classes.size() > config.numClasses) {
-            if (config.onBadRecord == BadRecordPolicy.FAIL) {
-                throw new IllegalArgumentException(config.data + " holds " + classes.size() + " class folders " + classes + " but numClasses is "
-                        + config.numClasses + "; set numClasses to " + classes.size());
+        if (config.input.classNames != null) return config;
+        java.util.List<String> classes = config.input.imageFormat().layoutClassNames(spark, config.input.data);
+        if (classes == null) return config;
+        if (classes.size() > config.input.numClasses) {
+            if (config.input.onBadRecord == BadRecordPolicy.FAIL) {
+                throw new IllegalArgumentException(config.input.data + " holds " + classes.size() + " class folders " + classes + " but numClasses is "
+                        + config.input.numClasses + "; set numClasses to " + classes.size());
             }
-            classes = new java.util.ArrayList<>(classes.subList(0, config.numClasses));
+            classes = new java.util.ArrayList<>(classes.subList(0, config.input.numClasses));
         }
         TrainJobConfig effective = JSON.convertValue(config, TrainJobConfig.class);
-        effective.classNames = classes;
+        effective.input.classNames = classes;
         return effective;
     }
 
     /** The test set when testData is not given: an IDX folder's test split, a VOC folder's test (or val) split, else none. */
     static Dataset<Row> defaultTest(SparkSession spark, TrainJobConfig config) {
-        return DataFormats.image(config.format).defaultTest(spark, dataRequest(config, config.data, false));
+        return config.input.imageFormat().defaultTest(spark, dataRequest(config, config.input.data, false));
     }
 
     /** What the streaming shards are made of: a rerun reuses them only when this is unchanged. */
     static String shardFingerprint(TrainJobConfig config) {
-        return "data=" + config.data + ";format=" + config.format + ";onBadRecord=" + config.onBadRecord + ";seed=" + config.seed
-                + ";numClasses=" + config.numClasses + ";inputShape=" + java.util.Arrays.toString(config.inputShape)
-                + ";classNames=" + config.classNames; // the shards hold labels, numbered by these names
+        return "data=" + config.input.data + ";format=" + config.input.format + ";onBadRecord=" + config.input.onBadRecord + ";seed=" + config.seed
+                + ";numClasses=" + config.input.numClasses + ";inputShape=" + java.util.Arrays.toString(config.input.inputShape)
+                + ";classNames=" + config.input.classNames; // the shards hold labels, numbered by these names
     }
 
     /**
@@ -442,8 +442,8 @@ public final class TrainJob {
      */
     static JavaRDD<Row> routeToReplicas(Dataset<Row> train, Dataset<Row> test, TrainJobConfig config) {
         int n = config.replicas;
-        boolean replicated = config.sharding == Sharding.REPLICATED;
-        boolean streaming = config.sharding == Sharding.STREAMING;
+        boolean replicated = config.input.sharding == Sharding.REPLICATED;
+        boolean streaming = config.input.sharding == Sharding.STREAMING;
         JavaPairRDD<Integer, Row> trainRows = streaming
                 ? org.apache.spark.api.java.JavaSparkContext.fromSparkContext(train.sparkSession().sparkContext()).<Tuple2<Integer, Row>>emptyRDD()
                         .mapToPair(t -> t)

@@ -7,44 +7,18 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.io.Serializable;
 
 /**
- * Everything a distributed training run needs. Public fields so a JSON or YAML config file maps
- * onto it directly (unknown keys are errors); command-line flags override the file. Defaults are
- * the fmnist-cnn recipe.
+ * Everything a distributed training run needs: the run's shape (replicas, epochs, batch, seed, run
+ * folder) here, the rest in parts that each own and check their settings ({@link #model},
+ * {@link #input}, {@link #optimization}, {@link #recovery}, {@link #text}); this class checks what
+ * spans parts. Public fields so a JSON or YAML config file maps onto it directly, the parts' keys
+ * flat beside the others (unknown keys are errors); command-line flags override the file. Defaults
+ * are the fmnist-cnn recipe.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public class TrainJobConfig implements Serializable {
-    /** The model trained when none is named. */
-    public static final String DEFAULT_MODEL = "fmnist-cnn";
-    /** Built-in model name ({@link io.ringtrain.jobs.models.ModelZoo}): fmnist-cnn, mlp, small-resnet, lstm-classifier, transformer-classifier. */
-    public String model = DEFAULT_MODEL;
-    /**
-     * A user's model class instead of a built-in one: {@link io.ringtrain.jobs.models.UserModelClass}
-     * states its contract. Loaded from the classpath (spark-submit --jars). At most one of modelClass
-     * and modelSpec, and then {@link #model} stays at its default.
-     */
-    public String modelClass;
-    /** A declarative layer list instead of a built-in model: YAML or JSON text ({@link io.ringtrain.jobs.models.ModelSpec}). */
-    public String modelSpec;
-    /**
-     * A Java API or Spark ML model factory instead of a built-in model, as
-     * {@link io.ringtrain.jobs.models.ModelFactory#encode} writes it. A bean property rather than a
-     * public field: it has no command-line flag (the command line names classes with modelClass).
-     */
-    private String modelFactory;
-
-    public String getModelFactory() {
-        return modelFactory;
-    }
-
-    public void setModelFactory(String encoded) {
-        this.modelFactory = encoded;
-    }
-
-    /** Trains the model {@code factory} builds. */
-    public TrainJobConfig modelFactory(io.ringtrain.jobs.models.ModelFactory factory) {
-        this.modelFactory = io.ringtrain.jobs.models.ModelFactory.encode(factory);
-        return this;
-    }
+    /** The model (built-in or the user's), its starting weights and the device; their keys sit beside the others in a config file. */
+    @JsonUnwrapped
+    public final ModelSettings model = new ModelSettings();
 
     /**
      * A user's loss function in place of cross-entropy for an image model ({@link LossFunction}),
@@ -83,101 +57,28 @@ public class TrainJobConfig implements Serializable {
      */
     public boolean syncBatchNorm = true;
     public long seed = 42;
-    /** Data: a folder (idx: the four Fashion-MNIST/MNIST files; image-folder: one sub-folder per class) or a Parquet path. */
-    public String data;
-    /** Test data; for idx the test split of {@link #data} is used when this is empty. */
-    public String testData;
-    /**
-     * idx, image-folder, parquet, coco (an instances JSON file) or voc (a Pascal VOC folder) for
-     * images; text or text-pairs for character sequences (see TextSources).
-     */
-    public String format = "idx";
-    public String imageColumn = "image";
-    public String labelColumn = "label";
-    /** Classes; for text models the job sets it to the vocabulary size (one class per token). */
-    public int numClasses = 10;
-    /**
-     * Class names, index k naming label k, saved with the model so evaluate and predict map labels
-     * by name and show names. image-folder: the training set's sorted folder names when null (set
-     * by the job); when given, folders are labelled by their position here and any other folder
-     * fails. Other formats: none unless given (labels are indices).
-     */
-    public java.util.List<String> classNames;
-    /** Model input [channels, height, width]; images must match after augmentation. */
-    public int[] inputShape = {1, 28, 28};
-    /** Per-channel normalisation of [0, 1] pixels; computed from the training data when null. */
-    public float[] mean;
-    public float[] std;
-    /** Augmentation spec: a path to a JSON/YAML file, or the spec text itself; none when null. */
-    public String augment;
-    /**
-     * replicated: every replica holds the whole (small) dataset, exact W·b equivalence; partitioned:
-     * one shard per replica, held in memory; streaming: one Parquet shard per replica in the run
-     * folder, streamed every epoch through a shuffle buffer (data larger than executor memory).
-     */
-    public Sharding sharding = Sharding.REPLICATED;
-    /** streaming: records a replica's shuffle buffer holds (besides one batch); 1 keeps the shard's stored order. */
-    public int shuffleBuffer = 1024;
-    /**
-     * fail: a corrupt image, an image of the wrong size or a label outside [0, numClasses) fails the
-     * job naming the record; skip: such records are dropped before planning, counted per kind and
-     * reported (driver warning, metrics.jsonl, summary.json).
-     */
-    public BadRecordPolicy onBadRecord = BadRecordPolicy.FAIL;
+    /** The data, its format and shape, classes, normalisation, augmentation, sharding and bad records; their keys sit beside the others in a config file. */
+    @JsonUnwrapped
+    public final InputSettings input = new InputSettings();
     /** Run folder: local path or Hadoop URI. */
     public String runDir = "runs/latest";
-    public int checkpointEverySteps = 0;
-    public int keepCheckpoints = 3;
-    /**
-     * Optimizer steps between in-memory snapshots (0: none): every replica keeps the newest in its
-     * executor's memory, and a retry continues from it, losing at most this many steps.
-     */
-    public int snapshotEverySteps = 1;
-    /** Attempts of the barrier stage; later attempts resume from the newest snapshot or checkpoint. */
-    public int maxAttempts = 3;
-    public int collectiveTimeoutSeconds = 60;
-    /** A rank whose compute time, or whose link's send stall, per step exceeds the median rank's by this fraction of the median compute time (0.2: 20%) is a straggler... */
-    public double stragglerMargin = io.ringtrain.trainer.loop.StragglerWatch.DEFAULT_MARGIN;
-    /** ...once it has been so for this many consecutive steps; reported in the progress line and metrics.jsonl. */
-    public int stragglerSteps = io.ringtrain.trainer.loop.StragglerWatch.DEFAULT_STEPS;
-    /**
-     * How long the job waits for enough executor slots (one per replica), at the start and after a
-     * failed attempt, before it fails with exit code 75 (capacity, not bad input).
-     */
-    public int slotWaitSeconds = 120;
-    /**
-     * Elastic replicas: the fewest replicas the job goes on with when the cluster offers fewer than
-     * {@link #replicas} slots (at the start or after a failure) and none return within
-     * {@link #elasticWaitSeconds}; null means {@link #replicas}. The global batch (replicas ×
-     * batchSize) and the schedule stay; each replica's batch grows (see ElasticReplicas).
-     */
-    public Integer minReplicas;
-    /** With minReplicas below replicas: seconds to wait for missing slots before going on with fewer; null: 30. */
-    public Integer elasticWaitSeconds;
-    /** With minReplicas below replicas: back to {@link #replicas} at the next epoch boundary when the slots are offered again. */
-    public boolean elasticGrow = false;
-    /**
-     * Warm start: a model.safetensors (local path or Hadoop URI) loaded into every replica's model
-     * before training; names and shapes must match the model. A checkpoint in the run folder still
-     * wins (resume). None when null.
-     */
-    public String initialWeights;
-    /**
-     * Where the replicas compute: cpu, cuda, cuda:N or auto. With cuda/auto each task takes the GPU
-     * Spark assigned to it and runs its GEMMs there (the rest stays on the CPU; see docs/cuda.md);
-     * auto falls back to the CPU with a notice where no GPU is usable.
-     */
-    public String device = "cpu";
-
+    /** Checkpoints, snapshots, attempts, timeouts, stragglers and elastic replicas; their keys sit beside the others in a config file. */
+    @JsonUnwrapped
+    public final RecoverySettings recovery = new RecoverySettings();
     /** The text models' settings (formats text and text-pairs); their keys sit beside the others in a config file. */
     @JsonUnwrapped
     public final TextSettings text = new TextSettings();
 
-    /** The keys of the unwrapped parts ({@link #optimization}, {@link #text}): their public fields. */
-    private static final java.util.Set<String> PART_KEYS = java.util.Arrays.stream(TrainJobConfig.class.getFields())
-            .filter(f -> f.isAnnotationPresent(JsonUnwrapped.class)).flatMap(f -> java.util.Arrays.stream(f.getType().getFields()))
-            .filter(f -> !java.lang.reflect.Modifier.isStatic(f.getModifiers())).map(java.lang.reflect.Field::getName)
-            .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    /** The keys of the unwrapped parts ({@link #model}, {@link #input}, {@link #optimization}, {@link #recovery}, {@link #text}): their properties as Jackson names them. */
+    private static final java.util.Set<String> PART_KEYS = partKeys();
+
+    private static java.util.Set<String> partKeys() {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return java.util.Arrays.stream(TrainJobConfig.class.getFields()).filter(f -> f.isAnnotationPresent(JsonUnwrapped.class))
+                .flatMap(f -> json.getDeserializationConfig().introspect(json.constructType(f.getType())).findProperties().stream())
+                .map(com.fasterxml.jackson.databind.introspect.BeanPropertyDefinition::getName)
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
 
     /**
      * A key that is neither a field here nor one of a part's ({@link #PART_KEYS}): an error naming
@@ -192,109 +93,51 @@ public class TrainJobConfig implements Serializable {
         }
     }
 
-    /** The image model this config trains: {@link #modelClass}, {@link #modelSpec}, the model factory, or the built-in {@link #model}. */
-    public io.ringtrain.jobs.models.ModelRecipe modelRecipe() {
-        if (modelClass != null) return io.ringtrain.jobs.models.ModelRecipe.ofClass(modelClass);
-        if (modelSpec != null) return io.ringtrain.jobs.models.ModelRecipe.ofSpec(modelSpec);
-        if (modelFactory != null) return io.ringtrain.jobs.models.ModelRecipe.ofEncodedFactory(modelFactory);
-        return io.ringtrain.jobs.models.ModelRecipe.builtIn(model);
-    }
-
-    /** What run summaries, checkpoints and messages call the model ({@link io.ringtrain.jobs.models.ModelRecipe#label}). */
-    public String modelLabel() {
-        return ownsModel() ? modelRecipe().label() : model;
-    }
-
-    /** Whether the user brings the model (a class, a layer list or a factory) rather than naming a built-in one. */
-    boolean ownsModel() {
-        return modelClass != null || modelSpec != null || modelFactory != null;
-    }
-
+    /** Whether the format is a text format (the job trains a text model on character sequences) rather than an image one. */
     public boolean trainsOnText() {
-        return io.ringtrain.jobs.data.formats.DataFormats.isText(format);
+        return input.format != null && input.format.isText();
     }
 
     /** Fails with a message naming the first bad setting. */
     public void validate() {
-        requireChosen(sharding, "sharding", Sharding.values());
-        requireChosen(onBadRecord, "onBadRecord", BadRecordPolicy.values());
         requireChosen(gradientCompression, "gradientCompression", GradientCompression.values());
         require(replicas >= 1, "replicas", replicas, "≥ 1");
         require(epochs >= 1, "epochs", epochs, "≥ 1");
         require(batchSize >= 1, "batchSize", batchSize, "≥ 1");
+        input.validate();
+        model.validate();
         optimization.validate();
-        require(checkpointEverySteps >= 0, "checkpointEverySteps", checkpointEverySteps, "≥ 0 (0: each epoch)");
-        require(keepCheckpoints >= 1, "keepCheckpoints", keepCheckpoints, "≥ 1");
-        require(snapshotEverySteps >= 0, "snapshotEverySteps", snapshotEverySteps, "≥ 0 (0: no in-memory snapshots)");
-        require(slotWaitSeconds >= 0, "slotWaitSeconds", slotWaitSeconds, "≥ 0");
+        recovery.validate();
         requireElasticSettings();
-        require(collectiveTimeoutSeconds >= 1, "collectiveTimeoutSeconds", collectiveTimeoutSeconds, "≥ 1");
-        require(Double.isFinite(stragglerMargin) && stragglerMargin > 0, "stragglerMargin", stragglerMargin, "a finite number > 0 (0.2: 20% slower than the median rank)");
-        require(stragglerSteps >= 1, "stragglerSteps", stragglerSteps, "≥ 1");
-        require(trainsOnText() || numClasses >= 2, "numClasses", numClasses, "≥ 2");
-        require(maxAttempts >= 1, "maxAttempts", maxAttempts, "≥ 1");
-        require(data != null && !data.isBlank(), "data", data, "a dataset path: pass --data");
-        require(trainsOnText() || inputShape != null && inputShape.length == 3, "inputShape", java.util.Arrays.toString(inputShape), "[channels, height, width]");
-        require(io.ringtrain.jobs.data.formats.DataFormats.find(format).isPresent(), "format", format,
-                io.ringtrain.jobs.data.formats.DataFormats.alternatives(io.ringtrain.jobs.data.formats.DataFormats.names()));
+        io.ringtrain.jobs.data.formats.DataFormat format = input.format;
         if (trainsOnText()) {
-            require(!ownsModel(), "format", format, "an image format: modelClass, modelSpec and model factories build image classifiers");
-            require(io.ringtrain.jobs.models.ModelZoo.isText(model), "model", model, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
-            require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model).equals(format), "format", format,
-                    io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for model " + model);
-            text.validate();
-            require(lossFunction == null, "lossFunction", "(a loss function)", "unset for format " + format + ": model " + model
+            require(!model.ownsModel(), "format", format, "an image format: modelClass, modelSpec and model factories build image classifiers");
+            require(io.ringtrain.jobs.models.ModelZoo.isText(model.name), "model", model.name, "a text model " + io.ringtrain.jobs.models.ModelZoo.TEXT_NAMES + " for format " + format);
+            require(io.ringtrain.jobs.models.ModelZoo.textFormatOf(model.name).equals(format), "format", format,
+                    io.ringtrain.jobs.models.ModelZoo.textFormatOf(model.name) + " for model " + model.name);
+            require(lossFunction == null, "lossFunction", "(a loss function)", "unset for format " + format + ": model " + model.name
                     + " trains with its own objective; a loss function trains image classifiers");
-            require(augment == null, "augment", augment, "none: augmentation applies to images");
+            text.validate();
         } else {
-            require(!io.ringtrain.jobs.models.ModelZoo.isText(model), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model) + " for the text model " + model);
-            if (!ownsModel()) io.ringtrain.jobs.models.ModelZoo.requireFits(model, inputShape, numClasses);
+            require(!io.ringtrain.jobs.models.ModelZoo.isText(model.name), "format", format, io.ringtrain.jobs.models.ModelZoo.textFormatOf(model.name) + " for the text model " + model.name);
+            if (!model.ownsModel()) io.ringtrain.jobs.models.ModelZoo.requireFits(model.name, input.inputShape, input.numClasses);
         }
-        if (ownsModel()) {
-            int given = (modelClass != null ? 1 : 0) + (modelSpec != null ? 1 : 0) + (modelFactory != null ? 1 : 0);
-            require(given == 1, "modelClass/modelSpec/modelFactory", (modelClass != null ? modelClass : "-") + "/" + (modelSpec != null ? "(a layer list)" : "-")
-                    + "/" + (modelFactory != null ? "(a factory)" : "-"), "one of them, not several");
-            require(model.equals(DEFAULT_MODEL), "model", model, "unset when modelClass, modelSpec or a model factory names the model");
-            require(modelClass == null || !modelClass.isBlank(), "modelClass", modelClass, "a fully qualified class name");
-            modelRecipe().requireFits(inputShape, numClasses);
-        }
-        require(!trainsOnText() || sharding != Sharding.STREAMING, "sharding", sharding, "replicated or partitioned for text (streaming reads image shards)");
-        require(shuffleBuffer >= 1, "shuffleBuffer", shuffleBuffer, "≥ 1");
-        try {
-            io.ringtrain.engine.cuda.DeviceChoice.parse(device);
-        } catch (IllegalArgumentException e) {
-            require(false, "device", device, "cpu, cuda, cuda:N or auto");
-        }
-        if (classNames != null) {
-            require(!trainsOnText(), "classNames", classNames, "none for text models (their classes are the vocabulary)");
-            require(classNames.size() <= numClasses && new java.util.HashSet<>(classNames).size() == classNames.size()
-                    && classNames.stream().noneMatch(n -> n == null || n.isBlank()), "classNames", classNames,
-                    "at most numClasses (" + numClasses + ") distinct, non-empty names");
-        }
-        if (!trainsOnText() && (mean != null || std != null)) {
-            require(mean != null && std != null && mean.length == inputShape[0] && std.length == inputShape[0], "mean/std",
-                    java.util.Arrays.toString(mean) + "/" + java.util.Arrays.toString(std), "one value per input channel");
-            for (int ch = 0; ch < mean.length; ch++) {
-                require(Float.isFinite(mean[ch]) && Float.isFinite(std[ch]) && std[ch] > 0, "mean/std",
-                        java.util.Arrays.toString(mean) + "/" + java.util.Arrays.toString(std), "finite values, std > 0");
-            }
-        }
+        if (model.ownsModel()) model.recipe().requireFits(input.inputShape, input.numClasses);
     }
 
     /** minReplicas, elasticWaitSeconds and elasticGrow: each meaningful, and a global batch every allowed replica count keeps exactly. */
     private void requireElasticSettings() {
         int min = ElasticReplicas.minReplicas(this);
-        require(min >= 1 && min <= replicas, "minReplicas", minReplicas, "in [1, replicas = " + replicas + "]");
-        require(elasticWaitSeconds == null || elasticWaitSeconds >= 0, "elasticWaitSeconds", elasticWaitSeconds, "≥ 0");
+        require(min >= 1 && min <= replicas, "minReplicas", recovery.minReplicas, "in [1, replicas = " + replicas + "]");
         if (min == replicas) {
-            require(elasticWaitSeconds == null, "elasticWaitSeconds", elasticWaitSeconds, "unset unless minReplicas is below replicas (the job never goes on with fewer)");
-            require(!elasticGrow, "elasticGrow", elasticGrow, "false unless minReplicas is below replicas (the job never shrinks, so it never grows back)");
+            require(recovery.elasticWaitSeconds == null, "elasticWaitSeconds", recovery.elasticWaitSeconds, "unset unless minReplicas is below replicas (the job never goes on with fewer)");
+            require(!recovery.elasticGrow, "elasticGrow", recovery.elasticGrow, "false unless minReplicas is below replicas (the job never shrinks, so it never grows back)");
             return;
         }
-        require(sharding == Sharding.REPLICATED, "sharding", sharding, "replicated when minReplicas is below replicas (partitioned and streaming shards are cut per replica)");
+        require(input.sharding == Sharding.REPLICATED, "sharding", input.sharding, "replicated when minReplicas is below replicas (partitioned and streaming shards are cut per replica)");
         require(syncBatchNorm, "syncBatchNorm", syncBatchNorm, "true when minReplicas is below replicas (per-replica BatchNorm statistics would change with the replica count)");
         int uneven = ElasticReplicas.firstUnevenCount(replicas, min, batchSize);
-        require(uneven == 0, "minReplicas", minReplicas, "a range of replica counts that all split the global batch " + replicas + " × " + batchSize + " = "
+        require(uneven == 0, "minReplicas", recovery.minReplicas, "a range of replica counts that all split the global batch " + replicas + " × " + batchSize + " = "
                 + (long) replicas * batchSize + " evenly, but " + uneven + " replicas cannot; raise minReplicas or pick a batchSize that makes it divisible");
     }
 

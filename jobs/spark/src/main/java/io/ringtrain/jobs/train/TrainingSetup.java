@@ -32,11 +32,11 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
      * buckets in flight, which otherwise stalls backward until they finish.
      */
     public static TrainingSetup of(TrainJobConfig config, Communicator comm, Communicator statsComm, int microStepsPerEpoch) {
-        Module model = ModelZoo.isText(config.model)
-                ? ModelZoo.createText(config.model, config.numClasses, config.text.seqLen, config.text.hiddenSize, config.text.numLayers, config.text.numHeads, config.seed)
-                : config.modelRecipe().create(config.inputShape, config.numClasses, config.seed);
+        Module model = ModelZoo.isText(config.model.name)
+                ? ModelZoo.createText(config.model.name, config.input.numClasses, config.text.seqLen, config.text.hiddenSize, config.text.numLayers, config.text.numHeads, config.seed)
+                : config.model.recipe().create(config.input.inputShape, config.input.numClasses, config.seed);
         OptimizationSettings opt = config.optimization;
-        if (config.initialWeights != null) loadInitialWeights(model, config.initialWeights);
+        if (config.model.initialWeights != null) loadInitialWeights(model, config.model.initialWeights);
         if (config.syncBatchNorm && statsComm.worldSize() > 1) SyncBatchNorm.convert(model, statsComm);
         Optimizer optimizer = switch (opt.optimizer) {
             case ADAMW -> new AdamW(model.parameters(), opt.lr).weightDecay(opt.weightDecay);
@@ -44,7 +44,7 @@ public record TrainingSetup(Module model, Optimizer optimizer, LrSchedule schedu
         };
         long stepsPerEpoch = (microStepsPerEpoch + opt.accumulationSteps - 1) / opt.accumulationSteps;
         TrainerConfig trainerConfig = new TrainerConfig(config.epochs, config.batchSize, config.seed, opt.accumulationSteps,
-                opt.clipGradNorm, false, config.checkpointEverySteps, config.keepCheckpoints);
+                opt.clipGradNorm, false, config.recovery.checkpointEverySteps, config.recovery.keepCheckpoints);
         return new TrainingSetup(model, optimizer, schedule(config, stepsPerEpoch * config.epochs, stepsPerEpoch), trainerConfig);
     }
 

@@ -16,8 +16,8 @@ class ObjectiveChoiceTest {
 
     private static TrainJobConfig text(String model) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = model;
-        c.format = "text";
+        c.model.name = model;
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("text");
         return c;
     }
 

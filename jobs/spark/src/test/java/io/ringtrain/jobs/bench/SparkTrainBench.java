@@ -44,7 +44,7 @@ public final class SparkTrainBench {
         try {
             Path run = Files.createTempDirectory("spark-train-bench");
             TrainJobConfig c = new TrainJobConfig();
-            c.data = data.toString();
+            c.input.data = data.toString();
             c.runDir = run.toString();
             c.epochs = epochs;
             long t0 = System.nanoTime();

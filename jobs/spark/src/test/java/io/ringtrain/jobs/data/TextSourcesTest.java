@@ -59,8 +59,8 @@ class TextSourcesTest {
     void theSplitKeepsTheLastFractionForValidationWithoutOverlap(@TempDir Path tmp) {
         String text = "abcdefghij".repeat(10); // 100 characters
         CharVocabulary v = CharVocabulary.of(text, false);
-        List<SequenceRecord> test = TextSources.encodedWith(v, "text", text, "f", 4, 4, 0.1, "test");
-        List<SequenceRecord> train = TextSources.encodedWith(v, "text", text, "f", 4, 4, 0.1, "train");
+        List<SequenceRecord> test = TextSources.encodedWith(v, io.ringtrain.jobs.data.formats.TextFormat.TEXT, text, "f", 4, 4, 0.1, "test");
+        List<SequenceRecord> train = TextSources.encodedWith(v, io.ringtrain.jobs.data.formats.TextFormat.TEXT, text, "f", 4, 4, 0.1, "train");
         assertEquals(List.of(90L, 94L), test.stream().map(SequenceRecord::id).toList());
         SequenceRecord lastTrain = train.get(train.size() - 1);
         assertTrue(lastTrain.id() + 5 <= 90, "training windows end before the validation part: " + lastTrain.id());
@@ -97,7 +97,7 @@ class TextSourcesTest {
         assertEquals(2, pairs.size());
         assertEquals("3", pairs.get(1)[0], "line numbers count blank lines");
         CharVocabulary v = CharVocabulary.of("abc", true); // a=3, b=4, c=5
-        List<SequenceRecord> records = TextSources.encodedWith(v, "text-pairs", tsv, "rev.tsv", 5, 5, 0.5, "all");
+        List<SequenceRecord> records = TextSources.encodedWith(v, io.ringtrain.jobs.data.formats.TextFormat.PAIRS, tsv, "rev.tsv", 5, 5, 0.5, "all");
         assertEquals("rev.tsv:3", records.get(1).source());
         Batch b = Batch.gather(SequenceSamples.seq2seq(records, 5), new int[] {0}, 0);
         assertArrayEquals(new int[] {1, 2, 5}, b.inputs().shape());
@@ -109,7 +109,7 @@ class TextSourcesTest {
     void labelledPairsBecomeClsPlusPaddedTextInputsWithTheLabelTokenAsScalarTarget() {
         String tsv = "ab\tc\nbca\ta\n";
         CharVocabulary v = CharVocabulary.of("abc", true); // PAD 0, BOS 1, EOS 2, a=3, b=4, c=5
-        List<SequenceRecord> records = TextSources.encodedWith(v, "text-pairs", tsv, "labels.tsv", 4, 4, 0.5, "all");
+        List<SequenceRecord> records = TextSources.encodedWith(v, io.ringtrain.jobs.data.formats.TextFormat.PAIRS, tsv, "labels.tsv", 4, 4, 0.5, "all");
         SequenceSamples samples = SequenceSamples.classification(records, 4);
         Batch b = Batch.gather(samples, new int[] {0, 1}, 0);
         assertArrayEquals(new int[] {2, 5}, b.inputs().shape(), "[CLS] + seqLen positions");
@@ -122,7 +122,7 @@ class TextSourcesTest {
     @Test
     void aLabelOfOtherThanOneCharacterIsNamedByFileAndLine() {
         CharVocabulary v = CharVocabulary.of("abc", true);
-        List<SequenceRecord> records = TextSources.encodedWith(v, "text-pairs", "ab\tc\nbca\tab\n", "labels.tsv", 4, 4, 0.5, "all");
+        List<SequenceRecord> records = TextSources.encodedWith(v, io.ringtrain.jobs.data.formats.TextFormat.PAIRS, "ab\tc\nbca\tab\n", "labels.tsv", 4, 4, 0.5, "all");
         var e = assertThrows(IllegalArgumentException.class, () -> SequenceSamples.classification(records, 4));
         assertTrue(e.getMessage().startsWith("pair labels.tsv:2 has a label of 2 characters"), e.getMessage());
     }
@@ -138,7 +138,7 @@ class TextSourcesTest {
     @Test
     void aPairLongerThanSeqLenIsNamedByFileAndLine() {
         CharVocabulary v = CharVocabulary.of("abc", true);
-        var e = assertThrows(IllegalArgumentException.class, () -> TextSources.encodedWith(v, "text-pairs", "a\tb\nabc\tcba\n", "rev.tsv", 3, 3, 0.5, "all"));
+        var e = assertThrows(IllegalArgumentException.class, () -> TextSources.encodedWith(v, io.ringtrain.jobs.data.formats.TextFormat.PAIRS, "a\tb\nabc\tcba\n", "rev.tsv", 3, 3, 0.5, "all"));
         assertTrue(e.getMessage().startsWith("rev.tsv:2 has a 3-character source and a 3-character target") && e.getMessage().contains("raise --seq-len"),
                 e.getMessage());
     }

@@ -145,11 +145,11 @@ class RingtrainClassifierIT {
         RingtrainClassifier loaded = RingtrainClassifier.load(path);
 
         assertEquals(classifier.uid(), loaded.uid());
-        assertEquals(classifier.toConfig("x").model, loaded.toConfig("x").model);
+        assertEquals(classifier.toConfig("x").model.name, loaded.toConfig("x").model.name);
         assertEquals(classifier.toConfig("x").seed, loaded.toConfig("x").seed);
         assertEquals(classifier.toConfig("x").optimization.lr, loaded.toConfig("x").optimization.lr, 0.0);
         assertEquals(classifier.toConfig("x").batchSize, loaded.toConfig("x").batchSize);
-        assertArrayEquals(classifier.toConfig("x").inputShape, loaded.toConfig("x").inputShape);
+        assertArrayEquals(classifier.toConfig("x").input.inputShape, loaded.toConfig("x").input.inputShape);
         assertEquals(classifier.getRunDir(), loaded.getRunDir());
         assertEquals(io.ringtrain.jobs.train.GradientCompression.BF16, loaded.toConfig("x").gradientCompression);
         assertEquals(classifier.toConfig("x").syncBatchNorm, loaded.toConfig("x").syncBatchNorm);

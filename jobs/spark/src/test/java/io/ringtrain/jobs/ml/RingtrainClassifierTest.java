@@ -63,7 +63,7 @@ class RingtrainClassifierTest {
 
         io.ringtrain.jobs.models.ModelFactory decoded = classifier.modelFactory().jsonDecode(json);
         assertTrue(decoded.create(new int[] {1, 2, 2}, 3) instanceof io.ringtrain.jobs.models.usernets.TinyNet);
-        assertEquals(io.ringtrain.jobs.models.usernets.TinyNet.class.getName() + "::new", classifier.toConfig("run").modelLabel());
+        assertEquals(io.ringtrain.jobs.models.usernets.TinyNet.class.getName() + "::new", classifier.toConfig("run").model.label());
     }
 
     @Test

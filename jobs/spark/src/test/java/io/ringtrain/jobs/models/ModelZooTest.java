@@ -26,7 +26,7 @@ class ModelZooTest {
 
     @Test
     void bertEncoderIsATextPairsClassifierOverItsVocabularyWithClsPlusSeqLenPositions() {
-        assertEquals("text-pairs", ModelZoo.textFormatOf("bert-encoder"));
+        assertEquals("text-pairs", ModelZoo.textFormatOf("bert-encoder").name());
         assertTrue(ModelZoo.isTextClassifier("bert-encoder") && !ModelZoo.isTextClassifier("seq2seq-transformer"));
         Module m = ModelZoo.createText("bert-encoder", 9, 6, 16, 2, 4, 1);
         assertTrue(m instanceof io.ringtrain.engine.models.BertEncoder);

@@ -24,11 +24,11 @@ class ElasticReplicasTest {
 
     private static TrainJobConfig config(int replicas, Integer min, int batchSize) {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = "somewhere";
+        c.input.data = "somewhere";
         c.replicas = replicas;
-        c.minReplicas = min;
+        c.recovery.minReplicas = min;
         c.batchSize = batchSize;
-        c.slotWaitSeconds = 0;
+        c.recovery.slotWaitSeconds = 0;
         return c;
     }
 
@@ -51,7 +51,7 @@ class ElasticReplicasTest {
     @Test
     void withFewerSlotsThanReplicasTheJobGoesOnWithWhatIsOfferedDownToTheMinimum() {
         TrainJobConfig c = config(3, 2, 32);
-        c.elasticWaitSeconds = 0;
+        c.recovery.elasticWaitSeconds = 0;
         assertEquals(2, elastic(c, slots(2)).await(console));
         CapacityException tooFew = assertThrows(CapacityException.class, () -> elastic(c, slots(1)).await(console));
         assertTrue(tooFew.getMessage().contains("at least 2 tasks") && tooFew.getMessage().contains("--min-replicas 2 of --replicas 3")
@@ -61,7 +61,7 @@ class ElasticReplicasTest {
     @Test
     void slotsThatReturnWithinTheElasticWaitKeepTheFullCountAndTheWaitSaysWhatItWaitsFor() {
         TrainJobConfig c = config(3, 2, 32);
-        c.elasticWaitSeconds = 60;
+        c.recovery.elasticWaitSeconds = 60;
         assertEquals(3, elastic(c, slots(2, 2, 2, 3)).await(console));
         assertTrue(printed.toString(StandardCharsets.UTF_8).contains("waiting for 1 more executor slot (2 of 3 registered)"), printed.toString(StandardCharsets.UTF_8));
     }
@@ -89,7 +89,7 @@ class ElasticReplicasTest {
     void onlyAStageShortOfReplicasWithGrowOnStopsAtTheEpochBoundary() {
         TrainJobConfig c = config(3, 2, 32);
         assertFalse(elastic(c, slots(3)).pausesToGrow(2), "growing back is opt-in");
-        c.elasticGrow = true;
+        c.recovery.elasticGrow = true;
         assertTrue(elastic(c, slots(3)).pausesToGrow(2));
         assertFalse(elastic(c, slots(3)).pausesToGrow(3));
         assertTrue(ElasticReplicas.isPause(ElasticReplicas.pauseResult(14)));

@@ -79,18 +79,18 @@ class ElasticTrainIT {
 
     private static TrainJobConfig config(Path data, Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = data.toString();
+        c.input.data = data.toString();
         c.runDir = runDir.toString();
-        c.modelClass = FaultyNet.class.getName();
+        c.model.modelClass = FaultyNet.class.getName();
         c.replicas = 3;
         c.batchSize = 32; // global batch 96: 14 steps an epoch on 1250 samples, the last of 2
         c.epochs = 2;
         c.seed = 7;
-        c.mean = new float[] {0.2860f};
-        c.std = new float[] {0.3530f};
-        c.checkpointEverySteps = 4;
-        c.collectiveTimeoutSeconds = 20;
-        c.maxAttempts = 2;
+        c.input.mean = new float[] {0.2860f};
+        c.input.std = new float[] {0.3530f};
+        c.recovery.checkpointEverySteps = 4;
+        c.recovery.collectiveTimeoutSeconds = 20;
+        c.recovery.maxAttempts = 2;
         return c;
     }
 
@@ -101,7 +101,7 @@ class ElasticTrainIT {
     }
 
     private static TrainJob.Summary train(TrainJobConfig c, java.util.function.IntSupplier slots, PrintStream console) {
-        return TrainJob.run(spark, c, DataSources.idxFolder(spark, c.data, true), DataSources.idxFolder(spark, c.data, false), console, slots);
+        return TrainJob.run(spark, c, DataSources.idxFolder(spark, c.input.data, true), DataSources.idxFolder(spark, c.input.data, false), console, slots);
     }
 
     /** The uninterrupted run: 3 replicas of 32 throughout. */
@@ -135,9 +135,9 @@ class ElasticTrainIT {
         Map<String, Tensor> expected = uninterrupted();
         Path run = shared.resolve("elastic");
         TrainJobConfig c = config(data(), run);
-        c.minReplicas = 2;
-        c.elasticWaitSeconds = 0;
-        c.elasticGrow = true;
+        c.recovery.minReplicas = 2;
+        c.recovery.elasticWaitSeconds = 0;
+        c.recovery.elasticGrow = true;
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         FORWARDS_UNTIL_FAULT.set(3 * 6 + 2); // in step 7 of 14, after the checkpoint at step 4
         SLOT_LOST.set(false);
@@ -174,8 +174,8 @@ class ElasticTrainIT {
         Map<String, Tensor> expected = uninterrupted();
         Path run = shared.resolve("short");
         TrainJobConfig c = config(data(), run);
-        c.minReplicas = 2;
-        c.elasticWaitSeconds = 0;
+        c.recovery.minReplicas = 2;
+        c.recovery.elasticWaitSeconds = 0;
         FORWARDS_UNTIL_FAULT.set(0);
 
         TrainJob.Summary summary = train(c, () -> 2, System.out);

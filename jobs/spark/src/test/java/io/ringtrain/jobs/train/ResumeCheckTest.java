@@ -26,7 +26,7 @@ class ResumeCheckTest {
         c.replicas = 2;
         c.batchSize = 32;
         c.seed = 42;
-        c.model = "fmnist-cnn";
+        c.model.name = "fmnist-cnn";
         return c;
     }
 
@@ -41,7 +41,7 @@ class ResumeCheckTest {
         changed.replicas = 1;
         changed.batchSize = 64;
         changed.seed = 1;
-        changed.model = "resnet18-cifar";
+        changed.model.name = "resnet18-cifar";
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(changed, new Configuration(), w -> {}));
 
@@ -72,7 +72,7 @@ class ResumeCheckTest {
         TrainJobConfig elastic = config(run);
         elastic.replicas = 3;
         elastic.batchSize = 32;
-        elastic.minReplicas = 2;
+        elastic.recovery.minReplicas = 2;
         List<String> logged = new ArrayList<>();
 
         assertEquals(11, ResumeCheck.check(elastic, new Configuration(), logged::add).orElseThrow().globalStep());
@@ -90,21 +90,21 @@ class ResumeCheckTest {
         checkpoint(run, 11, Map.of("world_size", "2", "per_rank_batch", "32", "seed", "42", "model", "fmnist-cnn"));
         TrainJobConfig otherGlobal = config(run);
         otherGlobal.replicas = 3;
-        otherGlobal.minReplicas = 2; // 2 × 32 = 64, but this run's global batch is 96
+        otherGlobal.recovery.minReplicas = 2; // 2 × 32 = 64, but this run's global batch is 96
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(otherGlobal, new Configuration(), w -> {})).getMessage()
                 .contains("--replicas 2, this run asks for 3"));
 
         TrainJobConfig belowMin = config(run);
         belowMin.replicas = 4;
         belowMin.batchSize = 16;
-        belowMin.minReplicas = 3; // 2 × 32 = 4 × 16, but 2 replicas are fewer than 3
+        belowMin.recovery.minReplicas = 3; // 2 × 32 = 4 × 16, but 2 replicas are fewer than 3
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(belowMin, new Configuration(), w -> {})).getMessage()
                 .contains("--replicas 2, this run asks for 4"));
 
         TrainJobConfig otherSeed = config(run);
         otherSeed.replicas = 4;
         otherSeed.batchSize = 16;
-        otherSeed.minReplicas = 2;
+        otherSeed.recovery.minReplicas = 2;
         otherSeed.seed = 1;
         String message = assertThrows(IllegalArgumentException.class, () -> ResumeCheck.check(otherSeed, new Configuration(), w -> {})).getMessage();
         assertTrue(message.contains("--seed 42, this run asks for 1") && !message.contains("--replicas"), message);

@@ -15,25 +15,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TaskDeviceTest {
     @Test
     void aTaskTakesTheGpuSparkAssignedToIt() {
-        assertEquals(new DeviceChoice(DeviceChoice.Kind.CUDA, 3), TaskDevice.choose("cuda", new String[] {"3"}));
-        assertEquals(new DeviceChoice(DeviceChoice.Kind.AUTO, 1), TaskDevice.choose("auto", new String[] {"1", "2"}));
+        assertEquals(new DeviceChoice(DeviceChoice.Kind.CUDA, 3), TaskDevice.choose(DeviceSetting.parse("cuda"), new String[] {"3"}));
+        assertEquals(new DeviceChoice(DeviceChoice.Kind.AUTO, 1), TaskDevice.choose(DeviceSetting.parse("auto"), new String[] {"1", "2"}));
     }
 
     @Test
     void anExplicitOrdinalAndTheCpuIgnoreTheAssignment() {
-        assertEquals(new DeviceChoice(DeviceChoice.Kind.CUDA, 0), TaskDevice.choose("cuda:0", new String[] {"3"}));
-        assertEquals(DeviceChoice.CPU, TaskDevice.choose("cpu", new String[] {"3"}));
+        assertEquals(new DeviceChoice(DeviceChoice.Kind.CUDA, 0), TaskDevice.choose(DeviceSetting.parse("cuda:0"), new String[] {"3"}));
+        assertEquals(DeviceChoice.CPU, TaskDevice.choose(DeviceSetting.parse("cpu"), new String[] {"3"}));
     }
 
     @Test
     void withoutAnAssignmentCudaAndAutoMeanGpuZero() {
-        assertEquals(DeviceChoice.CUDA, TaskDevice.choose("cuda", null));
-        assertEquals(DeviceChoice.AUTO, TaskDevice.choose("auto", new String[0]));
+        assertEquals(DeviceChoice.CUDA, TaskDevice.choose(DeviceSetting.parse("cuda"), null));
+        assertEquals(DeviceChoice.AUTO, TaskDevice.choose(DeviceSetting.parse("auto"), new String[0]));
     }
 
     @Test
     void aGpuAddressThatIsNotAnOrdinalIsAClearError() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskDevice.choose("auto", new String[] {"GPU-5f2e"}));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TaskDevice.choose(DeviceSetting.parse("auto"), new String[] {"GPU-5f2e"}));
         assertTrue(e.getMessage().contains("GPU-5f2e") && e.getMessage().contains("cuda:N"), e.getMessage());
     }
 
@@ -41,7 +41,7 @@ class TaskDeviceTest {
     void autoWhereCudaIsUnusableRunsOnTheCpuWithOneNotice() {
         List<String> notices = new ArrayList<>();
         CudaRuntime.Availability none = CudaRuntime.Availability.unusable("no CUDA driver (test)");
-        Device device = TaskDevice.choose("auto", new String[] {"0"}).resolve(none, notices::add);
+        Device device = TaskDevice.choose(DeviceSetting.parse("auto"), new String[] {"0"}).resolve(none, notices::add);
         assertEquals(Device.CPU, device);
         assertEquals(1, notices.size(), "exactly one notice line: " + notices);
     }

@@ -41,9 +41,9 @@ class TextTrainJobLocalIT extends LocalSparkTest {
 
     static TrainJobConfig charLstm(Path data, Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "char-lstm";
-        c.format = "text";
-        c.data = data.toString();
+        c.model.name = "char-lstm";
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("text");
+        c.input.data = data.toString();
         c.runDir = runDir.toString();
         c.replicas = 2;
         c.text.seqLen = 32;
@@ -56,7 +56,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.optimization.clipGradNorm = 1.0;
         c.seed = 3;
         c.text.sampleLength = 80;
-        c.maxAttempts = 1;
+        c.recovery.maxAttempts = 1;
         return c;
     }
 
@@ -112,7 +112,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         TrainJob.run(spark, c, System.out);
         Map<String, Tensor> distributed = SafeTensors.read(tmp.resolve("run/model.safetensors")).tensors();
 
-        TextSources.TextDataset text = TextSources.read(spark, c.format, c.data, null, c.text.seqLen, c.text.windowStride(), c.text.validationFraction);
+        TextSources.TextDataset text = TextSources.read(spark, c.input.textFormat(), c.input.data, null, c.text.seqLen, c.text.windowStride(), c.text.validationFraction);
         List<SequenceRecord> records = new ArrayList<>();
         for (Row row : text.train().collectAsList()) records.add(SequenceColumns.toRecord(row));
         records.sort(Comparator.comparingLong(SequenceRecord::id));
@@ -122,7 +122,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         single.epochs = 1;
         single.replicas = 1;
         single.batchSize = 16;
-        single.numClasses = text.vocabulary().size();
+        single.input.numClasses = text.vocabulary().size();
         try (LocalCommunicator comm = new LocalCommunicator()) {
             int steps = (records.size() + 15) / 16;
             TrainingSetup setup = TrainingSetup.of(single, comm, steps);
@@ -157,9 +157,9 @@ class TextTrainJobLocalIT extends LocalSparkTest {
     @Test
     void seq2seqTransformerLearnsToReverseStrings(@TempDir Path tmp) throws Exception {
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "seq2seq-transformer";
-        c.format = "text-pairs";
-        c.data = reversalPairs(tmp, 2_000, 5).toString();
+        c.model.name = "seq2seq-transformer";
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("text-pairs");
+        c.input.data = reversalPairs(tmp, 2_000, 5).toString();
         c.runDir = tmp.resolve("run").toString();
         c.replicas = 2;
         c.text.seqLen = 8;
@@ -174,7 +174,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.optimization.clipGradNorm = 1.0;
         c.epochs = 8;
         c.seed = 1;
-        c.maxAttempts = 1;
+        c.recovery.maxAttempts = 1;
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
         double exact = summary.result().greedyExactMatch();
         System.out.println("seq2seq reversal: " + summary.json());
@@ -198,9 +198,9 @@ class TextTrainJobLocalIT extends LocalSparkTest {
             tsv.append(text).append('\t').append(text.indexOf("a") >= 0 ? 'y' : 'n').append('\n');
         }
         TrainJobConfig c = new TrainJobConfig();
-        c.model = "bert-encoder";
-        c.format = "text-pairs";
-        c.data = Files.writeString(tmp.resolve("has-a.tsv"), tsv.toString()).toString();
+        c.model.name = "bert-encoder";
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("text-pairs");
+        c.input.data = Files.writeString(tmp.resolve("has-a.tsv"), tsv.toString()).toString();
         c.runDir = tmp.resolve("run").toString();
         c.replicas = 2;
         c.text.seqLen = 8;
@@ -215,7 +215,7 @@ class TextTrainJobLocalIT extends LocalSparkTest {
         c.optimization.clipGradNorm = 1.0;
         c.epochs = 4;
         c.seed = 2;
-        c.maxAttempts = 1;
+        c.recovery.maxAttempts = 1;
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
         System.out.println("bert-encoder has-a: " + summary.json());
         assertTrue(summary.testAccuracy() >= 0.9, "validation accuracy " + summary.testAccuracy() + " is below 0.9: " + summary.json());

@@ -63,7 +63,7 @@ class TrainJobBadInputIT extends LocalSparkTest {
     void anEmptyShardIsAClearError(@TempDir Path tmp) throws IOException {
         Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 1, 10);
         TrainJobConfig c = TrainJobLocalIT.config(data, tmp.resolve("run"));
-        c.sharding = Sharding.PARTITIONED;
+        c.input.sharding = Sharding.PARTITIONED;
         Exception e = assertThrows(TrainingFailedException.class, () -> TrainJob.run(spark, c, System.out));
         assertTrue(messages(e).contains("smallest shard holds 0 samples"), messages(e));
         assertNoModel(tmp.resolve("run"));
@@ -83,7 +83,7 @@ class TrainJobBadInputIT extends LocalSparkTest {
         Path extraClass = Files.createDirectories(folder.resolve("unlisted")); // the 11th class folder: label 10 with numClasses 10
         ImageIO.write(Image.fromHwcBytes(new byte[28 * 28], 28, 28, 1).toBufferedImage(), "png", extraClass.resolve("stray.png").toFile());
         TrainJobConfig c = imageFolderConfig(folder, tmp.resolve("run"));
-        c.onBadRecord = BadRecordPolicy.SKIP;
+        c.input.onBadRecord = BadRecordPolicy.SKIP;
         c.batchSize = 30;
         java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
 
@@ -109,7 +109,7 @@ class TrainJobBadInputIT extends LocalSparkTest {
     void skipModeWithNothingGoodLeftIsAClearError(@TempDir Path tmp) throws IOException {
         Path folder = imageFolder(tmp.resolve("images"), 32);
         TrainJobConfig c = imageFolderConfig(folder, tmp.resolve("run"));
-        c.onBadRecord = BadRecordPolicy.SKIP;
+        c.input.onBadRecord = BadRecordPolicy.SKIP;
         Exception e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, c, System.out));
         assertTrue(e.getMessage().contains("every one of the 120 train records is bad") && e.getMessage().contains("wrong_shape 120"), e.getMessage());
         assertNoModel(tmp.resolve("run"));
@@ -117,10 +117,10 @@ class TrainJobBadInputIT extends LocalSparkTest {
 
     private static TrainJobConfig imageFolderConfig(Path folder, Path run) {
         TrainJobConfig c = TrainJobLocalIT.config(folder, run);
-        c.format = "image-folder";
-        c.testData = null;
-        c.mean = null;
-        c.std = null;
+        c.input.format = io.ringtrain.jobs.train.InputSettings.format("image-folder");
+        c.input.testData = null;
+        c.input.mean = null;
+        c.input.std = null;
         return c;
     }
 

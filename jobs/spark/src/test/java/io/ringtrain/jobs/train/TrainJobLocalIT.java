@@ -35,15 +35,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 class TrainJobLocalIT extends LocalSparkTest {
     static TrainJobConfig config(Path data, Path runDir) {
         TrainJobConfig c = new TrainJobConfig();
-        c.data = data.toString();
+        c.input.data = data.toString();
         c.runDir = runDir.toString();
         c.replicas = 2;
         c.batchSize = 32;
         c.epochs = 1;
         c.seed = 7;
-        c.mean = new float[] {0.2860f};
-        c.std = new float[] {0.3530f};
-        c.maxAttempts = 1;
+        c.input.mean = new float[] {0.2860f};
+        c.input.std = new float[] {0.3530f};
+        c.recovery.maxAttempts = 1;
         return c;
     }
 
@@ -63,7 +63,7 @@ class TrainJobLocalIT extends LocalSparkTest {
         List<ImageRecord> records = new ArrayList<>();
         for (Row row : DataSources.idxFolder(spark, data.toString(), true).collectAsList()) records.add(DatasetColumns.toRecord(row));
         records.sort(Comparator.comparingLong(ImageRecord::id));
-        RecordSamples samples = new RecordSamples(records, c.inputShape, c.mean, c.std, null);
+        RecordSamples samples = new RecordSamples(records, c.input.inputShape, c.input.mean, c.input.std, null);
         TrainJobConfig single = config(data, tmp.resolve("single"));
         single.replicas = 1;
         single.batchSize = 64;
@@ -90,8 +90,8 @@ class TrainJobLocalIT extends LocalSparkTest {
     void twoReplicasReachTheAccuracyTargetOnFullFashionMnist(@TempDir Path tmp) {
         TrainJobConfig c = config(TestData.fullFashionMnist(), tmp.resolve("run"));
         c.epochs = 3;
-        c.mean = null; // computed from the training set, as the recipe says
-        c.std = null;
+        c.input.mean = null; // computed from the training set, as the recipe says
+        c.input.std = null;
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
         System.out.println("full Fashion-MNIST, 2 replicas: " + summary.json());
         assertTrue(summary.testAccuracy() >= 0.905, "test accuracy " + summary.testAccuracy() + " < 0.905: " + summary.json());
@@ -105,8 +105,8 @@ class TrainJobLocalIT extends LocalSparkTest {
     void theConsoleNamesEachPhaseBeforeTheFirstStepAndTheRunFolderHasNoChecksumFiles(@TempDir Path tmp) throws Exception {
         Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 256, 64);
         TrainJobConfig c = config(data, tmp.resolve("run"));
-        c.mean = null; // computed, so the normalisation phase runs
-        c.std = null;
+        c.input.mean = null; // computed, so the normalisation phase runs
+        c.input.std = null;
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         TrainJob.run(spark, c, new PrintStream(console, true, StandardCharsets.UTF_8));
         List<String> lines = console.toString(StandardCharsets.UTF_8).lines().toList();

@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class TrainJobStreamingIT extends LocalSparkTest {
     private static TrainJobConfig streaming(Path data, Path run) {
         TrainJobConfig c = TrainJobLocalIT.config(data, run);
-        c.sharding = Sharding.STREAMING;
-        c.shuffleBuffer = 256;
+        c.input.sharding = Sharding.STREAMING;
+        c.input.shuffleBuffer = 256;
         return c;
     }
 

@@ -27,7 +27,7 @@ class ZooModelsTrainIT extends LocalSparkTest {
     void oneEpochOnTwoReplicasLearnsFashionMnist(String model, String optimizer, double lr, @TempDir Path tmp) throws Exception {
         Path data = TestData.idxSubset(TestData.bundledSample(), tmp.resolve("data"), 2000, 1000);
         TrainJobConfig c = TrainJobLocalIT.config(data, tmp.resolve("run")); // 2 replicas, 1 epoch, seed 7
-        c.model = model;
+        c.model.name = model;
         c.optimization.optimizer = OptimizerChoice.parse(optimizer);
         c.optimization.lr = lr;
         c.optimization.weightDecay = optimizer.equals("adamw") ? 0.01 : 5e-4;

@@ -6,10 +6,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code coco}: a COCO instances JSON file, one row per image with its boxes; one file is one split. */
-final class CocoFormat implements ImageFormat {
-    @Override
-    public String name() {
-        return "coco";
+final class CocoFormat extends NamedFormat implements ImageFormat {
+    CocoFormat() {
+        super("coco");
     }
 
     @Override

@@ -5,8 +5,8 @@ package io.ringtrain.jobs.data.formats;
  * config files and {@code --format} name it. {@link DataFormats} registers every format; an image
  * format ({@link ImageFormat}) also owns how its records are read and which test split it has.
  */
-public interface DataFormat {
-    /** The name config files, {@code --format} and saved models use. */
+public interface DataFormat extends java.io.Serializable {
+    /** The name config files, {@code --format} and saved models use (and what {@code toString()} gives). */
     String name();
 
     /** Whether its records are character sequences (read by {@link io.ringtrain.jobs.data.TextSources}) rather than images. */

@@ -13,15 +13,17 @@ import java.util.Optional;
  */
 public final class DataFormats {
     private static final Map<String, DataFormat> BY_NAME = new LinkedHashMap<>();
+    /** The format a training config reads when it names none: idx. */
+    public static final DataFormat DEFAULT = new IdxFormat();
 
     static {
-        register(new IdxFormat());
+        register(DEFAULT);
         register(new ImageFolderFormat());
         register(new ParquetFormat());
         register(new CocoFormat());
         register(new VocFormat());
-        register(new TextFormat("text"));
-        register(new TextFormat("text-pairs"));
+        register(TextFormat.TEXT);
+        register(TextFormat.PAIRS);
     }
 
     private DataFormats() {}

@@ -6,10 +6,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code idx}: a Fashion-MNIST/MNIST folder with the four IDX files, a training and a test split. */
-final class IdxFormat implements ImageFormat {
-    @Override
-    public String name() {
-        return "idx";
+final class IdxFormat extends NamedFormat implements ImageFormat {
+    IdxFormat() {
+        super("idx");
     }
 
     @Override
@@ -20,5 +19,10 @@ final class IdxFormat implements ImageFormat {
     @Override
     public Dataset<Row> defaultTest(SparkSession spark, DataRequest request) {
         return DataSources.idxFolder(spark, request.path(), false);
+    }
+
+    @Override
+    public String describe(String path, boolean trainSplit) {
+        return path + " (" + (trainSplit ? "train" : "test") + " split)";
     }
 }

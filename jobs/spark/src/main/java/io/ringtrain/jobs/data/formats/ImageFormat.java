@@ -26,4 +26,17 @@ public interface ImageFormat extends DataFormat {
     default Dataset<Row> defaultTest(SparkSession spark, DataRequest request) {
         return null;
     }
+
+    /**
+     * The class names the data set at {@code path} implies by its layout, index k naming label k
+     * (image-folder: its sorted folder names); null when its labels are numbers only.
+     */
+    default java.util.List<String> layoutClassNames(SparkSession spark, String path) {
+        return null;
+    }
+
+    /** How reports name the data at {@code path}: the path, and the split read where the format holds fixed ones (idx). */
+    default String describe(String path, boolean trainSplit) {
+        return path;
+    }
 }

@@ -10,10 +10,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /** {@code parquet}: rows with a column of encoded images and an integer label column (or already in the DatasetColumns layout). */
-final class ParquetFormat implements ImageFormat {
-    @Override
-    public String name() {
-        return "parquet";
+final class ParquetFormat extends NamedFormat implements ImageFormat {
+    ParquetFormat() {
+        super("parquet");
     }
 
     @Override

@@ -7,10 +7,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** {@code voc}: a Pascal VOC folder, one row per image with its boxes; its ImageSets name the train and test (or val) splits. */
-final class VocFormat implements ImageFormat {
-    @Override
-    public String name() {
-        return "voc";
+final class VocFormat extends NamedFormat implements ImageFormat {
+    VocFormat() {
+        super("voc");
     }
 
     @Override
