@@ -37,11 +37,13 @@ public final class Conv2dKernels {
     private Conv2dKernels() {}
 
     /**
-     * Fewest output positions (GEMM columns) per block. Measured single-threaded on the GEMM
-     * (AVX-512): [512, 4608]·[4608, N] ran 2.6 times faster at N = 128 than at N = 16, while
-     * outputs of 1024 positions gained nothing from more.
+     * Fewest output positions (GEMM columns) per block. Each block's GEMMs pack the whole weight
+     * matrix again (forward: W; backward: Wᵀ), and the weight gradient's GEMM sums over B·L terms,
+     * so small outputs want wide blocks: measured on ResNet-18's 32×32 layers (batch 32, 2 threads),
+     * 256 ran stages 3–4 (8×8 and 4×4 outputs) about 1.4 times faster than 128, while ResNet's
+     * 4×4 stage still has two blocks, one per thread. Outputs of 1024 positions gain nothing from more.
      */
-    static final int BLOCK_COLUMNS = 128;
+    static final int BLOCK_COLUMNS = 256;
 
     /** Every size of one convolution call. */
     public record Geometry(int batch, int inChannels, int height, int width, int outChannels, int kh, int kw,
@@ -113,7 +115,7 @@ public final class Conv2dKernels {
             return dyT[chunk];
         }
 
-        /** y or dy of one block as [O, B·L]. */
+        /** y or dy of one block as [O, B·L] (sized for a full block, so a short last block reuses it). */
         float[] blockOut(int chunk, int size) {
             if (blockOut[chunk] == null || blockOut[chunk].length != size) blockOut[chunk] = new float[size];
             return blockOut[chunk];
@@ -137,7 +139,7 @@ public final class Conv2dKernels {
                 float[] src = direct ? x : im2colBlock(g, x, n0, images, cols);
                 int srcOff = direct ? n0 * c * hw : 0;
                 // One image: the GEMM writes y in place. Several: [O, B·L], scattered to [B, O, L] below.
-                float[] out = images == 1 ? y : ws.blockOut(chunk, o * ld);
+                float[] out = images == 1 ? y : ws.blockOut(chunk, o * perBlock * l);
                 int outOff = images == 1 ? n0 * o * l : 0;
                 for (int grp = 0; grp < g.groups(); grp++) {
                     Placement.backend().sgemm(false, false, og, ld, kg, 1f, w, grp * og * kg, kg, src, srcOff + grp * kg * ld, ld,
@@ -161,20 +163,19 @@ public final class Conv2dKernels {
     /**
      * Fills the non-null gradient arrays (dx, dw, db are overwritten, not accumulated).
      *
-     * <p>Both GEMMs are arranged so that no operand is transposed (the scalar reference GEMM runs
-     * its contiguous, vectorisable inner loop, and the packed GEMM does no transposed packing):
-     * per group, Wᵀ is formed once ([Kg, O/G]) and per block dyᵀ ([B·L, O/G], small), then
+     * <p>Per group and block, with dyᵀ ([B·L, O/G], small) formed per block:
      * <pre>
      *   dWᵀ_g += cols_b,g · dyᵀ_b,g        [Kg, O/G] = [Kg, B·L]·[B·L, O/G]
-     *   dcols_b,g = Wᵀ_g · dy_b,g           [Kg, B·L] = [Kg, O/G]·[O/G, B·L]
+     *   dcols_b,g = Wᵀ_g · dy_b,g           [Kg, B·L] = [Kg, O/G]·[O/G, B·L]   (W read transposed)
      * </pre>
-     * and dW is dWᵀ transposed back at the end.
+     * Each thread's dWᵀ partials are summed into the first one (contiguous adds), which is then
+     * transposed back to dW, a tile at a time. Wᵀ is not formed: the packed GEMM reads op(A) = Wᵀ
+     * with vector loads while packing, which costs no more than packing W.
      */
     public static void backward(Geometry g, float[] dy, float[] w, float[] x, float[] dx, float[] dw, float[] db, Workspace ws) {
         int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
         int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage(), groups = g.groups(), perBlock = g.imagesPerBlock();
         boolean direct = g.skipsIm2col();
-        float[] wT = dx == null ? null : transposeGroups(w, groups, og, kg);
         float[][] partials = new float[Workers.threads()][];
         Workers.forRange(g.blocks(), perBlock * ((long) colsPer + 2L * o * kg * l / 8), (chunk, start, end) -> {
             float[] myDwT = dw == null ? null : ws.partialDw(chunk, dw.length);
@@ -185,7 +186,7 @@ public final class Conv2dKernels {
             for (int blk = start; blk < end; blk++) {
                 int n0 = blk * perBlock, images = Math.min(perBlock, g.batch() - n0), ld = images * l;
                 // dy of the block as [O, B·L]: dy itself for one image, else gathered.
-                float[] dyb = images == 1 ? dy : ws.blockOut(chunk, o * ld);
+                float[] dyb = images == 1 ? dy : ws.blockOut(chunk, o * perBlock * l);
                 int dybOff = images == 1 ? n0 * o * l : 0;
                 if (images > 1) {
                     for (int i = 0; i < images; i++) {
@@ -204,7 +205,7 @@ public final class Conv2dKernels {
                     if (dx != null) {
                         float[] target = direct ? dx : patches;
                         int targetOff = direct ? n0 * c * hw + grp * kg * l : grp * kg * ld;
-                        Placement.backend().sgemm(false, false, kg, ld, og, 1f, wT, grp * kg * og, og, dyb, dyg, ld,
+                        Placement.backend().sgemm(true, false, kg, ld, og, 1f, w, grp * og * kg, kg, dyb, dyg, ld,
                                 0f, target, targetOff, ld);
                     }
                 }
@@ -219,16 +220,16 @@ public final class Conv2dKernels {
             }
         });
         if (dw != null) {
-            // Σ of the per-thread dWᵀ partials, transposed back to [O/G, Kg] per group.
-            for (int grp = 0; grp < groups; grp++) {
-                for (int k = 0; k < kg; k++) {
-                    for (int oc = 0; oc < og; oc++) {
-                        float s = 0f;
-                        for (float[] p : partials) if (p != null) s += p[grp * kg * og + k * og + oc];
-                        dw[grp * og * kg + oc * kg + k] = s;
-                    }
-                }
+            // Σ of the per-thread dWᵀ partials (in chunk order, as p0 + p1 + ...), then per group
+            // [Kg, O/G] → [O/G, Kg]: a tiled transpose, not one strided write per element.
+            float[] sum = null;
+            for (float[] p : partials) {
+                if (p == null) continue;
+                if (sum == null) sum = p;
+                else for (int i = 0; i < sum.length; i++) sum[i] += p[i];
             }
+            if (sum == null) java.util.Arrays.fill(dw, 0f);
+            else for (int grp = 0; grp < groups; grp++) Transpose.transpose(sum, grp * kg * og, kg, og, dw, grp * og * kg);
         }
         if (db != null) {
             for (int n = 0; n < g.batch(); n++) {
@@ -245,12 +246,5 @@ public final class Conv2dKernels {
                     g.dh(), g.dw(), cols, i * l, ld);
         }
         return cols;
-    }
-
-    /** Per group, W_g [O/G, Kg] → W_gᵀ [Kg, O/G]. */
-    private static float[] transposeGroups(float[] w, int groups, int og, int kg) {
-        float[] t = new float[w.length];
-        for (int grp = 0; grp < groups; grp++) Transpose.transpose(w, grp * og * kg, og, kg, t, grp * og * kg);
-        return t;
     }
 }

@@ -18,9 +18,9 @@ class Conv2dKernelsTest {
 
     @Test
     void smallOutputsBatchedIntoBlocksMatchTheDefinition() {
-        // 5×5, 3×3 stride 2 pad 1 → 3×3 = 9 positions: 15 images per block, 20 images = 15 + 5.
-        Conv2dKernels.Geometry strided = geometry(20, 4, 5, 5, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1);
-        assertEquals(15, strided.imagesPerBlock());
+        // 5×5, 3×3 stride 2 pad 1 → 3×3 = 9 positions: 29 images per block (256 columns), 40 images = 29 + 11.
+        Conv2dKernels.Geometry strided = geometry(40, 4, 5, 5, 6, 3, 3, 2, 2, 1, 1, 1, 1, 1);
+        assertEquals(29, strided.imagesPerBlock());
         assertEquals(2, strided.blocks());
         check(strided, true);
         check(geometry(20, 4, 4, 3, 6, 3, 2, 1, 2, 1, 0, 1, 1, 2), true); // groups, rectangular kernel: 4×1 = 4 positions, one block of 20
@@ -30,11 +30,22 @@ class Conv2dKernelsTest {
     }
 
     @Test
+    void resNetStageFourShapeWithPartialRegisterTilesMatchesTheDefinition() {
+        // 4×4 outputs as in ResNet-18's last stage at 32×32: 16 images per block, 20 = 16 + 4 (one
+        // block per thread on two). Kg = 7·9 = 63 and O = 70 leave partial 8-row tiles in all three
+        // GEMMs, including the input gradient's, which reads W transposed.
+        Conv2dKernels.Geometry stage4 = geometry(20, 7, 4, 4, 70, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        assertEquals(16, stage4.imagesPerBlock());
+        assertEquals(2, stage4.blocks());
+        check(stage4, false);
+    }
+
+    @Test
     void largeOutputsOneImagePerGemmMatchTheDefinition() {
-        Conv2dKernels.Geometry padded = geometry(3, 3, 12, 12, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        Conv2dKernels.Geometry padded = geometry(3, 3, 16, 16, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1);
         assertEquals(1, padded.imagesPerBlock());
         check(padded, true);
-        Conv2dKernels.Geometry pointwise = geometry(3, 4, 12, 12, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2);
+        Conv2dKernels.Geometry pointwise = geometry(3, 4, 16, 16, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2);
         assertTrue(pointwise.skipsIm2col());
         check(pointwise, true);
     }
