@@ -14,8 +14,8 @@ final class Commands {
      * Labelled records in the DatasetColumns layout. {@code classNames}: the model's (may be null);
      * an image folder is labelled by them, by name, and a folder not among them fails.
      */
-    static Dataset<Row> labelled(SparkSession spark, String format, String path, boolean trainSplit, String imageColumn, String labelColumn,
+    static Dataset<Row> labelled(SparkSession spark, io.ringtrain.jobs.data.formats.ImageFormat format, String path, boolean trainSplit, String imageColumn, String labelColumn,
                                  java.util.List<String> classNames) {
-        return DataFormats.image(format).labelled(spark, new DataRequest(path, trainSplit, classNames, true, imageColumn, labelColumn, true));
+        return format.labelled(spark, new DataRequest(path, trainSplit, classNames, true, imageColumn, labelColumn, true));
     }
 }

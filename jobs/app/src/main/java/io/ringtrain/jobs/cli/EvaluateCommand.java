@@ -38,11 +38,11 @@ final class EvaluateCommand implements Callable<Integer> {
         modelOptions.validate(conf);
         if (batchSize < 1) throw new IllegalArgumentException("--batch-size " + batchSize + " is invalid: expected ≥ 1");
         if (out == null && modelOptions.runDir == null) throw new IllegalArgumentException("with --weights, say where the report goes: --out DIR");
-        if (io.ringtrain.jobs.data.formats.DataFormats.isText(dataset.format)) return evaluateText(conf);
+        if (dataset.format.isText()) return evaluateText(conf);
         dataset.validate(conf);
         SparkSession spark = SparkSessions.getOrCreate("ringtrain evaluate", master, 2);
         SavedModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
-        Dataset<Row> records = Commands.labelled(spark, dataset.format, dataset.data, dataset.trainSplit(), dataset.imageColumn, labelColumn,
+        Dataset<Row> records = Commands.labelled(spark, dataset.imageFormat(), dataset.data, dataset.trainSplit(), dataset.imageColumn, labelColumn,
                 model.classNames());
         Evaluation e = EvaluateJob.run(spark, model, records, dataset.describe(), batchSize, System.out);
         String folder = out != null ? out : modelOptions.runDir;
@@ -62,7 +62,7 @@ final class EvaluateCommand implements Callable<Integer> {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         var model = modelOptions.runDir != null ? io.ringtrain.jobs.models.SavedTextModel.fromRunFolder(modelOptions.runDir, hadoop)
                 : io.ringtrain.jobs.models.SavedTextModel.fromFile(modelOptions.weights, hadoop);
-        if (!model.format().equals(io.ringtrain.jobs.data.formats.DataFormats.find(dataset.format).orElse(null))) {
+        if (!model.format().equals(dataset.format)) {
             throw new IllegalArgumentException(model.source() + " holds " + model.name() + ", which reads --format " + model.format() + ", not " + dataset.format);
         }
         var e = io.ringtrain.jobs.evaluate.TextEvaluation.run(spark, model, dataset.data, dataset.split.toString(), batchSize);

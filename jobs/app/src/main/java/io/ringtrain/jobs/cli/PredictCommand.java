@@ -1,6 +1,5 @@
 package io.ringtrain.jobs.cli;
 
-import io.ringtrain.jobs.data.formats.DataFormats;
 import io.ringtrain.jobs.data.formats.DataRequest;
 import io.ringtrain.jobs.data.DatasetColumns;
 import io.ringtrain.jobs.evaluate.EvaluateJob;
@@ -63,7 +62,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         SparkSession spark = SparkSessions.getOrCreate("ringtrain predict", master, 2);
         SavedModel model = modelOptions.load(spark.sparkContext().hadoopConfiguration());
-        Dataset<Row> input = DataFormats.image(dataset.format).unlabelled(spark,
+        Dataset<Row> input = dataset.imageFormat().unlabelled(spark,
                 new DataRequest(dataset.data, dataset.trainSplit(), model.classNames(), true, dataset.imageColumn, null, true));
         if (model.mean() == null) {
             if (!DatasetColumns.matches(input.schema())) {

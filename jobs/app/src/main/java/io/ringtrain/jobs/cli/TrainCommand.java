@@ -113,9 +113,9 @@ final class TrainCommand implements Callable<Integer> {
         String data;
         @Option(names = "--test-data", description = "test data (default: the IDX or VOC folder's test split; for text: the last --validation-fraction of --data)")
         String testData;
-        @Option(names = "--format", description = "idx (default), image-folder, parquet, coco (instances JSON file), voc (Pascal VOC folder); text (char-level, "
+        @Option(names = "--format", converter = DataFormatChoice.class, description = "idx (default), image-folder, parquet, coco (instances JSON file), voc (Pascal VOC folder); text (char-level, "
                 + "for char-lstm/char-transformer) or text-pairs (source<TAB>target lines, for seq2seq-transformer)")
-        String format;
+        io.ringtrain.jobs.data.formats.DataFormat format;
         @Option(names = "--image-column", description = "parquet: column of encoded PNG/JPEG bytes (default image)")
         String imageColumn;
         @Option(names = "--label-column", description = "parquet: integer label column (default label)")
@@ -139,7 +139,7 @@ final class TrainCommand implements Callable<Integer> {
         void applyTo(TrainJobConfig c) {
             if (data != null) c.input.data = data;
             if (testData != null) c.input.testData = testData;
-            if (format != null) c.input.format = io.ringtrain.jobs.train.InputSettings.format(format);
+            if (format != null) c.input.format = format;
             if (imageColumn != null) c.input.imageColumn = imageColumn;
             if (labelColumn != null) c.input.labelColumn = labelColumn;
             if (numClasses != null) c.input.numClasses = numClasses;

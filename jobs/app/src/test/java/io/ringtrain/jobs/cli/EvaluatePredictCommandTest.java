@@ -67,9 +67,13 @@ class EvaluatePredictCommandTest {
         String[][] cases = {
                 {"predict", "--run-dir", missing, "--data", missing, "--out", tmp.resolve("p").toString(), "--out-format", "json"},
                 {"predict", "--run-dir", missing, "--data", missing, "--out", tmp.resolve("p").toString(), "--split", "validation"},
-                {"evaluate", "--run-dir", missing, "--data", missing, "--split", "Train"}};
+                {"evaluate", "--run-dir", missing, "--data", missing, "--split", "Train"},
+                {"evaluate", "--run-dir", missing, "--data", missing, "--format", "tfrecord"},
+                {"train", "--data", missing, "--format", "IDX"}};
         String[] named = {"option '--out-format': expected parquet or csv, not 'json'", "option '--split': expected test or train, not 'validation'",
-                "option '--split': expected test or train, not 'Train'"};
+                "option '--split': expected test or train, not 'Train'",
+                "option '--format': expected idx, image-folder, parquet, coco, voc, text or text-pairs, not 'tfrecord'",
+                "option '--format': expected idx, image-folder, parquet, coco, voc, text or text-pairs, not 'IDX'"};
         for (int i = 0; i < cases.length; i++) {
             CliRun r = run(cases[i]);
             assertEquals(2, r.code(), String.join(" ", cases[i]) + ": " + r.err());
@@ -94,6 +98,14 @@ class EvaluatePredictCommandTest {
         assertEquals("d (test split)", defaults.dataset.describe());
         assertEquals(OutputFormat.CSV, OutputFormat.of("out/Predictions.CSV"));
         assertEquals(OutputFormat.PARQUET, OutputFormat.of("out/predictions"));
+    }
+
+    @Test
+    void predictWithATextFormatNamesTheImageFormatsItReads() throws Exception {
+        Path data = Files.writeString(tmp.resolve("corpus.txt"), "hello\n");
+        CliRun r = run("predict", "--run-dir", tmp.toString(), "--data", data.toString(), "--format", "text", "--out", tmp.resolve("p").toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--format text is invalid here: expected idx, image-folder, parquet, coco or voc"), r.err());
     }
 
     private static CliRun run(String... args) {
