@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -78,8 +79,9 @@ class ElasticStandaloneIT {
                 loser.join(1000);
                 String out = printed.toString(StandardCharsets.UTF_8);
                 assertTrue(lost.get().isPresent(), "a worker was frozen");
-                assertTrue(out.contains("needs 3 tasks running at once (one per replica) but the cluster offers 2 task slots"),
-                        "the slot watch cancelled the attempt waiting for the lost slot:\n" + out);
+                assertTrue(out.contains("this attempt's 3 replicas had 2 task slots for") && out.contains("goes on with the replicas the cluster offers (--min-replicas 2)"),
+                        "the slot watch cancelled the attempt waiting for the lost slot, saying the job goes on:\n" + out);
+                assertFalse(out.contains("lower --replicas"), "a job that may shrink is not told to lower --replicas:\n" + out);
                 assertTrue(out.contains("training with 2 of 3 replicas (48 samples each, global batch 96"), out);
                 JsonNode result = JSON.readTree(summary.json());
                 assertEquals(2, result.path("replicas").asInt(), summary.json());
