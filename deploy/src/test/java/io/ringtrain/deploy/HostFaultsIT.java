@@ -72,7 +72,7 @@ class HostFaultsIT {
     /** Steps per epoch: 960 training images, 2 replicas × 8. */
     private static final int STEPS_PER_EPOCH = 60;
     private static final String THROTTLED_RATE = "100mbit", LINK_RATE = "1gbit";
-    /** A job whose host is gone must end within this (10 s to expire the executor, 5 s of slot wait, Spark's own pace): beyond it, it hangs. */
+    /** A job whose host is gone must end within this (10 s to expire the executor, 10 s of slot wait, Spark's own pace): beyond it, it hangs. */
     private static final long GONE_BOUND_MILLIS = 120_000;
     private static final File LOGS = ROOT.resolve("deploy/target/it-logs/host-faults").toFile();
 
@@ -199,9 +199,10 @@ class HostFaultsIT {
     @Order(4)
     void aSparkJobWhoseHostIsGoneForGoodFailsNamingTheMissingSlotsWithoutAHang(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("gone");
-        // The driver gives up on a silent executor after 10 s instead of 120 s, and waits 5 s for its slot.
+        // The driver gives up on a silent executor after 10 s instead of 120 s, and waits 10 s for its slot (at the
+        // start too, while the hosts' executors start: 5 s is too short for them on a loaded machine).
         Driver driver = Driver.start(List.of("--conf", "spark.network.timeout=10s", "--conf", "spark.network.timeoutInterval=2s",
-                "--conf", "spark.executor.heartbeatInterval=2s"), train(tinyFashionMnist(tmp.resolve("data")), run, 3, "--slot-wait-seconds", "5"));
+                "--conf", "spark.executor.heartbeatInterval=2s"), train(tinyFashionMnist(tmp.resolve("data")), run, 3, "--slot-wait-seconds", "10"));
         try {
             awaitStep(run, CUT_AT_STEP, driver);
             hosts.link(SPARK_VICTIM_HOST, false);
@@ -209,7 +210,7 @@ class HostFaultsIT {
             int exit = driver.awaitExit(GONE_BOUND_MILLIS);
             long ended = System.currentTimeMillis();
             System.out.println("[host-faults] spark: host " + SPARK_VICTIM_HOST + " gone for good: the job exited with code " + exit + " "
-                    + (ended - cut) + " ms after the cut (spark.network.timeout 10 s, --slot-wait-seconds 5)");
+                    + (ended - cut) + " ms after the cut (spark.network.timeout 10 s, --slot-wait-seconds 10)");
             assertEquals(75, exit, "exit code 75 (capacity lost, a scheduler may retry):\n" + driver.output());
             assertTrue(driver.output().contains("needs 2 tasks running at once (one per replica) but the cluster offers 1 task slots"),
                     "the error names the missing slots:\n" + driver.output());
