@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,6 +115,7 @@ class DocumentedCommandsIT {
             else toRun.add(c);
         }
         List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> outputs = new java.util.concurrent.ConcurrentHashMap<>();
         AtomicBoolean clusterStarted = new AtomicBoolean();
         Lane lane = commandsOfLane -> {
             for (DocumentedCommand c : commandsOfLane) {
@@ -125,6 +127,7 @@ class DocumentedCommandsIT {
                 int expected = STATUS.entrySet().stream().filter(e -> c.text().contains(e.getKey())).map(Map.Entry::getValue).findFirst().orElse(0);
                 assertEquals(expected, r.status(), c + "\nran as: " + text + "\n" + r.output());
                 ran.add(text);
+                outputs.put(text, r.output());
             }
             return null;
         };
@@ -150,6 +153,17 @@ class DocumentedCommandsIT {
         assertTrue(Files.size(work.resolve("tmp-README/predictions.csv")) > 0, "README's predict writes the CSV");
         assertTrue(Files.size(work.resolve("preview.png")) > 0, "README's augment-preview writes the PNG");
         assertTrue(Files.isRegularFile(work.resolve("runs/fmnist-augmented/model.safetensors")), "the YAML config's run folder");
+        // README's mlp run through ringtrain-local (LaunchersIT's tiny job until this run took it over): the
+        // console's test accuracy, and a model that records the packaged artifact's version.
+        String mlpRun = outputs.entrySet().stream().filter(e -> e.getKey().contains("--model mlp") && e.getKey().contains("--run-dir runs/mlp-augmented"))
+                .map(Map.Entry::getValue).findFirst().orElseThrow(() -> new AssertionError("README's mlp run into runs/mlp-augmented did not run: " + ran));
+        assertTrue(mlpRun.contains("test accuracy"), "README's mlp run prints the test accuracy:\n" + mlpRun);
+        var mlp = SafeTensors.read(work.resolve("runs/mlp-augmented/model.safetensors"));
+        assertEquals("mlp", mlp.metadata().get("model"), "README's --model mlp run");
+        try (JarFile jar = new JarFile(root.resolve("deploy/target/ringtrain.jar").toFile())) {
+            assertEquals(jar.getManifest().getMainAttributes().getValue("Implementation-Version"), mlp.metadata().get("code_version"),
+                    "the model records the artifact's version");
+        }
         assertTrue(Files.isRegularFile(work.resolve("runs/shakespeare/vocab.json")), "the text model's vocabulary");
         assertEquals("model-spec", SafeTensors.read(work.resolve("runs/small-cnn/model.safetensors")).metadata().get("model"),
                 "README's --model-spec run saves a model that records its layer list");
