@@ -57,9 +57,10 @@ ringtrain_cds_flags() {
       # shellcheck disable=SC2086
       if java $RINGTRAIN_JAVA_FLAGS -Xshare:on "-XX:SharedArchiveFile=$tmp" -XX:-CreateCoredumpOnCrash -XX:ErrorFile=/dev/null \
            -cp "$cp" -version >/dev/null 2>&1; then
-        mv -f "$tmp" "$archive"
+        # Two starts at once may both check it: the one that renames it second finds it gone, and in place.
+        mv -f "$tmp" "$archive" 2>/dev/null || true
         # Older builds' archives go (about 150 MB each); the newest few stay, for other JDKs and class paths.
-        find "$dir" -maxdepth 1 -name '*.jsa' -printf '%T@ %p\n' | sort -rn | tail -n +7 | cut -d' ' -f2- | xargs -r rm -f
+        { find "$dir" -maxdepth 1 -name '*.jsa' -printf '%T@ %p\n' | sort -rn | tail -n +7 | cut -d' ' -f2- | xargs -r rm -f; } 2>/dev/null || true
       else
         rm -f "$tmp"
       fi

@@ -11,12 +11,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,15 +35,21 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Every launcher command that README.md and docs/*.md print runs here, as a user would run it: through
  * {@code deploy/bin} on the packaged artifacts (ringtrain-local on {@code deploy/target/lib}, the
- * spark-submit wrapper on the shaded jar with the bundled Spark), with bash, in document order, in a
- * scratch folder laid out like a checkout ({@code deploy/}, {@code data/} and {@code docs/examples/}
- * linked in). Each must end with its documented exit status.
+ * spark-submit wrapper on the shaded jar with the bundled Spark), with bash, each page's commands in
+ * document order, in a scratch folder laid out like a checkout ({@code deploy/}, {@code data/} and
+ * {@code docs/examples/} linked in). Each must end with its documented exit status.
  *
  * <p>What is changed, and why, is listed below and nowhere else: {@code /tmp/} becomes a scratch
  * folder of the page's own (so pages do not share state and nothing outside the scratch folder is
- * touched), the local cluster's port is a free one, and a few long trainings run fewer epochs. A
- * command that cannot run on one machine is listed in {@link #NOT_RUN} with the reason; a new command
- * in the docs fails this test until it runs here or says why it cannot.
+ * touched), the local cluster's port is a free one, and a few long trainings run shorter. A command
+ * that cannot run on one machine is listed in {@link #NOT_RUN} with the reason; a new command in the
+ * docs fails this test until it runs here or says why it cannot.
+ *
+ * <p>The pages run in two lanes at once, as two users of one machine would: most of a command's time
+ * is a JVM and a Spark session starting, largely on one thread, so two lanes finish in far less time
+ * than one on two cores. The README's first command (the default job, which writes
+ * {@code runs/default}) runs alone first, because commands of several pages read that run folder;
+ * then {@link #FIRST_LANE}'s pages run in one lane and every other page in the other.
  */
 class DocumentedCommandsIT {
     private static final String INCUBATOR_WARNING = "WARNING: Using incubator modules";
@@ -53,9 +67,20 @@ class DocumentedCommandsIT {
             "examples/custom-model/target", "needs the example's jar, built after deploy; examples/custom-model's MyNetSparkSubmitIT runs these commands",
             "deploy/bin/ringtrain-hosts ", "needs root and network namespaces; MultiHostIT runs these commands where the machine allows");
 
-    /** Shorter runs of long trainings: {command text → {from → to}}; the same code path, fewer epochs. */
+    /**
+     * Shorter runs of long trainings: {command text → {from → to}}; the same code path on less work.
+     * char-lstm: one epoch instead of four, its 64-character windows starting every 256 characters
+     * instead of every 64 (a quarter of the windows; the model records the stride, so the README's
+     * evaluate of runs/shakespeare reads the same windows).
+     */
     private static final Map<String, Map<String, String>> SHORTENED = Map.of(
-            "--model char-lstm", Map.of("--epochs 4", "--epochs 1"));
+            "--model char-lstm", Map.of("--epochs 4", "--epochs 1 --stride 256"));
+
+    /**
+     * The pages of the first lane: the README, and docs/evaluate-predict.md, whose evaluate writes
+     * {@code runs/default/evaluation.json} as the README's does, so the two never run at once.
+     */
+    private static final Set<String> FIRST_LANE = Set.of("README.md", "docs/evaluate-predict.md");
 
     /** Documented exit statuses other than 0, by a text that identifies the command. */
     private static final Map<String, Integer> STATUS = Map.of(
@@ -83,26 +108,41 @@ class DocumentedCommandsIT {
                 "RINGTRAIN_MASTER_PORT", Integer.toString(masterPort), "RINGTRAIN_MASTER_UI_PORT", Integer.toString(freePort())));
 
         Map<String, String> skipped = new LinkedHashMap<>();
-        List<String> ran = new ArrayList<>();
-        boolean clusterStarted = false;
-        try {
-            for (DocumentedCommand c : commands) {
-                String reason = reasonNotRun(c);
-                if (reason != null) {
-                    skipped.put(c.toString(), reason);
-                    continue;
-                }
+        List<DocumentedCommand> toRun = new ArrayList<>();
+        for (DocumentedCommand c : commands) {
+            String reason = reasonNotRun(c);
+            if (reason != null) skipped.put(c.toString(), reason);
+            else toRun.add(c);
+        }
+        List<String> ran = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> outputs = new java.util.concurrent.ConcurrentHashMap<>();
+        AtomicBoolean clusterStarted = new AtomicBoolean();
+        Lane lane = commandsOfLane -> {
+            for (DocumentedCommand c : commandsOfLane) {
                 String text = adapt(c, work, masterPort);
-                clusterStarted |= text.startsWith("deploy/bin/ringtrain-cluster start");
+                if (text.startsWith("deploy/bin/ringtrain-cluster start")) clusterStarted.set(true);
                 long t0 = System.nanoTime();
                 Result r = bash(text, work, env, 900);
                 System.out.printf("[docs] %s:%d exit %d in %.0f s: %s%n", c.file(), c.line(), r.status(), (System.nanoTime() - t0) / 1e9, text);
                 int expected = STATUS.entrySet().stream().filter(e -> c.text().contains(e.getKey())).map(Map.Entry::getValue).findFirst().orElse(0);
                 assertEquals(expected, r.status(), c + "\nran as: " + text + "\n" + r.output());
                 ran.add(text);
+                outputs.put(text, r.output());
             }
+            return null;
+        };
+        ExecutorService lanes = Executors.newFixedThreadPool(2);
+        try {
+            lane.call(toRun.subList(0, 1));   // README's default job: runs/default, which later commands of several pages read
+            List<DocumentedCommand> rest = toRun.subList(1, toRun.size());
+            Future<Void> first = lanes.submit(() -> lane.call(rest.stream().filter(c -> FIRST_LANE.contains(c.file())).toList()));
+            Future<Void> second = lanes.submit(() -> lane.call(rest.stream().filter(c -> !FIRST_LANE.contains(c.file())).toList()));
+            awaitLane(first);
+            awaitLane(second);
         } finally {
-            if (clusterStarted) bash("deploy/bin/ringtrain-cluster stop", work, env, 120);
+            lanes.shutdownNow();
+            if (!lanes.awaitTermination(15, TimeUnit.MINUTES)) fail("a lane of commands still ran 15 minutes after the other ended");
+            if (clusterStarted.get()) bash("deploy/bin/ringtrain-cluster stop", work, env, 120);
         }
         skipped.forEach((command, why) -> System.out.println("[docs] not run here (" + why + "): " + command));
 
@@ -113,6 +153,17 @@ class DocumentedCommandsIT {
         assertTrue(Files.size(work.resolve("tmp-README/predictions.csv")) > 0, "README's predict writes the CSV");
         assertTrue(Files.size(work.resolve("preview.png")) > 0, "README's augment-preview writes the PNG");
         assertTrue(Files.isRegularFile(work.resolve("runs/fmnist-augmented/model.safetensors")), "the YAML config's run folder");
+        // README's mlp run through ringtrain-local (LaunchersIT's tiny job until this run took it over): the
+        // console's test accuracy, and a model that records the packaged artifact's version.
+        String mlpRun = outputs.entrySet().stream().filter(e -> e.getKey().contains("--model mlp") && e.getKey().contains("--run-dir runs/mlp-augmented"))
+                .map(Map.Entry::getValue).findFirst().orElseThrow(() -> new AssertionError("README's mlp run into runs/mlp-augmented did not run: " + ran));
+        assertTrue(mlpRun.contains("test accuracy"), "README's mlp run prints the test accuracy:\n" + mlpRun);
+        var mlp = SafeTensors.read(work.resolve("runs/mlp-augmented/model.safetensors"));
+        assertEquals("mlp", mlp.metadata().get("model"), "README's --model mlp run");
+        try (JarFile jar = new JarFile(root.resolve("deploy/target/ringtrain.jar").toFile())) {
+            assertEquals(jar.getManifest().getMainAttributes().getValue("Implementation-Version"), mlp.metadata().get("code_version"),
+                    "the model records the artifact's version");
+        }
         assertTrue(Files.isRegularFile(work.resolve("runs/shakespeare/vocab.json")), "the text model's vocabulary");
         assertEquals("model-spec", SafeTensors.read(work.resolve("runs/small-cnn/model.safetensors")).metadata().get("model"),
                 "README's --model-spec run saves a model that records its layer list");
@@ -174,6 +225,23 @@ class DocumentedCommandsIT {
         assertFalse(Files.exists(work.resolve("p.png")) || Files.exists(work.resolve("p.csv")), "nothing is written on bad input");
     }
 
+    /** Runs a page's commands in order; fails at the first that ends with another status than its documented one. */
+    @FunctionalInterface
+    private interface Lane {
+        Void call(List<DocumentedCommand> commands) throws Exception;
+    }
+
+    /** Waits for a lane, and fails with its own failure (an assertion's message, not a wrapper's). */
+    private static void awaitLane(Future<Void> lane) throws Exception {
+        try {
+            lane.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) throw error;
+            if (e.getCause() instanceof Exception exception) throw exception;
+            throw e;
+        }
+    }
+
     private static String reasonNotRun(DocumentedCommand c) {
         return NOT_RUN.entrySet().stream().filter(e -> c.text().contains(e.getKey())).map(Map.Entry::getValue).findFirst().orElse(null);
     }
@@ -223,7 +291,15 @@ class DocumentedCommandsIT {
         pb.environment().remove("SPARK_HOME");   // the wrapper uses the bundled Spark, as on a machine without one
         pb.environment().putAll(env);
         Process p = pb.start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        boolean finished;
+        try {
+            finished = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {   // the other lane failed: this command is not left running
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw e;
+        }
+        if (!finished) {
             p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             fail(command + " did not finish in " + timeoutSeconds + " s:\n" + Files.readString(log));

@@ -67,6 +67,10 @@ class HostFaultsIT {
     private static final int SPARK_COLLECTIVE_TIMEOUT_S = 3;
     /** The throttle case: host 2's egress drops to a tenth of the others' once metrics.jsonl shows this step. */
     private static final long THROTTLE_AT_STEP = 30;
+    /** The throttle case's epochs: 120 steps, some 90 of them on the throttled link, enough for a median step time and for the straggler report. */
+    private static final int THROTTLE_EPOCHS = 2;
+    /** Steps per epoch: 960 training images, 2 replicas × 8. */
+    private static final int STEPS_PER_EPOCH = 60;
     private static final String THROTTLED_RATE = "100mbit", LINK_RATE = "1gbit";
     /** A job whose host is gone must end within this (10 s to expire the executor, 10 s of slot wait, Spark's own pace): beyond it, it hangs. */
     private static final long GONE_BOUND_MILLIS = 120_000;
@@ -162,7 +166,8 @@ class HostFaultsIT {
     @Order(3)
     void aSparkRetryResumesFromTheCheckpointOnceACutLinkIsBack(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("resume");
-        Driver driver = Driver.start(List.of(), train(tinyFashionMnist(tmp.resolve("data")), run, "--slot-wait-seconds", "120"));
+        // One epoch: the cut comes at step 10 of 60, and the resume only has to finish it.
+        Driver driver = Driver.start(List.of(), train(tinyFashionMnist(tmp.resolve("data")), run, 1, "--slot-wait-seconds", "120"));
         try {
             awaitStep(run, CUT_AT_STEP, driver);
             hosts.link(SPARK_VICTIM_HOST, false);
@@ -194,9 +199,10 @@ class HostFaultsIT {
     @Order(4)
     void aSparkJobWhoseHostIsGoneForGoodFailsNamingTheMissingSlotsWithoutAHang(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("gone");
-        // The driver gives up on a silent executor after 10 s instead of 120 s, and waits 10 s for its slot.
+        // The driver gives up on a silent executor after 10 s instead of 120 s, and waits 10 s for its slot (at the
+        // start too, while the hosts' executors start: 5 s is too short for them on a loaded machine).
         Driver driver = Driver.start(List.of("--conf", "spark.network.timeout=10s", "--conf", "spark.network.timeoutInterval=2s",
-                "--conf", "spark.executor.heartbeatInterval=2s"), train(tinyFashionMnist(tmp.resolve("data")), run, "--slot-wait-seconds", "10"));
+                "--conf", "spark.executor.heartbeatInterval=2s"), train(tinyFashionMnist(tmp.resolve("data")), run, 3, "--slot-wait-seconds", "10"));
         try {
             awaitStep(run, CUT_AT_STEP, driver);
             hosts.link(SPARK_VICTIM_HOST, false);
@@ -219,7 +225,7 @@ class HostFaultsIT {
     void aHostThrottledToATenthMidRunSlowsTrainingWhichContinuesAndIsNamedAsALinkStraggler(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("throttle");
         String victim = hosts.address(SPARK_VICTIM_HOST);
-        Driver driver = Driver.start(List.of(), train(tinyFashionMnist(tmp.resolve("data")), run, "--straggler-steps", "3"));
+        Driver driver = Driver.start(List.of(), train(tinyFashionMnist(tmp.resolve("data")), run, THROTTLE_EPOCHS, "--straggler-steps", "3"));
         try {
             awaitStep(run, THROTTLE_AT_STEP, driver);
             hosts.shape(SPARK_VICTIM_HOST, THROTTLED_RATE);
@@ -228,13 +234,14 @@ class HostFaultsIT {
             assertEquals(0, exit, "training continues on the throttled link:\n" + driver.output());
 
             List<JsonNode> steps = stepLines(run);
-            assertEquals(180, steps.stream().mapToLong(l -> l.path("global_step").asLong()).max().orElseThrow(), "every step ran");
-            double before = medianStepMillis(steps, 5, THROTTLE_AT_STEP - 1), after = medianStepMillis(steps, throttledAfter + 5, 180);
+            long lastStep = (long) THROTTLE_EPOCHS * STEPS_PER_EPOCH;
+            assertEquals(lastStep, steps.stream().mapToLong(l -> l.path("global_step").asLong()).max().orElseThrow(), "every step ran");
+            double before = medianStepMillis(steps, 5, THROTTLE_AT_STEP - 1), after = medianStepMillis(steps, throttledAfter + 5, lastStep);
             List<JsonNode> named = steps.stream().filter(l -> l.path("global_step").asLong() > throttledAfter && l.path("straggler").isObject()).toList();
             JsonNode last = named.isEmpty() ? null : named.get(named.size() - 1).path("straggler");
             System.out.println("[host-faults] spark: host " + SPARK_VICTIM_HOST + "'s egress " + LINK_RATE + " -> " + THROTTLED_RATE + " after step " + throttledAfter
                     + ": median step " + Math.round(before) + " ms before, " + Math.round(after) + " ms after; " + named.size() + " of the "
-                    + (180 - throttledAfter) + " later steps name a straggler, the last: " + last);
+                    + (lastStep - throttledAfter) + " later steps name a straggler, the last: " + last);
             assertTrue(after > before, "the throttled link slows the steps: " + before + " ms then " + after + " ms");
             assertTrue(last != null && victim.equals(last.path("host").asText()) && "link".equals(last.path("cause").asText()),
                     "the last straggler named is host " + SPARK_VICTIM_HOST + " (" + victim + ") for its link: " + last);
@@ -255,7 +262,7 @@ class HostFaultsIT {
         for (int i = 1; i < steps.size(); i++) {
             long step = steps.get(i).path("global_step").asLong();
             if (step < from || step > to || step != steps.get(i - 1).path("global_step").asLong() + 1) continue;
-            if ((step - 1) % 60 == 0) continue; // an epoch's first step follows its evaluation
+            if ((step - 1) % STEPS_PER_EPOCH == 0) continue; // an epoch's first step follows its evaluation
             gaps.add(java.time.Duration.between(java.time.Instant.parse(steps.get(i - 1).path("time").asText()),
                     java.time.Instant.parse(steps.get(i).path("time").asText())).toMillis());
         }
@@ -308,10 +315,10 @@ class HostFaultsIT {
         return line;
     }
 
-    /** The train command: 2 replicas, 3 epochs of 60 steps, a checkpoint every 4 steps, a short collective timeout. */
-    private static List<String> train(Path data, Path run, String... more) {
+    /** The train command: 2 replicas, {@code epochs} epochs of 60 steps, a checkpoint every 4 steps, a short collective timeout. */
+    private static List<String> train(Path data, Path run, int epochs, String... more) {
         List<String> command = new ArrayList<>(List.of("train", "--replicas", "2", "--model", "fmnist-cnn", "--data", data.toString(),
-                "--epochs", "3", "--batch-size", "8", "--seed", "5", "--mean", "0.2860", "--std", "0.3530", "--checkpoint-every", "4",
+                "--epochs", Integer.toString(epochs), "--batch-size", "8", "--seed", "5", "--mean", "0.2860", "--std", "0.3530", "--checkpoint-every", "4",
                 "--collective-timeout-seconds", Integer.toString(SPARK_COLLECTIVE_TIMEOUT_S), "--max-attempts", "3", "--run-dir", run.toString()));
         command.addAll(List.of(more));
         return command;

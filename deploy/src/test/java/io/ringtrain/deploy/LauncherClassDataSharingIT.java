@@ -66,6 +66,32 @@ class LauncherClassDataSharingIT {
         assertNotEquals(written, single(cds, ".tmp"), "the half-written archive is gone and the next start wrote a new one");
     }
 
+    /**
+     * Two starts at once after the first one's dump (DocumentedCommandsIT's two lanes, or a user's two
+     * terminals) both check the finished archive and both rename it: the second finds it gone, which
+     * must not fail its command, and the archive is in place once.
+     */
+    @Test
+    void twoStartsAtOnceBothCheckTheFinishedArchiveAndBothRun(@TempDir Path cds) throws Exception {
+        assertEquals(0, preview(cds).status());
+        single(cds, ".tmp");
+        ProcessBuilder[] both = new ProcessBuilder[2];
+        Process[] started = new Process[2];
+        for (int i = 0; i < 2; i++) {
+            both[i] = new ProcessBuilder("deploy/bin/ringtrain-local", "train", "--help").directory(root.toFile()).redirectErrorStream(true);
+            both[i].environment().putAll(Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g", "RINGTRAIN_CDS_DIR", cds.toString()));
+        }
+        for (int i = 0; i < 2; i++) started[i] = both[i].start();
+        for (Process p : started) {
+            String out = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "a start did not finish in 120 s");
+            assertEquals(0, p.exitValue(), out);
+            assertTrue(out.contains("--replicas"), out);
+        }
+        assertEquals(List.of(), files(cds, ".tmp"), "the checked archive was renamed into place");
+        single(cds, ".jsa");
+    }
+
     @Test
     void aStartThatOnlyPrintsHelpWritesNoArchive(@TempDir Path cds) throws Exception {
         Result help = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help");

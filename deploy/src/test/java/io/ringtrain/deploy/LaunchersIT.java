@@ -1,8 +1,6 @@
 package io.ringtrain.deploy;
 
-import io.ringtrain.engine.io.SafeTensors;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -17,14 +15,14 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The launchers against the packaged artifact (failsafe runs after {@code package}): the scripts
- * answer --help without Spark, and ringtrain-local runs a tiny job end to end. RINGTRAIN_NO_BUILD
- * keeps the scripts from starting a nested Maven build.
+ * answer --help without Spark. RINGTRAIN_NO_BUILD keeps the scripts from starting a nested Maven
+ * build. A ringtrain-local training end to end (exit 0, the test accuracy printed, a model that
+ * records the artifact's version) is DocumentedCommandsIT's: the README's mlp run.
  */
 class LaunchersIT {
     private final Path root = ProjectFiles.root();
@@ -80,31 +78,6 @@ class LaunchersIT {
         Result retrain = run(List.of("deploy/bin/ringtrain-local", "retrain", "--help"), 60);
         assertEquals(0, retrain.status(), retrain.output());
         assertTrue(retrain.output().contains("--registry") && retrain.output().contains("Exit codes"), retrain.output());
-    }
-
-    @Test
-    void aTinyLocalJobWritesTheModel(@TempDir Path tmp) throws Exception {
-        Path data = tmp.resolve("tiny-fmnist");
-        Files.createDirectories(data);
-        Path sample = root.resolve("data/fashion-mnist-sample");
-        copyIdxPrefix(sample.resolve("train-images-idx3-ubyte.gz"), data.resolve("train-images-idx3-ubyte.gz"), 256);
-        copyIdxPrefix(sample.resolve("train-labels-idx1-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"), 256);
-        copyIdxPrefix(sample.resolve("t10k-images-idx3-ubyte.gz"), data.resolve("t10k-images-idx3-ubyte.gz"), 128);
-        copyIdxPrefix(sample.resolve("t10k-labels-idx1-ubyte.gz"), data.resolve("t10k-labels-idx1-ubyte.gz"), 128);
-        Path runDir = tmp.resolve("run");
-
-        Result r = run(List.of("deploy/bin/ringtrain-local", "train", "--master", "local[2]", "--replicas", "2", "--model", "mlp",
-                "--data", data.toString(), "--epochs", "1", "--batch-size", "16", "--run-dir", runDir.toString()), 240);
-
-        assertEquals(0, r.status(), r.output());
-        assertTrue(r.output().contains("test accuracy"), r.output());
-        var model = SafeTensors.read(runDir.resolve("model.safetensors"));
-        assertFalse(model.tensors().isEmpty());
-        assertEquals("mlp", model.metadata().get("model"));
-        try (JarFile jar = new JarFile(root.resolve("deploy/target/ringtrain.jar").toFile())) {
-            assertEquals(jar.getManifest().getMainAttributes().getValue("Implementation-Version"), model.metadata().get("code_version"),
-                    "the model records the artifact's version");
-        }
     }
 
     /** Writes the first n records of an IDX file (gzip), with the count in the header changed to n. */
