@@ -7,10 +7,11 @@ import io.ringtrain.engine.autograd.GradMode;
 
 /**
  * 2-D convolution on the autograd graph (PyTorch's {@code F.conv2d}); {@link Conv2dKernels} is the
- * array-level forward/backward pair and documents the layouts. The scratch memory (the workspace) is
- * borrowed from {@link Conv2dKernels.Workspace#acquire()} for the forward call and again for the backward
- * call, unless the caller passes its own. Backward keeps the input, as PyTorch's saved input, and builds the patch matrices
- * from it again, so the input must not be changed in place between forward and backward.
+ * array-level forward/backward pair and documents the layouts. The scratch memory (the workspace)
+ * is borrowed from {@link Conv2dKernels.Workspace#acquire()} for the forward call and again for the
+ * backward call, unless the caller passes its own. Backward keeps the input, as PyTorch's saved
+ * input, and builds the patch matrices from it again, so the input must not be changed in place
+ * between forward and backward.
  */
 public final class Conv2dOps {
     private Conv2dOps() {}
@@ -19,8 +20,9 @@ public final class Conv2dOps {
      * input [N, C, H, W] (checked by the caller against {@code geo}), weight [O, C/G, kh, kw], bias [O]
      * or null. {@code workspace} null borrows the shared scratch for each call (what layers do: one
      * workspace serves them all); a non-null one is used for forward and backward alike and must
-     * not be used by another call at the same time. With {@code outputs} non-null a recorded forward borrows its output array from it and
-     * its backward gives it back ({@link SpareArray}'s rule); null allocates.
+     * not be used by another call at the same time. With {@code outputs} non-null a recorded forward
+     * borrows its output array from it and its backward gives it back ({@link SpareArray}'s rule);
+     * null allocates.
      */
     public static Tensor conv2d(Tensor input, Tensor weight, Tensor bias, Conv2dKernels.Geometry geo,
                                 Conv2dKernels.Workspace workspace, SpareArray<float[]> outputs) {
