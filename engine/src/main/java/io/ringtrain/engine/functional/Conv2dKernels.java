@@ -3,6 +3,8 @@ package io.ringtrain.engine.functional;
 import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cpu.Im2col;
 import io.ringtrain.engine.cpu.Transpose;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * conv2d_forward / conv2d_backward over float arrays (llm.c style), by im2col + GEMM.
@@ -29,8 +31,9 @@ import io.ringtrain.engine.cpu.Transpose;
  * moves on, and backward builds it again from x for the weight gradient, as PyTorch saves a
  * convolution's input, not its columns. Keeping every block's patches from forward to backward
  * held C·kh·kw times each input (about 1 GB for ResNet-18 at 224×224, batch 16) for the im2col
- * that backward now repeats. Blocks are split over {@link Workers} threads; each thread keeps its
- * own patch buffer (cols, then dcols in backward) and partial dW, added at the end. A 1×1 kernel
+ * that backward now repeats. Blocks are split over {@link Workers} threads; each thread has its
+ * own patch buffer (cols, then dcols in backward) and partial dW, added at the end, in the
+ * {@link Workspace} that the call borrows (one for all layers, not one per layer). A 1×1 kernel
  * with stride 1 and no padding, one image per block, skips im2col (cols is x).
  */
 public final class Conv2dKernels {
@@ -93,38 +96,88 @@ public final class Conv2dKernels {
     }
 
     /**
-     * Scratch memory kept by a layer between steps: the per-thread buffers of one block (its patch
-     * matrix, cols in forward and cols then dcols in backward; partial dW; dyᵀ; y or dy as [O, B·L]).
-     * Nothing in it outlives a forward or backward call, so forwards and backwards may interleave.
+     * Scratch memory of one convolution call: the per-chunk buffers of one block (its patch matrix,
+     * cols in forward and cols then dcols in backward; partial dW; dyᵀ; y or dy as [O, B·L]).
+     * Nothing in it outlives a forward or backward call, so one workspace serves every layer:
+     * {@link #acquire()} lends one for a call and {@link #release} takes it back, and each buffer
+     * grows to the largest size asked of it and is then reused by smaller layers. ResNet-18 at
+     * 224×224 thus holds the largest layer's buffers (per chunk) instead of every layer's.
+     *
+     * <p>Why a workspace per call and not per thread: backward's partial dW of a chunk is summed by
+     * the calling thread after the parallel range has ended, when the pool thread that filled it may
+     * already run a chunk of another replica's convolution; a per-thread buffer would be overwritten
+     * under the sum. A workspace lent to one call belongs to it (slot {@code chunk} to the thread
+     * running that chunk) until the call gives it back, so concurrent calls (replicas in one JVM)
+     * each hold their own, and the number of workspaces is the most calls ever run at once.
      */
     public static final class Workspace {
+        /** Workspaces not lent to a call; most recently released first, so sequential calls reuse one. */
+        private static final ConcurrentLinkedDeque<Workspace> FREE = new ConcurrentLinkedDeque<>();
+        /** Workspaces {@link #acquire()} has made: the most calls that ever ran at once (see the tests). */
+        private static final AtomicInteger MADE = new AtomicInteger();
+
         // One slot per Workers chunk; a chunk's slot is only touched by the thread running that chunk.
         private final float[][] patches = new float[Workers.threads()][];
         private final float[][] partialDw = new float[Workers.threads()][];
         private final float[][] dyT = new float[Workers.threads()][];
         private final float[][] blockOut = new float[Workers.threads()][];
 
-        /** One block's patch matrix [C·kh·kw, B·L]: its cols, or in backward its dcols once dW has read the cols. */
+        /** A workspace for one forward or backward call, to be given back with {@link #release} when it returns. */
+        public static Workspace acquire() {
+            Workspace ws = FREE.pollFirst();
+            if (ws != null) return ws;
+            MADE.incrementAndGet();
+            return new Workspace();
+        }
+
+        static int made() {
+            return MADE.get();
+        }
+
+        /** Forgets the free workspaces (tests: so that the next calls must make their own). */
+        static void dropFree() {
+            FREE.clear();
+        }
+
+        /** Gives back a workspace from {@link #acquire()}; the caller must not use it afterwards. */
+        public static void release(Workspace ws) {
+            FREE.offerFirst(ws);
+        }
+
+        /** Floats held by this workspace's buffers (how much one shared workspace costs; see the tests). */
+        long floatsHeld() {
+            long n = 0;
+            for (float[][] slots : new float[][][] {patches, partialDw, dyT, blockOut}) {
+                for (float[] a : slots) n += a == null ? 0 : a.length;
+            }
+            return n;
+        }
+
+        /** One block's patch matrix [C·kh·kw, B·L] (at least size floats): its cols, or in backward its dcols once dW has read the cols. */
         float[] patches(int chunk, int size) {
-            if (patches[chunk] == null || patches[chunk].length != size) patches[chunk] = new float[size];
-            return patches[chunk];
+            return patches[chunk] = atLeast(patches[chunk], size);
         }
 
+        /** At least size floats. */
         float[] dyT(int chunk, int size) {
-            if (dyT[chunk] == null || dyT[chunk].length != size) dyT[chunk] = new float[size];
-            return dyT[chunk];
+            return dyT[chunk] = atLeast(dyT[chunk], size);
         }
 
-        /** y or dy of one block as [O, B·L] (sized for a full block, so a short last block reuses it). */
+        /** y or dy of one block as [O, B·L] (at least size floats, sized for a full block, so a short last block reuses it). */
         float[] blockOut(int chunk, int size) {
-            if (blockOut[chunk] == null || blockOut[chunk].length != size) blockOut[chunk] = new float[size];
-            return blockOut[chunk];
+            return blockOut[chunk] = atLeast(blockOut[chunk], size);
         }
 
+        /** At least size floats, the first size of them zero (the rest is not read). */
         float[] partialDw(int chunk, int size) {
-            if (partialDw[chunk] == null || partialDw[chunk].length != size) partialDw[chunk] = new float[size];
-            else java.util.Arrays.fill(partialDw[chunk], 0f);
-            return partialDw[chunk];
+            float[] a = partialDw[chunk];
+            if (a == null || a.length < size) return partialDw[chunk] = new float[size];
+            java.util.Arrays.fill(a, 0, size, 0f);
+            return a;
+        }
+
+        private static float[] atLeast(float[] a, int size) {
+            return a == null || a.length < size ? new float[size] : a;
         }
     }
 
@@ -226,7 +279,7 @@ public final class Conv2dKernels {
             for (float[] p : partials) {
                 if (p == null) continue;
                 if (sum == null) sum = p;
-                else for (int i = 0; i < sum.length; i++) sum[i] += p[i];
+                else for (int i = 0; i < dw.length; i++) sum[i] += p[i];
             }
             if (sum == null) java.util.Arrays.fill(dw, 0f);
             else for (int grp = 0; grp < groups; grp++) Transpose.transpose(sum, grp * kg * og, kg, og, dw, grp * og * kg);

@@ -16,8 +16,8 @@ import io.ringtrain.engine.functional.PoolKernels;
  * Weight [O, C/G, kh, kw], bias [O]. Initialised as PyTorch: U(±1/√fanIn), fanIn = C/G·kh·kw.
  *
  * <p>Computed as im2col + GEMM ({@link Conv2dOps}, {@link Conv2dKernels}): each image's patches become a matrix
- * cols [C·kh·kw, OH·OW] and, per group, Y = W · cols. The patch matrices are kept for the weight
- * gradient and their buffer is reused by the next step once backward has consumed it.
+ * cols [C·kh·kw, OH·OW] and, per group, Y = W · cols. Backward keeps the input and builds the patch
+ * matrices again; their scratch is borrowed per call and shared by every layer ({@link Conv2dKernels.Workspace}).
  */
 public class Conv2d extends Module {
     private final int inChannels;
@@ -25,7 +25,6 @@ public class Conv2d extends Module {
     private final int kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW, groups;
     private final Tensor weight;
     private final Tensor bias;
-    private final Conv2dKernels.Workspace workspace = new Conv2dKernels.Workspace();
     private final SpareArray<float[]> output = SpareArray.floats();
     private boolean recycleOutput;
 
@@ -83,7 +82,7 @@ public class Conv2d extends Module {
             throw new IllegalArgumentException("input " + Shape.str(s) + " is smaller than Conv2d's kernel " + kernelH + "×" + kernelW
                     + " (dilation " + dilationH + "×" + dilationW + ", padding " + padH + "×" + padW + "): the output would be empty");
         }
-        return Conv2dOps.conv2d(input, weight, bias, geo, workspace, recycleOutput ? output : null);
+        return Conv2dOps.conv2d(input, weight, bias, geo, null, recycleOutput ? output : null);
     }
 
     /**

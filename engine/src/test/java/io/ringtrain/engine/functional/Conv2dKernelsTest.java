@@ -1,15 +1,26 @@
 package io.ringtrain.engine.functional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.nn.Conv2d;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
  * The im2col + GEMM convolution equals its definition (a direct sum, in double) in value and in
  * all three gradients, whether images go to the GEMM one at a time or in blocks (a full block, a
- * short last block), with groups, bias, stride, padding and the pointwise shortcut.
+ * short last block), with groups, bias, stride, padding and the pointwise shortcut; and one
+ * workspace serves convolutions of any size, one after the other or (one per call) at once.
  */
 class Conv2dKernelsTest {
     private static final SplittableRandom RNG = new SplittableRandom(5);
@@ -50,6 +61,81 @@ class Conv2dKernelsTest {
         check(pointwise, true);
     }
 
+    @Test
+    void oneWorkspaceServesALargerThenASmallerLayerWithoutNewBuffers() {
+        // The larger layer leaves longer buffers holding its data (stale partial dW included); the
+        // smaller one must read only its own part of them, and needs nothing more.
+        Conv2dKernels.Workspace ws = new Conv2dKernels.Workspace();
+        Conv2dKernels.Geometry large = geometry(6, 6, 12, 12, 10, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        Conv2dKernels.Geometry small = geometry(20, 4, 5, 5, 6, 3, 3, 2, 2, 1, 1, 1, 1, 2);
+        check(large, true, ws);
+        long held = ws.floatsHeld();
+        check(small, true, ws);
+        check(geometry(3, 4, 16, 16, 6, 1, 1, 1, 1, 0, 0, 1, 1, 2), false, ws); // pointwise, no im2col
+        assertEquals(held, ws.floatsHeld(), "the smaller layers reuse the larger layer's buffers");
+    }
+
+    @Test
+    void layersRunOneAfterAnotherOnOneThreadShareOneWorkspace() {
+        Conv2d first = new Conv2d(8, 16, 3, 1, 1), second = new Conv2d(16, 8, 3, 2, 1);
+        Tensor x = Tensor.randn(RNG, 4, 8, 32, 32).requiresGrad(true);
+        Conv2dKernels.Workspace.dropFree();
+        int before = Conv2dKernels.Workspace.made();
+        for (int step = 0; step < 3; step++) second.forward(first.forward(x)).sum().backward();
+        assertEquals(1, Conv2dKernels.Workspace.made() - before, "twelve convolution calls (two layers) on one thread, workspaces made");
+        Conv2dKernels.Workspace shared = Conv2dKernels.Workspace.acquire();
+        Conv2dKernels.Workspace.release(shared);
+        // The first layer's patch matrix (8·9 rows, 32·32 columns) is the larger; the second's calls came after it.
+        assertTrue(shared.patches(0, 1).length >= 8 * 9 * 32 * 32, "the shared patch buffer kept the larger layer's size");
+        assertSame(shared, Conv2dKernels.Workspace.acquire(), "a released workspace is the next one lent");
+        Conv2dKernels.Workspace.release(shared);
+    }
+
+    @Test
+    void twoThreadsRunningDifferentConvolutionsAtOnceGetTheSequentialResults() throws Exception {
+        // Each layer's blocks are split over the pool threads, which both threads' calls share: a
+        // chunk's buffers (the partial dW above all, summed after the range ends) must not be taken
+        // by the other call. The split and the order of the partial sums do not depend on which
+        // thread runs a chunk, so the results are bit for bit those of a call run alone.
+        Conv2d[] layers = {new Conv2d(8, 16, 3, 1, 1), new Conv2d(16, 8, 3, 2, 1)};
+        Tensor[] inputs = {Tensor.randn(RNG, 4, 8, 16, 16), Tensor.randn(RNG, 24, 16, 8, 8)};
+        Tensor[] weights = {Tensor.randn(RNG, 4, 16, 16, 16), Tensor.randn(RNG, 24, 8, 4, 4)};
+        float[][][] expected = new float[2][][];
+        for (int i = 0; i < 2; i++) expected[i] = step(layers[i], inputs[i], weights[i]);
+        int rounds = 30;
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                int layer = i;
+                done.add(threads.submit(() -> {
+                    start.await();
+                    for (int r = 0; r < rounds; r++) {
+                        float[][] got = step(layers[layer], inputs[layer], weights[layer]);
+                        for (int k = 0; k < got.length; k++) {
+                            assertArrayEquals(expected[layer][k], got[k], "layer " + layer + ", round " + r + ", result " + k);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** y, dx, dW, db of loss = Σ y ⊙ weight. */
+    private static float[][] step(Conv2d layer, Tensor input, Tensor weight) {
+        Tensor x = input.detach().requiresGrad(true);
+        layer.weight().zeroGrad();
+        layer.bias().zeroGrad();
+        Tensor y = layer.forward(x);
+        y.mul(weight).sum().backward();
+        return new float[][] {y.toArray(), x.gradArray().clone(), layer.weight().gradArray().clone(), layer.bias().gradArray().clone()};
+    }
+
     private static Conv2dKernels.Geometry geometry(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw,
                                                    int ph, int pw, int dh, int dw, int groups) {
         return new Conv2dKernels.Geometry(n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, groups);
@@ -62,6 +148,10 @@ class Conv2dKernelsTest {
     }
 
     private static void check(Conv2dKernels.Geometry g, boolean bias) {
+        check(g, bias, new Conv2dKernels.Workspace());
+    }
+
+    private static void check(Conv2dKernels.Geometry g, boolean bias, Conv2dKernels.Workspace ws) {
         int n = g.batch(), c = g.inChannels(), h = g.height(), w = g.width(), o = g.outChannels();
         int oh = g.outH(), ow = g.outW(), cg = c / g.groups(), og = o / g.groups();
         float[] x = random(n * c * h * w), wt = random(o * cg * g.kh() * g.kw()), b = bias ? random(o) : null;
@@ -93,7 +183,6 @@ class Conv2dKernelsTest {
                 }
             }
         }
-        Conv2dKernels.Workspace ws = new Conv2dKernels.Workspace();
         float[] out = new float[g.outputSize()];
         Conv2dKernels.forward(g, x, wt, b, out, ws);
         float[] gx = new float[x.length], gw = new float[wt.length], gb = bias ? new float[o] : null;
