@@ -1,6 +1,7 @@
 package io.ringtrain.engine.functional;
 
 import io.ringtrain.engine.Broadcast;
+import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.cpu.VectorOps;
@@ -63,7 +64,7 @@ public final class ElementwiseOps {
                 left.accumulateGradOwned(Broadcast.sumToShape(ga, outShape, leftShape));
             }
             if (right.requiresGrad()) {
-                float[] gb = new float[n];
+                float[] gb = GradientPool.take(n); // every element written below; a residual add's was activation-sized garbage each step
                 Workers.forRange(n, 2, (c, start, end) -> {
                     switch (kind) {
                         case ADD -> System.arraycopy(g, start, gb, start, end - start);

@@ -1,5 +1,6 @@
 package io.ringtrain.engine.functional;
 
+import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Tensor;
 
 /**
@@ -23,9 +24,9 @@ public final class GeluOps {
         float[] y = new float[x.length];
         Workers.forRange(x.length, 16, (chunk, start, end) -> forward(y, x, tanhApproximation, start, end));
         return Tensor.fromOp(y, input.shape(), tanhApproximation ? "gelu_tanh" : "gelu", g -> {
-            float[] dx = new float[x.length];
+            float[] dx = GradientPool.take(x.length); // every element written; handed over, as the pool's arrays are
             Workers.forRange(x.length, 24, (chunk, start, end) -> backward(dx, g, x, tanhApproximation, start, end));
-            input.accumulateGrad(dx);
+            input.accumulateGradOwned(dx);
         }, input);
     }
 

@@ -1,5 +1,6 @@
 package io.ringtrain.engine.functional;
 
+import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Tensor;
 
 /**
@@ -19,11 +20,12 @@ public final class LayerNormOps {
         float[] w = weight == null ? null : weight.data(), b = bias == null ? null : bias.data();
         forward(y, mean, rstd, x, w, b, rows, features, eps);
         return Tensor.fromOp(y, input.shape(), "layer_norm", g -> {
-            float[] dx = input.requiresGrad() ? new float[x.length] : null;
+            // dx from the pool and handed over (every element written): a fresh array plus accumulateGrad's copy made two per step
+            float[] dx = input.requiresGrad() ? GradientPool.take(x.length) : null;
             float[] dw = weight != null && weight.requiresGrad() ? new float[features] : null;
             float[] db = bias != null && bias.requiresGrad() ? new float[features] : null;
             backward(dx, dw, db, g, x, w, mean, rstd, rows, features);
-            if (dx != null) input.accumulateGrad(dx);
+            if (dx != null) input.accumulateGradOwned(dx);
             if (dw != null) weight.accumulateGrad(dw);
             if (db != null) bias.accumulateGrad(db);
         }, input, weight, bias);

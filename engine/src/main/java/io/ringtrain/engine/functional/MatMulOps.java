@@ -5,6 +5,7 @@ import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.backend.Placement;
+import io.ringtrain.engine.cpu.VectorOps;
 
 import java.util.Arrays;
 
@@ -66,6 +67,60 @@ public final class MatMulOps {
                 right.accumulateGradOwned(Broadcast.sumToShape(gb, withMatrix(batch, k, n), rightShape));
             }
         }, left, right);
+    }
+
+    /**
+     * A linear layer's y = x·Wᵀ + b as one recorded operation (PyTorch's {@code addmm} in
+     * {@code F.linear}): x [m, k], weight [n, k], bias [n] or null → y [m, n].
+     * Backward: dx = g·W, dW = gᵀ·x, db = column sums of g. A non-contiguous weight takes the
+     * matmul and add ops instead.
+     *
+     * <p>One node instead of matmul then add, so that the product before the bias is not kept:
+     * the add node's inputs held it until backward reached it, an array as large as the output
+     * (for a BERT-base layer's FFN, 4·tokens·3072 bytes) that backward never reads. The forward
+     * adds the bias after the GEMM and db sums the rows in order, as the two separate ops did.
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (x.dim() != 2 || weight.dim() != 2 || x.size(1) != weight.size(1)
+                || (bias != null && (bias.dim() != 1 || bias.size(0) != weight.size(0)))) {
+            throw new IllegalArgumentException("linear: input " + Shape.str(x.shape()) + ", weight " + Shape.str(weight.shape())
+                    + (bias == null ? "" : ", bias " + Shape.str(bias.shape())) + " are not [m, k], [n, k], [n]");
+        }
+        if (!weight.isContiguous()) {
+            Tensor y = matmul(x, weight.t());
+            return bias == null ? y : y.add(bias);
+        }
+        int m = x.size(0), k = x.size(1), n = weight.size(0), wo = weight.storageOffset();
+        float[] xd = x.data(), wd = weight.storage(), bd = bias == null ? null : bias.data();
+        float[] out = new float[m * n];
+        Placement.backend().sgemm(false, true, m, n, k, 1f, xd, 0, k, wd, wo, k, 0f, out, 0, n);
+        if (bd != null) {
+            Workers.forRange(m, 2L * n, (chunk, start, end) -> {
+                for (int r = start; r < end; r++) VectorOps.add(out, r * n, bd, 0, out, r * n, n);
+            });
+        }
+        return Tensor.fromOp(out, new int[] {m, n}, "linear", g -> {
+            if (bias != null && bias.requiresGrad()) {
+                float[] gb = new float[n];
+                Workers.forRange(n, 2L * m, (chunk, start, end) -> {
+                    for (int r = 0; r < m; r++) {
+                        int base = r * n;
+                        for (int j = start; j < end; j++) gb[j] += g[base + j];
+                    }
+                });
+                bias.accumulateGradOwned(gb);
+            }
+            if (x.requiresGrad()) {
+                float[] gx = GradientPool.take(m * k); // every element written: beta = 0
+                Placement.backend().sgemm(false, false, m, k, n, 1f, g, 0, n, wd, wo, k, 0f, gx, 0, k);
+                x.accumulateGradOwned(gx);
+            }
+            if (weight.requiresGrad()) {
+                float[] gw = GradientPool.take(n * k); // every element written: beta = 0
+                Placement.backend().sgemm(true, false, n, k, m, 1f, g, 0, n, xd, 0, k, 0f, gw, 0, k);
+                weight.accumulateGradOwned(gw);
+            }
+        }, x, weight, bias);
     }
 
     private static int[] withMatrix(int[] batch, int rows, int cols) {

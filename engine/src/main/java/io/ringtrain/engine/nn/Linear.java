@@ -2,6 +2,7 @@ package io.ringtrain.engine.nn;
 
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.functional.MatMulOps;
 
 /**
  * y = x·Wᵀ + b. Input [..., inFeatures] → output [..., outFeatures]; weight [outFeatures, inFeatures],
@@ -31,8 +32,7 @@ public class Linear extends Module {
                     + inFeatures + "): the last dimension must be " + inFeatures);
         }
         Tensor x = input.dim() == 2 ? input : input.reshape(-1, inFeatures);
-        Tensor y = x.matmul(weight.t());
-        if (bias != null) y = y.add(bias);
+        Tensor y = MatMulOps.linear(x, weight, bias);
         if (input.dim() == 2) return y;
         int[] outShape = input.shape();
         outShape[outShape.length - 1] = outFeatures;

@@ -3,6 +3,7 @@ package io.ringtrain.engine.nn.seq;
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.functional.AttentionOps;
+import io.ringtrain.engine.functional.MatMulOps;
 import io.ringtrain.engine.nn.Init;
 import io.ringtrain.engine.nn.Linear;
 import io.ringtrain.engine.nn.Module;
@@ -138,7 +139,7 @@ public class MultiheadAttention extends Module {
      * that GEMM wrote them ({@link AttentionOps#packedSelfAttention}), in the input's own row order.
      */
     private Tensor packedSelfAttention(Tensor x, boolean[][] keyPaddingMask, AttentionMask attnMask, int B, int L) {
-        Tensor qkv = x.reshape(-1, embedDim).matmul(inProjWeight.t()).add(inProjBias); // [B·L or L·B, 3E]
+        Tensor qkv = MatMulOps.linear(x.reshape(-1, embedDim), inProjWeight, inProjBias); // [B·L or L·B, 3E]
         Tensor mask = combinedMask(keyPaddingMask, attnMask, B, L, L);
         Tensor attended = mask == null
                 ? AttentionOps.packedSelfAttention(qkv, B, L, numHeads, batchFirst, null, 1, 1)
