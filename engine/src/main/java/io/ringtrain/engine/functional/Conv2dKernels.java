@@ -90,7 +90,29 @@ public final class Conv2dKernels {
         public int outputSize() {
             return batch * outChannels * spatial();
         }
+
+        /**
+         * Whether backward computes dx as a forward convolution of dy with the flipped, transposed
+         * weights ({@link #inputGradientGeometry()}) instead of dcols = Wᵀ·dy and col2im: stride 1,
+         * one group, a kernel larger than 1×1, C = O and an output of the input's size ("same"
+         * padding, as ResNet's 3×3 convolutions). The last two make the transposed convolution's
+         * patch matrix, block and output buffers exactly the sizes of this one's, so it shares the
+         * layer's {@link Workspace} without resizing it.
+         */
+        public boolean inputGradientByTransposedConvolution() {
+            return sh == 1 && sw == 1 && groups == 1 && kh * kw > 1 && inChannels == outChannels
+                    && outH() == height && outW() == width;
+        }
+
+        /** The convolution dy [N, O, OH, OW] → dx [N, C, H, W] (stride 1, padding dilation·(k − 1) − padding). */
+        Geometry inputGradientGeometry() {
+            return new Geometry(batch, outChannels, outH(), outW(), inChannels, kh, kw, 1, 1,
+                    dh * (kh - 1) - ph, dw * (kw - 1) - pw, dh, dw, 1);
+        }
     }
+
+    /** Per calling thread, the flipped, transposed weights of the last transposed-convolution backward (grown on demand). */
+    private static final ThreadLocal<float[]> FLIPPED_WEIGHTS = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * Scratch memory kept by a layer between steps: the per-thread buffers of one block (its patch
@@ -176,6 +198,8 @@ public final class Conv2dKernels {
         int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
         int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage(), groups = g.groups(), perBlock = g.imagesPerBlock();
         boolean direct = g.skipsIm2col();
+        // dx by the transposed convolution, after the blocks (see inputGradientByTransposedConvolution).
+        boolean dxByTransposed = dx != null && !direct && g.inputGradientByTransposedConvolution();
         float[][] partials = new float[Workers.threads()][];
         Workers.forRange(g.blocks(), perBlock * ((long) colsPer + 2L * o * kg * l / 8), (chunk, start, end) -> {
             float[] myDwT = dw == null ? null : ws.partialDw(chunk, dw.length);
@@ -202,14 +226,14 @@ public final class Conv2dKernels {
                         Placement.backend().sgemm(false, false, kg, og, ld, 1f, src, srcOff + grp * kg * ld, ld, dyT, 0, og,
                                 1f, myDwT, grp * kg * og, og);
                     }
-                    if (dx != null) {
+                    if (dx != null && !dxByTransposed) {
                         float[] target = direct ? dx : patches;
                         int targetOff = direct ? n0 * c * hw + grp * kg * l : grp * kg * ld;
                         Placement.backend().sgemm(true, false, kg, ld, og, 1f, w, grp * og * kg, kg, dyb, dyg, ld,
                                 0f, target, targetOff, ld);
                     }
                 }
-                if (dx != null && !direct) {
+                if (dx != null && !direct && !dxByTransposed) {
                     for (int i = 0; i < images; i++) {
                         int xOff = (n0 + i) * c * hw;
                         java.util.Arrays.fill(dx, xOff, xOff + c * hw, 0f);
@@ -219,6 +243,7 @@ public final class Conv2dKernels {
                 }
             }
         });
+        if (dxByTransposed) forward(g.inputGradientGeometry(), dy, flippedTransposed(g, w), null, dx, ws);
         if (dw != null) {
             // Σ of the per-thread dWᵀ partials (in chunk order, as p0 + p1 + ...), then per group
             // [Kg, O/G] → [O/G, Kg]: a tiled transpose, not one strided write per element.
@@ -236,6 +261,26 @@ public final class Conv2dKernels {
                 for (int oc = 0; oc < o; oc++) db[oc] += FloatSums.sum(dy, (n * o + oc) * l, (n * o + oc + 1) * l);
             }
         }
+    }
+
+    /**
+     * W [O, C, kh, kw] → W' [C, O, kh, kw] with W'[c, o, i, j] = W[o, c, kh−1−i, kw−1−j], in this
+     * thread's {@link #FLIPPED_WEIGHTS} buffer: the weights of the convolution that maps dy to dx.
+     */
+    private static float[] flippedTransposed(Geometry g, float[] w) {
+        int o = g.outChannels(), c = g.inChannels(), kh = g.kh(), kw = g.kw(), taps = kh * kw;
+        float[] flipped = FLIPPED_WEIGHTS.get();
+        if (flipped.length < w.length) {
+            flipped = new float[w.length];
+            FLIPPED_WEIGHTS.set(flipped);
+        }
+        for (int oc = 0; oc < o; oc++) {
+            for (int ic = 0; ic < c; ic++) {
+                int src = (oc * c + ic) * taps, dst = (ic * o + oc) * taps;
+                for (int t = 0; t < taps; t++) flipped[dst + taps - 1 - t] = w[src + t];
+            }
+        }
+        return flipped;
     }
 
     /** Writes the patch matrix of images n0 .. n0 + images − 1 of x into {@code cols} as [C·kh·kw, images·L]; returns cols. */
