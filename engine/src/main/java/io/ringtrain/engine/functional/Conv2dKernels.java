@@ -32,6 +32,13 @@ import io.ringtrain.engine.cpu.Transpose;
  * that backward now repeats. Blocks are split over {@link Workers} threads; each thread keeps its
  * own patch buffer (cols, then dcols in backward) and partial dW, added at the end. A 1×1 kernel
  * with stride 1 and no padding, one image per block, skips im2col (cols is x).
+ *
+ * <p>Where {@link Geometry#inputGradientByTransposedConvolution()} holds (stride 1, one group,
+ * C = O, output of the input's size: ResNet's 3×3 convolutions but the stride-2 ones), backward
+ * computes dx instead as the forward convolution of dy with W' [C, O, kh, kw] = W flipped in both
+ * kernel axes and transposed in its first two: im2col of dy and one GEMM with K = O·kh·kw that
+ * writes dx, in place of dcols = Wᵀ·dy (K = O) and col2im, whose kh·kw read-modify-write passes
+ * over dx read back a patch matrix kh·kw times the size of dx.
  */
 public final class Conv2dKernels {
     private Conv2dKernels() {}
