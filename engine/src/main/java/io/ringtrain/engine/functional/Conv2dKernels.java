@@ -35,6 +35,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * own patch buffer (cols, then dcols in backward) and partial dW, added at the end, in the
  * {@link Workspace} that the call borrows (one for all layers, not one per layer). A 1×1 kernel
  * with stride 1 and no padding, one image per block, skips im2col (cols is x).
+ *
+ * <p>Where {@link Geometry#inputGradientByTransposedConvolution()} holds (stride 1, one group,
+ * C = O, output of the input's size: ResNet's 3×3 convolutions but the stride-2 ones), backward
+ * computes dx instead as the forward convolution of dy with W' [C, O, kh, kw] = W flipped in both
+ * kernel axes and transposed in its first two: im2col of dy and one GEMM with K = O·kh·kw that
+ * writes dx, in place of dcols = Wᵀ·dy (K = O) and col2im, whose kh·kw read-modify-write passes
+ * over dx read back a patch matrix kh·kw times the size of dx.
  */
 public final class Conv2dKernels {
     private Conv2dKernels() {}
@@ -93,6 +100,25 @@ public final class Conv2dKernels {
         public int outputSize() {
             return batch * outChannels * spatial();
         }
+
+        /**
+         * Whether backward computes dx as a forward convolution of dy with the flipped, transposed
+         * weights ({@link #inputGradientGeometry()}) instead of dcols = Wᵀ·dy and col2im: stride 1,
+         * one group, a kernel larger than 1×1, C = O and an output of the input's size ("same"
+         * padding, as ResNet's 3×3 convolutions). The last two make the transposed convolution's
+         * patch matrix, block and output buffers exactly the sizes of this one's, so it runs in the
+         * backward call's {@link Workspace} without growing it.
+         */
+        public boolean inputGradientByTransposedConvolution() {
+            return sh == 1 && sw == 1 && groups == 1 && kh * kw > 1 && inChannels == outChannels
+                    && outH() == height && outW() == width;
+        }
+
+        /** The convolution dy [N, O, OH, OW] → dx [N, C, H, W] (stride 1, padding dilation·(k − 1) − padding). */
+        Geometry inputGradientGeometry() {
+            return new Geometry(batch, outChannels, outH(), outW(), inChannels, kh, kw, 1, 1,
+                    dh * (kh - 1) - ph, dw * (kw - 1) - pw, dh, dw, 1);
+        }
     }
 
     /**
@@ -121,6 +147,8 @@ public final class Conv2dKernels {
         private final float[][] partialDw = new float[Workers.threads()][];
         private final float[][] dyT = new float[Workers.threads()][];
         private final float[][] blockOut = new float[Workers.threads()][];
+        /** The flipped, transposed weights of a transposed-convolution backward: the calling thread's, one per call. */
+        private float[] flippedWeights;
 
         /** A workspace for one forward or backward call, to be given back with {@link #release} when it returns. */
         public static Workspace acquire() {
@@ -150,7 +178,7 @@ public final class Conv2dKernels {
             for (float[][] slots : new float[][][] {patches, partialDw, dyT, blockOut}) {
                 for (float[] a : slots) n += a == null ? 0 : a.length;
             }
-            return n;
+            return n + (flippedWeights == null ? 0 : flippedWeights.length);
         }
 
         /** One block's patch matrix [C·kh·kw, B·L] (at least size floats): its cols, or in backward its dcols once dW has read the cols. */
@@ -166,6 +194,11 @@ public final class Conv2dKernels {
         /** y or dy of one block as [O, B·L] (at least size floats, sized for a full block, so a short last block reuses it). */
         float[] blockOut(int chunk, int size) {
             return blockOut[chunk] = atLeast(blockOut[chunk], size);
+        }
+
+        /** At least size floats, for {@link #flippedTransposed}. */
+        float[] flippedWeights(int size) {
+            return flippedWeights = atLeast(flippedWeights, size);
         }
 
         /** At least size floats, the first size of them zero (the rest is not read). */
@@ -229,6 +262,8 @@ public final class Conv2dKernels {
         int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
         int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage(), groups = g.groups(), perBlock = g.imagesPerBlock();
         boolean direct = g.skipsIm2col();
+        // dx by the transposed convolution, after the blocks (see inputGradientByTransposedConvolution).
+        boolean dxByTransposed = dx != null && !direct && g.inputGradientByTransposedConvolution();
         float[][] partials = new float[Workers.threads()][];
         Workers.forRange(g.blocks(), perBlock * ((long) colsPer + 2L * o * kg * l / 8), (chunk, start, end) -> {
             float[] myDwT = dw == null ? null : ws.partialDw(chunk, dw.length);
@@ -255,14 +290,14 @@ public final class Conv2dKernels {
                         Placement.backend().sgemm(false, false, kg, og, ld, 1f, src, srcOff + grp * kg * ld, ld, dyT, 0, og,
                                 1f, myDwT, grp * kg * og, og);
                     }
-                    if (dx != null) {
+                    if (dx != null && !dxByTransposed) {
                         float[] target = direct ? dx : patches;
                         int targetOff = direct ? n0 * c * hw + grp * kg * l : grp * kg * ld;
                         Placement.backend().sgemm(true, false, kg, ld, og, 1f, w, grp * og * kg, kg, dyb, dyg, ld,
                                 0f, target, targetOff, ld);
                     }
                 }
-                if (dx != null && !direct) {
+                if (dx != null && !direct && !dxByTransposed) {
                     for (int i = 0; i < images; i++) {
                         int xOff = (n0 + i) * c * hw;
                         java.util.Arrays.fill(dx, xOff, xOff + c * hw, 0f);
@@ -272,6 +307,7 @@ public final class Conv2dKernels {
                 }
             }
         });
+        if (dxByTransposed) forward(g.inputGradientGeometry(), dy, flippedTransposed(g, w, ws), null, dx, ws);
         if (dw != null) {
             // Σ of the per-thread dWᵀ partials (in chunk order, as p0 + p1 + ...), then per group
             // [Kg, O/G] → [O/G, Kg]: a tiled transpose, not one strided write per element.
@@ -289,6 +325,22 @@ public final class Conv2dKernels {
                 for (int oc = 0; oc < o; oc++) db[oc] += FloatSums.sum(dy, (n * o + oc) * l, (n * o + oc + 1) * l);
             }
         }
+    }
+
+    /**
+     * W [O, C, kh, kw] → W' [C, O, kh, kw] with W'[c, o, i, j] = W[o, c, kh−1−i, kw−1−j], in this
+     * call's workspace: the weights of the convolution that maps dy to dx.
+     */
+    private static float[] flippedTransposed(Geometry g, float[] w, Workspace ws) {
+        int o = g.outChannels(), c = g.inChannels(), kh = g.kh(), kw = g.kw(), taps = kh * kw;
+        float[] flipped = ws.flippedWeights(w.length);
+        for (int oc = 0; oc < o; oc++) {
+            for (int ic = 0; ic < c; ic++) {
+                int src = (oc * c + ic) * taps, dst = (ic * o + oc) * taps;
+                for (int t = 0; t < taps; t++) flipped[dst + taps - 1 - t] = w[src + t];
+            }
+        }
+        return flipped;
     }
 
     /** Writes the patch matrix of images n0 .. n0 + images − 1 of x into {@code cols} as [C·kh·kw, images·L]; returns cols. */

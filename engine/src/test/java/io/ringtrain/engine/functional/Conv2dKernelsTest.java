@@ -136,6 +136,28 @@ class Conv2dKernelsTest {
         return new float[][] {y.toArray(), x.gradArray().clone(), layer.weight().gradArray().clone(), layer.bias().gradArray().clone()};
     }
 
+    @Test
+    void inputGradientByTransposedConvolutionMatchesTheDefinition() {
+        // C = O, stride 1, output of the input's size: dx is the convolution of dy with the flipped,
+        // transposed weights. One image per block (17×17 = 289 columns), blocks of 16 images with
+        // a short last one (4×4: 16 + 4), a 5×3 kernel with dilation (padding d·(k − 1)/2), and an
+        // odd channel count that leaves partial register tiles.
+        Conv2dKernels.Geometry large = geometry(3, 5, 17, 17, 5, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        Conv2dKernels.Geometry blocked = geometry(20, 7, 4, 4, 7, 3, 3, 1, 1, 1, 1, 1, 1, 1);
+        Conv2dKernels.Geometry dilated = geometry(4, 3, 9, 7, 3, 5, 3, 1, 1, 4, 2, 2, 2, 1);
+        assertEquals(1, large.imagesPerBlock());
+        assertEquals(2, blocked.blocks());
+        for (Conv2dKernels.Geometry g : new Conv2dKernels.Geometry[] {large, blocked, dilated}) {
+            assertTrue(g.inputGradientByTransposedConvolution(), g + " takes the transposed-convolution path");
+            check(g, true);
+        }
+        // Not taken: stride 2, C ≠ O, a size-changing padding, groups.
+        assertTrue(!geometry(2, 4, 8, 8, 4, 3, 3, 2, 2, 1, 1, 1, 1, 1).inputGradientByTransposedConvolution());
+        assertTrue(!geometry(2, 4, 8, 8, 6, 3, 3, 1, 1, 1, 1, 1, 1, 1).inputGradientByTransposedConvolution());
+        assertTrue(!geometry(2, 4, 8, 8, 4, 3, 3, 1, 1, 0, 0, 1, 1, 1).inputGradientByTransposedConvolution());
+        assertTrue(!geometry(2, 4, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 2).inputGradientByTransposedConvolution());
+    }
+
     private static Conv2dKernels.Geometry geometry(int n, int c, int h, int w, int o, int kh, int kw, int sh, int sw,
                                                    int ph, int pw, int dh, int dw, int groups) {
         return new Conv2dKernels.Geometry(n, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, groups);
