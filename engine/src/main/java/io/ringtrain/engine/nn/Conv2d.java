@@ -82,7 +82,7 @@ public class Conv2d extends Module {
             throw new IllegalArgumentException("input " + Shape.str(s) + " is smaller than Conv2d's kernel " + kernelH + "×" + kernelW
                     + " (dilation " + dilationH + "×" + dilationW + ", padding " + padH + "×" + padW + "): the output would be empty");
         }
-        return Conv2dOps.conv2d(input, weight, bias, geo, null, recycleOutput ? output : null);
+        return Conv2dOps.conv2d(input, weight, bias, geo, recycleOutput ? output : null);
     }
 
     /**
