@@ -196,23 +196,31 @@ class RecycledBuffersTest {
         int batch = 32;
         Tensor x = Tensor.randn(rng, batch, 1, 28, 28);
         int[] y = rng.ints(batch, 0, 10).toArray();
-        // Steady state: 150 steps so that the JIT has compiled the step (interpreted and C1 code allocate
-        // what C2's escape analysis removes; 3 steps were enough on JDK 17, not on JDK 25, and 30 stopped
-        // being enough once Conv2d's backward rebuilt its patches and read W transposed: 4.5 MB a step
-        // after 30, under the bound after 150).
-        for (int i = 0; i < 150; i++) step(model, optimizer, x, y);
+        // Steady state is reached when the JIT has compiled the step: interpreted and C1 code allocate
+        // what C2's escape analysis removes, and when that happens depends on the JDK and on the
+        // machine's load (150 warm-up steps sufficed here, not on a loaded 2-core CI runner). So the
+        // step is measured in windows of 3 steps after a warm-up, and the claim is about the leanest
+        // window: an activation-sized array allocated by the step itself shows in every window.
+        for (int i = 0; i < 100; i++) step(model, optimizer, x, y);
         long threadId = Thread.currentThread().getId();
         int steps = 3;
-        long before = bean.getThreadAllocatedBytes(threadId);
-        for (int i = 0; i < steps; i++) {
-            optimizer.zeroGrad();
-            new CrossEntropyLoss().forward(model.forward(x), y).backward();
-            optimizer.step();
+        long perStep = Long.MAX_VALUE;
+        List<Long> windows = new ArrayList<>();
+        for (int window = 0; window < 60; window++) {
+            long before = bean.getThreadAllocatedBytes(threadId);
+            for (int i = 0; i < steps; i++) {
+                optimizer.zeroGrad();
+                new CrossEntropyLoss().forward(model.forward(x), y).backward();
+                optimizer.step();
+            }
+            long bytes = (bean.getThreadAllocatedBytes(threadId) - before) / steps;
+            windows.add(bytes);
+            perStep = Math.min(perStep, bytes);
         }
-        long perStep = (bean.getThreadAllocatedBytes(threadId) - before) / steps;
         long parameterGradients = 4L * model.parameterCount();
         long firstActivation = 4L * batch * 32 * 28 * 28; // conv1's output alone
         assertTrue(perStep < 2 * parameterGradients && perStep < firstActivation,
-                "a step allocated " + perStep + " bytes; parameter gradients are " + parameterGradients + ", conv1's output " + firstActivation);
+                "a step allocated at least " + perStep + " bytes (per window: " + windows + "); parameter gradients are "
+                        + parameterGradients + ", conv1's output " + firstActivation);
     }
 }
