@@ -33,9 +33,15 @@ spark_start() {
   while [[ "$1" != "--" ]]; do prefix+=("$1"); shift; done
   shift
   mkdir -p "$SPARK_STATE_DIR/logs"
-  # shellcheck disable=SC2086
-  SPARK_LOCAL_IP="$address" SPARK_SCALA_VERSION=2.13 nohup "${prefix[@]}" java $RINGTRAIN_JAVA_FLAGS $RINGTRAIN_LOG_FLAGS \
-    -Xmx512m -cp "$RINGTRAIN_LIB/*" "$@" >"$SPARK_STATE_DIR/logs/$name.log" 2>&1 &
+  # Through a bash that execs the JVM, so that the class-data-sharing archive a first start writes at
+  # exit is named after the JVM's own pid (ringtrain_cds_flags: the daemons share one archive, apart
+  # from the launchers' as their class path is).
+  export -f ringtrain_cds_flags
+  export RINGTRAIN_ROOT RINGTRAIN_LIB RINGTRAIN_JAVA_ID RINGTRAIN_JAVA_FLAGS RINGTRAIN_LOG_FLAGS
+  # shellcheck disable=SC2016
+  SPARK_LOCAL_IP="$address" SPARK_SCALA_VERSION=2.13 nohup "${prefix[@]}" bash -c \
+    'ringtrain_cds_flags "$RINGTRAIN_LIB/*"; exec java $RINGTRAIN_JAVA_FLAGS $RINGTRAIN_CDS_FLAGS $RINGTRAIN_LOG_FLAGS -Xmx512m -cp "$RINGTRAIN_LIB/*" "$@"' \
+    spark-daemon "$@" >"$SPARK_STATE_DIR/logs/$name.log" 2>&1 &
   echo $! >"$SPARK_STATE_DIR/$name.pid"
 }
 
