@@ -158,6 +158,7 @@ public final class RingCommunicator implements Communicator {
     String host = CommunicatorConfig.host(target);
     int port = CommunicatorConfig.port(target);
     Throwable lastError = null;
+    Throwable lastAnswer = null; // the peer's own answer to a handshake (a refusal, a close), if any
     while (System.nanoTime() < deadline) {
       long remainingMillis = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
       CompletableFuture<Channel> authenticated = new CompletableFuture<>();
@@ -190,6 +191,7 @@ public final class RingCommunicator implements Communicator {
         }
       } catch (ExecutionException e) {
         lastError = e.getCause();
+        lastAnswer = lastError;
         connecting.channel().close();
       } catch (TimeoutException e) {
         lastError = new TimeoutException("no answer to the handshake");
@@ -197,9 +199,11 @@ public final class RingCommunicator implements Communicator {
       }
       Thread.sleep(100); // the peer may not listen yet: retry until the deadline
     }
+    // The peer's answer says why (a different connectionsPerPeer, generation or secret); what a later
+    // try met (the deadline cutting its handshake short, the peer gone by then) would hide it.
     throw new CollectiveException(
         "rank " + config.rank() + " could not connect to rank " + peer + " at " + target + " within "
-            + config.connectTimeout().toMillis() + " ms; last error: " + lastError,
+            + config.connectTimeout().toMillis() + " ms; " + (lastAnswer != null ? lastAnswer.getMessage() : "last error: " + lastError),
         new CollectiveFailure(peer, CONNECT, -1, CollectiveFailure.Reason.TIMEOUT));
   }
 

@@ -121,9 +121,13 @@ class ConnectionsPerPeerTest {
     ExecutorService threads = Executors.newFixedThreadPool(2);
     try {
       List<Future<RingCommunicator>> connecting = new ArrayList<>();
+      // Rank 0 only listens, so its connect ends at its timeout, with the message that names
+      // connectionsPerPeer. Rank 1 dials it, is refused, retries until its own timeout, and names
+      // the refusal: rank 0 listens longer, so that rank 1 is answered at least once however late a
+      // loaded machine starts its thread.
       for (int rank = 0; rank < 2; rank++) {
         CommunicatorConfig config = CommunicatorConfig.builder().setPeers(peers).setRank(rank).setSecret(LoopbackRing.SECRET)
-            .optConnectTimeout(Duration.ofSeconds(2)).optConnectionsPerPeer(rank == 0 ? 2 : 1).build();
+            .optConnectTimeout(Duration.ofSeconds(rank == 0 ? 6 : 2)).optConnectionsPerPeer(rank == 0 ? 2 : 1).build();
         RingServer server = servers.get(rank);
         connecting.add(threads.submit(() -> RingCommunicator.connect(server, config)));
       }
