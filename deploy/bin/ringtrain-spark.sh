@@ -72,21 +72,37 @@ spark_wait_registered() {
   return 1
 }
 
-# spark_stop_all: stops the workers (and so their executors), then the master; prints how many ran.
+# spark_stop_all: stops the workers (and so their executors), all at once, then the master; prints how
+# many ran. Each gets 10 s to exit after SIGTERM (a daemon's first stop writes its class-data-sharing
+# archive), then SIGKILL.
 spark_stop_all() {
-  local stopped=0
-  for f in "$SPARK_STATE_DIR"/worker-*.pid "$SPARK_STATE_DIR/master.pid"; do
-    [[ -f "$f" ]] || continue
-    if spark_alive "$f"; then
-      local pid; pid="$(cat "$f")"
-      kill "$pid" 2>/dev/null || true
-      for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-      kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
-      stopped=$((stopped + 1))
-    fi
+  local stopped=0 workers=() f
+  for f in "$SPARK_STATE_DIR"/worker-*.pid; do [[ -f "$f" ]] && workers+=("$f"); done
+  spark_stop_pids "${workers[@]}"; stopped=$((stopped + SPARK_STOPPED))
+  [[ -f "$SPARK_STATE_DIR/master.pid" ]] && { spark_stop_pids "$SPARK_STATE_DIR/master.pid"; stopped=$((stopped + SPARK_STOPPED)); }
+  echo "$stopped"
+}
+
+# spark_stop_pids PIDFILE...: SIGTERM to every live one, up to 10 s for them all to exit, SIGKILL to
+# those left; removes the pid files and sets SPARK_STOPPED to how many were alive.
+spark_stop_pids() {
+  local pids=() f pid
+  for f in "$@"; do
+    spark_alive "$f" && pids+=("$(cat "$f")")
     rm -f "$f"
   done
-  echo "$stopped"
+  SPARK_STOPPED=${#pids[@]}
+  [[ ${#pids[@]} -gt 0 ]] || return 0
+  kill "${pids[@]}" 2>/dev/null || true
+  local alive
+  for _ in $(seq 1 40); do
+    alive=()
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    [[ ${#alive[@]} -gt 0 ]] || return 0
+    sleep 0.25
+  done
+  kill -9 "${alive[@]}" 2>/dev/null
+  return 0
 }
 
 # spark_worker_status: one line per worker pid file.
