@@ -55,26 +55,27 @@ class DocumentedCommandsIT {
     private static final String INCUBATOR_WARNING = "WARNING: Using incubator modules";
 
     /** Commands that cannot run here, by a text that identifies them, with the reason. */
-    private static final Map<String, String> NOT_RUN = Map.of(
-            "--master yarn", "needs a YARN cluster and HDFS",
-            "spark://master:7077", "needs the user's standalone cluster and HDFS",
-            "spark-master.example.com", "needs the user's standalone cluster and HDFS",
-            "deploy/bin/bench ", "a benchmark: minutes per run and PyTorch as its reference; run by hand (README, Benchmarks)",
-            "coco/annotations", "needs a COCO download; DetectionDataIT reads a COCO fixture",
-            "VOCdevkit", "needs a Pascal VOC download; DetectionDataIT reads a VOC fixture",
-            "s3a://bucket", "reads the user's object store",
-            "photos.parquet", "reads the user's own Parquet file",
-            "examples/custom-model/target", "needs the example's jar, built after deploy; examples/custom-model's MyNetSparkSubmitIT runs these commands",
-            "deploy/bin/ringtrain-hosts ", "needs root and network namespaces; MultiHostIT runs these commands where the machine allows");
+    private static final Map<String, String> NOT_RUN = Map.ofEntries(
+            Map.entry("--master yarn", "needs a YARN cluster and HDFS"),
+            Map.entry("spark://master:7077", "needs the user's standalone cluster and HDFS"),
+            Map.entry("spark-master.example.com", "needs the user's standalone cluster and HDFS"),
+            Map.entry("deploy/bin/bench ", "a benchmark: minutes per run and PyTorch as its reference; run by hand (README, Benchmarks)"),
+            Map.entry("coco/annotations", "needs a COCO download; DetectionDataIT reads a COCO fixture"),
+            Map.entry("VOCdevkit", "needs a Pascal VOC download; DetectionDataIT reads a VOC fixture"),
+            Map.entry("s3a://bucket", "reads the user's object store"),
+            Map.entry("photos.parquet", "reads the user's own Parquet file"),
+            Map.entry("examples/custom-model/target", "needs the example's jar, built after deploy; examples/custom-model's MyNetSparkSubmitIT runs these commands"),
+            Map.entry("deploy/bin/ringtrain-hosts ", "needs root and network namespaces; MultiHostIT runs these commands where the machine allows"),
+            Map.entry("--model resnet18 --data data/fashion-mnist ", "five epochs of ResNet-18 on all of Fashion-MNIST, hours on 2 cores; ZooModelsTrainIT trains its CI-sized version"));
 
     /**
      * Shorter runs of long trainings: {command text → {from → to}}; the same code path on less work.
-     * char-lstm: one epoch instead of four, its 64-character windows starting every 256 characters
-     * instead of every 64 (a quarter of the windows; the model records the stride, so the README's
+     * char-lstm: one epoch instead of four, its 64-character windows starting every 1,024 characters
+     * instead of every 64 (a sixteenth of the windows; the model records the stride, so the README's
      * evaluate of runs/shakespeare reads the same windows).
      */
     private static final Map<String, Map<String, String>> SHORTENED = Map.of(
-            "--model char-lstm", Map.of("--epochs 4", "--epochs 1 --stride 256"));
+            "--model char-lstm", Map.of("--epochs 4", "--epochs 1 --stride 1024"));
 
     /**
      * The pages of the first lane: the README, and docs/evaluate-predict.md, whose evaluate writes
@@ -187,8 +188,10 @@ class DocumentedCommandsIT {
                 Files.readAllLines(stderr, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("Spark Executor Command:")).forEach(executorCommands::add);
             }
         }
-        List<String> withUsersOption = executorCommands.stream().filter(c -> c.contains("-XX:+UseParallelGC")).toList();
-        assertEquals(2, withUsersOption.size(), "the wrapper's two replicas, one executor per worker: " + executorCommands);
+        List<String> withUsersCollector = executorCommands.stream().filter(c -> c.contains("-XX:+UseG1GC")).toList();
+        assertEquals(2, withUsersCollector.size(), "the wrapper's two replicas, one executor per worker: " + executorCommands);
+        withUsersCollector.forEach(c -> assertFalse(c.contains("-XX:+UseParallelGC"), "the user's collector replaces ringtrain's: " + c));
+        assertEquals(2, executorCommands.stream().filter(c -> c.contains("-XX:+UseParallelGC")).count(), "ringtrain-local's two executors: " + executorCommands);
         for (String command : executorCommands) {
             assertTrue(command.contains("--add-modules") && command.contains("jdk.incubator.vector"), "ringtrain's Vector API flag: " + command);
         }
