@@ -18,21 +18,6 @@ for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio 
     RINGTRAIN_JAVA_FLAGS="$RINGTRAIN_JAVA_FLAGS --add-opens=java.base/$p=ALL-UNNAMED"
   fi
 done
-# The collector of the JVMs that hold replicas (and of the driver): ParallelGC, unless the user's
-# options select one (the JVM refuses to start with two). A training step's activations are arrays of
-# megabytes, which G1 allocates as humongous regions and chases with back-to-back young collections
-# and concurrent marking: ResNet-18 trains about a fifth slower under G1 (docs/engine.md). Numerics
-# do not depend on the collector.
-# ringtrain_gc_flags OPTIONS...: sets RINGTRAIN_GC_FLAGS to -XX:+UseParallelGC, or to nothing when
-# OPTIONS (the user's JVM options, any number of strings) already name a collector.
-ringtrain_gc_flags() {
-  RINGTRAIN_GC_FLAGS="-XX:+UseParallelGC"
-  if grep -qE -- '-XX:\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC([^A-Za-z]|$)' <<<"$*"; then
-    RINGTRAIN_GC_FLAGS=""
-  fi
-  return 0
-}
-
 # The JDK, for the class-data-sharing archive's name: java.base's version and the java binary's path.
 RINGTRAIN_JAVA_ID="$(head -1 <<<"$java_base") $(readlink -f "$(command -v java)" 2>/dev/null || true)"
 unset java_base

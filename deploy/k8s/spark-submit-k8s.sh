@@ -28,7 +28,7 @@ exec "$SPARK_SUBMIT" \
   --conf spark.task.cpus=1 \
   --conf spark.executor.memory=4g \
   --conf spark.driver.memory=2g \
-  --conf "spark.driver.extraJavaOptions=--add-modules jdk.incubator.vector -XX:+UseParallelGC" \
-  --conf "spark.executor.extraJavaOptions=--add-modules jdk.incubator.vector -XX:+UseParallelGC" \
+  --conf "spark.driver.extraJavaOptions=--add-modules jdk.incubator.vector" \
+  --conf "spark.executor.extraJavaOptions=--add-modules jdk.incubator.vector" \
   local:///opt/spark/jars/ringtrain.jar \
   train --replicas "$REPLICAS" --model fmnist-cnn --epochs 3 "$@"

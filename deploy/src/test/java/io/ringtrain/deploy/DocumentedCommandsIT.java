@@ -175,11 +175,10 @@ class DocumentedCommandsIT {
     }
 
     /**
-     * docs/deploy.md's two trainings on the local standalone cluster, read from the command line each
-     * worker logged when it launched an executor: every executor got ringtrain's Vector API flag; the
-     * spark-submit wrapper's two took the collector the user named in its
-     * {@code spark.executor.extraJavaOptions} ({@code -XX:+UseG1GC}) instead of ringtrain's ParallelGC
-     * (a JVM given two collectors would not start), and ringtrain-local's two run ParallelGC.
+     * docs/deploy.md's spark-submit wrapper command on the local standalone cluster gives the executors
+     * its own {@code spark.executor.extraJavaOptions} ({@code -XX:+UseParallelGC}): each executor JVM
+     * that got it also got ringtrain's Vector API flag, read from the command line each worker logged
+     * when it launched its executor.
      */
     private static void assertUsersExecutorOptionsKeptBesideRingtrains(Path clusterDir) throws IOException {
         List<String> executorCommands = new ArrayList<>();

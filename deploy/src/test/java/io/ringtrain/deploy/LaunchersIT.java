@@ -1,7 +1,6 @@
 package io.ringtrain.deploy;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -10,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.zip.GZIPInputStream;
@@ -32,14 +30,9 @@ class LaunchersIT {
     private record Result(int status, String output) {}
 
     private Result run(List<String> command, long timeoutSeconds) throws Exception {
-        return run(command, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g"), timeoutSeconds);
-    }
-
-    private Result run(List<String> command, Map<String, String> env, long timeoutSeconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         pb.environment().put("RINGTRAIN_NO_BUILD", "1");
-        pb.environment().remove("SPARK_HOME");
-        pb.environment().putAll(env);
+        pb.environment().put("RINGTRAIN_JAVA_OPTS", "-Xmx1g");
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -85,71 +78,6 @@ class LaunchersIT {
         Result retrain = run(List.of("deploy/bin/ringtrain-local", "retrain", "--help"), 60);
         assertEquals(0, retrain.status(), retrain.output());
         assertTrue(retrain.output().contains("--registry") && retrain.output().contains("Exit codes"), retrain.output());
-    }
-
-    /**
-     * The JVMs that hold replicas run ParallelGC unless the user's options name a collector, in which
-     * case ours steps aside (the JVM refuses to start with two): the launchers' own JVM, read from the
-     * JVM's gc log, through ringtrain-local and through the wrapper on the bundled Spark.
-     */
-    @Test
-    void theLaunchersJvmRunsParallelGcUnlessTheUserNamesACollector() throws Exception {
-        for (List<String> command : List.of(List.of("deploy/bin/ringtrain-local", "train", "--help"),
-                List.of("deploy/bin/ringtrain", "--", "train", "--help"))) {
-            Result byDefault = run(command, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -Xlog:gc:stdout"), 90);
-            assertEquals(0, byDefault.status(), command + ": " + byDefault.output());
-            assertTrue(byDefault.output().contains("Using Parallel"), command + " with no collector named: " + byDefault.output());
-            Result serial = run(command, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -XX:+UseSerialGC -Xlog:gc:stdout"), 90);
-            assertEquals(0, serial.status(), command + " with -XX:+UseSerialGC: " + serial.output());
-            assertTrue(serial.output().contains("Using Serial") && serial.output().contains("--replicas"), command + ": " + serial.output());
-        }
-    }
-
-    /**
-     * The spark-submit wrapper's collector per role, read from the arguments it gives spark-submit (a
-     * SPARK_HOME whose bin/spark-submit prints them; the real one runs in DocumentedCommandsIT):
-     * ParallelGC joins ringtrain's flags in {@code spark.{driver,executor}.defaultJavaOptions} unless
-     * the user's options for that role name a collector, on the command line or in spark-defaults.conf.
-     */
-    @Test
-    void theWrapperAddsParallelGcOnlyWhereTheUserNamedNoCollector(@TempDir Path sparkHome) throws Exception {
-        Files.createDirectories(sparkHome.resolve("bin"));
-        Files.createDirectories(sparkHome.resolve("conf"));
-        Path submit = Files.writeString(sparkHome.resolve("bin/spark-submit"), "#!/usr/bin/env bash\nprintf '%s\\n' \"$@\"\n");
-        assertTrue(submit.toFile().setExecutable(true));
-        Map<String, String> env = Map.of("SPARK_HOME", sparkHome.toString(), "SPARK_CONF_DIR", sparkHome.resolve("conf").toString());
-        List<String> train = List.of("--", "train", "--replicas", "2");
-
-        List<String> plain = submitted(env, List.of("--master", "local[2]"), train);
-        assertEquals(List.of("-XX:+UseParallelGC"), collectors(plain, "spark.driver.defaultJavaOptions="), String.join(" ", plain));
-        assertEquals(List.of("-XX:+UseParallelGC"), collectors(plain, "spark.executor.defaultJavaOptions="), String.join(" ", plain));
-
-        List<String> chosen = submitted(env, List.of("--master", "local[2]", "--conf", "spark.executor.extraJavaOptions=-Xss4m -XX:+UseG1GC",
-                "--driver-java-options", "-XX:+UseSerialGC"), train);
-        assertEquals(List.of(), collectors(chosen, "spark.driver.defaultJavaOptions="), String.join(" ", chosen));
-        assertEquals(List.of(), collectors(chosen, "spark.executor.defaultJavaOptions="), String.join(" ", chosen));
-        assertTrue(chosen.contains("spark.executor.extraJavaOptions=-Xss4m -XX:+UseG1GC") && chosen.contains("-XX:+UseSerialGC"), "the user's own options pass through: " + chosen);
-
-        Files.writeString(sparkHome.resolve("conf/spark-defaults.conf"), "spark.executor.extraJavaOptions  -XX:+UseZGC\n");
-        List<String> fromDefaults = submitted(env, List.of("--master", "local[2]"), train);
-        assertEquals(List.of("-XX:+UseParallelGC"), collectors(fromDefaults, "spark.driver.defaultJavaOptions="), String.join(" ", fromDefaults));
-        assertEquals(List.of(), collectors(fromDefaults, "spark.executor.defaultJavaOptions="), String.join(" ", fromDefaults));
-    }
-
-    private List<String> submitted(Map<String, String> env, List<String> submitOptions, List<String> appArgs) throws Exception {
-        List<String> command = new ArrayList<>(List.of("deploy/bin/ringtrain"));
-        command.addAll(submitOptions);
-        command.addAll(appArgs);
-        Result r = run(command, env, 60);
-        assertEquals(0, r.status(), command + ": " + r.output());
-        return r.output().lines().toList();
-    }
-
-    /** The collectors named in the one argument that starts with prefix. */
-    private static List<String> collectors(List<String> args, String prefix) {
-        List<String> found = args.stream().filter(a -> a.startsWith(prefix)).toList();
-        assertEquals(1, found.size(), prefix + " in " + args);
-        return java.util.Arrays.stream(found.get(0).split(" ")).filter(o -> o.matches("-XX:\\+Use\\w+GC")).toList();
     }
 
     /** Writes the first n records of an IDX file (gzip), with the count in the header changed to n. */
