@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Training throughput of the JVM's collector: ParallelGC (the launchers' default) against G1 (the
-# JDK's default), in interleaved rounds, so that a slow spell of the machine hits both.
+# Training throughput of the JVM's collector: ParallelGC against G1 (the JDK's default, which the
+# launchers keep), in interleaved rounds, so that a slow spell of the machine hits both.
 #   tools/bench/collector_ab.sh [ROUNDS (3)] [MODEL (resnet18)] [HEAP (-Xmx4g)]
 # Each round trains MODEL on the first 3,840 images of the bundled Fashion-MNIST sample (30 steps of
 # 2 replicas × 64, local[2]) once per collector through deploy/bin/ringtrain-local, and prints
