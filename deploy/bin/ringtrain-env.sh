@@ -48,24 +48,34 @@ ringtrain_cds_flags() {
   done
   local id
   id="$({ echo "$RINGTRAIN_JAVA_ID"; echo "$RINGTRAIN_JAVA_FLAGS"; echo "$cp"; stat -L -c '%n %s %Y' "${files[@]}" 2>&1; } | sha1sum | cut -c1-20)"
-  local archive="$dir/$id.jsa" tmp pid writing=""
-  if [[ ! -f "$archive" ]]; then
-    for tmp in "$dir/$id".*.tmp; do
-      [[ -f "$tmp" ]] || continue
-      pid="${tmp%.tmp}"; pid="${pid##*.}"
-      if kill -0 "$pid" 2>/dev/null || [[ -d "/proc/$pid" ]]; then writing=1; continue; fi
-      # shellcheck disable=SC2086
-      if java $RINGTRAIN_JAVA_FLAGS -Xshare:on "-XX:SharedArchiveFile=$tmp" -XX:-CreateCoredumpOnCrash -XX:ErrorFile=/dev/null \
-           -cp "$cp" -version >/dev/null 2>&1; then
-        # Two starts at once may both check it: the one that renames it second finds it gone, and in place.
-        mv -f "$tmp" "$archive" 2>/dev/null || true
-        # Older builds' archives go (about 150 MB each); the newest few stay, for other JDKs and class paths.
-        { find "$dir" -maxdepth 1 -name '*.jsa' -printf '%T@ %p\n' | sort -rn | tail -n +7 | cut -d' ' -f2- | xargs -r rm -f; } 2>/dev/null || true
-      else
-        rm -f "$tmp"
-      fi
-    done
-  fi
+  local archive="$dir/$id.jsa" tmp name pid writing=""
+  # The finished dumps (their JVM gone; ID.PID.tmp): this ID's first, while no archive is in place,
+  # becomes the archive once it maps. A dump of an ID whose archive is in place goes (about 150 MB):
+  # a JVM that started before its archive was in place dumps its own when it exits, however long it
+  # ran. Other IDs' dumps wait for their own starts to check them.
+  for tmp in "$dir"/*.tmp; do
+    [[ -f "$tmp" ]] || continue
+    name="${tmp##*/}"; pid="${name%.tmp}"; pid="${pid##*.}"
+    if kill -0 "$pid" 2>/dev/null || [[ -d "/proc/$pid" ]]; then
+      [[ "$name" == "$id".* ]] && writing=1
+      continue
+    fi
+    if [[ -f "$dir/${name%%.*}.jsa" ]]; then
+      rm -f "$tmp"
+      continue
+    fi
+    [[ "$name" == "$id".* ]] || continue
+    # shellcheck disable=SC2086
+    if java $RINGTRAIN_JAVA_FLAGS -Xshare:on "-XX:SharedArchiveFile=$tmp" -XX:-CreateCoredumpOnCrash -XX:ErrorFile=/dev/null \
+         -cp "$cp" -version >/dev/null 2>&1; then
+      # Two starts at once may both check it: the one that renames it second finds it gone, and in place.
+      mv -f "$tmp" "$archive" 2>/dev/null || true
+      # Older builds' archives go (about 150 MB each); the newest few stay, for other JDKs and class paths.
+      { find "$dir" -maxdepth 1 -name '*.jsa' -printf '%T@ %p\n' | sort -rn | tail -n +7 | cut -d' ' -f2- | xargs -r rm -f; } 2>/dev/null || true
+    else
+      rm -f "$tmp"
+    fi
+  done
   # -Xshare:auto: a JVM that cannot map the archive runs without it; the cds logs are off, as the
   # dump warns once per class it leaves out.
   local quiet="-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"

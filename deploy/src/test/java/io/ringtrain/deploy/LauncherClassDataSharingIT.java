@@ -92,6 +92,36 @@ class LauncherClassDataSharingIT {
         single(cds, ".jsa");
     }
 
+    /**
+     * A JVM that started before its archive was in place (a long training) dumps its own when it exits:
+     * the next start removes that dump, 150 MB that nothing would map, and leaves another ID's dump,
+     * whose archive is not in place, for that ID's own start to check.
+     */
+    @Test
+    void aDumpThatFinishesBesideItsArchiveIsRemovedByTheNextStart(@TempDir Path cds) throws Exception {
+        assertEquals(0, preview(cds).status());
+        Result check = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help");
+        assertEquals(0, check.status(), check.output());
+        Path archive = single(cds, ".jsa");
+        String id = archive.getFileName().toString().replaceFirst("\\.jsa$", "");
+        long gone = exitedPid();
+        Path late = Files.writeString(cds.resolve(id + "." + gone + ".tmp"), "a dump written after the archive was in place");
+        Path otherId = Files.writeString(cds.resolve("0123456789abcdef0123." + gone + ".tmp"), "another class path's dump");
+
+        Result next = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help");
+        assertEquals(0, next.status(), next.output());
+        assertFalse(Files.exists(late), "the late dump beside its archive is removed");
+        assertTrue(Files.exists(otherId), "another ID's dump waits for its own start");
+        assertEquals(archive, single(cds, ".jsa"));
+    }
+
+    /** The pid of a process that has exited (a dump's JVM that is gone). */
+    private static long exitedPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        assertEquals(0, p.waitFor());
+        return p.pid();
+    }
+
     @Test
     void aStartThatOnlyPrintsHelpWritesNoArchive(@TempDir Path cds) throws Exception {
         Result help = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help");
