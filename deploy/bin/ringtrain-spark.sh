@@ -76,14 +76,13 @@ spark_wait_registered() {
 # many ran. Each gets 10 s to exit after SIGTERM (a daemon's first stop writes its class-data-sharing
 # archive), then SIGKILL.
 spark_stop_all() {
-  local stopped=0 workers=() f
-  for f in "$SPARK_STATE_DIR"/worker-*.pid; do [[ -f "$f" ]] && workers+=("$f"); done
-  spark_stop_pids "${workers[@]}"; stopped=$((stopped + SPARK_STOPPED))
-  [[ -f "$SPARK_STATE_DIR/master.pid" ]] && { spark_stop_pids "$SPARK_STATE_DIR/master.pid"; stopped=$((stopped + SPARK_STOPPED)); }
-  echo "$stopped"
+  local stopped
+  spark_stop_pids "$SPARK_STATE_DIR"/worker-*.pid; stopped=$SPARK_STOPPED
+  spark_stop_pids "$SPARK_STATE_DIR/master.pid"
+  echo $((stopped + SPARK_STOPPED))
 }
 
-# spark_stop_pids PIDFILE...: SIGTERM to every live one, up to 10 s for them all to exit, SIGKILL to
+# spark_stop_pids PIDFILE...: SIGTERM to every live one (a missing file counts as none), up to 10 s for them all to exit, SIGKILL to
 # those left; removes the pid files and sets SPARK_STOPPED to how many were alive.
 spark_stop_pids() {
   local pids=() f pid

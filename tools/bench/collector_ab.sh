@@ -39,7 +39,7 @@ PY
 declare -A rates=([parallel]="" [g1]="")
 for ((r = 1; r <= rounds; r++)); do
   for collector in parallel g1; do
-    opts="$heap"; [[ "$collector" == g1 ]] && opts="$heap -XX:+UseG1GC"
+    opts="$heap -XX:+UseParallelGC"; [[ "$collector" == g1 ]] && opts="$heap -XX:+UseG1GC"
     RINGTRAIN_JAVA_OPTS="$opts" "$root/deploy/bin/ringtrain-local" train --master 'local[2]' --replicas 2 \
       --model "$model" --data "$work/data" --epochs 1 --batch-size 64 --lr 0.05 --run-dir "$work/$collector-$r" >"$work/$collector-$r.log" 2>&1 \
       || { echo "collector_ab: the $collector run failed; see its log:" >&2; tail -5 "$work/$collector-$r.log" >&2; exit 1; }
