@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>What is changed, and why, is listed below and nowhere else: {@code /tmp/} becomes a scratch
  * folder of the page's own (so pages do not share state and nothing outside the scratch folder is
- * touched), the local cluster's port is a free one, and a few long trainings run shorter. A command
+ * touched), the local cluster's port is a free one, the launchers' JVMs get a smaller heap and the
+ * serial collector ({@link ProjectFiles#launcherJavaOpts}), and a few long trainings run shorter. A command
  * that cannot run on one machine is listed in {@link #NOT_RUN} with the reason; a new command in the
  * docs fails this test until it runs here or says why it cannot.
  *
@@ -104,7 +105,7 @@ class DocumentedCommandsIT {
         writePairs(work.resolve("pairs.tsv"));
         int masterPort = freePort();
         Map<String, String> env = new HashMap<>(Map.of(
-                "RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx2g", "RINGTRAIN_WORKER_MEMORY", "1g",
+                "RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("2g"), "RINGTRAIN_WORKER_MEMORY", "1g",
                 "RINGTRAIN_CLUSTER_DIR", work.resolve("cluster").toString(),
                 "RINGTRAIN_MASTER_PORT", Integer.toString(masterPort), "RINGTRAIN_MASTER_UI_PORT", Integer.toString(freePort())));
 
@@ -201,7 +202,7 @@ class DocumentedCommandsIT {
         Files.writeString(work.resolve("typo.yaml"), "model: mlp\nepochz: 2\n");
         Files.writeString(work.resolve("bad-spec.yaml"), "transforms:\n  - {type: horizontal_flop}\n");
         // SPARK_LOCAL_IP: spark-submit warns when the host name resolves to loopback, as on some test machines
-        Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g", "SPARK_LOCAL_IP", "127.0.0.1");
+        Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("1g"), "SPARK_LOCAL_IP", "127.0.0.1");
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("deploy/bin/ringtrain-local train --model resnet51 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet51");
         cases.put("deploy/bin/ringtrain-local train --lr nan --data data/fashion-mnist-sample --run-dir runs/bad", "lr");

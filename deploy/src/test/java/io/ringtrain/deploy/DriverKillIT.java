@@ -34,7 +34,7 @@ class DriverKillIT {
     private Process start(List<String> command, Path log) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("RINGTRAIN_NO_BUILD", "1");
-        pb.environment().put("RINGTRAIN_JAVA_OPTS", "-Xmx1g");
+        pb.environment().put("RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("1g"));
         return pb.start();
     }
 

@@ -32,7 +32,7 @@ class LaunchersIT {
     private Result run(List<String> command, long timeoutSeconds) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         pb.environment().put("RINGTRAIN_NO_BUILD", "1");
-        pb.environment().put("RINGTRAIN_JAVA_OPTS", "-Xmx1g");
+        pb.environment().put("RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("1g"));
         Process p = pb.start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

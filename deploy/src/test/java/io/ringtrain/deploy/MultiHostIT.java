@@ -51,7 +51,7 @@ class MultiHostIT {
         assumeTrue(namespacesAllowed(), "network namespaces need root and 'ip netns' (iproute2); this machine allows neither, so no hosts can be made");
         Path data = tinyFashionMnist(tmp.resolve("data"));
         Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_HOSTS_NAME", NAME,
-                "RINGTRAIN_HOSTS_DIR", tmp.resolve("hosts").toString(), "RINGTRAIN_WORKER_MEMORY", "1g", "RINGTRAIN_JAVA_OPTS", "-Xmx1g");
+                "RINGTRAIN_HOSTS_DIR", tmp.resolve("hosts").toString(), "RINGTRAIN_WORKER_MEMORY", "1g", "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("1g"));
         String train = " train --replicas 3 --model fmnist-cnn --data " + data + " --epochs 1 --batch-size 32 --seed 5"
                 + " --mean 0.2860 --std 0.3530 --run-dir ";
 
@@ -125,7 +125,7 @@ class MultiHostIT {
         assertEquals(960 / (3 * 32), stepLines, "one progress line per step in metrics.jsonl");
 
         // The same job on one host (local mode): the same weights, bit for bit (the ring sums in the same order wherever ranks run).
-        Result single = run(Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx2g"), 600, "bash", "-c",
+        Result single = run(Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("2g")), 600, "bash", "-c",
                 "deploy/bin/ringtrain-local" + train.replace(" train ", " train --master local[3] ") + tmp.resolve("single"));
         assertEquals(0, single.status(), single.output());
         Map<String, Tensor> acrossHosts = SafeTensors.read(tmp.resolve("multi/model.safetensors")).tensors();

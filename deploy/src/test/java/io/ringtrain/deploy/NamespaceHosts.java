@@ -134,6 +134,6 @@ final class NamespaceHosts implements AutoCloseable {
         builder.environment().put("RINGTRAIN_HOSTS_DIR", dir.toString());
         builder.environment().put("RINGTRAIN_HOSTS_SUBNET", subnetPrefix + ".0/24");
         builder.environment().put("RINGTRAIN_WORKER_MEMORY", "1g");
-        builder.environment().put("RINGTRAIN_JAVA_OPTS", "-Xmx1g");
+        builder.environment().put("RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("1g"));
     }
 }
