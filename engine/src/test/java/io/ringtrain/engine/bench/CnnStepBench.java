@@ -82,8 +82,7 @@ public final class CnnStepBench {
         List<String> cmd = new ArrayList<>(List.of("/usr/bin/python3", script.toString(), "--threads", Integer.toString(threads),
                 "--batch", Integer.toString(batch), "--steps", Integer.toString(steps), "--rounds", Integer.toString(rounds)));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().remove("OPENBLAS_CORETYPE");
-        pb.environment().remove("OPENBLAS_L2_SIZE");
+        ReferenceBlas.configure(pb, threads);
         Process p = pb.start();
         String out;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

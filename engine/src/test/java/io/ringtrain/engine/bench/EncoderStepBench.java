@@ -32,13 +32,9 @@ import java.util.SplittableRandom;
  * machine hits both; each side's median round is reported. Each side first runs {@code warmup} untimed
  * steps (ours needs a few for the JIT to compile the kernels; one step leaves the first rounds slow).
  *
- * <p>The reference's BLAS: Debian's python3-torch calls libblas.so.3, which is the netlib reference
- * BLAS unless OpenBLAS is installed. Against that the comparison says nothing about PyTorch, so the
- * ratio is left null (with a line on stderr) unless the reference reports OpenBLAS. Without the
- * system package, {@code RINGTRAIN_OPENBLAS=/path/to/openblas-pthread/libopenblas.so.0} (e.g.
- * extracted with {@code dpkg-deb -x} from libopenblas0-pthread) puts that folder, which holds
- * OpenBLAS's libblas.so.3, first on the reference's library path. OpenBLAS runs with as many threads
- * as ours.
+ * <p>The reference's BLAS ({@link ReferenceBlas}): on the netlib reference BLAS the comparison says
+ * nothing about PyTorch, so the ratio is left null (with a line on stderr) unless the reference
+ * reports OpenBLAS.
  *
  * <p>Two JSON lines per sequence length:
  * <ul>
@@ -147,19 +143,7 @@ public final class EncoderStepBench {
                     "--threads", Integer.toString(threads), "--d-model", Integer.toString(D_MODEL), "--heads", Integer.toString(HEADS),
                     "--ffn", Integer.toString(FFN), "--batch", Integer.toString(batch), "--seq", Integer.toString(seq)));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().remove("OPENBLAS_CORETYPE");
-            pb.environment().remove("OPENBLAS_L2_SIZE");
-            pb.environment().put("OPENBLAS_NUM_THREADS", Integer.toString(threads));
-            String openblas = System.getenv("RINGTRAIN_OPENBLAS");
-            if (openblas != null && !openblas.isBlank()) {
-                File folder = new File(openblas).getAbsoluteFile().getParentFile();
-                if (!new File(folder, "libblas.so.3").isFile()) {
-                    throw new IOException("RINGTRAIN_OPENBLAS=" + openblas + ": " + folder + " holds no libblas.so.3; point it at the libopenblas.so.0 "
-                            + "of an openblas-pthread folder (from the libopenblas0-pthread package)");
-                }
-                String path = pb.environment().get("LD_LIBRARY_PATH");
-                pb.environment().put("LD_LIBRARY_PATH", folder + (path == null || path.isEmpty() ? "" : ":" + path));
-            }
+            ReferenceBlas.configure(pb, threads);
             return new Reference(pb.start());
         }
 

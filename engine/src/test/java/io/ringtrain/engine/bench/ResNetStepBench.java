@@ -165,8 +165,7 @@ public final class ResNetStepBench {
                     "--threads", Integer.toString(threads), "--batch", Integer.toString(batch), "--size", Integer.toString(size),
                     "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup), "--model", model));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-            pb.environment().remove("OPENBLAS_CORETYPE");
-            pb.environment().remove("OPENBLAS_L2_SIZE");
+            ReferenceBlas.configure(pb, threads);
             process = pb.start();
             in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

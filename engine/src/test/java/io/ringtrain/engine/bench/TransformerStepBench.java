@@ -106,8 +106,7 @@ public final class TransformerStepBench {
         List<String> cmd = new ArrayList<>(List.of(System.getenv().getOrDefault("RINGTRAIN_PYTHON", "/usr/bin/python3"), script.getPath(), "--threads", Integer.toString(threads),
                 "--reps", Integer.toString(Math.max(reps, 3))));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        pb.environment().remove("OPENBLAS_CORETYPE");
-        pb.environment().remove("OPENBLAS_L2_SIZE");
+        ReferenceBlas.configure(pb, threads);
         Process p = pb.start();
         Map<String, Double> out = new HashMap<>();
         ObjectMapper json = new ObjectMapper();
