@@ -42,7 +42,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>What is changed, and why, is listed below and nowhere else: {@code /tmp/} becomes a scratch
  * folder of the page's own (so pages do not share state and nothing outside the scratch folder is
  * touched), the local cluster's port is a free one, the launchers' JVMs get a smaller heap and the
- * serial collector ({@link ProjectFiles#launcherJavaOpts}), and a few long trainings run shorter. A command
+ * serial collector ({@link ProjectFiles#launcherJavaOpts}), a few long trainings run shorter, and a
+ * command that another page prints word for word runs once (when the first has finished). A command
  * that cannot run on one machine is listed in {@link #NOT_RUN} with the reason; a new command in the
  * docs fails this test until it runs here or says why it cannot.
  *
@@ -122,6 +123,10 @@ class DocumentedCommandsIT {
         Lane lane = commandsOfLane -> {
             for (DocumentedCommand c : commandsOfLane) {
                 String text = adapt(c, work, masterPort);
+                if (ran.contains(text)) {   // a page repeats another's command (README's default job, its evaluate): it ran, and passed
+                    System.out.printf("[docs] %s:%d ran already, word for word: %s%n", c.file(), c.line(), text);
+                    continue;
+                }
                 if (text.startsWith("deploy/bin/ringtrain-cluster start")) clusterStarted.set(true);
                 long t0 = System.nanoTime();
                 Result r = bash(text, work, env, 900);

@@ -371,7 +371,7 @@ class HostFaultsIT {
         }
 
         static Driver start(List<String> sparkOptions, List<String> train) throws IOException {
-            List<String> command = new ArrayList<>(List.of("deploy/bin/ringtrain", "--master", hosts.masterUrl()));
+            List<String> command = new ArrayList<>(List.of("deploy/bin/ringtrain", "--master", hosts.masterUrl(), "--conf", ProjectFiles.EXECUTOR_SERIAL_GC));
             command.addAll(sparkOptions);
             command.add("--");
             command.addAll(train);

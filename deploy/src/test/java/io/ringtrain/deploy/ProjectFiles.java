@@ -21,6 +21,9 @@ final class ProjectFiles {
         return "-Xmx" + heap + " -XX:+UseSerialGC";
     }
 
+    /** The same collector for the executors of the jobs these tests submit: a {@code spark-submit --conf}. */
+    static final String EXECUTOR_SERIAL_GC = "spark.executor.extraJavaOptions=-XX:+UseSerialGC";
+
     static Path root() {
         for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.isRegularFile(p.resolve("deploy/bin/ringtrain"))) return p;
