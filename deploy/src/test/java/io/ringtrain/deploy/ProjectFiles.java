@@ -12,17 +12,20 @@ final class ProjectFiles {
     private ProjectFiles() {}
 
     /**
-     * {@code RINGTRAIN_JAVA_OPTS} for the launcher JVMs these tests start: the heap, and the serial
-     * collector. The suite starts some eighty short JVMs on small data on two cores, and on those the
-     * serial collector spends about a sixth less CPU than the launchers' default G1 (the README's mlp
-     * job: 14–15 CPU-s instead of 17–18). The collector does not change what a job computes.
+     * The collector of the JVMs these tests start (launchers, executors): the serial one. The suite
+     * starts dozens of short JVMs on small data on two cores, and on those it spends about a sixth
+     * less CPU than the launchers' default G1 (the README's mlp job: 14–15 user CPU-s instead of
+     * 17–18). The collector does not change what a job computes.
      */
+    static final String COLLECTOR = "-XX:+UseSerialGC";
+
+    /** {@code RINGTRAIN_JAVA_OPTS} for the launcher JVMs these tests start: the heap and {@link #COLLECTOR}. */
     static String launcherJavaOpts(String heap) {
-        return "-Xmx" + heap + " -XX:+UseSerialGC";
+        return "-Xmx" + heap + " " + COLLECTOR;
     }
 
-    /** The same collector for the executors of the jobs these tests submit: a {@code spark-submit --conf}. */
-    static final String EXECUTOR_SERIAL_GC = "spark.executor.extraJavaOptions=-XX:+UseSerialGC";
+    /** {@link #COLLECTOR} for the executors of the jobs these tests submit: a {@code spark-submit --conf}. */
+    static final String EXECUTOR_SERIAL_GC = "spark.executor.extraJavaOptions=" + COLLECTOR;
 
     static Path root() {
         for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {
