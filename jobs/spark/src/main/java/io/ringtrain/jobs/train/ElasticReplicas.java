@@ -121,12 +121,14 @@ final class ElasticReplicas {
      * says; throws {@link CapacityException} when fewer than M slots come.
      */
     int await(PrintStream console) {
+        long waitedMillis = 0;
         if (min < target) {
             int offered = ClusterCheck.waitForSlots(slots, target, elasticWaitMillis, progressMillis, console);
             if (offered >= min) return Math.min(offered, target);
+            waitedMillis = elasticWaitMillis;
         }
         int offered = ClusterCheck.waitForSlots(slots, min, slotWaitMillis, progressMillis, console);
-        if (offered < min) throw ClusterCheck.shortfall(target, min, offered, master, elasticWaitMillis + slotWaitMillis);
+        if (offered < min) throw ClusterCheck.shortfall(target, min, offered, master, waitedMillis + slotWaitMillis);
         return Math.min(offered, target);
     }
 

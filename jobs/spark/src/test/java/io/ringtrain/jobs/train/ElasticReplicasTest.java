@@ -67,6 +67,19 @@ class ElasticReplicasTest {
     }
 
     @Test
+    void theShortfallNamesTheWaitThatRanNotTheElasticWaitOfAJobWithoutAMinimum() {
+        TrainJobConfig fixed = config(3, null, 32);
+        fixed.recovery.slotWaitSeconds = 1;
+        CapacityException e = assertThrows(CapacityException.class, () -> elastic(fixed, slots(2)).await(console));
+        assertTrue(e.getMessage().contains("after waiting 1 s;"), e.getMessage());
+        TrainJobConfig elastic = config(3, 2, 32);
+        elastic.recovery.elasticWaitSeconds = 1;
+        elastic.recovery.slotWaitSeconds = 1;
+        CapacityException tooFew = assertThrows(CapacityException.class, () -> elastic(elastic, slots(1)).await(console));
+        assertTrue(tooFew.getMessage().contains("after waiting 2 s;"), tooFew.getMessage());
+    }
+
+    @Test
     void withoutAMinimumBelowReplicasFewerSlotsAreLostCapacityAsBefore() {
         CapacityException e = assertThrows(CapacityException.class, () -> elastic(config(3, null, 32), slots(2)).await(console));
         assertTrue(e.getMessage().contains("needs 3 tasks running at once (one per replica)") && e.getMessage().contains("lower --replicas in a new --run-dir"),
