@@ -26,7 +26,9 @@ SUBMIT
 }
 
 # spark_start NAME ADDRESS PREFIX-WORDS -- CLASS ARGS...: one JVM, SPARK_LOCAL_IP=ADDRESS (Spark binds
-# its RPC endpoints, block managers and web UIs there; executors inherit it from their worker).
+# its RPC endpoints, block managers and web UIs there; executors inherit it from their worker). As
+# Spark's own daemon scripts, SPARK_DAEMON_MEMORY sets the master's and workers' heap (here 512m unless
+# set) and SPARK_DAEMON_JAVA_OPTS adds JVM options to them, not to their executors.
 spark_start() {
   local name="$1" address="$2"; shift 2
   local prefix=()
@@ -38,9 +40,10 @@ spark_start() {
   # from the launchers' as their class path is).
   export -f ringtrain_cds_flags
   export RINGTRAIN_ROOT RINGTRAIN_LIB RINGTRAIN_JAVA_ID RINGTRAIN_JAVA_FLAGS RINGTRAIN_LOG_FLAGS
+  export SPARK_DAEMON_MEMORY="${SPARK_DAEMON_MEMORY:-512m}" SPARK_DAEMON_JAVA_OPTS="${SPARK_DAEMON_JAVA_OPTS:-}"
   # shellcheck disable=SC2016
   SPARK_LOCAL_IP="$address" SPARK_SCALA_VERSION=2.13 nohup "${prefix[@]}" bash -c \
-    'ringtrain_cds_flags "$RINGTRAIN_LIB/*"; exec java $RINGTRAIN_JAVA_FLAGS $RINGTRAIN_CDS_FLAGS $RINGTRAIN_LOG_FLAGS -Xmx512m -cp "$RINGTRAIN_LIB/*" "$@"' \
+    'ringtrain_cds_flags "$RINGTRAIN_LIB/*"; exec java $RINGTRAIN_JAVA_FLAGS $RINGTRAIN_CDS_FLAGS $RINGTRAIN_LOG_FLAGS "-Xmx$SPARK_DAEMON_MEMORY" $SPARK_DAEMON_JAVA_OPTS -cp "$RINGTRAIN_LIB/*" "$@"' \
     spark-daemon "$@" >"$SPARK_STATE_DIR/logs/$name.log" 2>&1 &
   echo $! >"$SPARK_STATE_DIR/$name.pid"
 }

@@ -45,7 +45,7 @@ class ClusterLauncherIT {
         int masterPort = freePort(), uiPort = freePort();
         Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_CLUSTER_DIR", dir.toString(),
                 "RINGTRAIN_MASTER_PORT", Integer.toString(masterPort), "RINGTRAIN_MASTER_UI_PORT", Integer.toString(uiPort),
-                "RINGTRAIN_WORKER_MEMORY", "1g");
+                "RINGTRAIN_WORKER_MEMORY", "1g", "SPARK_DAEMON_MEMORY", "384m", "SPARK_DAEMON_JAVA_OPTS", ProjectFiles.DAEMON_JAVA_OPTS);
         try {
             String started = run(env, 0, "deploy/bin/ringtrain-cluster", "start", "1");
             assertTrue(started.contains("master URL: spark://127.0.0.1:" + masterPort), started);
@@ -65,6 +65,13 @@ class ClusterLauncherIT {
                 }, "the master must not listen on " + external.get());
             }
             assertTrue(Files.isRegularFile(dir.resolve("spark-home/jars/ringtrain.jar")), "executors load our jar from the Spark home");
+            // Spark's daemon settings reach the master's and the worker's JVMs
+            for (String daemon : List.of("master", "worker-1")) {
+                long pid = Long.parseLong(Files.readString(dir.resolve(daemon + ".pid")).strip());
+                List<String> jvm = List.of(ProcessHandle.of(pid).flatMap(h -> h.info().arguments()).orElseThrow(() -> new AssertionError(daemon + " is not running")));
+                assertTrue(jvm.contains("-Xmx384m") && jvm.contains("-XX:TieredStopAtLevel=1") && !jvm.contains("-Xmx512m"),
+                        daemon + " got SPARK_DAEMON_MEMORY and SPARK_DAEMON_JAVA_OPTS: " + jvm);
+            }
         } finally {
             run(env, 0, "deploy/bin/ringtrain-cluster", "stop");
         }

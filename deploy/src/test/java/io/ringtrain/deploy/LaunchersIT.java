@@ -65,6 +65,8 @@ class LaunchersIT {
             Result r = run(List.of("deploy/bin/" + script, "--help"), 60);
             assertEquals(0, r.status(), script + " --help: " + r.output());
             assertTrue(r.output().toLowerCase().contains("usage") || r.output().contains("deploy/bin/" + script), script + " --help printed: " + r.output());
+            assertTrue(r.output().lines().noneMatch(l -> l.startsWith("set -") || l.startsWith("source ")),
+                    script + " --help prints its header comment, not the script's code: " + r.output());
         }
         Result k8s = run(List.of("deploy/k8s/spark-submit-k8s.sh", "--help"), 30);
         assertEquals(0, k8s.status(), k8s.output());

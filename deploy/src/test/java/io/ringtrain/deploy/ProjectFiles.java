@@ -24,6 +24,24 @@ final class ProjectFiles {
         return "-Xmx" + heap + " " + COLLECTOR;
     }
 
+    /**
+     * The JIT of the JVMs these tests start that only coordinate: Spark masters and workers, and the
+     * drivers of jobs whose executors train. C1 alone: they run Spark's and ringtrain's plumbing a few
+     * times each, and C2 spent more CPU compiling it than it saved (a standalone job's driver, the
+     * mlp job of docs/deploy.md: 13–17 CPU-s with C2, 8–10 with C1 alone, in the same wall time).
+     * Never for a JVM that trains, evaluates or predicts: the engine's Vector API kernels are
+     * intrinsics that only C2 compiles (C1 alone made the README's evaluate take 2.5 times the CPU).
+     */
+    static final String COORDINATOR_JIT = "-XX:TieredStopAtLevel=1";
+
+    /** {@code RINGTRAIN_JAVA_OPTS} for the driver of a job on a standalone master, whose executors train: {@link #COORDINATOR_JIT}. */
+    static String clusterDriverJavaOpts(String heap) {
+        return launcherJavaOpts(heap) + " " + COORDINATOR_JIT;
+    }
+
+    /** {@code SPARK_DAEMON_JAVA_OPTS} for the masters and workers these tests start: {@link #COLLECTOR} and {@link #COORDINATOR_JIT}. */
+    static final String DAEMON_JAVA_OPTS = COLLECTOR + " " + COORDINATOR_JIT;
+
     /** {@link #COLLECTOR} for the executors of the jobs these tests submit: a {@code spark-submit --conf}. */
     static final String EXECUTOR_SERIAL_GC = "spark.executor.extraJavaOptions=" + COLLECTOR;
 
