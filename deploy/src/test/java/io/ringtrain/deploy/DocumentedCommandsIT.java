@@ -42,7 +42,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <p>What is changed, and why, is listed below and nowhere else: {@code /tmp/} becomes a scratch
  * folder of the page's own (so pages do not share state and nothing outside the scratch folder is
  * touched), the local cluster's port is a free one, the launchers' JVMs get a smaller heap and the
- * serial collector ({@link ProjectFiles#launcherJavaOpts}), a few long trainings run shorter, and a
+ * serial collector ({@link ProjectFiles#launcherJavaOpts}), the JVMs that only coordinate (the local
+ * cluster's master and workers, the drivers of jobs on it) the C1 compiler alone
+ * ({@link ProjectFiles#COORDINATOR_JIT}), a few long trainings run shorter, and a
  * command that another page prints word for word runs once (when the first has finished). A command
  * that cannot run on one machine is listed in {@link #NOT_RUN} with the reason; a new command in the
  * docs fails this test until it runs here or says why it cannot.
@@ -107,7 +109,7 @@ class DocumentedCommandsIT {
         int masterPort = freePort();
         Map<String, String> env = new HashMap<>(Map.of(
                 "RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("2g"), "RINGTRAIN_WORKER_MEMORY", "1g",
-                "RINGTRAIN_CLUSTER_DIR", work.resolve("cluster").toString(),
+                "SPARK_DAEMON_JAVA_OPTS", ProjectFiles.DAEMON_JAVA_OPTS, "RINGTRAIN_CLUSTER_DIR", work.resolve("cluster").toString(),
                 "RINGTRAIN_MASTER_PORT", Integer.toString(masterPort), "RINGTRAIN_MASTER_UI_PORT", Integer.toString(freePort())));
 
         Map<String, String> skipped = new LinkedHashMap<>();
@@ -129,7 +131,12 @@ class DocumentedCommandsIT {
                 }
                 if (text.startsWith("deploy/bin/ringtrain-cluster start")) clusterStarted.set(true);
                 long t0 = System.nanoTime();
-                Result r = bash(text, work, env, 900);
+                Map<String, String> commandEnv = env;
+                if (text.contains("--master spark://")) {   // a driver whose executors train
+                    commandEnv = new HashMap<>(env);
+                    commandEnv.put("RINGTRAIN_JAVA_OPTS", ProjectFiles.clusterDriverJavaOpts("2g"));
+                }
+                Result r = bash(text, work, commandEnv, 900);
                 System.out.printf("[docs] %s:%d exit %d in %.0f s: %s%n", c.file(), c.line(), r.status(), (System.nanoTime() - t0) / 1e9, text);
                 int expected = STATUS.entrySet().stream().filter(e -> c.text().contains(e.getKey())).map(Map.Entry::getValue).findFirst().orElse(0);
                 assertEquals(expected, r.status(), c + "\nran as: " + text + "\n" + r.output());

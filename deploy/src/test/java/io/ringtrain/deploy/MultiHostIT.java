@@ -51,7 +51,8 @@ class MultiHostIT {
         assumeTrue(namespacesAllowed(), "network namespaces need root and 'ip netns' (iproute2); this machine allows neither, so no hosts can be made");
         Path data = tinyFashionMnist(tmp.resolve("data"));
         Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_HOSTS_NAME", NAME,
-                "RINGTRAIN_HOSTS_DIR", tmp.resolve("hosts").toString(), "RINGTRAIN_WORKER_MEMORY", "1g", "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("1g"));
+                "RINGTRAIN_HOSTS_DIR", tmp.resolve("hosts").toString(), "RINGTRAIN_WORKER_MEMORY", "1g",
+                "SPARK_DAEMON_JAVA_OPTS", ProjectFiles.DAEMON_JAVA_OPTS, "RINGTRAIN_JAVA_OPTS", ProjectFiles.clusterDriverJavaOpts("1g"));
         String train = " train --replicas 3 --model fmnist-cnn --data " + data + " --epochs 1 --batch-size 32 --seed 5"
                 + " --mean 0.2860 --std 0.3530 --run-dir ";
 

@@ -134,6 +134,8 @@ final class NamespaceHosts implements AutoCloseable {
         builder.environment().put("RINGTRAIN_HOSTS_DIR", dir.toString());
         builder.environment().put("RINGTRAIN_HOSTS_SUBNET", subnetPrefix + ".0/24");
         builder.environment().put("RINGTRAIN_WORKER_MEMORY", "1g");
-        builder.environment().put("RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("1g"));
+        // what runs in the hosts is their master and workers, and the drivers of jobs whose executors train
+        builder.environment().put("SPARK_DAEMON_JAVA_OPTS", ProjectFiles.DAEMON_JAVA_OPTS);
+        builder.environment().put("RINGTRAIN_JAVA_OPTS", ProjectFiles.clusterDriverJavaOpts("1g"));
     }
 }
