@@ -200,12 +200,12 @@ class HostFaultsIT {
     void aSparkJobWhoseHostIsGoneForGoodFailsNamingTheMissingSlotsWithoutAHang(@TempDir Path tmp) throws Exception {
         Path run = tmp.resolve("gone");
         // The driver gives up on a silent executor after 10 s instead of 120 s, and waits 10 s for its lost slot. At the
-        // start, Spark itself waits (up to 120 s) until both executors have registered: on a loaded machine the hosts'
-        // executors can take longer than that 10 s to start, which would fail the job before it trained.
-        Driver driver = Driver.start(List.of("--conf", "spark.network.timeout=10s", "--conf", "spark.network.timeoutInterval=2s",
-                "--conf", "spark.executor.heartbeatInterval=2s", "--conf", "spark.cores.max=2",
-                "--conf", "spark.scheduler.minRegisteredResourcesRatio=1.0", "--conf", "spark.scheduler.maxRegisteredResourcesWaitingTime=120s"),
-                train(tinyFashionMnist(tmp.resolve("data")), run, 3, "--slot-wait-seconds", "10"));
+        // start, Spark itself waits until both executors have registered: on a loaded machine the hosts' executors can
+        // take longer than that 10 s to start, which would fail the job before it trained.
+        List<String> sparkOptions = new ArrayList<>(List.of("--conf", "spark.network.timeout=10s", "--conf", "spark.network.timeoutInterval=2s",
+                "--conf", "spark.executor.heartbeatInterval=2s"));
+        ProjectFiles.allExecutorsAtStart(2).forEach((key, value) -> sparkOptions.addAll(List.of("--conf", key + "=" + value)));
+        Driver driver = Driver.start(sparkOptions, train(tinyFashionMnist(tmp.resolve("data")), run, 3, "--slot-wait-seconds", "10"));
         try {
             awaitStep(run, CUT_AT_STEP, driver);
             hosts.link(SPARK_VICTIM_HOST, false);

@@ -2,6 +2,8 @@ package io.ringtrain.deploy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The checkout's root (the folder holding deploy/bin/ringtrain), found walking up from the working directory. */
 final class ProjectFiles {
@@ -44,6 +46,19 @@ final class ProjectFiles {
 
     /** {@link #COLLECTOR} for the executors of the jobs these tests submit: a {@code spark-submit --conf}. */
     static final String EXECUTOR_SERIAL_GC = "spark.executor.extraJavaOptions=" + COLLECTOR;
+
+    /**
+     * Spark settings that make a session ready only once executors with {@code cores} cores in all
+     * have registered (Spark waits up to 120 s): a job's own short slot wait then bounds only a slot
+     * lost mid-run, not executors still starting on a loaded machine.
+     */
+    static Map<String, String> allExecutorsAtStart(int cores) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("spark.cores.max", Integer.toString(cores));
+        conf.put("spark.scheduler.minRegisteredResourcesRatio", "1.0");
+        conf.put("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
+        return conf;
+    }
 
     static Path root() {
         for (Path p = Path.of(System.getProperty("user.dir")).toAbsolutePath(); p != null; p = p.getParent()) {

@@ -54,13 +54,11 @@ public final class StandaloneCluster implements AutoCloseable {
 
     /**
      * A session on this cluster, one core and 1 GiB per executor, with {@code conf} added. It returns
-     * once all {@code cores} executors have registered (Spark waits up to 120 s): a job's own short
-     * slot waits are then about slots lost mid-run, not about executors still starting on a loaded machine.
+     * once all {@code cores} executors have registered ({@link ProjectFiles#allExecutorsAtStart}).
      */
     public SparkSession session(String appName, int cores, Map<String, String> conf) {
-        SparkSession.Builder b = LocalCluster.session(appName, masterUrl).config("spark.cores.max", Integer.toString(cores))
-                .config("spark.executor.cores", "1").config("spark.executor.memory", "1g")
-                .config("spark.scheduler.minRegisteredResourcesRatio", "1.0").config("spark.scheduler.maxRegisteredResourcesWaitingTime", "120s");
+        SparkSession.Builder b = LocalCluster.session(appName, masterUrl).config("spark.executor.cores", "1").config("spark.executor.memory", "1g");
+        ProjectFiles.allExecutorsAtStart(cores).forEach(b::config);
         conf.forEach(b::config);
         return b.getOrCreate();
     }
