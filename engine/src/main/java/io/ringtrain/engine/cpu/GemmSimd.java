@@ -38,10 +38,8 @@ final class GemmSimd {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** floats per vector: 16 with AVX-512, 8 with AVX2. */
     static final int V = SPECIES.length();
-    /** Rows of the register tile (one broadcast of A each). */
+    /** Rows of the register tile (one broadcast of A each); packATransposed copies MR = 4 floats per p. */
     static final int MR = 4;
-    /** MR floats as one vector (MR = 4: 128 bits), for packing transposed A. */
-    private static final VectorSpecies<Float> SPECIES_MR = FloatVector.SPECIES_128;
     /** Columns of the register tile: two vectors. */
     static final int NR = 2 * V;
     /** K block: a kc×NR panel of B (32 KiB at kc = 256, NR = 32) is reused for every MR rows. */
@@ -240,16 +238,23 @@ final class GemmSimd {
         }
     }
 
-    /** op(A)[i, p] = a[p·lda + i]: the MR floats of one p are contiguous: one 128-bit vector. */
+    /**
+     * op(A)[i, p] = a[p·lda + i]: the MR floats of one p are contiguous, copied as four scalars. Not as
+     * one 128-bit vector: the engine's only vector of another size than {@link #SPECIES} made the JDK's
+     * shared type profiles of FloatVector bimorphic, and C2 then compiled vector stores and lane-wise
+     * ops (here and in other kernels compiled later) as calls into the Vector API's Java fallback.
+     */
     private static void packATransposed(float alpha, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc,
                                         float[] aPack) {
         for (int q = 0, i = 0; i < mc; q++, i += MR) {
             int height = Math.min(MR, mc - i);
             int panel = q * kc * MR;
             if (height == MR) {
-                // Measured: a 64×128×3136 GEMM with transA took 0.62 ms instead of 0.82 ms.
                 for (int p = 0, src = aOff + pc * lda + ic + i, dst = panel; p < kc; p++, src += lda, dst += MR) {
-                    FloatVector.fromArray(SPECIES_MR, a, src).mul(alpha).intoArray(aPack, dst);
+                    aPack[dst] = alpha * a[src];
+                    aPack[dst + 1] = alpha * a[src + 1];
+                    aPack[dst + 2] = alpha * a[src + 2];
+                    aPack[dst + 3] = alpha * a[src + 3];
                 }
                 continue;
             }
