@@ -2,6 +2,7 @@ package io.ringtrain.engine.functional;
 
 import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.backend.Backend;
 import io.ringtrain.engine.backend.Placement;
 
 import java.util.Arrays;
@@ -66,33 +67,35 @@ public final class AttentionOps {
         Layout at = new Layout(batchFirst, batch, length, e);
         float[] weights = new float[pairs * L * L];
         float[] out = new float[batch * L * e];
+        Backend backend = Placement.backend();
         Workers.forRange(pairs, 4L * L * L * d, (chunk, start, end) -> {
             for (int pair = start; pair < end; pair++) {
                 int b = pair / heads, h = pair % heads, p = pair * L * L;
                 int q = at.qkvRow(b) + h * d, k = q + e, v = q + 2 * e;
-                Placement.backend().sgemm(false, true, L, L, d, scale, x, q, at.qkvLd, x, k, at.qkvLd, 0f, weights, p, L);
+                backend.sgemm(false, true, L, L, d, scale, x, q, at.qkvLd, x, k, at.qkvLd, 0f, weights, p, L);
                 if (mask != null) {
                     int m = ((maskBatch == 1 ? 0 : b) * maskHeads + (maskHeads == 1 ? 0 : h)) * L * L;
                     for (int i = 0; i < L * L; i++) weights[p + i] += mask[m + i];
                 }
                 for (int row = 0; row < L; row++) SoftmaxOps.forwardRow(weights, weights, p + row * L, L, false);
-                Placement.backend().sgemm(false, false, L, d, L, 1f, weights, p, L, x, v, at.qkvLd, 0f, out, at.outRow(b) + h * d, at.outLd);
+                backend.sgemm(false, false, L, d, L, 1f, weights, p, L, x, v, at.qkvLd, 0f, out, at.outRow(b) + h * d, at.outLd);
             }
         });
         return Tensor.fromOp(out, new int[] {batch * L, e}, "packed_self_attention", g -> {
             float[] dx = GradientPool.take(x.length); // every element written: each pair writes its q, k and v columns with beta = 0
             float[][] scratch = new float[Workers.threads()][];
+            Backend gradBackend = Placement.backend();
             Workers.forRange(pairs, 8L * L * L * d, (chunk, start, end) -> {
                 if (scratch[chunk] == null) scratch[chunk] = new float[L * L];
                 float[] ds = scratch[chunk];
                 for (int pair = start; pair < end; pair++) {
                     int b = pair / heads, h = pair % heads, p = pair * L * L;
                     int q = at.qkvRow(b) + h * d, k = q + e, v = q + 2 * e, o = at.outRow(b) + h * d;
-                    Placement.backend().sgemm(true, false, L, d, L, 1f, weights, p, L, g, o, at.outLd, 0f, dx, v, at.qkvLd);
-                    Placement.backend().sgemm(false, true, L, L, d, 1f, g, o, at.outLd, x, v, at.qkvLd, 0f, ds, 0, L);
+                    gradBackend.sgemm(true, false, L, d, L, 1f, weights, p, L, g, o, at.outLd, 0f, dx, v, at.qkvLd);
+                    gradBackend.sgemm(false, true, L, L, d, 1f, g, o, at.outLd, x, v, at.qkvLd, 0f, ds, 0, L);
                     for (int row = 0; row < L; row++) SoftmaxOps.backwardRow(weights, p + row * L, ds, row * L, ds, row * L, L, false);
-                    Placement.backend().sgemm(false, false, L, d, L, scale, ds, 0, L, x, k, at.qkvLd, 0f, dx, q, at.qkvLd);
-                    Placement.backend().sgemm(true, false, L, d, L, scale, ds, 0, L, x, q, at.qkvLd, 0f, dx, k, at.qkvLd);
+                    gradBackend.sgemm(false, false, L, d, L, scale, ds, 0, L, x, k, at.qkvLd, 0f, dx, q, at.qkvLd);
+                    gradBackend.sgemm(true, false, L, d, L, scale, ds, 0, L, x, q, at.qkvLd, 0f, dx, k, at.qkvLd);
                 }
             });
             qkv.accumulateGradOwned(dx);

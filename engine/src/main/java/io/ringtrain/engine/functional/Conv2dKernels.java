@@ -1,5 +1,6 @@
 package io.ringtrain.engine.functional;
 
+import io.ringtrain.engine.backend.Backend;
 import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cpu.Im2col;
 import io.ringtrain.engine.cpu.Transpose;
@@ -218,6 +219,9 @@ public final class Conv2dKernels {
         int c = g.inChannels(), hw = g.height() * g.width(), l = g.spatial(), o = g.outChannels();
         int og = o / g.groups(), kg = g.groupK(), colsPer = g.colsPerImage(), perBlock = g.imagesPerBlock();
         boolean direct = g.skipsIm2col();
+        // The caller's backend, read once per call rather than per block (Workers binds it in the pool
+        // threads too): Spark's task threads hold many thread-locals, and a lookup per block showed in profiles.
+        Backend backend = Placement.backend();
         Workers.forRange(g.blocks(), perBlock * ((long) colsPer + (long) o * kg * l / 8), (chunk, start, end) -> {
             float[] cols = direct ? null : ws.patches(chunk, perBlock * colsPer);
             for (int blk = start; blk < end; blk++) {
@@ -228,7 +232,7 @@ public final class Conv2dKernels {
                 float[] out = images == 1 ? y : ws.blockOut(chunk, o * perBlock * l);
                 int outOff = images == 1 ? n0 * o * l : 0;
                 for (int grp = 0; grp < g.groups(); grp++) {
-                    Placement.backend().sgemm(false, false, og, ld, kg, 1f, w, grp * og * kg, kg, src, srcOff + grp * kg * ld, ld,
+                    backend.sgemm(false, false, og, ld, kg, 1f, w, grp * og * kg, kg, src, srcOff + grp * kg * ld, ld,
                             0f, out, outOff + grp * og * ld, ld);
                 }
                 if (images > 1) {
@@ -265,6 +269,7 @@ public final class Conv2dKernels {
         // dx by the transposed convolution, after the blocks (see inputGradientByTransposedConvolution).
         boolean dxByTransposed = dx != null && !direct && g.inputGradientByTransposedConvolution();
         float[][] partials = new float[Workers.threads()][];
+        Backend backend = Placement.backend();
         Workers.forRange(g.blocks(), perBlock * ((long) colsPer + 2L * o * kg * l / 8), (chunk, start, end) -> {
             float[] myDwT = dw == null ? null : ws.partialDw(chunk, dw.length);
             partials[chunk] = myDwT;
@@ -287,13 +292,13 @@ public final class Conv2dKernels {
                     int dyg = dybOff + grp * og * ld;
                     if (myDwT != null) {
                         Transpose.transpose(dyb, dyg, og, ld, dyT, 0);
-                        Placement.backend().sgemm(false, false, kg, og, ld, 1f, src, srcOff + grp * kg * ld, ld, dyT, 0, og,
+                        backend.sgemm(false, false, kg, og, ld, 1f, src, srcOff + grp * kg * ld, ld, dyT, 0, og,
                                 1f, myDwT, grp * kg * og, og);
                     }
                     if (dx != null && !dxByTransposed) {
                         float[] target = direct ? dx : patches;
                         int targetOff = direct ? n0 * c * hw + grp * kg * l : grp * kg * ld;
-                        Placement.backend().sgemm(true, false, kg, ld, og, 1f, w, grp * og * kg, kg, dyb, dyg, ld,
+                        backend.sgemm(true, false, kg, ld, og, 1f, w, grp * og * kg, kg, dyb, dyg, ld,
                                 0f, target, targetOff, ld);
                     }
                 }
