@@ -41,8 +41,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>What is changed, and why, is listed below and nowhere else: {@code /tmp/} becomes a scratch
  * folder of the page's own (so pages do not share state and nothing outside the scratch folder is
- * touched), the local cluster's port is a free one, the launchers' JVMs get a smaller heap and the
- * serial collector ({@link ProjectFiles#launcherJavaOpts}), the JVMs that only coordinate (the local
+ * touched), the local cluster's port is a free one, the launchers' JVMs get a smaller heap, the
+ * serial collector and higher compile thresholds ({@link ProjectFiles#launcherJavaOpts}), the JVMs that only coordinate (the local
  * cluster's master and workers, the drivers of jobs on it) the C1 compiler alone
  * ({@link ProjectFiles#COORDINATOR_JIT}), a few long trainings run shorter, and a
  * command that another page prints word for word runs once (when the first has finished). A command

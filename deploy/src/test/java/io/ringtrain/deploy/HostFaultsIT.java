@@ -374,7 +374,7 @@ class HostFaultsIT {
         }
 
         static Driver start(List<String> sparkOptions, List<String> train) throws IOException {
-            List<String> command = new ArrayList<>(List.of("deploy/bin/ringtrain", "--master", hosts.masterUrl(), "--conf", ProjectFiles.EXECUTOR_SERIAL_GC));
+            List<String> command = new ArrayList<>(List.of("deploy/bin/ringtrain", "--master", hosts.masterUrl(), "--conf", ProjectFiles.EXECUTOR_JAVA_OPTS_CONF));
             command.addAll(sparkOptions);
             command.add("--");
             command.addAll(train);

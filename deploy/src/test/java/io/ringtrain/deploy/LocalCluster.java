@@ -43,7 +43,7 @@ public final class LocalCluster {
      * the opens Spark needs, Kryo with our registrator) and the driver on loopback.
      */
     public static SparkSession.Builder session(String appName, String master) {
-        String flags = "--add-modules jdk.incubator.vector " + ProjectFiles.COLLECTOR + " -Djdk.reflect.useDirectMethodHandle=false"
+        String flags = "--add-modules jdk.incubator.vector " + ProjectFiles.EXECUTOR_JAVA_OPTS + " -Djdk.reflect.useDirectMethodHandle=false"
                 + " --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED"
                 + " --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED"
                 + " --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED";

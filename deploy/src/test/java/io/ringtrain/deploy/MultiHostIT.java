@@ -77,7 +77,7 @@ class MultiHostIT {
             sampler.setDaemon(true);
             sampler.start();
             try {
-                multi = run(env, 600, "bash", "-c", "deploy/bin/ringtrain-hosts exec 0 deploy/bin/ringtrain --master spark://10.77.0.1:7077 --conf " + ProjectFiles.EXECUTOR_SERIAL_GC + " --"
+                multi = run(env, 600, "bash", "-c", "deploy/bin/ringtrain-hosts exec 0 deploy/bin/ringtrain --master spark://10.77.0.1:7077 --conf '" + ProjectFiles.EXECUTOR_JAVA_OPTS_CONF + "' --"
                         + train + tmp.resolve("multi"));
             } finally {
                 training.set(false);
