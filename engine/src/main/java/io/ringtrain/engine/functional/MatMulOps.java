@@ -4,6 +4,7 @@ import io.ringtrain.engine.Broadcast;
 import io.ringtrain.engine.GradientPool;
 import io.ringtrain.engine.Shape;
 import io.ringtrain.engine.Tensor;
+import io.ringtrain.engine.backend.Backend;
 import io.ringtrain.engine.backend.Placement;
 import io.ringtrain.engine.cpu.VectorOps;
 
@@ -45,16 +46,18 @@ public final class MatMulOps {
         int[] aOffsets = batchOffsets(a, batch), bOffsets = batchOffsets(b, batch);
         MatrixLayout la = MatrixLayout.of(a), lb = MatrixLayout.of(b);
         float[] aData = a.storage(), bData = b.storage();
+        Backend backend = Placement.backend(); // once per call, not per batch entry (as Conv2dKernels)
         for (int i = 0; i < batches; i++) {
-            Placement.backend().sgemm(la.transposed, lb.transposed, m, n, k, 1f, aData, aOffsets[i], la.ld,
+            backend.sgemm(la.transposed, lb.transposed, m, n, k, 1f, aData, aOffsets[i], la.ld,
                     bData, bOffsets[i], lb.ld, 0f, out, i * m * n, n);
         }
         return Tensor.fromOp(out, withMatrix(batch, m, n), "matmul", g -> {
+            Backend gradBackend = Placement.backend();
             if (left.requiresGrad()) {
                 // dA = g · Bᵀ, summed over broadcast batch entries
                 float[] ga = GradientPool.take(batches * m * k); // every element written: beta = 0
                 for (int i = 0; i < batches; i++) {
-                    Placement.backend().sgemm(false, !lb.transposed, m, k, n, 1f, g, i * m * n, n, bData, bOffsets[i], lb.ld, 0f, ga, i * m * k, k);
+                    gradBackend.sgemm(false, !lb.transposed, m, k, n, 1f, g, i * m * n, n, bData, bOffsets[i], lb.ld, 0f, ga, i * m * k, k);
                 }
                 left.accumulateGradOwned(Broadcast.sumToShape(ga, withMatrix(batch, m, k), leftShape));
             }
@@ -62,7 +65,7 @@ public final class MatMulOps {
                 // dB = Aᵀ · g
                 float[] gb = GradientPool.take(batches * k * n); // every element written: beta = 0
                 for (int i = 0; i < batches; i++) {
-                    Placement.backend().sgemm(!la.transposed, false, k, n, m, 1f, aData, aOffsets[i], la.ld, g, i * m * n, n, 0f, gb, i * k * n, n);
+                    gradBackend.sgemm(!la.transposed, false, k, n, m, 1f, aData, aOffsets[i], la.ld, g, i * m * n, n, 0f, gb, i * k * n, n);
                 }
                 right.accumulateGradOwned(Broadcast.sumToShape(gb, withMatrix(batch, k, n), rightShape));
             }
