@@ -216,8 +216,8 @@ class StrangerSuiteIT {
     for (Future<?> f : flooders) f.get(60, TimeUnit.SECONDS);
     long millis = (System.nanoTime() - started) / 1_000_000;
     System.out.println("strangers: flood of " + FLOOD_CONNECTIONS + " connections in " + millis + " ms (" + refusedByKernel + " refused)");
-    // The flood's connections wait in the accept backlog; the server works through them (2-3.5 s
-    // here), and a probe sent meanwhile would time that, not the server's close. Once its count of
+    // The flood's connections wait in the accept backlog; the server works through them for seconds,
+    // and a probe sent meanwhile would time that, not the server's close. Once its count of
     // rejected connections has stopped growing, the server still closes a new stranger promptly.
     long drained = awaitRejectionsSettled(Duration.ofSeconds(60));
     System.out.println("strangers: the server worked through the flood " + drained + " ms after it ended");
