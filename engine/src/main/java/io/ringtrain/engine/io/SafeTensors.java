@@ -50,8 +50,49 @@ public final class SafeTensors {
     /**
      * Writes each tensor with the dtype {@code dtypes} gives it ("F32" or "I64"; absent: F32).
      * An I64 tensor must hold whole numbers; anything else throws rather than being truncated.
+     * The data goes out through one 64 KiB buffer, so a large model's file needs no copy of it in memory.
      */
     public static void write(OutputStream out, Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) throws IOException {
+        out.write(prefix(tensors, dtypes, metadata));
+        ByteBuffer chunk = ByteBuffer.allocate(STREAM_CHUNK).order(ByteOrder.LITTLE_ENDIAN);
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Values values = new Values(e.getKey(), e.getValue(), isI64(dtypes, e.getKey()));
+            int perChunk = STREAM_CHUNK / values.width();
+            for (int from = 0; from < values.count(); from += perChunk) {
+                chunk.clear();
+                values.put(chunk, from, Math.min(values.count(), from + perChunk));
+                out.write(chunk.array(), 0, chunk.position());
+            }
+        }
+        out.flush();
+    }
+
+    /**
+     * The bytes {@link #write(OutputStream, Map, Map, Map)} writes, encoded straight into one array of
+     * the exact size: a single copy of the data, for in-memory copies of a model taken every step.
+     */
+    public static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) {
+        byte[] prefix = prefix(tensors, dtypes, metadata);
+        long size = prefix.length;
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) size += (isI64(dtypes, e.getKey()) ? 8L : 4L) * e.getValue().numel();
+        if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensors of " + size + " bytes do not fit one Java array; write them to a file");
+        ByteBuffer dst = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
+        dst.put(prefix);
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Values values = new Values(e.getKey(), e.getValue(), isI64(dtypes, e.getKey()));
+            values.put(dst, 0, values.count());
+        }
+        return dst.array();
+    }
+
+    private static final int STREAM_CHUNK = 1 << 16;
+
+    private static boolean isI64(Map<String, String> dtypes, String name) {
+        return dtypes.getOrDefault(name, "F32").equals("I64");
+    }
+
+    /** The 8-byte header length and the JSON header padded with spaces to a multiple of 8; checks the dtypes. */
+    private static byte[] prefix(Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) {
         for (Map.Entry<String, String> e : dtypes.entrySet()) {
             if (!e.getValue().equals("F32") && !e.getValue().equals("I64")) {
                 throw new IllegalArgumentException("cannot write tensor '" + e.getKey() + "' as " + e.getValue() + "; the writer supports F32 and I64");
@@ -65,38 +106,52 @@ public final class SafeTensors {
         long position = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             ObjectNode entry = header.putObject(e.getKey());
-            String dtype = dtypes.getOrDefault(e.getKey(), "F32");
-            entry.put("dtype", dtype);
+            boolean i64 = isI64(dtypes, e.getKey());
+            entry.put("dtype", i64 ? "I64" : "F32");
             var shape = entry.putArray("shape");
             for (int d : e.getValue().shape()) shape.add(d);
-            long bytes = (dtype.equals("I64") ? 8L : 4L) * e.getValue().numel();
+            long bytes = (i64 ? 8L : 4L) * e.getValue().numel();
             entry.putArray("data_offsets").add(position).add(position + bytes);
             position += bytes;
         }
-        byte[] headerBytes = JSON.writeValueAsBytes(header);
+        byte[] headerBytes;
+        try {
+            headerBytes = JSON.writeValueAsBytes(header);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a safetensors header", e);
+        }
         int padded = (headerBytes.length + 7) / 8 * 8;
         ByteBuffer prefix = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
         prefix.putLong(padded).put(headerBytes);
         while (prefix.hasRemaining()) prefix.put((byte) ' ');
-        out.write(prefix.array());
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            float[] values = e.getValue().toArray();
-            if (dtypes.getOrDefault(e.getKey(), "F32").equals("I64")) {
-                ByteBuffer buf = ByteBuffer.allocate(8 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-                for (float v : values) {
-                    if (v != Math.rint(v) || Math.abs(v) > 0x1p63f) {
-                        throw new IllegalArgumentException("tensor '" + e.getKey() + "' holds " + v + ", which is not a whole number, so it cannot be written as I64");
-                    }
-                    buf.putLong((long) v);
+        return prefix.array();
+    }
+
+    /** One tensor's elements in row-major order, read from its storage in place when it is contiguous. */
+    private record Values(String name, float[] array, int offset, int count, boolean i64) {
+        Values(String name, Tensor t, boolean i64) {
+            this(name, t.isContiguous() ? t.storage() : t.toArray(), t.isContiguous() ? t.storageOffset() : 0, t.numel(), i64);
+        }
+
+        int width() {
+            return i64 ? 8 : 4;
+        }
+
+        /** Puts elements [from, to) into {@code dst} (little-endian), which has room for them. */
+        void put(ByteBuffer dst, int from, int to) {
+            if (!i64) {
+                dst.asFloatBuffer().put(array, offset + from, to - from);
+                dst.position(dst.position() + 4 * (to - from));
+                return;
+            }
+            for (int i = from; i < to; i++) {
+                float v = array[offset + i];
+                if (v != Math.rint(v) || Math.abs(v) > 0x1p63f) {
+                    throw new IllegalArgumentException("tensor '" + name + "' holds " + v + ", which is not a whole number, so it cannot be written as I64");
                 }
-                out.write(buf.array());
-            } else {
-                ByteBuffer buf = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
-                buf.asFloatBuffer().put(values);
-                out.write(buf.array());
+                dst.putLong((long) v);
             }
         }
-        out.flush();
     }
 
     /**
@@ -178,13 +233,16 @@ public final class SafeTensors {
             data.readFully(raw);
             ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
             float[] values = new float[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = switch (e.dtype) {
-                    case "F32" -> buf.getFloat();
-                    case "F64" -> (float) buf.getDouble();
-                    case "I32" -> buf.getInt();
-                    default -> buf.getLong();
-                };
+            if (e.dtype.equals("F32")) {
+                buf.asFloatBuffer().get(values); // in bulk: a model's weights are F32
+            } else {
+                for (int i = 0; i < n; i++) {
+                    values[i] = switch (e.dtype) {
+                        case "F64" -> (float) buf.getDouble();
+                        case "I32" -> buf.getInt();
+                        default -> buf.getLong();
+                    };
+                }
             }
             position = e.end;
             tensors.put(e.name, Tensor.of(values, e.shape));

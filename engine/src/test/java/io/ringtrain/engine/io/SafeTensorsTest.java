@@ -126,4 +126,25 @@ class SafeTensorsTest {
                 Map.of("count", Tensor.of(new float[] {2.5f})), Map.of("count", "I64"), Map.of()));
         assertTrue(e.getMessage().contains("tensor 'count' holds 2.5, which is not a whole number"), e.getMessage());
     }
+
+    @Test
+    void theInMemoryEncodingIsTheStreamsByteForByteAcrossChunksViewsAndDtypes() throws IOException {
+        SplittableRandom rng = new SplittableRandom(5);
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        tensors.put("large", Tensor.randn(rng, 70_001));                           // more than one 64 KiB chunk, not a multiple of it
+        tensors.put("offset_view", Tensor.randn(rng, 8, 3).narrow(0, 2, 5));          // contiguous, at an offset into a larger storage
+        tensors.put("transposed_view", Tensor.randn(rng, 4, 6).transpose(0, 1));     // not contiguous
+        tensors.put("num_batches_tracked", Tensor.of(new float[] {123f}));
+        Map<String, String> dtypes = Map.of("num_batches_tracked", "I64");
+        ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+
+        SafeTensors.write(streamed, tensors, dtypes, Map.of("step", "9"));
+        byte[] inMemory = SafeTensors.toBytes(tensors, dtypes, Map.of("step", "9"));
+
+        assertArrayEquals(streamed.toByteArray(), inMemory);
+        SafeTensors.Contents back = SafeTensors.read(new ByteArrayInputStream(inMemory), "in memory");
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            assertArrayEquals(e.getValue().toArray(), back.tensors().get(e.getKey()).toArray(), e.getKey());
+        }
+    }
 }

@@ -31,44 +31,28 @@ public final class Snapshot {
     private static final int MAGIC = 0x524e5331; // "RNS1"
 
     private final Cursor cursor;
-    /** MAGIC, the cursor, then three length-prefixed SafeTensors blobs: parameters, buffers, optimizer. */
-    private final byte[] bytes;
+    /** SafeTensors encodings of the parameters, the buffers and the optimizer state. */
+    private final byte[] parameters, buffers, optimizerState;
     private final long fingerprint;
 
-    private Snapshot(Cursor cursor, byte[] bytes, long fingerprint) {
+    private Snapshot(Cursor cursor, byte[] parameters, byte[] buffers, byte[] optimizerState) {
         this.cursor = cursor;
-        this.bytes = bytes;
-        this.fingerprint = fingerprint;
+        this.parameters = parameters;
+        this.buffers = buffers;
+        this.optimizerState = optimizerState;
+        this.fingerprint = fingerprint(parameters, optimizerState);
     }
 
-    /** Copies the model's and optimizer's state as they are now; {@code cursor} says where the run continues from. */
+    /**
+     * Copies the model's and optimizer's state as they are now; {@code cursor} says where the run
+     * continues from. Taken every step by default, so each part is encoded straight into an array of
+     * its final size: one copy of the state, no intermediate buffers.
+     */
     public static Snapshot capture(Module model, Optimizer optimizer, Cursor cursor) {
-        try {
-            Map<String, String> dtypes = model.stateDictDtypes();
-            byte[] parameters = blob(model.namedParameters(), Map.of(), Map.of());
-            byte[] buffers = blob(model.namedBuffers(), dtypes, Map.of());
-            OptimizerState state = optimizer.stateDict();
-            byte[] optimizerBlob = blob(state.tensors(), Map.of(), state.hyperParameters());
-            ByteArrayOutputStream out = new ByteArrayOutputStream(parameters.length + buffers.length + optimizerBlob.length + 256);
-            DataOutputStream data = new DataOutputStream(out);
-            data.writeInt(MAGIC);
-            data.writeLong(cursor.globalStep());
-            data.writeInt(cursor.epoch());
-            data.writeInt(cursor.microStep());
-            data.writeInt(cursor.info().size());
-            for (Map.Entry<String, String> e : cursor.info().entrySet()) {
-                data.writeUTF(e.getKey());
-                data.writeUTF(e.getValue());
-            }
-            for (byte[] b : new byte[][] {parameters, buffers, optimizerBlob}) {
-                data.writeInt(b.length);
-                data.write(b);
-            }
-            data.flush();
-            return new Snapshot(cursor, out.toByteArray(), fingerprint(parameters, optimizerBlob));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy the training state at step " + cursor.globalStep() + " into memory", e);
-        }
+        OptimizerState state = optimizer.stateDict();
+        return new Snapshot(cursor, SafeTensors.toBytes(model.namedParameters(), Map.of(), Map.of()),
+                SafeTensors.toBytes(model.namedBuffers(), model.stateDictDtypes(), Map.of()),
+                SafeTensors.toBytes(state.tensors(), Map.of(), state.hyperParameters()));
     }
 
     /** The snapshot {@link #bytes()} encode (e.g. as received from another rank). */
@@ -80,10 +64,7 @@ public final class Snapshot {
             int epoch = data.readInt(), micro = data.readInt(), n = data.readInt();
             Map<String, String> info = new LinkedHashMap<>();
             for (int i = 0; i < n; i++) info.put(data.readUTF(), data.readUTF());
-            byte[] parameters = section(data);
-            section(data); // the buffers: not fingerprinted
-            byte[] optimizerBlob = section(data);
-            return new Snapshot(new Cursor(step, epoch, micro, info), bytes, fingerprint(parameters, optimizerBlob));
+            return new Snapshot(new Cursor(step, epoch, micro, info), section(data), section(data), section(data));
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated in-memory snapshot: " + e.getMessage(), e);
         }
@@ -92,19 +73,10 @@ public final class Snapshot {
     /** Loads this state into {@code model} and {@code optimizer}; throws, naming the entry, when they do not fit it. */
     public Cursor restoreInto(Module model, Optimizer optimizer) {
         try {
-            DataInputStream data = new DataInputStream(new ByteArrayInputStream(bytes));
-            data.readInt();
-            data.readLong();
-            data.readInt();
-            data.readInt();
-            int n = data.readInt();
-            for (int i = 0; i < 2 * n; i++) data.readUTF();
-            SafeTensors.Contents parameters = SafeTensors.read(new ByteArrayInputStream(section(data)), "snapshot parameters");
-            SafeTensors.Contents buffers = SafeTensors.read(new ByteArrayInputStream(section(data)), "snapshot buffers");
-            SafeTensors.Contents optimizerState = SafeTensors.read(new ByteArrayInputStream(section(data)), "snapshot optimizer state");
-            Map<String, Tensor> state = new LinkedHashMap<>(parameters.tensors());
-            state.putAll(buffers.tensors());
-            optimizer.loadStateDict(new OptimizerState(optimizerState.tensors(), optimizerState.metadata()));
+            Map<String, Tensor> state = new LinkedHashMap<>(SafeTensors.read(new ByteArrayInputStream(parameters), "snapshot parameters").tensors());
+            state.putAll(SafeTensors.read(new ByteArrayInputStream(buffers), "snapshot buffers").tensors());
+            SafeTensors.Contents optimizerContents = SafeTensors.read(new ByteArrayInputStream(optimizerState), "snapshot optimizer state");
+            optimizer.loadStateDict(new OptimizerState(optimizerContents.tensors(), optimizerContents.metadata()));
             model.loadStateDict(state, true);
             return cursor;
         } catch (IOException e) {
@@ -125,22 +97,37 @@ public final class Snapshot {
         return fingerprint;
     }
 
-    /** The encoded snapshot; not to be modified. */
+    /**
+     * The snapshot encoded for another rank: MAGIC, the cursor, then the three parts, each
+     * length-prefixed. Built on each call (only a recovery sends a snapshot).
+     */
     public byte[] bytes() {
-        return bytes;
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.toIntExact(sizeBytes() + 256));
+            DataOutputStream data = new DataOutputStream(out);
+            data.writeInt(MAGIC);
+            data.writeLong(cursor.globalStep());
+            data.writeInt(cursor.epoch());
+            data.writeInt(cursor.microStep());
+            data.writeInt(cursor.info().size());
+            for (Map.Entry<String, String> e : cursor.info().entrySet()) {
+                data.writeUTF(e.getKey());
+                data.writeUTF(e.getValue());
+            }
+            for (byte[] b : new byte[][] {parameters, buffers, optimizerState}) {
+                data.writeInt(b.length);
+                data.write(b);
+            }
+            data.flush();
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode the in-memory snapshot of step " + cursor.globalStep(), e);
+        }
     }
 
     /** Bytes this snapshot holds in memory. */
     public long sizeBytes() {
-        return bytes.length;
-    }
-
-    private static byte[] blob(Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) throws IOException {
-        Map<String, String> own = new LinkedHashMap<>();
-        for (String name : tensors.keySet()) own.put(name, dtypes.getOrDefault(name, "F32"));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SafeTensors.write(out, tensors, own, metadata);
-        return out.toByteArray();
+        return (long) parameters.length + buffers.length + optimizerState.length;
     }
 
     private static byte[] section(DataInputStream data) throws IOException {
