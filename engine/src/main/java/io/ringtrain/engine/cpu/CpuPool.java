@@ -16,6 +16,11 @@ import java.util.function.IntConsumer;
  * deadlock: every task that has been claimed is being run by a live thread, and the caller
  * claims whatever is left. Which thread runs a task must not change its result; the kernels
  * partition work so that each output element belongs to exactly one task.
+ *
+ * <p>One call at a time gets the helpers: a call made while another is running (from a task of that
+ * call, or from another replica's thread in the same JVM) runs all its tasks on its caller. Replicas
+ * sharing a JVM then each keep to their own thread instead of queueing for the same helpers, which
+ * left each waiting on a helper busy with the other's work; a nested call does not fork again.
  */
 public final class CpuPool {
     /** System property that overrides the number of threads of {@link #shared()}. */
@@ -33,6 +38,8 @@ public final class CpuPool {
     private final int threads;
     /** threads − 1 helpers: the caller is the last worker. Null when single-threaded. */
     private final ExecutorService helpers;
+    /** {@link #forEach} calls running now, from any thread. */
+    private final AtomicInteger callsInFlight = new AtomicInteger();
 
     /** A pool that runs tasks on {@code threads} threads, the caller included. */
     public CpuPool(int threads) {
@@ -85,10 +92,15 @@ public final class CpuPool {
         return threads;
     }
 
+    /** Whether a {@link #forEach} call is running now, so that a new one would run on its caller alone. */
+    public boolean busy() {
+        return callsInFlight.get() > 0;
+    }
+
     /**
-     * Runs {@code task.accept(i)} for i in [0, count) on up to {@link #threads()} threads and
-     * waits for all of them. The first exception thrown by a task is rethrown here (after every
-     * claimed task has finished).
+     * Runs {@code task.accept(i)} for i in [0, count) on up to {@link #threads()} threads (on the
+     * caller alone while another call runs) and waits for all of them. The first exception thrown
+     * by a task is rethrown here (after every claimed task has finished).
      */
     public void forEach(int count, IntConsumer task) {
         if (count <= 0) return;
@@ -96,6 +108,19 @@ public final class CpuPool {
             for (int i = 0; i < count; i++) task.accept(i);
             return;
         }
+        boolean alone = callsInFlight.getAndIncrement() == 0;
+        try {
+            if (alone) {
+                forEachOnHelpers(count, task);
+            } else {
+                for (int i = 0; i < count; i++) task.accept(i);
+            }
+        } finally {
+            callsInFlight.decrementAndGet();
+        }
+    }
+
+    private void forEachOnHelpers(int count, IntConsumer task) {
         AtomicInteger next = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         // Counts finished tasks, so the caller also waits for tasks that helpers claimed.

@@ -1,6 +1,5 @@
 package io.ringtrain.engine.cpu;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -56,8 +55,6 @@ final class GemmSimd {
     /** Row blocks of a task are at least this high, so B panels are reused across many rows. */
     static final int ROWS_PER_TASK_MIN = 128;
 
-    /** sgemm calls running now, in any thread. */
-    private static final AtomicInteger CALLS_IN_FLIGHT = new AtomicInteger();
     /** How many calls were split over threads (for tests: proves the threaded path ran). */
     static final AtomicLong PARALLEL_CALLS = new AtomicLong();
 
@@ -84,19 +81,14 @@ final class GemmSimd {
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) return;
-        // Callers that are already parallel (e.g. a layer running one image per thread) would
-        // oversubscribe the cores if each call forked again: while another sgemm is running,
-        // this one stays on its own thread. Results do not depend on the split either way.
-        int inFlight = CALLS_IN_FLIGHT.incrementAndGet();
-        try {
-            long work = (long) m * n * k;
-            if (pool.threads() == 1 || work < PARALLEL_MIN_WORK || inFlight > 1) {
-                block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            } else {
-                parallel(pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-            }
-        } finally {
-            CALLS_IN_FLIGHT.decrementAndGet();
+        // A call from a task of a running pool call (a layer running one image per thread), or while
+        // another replica's call holds the pool, would get no helpers (see CpuPool): it does not
+        // split, so it packs each panel once. Results do not depend on the split either way.
+        long work = (long) m * n * k;
+        if (pool.threads() == 1 || work < PARALLEL_MIN_WORK || pool.busy()) {
+            block(transA, transB, 0, m, 0, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            parallel(pool, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
     }
 

@@ -36,6 +36,34 @@ class CpuPoolTest {
     }
 
     @Test
+    void aCallWhileAnotherRunsKeepsToItsOwnThreadAndTheHelpersServeTheFirst() throws Exception {
+        java.util.concurrent.CountDownLatch firstRunning = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch secondDone = new java.util.concurrent.CountDownLatch(1);
+        Set<String> firstThreads = ConcurrentHashMap.newKeySet();
+        Thread first = new Thread(() -> POOL.forEach(3, i -> { // as one replica in a long kernel
+            firstThreads.add(Thread.currentThread().getName());
+            firstRunning.countDown();
+            try {
+                secondDone.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), "first-replica");
+        first.start();
+        firstRunning.await();
+        assertTrue(POOL.busy());
+
+        Set<Thread> secondThreads = ConcurrentHashMap.newKeySet();
+        POOL.forEach(40, i -> secondThreads.add(Thread.currentThread())); // the other replica meanwhile
+        secondDone.countDown();
+        first.join();
+
+        assertEquals(Set.of(Thread.currentThread()), secondThreads, "the second call ran on its caller alone");
+        assertEquals(3, firstThreads.size(), "the first call had the caller and both helpers: " + firstThreads);
+        assertTrue(!POOL.busy(), "no call is running once both returned");
+    }
+
+    @Test
     void callerOnlyRunsEverythingOnTheCallingThread() {
         Set<Thread> threads = ConcurrentHashMap.newKeySet();
         CpuPool.callerOnly().forEach(50, i -> threads.add(Thread.currentThread()));
