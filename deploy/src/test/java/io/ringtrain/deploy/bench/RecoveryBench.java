@@ -252,7 +252,9 @@ public final class RecoveryBench {
 
     /**
      * The size of one snapshot of the job's model and optimizer after a step (SGD's momentum exists
-     * from the first step on), and the median time to capture it, over 21 captures after 20 warm-up ones.
+     * from the first step on), and the median time to capture it, over 101 captures after 200 warm-up
+     * ones: a training run takes one per step, so the steady state is what a run pays (the first
+     * captures also pay the JIT and the first touch of fresh heap memory).
      */
     private static void snapshotCost(TrainJobConfig config) throws Exception {
         try (LocalCommunicator comm = new LocalCommunicator()) {
@@ -262,8 +264,8 @@ public final class RecoveryBench {
             setup.optimizer().step();
             Cursor cursor = new Cursor(1, 0, 1, Map.of());
             long bytes = 0;
-            double[] millis = new double[21];
-            for (int i = -20; i < millis.length; i++) {
+            double[] millis = new double[101];
+            for (int i = -200; i < millis.length; i++) {
                 long t0 = System.nanoTime();
                 bytes = Snapshot.capture(setup.model(), setup.optimizer(), cursor).sizeBytes();
                 if (i >= 0) millis[i] = (System.nanoTime() - t0) / 1e6;
