@@ -103,7 +103,11 @@ public final class Snapshot {
      */
     public byte[] bytes() {
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.toIntExact(sizeBytes() + 256));
+            if (sizeBytes() > Integer.MAX_VALUE - 1024) {
+                throw new IllegalStateException("the in-memory snapshot of step " + cursor.globalStep() + " is " + sizeBytes()
+                        + " bytes, more than one message carries; train this model with --snapshot-every 0 (durable checkpoints only)");
+            }
+            ByteArrayOutputStream out = new ByteArrayOutputStream((int) sizeBytes() + 256);
             DataOutputStream data = new DataOutputStream(out);
             data.writeInt(MAGIC);
             data.writeLong(cursor.globalStep());
