@@ -37,20 +37,22 @@ class CpuPoolTest {
 
     @Test
     void aCallWhileAnotherRunsKeepsToItsOwnThreadAndTheHelpersServeTheFirst() throws Exception {
-        java.util.concurrent.CountDownLatch firstRunning = new java.util.concurrent.CountDownLatch(1);
+        // The first call's three tasks wait for each other, so they run at once on its caller and both helpers.
+        java.util.concurrent.CountDownLatch allThreeRunning = new java.util.concurrent.CountDownLatch(3);
         java.util.concurrent.CountDownLatch secondDone = new java.util.concurrent.CountDownLatch(1);
         Set<String> firstThreads = ConcurrentHashMap.newKeySet();
         Thread first = new Thread(() -> POOL.forEach(3, i -> { // as one replica in a long kernel
             firstThreads.add(Thread.currentThread().getName());
-            firstRunning.countDown();
+            allThreeRunning.countDown();
             try {
-                secondDone.await();
+                allThreeRunning.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                secondDone.await(30, java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }), "first-replica");
         first.start();
-        firstRunning.await();
+        assertTrue(allThreeRunning.await(30, java.util.concurrent.TimeUnit.SECONDS), "the first call's tasks all started: " + firstThreads);
         assertTrue(POOL.busy());
 
         Set<Thread> secondThreads = ConcurrentHashMap.newKeySet();
