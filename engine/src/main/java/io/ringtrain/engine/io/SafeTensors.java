@@ -74,7 +74,7 @@ public final class SafeTensors {
     public static byte[] toBytes(Map<String, Tensor> tensors, Map<String, String> dtypes, Map<String, String> metadata) {
         byte[] prefix = prefix(tensors, dtypes, metadata);
         long size = prefix.length;
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) size += (isI64(dtypes, e.getKey()) ? 8L : 4L) * e.getValue().numel();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) size += dataBytes(dtypes, e.getKey(), e.getValue());
         if (size > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("tensors of " + size + " bytes do not fit one Java array; write them to a file");
         ByteBuffer dst = ByteBuffer.allocate((int) size).order(ByteOrder.LITTLE_ENDIAN);
         dst.put(prefix);
@@ -89,6 +89,11 @@ public final class SafeTensors {
 
     private static boolean isI64(Map<String, String> dtypes, String name) {
         return dtypes.getOrDefault(name, "F32").equals("I64");
+    }
+
+    /** Bytes of one tensor's data in the file: 8 per element as I64, 4 as F32. */
+    private static long dataBytes(Map<String, String> dtypes, String name, Tensor t) {
+        return (isI64(dtypes, name) ? 8L : 4L) * t.numel();
     }
 
     /** The 8-byte header length and the JSON header padded with spaces to a multiple of 8; checks the dtypes. */
@@ -110,7 +115,7 @@ public final class SafeTensors {
             entry.put("dtype", i64 ? "I64" : "F32");
             var shape = entry.putArray("shape");
             for (int d : e.getValue().shape()) shape.add(d);
-            long bytes = (i64 ? 8L : 4L) * e.getValue().numel();
+            long bytes = dataBytes(dtypes, e.getKey(), e.getValue());
             entry.putArray("data_offsets").add(position).add(position + bytes);
             position += bytes;
         }
