@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * All-reduce results over real loopback sockets. Inputs are small integers, so sums of up to 8
@@ -79,6 +80,36 @@ class RingAllReduceTest {
         for (int r = 0; r < world; r++) {
           assertArrayEquals(want, results.get(r)[0], "float[] rank " + r + ", n=" + n);
           assertArrayEquals(want, results.get(r)[1], "DirectFloats rank " + r + ", n=" + n);
+        }
+      }
+    }
+  }
+
+  /**
+   * Sends run ahead of receives across step boundaries, each waiting for the segment it carries:
+   * lengths whose chunks differ in segment count (one segment against two; more and fewer than
+   * RingAllReduce.AHEAD) reduce exactly, for every kind of buffer and for AVG's division of the owned chunk.
+   */
+  @ParameterizedTest(name = "W={0}")
+  @ValueSource(ints = {2, 3, 4, 5})
+  void chunksOfDifferentSegmentCountsReduceExactly(int world) {
+    int segment = SEGMENT_BYTES / 4;
+    try (LoopbackRing ring = LoopbackRing.start(world, b -> b.optSegmentBytes(SEGMENT_BYTES).optSmallBufferBytes(0))) {
+      for (int n : new int[] {world * segment + 1, world * segment - 1, world * 5 * segment + world - 1}) {
+        for (ReduceOp op : new ReduceOp[] {ReduceOp.SUM, ReduceOp.AVG}) {
+          List<float[][]> results = ring.onEveryRank(c -> {
+            float[] buf = inputs(c.rank(), n);
+            c.allReduce(buf, op);
+            DirectFloats direct = directInputs(c.rank(), n);
+            c.allReduce(direct, op);
+            return new float[][] {buf, toArray(direct)};
+          });
+          float[] want = new float[n];
+          for (int i = 0; i < n; i++) want[i] = expected(op, world, i);
+          for (int r = 0; r < world; r++) {
+            assertArrayEquals(want, results.get(r)[0], op + " float[] rank " + r + ", n=" + n);
+            assertArrayEquals(want, results.get(r)[1], op + " DirectFloats rank " + r + ", n=" + n);
+          }
         }
       }
     }

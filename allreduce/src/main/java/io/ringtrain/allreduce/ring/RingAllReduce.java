@@ -48,38 +48,65 @@ public final class RingAllReduce {
     }
   }
 
+  /**
+   * The 2(W−1) steps as one pipeline. Step t's receive chunk is step t + 1's send chunk, so segment
+   * i of step t + 1 can go out as soon as segment i of step t has been received (and combined):
+   * sends run up to {@link #AHEAD} segments ahead of receives across step boundaries too. Waiting
+   * for a whole step before sending the next one let the outgoing link drain while the last
+   * segments of every step arrived, which costs time on a shaped link between hosts
+   * (docs/collectives.md, "One pipeline across the ring's steps"). Frames still go out, and are
+   * received, in step order on every link.
+   */
   private static void reduceScatterThenAllGather(CollectiveRun run, ElementBuffer buffer, ReduceOp op, int segmentElements) {
     int world = run.worldSize();
     int rank = run.rank();
-    int next = (rank + 1) % world;
     int prev = (rank - 1 + world) % world;
-    for (int s = 0; s < world - 1; s++) {
-      run.enterStep("reduce-scatter", s);
-      exchange(run, buffer, op, true, s, next, chunk(rank - s, world), prev, chunk(rank - s - 1, world), segmentElements, null, null);
+    int steps = 2 * (world - 1);
+    int n = buffer.length();
+    if (steps == 0) {
+      finishOwned(buffer, op, world, 0, n);
+      return;
     }
-    int owned = chunk(rank + 1, world);
-    int ownedStart = chunkStart(owned, buffer.length(), world), ownedLength = chunkLength(owned, buffer.length(), world);
-    if (op == ReduceOp.AVG) buffer.divide(ownedStart, ownedLength, world);
-    buffer.roundToWire(ownedStart, ownedLength); // peers get the wire's copy of the owned chunk
-
     // A buffer that is not sent as views forwards the all-gather's received payloads as they came
     // instead of copying them out of the buffer again (W ≥ 3), holding at most one small chunk of
     // frames: with 16 MiB chunks held the 64 MiB all-reduce got slower (docs/collectives.md).
-    long chunkBytes = ((long) buffer.length() + world - 1) / world * buffer.type().width();
+    // forwarded[t][i]: the payload received as segment i of all-gather step t, sent as segment i of step t + 1.
+    long chunkBytes = ((long) n + world - 1) / world * buffer.type().width();
     boolean forward = !buffer.viewsAlias() && chunkBytes <= FORWARD_MAX_BYTES;
-    ByteBuf[] forwarding = null;
-    ByteBuf[] kept = null;
+    ByteBuf[][] forwarded = new ByteBuf[steps][];
+    int width = buffer.type().width();
+    Sends sends = new Sends(run, buffer, segmentElements, forwarded);
+    int received = 0;
     try {
-      for (int s = 0; s < world - 1; s++) {
-        run.enterStep("all-gather", s);
-        kept = forward && s < world - 2 ? new ByteBuf[segments(chunkLength(chunk(rank - s, world), buffer.length(), world), segmentElements)] : null;
-        exchange(run, buffer, op, false, world - 1 + s, next, chunk(rank + 1 - s, world), prev, chunk(rank - s, world), segmentElements, forwarding, kept);
-        forwarding = kept;
-        kept = null;
+      for (int t = 0; t < steps; t++) {
+        boolean reduceScatter = t < world - 1;
+        run.enterStep(reduceScatter ? "reduce-scatter" : "all-gather", reduceScatter ? t : t - (world - 1));
+        int recvChunk = recvChunk(t, rank, world);
+        int recvStart = chunkStart(recvChunk, n, world);
+        int recvLength = chunkLength(recvChunk, n, world);
+        int recvSegments = segments(recvLength, segmentElements);
+        if (forward && !reduceScatter && t < steps - 1) forwarded[t] = new ByteBuf[recvSegments];
+        for (int i = 0; i < recvSegments; i++) {
+          // Sends that may go before this receive: within AHEAD of the receives, and never ahead of
+          // the segment they carry (segment j of step u is received as segment j of step u − 1).
+          while (!sends.done() && sends.sent < received + AHEAD && sends.nextIsReceivedBefore(t, i)) sends.sendNext();
+          int from = recvStart + i * segmentElements;
+          int count = Math.min(segmentElements, recvLength - i * segmentElements);
+          DataFrame frame = run.receive(prev, t, i, (long) count * width);
+          try {
+            if (reduceScatter) buffer.reduceFrom(frame.payload(), from, count, op);
+            else if (!frame.placed()) buffer.copyFrom(frame.payload(), from, count);
+            if (forwarded[t] != null) forwarded[t][i] = frame.payload().retain();
+          } finally {
+            frame.release();
+          }
+          if (t == world - 2) finishOwned(buffer, op, world, from, count); // the owned chunk, reduced
+          received++;
+        }
       }
+      while (!sends.done()) sends.sendNext(); // the last step's, whose segments have all arrived
     } finally { // after a failure: what was kept and not sent
-      releaseAll(forwarding);
-      releaseAll(kept);
+      for (ByteBuf[] payloads : forwarded) releaseAll(payloads);
     }
     if (buffer.viewsAlias()) run.awaitWritten(); // the last frames are views of the caller's memory
   }
@@ -107,54 +134,76 @@ public final class RingAllReduce {
   }
 
   /**
-   * Sends chunk {@code sendChunk} to {@code next} while receiving {@code recvChunk} from {@code
-   * prev}. Segment i goes out as {@code forwarding[i]} when given (ownership passes on), and the
-   * payload received as segment i is kept in {@code kept[i]} when that is given.
+   * Elements of the owned chunk once fully reduced: AVG divides them by W, and they are rounded to
+   * what the wire carries, so peers get the same values this rank keeps.
    */
-  private static void exchange(
-      CollectiveRun run, ElementBuffer buffer, ReduceOp op, boolean combine, int step,
-      int next, int sendChunk, int prev, int recvChunk, int segmentElements, ByteBuf[] forwarding, ByteBuf[] kept) {
-    int n = buffer.length();
-    int world = run.worldSize();
-    int sendStart = chunkStart(sendChunk, n, world);
-    int sendLength = chunkLength(sendChunk, n, world);
-    int recvStart = chunkStart(recvChunk, n, world);
-    int recvLength = chunkLength(recvChunk, n, world);
-    int sendSegments = segments(sendLength, segmentElements);
-    int recvSegments = segments(recvLength, segmentElements);
-    int width = buffer.type().width();
-    int sent = 0;
-    while (sent < Math.min(AHEAD, sendSegments)) {
-      sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++, forwarding);
-    }
-    for (int i = 0; i < recvSegments; i++) {
-      int from = recvStart + i * segmentElements;
-      int count = Math.min(segmentElements, recvLength - i * segmentElements);
-      DataFrame frame = run.receive(prev, step, i, (long) count * width);
-      try {
-        if (combine) buffer.reduceFrom(frame.payload(), from, count, op);
-        else if (!frame.placed()) buffer.copyFrom(frame.payload(), from, count);
-        if (kept != null) kept[i] = frame.payload().retain();
-      } finally {
-        frame.release();
-      }
-      if (sent < sendSegments) sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++, forwarding);
-    }
-    while (sent < sendSegments) sendSegment(run, buffer, step, next, sendStart, sendLength, segmentElements, sent++, forwarding);
+  private static void finishOwned(ElementBuffer buffer, ReduceOp op, int world, int from, int count) {
+    if (op == ReduceOp.AVG) buffer.divide(from, count, world);
+    buffer.roundToWire(from, count);
   }
 
-  private static void sendSegment(
-      CollectiveRun run, ElementBuffer buffer, int step, int next, int chunkStart, int chunkLength, int segmentElements, int segment,
-      ByteBuf[] forwarding) {
-    if (forwarding != null) {
-      ByteBuf payload = forwarding[segment];
-      forwarding[segment] = null; // the send owns it now
-      run.send(next, step, segment, payload);
-      return;
+  /** The chunk sent in step t (0 ≤ t &lt; 2(W−1)): reduce-scatter step s sends r − s, all-gather step s sends r + 1 − s. */
+  static int sendChunk(int t, int rank, int world) {
+    return t < world - 1 ? chunk(rank - t, world) : chunk(rank + 1 - (t - (world - 1)), world);
+  }
+
+  /** The chunk received in step t: the one sent in step t + 1 (reduce-scatter r − s − 1, all-gather r − s). */
+  static int recvChunk(int t, int rank, int world) {
+    return sendChunk(t + 1, rank, world);
+  }
+
+  /** This rank's sends of one all-reduce, in the order its link to the next rank carries them: step by step, segment by segment. */
+  private static final class Sends {
+    private final CollectiveRun run;
+    private final ElementBuffer buffer;
+    private final int segmentElements;
+    private final ByteBuf[][] forwarded;
+    private final int steps;
+    private int step; // of the next send
+    private int segment;
+    int sent;
+
+    Sends(CollectiveRun run, ElementBuffer buffer, int segmentElements, ByteBuf[][] forwarded) {
+      this.run = run;
+      this.buffer = buffer;
+      this.segmentElements = segmentElements;
+      this.forwarded = forwarded;
+      this.steps = forwarded.length;
     }
-    int offset = segment * segmentElements;
-    int count = Math.min(segmentElements, chunkLength - offset);
-    run.send(next, step, segment, buffer.view(run, chunkStart + offset, count));
+
+    boolean done() {
+      return step == steps;
+    }
+
+    /**
+     * Whether the next send's data is in place while segment {@code i} of step {@code t} is the
+     * next receive: segment j of step u carries what arrived as segment j of step u − 1.
+     */
+    boolean nextIsReceivedBefore(int t, int i) {
+      return step == 0 || step - 1 < t || (step - 1 == t && segment < i);
+    }
+
+    /** Sends the next segment: the payload received to be forwarded when there is one (ownership passes on), else a view of the buffer. */
+    void sendNext() {
+      int world = run.worldSize();
+      int chunk = sendChunk(step, run.rank(), world);
+      int chunkLength = chunkLength(chunk, buffer.length(), world);
+      int next = (run.rank() + 1) % world;
+      ByteBuf[] forwarding = step == 0 ? null : forwarded[step - 1];
+      if (forwarding != null) {
+        ByteBuf payload = forwarding[segment];
+        forwarding[segment] = null; // the send owns it now
+        run.send(next, step, segment, payload);
+      } else {
+        int offset = segment * segmentElements;
+        run.send(next, step, segment, buffer.view(run, chunkStart(chunk, buffer.length(), world) + offset, Math.min(segmentElements, chunkLength - offset)));
+      }
+      sent++;
+      if (++segment == segments(chunkLength, segmentElements)) {
+        step++;
+        segment = 0;
+      }
+    }
   }
 
   private static void releaseAll(ByteBuf[] payloads) {
