@@ -257,8 +257,13 @@ class HostFaultsIT {
                     + Math.round(floor) + " ms for the gradients of " + parameters + " parameters (" + before + " ms before the throttle)");
             assertTrue(last != null && victim.equals(last.path("host").asText()) && "link".equals(last.path("cause").asText()),
                     "the last straggler named is host " + SPARK_VICTIM_HOST + " (" + victim + ") for its link: " + last);
+            // Every link straggler is the throttled host. A compute straggler may be either: both "hosts"
+            // share this machine's two cores with the other tests, and a rank the CPU kept busy 20%
+            // longer for 3 steps is reported as such (it failed CI once, right after the throttle).
             for (JsonNode l : named) {
-                assertEquals(victim, l.path("straggler").path("host").asText(), "only the throttled host is named: " + l);
+                if ("link".equals(l.path("straggler").path("cause").asText())) {
+                    assertEquals(victim, l.path("straggler").path("host").asText(), "only the throttled host is named for its link: " + l);
+                }
             }
             assertTrue(driver.output().contains("straggler rank " + last.path("rank").asInt() + " (" + victim + ") link: sends stalled"),
                     "the progress line names it:\n" + driver.output());
