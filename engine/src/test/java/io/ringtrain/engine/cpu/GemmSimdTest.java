@@ -129,7 +129,8 @@ class GemmSimdTest {
 
     @Test
     void concurrentCallersEachGetTheirOwnCorrectResult() throws Exception {
-        // Per-thread packing buffers: four threads multiplying different problems at once.
+        // Four threads multiplying different problems at once: a set of packing buffers is never
+        // handed to two blocks in flight (shared spares, taken and given back).
         java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
             java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
