@@ -1,7 +1,7 @@
 package io.ringtrain.engine.cpu;
 
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,8 +30,8 @@ import jdk.incubator.vector.VectorSpecies;
  * result does not depend on the number of threads.
  *
  * <p>Memory: each block in flight holds one set of packing buffers (up to KC·NC + MC·KC floats,
- * about 4.1 MiB), taken from a shared spare list and given back for the next block: at most as many
- * sets as blocks ever ran at once (up to {@link #SPARE_SETS} kept).
+ * about 4.1 MiB), taken from a shared spare list and given back for the next block: as many sets as
+ * blocks ever ran at once (the same rule as {@code Conv2dKernels.Workspace}).
  */
 final class GemmSimd {
     private GemmSimd() {}
@@ -60,17 +60,15 @@ final class GemmSimd {
     /** How many calls were split over threads (for tests: proves the threaded path ran). */
     static final AtomicLong PARALLEL_CALLS = new AtomicLong();
 
-    /** Packing buffer sets kept for reuse; a block that finds none makes one. */
-    static final int SPARE_SETS = 64;
-
     /**
-     * Spare packing buffers, a slot each, taken and given back with a compare-and-set. Not a
+     * Packing buffers not lent to a block, most recently given back first; a block that finds none
+     * makes a set. Not a
      * ThreadLocal: the callers are Spark's task threads, whose ThreadLocal maps also hold Spark's
      * and Scala's entries, and a lookup whose slot lands in a run of them walks it (linear
      * probing). In one of two profiled fmnist-cnn trainings (2 replicas, local[2]) that walk, for
      * this lookup, took 4% of the CPU samples; in the other, none.
      */
-    private static final AtomicReferenceArray<PackBuffers> SPARE = new AtomicReferenceArray<>(SPARE_SETS);
+    private static final ConcurrentLinkedDeque<PackBuffers> SPARE = new ConcurrentLinkedDeque<>();
 
     /** Packing space, grown on demand and kept, so steady-state calls allocate nothing. */
     private static final class PackBuffers {
@@ -143,27 +141,12 @@ final class GemmSimd {
                               float beta, float[] c, int cOff, int ldc) {
         scaleC(beta, c, cOff, ldc, i0, i1, j0, j1);
         if (k == 0 || alpha == 0f) return;
-        PackBuffers buffers = takeBuffers();
+        PackBuffers spare = SPARE.pollFirst();
+        PackBuffers buffers = spare != null ? spare : new PackBuffers();
         try {
             packAndMultiply(transA, transB, i0, i1, j0, j1, k, a, aOff, lda, b, bOff, ldb, alpha, c, cOff, ldc, buffers);
         } finally {
-            giveBack(buffers);
-        }
-    }
-
-    /** A spare set of packing buffers, now this caller's alone, or a new one. */
-    private static PackBuffers takeBuffers() {
-        for (int i = 0; i < SPARE_SETS; i++) {
-            PackBuffers spare = SPARE.get(i);
-            if (spare != null && SPARE.compareAndSet(i, spare, null)) return spare;
-        }
-        return new PackBuffers();
-    }
-
-    /** Keeps {@code buffers} for the next block, in the first free slot (none free: they are dropped). */
-    private static void giveBack(PackBuffers buffers) {
-        for (int i = 0; i < SPARE_SETS; i++) {
-            if (SPARE.get(i) == null && SPARE.compareAndSet(i, null, buffers)) return;
+            SPARE.offerFirst(buffers);
         }
     }
 
