@@ -185,12 +185,24 @@ class HostFaultsIT {
             List<JsonNode> steps = stepLines(run);
             long lastOfFirst = steps.stream().filter(l -> l.path("attempt").asInt() == 1).mapToLong(l -> l.path("global_step").asLong()).max().orElse(-1);
             long firstOfSecond = steps.stream().filter(l -> l.path("attempt").asInt() == 2).mapToLong(l -> l.path("global_step").asLong()).min().orElse(-1);
-            System.out.println("[host-faults] spark: link of host " + SPARK_VICTIM_HOST + " cut after step " + lastOfFirst + ": attempt 1 failed "
+            JsonNode resume = lines(run, "resume").stream().filter(l -> l.path("attempt").asInt() == 2).findFirst().orElse(null);
+            long checkpointed = lines(run, "checkpoint").stream().filter(l -> l.path("attempt").asInt() == 1).mapToLong(l -> l.path("global_step").asLong()).max().orElse(-1);
+            System.out.println("[host-faults] spark: link of host " + SPARK_VICTIM_HOST + " cut after step " + lastOfFirst + " (the last step line): attempt 1 failed "
                     + (failed - cut) + " ms later (collective timeout " + SPARK_COLLECTIVE_TIMEOUT_S + " s); link back, attempt 2 resumed at step "
-                    + firstOfSecond + " and finished " + (finished - back) + " ms after the link came back");
+                    + firstOfSecond + " (" + (resume == null ? "no resume line" : resume.path("from").asText()) + ") and finished "
+                    + (finished - back) + " ms after the link came back");
             assertEquals(2, MAPPER.readTree(Files.readString(run.resolve("summary.json"))).path("attempts").asInt(), "two attempts: " + driver.output());
-            assertTrue(firstOfSecond > 1 && firstOfSecond <= lastOfFirst + 1,
-                    "attempt 2 resumed from a checkpoint, not from the start nor past attempt 1's last step: " + lastOfFirst + " then " + firstOfSecond);
+            // Where attempt 2 continued: its resume line. The last step can outrun its line, by one step:
+            // rank 0 on the cut host trains a step whose line dies on the link, or rank 0 loses the step's
+            // last all-reduce frame while the other rank completes it and keeps its snapshot (CI: lines up
+            // to 12, the resume at 13). Two steps cannot: a rank needs the other's part of step N + 1
+            // before it finishes it, and rank 0 sends step N's line before it sends any of step N + 1.
+            assertNotNull(resume, "attempt 2 wrote a resume line: " + lines(run, "resume"));
+            long resumedAt = resume.path("global_step").asLong();
+            assertEquals(resumedAt + 1, firstOfSecond, "attempt 2's first step follows the state it resumed: " + resume);
+            assertTrue(resumedAt >= Math.max(CUT_AT_STEP, checkpointed) && resumedAt <= lastOfFirst + 1,
+                    "attempt 2 resumed from the newest state, a snapshot or the checkpoint of step " + checkpointed + ", not from the start, and not past what attempt 1 could have trained (its last step line: "
+                            + lastOfFirst + "): " + resume);
             assertTrue(driver.output().contains("culprit: rank "), "the failed attempt names its culprit:\n" + driver.output());
         } finally {
             driver.destroy();
@@ -360,18 +372,23 @@ class HostFaultsIT {
     }
 
     private static List<JsonNode> stepLines(Path run) throws IOException {
+        return lines(run, "step");
+    }
+
+    /** metrics.jsonl's lines of {@code "type":type}. */
+    private static List<JsonNode> lines(Path run, String type) throws IOException {
         Path metrics = run.resolve("metrics.jsonl");
-        List<JsonNode> steps = new ArrayList<>();
-        if (!Files.exists(metrics)) return steps;
+        List<JsonNode> found = new ArrayList<>();
+        if (!Files.exists(metrics)) return found;
         for (String line : Files.readAllLines(metrics)) {
-            if (!line.contains("\"type\":\"step\"")) continue;
+            if (!line.contains("\"type\":\"" + type + "\"")) continue;
             try {
-                steps.add(MAPPER.readTree(line));
+                found.add(MAPPER.readTree(line));
             } catch (IOException partial) {
                 // a line being appended
             }
         }
-        return steps;
+        return found;
     }
 
     /** Fashion-MNIST's first 960 training and 200 test images. */

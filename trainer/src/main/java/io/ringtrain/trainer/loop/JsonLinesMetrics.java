@@ -8,7 +8,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 
 /**
- * Writes one JSON object per step and per epoch ({@code "type":"step"|"epoch"}), flushed as it
+ * Writes one JSON object per step and per epoch ({@code "type":"step"|"epoch"}), and one per resume, flushed as it
  * goes (a step line with a straggler has {@code "straggler":{"rank","host","cause","compute_ms","median_ms","send_stall_ms","median_send_stall_ms","steps"}}, cause {@code compute} or {@code link}); a value that is not finite (or absent, such as an epoch's evaluation without test data) is null.
  */
 public final class JsonLinesMetrics implements TrainingListener {
@@ -37,6 +37,12 @@ public final class JsonLinesMetrics implements TrainingListener {
             straggler.put("steps", s.steps());
         }
         write(line);
+    }
+
+    /** {@code {"type":"resume","global_step":N,"from":"…"}}: where a retry or a rerun continued, so a gap in the step lines is explained. */
+    @Override
+    public void onResume(long globalStep, String how) {
+        write(JSON.createObjectNode().put("type", "resume").put("global_step", globalStep).put("from", how));
     }
 
     @Override

@@ -164,12 +164,17 @@ public final class Trainer {
         int startEpoch = 0, startMicro = 0;
         long globalStep = 0;
         double[] carried = {0, 0}; // the resumed epoch's loss sum and sample count before its checkpoint, over every rank
+        String[] chosen = {null}; // with snapshots: which state every rank continues from, and why
         Optional<Cursor> resumed = snapshots == null ? restoreLatest()
-                : SnapshotRecovery.restore(comm, model, optimizer, snapshots, cursor -> fitsThisRun(cursor, plan), durableStep(), this::restoreLatest, line -> {
-                    if (rank == 0) System.err.println("ringtrain: " + line); // the executor's log
-                });
+                : SnapshotRecovery.restore(comm, model, optimizer, snapshots, cursor -> fitsThisRun(cursor, plan), durableStep(), this::restoreLatest,
+                        line -> chosen[0] = line);
+        if (rank == 0 && chosen[0] != null) System.err.println("ringtrain: " + chosen[0]); // the executor's log
         if (resumed.isPresent()) {
             Cursor s = resumed.get();
+            if (rank == 0) {
+                String how = chosen[0] != null ? chosen[0] : "resuming from the durable checkpoint at step " + s.globalStep();
+                listeners.forEach(l -> l.onResume(s.globalStep(), how));
+            }
             if (rank == 0 && s.info().containsKey("world_size") && !Integer.toString(world).equals(s.info().get("world_size"))) {
                 System.err.println("ringtrain: the state was saved by " + s.info().get("world_size") + " replicas of " + s.info().get("per_rank_batch")
                         + " samples; continuing with " + world + " of " + config.perRankBatch() + ", the same global batch and data order");

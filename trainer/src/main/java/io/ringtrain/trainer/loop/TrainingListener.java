@@ -9,6 +9,14 @@ public interface TrainingListener {
     default void onCheckpoint(long globalStep, String location) {}
 
     /**
+     * Before the first step of a run that continues an earlier one (a retry or a rerun): the
+     * training state was restored at {@code globalStep}, so the next step is {@code globalStep + 1}.
+     * {@code how}: from what (a durable checkpoint, or a replica's in-memory snapshot and which
+     * rank sent it), as one line. Not called for a run that starts at step 0.
+     */
+    default void onResume(long globalStep, String how) {}
+
+    /**
      * One optimizer step. {@code loss} is rank 0's local mean loss of the step (cheap: no extra
      * collective); {@code samples} is the step's global batch (every rank's samples), which lets a
      * listener measure throughput over its own window; {@code samplesPerSecond} is the average since

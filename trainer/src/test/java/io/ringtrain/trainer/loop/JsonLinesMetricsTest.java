@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
-/** The straggler object of a step line: its rank, host, cause and the figures behind it. */
+/** The straggler object of a step line (its rank, host, cause and the figures behind it), and the resume line. */
 class JsonLinesMetricsTest {
     private static JsonNode stragglerOf(TrainingListener.Straggler s) throws Exception {
         StringWriter out = new StringWriter();
@@ -27,6 +27,17 @@ class JsonLinesMetricsTest {
         assertEquals(412.4, s.path("send_stall_ms").asDouble());
         assertEquals(3.1, s.path("median_send_stall_ms").asDouble());
         assertEquals(7, s.path("steps").asInt());
+    }
+
+    @Test
+    void aResumeLineSaysAtWhichStepAndFromWhatTheRunContinued() throws Exception {
+        StringWriter out = new StringWriter();
+        new JsonLinesMetrics(out).onResume(13, "resuming from the in-memory snapshot at step 13 held by every rank");
+        JsonNode line = new ObjectMapper().readTree(out.toString());
+        assertEquals("resume", line.path("type").asText());
+        assertEquals(13, line.path("global_step").asLong());
+        assertEquals("resuming from the in-memory snapshot at step 13 held by every rank", line.path("from").asText());
+        assertTrue(out.toString().endsWith("\n"), "one line");
     }
 
     @Test

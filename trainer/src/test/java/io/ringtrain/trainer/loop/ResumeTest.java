@@ -49,8 +49,15 @@ class ResumeTest {
         assertThrows(RuntimeException.class, () -> LocalRing.run(1, comm -> run(comm, EPOCHS, store, crashAtStep13)));
         assertEquals(12, store.latestCursor().orElseThrow().globalStep(), "checkpoints every 4 steps: the last before the crash is step 12");
         assertEquals(2, store.checkpoints().size(), "keeps the last 2");
-        Map<String, Tensor> resumed = LocalRing.run(1, comm -> run(comm, EPOCHS, store, null)).get(0);
+        List<String> resumes = new ArrayList<>();
+        Map<String, Tensor> resumed = LocalRing.run(1, comm -> run(comm, EPOCHS, store, new TrainingListener() {
+            @Override
+            public void onResume(long globalStep, String how) {
+                resumes.add(globalStep + ": " + how);
+            }
+        })).get(0);
         straight.forEach((name, t) -> assertArrayEquals(t.toArray(), resumed.get(name).toArray(), name));
+        assertEquals(List.of("12: resuming from the durable checkpoint at step 12"), resumes, "the listener hears where the run continued");
     }
 
     @Test

@@ -67,10 +67,13 @@ class SnapshotResumeTest {
 
         Slot replacement = new Slot(); // rank 0's executor was replaced: its snapshot is gone
         AtomicLong firstStep = new AtomicLong(-1);
+        List<String> resumes = new ArrayList<>();
         Map<String, Tensor> resumed = LocalRing.run(2, comm -> run(comm, store, comm.rank() == 0 ? replacement : slots.get(1),
-                comm.rank() == 0 ? both(firstStep(firstStep), epochs(resumedEpochs)) : null)).get(0);
+                comm.rank() == 0 ? both(firstStep(firstStep, resumes), epochs(resumedEpochs)) : null)).get(0);
 
         assertEquals(16, firstStep.get(), "continued at step 16: no step before the crash is redone");
+        assertEquals(List.of("15: resuming from the in-memory snapshot at step 15, sent by rank 1 to rank(s) [0]"), resumes,
+                "rank 0 reports, once and before the first step, the state it continued from");
         straight.forEach((name, t) -> assertArrayEquals(t.toArray(), resumed.get(name).toArray(), name));
         assertEquals(straightEpochs.get(1).trainSamples(), resumedEpochs.get(0).trainSamples(), "the resumed epoch's loss covers all its samples");
         assertEquals(straightEpochs.get(1).trainLoss(), resumedEpochs.get(0).trainLoss(), 1e-12);
@@ -144,10 +147,20 @@ class SnapshotResumeTest {
     }
 
     private static TrainingListener firstStep(AtomicLong into) {
+        return firstStep(into, new ArrayList<>());
+    }
+
+    /** Records the first step's number, and each resume as "step: how" (only before that first step). */
+    private static TrainingListener firstStep(AtomicLong into, List<String> resumes) {
         return new TrainingListener() {
             @Override
             public void onStep(StepReport r) {
                 into.compareAndSet(-1, r.globalStep());
+            }
+
+            @Override
+            public void onResume(long globalStep, String how) {
+                if (into.get() == -1) resumes.add(globalStep + ": " + how);
             }
         };
     }
@@ -173,6 +186,12 @@ class SnapshotResumeTest {
             public void onEpochEnd(EpochReport r) {
                 a.onEpochEnd(r);
                 b.onEpochEnd(r);
+            }
+
+            @Override
+            public void onResume(long globalStep, String how) {
+                a.onResume(globalStep, how);
+                b.onResume(globalStep, how);
             }
         };
     }

@@ -124,6 +124,12 @@ public final class ProgressClient implements TrainingListener, AutoCloseable {
         send();
     }
 
+    @Override
+    public void onResume(long globalStep, String how) {
+        lines.onResume(globalStep, how);
+        send();
+    }
+
     /**
      * {@code {"type":"checkpoint","global_step":N}}: the driver writes metrics.jsonl on receipt, so
      * a driver killed after this checkpoint leaves the step lines it covers in the file (a rerun
