@@ -62,11 +62,10 @@ final class GemmSimd {
 
     /**
      * Packing buffers not lent to a block, most recently given back first; a block that finds none
-     * makes a set. Not a
-     * ThreadLocal: the callers are Spark's task threads, whose ThreadLocal maps also hold Spark's
-     * and Scala's entries, and a lookup whose slot lands in a run of them walks it (linear
-     * probing). In one of two profiled fmnist-cnn trainings (2 replicas, local[2]) that walk, for
-     * this lookup, took 4% of the CPU samples; in the other, none.
+     * makes a set. Not a ThreadLocal: the callers are Spark's task threads, whose ThreadLocal maps
+     * also hold Spark's and Scala's entries, and a lookup whose slot lands in a run of them walks
+     * the run (linear probing), at a cost that depends on the order the entries were made in; it
+     * showed in profiles of Spark training and not outside Spark.
      */
     private static final ConcurrentLinkedDeque<PackBuffers> SPARE = new ConcurrentLinkedDeque<>();
 
