@@ -10,8 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The driver's console view of rank 0's JSON progress lines: a bar with epoch, step, loss,
- * samples/s and ETA, redrawn in place on a terminal (at most every 2 s in a log), and one line per
- * finished epoch with the evaluation. Samples/s and the ETA come from this display's own
+ * samples/s and ETA, redrawn in place on a terminal (at most every 2 s in a log), one line per
+ * finished epoch with the evaluation, and one where a retry resumed (from what, at which step). Samples/s and the ETA come from this display's own
  * {@link SmoothedRate}s (smoothing {@value #SMOOTHING} per interval of at least 1 s), not from the
  * average since the first step, which the slow first steps skew for the whole run; until the first
  * interval is measured they read "…" and "ETA ?". A step line whose {@code global_step} and
@@ -22,6 +22,8 @@ public final class ProgressDisplay {
     static final double SMOOTHING = 0.1;
     static final int BAR_WIDTH = 24;
     private static final long MIN_INTERVAL_NANOS = 1_000_000_000L;
+    /** The longest text of a line (a resume's "from") shown as it came. */
+    static final int MAX_TEXT = 300;
     private static final ObjectMapper JSON = new ObjectMapper();
     private final PrintStream out;
     private final LongSupplier nanoClock;
@@ -91,6 +93,9 @@ public final class ProgressDisplay {
             } else {
                 out.println(text);
             }
+        } else if ("resume".equals(n.path("type").asText()) && n.path("from").isTextual()) {
+            finish();
+            out.println(printable(n.path("from").asText()));
         } else if ("epoch".equals(n.path("type").asText())) {
             finish();
             String eval = n.path("eval_accuracy").isNumber()
@@ -108,7 +113,7 @@ public final class ProgressDisplay {
      */
     private static String straggler(JsonNode s) {
         if (!s.isObject() || !s.path("rank").isIntegralNumber()) return "";
-        String host = s.path("host").isTextual() ? " (" + s.path("host").asText() + ")" : "";
+        String host = s.path("host").isTextual() ? " (" + printable(s.path("host").asText()) + ")" : "";
         String why;
         if ("link".equals(s.path("cause").asText())) {
             double stall = s.path("send_stall_ms").asDouble(Double.NaN), median = s.path("median_send_stall_ms").asDouble(Double.NaN);
@@ -120,6 +125,13 @@ public final class ProgressDisplay {
         }
         String steps = s.path("steps").isIntegralNumber() ? " for " + s.path("steps").asLong() + " steps" : "";
         return "  straggler rank " + s.path("rank").asLong() + host + why + steps;
+    }
+
+    /** {@code text} for one console line: control characters (a line break, an escape sequence) become spaces, and it is cut at {@value #MAX_TEXT} characters. */
+    private static String printable(String text) {
+        String cut = text.length() > MAX_TEXT ? text.substring(0, MAX_TEXT) + "…" : text;
+        return cut.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 
     /** A whole number that fits a long, else -1: the line is not rank 0's and draws nothing. */

@@ -118,6 +118,21 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void aResumeIsOneLineEndingTheBarAndSayingFromWhat() {
+        display.accept(step(1, 5, 1));
+        display.accept("{\"type\":\"resume\",\"global_step\":13,\"from\":\"resuming from the in-memory snapshot at step 13 held by every rank\"}");
+        assertEquals("resuming from the in-memory snapshot at step 13 held by every rank", lines().get(lines().size() - 1));
+    }
+
+    @Test
+    void aResumeLineCannotMoveTheCursorOrFloodTheConsole() {
+        display.accept("{\"type\":\"resume\",\"global_step\":1,\"from\":\"a\\u001b[2Jb\\nc\"}");
+        display.accept("{\"type\":\"resume\",\"global_step\":1,\"from\":\"" + "x".repeat(10_000) + "\"}");
+        display.accept("{\"type\":\"resume\",\"global_step\":1,\"from\":7}");
+        assertEquals(List.of("a [2Jb c", "x".repeat(ProgressDisplay.MAX_TEXT) + "…"), lines());
+    }
+
+    @Test
     void whileShortOfReplicasEachStepLineSaysHowManyRun() {
         display.replicas(2, 3);
         display.accept(step(7, 100, 96));
