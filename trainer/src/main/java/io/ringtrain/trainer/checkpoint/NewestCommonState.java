@@ -42,6 +42,11 @@ public final class NewestCommonState {
      * newer snapshot was passed over, or empty.
      */
     public record Choice(Source source, long step, int sender, List<Integer> receivers, String note) {
+        /** The durable checkpoint of {@code step}, chosen with no snapshot to weigh (a run without snapshots). */
+        public static Choice durable(long step) {
+            return new Choice(Source.DURABLE, step, -1, List.of(), "");
+        }
+
         public boolean needsBroadcast() {
             return !receivers.isEmpty();
         }

@@ -172,7 +172,7 @@ public final class Trainer {
         if (resumed.isPresent()) {
             Cursor s = resumed.get();
             if (rank == 0) {
-                String how = chosen[0] != null ? chosen[0] : "resuming from the durable checkpoint at step " + s.globalStep();
+                String how = chosen[0] != null ? chosen[0] : NewestCommonState.Choice.durable(s.globalStep()).describe();
                 listeners.forEach(l -> l.onResume(s.globalStep(), how));
             }
             if (rank == 0 && s.info().containsKey("world_size") && !Integer.toString(world).equals(s.info().get("world_size"))) {
