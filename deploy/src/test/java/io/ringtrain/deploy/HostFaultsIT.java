@@ -182,11 +182,11 @@ class HostFaultsIT {
             long finished = System.currentTimeMillis();
             assertEquals(0, exit, driver.output());
 
-            List<JsonNode> steps = stepLines(run);
-            long lastOfFirst = steps.stream().filter(l -> l.path("attempt").asInt() == 1).mapToLong(l -> l.path("global_step").asLong()).max().orElse(-1);
-            long firstOfSecond = steps.stream().filter(l -> l.path("attempt").asInt() == 2).mapToLong(l -> l.path("global_step").asLong()).min().orElse(-1);
-            JsonNode resume = lines(run, "resume").stream().filter(l -> l.path("attempt").asInt() == 2).findFirst().orElse(null);
-            long checkpointed = lines(run, "checkpoint").stream().filter(l -> l.path("attempt").asInt() == 1).mapToLong(l -> l.path("global_step").asLong()).max().orElse(-1);
+            Path metrics = run.resolve("metrics.jsonl");
+            long lastOfFirst = RunMetrics.lastStep(metrics, 1);
+            long firstOfSecond = RunMetrics.steps(metrics, 2).stream().mapToLong(l -> l.path("global_step").asLong()).min().orElse(-1);
+            JsonNode resume = RunMetrics.lines(metrics, "resume", 2).stream().findFirst().orElse(null);
+            long checkpointed = RunMetrics.lines(metrics, "checkpoint", 1).stream().mapToLong(l -> l.path("global_step").asLong()).max().orElse(-1);
             System.out.println("[host-faults] spark: link of host " + SPARK_VICTIM_HOST + " cut after step " + lastOfFirst + " (the last step line): attempt 1 failed "
                     + (failed - cut) + " ms later (collective timeout " + SPARK_COLLECTIVE_TIMEOUT_S + " s); link back, attempt 2 resumed at step "
                     + firstOfSecond + " (" + (resume == null ? "no resume line" : resume.path("from").asText()) + ") and finished "
@@ -197,7 +197,7 @@ class HostFaultsIT {
             // last all-reduce frame while the other rank completes it and keeps its snapshot (CI: lines up
             // to 12, the resume at 13). Two steps cannot: a rank needs the other's part of step N + 1
             // before it finishes it, and rank 0 sends step N's line before it sends any of step N + 1.
-            assertNotNull(resume, "attempt 2 wrote a resume line: " + lines(run, "resume"));
+            assertNotNull(resume, "attempt 2 wrote a resume line: " + RunMetrics.lines(metrics, "resume", 0));
             long resumedAt = resume.path("global_step").asLong();
             assertEquals(resumedAt + 1, firstOfSecond, "attempt 2's first step follows the state it resumed: " + resume);
             assertTrue(resumedAt >= Math.max(CUT_AT_STEP, checkpointed) && resumedAt <= lastOfFirst + 1,
@@ -371,24 +371,8 @@ class HostFaultsIT {
         throw new AssertionError("no step " + step + " in 240 s:\n" + driver.output());
     }
 
-    private static List<JsonNode> stepLines(Path run) throws IOException {
-        return lines(run, "step");
-    }
-
-    /** metrics.jsonl's lines of {@code "type":type}. */
-    private static List<JsonNode> lines(Path run, String type) throws IOException {
-        Path metrics = run.resolve("metrics.jsonl");
-        List<JsonNode> found = new ArrayList<>();
-        if (!Files.exists(metrics)) return found;
-        for (String line : Files.readAllLines(metrics)) {
-            if (!line.contains("\"type\":\"" + type + "\"")) continue;
-            try {
-                found.add(MAPPER.readTree(line));
-            } catch (IOException partial) {
-                // a line being appended
-            }
-        }
-        return found;
+    private static List<JsonNode> stepLines(Path run) {
+        return RunMetrics.lines(run.resolve("metrics.jsonl"), "step", 0);
     }
 
     /** Fashion-MNIST's first 960 training and 200 test images. */

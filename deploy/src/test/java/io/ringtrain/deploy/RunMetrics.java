@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads a run's metrics.jsonl: the step lines of one attempt. */
+/** Reads a run's metrics.jsonl: the lines of one type (steps, resumes, checkpoints), of one attempt or of all. */
 public final class RunMetrics {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -19,6 +19,11 @@ public final class RunMetrics {
 
     /** The step lines of {@code attempt}, in file order (empty while the file is missing). */
     public static List<JsonNode> steps(Path metrics, int attempt) {
+        return lines(metrics, "step", attempt);
+    }
+
+    /** The lines of {@code "type":type} and {@code attempt} (0: every attempt), in file order (empty while the file is missing). */
+    public static List<JsonNode> lines(Path metrics, String type, int attempt) {
         List<JsonNode> out = new ArrayList<>();
         if (!Files.exists(metrics)) return out;
         try {
@@ -30,7 +35,7 @@ public final class RunMetrics {
                 } catch (IOException torn) { // the driver may be appending this very line
                     continue;
                 }
-                if (node.path("type").asText().equals("step") && node.path("attempt").asInt() == attempt) out.add(node);
+                if (node.path("type").asText().equals(type) && (attempt == 0 || node.path("attempt").asInt() == attempt)) out.add(node);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
