@@ -1,8 +1,12 @@
 # Shared by the launchers: where the build lives and the JVM flags every ringtrain JVM needs.
 # shellcheck shell=bash
 RINGTRAIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-RINGTRAIN_JAR="$RINGTRAIN_ROOT/deploy/target/ringtrain.jar"
-RINGTRAIN_LIB="$RINGTRAIN_ROOT/deploy/target/lib"
+# The build's output by its physical path: a checkout reached through a symbolic link (a folder that
+# links deploy/ in) runs the same class path as the checkout itself, so its JVMs map the same
+# class-data-sharing archive instead of writing one of their own.
+RINGTRAIN_TARGET="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)/target"
+RINGTRAIN_JAR="$RINGTRAIN_TARGET/ringtrain.jar"
+RINGTRAIN_LIB="$RINGTRAIN_TARGET/lib"
 # The Vector API module (SIMD kernels), and the opens Spark needs on Java 17+ outside spark-submit.
 # --enable-native-access: Hadoop loads its native library, which JDK 22+ warns about on every start.
 RINGTRAIN_JAVA_FLAGS="--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false"
@@ -29,7 +33,11 @@ unset java_base
 # it; RINGTRAIN_CDS=0 turns it off). Its name is a hash of the JDK, the flags and the class path's jars
 # (name, size, time): a rebuild or another JDK gets a new archive and never maps a stale one.
 # The first start without one writes it as it exits (that start is slower: the JVM dumps its classes;
-# a start that only prints help writes none, as it loads too few classes), under a name of its own, ID.PID.tmp (the launchers exec the JVM, so PID is the JVM's). A later start
+# a start that only prints help writes none, as it loads too few classes), under a name of its own, ID.PID.tmp (the launchers exec the JVM, so PID is the JVM's).
+# One start at a time writes it: a start claims the dump by creating ID.dumping (its PID) and
+# starts that come while that PID lives run without an archive, as a cluster's master and workers
+# start at once and each dump would cost as much CPU as the first (only one would be kept). A claim
+# whose JVM is gone without a dump (killed) passes to the next start. A later start
 # checks a finished one (its JVM gone) with -Xshare:on, in a JVM of its own, and only then renames it
 # into place: no JVM ever maps a half-written archive (JDK 17 crashes on one).
 # ringtrain_cds_flags CLASSPATH ARGS...: sets RINGTRAIN_CDS_FLAGS for a JVM with RINGTRAIN_JAVA_FLAGS on
@@ -39,7 +47,7 @@ ringtrain_cds_flags() {
   [[ "${RINGTRAIN_CDS:-1}" != 0 ]] || return 0
   local cp="$1" arg help=""; shift
   for arg in "$@"; do [[ "$arg" == -h || "$arg" == --help || "$arg" == -V || "$arg" == --version ]] && help=1; done
-  local dir="${RINGTRAIN_CDS_DIR:-$RINGTRAIN_ROOT/deploy/target/cds}"
+  local dir="${RINGTRAIN_CDS_DIR:-$RINGTRAIN_TARGET/cds}"
   { mkdir -p "$dir" && [[ -w "$dir" ]]; } 2>/dev/null || return 0
   local entries entry files=()
   IFS=: read -ra entries <<<"$cp"
@@ -48,7 +56,7 @@ ringtrain_cds_flags() {
   done
   local id
   id="$({ echo "$RINGTRAIN_JAVA_ID"; echo "$RINGTRAIN_JAVA_FLAGS"; echo "$cp"; stat -L -c '%n %s %Y' "${files[@]}" 2>&1; } | sha1sum | cut -c1-20)"
-  local archive="$dir/$id.jsa" tmp name pid writing=""
+  local archive="$dir/$id.jsa" claim="$dir/$id.dumping" tmp name pid
   # The finished dumps (their JVM gone; ID.PID.tmp): this ID's first, while no archive is in place,
   # becomes the archive once it maps. A dump of an ID whose archive is in place goes (about 150 MB):
   # a JVM that started before its archive was in place dumps its own when it exits, however long it
@@ -56,10 +64,7 @@ ringtrain_cds_flags() {
   for tmp in "$dir"/*.tmp; do
     [[ -f "$tmp" ]] || continue
     name="${tmp##*/}"; pid="${name%.tmp}"; pid="${pid##*.}"
-    if kill -0 "$pid" 2>/dev/null || [[ -d "/proc/$pid" ]]; then
-      [[ "$name" == "$id".* ]] && writing=1
-      continue
-    fi
+    ringtrain_pid_alive "$pid" && continue
     if [[ -f "$dir/${name%%.*}.jsa" ]]; then
       rm -f "$tmp"
       continue
@@ -80,10 +85,29 @@ ringtrain_cds_flags() {
   # dump warns once per class it leaves out.
   local quiet="-Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off"
   if [[ -f "$archive" ]]; then
+    rm -f "$claim"
     RINGTRAIN_CDS_FLAGS="-XX:SharedArchiveFile=$archive $quiet"
-  elif [[ -z "$writing" && -z "$help" ]]; then
+  elif [[ -z "$help" ]] && ringtrain_cds_claim "$claim"; then
     RINGTRAIN_CDS_FLAGS="-XX:ArchiveClassesAtExit=$dir/$id.$$.tmp $quiet"
   fi
+}
+
+# ringtrain_cds_claim FILE: true when this start ($$) now holds the dump's claim FILE. A claim whose
+# process is gone is taken over; the file is created with noclobber, so of two starts at once one wins.
+ringtrain_cds_claim() {
+  local claim="$1" holder
+  holder="$(cat "$claim" 2>/dev/null || true)"
+  if [[ -n "$holder" ]]; then
+    [[ "$holder" == "$$" ]] && return 0
+    ringtrain_pid_alive "$holder" && return 1
+    rm -f "$claim"
+  fi
+  (set -o noclobber; echo "$$" >"$claim") 2>/dev/null
+}
+
+# ringtrain_pid_alive PID: the process lives (also one of another user, which kill -0 may not signal).
+ringtrain_pid_alive() {
+  [[ "$1" =~ ^[0-9]+$ ]] && { kill -0 "$1" 2>/dev/null || [[ -d "/proc/$1" ]]; }
 }
 
 # Builds the artifact when it is missing or older than the sources (RINGTRAIN_NO_BUILD=1: never build,

@@ -38,8 +38,8 @@ spark_start() {
   # Through a bash that execs the JVM, so that the class-data-sharing archive a first start writes at
   # exit is named after the JVM's own pid (ringtrain_cds_flags: the daemons share one archive, apart
   # from the launchers' as their class path is).
-  export -f ringtrain_cds_flags
-  export RINGTRAIN_ROOT RINGTRAIN_LIB RINGTRAIN_JAVA_ID RINGTRAIN_JAVA_FLAGS RINGTRAIN_LOG_FLAGS
+  export -f ringtrain_cds_flags ringtrain_cds_claim ringtrain_pid_alive
+  export RINGTRAIN_ROOT RINGTRAIN_TARGET RINGTRAIN_LIB RINGTRAIN_JAVA_ID RINGTRAIN_JAVA_FLAGS RINGTRAIN_LOG_FLAGS
   export SPARK_DAEMON_MEMORY="${SPARK_DAEMON_MEMORY:-512m}" SPARK_DAEMON_JAVA_OPTS="${SPARK_DAEMON_JAVA_OPTS:-}"
   # shellcheck disable=SC2016
   SPARK_LOCAL_IP="$address" SPARK_SCALA_VERSION=2.13 nohup "${prefix[@]}" bash -c \

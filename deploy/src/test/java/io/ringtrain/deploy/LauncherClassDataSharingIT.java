@@ -49,6 +49,61 @@ class LauncherClassDataSharingIT {
         Result local = run(cds, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -Xlog:class+load=info"), "deploy/bin/ringtrain-local", "train", "--help");
         assertEquals(0, local.status(), local.output());
         assertTrue(local.output().contains(MAPPED_FROM_ARCHIVE), "ringtrain-local maps our classes from the archive:\n" + head(local.output()));
+        assertEquals(List.of(), files(cds, ".dumping"), "the first start's claim on the dump goes once the archive is in place");
+    }
+
+    /**
+     * Two first starts at once (a cluster's master and workers, two lanes of commands): one claims the
+     * dump and writes the archive as it exits, the other runs without one, as a second dump would cost
+     * as much CPU and only one is kept.
+     */
+    @Test
+    void twoFirstStartsAtOnceWriteOneArchive(@TempDir Path cds) throws Exception {
+        Process[] started = new Process[2];
+        for (int i = 0; i < 2; i++) {
+            started[i] = builder(cds, Map.of(), "deploy/bin/ringtrain-local", "augment-preview", "--data", "data/fashion-mnist-sample/train-images-idx3-ubyte.gz",
+                    "--out", cds.resolveSibling(cds.getFileName() + "-preview-" + i + ".png").toString()).start();
+        }
+        for (Process p : started) {
+            String out = new String(p.getInputStream().readAllBytes());
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "a start did not finish in 120 s");
+            assertEquals(0, p.exitValue(), out);
+        }
+        assertEquals(1, files(cds, ".tmp").size() + files(cds, ".jsa").size(), "one dump of the two starts: " + files(cds, ""));
+    }
+
+    /**
+     * A folder that links the checkout's deploy/ in (as DocumentedCommandsIT lays out its scratch
+     * folder, or a user's own link) starts the same class path, so it maps the archive the checkout's
+     * start wrote instead of writing another.
+     */
+    @Test
+    void aStartThroughALinkedDeployFolderMapsTheCheckoutsArchive(@TempDir Path tmp) throws Exception {
+        Path cds = tmp.resolve("cds");
+        assertEquals(0, preview(cds).status());
+        Path linked = Files.createDirectories(tmp.resolve("linked"));
+        Files.createSymbolicLink(linked.resolve("deploy"), root.resolve("deploy"));
+
+        ProcessBuilder pb = builder(cds, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -Xlog:class+load=info"), "deploy/bin/ringtrain-local", "train", "--help");
+        Process p = pb.directory(linked.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the start did not finish in 120 s");
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains(MAPPED_FROM_ARCHIVE), "the start through the link maps the checkout's archive:\n" + head(out));
+    }
+
+    /** A start that claimed the dump and is gone without writing it (killed) leaves the claim to the next start, which dumps. */
+    @Test
+    void aClaimWhoseStartIsGoneWithoutADumpPassesToTheNextStart(@TempDir Path cds) throws Exception {
+        assertEquals(0, preview(cds).status());
+        Path written = single(cds, ".tmp");
+        Path claim = single(cds, ".dumping");
+        assertEquals(written.getFileName().toString().replaceFirst("\\.\\d+\\.tmp$", ".dumping"), claim.getFileName().toString());
+        Files.delete(written);   // as when the claiming JVM was killed before it dumped
+        Files.writeString(claim, exitedPid() + "\n");
+
+        assertEquals(0, preview(cds).status());
+        assertNotEquals(written, single(cds, ".tmp"), "the next start took the claim over and wrote the archive");
     }
 
     @Test
@@ -75,13 +130,8 @@ class LauncherClassDataSharingIT {
     void twoStartsAtOnceBothCheckTheFinishedArchiveAndBothRun(@TempDir Path cds) throws Exception {
         assertEquals(0, preview(cds).status());
         single(cds, ".tmp");
-        ProcessBuilder[] both = new ProcessBuilder[2];
         Process[] started = new Process[2];
-        for (int i = 0; i < 2; i++) {
-            both[i] = new ProcessBuilder("deploy/bin/ringtrain-local", "train", "--help").directory(root.toFile()).redirectErrorStream(true);
-            both[i].environment().putAll(Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g", "RINGTRAIN_CDS_DIR", cds.toString()));
-        }
-        for (int i = 0; i < 2; i++) started[i] = both[i].start();
+        for (int i = 0; i < 2; i++) started[i] = builder(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help").start();
         for (Process p : started) {
             String out = new String(p.getInputStream().readAllBytes());
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "a start did not finish in 120 s");
@@ -146,17 +196,21 @@ class LauncherClassDataSharingIT {
     }
 
     private Result run(Path cds, Map<String, String> env, String... command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
-        pb.environment().remove("SPARK_HOME");   // the wrapper's bundled Spark, whose JVM the launcher starts
-        pb.environment().putAll(Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g", "RINGTRAIN_CDS_DIR", cds.toString()));
-        pb.environment().putAll(env);
-        Process p = pb.start();
+        Process p = builder(cds, env, command).start();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError(List.of(command) + " did not finish in 120 s");
         }
         return new Result(p.exitValue(), new String(out));
+    }
+
+    private ProcessBuilder builder(Path cds, Map<String, String> env, String... command) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+        pb.environment().remove("SPARK_HOME");   // the wrapper's bundled Spark, whose JVM the launcher starts
+        pb.environment().putAll(Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g", "RINGTRAIN_CDS_DIR", cds.toString()));
+        pb.environment().putAll(env);
+        return pb;
     }
 
     private static Path single(Path dir, String suffix) throws IOException {
