@@ -17,6 +17,12 @@ import java.util.function.IntSupplier;
  * ClusterCheck#slots}) every second; once they have stayed below the replicas for {@code waitMillis}
  * (the job's {@code --slot-wait-seconds}, the same wait a retry gives the slots to return), it
  * cancels the attempt's Spark jobs, which it tags, and {@link #shortfall()} names the missing slots.
+ * A barrier job submitted just as a slot went away never becomes active: Spark submits it again
+ * every {@code spark.scheduler.barrier.maxConcurrentTasksCheck.interval} (15 s), up to {@code
+ * maxFailures} (40) times, and a cancelled tag reaches active jobs only. Only a job group cancelled
+ * with its future jobs stops those submissions, so the attempt's jobs also run in a job group of
+ * their own, unless the caller already set one (a user's job group stays theirs, and then only the
+ * tag is cancelled).
  * Where the job may go on with fewer replicas ({@code --min-replicas} below this attempt's), the
  * cancellation's reason says so instead of asking for fewer {@code --replicas}: the retry's elastic
  * wait decides how many replicas go on.
@@ -25,6 +31,8 @@ import java.util.function.IntSupplier;
  */
 final class SlotWatch implements AutoCloseable {
     private static final long CHECK_EVERY_MILLIS = 1000;
+    /** The local property {@code SparkContext.setJobGroup} sets (Spark keeps the constant private). */
+    static final String JOB_GROUP = "spark.jobGroup.id";
 
     private final IntSupplier slots;
     private final int replicas;
@@ -54,10 +62,20 @@ final class SlotWatch implements AutoCloseable {
      * thread meanwhile. Close it on the same thread.
      */
     static SlotWatch start(SparkContext sc, int replicas, int minReplicas, long waitMillis) {
+        if (ClusterCheck.hasFixedSlots(sc)) return new SlotWatch(() -> replicas, replicas, minReplicas, waitMillis, sc.master(), reason -> {});
+        return watch(sc, () -> ClusterCheck.slots(sc), replicas, minReplicas, waitMillis);
+    }
+
+    /** {@link #start} on any master, with the slots counted by {@code slots}. */
+    static SlotWatch watch(SparkContext sc, IntSupplier slots, int replicas, int minReplicas, long waitMillis) {
         String tag = "ringtrain-attempt-" + UUID.randomUUID();
-        SlotWatch watch = new SlotWatch(() -> ClusterCheck.slots(sc), replicas, minReplicas, waitMillis, sc.master(), reason -> sc.cancelJobsWithTag(tag, reason));
-        if (sc.master().equals("local") || sc.master().startsWith("local[")) return watch;
+        String group = sc.getLocalProperty(JOB_GROUP) == null ? tag : null;
+        SlotWatch watch = new SlotWatch(slots, replicas, minReplicas, waitMillis, sc.master(), reason -> {
+            sc.cancelJobsWithTag(tag, reason);
+            if (group != null) sc.cancelJobGroupAndFutureJobs(group, reason);
+        });
         sc.addJobTag(tag);
+        if (group != null) sc.setLocalProperty(JOB_GROUP, group);
         ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "ringtrain-slot-watch");
             t.setDaemon(true);
@@ -67,6 +85,7 @@ final class SlotWatch implements AutoCloseable {
         watch.onClose = () -> {
             checks.shutdownNow();
             sc.removeJobTag(tag);
+            if (group != null) sc.setLocalProperty(JOB_GROUP, null); // null removes it
         };
         return watch;
     }
