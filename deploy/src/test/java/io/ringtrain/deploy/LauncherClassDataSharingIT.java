@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,16 +60,12 @@ class LauncherClassDataSharingIT {
      */
     @Test
     void twoFirstStartsAtOnceWriteOneArchive(@TempDir Path cds) throws Exception {
-        Process[] started = new Process[2];
+        List<ProcessBuilder> both = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            started[i] = builder(cds, Map.of(), "deploy/bin/ringtrain-local", "augment-preview", "--data", "data/fashion-mnist-sample/train-images-idx3-ubyte.gz",
-                    "--out", cds.resolveSibling(cds.getFileName() + "-preview-" + i + ".png").toString()).start();
+            both.add(builder(cds, Map.of(), "deploy/bin/ringtrain-local", "augment-preview", "--data", "data/fashion-mnist-sample/train-images-idx3-ubyte.gz",
+                    "--out", cds.resolveSibling(cds.getFileName() + "-preview-" + i + ".png").toString()));
         }
-        for (Process p : started) {
-            String out = new String(p.getInputStream().readAllBytes());
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "a start did not finish in 120 s");
-            assertEquals(0, p.exitValue(), out);
-        }
+        for (Result r : runAtOnce(both)) assertEquals(0, r.status(), r.output());
         assertEquals(1, files(cds, ".tmp").size() + files(cds, ".jsa").size(), "one dump of the two starts: " + files(cds, ""));
     }
 
@@ -84,12 +81,10 @@ class LauncherClassDataSharingIT {
         Path linked = Files.createDirectories(tmp.resolve("linked"));
         Files.createSymbolicLink(linked.resolve("deploy"), root.resolve("deploy"));
 
-        ProcessBuilder pb = builder(cds, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -Xlog:class+load=info"), "deploy/bin/ringtrain-local", "train", "--help");
-        Process p = pb.directory(linked.toFile()).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the start did not finish in 120 s");
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.contains(MAPPED_FROM_ARCHIVE), "the start through the link maps the checkout's archive:\n" + head(out));
+        Result r = runAtOnce(List.of(builder(cds, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -Xlog:class+load=info"), "deploy/bin/ringtrain-local", "train", "--help")
+                .directory(linked.toFile()))).get(0);
+        assertEquals(0, r.status(), r.output());
+        assertTrue(r.output().contains(MAPPED_FROM_ARCHIVE), "the start through the link maps the checkout's archive:\n" + head(r.output()));
     }
 
     /** A start that claimed the dump and is gone without writing it (killed) leaves the claim to the next start, which dumps. */
@@ -130,13 +125,10 @@ class LauncherClassDataSharingIT {
     void twoStartsAtOnceBothCheckTheFinishedArchiveAndBothRun(@TempDir Path cds) throws Exception {
         assertEquals(0, preview(cds).status());
         single(cds, ".tmp");
-        Process[] started = new Process[2];
-        for (int i = 0; i < 2; i++) started[i] = builder(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help").start();
-        for (Process p : started) {
-            String out = new String(p.getInputStream().readAllBytes());
-            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "a start did not finish in 120 s");
-            assertEquals(0, p.exitValue(), out);
-            assertTrue(out.contains("--replicas"), out);
+        ProcessBuilder help = builder(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help");
+        for (Result r : runAtOnce(List.of(help, help))) {
+            assertEquals(0, r.status(), r.output());
+            assertTrue(r.output().contains("--replicas"), r.output());
         }
         assertEquals(List.of(), files(cds, ".tmp"), "the checked archive was renamed into place");
         single(cds, ".jsa");
@@ -196,13 +188,24 @@ class LauncherClassDataSharingIT {
     }
 
     private Result run(Path cds, Map<String, String> env, String... command) throws Exception {
-        Process p = builder(cds, env, command).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError(List.of(command) + " did not finish in 120 s");
+        return runAtOnce(List.of(builder(cds, env, command))).get(0);
+    }
+
+    /** Starts every command before waiting for any, then collects each one's status and output. */
+    private static List<Result> runAtOnce(List<ProcessBuilder> commands) throws Exception {
+        List<Process> started = new ArrayList<>();
+        for (ProcessBuilder command : commands) started.add(command.start());
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < started.size(); i++) {
+            Process p = started.get(i);
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(commands.get(i).command() + " did not finish in 120 s");
+            }
+            results.add(new Result(p.exitValue(), new String(out)));
         }
-        return new Result(p.exitValue(), new String(out));
+        return results;
     }
 
     private ProcessBuilder builder(Path cds, Map<String, String> env, String... command) {
