@@ -1,5 +1,6 @@
 package io.ringtrain.deploy;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,14 +24,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * start writes it under a name of its own, a later start checks it and renames it into place, and
  * from then on both ringtrain-local and the spark-submit wrapper map our classes from it. An archive
  * left half-written (its JVM killed while it dumped) is thrown away, never mapped. The first start here
- * is augment-preview, a real command that needs no Spark.
+ * is augment-preview, a real command that needs no Spark. The tests that begin where a first start
+ * left off begin from a copy of one finished dump, written once for the class: a dump costs seconds
+ * of CPU, and only the tests of the dump itself need their own.
  */
 class LauncherClassDataSharingIT {
     private static final String MAPPED_FROM_ARCHIVE = "io.ringtrain.jobs.cli.RingtrainCli source: shared objects file (top)";
 
-    private final Path root = ProjectFiles.root();
+    private static final Path ROOT = ProjectFiles.root();
+
+    /** A first start's finished dump (ID.PID.tmp, its JVM gone), as {@link #writeOneDump} left it. */
+    private static Path finishedDump;
 
     private record Result(int status, String output) {}
+
+    @BeforeAll
+    static void writeOneDump(@TempDir Path cds) throws Exception {
+        Result first = preview(cds);
+        assertEquals(0, first.status(), first.output());
+        finishedDump = single(cds, ".tmp");
+    }
+
+    /** {@code cds} as a first start leaves it: a copy of {@link #finishedDump}, under its name. */
+    private static Path withFinishedDump(Path cds) throws IOException {
+        Files.createDirectories(cds);
+        return Files.copy(finishedDump, cds.resolve(finishedDump.getFileName()));
+    }
+
+    /** The archive ID of this build's launchers: the name of {@link #finishedDump} without its PID. */
+    private static String archiveId() {
+        return finishedDump.getFileName().toString().replaceFirst("\\.\\d+\\.tmp$", "");
+    }
 
     @Test
     void theFirstStartWritesTheArchiveAndLaterStartsOfBothLaunchersMapIt(@TempDir Path cds) throws Exception {
@@ -63,7 +87,7 @@ class LauncherClassDataSharingIT {
         List<ProcessBuilder> both = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
             both.add(builder(cds, Map.of(), "deploy/bin/ringtrain-local", "augment-preview", "--data", "data/fashion-mnist-sample/train-images-idx3-ubyte.gz",
-                    "--out", cds.resolveSibling(cds.getFileName() + "-preview-" + i + ".png").toString()));
+                    "--out", cds.resolve("preview-" + i + ".png").toString()));
         }
         for (Result r : runAtOnce(both)) assertEquals(0, r.status(), r.output());
         assertEquals(1, files(cds, ".tmp").size() + files(cds, ".jsa").size(), "one dump of the two starts: " + files(cds, ""));
@@ -77,9 +101,9 @@ class LauncherClassDataSharingIT {
     @Test
     void aStartThroughALinkedDeployFolderMapsTheCheckoutsArchive(@TempDir Path tmp) throws Exception {
         Path cds = tmp.resolve("cds");
-        assertEquals(0, preview(cds).status());
+        withFinishedDump(cds);
         Path linked = Files.createDirectories(tmp.resolve("linked"));
-        Files.createSymbolicLink(linked.resolve("deploy"), root.resolve("deploy"));
+        Files.createSymbolicLink(linked.resolve("deploy"), ROOT.resolve("deploy"));
 
         Result r = runAtOnce(List.of(builder(cds, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -Xlog:class+load=info"), "deploy/bin/ringtrain-local", "train", "--help")
                 .directory(linked.toFile()))).get(0);
@@ -90,21 +114,18 @@ class LauncherClassDataSharingIT {
     /** A start that claimed the dump and is gone without writing it (killed) leaves the claim to the next start, which dumps. */
     @Test
     void aClaimWhoseStartIsGoneWithoutADumpPassesToTheNextStart(@TempDir Path cds) throws Exception {
-        assertEquals(0, preview(cds).status());
-        Path written = single(cds, ".tmp");
-        Path claim = single(cds, ".dumping");
-        assertEquals(written.getFileName().toString().replaceFirst("\\.\\d+\\.tmp$", ".dumping"), claim.getFileName().toString());
-        Files.delete(written);   // as when the claiming JVM was killed before it dumped
-        Files.writeString(claim, exitedPid() + "\n");
+        String gone = Long.toString(exitedPid());
+        Path claim = Files.writeString(cds.resolve(archiveId() + ".dumping"), gone + "\n");   // as when the claiming JVM was killed before it dumped
 
         assertEquals(0, preview(cds).status());
-        assertNotEquals(written, single(cds, ".tmp"), "the next start took the claim over and wrote the archive");
+        Path written = single(cds, ".tmp");
+        assertTrue(written.getFileName().toString().startsWith(archiveId() + "."), "the next start took the claim over and wrote the archive: " + written);
+        assertNotEquals(gone, Files.readString(claim).strip(), "the claim names the start that took it over");
     }
 
     @Test
     void aHalfWrittenArchiveIsThrownAwayAndWrittenAgain(@TempDir Path cds) throws Exception {
-        assertEquals(0, preview(cds).status());
-        Path written = single(cds, ".tmp");
+        Path written = withFinishedDump(cds);
         assertTrue(written.toFile().setWritable(true), "the JVM writes the archive read-only");
         try (RandomAccessFile file = new RandomAccessFile(written.toFile(), "rw")) {
             file.setLength(file.length() / 2);   // as when the JVM that dumped it was killed halfway
@@ -123,8 +144,7 @@ class LauncherClassDataSharingIT {
      */
     @Test
     void twoStartsAtOnceBothCheckTheFinishedArchiveAndBothRun(@TempDir Path cds) throws Exception {
-        assertEquals(0, preview(cds).status());
-        single(cds, ".tmp");
+        withFinishedDump(cds);
         ProcessBuilder help = builder(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help");
         for (Result r : runAtOnce(List.of(help, help))) {
             assertEquals(0, r.status(), r.output());
@@ -141,7 +161,7 @@ class LauncherClassDataSharingIT {
      */
     @Test
     void aDumpThatFinishesBesideItsArchiveIsRemovedByTheNextStart(@TempDir Path cds) throws Exception {
-        assertEquals(0, preview(cds).status());
+        withFinishedDump(cds);
         Result check = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help");
         assertEquals(0, check.status(), check.output());
         Path archive = single(cds, ".jsa");
@@ -181,13 +201,17 @@ class LauncherClassDataSharingIT {
         assertFalse(Files.exists(cds), "RINGTRAIN_CDS=0 writes nothing");
     }
 
-    /** README's augment-preview, its picture written beside the archive folder. */
-    private Result preview(Path cds) throws Exception {
+    /**
+     * README's augment-preview, its picture written into the archive folder, where the launchers
+     * touch only their own files (*.jsa, *.tmp, *.dumping): the test's temporary folder removes it,
+     * where a picture beside that folder stayed behind in the system's temporary folder.
+     */
+    private static Result preview(Path cds) throws Exception {
         return run(cds, Map.of(), "deploy/bin/ringtrain-local", "augment-preview", "--data", "data/fashion-mnist-sample/train-images-idx3-ubyte.gz",
-                "--out", cds.resolveSibling(cds.getFileName() + "-preview.png").toString());
+                "--out", cds.resolve("preview.png").toString());
     }
 
-    private Result run(Path cds, Map<String, String> env, String... command) throws Exception {
+    private static Result run(Path cds, Map<String, String> env, String... command) throws Exception {
         return runAtOnce(List.of(builder(cds, env, command))).get(0);
     }
 
@@ -208,8 +232,8 @@ class LauncherClassDataSharingIT {
         return results;
     }
 
-    private ProcessBuilder builder(Path cds, Map<String, String> env, String... command) {
-        ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
+    private static ProcessBuilder builder(Path cds, Map<String, String> env, String... command) {
+        ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile()).redirectErrorStream(true);
         pb.environment().remove("SPARK_HOME");   // the wrapper's bundled Spark, whose JVM the launcher starts
         pb.environment().putAll(Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", "-Xmx1g", "RINGTRAIN_CDS_DIR", cds.toString()));
         pb.environment().putAll(env);
