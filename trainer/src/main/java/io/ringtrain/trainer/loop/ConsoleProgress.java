@@ -32,8 +32,8 @@ public final class ConsoleProgress implements TrainingListener {
     public void onEpochEnd(EpochReport r) {
         String eval = r.evalAccuracy() == null ? ""
                 : String.format(Locale.ROOT, "  eval loss %.4f  eval accuracy %.2f%%", r.evalLoss(), 100 * r.evalAccuracy());
-        out.println(String.format(Locale.ROOT, "epoch %d/%d done in %s  train loss %.4f%s",
-                r.epoch(), r.epochs(), duration(r.seconds()), r.trainLoss(), eval));
+        out.println(String.format(Locale.ROOT, "epoch %d/%d done in %s  train loss %.4f%s%s",
+                r.epoch(), r.epochs(), duration(r.seconds()), r.trainLoss(), eval, r.targetReached() ? EpochReport.TARGET_REACHED_NOTE : ""));
     }
 
     /** 42s, 3m07s, 1h05m; "?" when unknown. */

@@ -53,6 +53,7 @@ public final class JsonLinesMetrics implements TrainingListener {
         number(line, "eval_loss", r.evalLoss());
         number(line, "eval_accuracy", r.evalAccuracy());
         number(line, "seconds", Math.round(r.seconds() * 100) / 100.0);
+        if (r.targetReached()) line.put("target_reached", true);
         write(line);
     }
 

@@ -65,6 +65,7 @@ public final class Trainer {
     private final SnapshotHolder snapshots;
     private final long snapshotEverySteps;
     private final boolean stopAtEpochEnd;
+    private final Double stopAtAccuracy;
 
     private Trainer(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -82,6 +83,7 @@ public final class Trainer {
         this.snapshots = b.snapshots;
         this.snapshotEverySteps = b.snapshotEverySteps;
         this.stopAtEpochEnd = b.stopAtEpochEnd;
+        this.stopAtAccuracy = b.stopAtAccuracy;
     }
 
     public static Builder builder() {
@@ -105,6 +107,7 @@ public final class Trainer {
         private SnapshotHolder snapshots;
         private long snapshotEverySteps;
         private boolean stopAtEpochEnd;
+        private Double stopAtAccuracy;
 
         public Builder setModel(Module m) { this.model = m; return this; }
         public Builder setOptimizer(Optimizer o) { this.optimizer = o; return this; }
@@ -139,6 +142,18 @@ public final class Trainer {
          * same checkpoints goes on as if it had not stopped (e.g. with another number of ranks).
          */
         public Builder optStopAtEpochEnd(boolean stop) { this.stopAtEpochEnd = stop; return this; }
+        /**
+         * Training ends at the first epoch end whose evaluation accuracy is at least {@code target}
+         * (in (0, 1]; null: every epoch runs), as Lightning's {@code stopping_threshold}. The schedule
+         * still spans every epoch, so the weights are those the full run has at that epoch. A fit that
+         * resumes at an epoch end evaluates first, and trains nothing if the state reaches the target
+         * already. {@link #fit} then needs evaluation samples.
+         */
+        public Builder optStopAtAccuracy(Double target) {
+            if (target != null && !(target > 0 && target <= 1)) throw new IllegalArgumentException("stop at accuracy " + target + ": want a fraction in (0, 1]");
+            this.stopAtAccuracy = target;
+            return this;
+        }
         public Trainer build() { return new Trainer(this); }
     }
 
@@ -155,6 +170,7 @@ public final class Trainer {
 
     /** Trains on {@code train} in the order {@code plan} gives (e.g. each rank on its own shard). */
     public TrainingResult fit(Samples train, Samples eval, BatchPlan plan) {
+        if (stopAtAccuracy != null && eval == null) throw new IllegalArgumentException("stop at accuracy " + stopAtAccuracy + " needs evaluation samples");
         int rank = comm.rank(), world = comm.worldSize();
         int microSteps = plan.stepsPerEpoch();
         int k = config.accumulationSteps();
@@ -194,8 +210,13 @@ public final class Trainer {
         long t0 = System.nanoTime();
         long samplesSeen = 0;
         long stepsThisRun = 0;
+        boolean targetReached = false;
+        if (stopAtAccuracy != null && resumed.isPresent() && startMicro == 0 && startEpoch < config.epochs()) {
+            lastEval = evaluate(eval); // every rank: the same state, and the sums are all-reduced
+            targetReached = reaches(lastEval);
+        }
         try {
-            for (int epoch = startEpoch; epoch < config.epochs(); epoch++) {
+            for (int epoch = startEpoch; !targetReached && epoch < config.epochs(); epoch++) {
                 long epochStart = System.nanoTime();
                 int[] perm = plan.order(epoch);
                 model.train();
@@ -260,10 +281,11 @@ public final class Trainer {
                     }
                 }
                 lastEval = eval == null ? null : evaluate(eval);
+                targetReached = reaches(lastEval) && epoch + 1 < config.epochs();
                 TrainingListener.EpochReport report = new TrainingListener.EpochReport(epoch + 1, config.epochs(),
                         lossCount == 0 ? Double.NaN : lossSum / lossCount, (long) lossCount,
                         lastEval == null ? null : lastEval.loss(), lastEval == null ? null : lastEval.accuracy(),
-                        (System.nanoTime() - epochStart) / 1e9);
+                        (System.nanoTime() - epochStart) / 1e9, targetReached);
                 reports.add(report);
                 if (rank == 0) listeners.forEach(l -> l.onEpochEnd(report));
                 saveCheckpoint(globalStep, epoch + 1, 0, new double[] {0, 0});
@@ -275,7 +297,12 @@ public final class Trainer {
         // A run resumed after its last epoch trains nothing; it still reports the model's evaluation.
         if (lastEval == null && eval != null) lastEval = evaluate(eval);
         double hidden = replica == null ? 1.0 : replica.commStats().hiddenShare();
-        return new TrainingResult(reports, lastEval, globalStep, (System.nanoTime() - t0) / 1e9, hidden);
+        return new TrainingResult(reports, lastEval, globalStep, (System.nanoTime() - t0) / 1e9, hidden, targetReached);
+    }
+
+    /** Whether {@code result} meets {@link Builder#optStopAtAccuracy}'s target (never without one). */
+    private boolean reaches(EvalResult result) {
+        return stopAtAccuracy != null && result != null && result.accuracy() >= stopAtAccuracy;
     }
 
     /**

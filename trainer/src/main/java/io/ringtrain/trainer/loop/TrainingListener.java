@@ -51,7 +51,14 @@ public interface TrainingListener {
         }
     }
 
-    /** End of an epoch: the training loss averaged over every sample of every rank, and evaluation if run. */
+    /**
+     * End of an epoch: the training loss averaged over every sample of every rank, and evaluation if
+     * run. {@code targetReached}: the evaluation reached the stop-at-accuracy target before the last
+     * epoch, so training ends here.
+     */
     record EpochReport(int epoch, int epochs, double trainLoss, long trainSamples, Double evalLoss, Double evalAccuracy,
-                       double seconds) {}
+                       double seconds, boolean targetReached) {
+        /** What the consoles append to the line of an epoch whose evaluation reached the target. */
+        public static final String TARGET_REACHED_NOTE = "  (stop-at-accuracy target reached: training stops here)";
+    }
 }

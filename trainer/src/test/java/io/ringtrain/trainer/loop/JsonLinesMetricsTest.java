@@ -41,6 +41,24 @@ class JsonLinesMetricsTest {
     }
 
     @Test
+    void anEpochLineMarksOnlyTheEpochWhoseAccuracyReachedTheStopTarget() throws Exception {
+        StringWriter out = new StringWriter();
+        JsonLinesMetrics metrics = new JsonLinesMetrics(out);
+        metrics.onEpochEnd(new TrainingListener.EpochReport(1, 3, 0.4, 640, 0.3, 0.88, 12.5, false));
+        metrics.onEpochEnd(new TrainingListener.EpochReport(2, 3, 0.3, 640, 0.25, 0.91, 12.5, true));
+        var lines = out.toString().lines().map(l -> {
+            try {
+                return new ObjectMapper().readTree(l);
+            } catch (Exception e) {
+                throw new AssertionError(l, e);
+            }
+        }).toList();
+        assertTrue(lines.get(0).path("target_reached").isMissingNode(), lines.get(0).toString());
+        assertTrue(lines.get(1).path("target_reached").asBoolean(), lines.get(1).toString());
+        assertEquals(0.91, lines.get(1).path("eval_accuracy").asDouble());
+    }
+
+    @Test
     void unmeasuredSendStallsAreNull() throws Exception {
         JsonNode s = stragglerOf(new TrainingListener.Straggler(1, null, TrainingListener.Cause.COMPUTE, 180, 100, Double.NaN, Double.NaN, 5));
         assertEquals("compute", s.path("cause").asText());

@@ -45,7 +45,7 @@ class ProgressChannelTest {
                 assertTrue(client.connected());
                 client.onStep(step(1));
                 client.onStep(step(2));
-                client.onEpochEnd(new EpochReport(1, 1, 0.4, 640, 0.3, 0.9, 12.5));
+                client.onEpochEnd(new EpochReport(1, 1, 0.4, 640, 0.3, 0.9, 12.5, false));
                 awaitLines(sink, 3);
             }
             assertTrue(sink.get(0).contains("\"global_step\":1"), sink.get(0));
