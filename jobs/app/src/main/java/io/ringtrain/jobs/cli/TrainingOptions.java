@@ -25,6 +25,8 @@ final class TrainingOptions {
     Integer replicas;
     @Option(names = "--epochs", description = "default 3")
     Integer epochs;
+    @Option(names = "--stop-at-accuracy", description = "end training at the first epoch whose test accuracy reaches this fraction, in (0, 1] (the schedule still spans --epochs); needs test data")
+    Double stopAtAccuracy;
     @Option(names = "--batch-size", description = "samples per replica per step (default 32)")
     Integer batchSize;
     @Option(names = "--optimizer", description = "sgd (default) or adamw")
@@ -44,6 +46,7 @@ final class TrainingOptions {
         if (model != null) c.model.name = model;
         if (replicas != null) c.replicas = replicas;
         if (epochs != null) c.epochs = epochs;
+        if (stopAtAccuracy != null) c.stopAtAccuracy = stopAtAccuracy;
         if (batchSize != null) c.batchSize = batchSize;
         if (optimizer != null) c.optimization.optimizer = OptimizerChoice.parse(optimizer);
         if (lr != null) c.optimization.lr = lr;

@@ -321,7 +321,7 @@ class TrainCommandTest {
         TrainCommand command = new TrainCommand();
         new CommandLine(command).parseArgs("--nesterov", "--input-shape", "3,32,32", "--mean", "0.5,0.4,0.3", "--std", "0.2,0.2,0.2",
                 "--image-column", "png", "--label-column", "y", "--initial-weights", "w.safetensors", "--keep-checkpoints", "5",
-                "--collective-timeout-seconds", "30", "--lr", "0.1", "--class-names", "tshirt,trouser");
+                "--collective-timeout-seconds", "30", "--lr", "0.1", "--class-names", "tshirt,trouser", "--stop-at-accuracy", "0.905");
         TrainJobConfig c = command.toConfig();
 
         assertTrue(c.optimization.nesterov);
@@ -335,6 +335,8 @@ class TrainCommandTest {
         assertEquals(30, c.recovery.collectiveTimeoutSeconds);
         assertEquals(0.1, c.optimization.lr);
         assertEquals(java.util.List.of("tshirt", "trouser"), c.input.classNames);
+        assertEquals(0.905, c.stopAtAccuracy);
+        assertEquals(null, new TrainCommand().toConfig().stopAtAccuracy, "unset by default: every epoch runs");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.ringtrain.jobs.progress;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ringtrain.trainer.loop.ConsoleProgress;
+import io.ringtrain.trainer.loop.TrainingListener.EpochReport;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -101,8 +102,9 @@ public final class ProgressDisplay {
             String eval = n.path("eval_accuracy").isNumber()
                     ? String.format(Locale.ROOT, "  test loss %.4f  test accuracy %.2f%%", n.path("eval_loss").asDouble(), 100 * n.path("eval_accuracy").asDouble())
                     : "";
-            out.println(String.format(Locale.ROOT, "epoch %d done in %.1fs  train loss %.4f%s", n.path("epoch").asInt(),
-                    n.path("seconds").asDouble(), n.path("train_loss").asDouble(), eval));
+            String stop = n.path("target_reached").asBoolean() ? EpochReport.TARGET_REACHED_NOTE : "";
+            out.println(String.format(Locale.ROOT, "epoch %d done in %.1fs  train loss %.4f%s%s", n.path("epoch").asInt(),
+                    n.path("seconds").asDouble(), n.path("train_loss").asDouble(), eval, stop));
         }
     }
 

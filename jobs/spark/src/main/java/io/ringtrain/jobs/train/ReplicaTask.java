@@ -210,7 +210,8 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
                 .setObjective(objective(config)).setCommunicator(comm).setConfig(setup.trainerConfig()).optReplicaOptions(TrainingSetup.replicaOptions(config))
                 .optCheckpoints(HadoopCheckpointStore.forPath(run.path("checkpoints").toString(), hadoop, config.recovery.keepCheckpoints))
                 .optCheckpointInfo(Map.of(CHECKPOINT_MODEL, config.model.label()))
-                .optStragglerWatch(new StragglerWatch(config.recovery.stragglerMargin, config.recovery.stragglerSteps)).optRankHosts(hosts).optStopAtEpochEnd(stopAtEpochEnd);
+                .optStragglerWatch(new StragglerWatch(config.recovery.stragglerMargin, config.recovery.stragglerSteps)).optRankHosts(hosts).optStopAtEpochEnd(stopAtEpochEnd)
+                .optStopAtAccuracy(config.stopAtAccuracy);
         String jobId = ExecutorSnapshots.jobIdOf(secret);
         if (config.recovery.snapshotEverySteps > 0) builder.optSnapshots(ExecutorSnapshots.holder(jobId, generation), config.recovery.snapshotEverySteps);
         ProgressClient progress = null;
@@ -225,11 +226,12 @@ final class ReplicaTask extends AbstractFunction1<scala.collection.Iterator<Row>
             trained = true;
             if (rank != 0) return null;
             long totalSteps = (long) ((plan.stepsPerEpoch() + config.optimization.accumulationSteps - 1) / config.optimization.accumulationSteps) * config.epochs;
-            if (stopAtEpochEnd && result.optimizerSteps() < totalSteps) return ElasticReplicas.pauseResult(result.optimizerSteps());
+            if (stopAtEpochEnd && !result.targetReached() && result.optimizerSteps() < totalSteps) return ElasticReplicas.pauseResult(result.optimizerSteps());
+            int epochsTrained = result.targetReached() ? (int) (result.optimizerSteps() / (totalSteps / config.epochs)) : config.epochs;
             boolean text = vocabulary != null;
             ModelProvenance provenance = new ModelProvenance(
                     text ? Map.of(ModelRecipe.MODEL, config.model.name) : config.model.recipe().metadata(), // how evaluate and predict rebuild it
-                    new ModelProvenance.Training(config.input.data, world, config.seed, config.epochs, config.getLossFunction()), // evaluate reports the same loss,
+                    new ModelProvenance.Training(config.input.data, world, config.seed, epochsTrained, config.getLossFunction()), // evaluate reports the same loss,
                     text ? null : new ModelProvenance.ImageInput(config.input.inputShape, config.input.numClasses, mean, std, config.input.classNames),
                     text ? TextRunOutputs.modelSettings(config, vocabulary) : Map.of(),
                     TrainJob.codeVersion(), result.finalEval() == null ? null : result.finalEval().accuracy());

@@ -155,15 +155,30 @@ public final class TrainJob {
         var hadoop = spark.sparkContext().hadoopConfiguration();
         Optional<io.ringtrain.trainer.checkpoint.Cursor> cursor = ResumeCheck.check(config, hadoop, console::println);
         RunFolder run = new RunFolder(config.runDir);
-        RunSummary finished = cursor.isEmpty() || cursor.get().epoch() < config.epochs || !run.exists(hadoop, "summary.json") ? null
-                : readFinished(run.readText(hadoop, "summary.json"));
-        if (finished == null) {
-            cursor.ifPresent(c -> console.println("resuming " + config.runDir + " from its checkpoint at step " + c.globalStep()));
-            return Optional.empty();
+        RunSummary finished = cursor.isEmpty() || !run.exists(hadoop, "summary.json") ? null : readFinished(run.readText(hadoop, "summary.json"));
+        if (finished != null && cursor.get().epoch() >= config.epochs) {
+            console.println(config.runDir + " is already complete at step " + cursor.get().globalStep() + " (" + config.epochs
+                    + " epochs); nothing was changed. Give a new --run-dir to train again, or more --epochs to continue it");
+            return Optional.of(new Summary(finished, config.runDir, 0));
         }
-        console.println(config.runDir + " is already complete at step " + cursor.get().globalStep() + " (" + config.epochs
-                + " epochs); nothing was changed. Give a new --run-dir to train again, or more --epochs to continue it");
-        return Optional.of(new Summary(finished, config.runDir, 0));
+        if (finished != null && reachedTarget(finished, cursor.get(), config.stopAtAccuracy)) {
+            console.printf(java.util.Locale.ROOT, "%s is already complete at step %d: its test accuracy %.2f%% reached stopAtAccuracy %.2f%%; nothing was changed."
+                    + " Give a new --run-dir to train again, or a higher --stop-at-accuracy to continue it%n", config.runDir, cursor.get().globalStep(),
+                    100 * finished.testAccuracy(), 100 * config.stopAtAccuracy);
+            return Optional.of(new Summary(finished, config.runDir, 0));
+        }
+        cursor.ifPresent(c -> console.println("resuming " + config.runDir + " from its checkpoint at step " + c.globalStep()));
+        return Optional.empty();
+    }
+
+    /**
+     * Whether a finished run's summary describes the checkpoint's state (same step, an epoch's end)
+     * and its test accuracy reaches {@code target}: the trainer would evaluate that state and stop
+     * at once ({@code Trainer.Builder#optStopAtAccuracy}), so there is nothing to start.
+     */
+    static boolean reachedTarget(RunSummary finished, io.ringtrain.trainer.checkpoint.Cursor cursor, Double target) {
+        return target != null && cursor.microStep() == 0 && finished.optimizerSteps() != null && finished.optimizerSteps() == cursor.globalStep()
+                && finished.testAccuracy() != null && finished.testAccuracy() >= target;
     }
 
     /** A finished run's summary; null for a failed job's, or one that cannot be read (the run is then trained on). */
@@ -233,6 +248,8 @@ public final class TrainJob {
     private static Summary trainChecked(SparkSession spark, TrainJobConfig config, Dataset<Row> train, Dataset<Row> test, String augmentSpec,
                                         List<BadRecords.Filtered> filtered, CharVocabulary vocabulary, ElasticReplicas elastic, PrintStream console)
             throws Exception {
+        TrainJobConfig.require(config.stopAtAccuracy == null || test != null, "stopAtAccuracy", config.stopAtAccuracy,
+                "unset, since " + config.input.data + " has no test split to measure the accuracy on (give --test-data)");
         SparkContext sc = spark.sparkContext();
         ProgressDisplay display = new ProgressDisplay(console);
         RunFolder run = new RunFolder(config.runDir);

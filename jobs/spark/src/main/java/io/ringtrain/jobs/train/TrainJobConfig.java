@@ -43,6 +43,12 @@ public class TrainJobConfig implements Serializable {
     /** Number of replicas = barrier tasks; the cluster must run this many tasks at once. */
     public int replicas = 2;
     public int epochs = 3;
+    /**
+     * Ends training at the first epoch end whose test accuracy is at least this fraction, in (0, 1];
+     * null: every epoch runs. The learning-rate schedule still spans {@link #epochs}, so the weights
+     * are those the full run has at that epoch. Needs test data.
+     */
+    public Double stopAtAccuracy;
     /** Samples per replica per step (the global batch is replicas × batchSize). */
     public int batchSize = 32;
     /** Optimizer, learning-rate schedule, clipping and accumulation; their keys sit beside the others in a config file. */
@@ -103,6 +109,7 @@ public class TrainJobConfig implements Serializable {
         requireChosen(gradientCompression, "gradientCompression", GradientCompression.values());
         require(replicas >= 1, "replicas", replicas, "≥ 1");
         require(epochs >= 1, "epochs", epochs, "≥ 1");
+        require(stopAtAccuracy == null || (stopAtAccuracy > 0 && stopAtAccuracy <= 1), "stopAtAccuracy", stopAtAccuracy, "a fraction in (0, 1], or unset");
         require(batchSize >= 1, "batchSize", batchSize, "≥ 1");
         input.validate();
         model.validate();

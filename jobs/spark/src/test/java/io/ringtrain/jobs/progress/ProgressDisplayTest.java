@@ -42,6 +42,15 @@ class ProgressDisplayTest {
     }
 
     @Test
+    void theEpochThatReachedTheStopAtAccuracyTargetSaysTrainingStopsThere() {
+        display.accept("{\"type\":\"epoch\",\"epoch\":1,\"train_loss\":0.43,\"train_samples\":60000,\"eval_loss\":0.31,\"eval_accuracy\":0.8885,\"seconds\":39.4}");
+        display.accept("{\"type\":\"epoch\",\"epoch\":2,\"train_loss\":0.25,\"train_samples\":60000,\"eval_loss\":0.26,\"eval_accuracy\":0.9078,\"seconds\":35.4,"
+                + "\"target_reached\":true}");
+        assertEquals(List.of("epoch 1 done in 39.4s  train loss 0.4300  test loss 0.3100  test accuracy 88.85%",
+                "epoch 2 done in 35.4s  train loss 0.2500  test loss 0.2600  test accuracy 90.78%  (stop-at-accuracy target reached: training stops here)"), lines());
+    }
+
+    @Test
     void aStepNamingAStragglerShowsItsRankHostAndHowMuchSlowerItIs() {
         String line = step(7, 100, 64).replace("}", ",\"straggler\":{\"rank\":2,\"host\":\"10.0.0.3\",\"compute_ms\":180.0,"
                 + "\"median_ms\":100.0,\"steps\":7}}");

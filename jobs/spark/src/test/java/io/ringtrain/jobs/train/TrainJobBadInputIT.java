@@ -115,6 +115,17 @@ class TrainJobBadInputIT extends LocalSparkTest {
         assertNoModel(tmp.resolve("run"));
     }
 
+    @Test
+    void aStopAtAccuracyTargetWithoutTestDataIsRefusedBeforeAnythingIsWritten(@TempDir Path tmp) throws IOException {
+        Path folder = imageFolder(tmp.resolve("images"), 28);
+        TrainJobConfig c = imageFolderConfig(folder, tmp.resolve("run"));
+        c.stopAtAccuracy = 0.9;
+        Exception e = assertThrows(IllegalArgumentException.class, () -> TrainJob.run(spark, c, System.out));
+        assertTrue(e.getMessage().startsWith("training setting 'stopAtAccuracy' = 0.9 is invalid") && e.getMessage().contains(folder.toString())
+                && e.getMessage().contains("--test-data"), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("run")), "nothing is written");
+    }
+
     private static TrainJobConfig imageFolderConfig(Path folder, Path run) {
         TrainJobConfig c = TrainJobLocalIT.config(folder, run);
         c.input.format = io.ringtrain.jobs.train.InputSettings.format("image-folder");

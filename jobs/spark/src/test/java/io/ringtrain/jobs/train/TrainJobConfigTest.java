@@ -125,6 +125,18 @@ class TrainJobConfigTest {
     }
 
     @Test
+    void aStopAtAccuracyTargetIsAFractionInTheUnitInterval() {
+        for (double bad : new double[] {0, -0.1, 1.01, 90.5, Double.NaN}) {
+            TrainJobConfig c = valid();
+            c.stopAtAccuracy = bad;
+            assertTrue(refusal(c).startsWith("training setting 'stopAtAccuracy' = " + bad + " is invalid: expected a fraction in (0, 1]"), refusal(c));
+        }
+        TrainJobConfig c = valid();
+        c.stopAtAccuracy = 1.0;
+        c.validate();
+    }
+
+    @Test
     void nesterovNeedsSgdWithMomentumAsInPyTorch() {
         TrainJobConfig adamw = valid();
         adamw.optimization.nesterov = true;
