@@ -1,7 +1,6 @@
 package io.ringtrain.trainer.loop;
 
 import io.ringtrain.allreduce.LocalCommunicator;
-import io.ringtrain.engine.Tensor;
 import io.ringtrain.engine.nn.Module;
 import io.ringtrain.engine.optim.SGD;
 import io.ringtrain.engine.optim.schedule.CosineAnnealingLR;
@@ -55,9 +54,7 @@ class StopAtAccuracyTest {
                 @Override
                 public void onEpochEnd(EpochReport r) {
                     accuracies.add(r.evalAccuracy());
-                    Map<String, float[]> copy = new HashMap<>();
-                    model.stateDict().forEach((name, t) -> copy.put(name, t.toArray().clone()));
-                    weights.add(copy);
+                    weights.add(arrays(model));
                 }
             };
             return fit(comm.rank() == 0 ? record : null, model, comm, null, null);
@@ -70,22 +67,14 @@ class StopAtAccuracyTest {
         Trajectory straight = uninterrupted();
         int stopEpoch = straight.firstRise();
         double target = straight.accuracies().get(stopEpoch - 1);
-        List<TrainingListener.EpochReport> reports = new ArrayList<>();
-        List<TrainingResult> results = new ArrayList<>();
-        Map<String, Tensor> stopped = LocalRing.run(2, comm -> {
-            Module model = TinyTask.model(comm);
-            TrainingResult r = fit(comm.rank() == 0 ? collect(reports) : null, model, comm, null, target);
-            if (comm.rank() == 0) results.add(r);
-            return model.stateDict();
-        }).get(0);
-        TrainingResult result = results.get(0);
-        assertTrue(result.targetReached(), "accuracies " + straight.accuracies() + ", target " + target);
-        assertEquals(stopEpoch, reports.size(), "epochs run, with accuracies " + straight.accuracies() + " and target " + target);
-        assertEquals(stopEpoch * 10L, result.optimizerSteps());
-        assertTrue(reports.get(stopEpoch - 1).targetReached(), "the last epoch's report says training stops");
-        assertFalse(reports.subList(0, stopEpoch - 1).stream().anyMatch(TrainingListener.EpochReport::targetReached));
-        assertEquals(target, result.finalEval().accuracy(), 0.0);
-        straight.weights().get(stopEpoch - 1).forEach((name, t) -> assertArrayEquals(t, stopped.get(name).toArray(), name));
+        TwoRankFit stopped = fitOnTwoRanks(null, target);
+        assertTrue(stopped.result().targetReached(), "accuracies " + straight.accuracies() + ", target " + target);
+        assertEquals(stopEpoch, stopped.reports().size(), "epochs run, with accuracies " + straight.accuracies() + " and target " + target);
+        assertEquals(stopEpoch * 10L, stopped.result().optimizerSteps());
+        assertTrue(stopped.reports().get(stopEpoch - 1).targetReached(), "the last epoch's report says training stops");
+        assertFalse(stopped.reports().subList(0, stopEpoch - 1).stream().anyMatch(TrainingListener.EpochReport::targetReached));
+        assertEquals(target, stopped.result().finalEval().accuracy(), 0.0);
+        assertSameWeights(straight.weights().get(stopEpoch - 1), stopped.weights());
     }
 
     @Test
@@ -93,16 +82,10 @@ class StopAtAccuracyTest {
         Trajectory straight = uninterrupted();
         double target = Math.nextUp(straight.accuracies().subList(0, EPOCHS - 1).stream().mapToDouble(Double::doubleValue).max().orElseThrow());
         assertTrue(target <= 1, "accuracies " + straight.accuracies());
-        List<TrainingListener.EpochReport> reports = new ArrayList<>();
-        List<TrainingResult> results = new ArrayList<>();
-        LocalRing.run(2, comm -> {
-            TrainingResult r = fit(comm.rank() == 0 ? collect(reports) : null, TinyTask.model(comm), comm, null, target);
-            if (comm.rank() == 0) results.add(r);
-            return r;
-        });
-        assertFalse(results.get(0).targetReached());
-        assertEquals(EPOCHS * 10L, results.get(0).optimizerSteps());
-        assertFalse(reports.stream().anyMatch(TrainingListener.EpochReport::targetReached), "the last epoch ends training anyway: " + reports);
+        TwoRankFit full = fitOnTwoRanks(null, target);
+        assertFalse(full.result().targetReached());
+        assertEquals(EPOCHS * 10L, full.result().optimizerSteps());
+        assertFalse(full.reports().stream().anyMatch(TrainingListener.EpochReport::targetReached), "the last epoch ends training anyway: " + full.reports());
     }
 
     @Test
@@ -111,27 +94,15 @@ class StopAtAccuracyTest {
         int stopEpoch = straight.firstRise();
         double target = straight.accuracies().get(stopEpoch - 1);
         FileCheckpointStore store = new FileCheckpointStore(dir, 2);
-        LocalRing.run(2, comm -> fit(null, TinyTask.model(comm), comm, store, target));
+        fitOnTwoRanks(store, target);
 
-        List<TrainingListener.EpochReport> reports = new ArrayList<>();
-        List<TrainingResult> results = new ArrayList<>();
-        Map<String, Tensor> rerun = LocalRing.run(2, comm -> {
-            Module model = TinyTask.model(comm);
-            TrainingResult r = fit(comm.rank() == 0 ? collect(reports) : null, model, comm, store, target);
-            if (comm.rank() == 0) results.add(r);
-            return model.stateDict();
-        }).get(0);
-        assertEquals(List.of(), reports, "the restored state reaches the target: no epoch runs");
-        assertTrue(results.get(0).targetReached());
-        assertEquals(target, results.get(0).finalEval().accuracy(), 0.0, "the restored state is evaluated");
-        straight.weights().get(stopEpoch - 1).forEach((name, t) -> assertArrayEquals(t, rerun.get(name).toArray(), name));
+        TwoRankFit rerun = fitOnTwoRanks(store, target);
+        assertEquals(List.of(), rerun.reports(), "the restored state reaches the target: no epoch runs");
+        assertTrue(rerun.result().targetReached());
+        assertEquals(target, rerun.result().finalEval().accuracy(), 0.0, "the restored state is evaluated");
+        assertSameWeights(straight.weights().get(stopEpoch - 1), rerun.weights());
 
-        Map<String, Tensor> continued = LocalRing.run(2, comm -> {
-            Module model = TinyTask.model(comm);
-            fit(null, model, comm, store, null);
-            return model.stateDict();
-        }).get(0);
-        straight.weights().get(EPOCHS - 1).forEach((name, t) -> assertArrayEquals(t, continued.get(name).toArray(), name));
+        assertSameWeights(straight.weights().get(EPOCHS - 1), fitOnTwoRanks(store, null).weights());
     }
 
     @Test
@@ -145,6 +116,33 @@ class StopAtAccuracyTest {
             e = assertThrows(IllegalArgumentException.class, () -> trainer.fit(TRAIN, null));
         }
         assertTrue(e.getMessage().contains("needs evaluation samples"), e.getMessage());
+    }
+
+    /** One fit on 2 ranks: rank 0's epoch reports and result, and the weights after it. */
+    private record TwoRankFit(List<TrainingListener.EpochReport> reports, TrainingResult result, Map<String, float[]> weights) {}
+
+    private static TwoRankFit fitOnTwoRanks(CheckpointStore store, Double target) {
+        List<TrainingListener.EpochReport> reports = new ArrayList<>();
+        List<TrainingResult> results = new ArrayList<>();
+        Map<String, float[]> weights = LocalRing.run(2, comm -> {
+            Module model = TinyTask.model(comm);
+            TrainingResult r = fit(comm.rank() == 0 ? collect(reports) : null, model, comm, store, target);
+            if (comm.rank() == 0) results.add(r);
+            return arrays(model);
+        }).get(0);
+        return new TwoRankFit(reports, results.get(0), weights);
+    }
+
+    /** The model's state dict as copied arrays. */
+    private static Map<String, float[]> arrays(Module model) {
+        Map<String, float[]> copy = new HashMap<>();
+        model.stateDict().forEach((name, t) -> copy.put(name, t.toArray().clone()));
+        return copy;
+    }
+
+    private static void assertSameWeights(Map<String, float[]> expected, Map<String, float[]> actual) {
+        assertEquals(expected.keySet(), actual.keySet());
+        expected.forEach((name, t) -> assertArrayEquals(t, actual.get(name), name));
     }
 
     private static TrainingResult fit(TrainingListener listener, Module model, io.ringtrain.allreduce.Communicator comm, CheckpointStore store, Double target) {
