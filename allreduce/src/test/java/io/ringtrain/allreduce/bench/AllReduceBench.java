@@ -56,12 +56,9 @@ public final class AllReduceBench {
   /** Heap and GC of the rank JVMs; {@code -Dringtrain.bench.segmentBytes=N} is passed on (segment-size scans). */
   private static List<String> rankJvmFlags(String buffer, RingTls.Engine tls) {
     List<String> flags = new java.util.ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1"));
-    String segment = System.getProperty("ringtrain.bench.segmentBytes");
-    if (segment != null) flags.add("-Dringtrain.bench.segmentBytes=" + segment);
-    String warmUp = System.getProperty("ringtrain.bench.jitWarmUpMillis");
-    if (warmUp != null) flags.add("-Dringtrain.bench.jitWarmUpMillis=" + warmUp);
-    String ioThreads = System.getProperty("ringtrain.bench.ioThreads");
-    if (ioThreads != null) flags.add("-Dringtrain.bench.ioThreads=" + ioThreads);
+    BenchRankMain.passOn(flags, "ringtrain.bench.segmentBytes");
+    BenchRankMain.passOn(flags, "ringtrain.bench.jitWarmUpMillis");
+    BenchRankMain.passOn(flags, "ringtrain.bench.ioThreads");
     flags.add("-Dringtrain.bench.buffer=" + buffer);
     flags.add("-Dringtrain.bench.connections=" + connectionsPerPeer);
     if (tls != null) {

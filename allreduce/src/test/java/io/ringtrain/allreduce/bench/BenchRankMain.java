@@ -158,6 +158,12 @@ public final class BenchRankMain {
    */
   private static final long JIT_WARM_UP_MILLIS = Long.getLong("ringtrain.bench.jitWarmUpMillis", 10_000);
 
+  /** Adds {@code -Dproperty=value} to a rank JVM's {@code flags} when this JVM has the property set. */
+  static void passOn(List<String> flags, String property) {
+    String value = System.getProperty(property);
+    if (value != null) flags.add("-D" + property + "=" + value);
+  }
+
   static int[] ints(String commaSeparated) {
     return Arrays.stream(commaSeparated.split(",")).mapToInt(Integer::parseInt).toArray();
   }

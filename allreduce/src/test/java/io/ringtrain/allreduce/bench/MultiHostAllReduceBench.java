@@ -147,8 +147,10 @@ public final class MultiHostAllReduceBench {
   /** Rank 0's timings per size: one JVM per host, each bound to its host's address. */
   private static Map<Integer, Timing> ourMedians(Hosts hosts, int world, File logs) throws Exception {
     Map<Integer, Timing> medians = new HashMap<>();
-    List<String> flags = List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Dringtrain.bench.buffer=direct", "-Dringtrain.bench.connections=" + connections,
-        "-Dringtrain.bench.jitWarmUpMillis=" + Long.getLong("ringtrain.bench.jitWarmUpMillis", 4000));
+    List<String> flags = new ArrayList<>(List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:ParallelGCThreads=1", "-Dringtrain.bench.buffer=direct",
+        "-Dringtrain.bench.connections=" + connections));
+    // the ranks' JIT warm-up: BenchRankMain's (10 s, what four rank JVMs on two cores need) unless given
+    BenchRankMain.passOn(flags, "ringtrain.bench.jitWarmUpMillis");
     try (RankProcesses ranks = RankProcesses.start(world, BenchRankMain.class, flags,
         r -> List.of(Integer.toString(r), Integer.toString(world), "-1", join(sizes), join(iters), join(warmup), hosts.address(r)),
         new File(logs, "w" + world), 60_000, hosts::launcher, hosts::address)) {
