@@ -99,7 +99,7 @@ class TrainJobLocalIT extends LocalSparkTest {
      * nothing the claim needs. Run again, the finished run is reported complete without a replica.
      */
     @Test
-    void twoReplicasReachTheAccuracyTargetOnFullFashionMnist(@TempDir Path tmp) {
+    void twoReplicasReachTheAccuracyTargetOnFullFashionMnist(@TempDir Path tmp) throws Exception {
         TrainJobConfig c = config(TestData.fullFashionMnist(), tmp.resolve("run"));
         c.epochs = 3;
         c.stopAtAccuracy = 0.905;
@@ -108,6 +108,9 @@ class TrainJobLocalIT extends LocalSparkTest {
         TrainJob.Summary summary = TrainJob.run(spark, c, System.out);
         System.out.println("full Fashion-MNIST, 2 replicas: " + summary.json());
         assertTrue(summary.testAccuracy() >= 0.905, "test accuracy " + summary.testAccuracy() + " < 0.905: " + summary.json());
+        long stepsPerEpoch = (60_000 + 63) / 64; // the full training split in global batches of 2 × 32
+        assertEquals(Long.toString(summary.result().optimizerSteps() / stepsPerEpoch),
+                SafeTensors.read(tmp.resolve("run/model.safetensors")).metadata().get("epochs"), "the model records the epochs it trained");
 
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         TrainJob.Summary again = TrainJob.run(spark, c, new PrintStream(console, true, StandardCharsets.UTF_8));
