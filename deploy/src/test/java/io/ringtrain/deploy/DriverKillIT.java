@@ -55,12 +55,7 @@ class DriverKillIT {
 
     @Test
     void aRerunAfterTheDriverIsKilledMidEpochKeepsEveryMetricsLineAndFinishes(@TempDir Path tmp) throws Exception {
-        Path data = Files.createDirectories(tmp.resolve("data"));
-        Path sample = root.resolve("data/fashion-mnist-sample");
-        LaunchersIT.copyIdxPrefix(sample.resolve("train-images-idx3-ubyte.gz"), data.resolve("train-images-idx3-ubyte.gz"), TRAIN);
-        LaunchersIT.copyIdxPrefix(sample.resolve("train-labels-idx1-ubyte.gz"), data.resolve("train-labels-idx1-ubyte.gz"), TRAIN);
-        LaunchersIT.copyIdxPrefix(sample.resolve("t10k-images-idx3-ubyte.gz"), data.resolve("t10k-images-idx3-ubyte.gz"), 200);
-        LaunchersIT.copyIdxPrefix(sample.resolve("t10k-labels-idx1-ubyte.gz"), data.resolve("t10k-labels-idx1-ubyte.gz"), 200);
+        Path data = LaunchersIT.fashionMnistPrefix(tmp.resolve("data"), TRAIN, 200);
         Path run = tmp.resolve("run");
         Path metrics = run.resolve("metrics.jsonl");
         List<String> command = List.of("deploy/bin/ringtrain-local", "train", "--master", "local[2]", "--replicas", Integer.toString(REPLICAS),

@@ -377,13 +377,7 @@ class HostFaultsIT {
 
     /** Fashion-MNIST's first 960 training and 200 test images. */
     private static Path tinyFashionMnist(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path sample = ROOT.resolve("data/fashion-mnist-sample");
-        LaunchersIT.copyIdxPrefix(sample.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-images-idx3-ubyte.gz"), 960);
-        LaunchersIT.copyIdxPrefix(sample.resolve("train-labels-idx1-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"), 960);
-        LaunchersIT.copyIdxPrefix(sample.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-images-idx3-ubyte.gz"), 200);
-        LaunchersIT.copyIdxPrefix(sample.resolve("t10k-labels-idx1-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"), 200);
-        return dir;
+        return LaunchersIT.fashionMnistPrefix(dir, 960, 200);
     }
 
     /** A driver in host 0 (deploy/bin/ringtrain against the hosts' master), its output collected as it comes. */

@@ -82,6 +82,21 @@ class LaunchersIT {
         assertTrue(retrain.output().contains("--registry") && retrain.output().contains("Exit codes"), retrain.output());
     }
 
+    /**
+     * The bundled Fashion-MNIST sample's first {@code train} training and {@code test} test records,
+     * as IDX files in {@code dir} (created if missing); returns {@code dir}.
+     */
+    static Path fashionMnistPrefix(Path dir, int train, int test) throws IOException {
+        Files.createDirectories(dir);
+        Path sample = ProjectFiles.root().resolve("data/fashion-mnist-sample");
+        for (String split : List.of("train", "t10k")) {
+            for (String file : List.of(split + "-images-idx3-ubyte.gz", split + "-labels-idx1-ubyte.gz")) {
+                copyIdxPrefix(sample.resolve(file), dir.resolve(file), split.equals("train") ? train : test);
+            }
+        }
+        return dir;
+    }
+
     /** Writes the first n records of an IDX file (gzip), with the count in the header changed to n. */
     static void copyIdxPrefix(Path from, Path to, int n) throws IOException {
         try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(from)));

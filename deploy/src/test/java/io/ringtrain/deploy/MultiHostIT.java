@@ -150,14 +150,8 @@ class MultiHostIT {
     }
 
     /** Fashion-MNIST's first 960 training and 200 test images: 10 steps of 3 × 32. */
-    private Path tinyFashionMnist(Path dir) throws IOException {
-        Files.createDirectories(dir);
-        Path sample = root.resolve("data/fashion-mnist-sample");
-        LaunchersIT.copyIdxPrefix(sample.resolve("train-images-idx3-ubyte.gz"), dir.resolve("train-images-idx3-ubyte.gz"), 960);
-        LaunchersIT.copyIdxPrefix(sample.resolve("train-labels-idx1-ubyte.gz"), dir.resolve("train-labels-idx1-ubyte.gz"), 960);
-        LaunchersIT.copyIdxPrefix(sample.resolve("t10k-images-idx3-ubyte.gz"), dir.resolve("t10k-images-idx3-ubyte.gz"), 200);
-        LaunchersIT.copyIdxPrefix(sample.resolve("t10k-labels-idx1-ubyte.gz"), dir.resolve("t10k-labels-idx1-ubyte.gz"), 200);
-        return dir;
+    private static Path tinyFashionMnist(Path dir) throws IOException {
+        return LaunchersIT.fashionMnistPrefix(dir, 960, 200);
     }
 
     /** The listening TCP sockets of every host now ({@code ss -ltnp} in each namespace), Java processes only. */
