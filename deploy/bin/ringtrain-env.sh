@@ -40,11 +40,18 @@ unset java_base
 # whose JVM is gone without a dump (killed) passes to the next start. A later start
 # checks a finished one (its JVM gone) with -Xshare:on, in a JVM of its own, and only then renames it
 # into place: no JVM ever maps a half-written archive (JDK 17 crashes on one).
-# ringtrain_cds_flags CLASSPATH ARGS...: sets RINGTRAIN_CDS_FLAGS for a JVM with RINGTRAIN_JAVA_FLAGS on
-# CLASSPATH that is given ARGS.
+# The launchers of ringtrain's command line (--job) keep only the dump of a start that ran a Spark job
+# and succeeded, which marks it as it exits (ID.PID.tmp.ok, io.ringtrain.jobs.cli.ClassDataArchive): a
+# start refused for bad input, or one that needs no Spark, loads a few thousand of the 17,000 classes
+# a job loads, and an archive of those would leave every later start to load the rest from the jars.
+# A later start throws an unmarked dump away, and the next start that may dumps instead.
+# ringtrain_cds_flags [--job] CLASSPATH ARGS...: sets RINGTRAIN_CDS_FLAGS for a JVM with
+# RINGTRAIN_JAVA_FLAGS on CLASSPATH that is given ARGS.
 ringtrain_cds_flags() {
   RINGTRAIN_CDS_FLAGS=""
   [[ "${RINGTRAIN_CDS:-1}" != 0 ]] || return 0
+  local job=""
+  [[ "$1" != --job ]] || { job=1; shift; }
   local cp="$1" arg help=""; shift
   for arg in "$@"; do [[ "$arg" == -h || "$arg" == --help || "$arg" == -V || "$arg" == --version ]] && help=1; done
   local dir="${RINGTRAIN_CDS_DIR:-$RINGTRAIN_TARGET/cds}"
@@ -66,20 +73,31 @@ ringtrain_cds_flags() {
     name="${tmp##*/}"; pid="${name%.tmp}"; pid="${pid##*.}"
     ringtrain_pid_alive "$pid" && continue
     if [[ -f "$dir/${name%%.*}.jsa" ]]; then
-      rm -f "$tmp"
+      rm -f "$tmp" "$tmp.ok"
       continue
     fi
     [[ "$name" == "$id".* ]] || continue
+    if [[ -n "$job" && ! -f "$tmp.ok" ]]; then
+      rm -f "$tmp"
+      continue
+    fi
     # shellcheck disable=SC2086
     if java $RINGTRAIN_JAVA_FLAGS -Xshare:on "-XX:SharedArchiveFile=$tmp" -XX:-CreateCoredumpOnCrash -XX:ErrorFile=/dev/null \
          -cp "$cp" -version >/dev/null 2>&1; then
       # Two starts at once may both check it: the one that renames it second finds it gone, and in place.
       mv -f "$tmp" "$archive" 2>/dev/null || true
+      rm -f "$tmp.ok"
       # Older builds' archives go (about 150 MB each); the newest few stay, for other JDKs and class paths.
       { find "$dir" -maxdepth 1 -name '*.jsa' -printf '%T@ %p\n' | sort -rn | tail -n +7 | cut -d' ' -f2- | xargs -r rm -f; } 2>/dev/null || true
     else
-      rm -f "$tmp"
+      rm -f "$tmp" "$tmp.ok"
     fi
+  done
+  # A marker whose dump never came (its JVM killed as it dumped, after it marked).
+  for tmp in "$dir"/*.tmp.ok; do
+    [[ -f "$tmp" && ! -f "${tmp%.ok}" ]] || continue
+    pid="${tmp%.tmp.ok}"; pid="${pid##*.}"
+    ringtrain_pid_alive "$pid" || rm -f "$tmp"
   done
   # -Xshare:auto: a JVM that cannot map the archive runs without it; the cds logs are off, as the
   # dump warns once per class it leaves out.
@@ -89,6 +107,7 @@ ringtrain_cds_flags() {
     RINGTRAIN_CDS_FLAGS="-XX:SharedArchiveFile=$archive $quiet"
   elif [[ -z "$help" ]] && ringtrain_cds_claim "$claim"; then
     RINGTRAIN_CDS_FLAGS="-XX:ArchiveClassesAtExit=$dir/$id.$$.tmp $quiet"
+    [[ -z "$job" ]] || RINGTRAIN_CDS_FLAGS="$RINGTRAIN_CDS_FLAGS -Dringtrain.cds.dump=$dir/$id.$$.tmp"
   fi
 }
 

@@ -1,7 +1,10 @@
 package io.ringtrain.deploy;
 
 import io.ringtrain.engine.io.SafeTensors;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -54,7 +57,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  * than one on two cores. The README's first command (the default job, which writes
  * {@code runs/default}) runs alone first, because commands of several pages read that run folder;
  * then {@link #FIRST_LANE}'s pages run in one lane and every other page in the other.
+ *
+ * <p>The documented commands run before the bad-input cases: the README's default job writes the
+ * launchers' class-data-sharing archive on a fresh build, which the later starts map; a start refused
+ * for bad input would write a dump that the next start throws away, each in turn.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DocumentedCommandsIT {
     private static final String INCUBATOR_WARNING = "WARNING: Using incubator modules";
 
@@ -101,6 +109,7 @@ class DocumentedCommandsIT {
     }
 
     @Test
+    @Order(1)
     void everyDocumentedCommandRunsThroughThePackagedLaunchers(@TempDir Path work) throws Exception {
         List<DocumentedCommand> commands = DocumentedCommand.readAll(root);
         assertTrue(commands.size() >= 20, "the docs print at least 20 launcher commands, found " + commands);
@@ -209,6 +218,7 @@ class DocumentedCommandsIT {
 
     /** Bad input through the packaged launchers: one line that names the offending thing, exit status 2, nothing written. */
     @Test
+    @Order(2)
     void badInputIsOneLineAndExitStatusTwo(@TempDir Path work) throws Exception {
         layOutCheckout(work);
         Files.writeString(work.resolve("typo.yaml"), "model: mlp\nepochz: 2\n");

@@ -22,33 +22,48 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The launchers' class-data-sharing archive (ringtrain-env.sh, {@code ringtrain_cds_flags}): the first
  * start writes it under a name of its own, a later start checks it and renames it into place, and
- * from then on both ringtrain-local and the spark-submit wrapper map our classes from it. An archive
- * left half-written (its JVM killed while it dumped) is thrown away, never mapped. The first start here
- * is augment-preview, a real command that needs no Spark. The tests that begin where a first start
- * left off begin from a copy of one finished dump, written once for the class: a dump costs seconds
- * of CPU, and only the tests of the dump itself need their own.
+ * from then on both ringtrain-local and the spark-submit wrapper map our classes from it. Only the dump
+ * of a start that ran a Spark job and succeeded is kept (it marks it, ID.PID.tmp.ok): a start refused
+ * for bad input, or one that needs no Spark, leaves a dump that the next start throws away. An archive
+ * left half-written (its JVM killed while it dumped) is thrown away, never mapped. The tests that begin
+ * where a first start left off begin from a copy of one finished dump, written once for the class by
+ * a short training: a dump costs seconds of CPU, and only the tests of the dump itself need their own;
+ * those start augment-preview, a real command that needs no Spark.
  */
 class LauncherClassDataSharingIT {
     private static final String MAPPED_FROM_ARCHIVE = "io.ringtrain.jobs.cli.RingtrainCli source: shared objects file (top)";
 
     private static final Path ROOT = ProjectFiles.root();
 
-    /** A first start's finished dump (ID.PID.tmp, its JVM gone), as {@link #writeOneDump} left it. */
+    /** A first start's finished dump (ID.PID.tmp, its JVM gone, marked), as {@link #writeOneDump} left it. */
     private static Path finishedDump;
+    /** The claim on the dump that first start left behind (ID.dumping, its PID). */
+    private static Path firstClaim;
 
     private record Result(int status, String output) {}
 
+    /** The first start: a Spark job that succeeds (a 1-epoch mlp on 256 images), which dumps the classes it loaded and marks the dump. */
     @BeforeAll
     static void writeOneDump(@TempDir Path cds) throws Exception {
-        Result first = preview(cds);
+        Path data = LaunchersIT.fashionMnistPrefix(cds.resolve("data"), 256, 64);
+        Result first = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--master", "local[1]", "--replicas", "1", "--model", "mlp",
+                "--data", data.toString(), "--epochs", "1", "--run-dir", cds.resolve("run").toString());
         assertEquals(0, first.status(), first.output());
         finishedDump = single(cds, ".tmp");
+        assertTrue(Files.exists(marker(finishedDump)), "the job that succeeded marked its dump: " + files(cds, ""));
+        assertEquals(List.of(), files(cds, ".jsa"), "the archive is not in place before a later start checked it");
+        firstClaim = single(cds, ".dumping");
     }
 
-    /** {@code cds} as a first start leaves it: a copy of {@link #finishedDump}, under its name. */
+    /** {@code cds} as a first start leaves it: a copy of {@link #finishedDump} and its marker, under their names. */
     private static Path withFinishedDump(Path cds) throws IOException {
         Files.createDirectories(cds);
+        Files.copy(marker(finishedDump), cds.resolve(marker(finishedDump).getFileName()));
         return Files.copy(finishedDump, cds.resolve(finishedDump.getFileName()));
+    }
+
+    private static Path marker(Path dump) {
+        return dump.resolveSibling(dump.getFileName() + ".ok");
     }
 
     /** The archive ID of this build's launchers: the name of {@link #finishedDump} without its PID. */
@@ -57,16 +72,15 @@ class LauncherClassDataSharingIT {
     }
 
     @Test
-    void theFirstStartWritesTheArchiveAndLaterStartsOfBothLaunchersMapIt(@TempDir Path cds) throws Exception {
-        Result first = preview(cds);
-        assertEquals(0, first.status(), first.output());
-        Path written = single(cds, ".tmp");
-        assertEquals(List.of(), files(cds, ".jsa"), "the archive is not in place before a later start checked it");
+    void theNextStartPutsAMarkedDumpInPlaceAndLaterStartsOfBothLaunchersMapIt(@TempDir Path cds) throws Exception {
+        Path written = withFinishedDump(cds);
+        Files.copy(firstClaim, cds.resolve(firstClaim.getFileName()));
 
         Result wrapper = run(cds, Map.of("RINGTRAIN_JAVA_OPTS", "-Xmx1g -Xlog:class+load=info"),
                 "deploy/bin/ringtrain", "--master", "local[1]", "--", "train", "--help");
         assertEquals(0, wrapper.status(), wrapper.output());
         assertEquals(List.of(), files(cds, ".tmp"), "the finished archive was renamed into place");
+        assertEquals(List.of(), files(cds, ".ok"), "its marker went with it");
         Path archive = single(cds, ".jsa");
         assertEquals(written.getFileName().toString().replaceFirst("\\.\\d+\\.tmp$", ".jsa"), archive.getFileName().toString());
         assertTrue(wrapper.output().contains(MAPPED_FROM_ARCHIVE), "the spark-submit wrapper maps our classes from the archive:\n" + head(wrapper.output()));
@@ -75,6 +89,30 @@ class LauncherClassDataSharingIT {
         assertEquals(0, local.status(), local.output());
         assertTrue(local.output().contains(MAPPED_FROM_ARCHIVE), "ringtrain-local maps our classes from the archive:\n" + head(local.output()));
         assertEquals(List.of(), files(cds, ".dumping"), "the first start's claim on the dump goes once the archive is in place");
+    }
+
+    /**
+     * A start refused for bad input, and one that needs no Spark, each dump what they loaded (a few
+     * thousand classes) and leave it unmarked: the next start throws it away, so no later start maps
+     * an archive without Spark's classes, and the next start that may dumps instead.
+     */
+    @Test
+    void theDumpOfAStartThatFailedOrRanNoSparkJobIsThrownAway(@TempDir Path cds) throws Exception {
+        Result refused = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--model", "resnet51", "--data", "data/fashion-mnist-sample",
+                "--run-dir", cds.resolve("run").toString());
+        assertEquals(2, refused.status(), refused.output());
+        Path refusedDump = single(cds, ".tmp");
+        assertEquals(List.of(), files(cds, ".ok"), "bad input leaves its dump unmarked");
+
+        assertEquals(0, preview(cds).status());
+        assertFalse(Files.exists(refusedDump), "the refused start's dump is thrown away");
+        Path previewDump = single(cds, ".tmp");
+        assertEquals(List.of(), files(cds, ".ok"), "augment-preview ran no Spark job: its dump is unmarked");
+
+        Result help = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--help");
+        assertEquals(0, help.status(), help.output());
+        assertFalse(Files.exists(previewDump), "augment-preview's dump is thrown away");
+        assertEquals(List.of(), files(cds, ".jsa"), "no archive is put in place");
     }
 
     /**
@@ -135,6 +173,7 @@ class LauncherClassDataSharingIT {
         assertEquals(0, next.status(), "the next start runs as if there were no archive:\n" + next.output());
         assertEquals(List.of(), files(cds, ".jsa"), "the half-written archive is not put in place");
         assertNotEquals(written, single(cds, ".tmp"), "the half-written archive is gone and the next start wrote a new one");
+        assertFalse(Files.exists(marker(written)), "and its marker with it");
     }
 
     /**

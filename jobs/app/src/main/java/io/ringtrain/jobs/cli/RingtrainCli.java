@@ -35,6 +35,7 @@ public final class RingtrainCli implements Runnable {
             System.err.println("ringtrain: " + e);
             code = Failures.FAILED;
         }
+        ClassDataArchive.markIfWorthKeeping(code);
         System.exit(code);
     }
 

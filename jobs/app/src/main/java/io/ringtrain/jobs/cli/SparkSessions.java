@@ -19,7 +19,9 @@ final class SparkSessions {
                 .config("spark.ui.showConsoleProgress", "false");
         if (master != null) b.master(master);
         else if (!masterGivenElsewhere()) b.master("local[" + defaultLocalCores + "]");
-        return b.getOrCreate();
+        SparkSession spark = b.getOrCreate();
+        ClassDataArchive.sparkSessionStarted();
+        return spark;
     }
 
     /**
