@@ -42,8 +42,8 @@ unset java_base
 # into place: no JVM ever maps a half-written archive (JDK 17 crashes on one).
 # The launchers of ringtrain's command line (--job) keep only the dump of a start that ran a Spark job
 # and succeeded, which marks it as it exits (ID.PID.tmp.ok, io.ringtrain.jobs.cli.ClassDataArchive): a
-# start refused for bad input, or one that needs no Spark, loads a few thousand of the 17,000 classes
-# a job loads, and an archive of those would leave every later start to load the rest from the jars.
+# start refused for bad input, or one that needs no Spark, loads a small part of the classes a job
+# loads, and an archive of those would leave every later start to load the rest from the jars.
 # A later start throws an unmarked dump away, and the next start that may dumps instead.
 # ringtrain_cds_flags [--job] CLASSPATH ARGS...: sets RINGTRAIN_CDS_FLAGS for a JVM with
 # RINGTRAIN_JAVA_FLAGS on CLASSPATH that is given ARGS.

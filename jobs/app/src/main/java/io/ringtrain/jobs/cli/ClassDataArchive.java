@@ -13,9 +13,9 @@ import java.nio.file.Path;
  *
  * <p>Worth keeping means: the command succeeded and ran in a SparkSession. Every other start loads
  * a small part of what a job loads: a start refused for bad input, or one that needs no Spark
- * (augment-preview, generate), loads a few thousand classes, where a Spark job loads about 17,000. An
- * archive of the few left every later start to read, parse and verify Spark's classes from the jars,
- * about 3 s of CPU a start; the next start that may now dumps instead.
+ * (augment-preview, generate), loads too few of Spark's classes. An archive of those left every later
+ * start to read, parse and verify the rest from the jars, seconds of CPU a start; instead the next
+ * start that may dumps.
  */
 final class ClassDataArchive {
     /** The system property that names the dump this JVM writes as it exits; absent when it writes none. */
