@@ -7,8 +7,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.ringtrain.allreduce.auth.Handshake;
 import io.ringtrain.allreduce.auth.PendingBinding;
 import io.ringtrain.allreduce.auth.Rejections;
@@ -40,6 +43,10 @@ import java.util.logging.Logger;
  * connection is counted ({@link #rejectedConnections()}). Binds to the driver's address (not the
  * wildcard). Nothing reaches the sink before the peer has proved the key; the sink runs on the I/O
  * thread, and what it throws closes nothing and is logged.
+ *
+ * <p>Between attempts the driver closes every connection ({@link #disconnectAll}): the lines of a
+ * failed attempt's rank 0 can still be on their way (held up by TCP behind a cut link, delivered when
+ * it comes back), and once the next attempt has begun they would be taken as its own.
  */
 public final class ProgressServer implements AutoCloseable {
     static final int DRIVER_RANK = 0;
@@ -52,6 +59,7 @@ public final class ProgressServer implements AutoCloseable {
     private final EventLoopGroup ioThread = Transport.newEventLoopGroup(1, "ringtrain-progress-server");
     private final Rejections rejections = new Rejections();
     private final AtomicInteger open = new AtomicInteger();
+    private final ChannelGroup connections = new DefaultChannelGroup("ringtrain-progress-connections", GlobalEventExecutor.INSTANCE);
     private final Channel listener;
 
     /** {@code onConnected} runs when a peer has proven the key (rank 0 connects once its model and data are ready). */
@@ -84,6 +92,7 @@ public final class ProgressServer implements AutoCloseable {
                             return;
                         }
                         ch.closeFuture().addListener(f -> open.decrementAndGet());
+                        connections.add(ch);
                         ch.pipeline().addLast(FRAME, Handshake.newFrameDecoder());
                         ch.pipeline().addLast(AUTH, new ServerAuthHandler(binding, handshakeTimeout, rejections));
                     }
@@ -100,6 +109,14 @@ public final class ProgressServer implements AutoCloseable {
     public String address() {
         InetSocketAddress bound = (InetSocketAddress) listener.localAddress();
         return bound.getAddress().getHostAddress() + ":" + bound.getPort();
+    }
+
+    /**
+     * Closes every connection and returns once they are closed: no line read after this returns
+     * comes from a peer connected before it (a new attempt's rank 0 connects anew).
+     */
+    public void disconnectAll() {
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     /** Connections closed by this server (handshake failures, over the limit, over-long lines) so far. */

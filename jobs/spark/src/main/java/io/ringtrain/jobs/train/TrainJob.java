@@ -293,6 +293,7 @@ public final class TrainJob {
             int failedAttempts = 0;
             int previousWorld = 0;
             for (int attempt = 1; ; attempt++) {
+                progress.disconnectAll(); // a failed attempt's late lines are not taken as this one's
                 replicaFailures.reset();
                 metrics.attempt(attempt);
                 String replicaChange = elastic.change(attempt, previousWorld, world, config);

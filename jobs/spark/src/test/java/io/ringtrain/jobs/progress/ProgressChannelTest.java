@@ -55,6 +55,34 @@ class ProgressChannelTest {
         }
     }
 
+    /**
+     * Between attempts the driver closes every connection: a line the failed attempt's rank 0 sends
+     * afterwards (held up behind a cut link) reaches nothing, while the next attempt's rank 0 connects
+     * and reports as before.
+     */
+    @Test
+    void afterDisconnectAllAnEarlierClientsLinesReachNothingAndANewClientIsHeard() throws Exception {
+        List<String> sink = new CopyOnWriteArrayList<>();
+        AtomicInteger connected = new AtomicInteger();
+        try (ProgressServer server = new ProgressServer(InetAddress.getLoopbackAddress(), KEY, sink::add, connected::incrementAndGet);
+             ProgressClient earlier = new ProgressClient(server.address(), KEY)) {
+            earlier.onStep(step(1));
+            awaitLines(sink, 1);
+
+            server.disconnectAll();
+            assertEquals(0, server.openConnections());
+            earlier.onStep(step(2));   // the late line: its connection is gone
+            try (ProgressClient next = new ProgressClient(server.address(), KEY)) {
+                assertTrue(next.connected());
+                next.onStep(step(3));
+                awaitLines(sink, 2);
+            }
+            assertTrue(sink.get(1).contains("\"global_step\":3"), "the next client's line, not the earlier one's: " + sink);
+            assertFalse(sink.stream().anyMatch(l -> l.contains("\"global_step\":2")), sink.toString());
+            assertEquals(2, connected.get());
+        }
+    }
+
     @Test
     void aClientWhoseServerNeverAnswersGivesUpAtItsDeadlineAndTrainingGoesOn() throws Exception {
         try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) { // the kernel accepts; nobody answers
