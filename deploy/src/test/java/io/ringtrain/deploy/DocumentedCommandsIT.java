@@ -58,9 +58,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * {@code runs/default}) runs alone first, because commands of several pages read that run folder;
  * then {@link #FIRST_LANE}'s pages run in one lane and every other page in the other.
  *
- * <p>The documented commands run before the bad-input cases: the README's default job writes the
- * launchers' class-data-sharing archive on a fresh build, which the later starts map; a start refused
- * for bad input would write a dump that the next start throws away, each in turn.
+ * <p>The launchers' class-data-sharing archive starts empty here ({@link #classData}), as on a fresh
+ * build: the README's default job, a Spark job that succeeds, must write it and mark it worth keeping,
+ * and the next command puts it in place (LauncherClassDataSharingIT tests the steps one by one). The
+ * documented commands run before the bad-input cases, which then map it; a start refused for bad input
+ * would write a dump that the next start throws away, each in turn.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DocumentedCommandsIT {
@@ -100,6 +102,9 @@ class DocumentedCommandsIT {
             "--margin 0.5", 10);   // docs/deploy.md: "a margin no model clears ... exit code 10"
 
     private final Path root = ProjectFiles.root();
+    /** The launchers' class-data-sharing archive folder (RINGTRAIN_CDS_DIR) of both tests, empty at first. */
+    @TempDir
+    static Path classData;
 
     private record Result(int status, String output) {
         /** The lines a user reads, without the JVM's notice that the Vector API module is loaded. */
@@ -117,7 +122,8 @@ class DocumentedCommandsIT {
         writePairs(work.resolve("pairs.tsv"));
         int masterPort = freePort();
         Map<String, String> env = new HashMap<>(Map.of(
-                "RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("2g"), "RINGTRAIN_WORKER_MEMORY", "1g",
+                "RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_CDS_DIR", classData.toString(),
+                "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("2g"), "RINGTRAIN_WORKER_MEMORY", "1g",
                 "SPARK_DAEMON_JAVA_OPTS", ProjectFiles.DAEMON_JAVA_OPTS, "RINGTRAIN_CLUSTER_DIR", work.resolve("cluster").toString(),
                 "RINGTRAIN_MASTER_PORT", Integer.toString(masterPort), "RINGTRAIN_MASTER_UI_PORT", Integer.toString(freePort())));
 
@@ -154,9 +160,11 @@ class DocumentedCommandsIT {
             }
             return null;
         };
+        Path launchersArchive;
         ExecutorService lanes = Executors.newFixedThreadPool(2);
         try {
             lane.call(toRun.subList(0, 1));   // README's default job: runs/default, which later commands of several pages read
+            launchersArchive = markedDump();
             List<DocumentedCommand> rest = toRun.subList(1, toRun.size());
             Future<Void> first = lanes.submit(() -> lane.call(rest.stream().filter(c -> FIRST_LANE.contains(c.file())).toList()));
             Future<Void> second = lanes.submit(() -> lane.call(rest.stream().filter(c -> !FIRST_LANE.contains(c.file())).toList()));
@@ -194,6 +202,25 @@ class DocumentedCommandsIT {
                 "docs/deploy.md: the first retrain promotes v0001 and the rejected one leaves it champion");
         assertTrue(ran.stream().anyMatch(t -> t.startsWith("deploy/bin/ringtrain-cluster start")), "the local cluster section ran");
         assertUsersExecutorOptionsKeptBesideRingtrains(work.resolve("cluster"));
+        assertTrue(Files.isRegularFile(launchersArchive), "the next command put the default job's dump in place as the launchers' archive: " + files(classData));
+        assertEquals(List.of(), files(classData).stream().filter(f -> f.endsWith(".ok")).toList(), "no marker is left: " + files(classData));
+    }
+
+    /**
+     * The README's default job, the first command on this empty archive folder, dumped the classes it
+     * loaded and marked the dump worth keeping (a Spark job that succeeded); returns the archive it becomes.
+     */
+    private static Path markedDump() throws IOException {
+        List<String> dumps = files(classData).stream().filter(f -> f.endsWith(".tmp")).toList();
+        assertEquals(1, dumps.size(), "the default job dumped its classes: " + files(classData));
+        assertTrue(Files.exists(classData.resolve(dumps.get(0) + ".ok")), "and marked the dump worth keeping: " + files(classData));
+        return classData.resolve(dumps.get(0).replaceFirst("\\.\\d+\\.tmp$", ".jsa"));
+    }
+
+    private static List<String> files(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     /**
@@ -224,7 +251,8 @@ class DocumentedCommandsIT {
         Files.writeString(work.resolve("typo.yaml"), "model: mlp\nepochz: 2\n");
         Files.writeString(work.resolve("bad-spec.yaml"), "transforms:\n  - {type: horizontal_flop}\n");
         // SPARK_LOCAL_IP: spark-submit warns when the host name resolves to loopback, as on some test machines
-        Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("1g"), "SPARK_LOCAL_IP", "127.0.0.1");
+        Map<String, String> env = Map.of("RINGTRAIN_NO_BUILD", "1", "RINGTRAIN_CDS_DIR", classData.toString(),
+                "RINGTRAIN_JAVA_OPTS", ProjectFiles.launcherJavaOpts("1g"), "SPARK_LOCAL_IP", "127.0.0.1");
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("deploy/bin/ringtrain-local train --model resnet51 --data data/fashion-mnist-sample --run-dir runs/bad", "resnet51");
         cases.put("deploy/bin/ringtrain-local train --lr nan --data data/fashion-mnist-sample --run-dir runs/bad", "lr");

@@ -25,10 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * from then on both ringtrain-local and the spark-submit wrapper map our classes from it. Only the dump
  * of a start that ran a Spark job and succeeded is kept (it marks it, ID.PID.tmp.ok): a start refused
  * for bad input, or one that needs no Spark, leaves a dump that the next start throws away. An archive
- * left half-written (its JVM killed while it dumped) is thrown away, never mapped. The tests that begin
- * where a first start left off begin from a copy of one finished dump, written once for the class by
- * a short training: a dump costs seconds of CPU, and only the tests of the dump itself need their own;
- * those start augment-preview, a real command that needs no Spark.
+ * left half-written (its JVM killed while it dumped) is thrown away, never mapped.
+ *
+ * <p>The starts here are augment-preview, a real command that needs no Spark, and help. The tests
+ * that begin where a first start left off begin from a copy of one finished dump, written once for the
+ * class and marked here as a Spark job marks its own: a Spark job with no archive costs tens of
+ * seconds of CPU, and DocumentedCommandsIT already shows the README's default job marking its dump on
+ * a fresh build.
  */
 class LauncherClassDataSharingIT {
     private static final String MAPPED_FROM_ARCHIVE = "io.ringtrain.jobs.cli.RingtrainCli source: shared objects file (top)";
@@ -42,16 +45,15 @@ class LauncherClassDataSharingIT {
 
     private record Result(int status, String output) {}
 
-    /** The first start: a Spark job that succeeds (a 1-epoch mlp on 256 images), which dumps the classes it loaded and marks the dump. */
+    /** The first start dumps the classes it loaded, unmarked (it ran no Spark job); marked here, it is the dump a Spark job leaves. */
     @BeforeAll
     static void writeOneDump(@TempDir Path cds) throws Exception {
-        Path data = LaunchersIT.fashionMnistPrefix(cds.resolve("data"), 256, 64);
-        Result first = run(cds, Map.of(), "deploy/bin/ringtrain-local", "train", "--master", "local[1]", "--replicas", "1", "--model", "mlp",
-                "--data", data.toString(), "--epochs", "1", "--run-dir", cds.resolve("run").toString());
+        Result first = preview(cds);
         assertEquals(0, first.status(), first.output());
         finishedDump = single(cds, ".tmp");
-        assertTrue(Files.exists(marker(finishedDump)), "the job that succeeded marked its dump: " + files(cds, ""));
+        assertEquals(List.of(), files(cds, ".ok"), "augment-preview ran no Spark job: its dump is unmarked");
         assertEquals(List.of(), files(cds, ".jsa"), "the archive is not in place before a later start checked it");
+        Files.createFile(marker(finishedDump));
         firstClaim = single(cds, ".dumping");
     }
 
